@@ -1,0 +1,2 @@
+export type { BenchCase, BenchSuite, MeasureCase, MicroCase } from './suite';
+export { defineBenchSuite } from './suite';

@@ -1,0 +1,36 @@
+// One jest configuration for every package: `module.exports = require('../../jest.config.base.cjs')(__dirname)`.
+// Sources of other workspace packages are mapped to their `src/`, so tests never need a build first.
+const path = require('node:path');
+
+const root = __dirname;
+
+/**
+ * @param {string} packageDir absolute path of the package whose tests run
+ * @param {import('jest').Config} [overrides]
+ * @returns {import('jest').Config}
+ */
+module.exports = function jestConfig(packageDir, overrides = {}) {
+  return {
+    rootDir: packageDir,
+    testEnvironment: path.join(root, 'tooling/jest/shared-typed-arrays-environment.cjs'),
+    transform: {
+      '^.+\\.(t|j)sx?$': [
+        require.resolve('@swc/jest'),
+        {
+          jsc: { target: 'es2022', parser: { syntax: 'typescript' } },
+          module: { type: 'commonjs' },
+          sourceMaps: 'inline',
+        },
+      ],
+    },
+    moduleNameMapper: {
+      '^@tubekit/heads/(.*)$': `${root}/packages/heads/src/$1`,
+      '^@tubekit/([^/]+)$': `${root}/packages/$1/src`,
+      '^tubekit$': `${root}/packages/cli/src`,
+    },
+    testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
+    moduleFileExtensions: ['ts', 'js', 'cjs', 'mjs', 'json'],
+    testTimeout: 60_000,
+    ...overrides,
+  };
+};

@@ -1,0 +1,1 @@
+export { boxArea } from './box-area';

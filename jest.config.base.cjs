@@ -31,6 +31,7 @@ module.exports = function jestConfig(packageDir, overrides = {}) {
     testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
     moduleFileExtensions: ['ts', 'js', 'cjs', 'mjs', 'json'],
     testTimeout: 60_000,
+    reporters: ['default', path.join(root, 'tooling/jest/summary-reporter.cjs')],
     ...overrides,
   };
 };

@@ -1,5 +1,11 @@
 import { Command } from 'commander';
+import { registerConvertCommand } from './commands/convert';
+import { registerEvalCommand } from './commands/eval';
+import { registerInspectCommand } from './commands/inspect';
+import { registerLinkCommand } from './commands/link';
+import { registerSynthCommand } from './commands/synth';
 import { registerVersionCommand } from './commands/version';
+import { registerVizCommand } from './commands/viz';
 import { TUBEKIT_VERSION } from './version';
 
 /**
@@ -14,6 +20,12 @@ export function createProgram(): Command {
     .version(TUBEKIT_VERSION, '-v, --version')
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+  registerConvertCommand(program);
+  registerEvalCommand(program);
+  registerInspectCommand(program);
+  registerLinkCommand(program);
+  registerSynthCommand(program);
   registerVersionCommand(program);
+  registerVizCommand(program);
   return program;
 }

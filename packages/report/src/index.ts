@@ -1,2 +1,15 @@
 export type { AtomicWriteStream } from './atomic-write';
 export { openAtomicWriteStream, writeFileAtomic, writeFileAtomicSync } from './atomic-write';
+export type { ClaimOperand, ClaimRelation, ClaimResult, ClaimSpec } from './claim';
+export { allClaims, checkClaim, claimsMarkdown } from './claim';
+export type { ColumnAlign, MarkdownTableOptions } from './markdown-table';
+export { formatCell, markdownTable } from './markdown-table';
+export type { ProgressBar, ProgressOptions } from './progress';
+export { createProgress } from './progress';
+export type {
+  BarPlotOptions,
+  LinePlotOptions,
+  LineSeries,
+  PlotFrameOptions,
+} from './svg-plot';
+export { svgBarPlot, svgLinePlot } from './svg-plot';

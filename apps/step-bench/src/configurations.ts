@@ -1,0 +1,65 @@
+import type { ProposalGridLevel, TemporalExtension } from '@tubekit/heads/progressive';
+import { STEP_GRID_5, STEP_GRID_11, STEP_GRID_34 } from '@tubekit/heads/progressive';
+
+/** Input modality of one trained model (early fusion = RGB ⊕ flow channels, §3.5). */
+export type StepModality = 'rgb' | 'flow' | 'early';
+
+/** One trained STEP model of the benchmark. */
+export interface StepModelConfig {
+  /** Stable id, used for checkpoints and the JSON report. */
+  id: string;
+  modality: StepModality;
+  steps: number;
+  extension: TemporalExtension;
+  /** Adjacent clips on each side at every step without extension (2: the K = 30 input baseline). */
+  directContextClips: number;
+  grid: readonly ProposalGridLevel[];
+  sceneContext: boolean;
+  hardAware: boolean;
+  /** Per-step IoU thresholds τₛ. */
+  iouThresholds: number[];
+}
+
+/** STEP's increasing thresholds (Cascade-style) for up to 4 steps. */
+export const INCREASING_IOU = [0.3, 0.4, 0.5, 0.5];
+/** The ablation: one threshold for every step. */
+export const CONSTANT_IOU = [0.4, 0.4, 0.4, 0.4];
+
+const base: Omit<StepModelConfig, 'id'> = {
+  modality: 'rgb',
+  steps: 3,
+  extension: 'none',
+  directContextClips: 0,
+  grid: STEP_GRID_11,
+  sceneContext: true,
+  hardAware: true,
+  iouThresholds: INCREASING_IOU,
+};
+
+const make = (id: string, over: Partial<StepModelConfig>): StepModelConfig => ({
+  ...base,
+  ...over,
+  id,
+});
+
+/**
+ * Every model the STEP tables need. `smax3` (RGB, 11 proposals, 3 steps, no extension) is the
+ * shared baseline of Table 1(a), Figure 5 (K = 6), the ablations and Figure 6; `anticipation` is the
+ * RGB stream of Table 1(b).
+ */
+export const STEP_MODELS: readonly StepModelConfig[] = [
+  make('smax1', { steps: 1 }),
+  make('smax2', { steps: 2 }),
+  make('smax3', {}),
+  make('smax4', { steps: 4 }),
+  make('k30-direct', { directContextClips: 2 }),
+  make('extrapolation', { extension: 'extrapolation' }),
+  make('anticipation', { extension: 'anticipation' }),
+  make('flow', { extension: 'anticipation', modality: 'flow' }),
+  make('early', { extension: 'anticipation', modality: 'early' }),
+  make('no-scene-context', { sceneContext: false }),
+  make('uniform-sampling', { hardAware: false }),
+  make('constant-iou', { iouThresholds: CONSTANT_IOU }),
+  make('proposals-5', { grid: STEP_GRID_5 }),
+  make('proposals-34', { grid: STEP_GRID_34 }),
+];

@@ -1,0 +1,130 @@
+import type { ActionDataset, VideoAnnotation } from '@tubekit/datasets';
+import type { DetectedTube, TubeletDetections } from '@tubekit/geometry';
+import type { ClipTubelet } from '@tubekit/heads/progressive';
+import {
+  ACT_LINKING,
+  type LinkingPipeline,
+  runLinkingPipeline,
+  SAHA_TRIMMING,
+} from '@tubekit/linking';
+import { actProtocol, FrameMeanAPEvaluator, videoMeanAP } from '@tubekit/metrics';
+
+/** Tubelets of every test video (video name → per-clip tubelets, sorted by start). */
+export type VideoTubelets = Map<string, ClipTubelet[]>;
+
+/** IoU thresholds of STEP Table 2's video-mAP, plus 0.5 for reference. */
+export const VIDEO_IOUS = [0.05, 0.1, 0.2, 0.5] as const;
+
+/**
+ * Frame-mAP@0.5 (%) of clip tubelets under the ACT protocol: every frame takes the boxes of the one
+ * clip that "owns" it (clips start every `stride` frames; a clip owns the frames up to the next
+ * clip's start, the last clip its remaining frames), each box scored by its tubelet's class score.
+ */
+export function frameMapOf(
+  dataset: Pick<ActionDataset, 'labels'>,
+  videos: readonly VideoAnnotation[],
+  tubelets: VideoTubelets,
+  K: number,
+): number {
+  const evaluator = new FrameMeanAPEvaluator(
+    { labels: dataset.labels, videos },
+    { protocol: actProtocol, iou: [0.5], videos: videos.map((v) => v.name) },
+  );
+  for (const video of videos) {
+    const list = tubelets.get(video.name) ?? [];
+    const starts = [...new Set(list.map((t) => t.start))].sort((a, b) => a - b);
+    const ownedUntil = new Map<number, number>();
+    for (const [i, s] of starts.entries())
+      ownedUntil.set(s, i + 1 < starts.length ? starts[i + 1] : s + K);
+    let n = 0;
+    for (const t of list) n += Math.min(K, (ownedUntil.get(t.start) as number) - t.start);
+    const frame = new Int32Array(n);
+    const label = new Int32Array(n);
+    const score = new Float64Array(n);
+    const boxes = new Float64Array(n * 4);
+    let r = 0;
+    for (const t of list) {
+      const until = ownedUntil.get(t.start) as number;
+      for (let k = 0; k < K && t.start + k < until; k++) {
+        frame[r] = t.start + k;
+        label[r] = t.label;
+        score[r] = t.score;
+        boxes.set(t.boxes.subarray(k * 4, k * 4 + 4), r * 4);
+        r++;
+      }
+    }
+    // The evaluator expects rows sorted by frame.
+    const order = Array.from({ length: n }, (_, i) => i).sort(
+      (a, b) => frame[a] - frame[b] || a - b,
+    );
+    const sorted = {
+      frame: Int32Array.from(order, (i) => frame[i]),
+      label: Int32Array.from(order, (i) => label[i]),
+      score: Float64Array.from(order, (i) => score[i]),
+      boxes: new Float64Array(n * 4),
+      length: n,
+    };
+    for (const [j, i] of order.entries()) sorted.boxes.set(boxes.subarray(i * 4, i * 4 + 4), j * 4);
+    evaluator.addVideo(video.name, sorted);
+  }
+  return 100 * evaluator.result().results[0].mAP;
+}
+
+/** STEP's linking (§3.5): ACT tubelet linking, then temporal trimming (Saha et al.'s two-state DP). */
+export function stepLinkingPipeline(K: number): LinkingPipeline {
+  return {
+    name: 'step: act tubelet linking + two-state trimming',
+    frameNMS: null,
+    linker: { method: 'tubelet', options: { ...ACT_LINKING, closeAfter: K, minLength: K } },
+    trimmer: { method: 'two-state', options: { ...SAHA_TRIMMING, longerThan: K } },
+  };
+}
+
+/** Links tubelets into tubes (STEP §3.5) and returns them with the pipeline that made them. */
+export function linkTubes(
+  videos: readonly VideoAnnotation[],
+  tubelets: VideoTubelets,
+  K: number,
+): { tubes: DetectedTube[]; pipeline: LinkingPipeline } {
+  const names = videos.map((v) => v.name);
+  let n = 0;
+  for (const v of names) n += tubelets.get(v)?.length ?? 0;
+  const dets: TubeletDetections = {
+    videos: names,
+    K,
+    videoIndex: new Int32Array(n),
+    start: new Int32Array(n),
+    label: new Int32Array(n),
+    score: new Float64Array(n),
+    boxes: new Float64Array(n * K * 4),
+    length: n,
+  };
+  let r = 0;
+  names.forEach((name, vi) => {
+    const list = [...(tubelets.get(name) ?? [])].sort((a, b) => a.start - b.start);
+    for (const t of list) {
+      dets.videoIndex[r] = vi;
+      dets.start[r] = t.start;
+      dets.label[r] = t.label;
+      dets.score[r] = t.score;
+      dets.boxes.set(t.boxes, r * K * 4);
+      r++;
+    }
+  });
+  const pipeline = stepLinkingPipeline(K);
+  return { tubes: runLinkingPipeline(dets, pipeline).tubes, pipeline };
+}
+
+/** Video-mAP (%) at {@link VIDEO_IOUS} under the `act` protocol (spatio-temporal tube IoU). */
+export function videoMapOf(
+  dataset: Pick<ActionDataset, 'labels'>,
+  videos: readonly VideoAnnotation[],
+  tubes: DetectedTube[],
+): Record<string, number> {
+  const r = videoMeanAP({ labels: dataset.labels, videos }, tubes, {
+    protocol: actProtocol,
+    iou: [...VIDEO_IOUS],
+    videos: videos.map((v) => v.name),
+  });
+  return Object.fromEntries(r.results.map((x) => [String(x.iou), 100 * x.mAP]));
+}

@@ -1,0 +1,21 @@
+import type { DisplacementRow } from './tier2-displacement';
+
+/** Every number of the tubekit side of the STEP report (the JSON report's `results`). */
+export interface StepResults {
+  /** Table 1(a): frame-mAP (%) at step s (index s−1) of the model trained with Smax steps. */
+  table1a: Record<'1' | '2' | '3' | '4', number[]>;
+  /** Table 1(b): frame-mAP (%) per mode. */
+  table1b: { rgb: number; flow: number; late: number; early: number; hybrid: number };
+  /** Figure 5: frame-mAP (%) per temporal-extension variant. */
+  figure5: { k6: number; k30: number; extrapolation: number; anticipation: number };
+  /** Ablations: frame-mAP (%) of the full (3-step, RGB) model and with one technique removed. */
+  ablations: { full: number; noSceneContext: number; uniformSampling: number; constantIoU: number };
+  /** Figure 6(a): fps running steps 1…s, without and with temporal extension (anticipation). */
+  figure6a: { steps: number[]; fpsNoExtension: number[]; fpsExtension: number[] };
+  /** Figure 6(b): frame-mAP (%) and fps per number of initial proposals (3 steps, no extension). */
+  figure6b: Array<{ proposals: number; frameMap: number; fps: number }>;
+  /** Table 2: frame-mAP and video-mAP (%) of the hybrid-fusion model, `act` protocol. */
+  table2: { frameMap: number; videoMap: Record<string, number>; protocol: 'act'; linking: string };
+  /** Tier 2 displacement tables per dataset (or why a dataset is unavailable). */
+  tier2: Record<string, { rows: DisplacementRow[] } | { unavailable: string }>;
+}

@@ -1,0 +1,59 @@
+export type {
+  Backbone,
+  BackboneLayout,
+  FeatureExtractor,
+  FeatureMapSize,
+  InputSize,
+  NamedWeight,
+} from './backbone';
+export type { I3DEndpoint, I3DOptions } from './i3d';
+export { createI3D, deepmindI3dNameMap, I3D_ENDPOINTS } from './i3d';
+export type { WeightInit } from './modules';
+export type { OnnxFeatureExtractorOptions } from './onnx-feature-extractor';
+export {
+  createOnnxFeatureExtractor,
+  OnnxFeatureExtractor,
+  onnxExtractorFromBackbone,
+} from './onnx-feature-extractor';
+export type {
+  OnnxAttribute,
+  OnnxModelSpec,
+  OnnxNodeSpec,
+  OnnxTensor,
+  OnnxValueSpec,
+} from './onnx-model';
+export { encodeOnnxModel, parseOnnxTensors, readOnnxTensors } from './onnx-model';
+export type {
+  PlainConvNetOptions,
+  PlainLayer,
+  SmallBackboneOptions,
+  Vgg16Options,
+} from './plain-conv-net';
+export {
+  createPlainConvNet,
+  createSmallBackbone2d,
+  createSmallBackbone3d,
+  createVgg16,
+  torchvisionVgg16NameMap,
+} from './plain-conv-net';
+export type { WireField } from './protobuf-wire';
+export { ProtoReader, ProtoWriter } from './protobuf-wire';
+export type { RawTensor, WeightDtype } from './raw-tensor';
+export { dtypeByteSize, float32RawTensor, rawTensorToFloat32, shapeSize } from './raw-tensor';
+export type { SafetensorsFile } from './safetensors';
+export {
+  encodeSafetensors,
+  parseSafetensors,
+  readSafetensors,
+  writeSafetensors,
+} from './safetensors';
+export type { WeightFileFormat } from './weight-file';
+export { detectWeightFormat, loadWeights, readWeightFile, saveWeights } from './weight-file';
+export type {
+  ExportWeightsOptions,
+  HasWeights,
+  ImportWeightsOptions,
+  ImportWeightsReport,
+  WeightLayout,
+} from './weight-io';
+export { exportWeights, importWeights, weightToRawTensor } from './weight-io';

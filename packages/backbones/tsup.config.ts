@@ -1,0 +1,3 @@
+import { packageBuild } from '../../tooling/tsup.config.base';
+
+export default packageBuild();

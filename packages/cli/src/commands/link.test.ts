@@ -1,0 +1,280 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readTubeDetectionsCsv, tubekitDataPath } from '@tubekit/datasets';
+import { createProgram } from '../program';
+
+/** Runs `tubekit …` in-process, capturing stdout, stderr and the exit code. */
+async function tubekit(
+  ...args: string[]
+): Promise<{ stdout: string; stderr: string; code: number }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const o = jest.spyOn(process.stdout, 'write').mockImplementation((c) => out.push(String(c)) > 0);
+  const e = jest.spyOn(process.stderr, 'write').mockImplementation((c) => err.push(String(c)) > 0);
+  const before = process.exitCode;
+  process.exitCode = undefined;
+  try {
+    await createProgram()
+      .exitOverride()
+      .parseAsync(['node', 'tubekit', ...args]);
+    return { stdout: out.join(''), stderr: err.join(''), code: Number(process.exitCode ?? 0) };
+  } finally {
+    o.mockRestore();
+    e.mockRestore();
+    process.exitCode = before;
+  }
+}
+
+describe('tubekit link', () => {
+  let dir: string;
+  const gt = tubekitDataPath('fixtures/multisports/gt.pkl');
+  const det = tubekitDataPath('fixtures/multisports/frame_dets.csv');
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'tubekit-link-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('links the MultiSports fixture to the known video-mAP (voc): 0.5 @0.2, 0.5 @0.5, 0.325 @0.5:0.95', async () => {
+    const out = join(dir, 'tubes.csv');
+    const meta = join(dir, 'meta.json');
+    const run = await tubekit(
+      'link',
+      '--method',
+      'multisports',
+      '--det',
+      det,
+      '--gt',
+      gt,
+      '--out',
+      out,
+      '--metadata',
+      meta,
+      '--json',
+    );
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const summary = JSON.parse(run.stdout);
+    expect(summary.output.tubes).toBe(4);
+    expect(summary.pipeline.linker.options.closeAfter).toBe('K');
+    expect(JSON.parse(await readFile(meta, 'utf8'))).toEqual({ ...summary, command: undefined });
+    const tubes = await readTubeDetectionsCsv(out);
+    expect(tubes.map((t) => [t.label, t.start, t.boxes.length / 4])).toEqual([
+      [9, 660, 42],
+      [10, 288, 20],
+      [10, 288, 22],
+      [14, 618, 18],
+    ]);
+    // `tubekit eval video` reads the CSV directly (correct per-box scores: not mmaction2's 0.375).
+    const evaluated = await tubekit(
+      'eval',
+      'video',
+      '--gt',
+      gt,
+      '--det',
+      out,
+      '--protocol',
+      'voc',
+      '--iou',
+      '0.2',
+      '0.5',
+      '0.5:0.95',
+      '--json',
+    );
+    expect(evaluated.stderr).toBe('');
+    const { results } = JSON.parse(evaluated.stdout) as {
+      results: { iou: number | string; mAP: number }[];
+    };
+    expect(results.map((r) => [r.iou, r.mAP])).toEqual([
+      [0.2, expect.closeTo(0.5, 9)],
+      [0.5, expect.closeTo(0.5, 9)],
+      ['0.5:0.95', expect.closeTo(0.325, 9)],
+    ]);
+  });
+
+  it('runs every frame linker and trimmer on the fixture', async () => {
+    for (const args of [
+      ['viterbi'],
+      ['yowo'],
+      ['online'],
+      ['multisports', '--trim', 'saha'],
+      ['online', '--trim', 'actionness'],
+      ['online', '--trim', 'singh'],
+    ]) {
+      const out = join(dir, `${args.join('-')}.csv`);
+      const run = await tubekit(
+        'link',
+        '--method',
+        args[0]!,
+        ...args.slice(1),
+        '--det',
+        det,
+        '--gt',
+        gt,
+        '--out',
+        out,
+        '--json',
+      );
+      expect(run.stderr).toBe('');
+      expect(JSON.parse(run.stdout).output.videos).toBe(1);
+    }
+  });
+
+  it('trims an existing tube CSV with --trim alone', async () => {
+    const linked = join(dir, 'to-trim.csv');
+    await tubekit('link', '--method', 'multisports', '--det', det, '--gt', gt, '--out', linked);
+    const out = join(dir, 'trimmed.csv');
+    const run = await tubekit(
+      'link',
+      '--trim',
+      'actionness',
+      '--det',
+      linked,
+      '--gt',
+      gt,
+      '--out',
+      out,
+      '--json',
+    );
+    expect(run.stderr).toBe('');
+    const summary = JSON.parse(run.stdout);
+    expect(summary.pipeline).toEqual({
+      name: 'trim:actionness',
+      linker: null,
+      trimmer: { method: 'actionness', options: { window: 5, threshold: 0.5, minLength: 1 } },
+    });
+    expect(summary.input).toMatchObject({ kind: 'tubes', rows: 4, videos: 1 });
+    // Every per-frame score of the fixture's tubes is ≥ 0.5: nothing is cut.
+    expect((await readTubeDetectionsCsv(out)).map((t) => t.boxes.length / 4)).toEqual([
+      42, 20, 22, 18,
+    ]);
+  });
+
+  it('rejects tubes with a frame gap or a repeated frame in a tube CSV', async () => {
+    const gap = join(dir, 'gap.csv');
+    await writeFile(
+      gap,
+      'video,tube,label,score,frame,x1,y1,x2,y2,box_score\n' +
+        'aerobic_gymnastics/v_crsi07chcV8_c004,1,10,0.9,1,0,0,10,10,0.9\n' +
+        'aerobic_gymnastics/v_crsi07chcV8_c004,1,10,0.9,3,0,0,10,10,0.9\n',
+    );
+    const run = await tubekit(
+      'link',
+      '--trim',
+      'saha',
+      '--det',
+      gap,
+      '--gt',
+      gt,
+      '--out',
+      join(dir, 'x.csv'),
+    );
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^tubekit link: .*gap\.csv.*non-consecutive frames/);
+    const both = await tubekit(
+      'link',
+      '--method',
+      'act',
+      '--trim',
+      'saha',
+      '--det',
+      gap,
+      '--gt',
+      gt,
+      '--out',
+      join(dir, 'x.csv'),
+    );
+    expect(both.stderr).toMatch(/already holds tubes: drop --method/);
+    const repeated = join(dir, 'repeated.csv');
+    await writeFile(
+      repeated,
+      'video,tube,label,score,frame,x1,y1,x2,y2,box_score\n' +
+        'aerobic_gymnastics/v_crsi07chcV8_c004,1,10,0.9,1,0,0,10,10,0.9\n' +
+        'aerobic_gymnastics/v_crsi07chcV8_c004,1,10,0.9,1,0,0,10,10,0.9\n',
+    );
+    const dup = await tubekit(
+      'link',
+      '--trim',
+      'saha',
+      '--det',
+      repeated,
+      '--gt',
+      gt,
+      '--out',
+      join(dir, 'x.csv'),
+    );
+    expect(dup.code).toBe(1);
+    expect(dup.stderr).toMatch(/^tubekit link: .*repeated\.csv/);
+  });
+
+  it('fails with one line naming the problem', async () => {
+    const bad = await tubekit(
+      'link',
+      '--method',
+      'nope',
+      '--det',
+      det,
+      '--gt',
+      gt,
+      '--out',
+      join(dir, 'x.csv'),
+    );
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toBe(
+      'tubekit link: --method nope: expected one of act, moc, multisports, viterbi, yowo, online\n',
+    );
+    const singh = await tubekit(
+      'link',
+      '--method',
+      'viterbi',
+      '--trim',
+      'singh',
+      '--det',
+      det,
+      '--gt',
+      gt,
+      '--out',
+      join(dir, 'x.csv'),
+    );
+    expect(singh.stderr).toMatch(
+      /^tubekit link: --trim singh needs tubes that carry each box's class-score vector, which only --method online keeps/,
+    );
+    const unsorted = join(dir, 'unsorted.csv');
+    const lines = (await readFile(det, 'utf8')).trim().split('\n');
+    await writeFile(unsorted, [lines[0], lines[3], lines[1], ...lines.slice(4)].join('\n'));
+    const run = await tubekit(
+      'link',
+      '--method',
+      'viterbi',
+      '--det',
+      unsorted,
+      '--gt',
+      gt,
+      '--out',
+      join(dir, 'x.csv'),
+    );
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(
+      /unsorted\.csv: row 1 .* has frame 288 after frame 289; frames must be sorted/,
+    );
+    const tubelets = join(dir, 'tubelets.csv');
+    await writeFile(tubelets, 'video,start,label,score,x1_1,y1_1,x2_1,y2_1\n');
+    expect(
+      (
+        await tubekit(
+          'link',
+          '--method',
+          'online',
+          '--det',
+          tubelets,
+          '--gt',
+          gt,
+          '--out',
+          join(dir, 'x.csv'),
+        )
+      ).stderr,
+    ).toMatch(/holds K-frame tubelets; --method online links frame detections/);
+  });
+});

@@ -1,0 +1,321 @@
+import { open } from 'node:fs/promises';
+import type { ActionDataset } from '@tubekit/datasets';
+import {
+  loadDataset,
+  readFrameDetectionsCsv,
+  readTubeDetectionsCsv,
+  readTubeletDetectionsCsv,
+  writeTubeDetectionsCsv,
+} from '@tubekit/datasets';
+import type { DetectedTube, FrameDetections, TubeletDetections } from '@tubekit/geometry';
+import {
+  ACT_PIPELINE,
+  ACTIONNESS_TRIMMER,
+  actionnessTrimming,
+  classScoresFromRows,
+  type LinkingPipeline,
+  linkVideos,
+  MOC_PIPELINE,
+  MULTISPORTS_PIPELINE,
+  ONLINE_PIPELINE,
+  SAHA_TRIMMER,
+  SINGH_TRIMMER,
+  type TrimmerSpec,
+  twoStateTrimming,
+  VITERBI_PIPELINE,
+  YOWO_PIPELINE,
+} from '@tubekit/linking';
+import { writeFileAtomic } from '@tubekit/report';
+import type { Command } from 'commander';
+import { CliError } from '../cli-error';
+import { runAction } from '../run-action';
+
+/** `--method` values of `tubekit link`. */
+export type LinkMethod = 'act' | 'moc' | 'multisports' | 'viterbi' | 'yowo' | 'online';
+/** `--trim` values of `tubekit link`. */
+export type TrimMethod = 'saha' | 'singh' | 'actionness';
+
+const METHODS: readonly LinkMethod[] = ['act', 'moc', 'multisports', 'viterbi', 'yowo', 'online'];
+const TRIMS: readonly TrimMethod[] = ['saha', 'singh', 'actionness'];
+
+/** The published pipeline behind a `--method` (and `--trim`) choice. */
+export function linkPipeline(method: LinkMethod, trim?: TrimMethod): LinkingPipeline {
+  let base: LinkingPipeline;
+  switch (method) {
+    case 'act':
+      base = ACT_PIPELINE;
+      break;
+    case 'moc':
+      base = MOC_PIPELINE;
+      break;
+    case 'multisports':
+      base = MULTISPORTS_PIPELINE;
+      break;
+    case 'viterbi':
+      base = VITERBI_PIPELINE;
+      break;
+    case 'yowo':
+      base = YOWO_PIPELINE;
+      break;
+    case 'online':
+      base = ONLINE_PIPELINE;
+      break;
+  }
+  if (trim === undefined) return base;
+  let trimmer: TrimmerSpec;
+  switch (trim) {
+    case 'saha':
+      trimmer = SAHA_TRIMMER;
+      break;
+    case 'singh':
+      trimmer = SINGH_TRIMMER;
+      break;
+    case 'actionness':
+      trimmer = ACTIONNESS_TRIMMER;
+      break;
+  }
+  return { ...base, name: `${base.name}+${trim}`, trimmer };
+}
+
+/** Reads the first line of a CSV to tell frame detections from tubelet detections. */
+async function csvHeader(path: string): Promise<string[]> {
+  const file = await open(path, 'r').catch((error: NodeJS.ErrnoException) => {
+    throw new CliError(`cannot read --det ${path}: ${error.code ?? error.message}`);
+  });
+  try {
+    const buffer = Buffer.alloc(4096);
+    const { bytesRead } = await file.read(buffer, 0, buffer.length, 0);
+    const line = buffer.subarray(0, bytesRead).toString('utf8').split(/\r?\n/)[0] ?? '';
+    return line.split(',').map((c) => c.trim());
+  } finally {
+    await file.close();
+  }
+}
+
+/** Every detection video must be a GT video, every label a GT label index. */
+function checkAgainstGt(
+  dets: FrameDetections | TubeletDetections,
+  gt: ActionDataset,
+  det: string,
+  gtPath: string,
+): void {
+  const names = new Set(gt.videos.map((v) => v.name));
+  for (const video of dets.videos)
+    if (!names.has(video))
+      throw new CliError(`${det}: video "${video}" is not in the ground truth ${gtPath}`);
+  for (let i = 0; i < dets.length; i++)
+    if (dets.label[i]! >= gt.labels.length)
+      throw new CliError(
+        `${det}: row ${i + 1} has label ${dets.label[i]}, but ${gtPath} has ${gt.labels.length} labels (0 … ${gt.labels.length - 1})`,
+      );
+}
+
+interface LinkCommandOptions {
+  method?: string;
+  trim?: string;
+  det: string;
+  gt: string;
+  out: string;
+  metadata?: string;
+  json?: boolean;
+}
+
+/**
+ * `tubekit link --method act|moc|multisports|viterbi|yowo|online [--trim saha|singh|actionness]
+ * --det <frames or tubelets CSV> --gt <GT file> --out tubes.csv [--metadata meta.json] [--json]`:
+ * links detections into tubes with a published linker (@tubekit/linking presets) and writes the
+ * canonical tube CSV atomically, ready for `tubekit eval video`. Given a tube CSV (with
+ * `box_score`) and only `--trim`, it trims those tubes instead.
+ */
+export function registerLinkCommand(program: Command): void {
+  program
+    .command('link')
+    .description(
+      'link frame or tubelet detections into action tubes with a published linker, or trim tubes',
+    )
+    .option('--method <method>', `linker: ${METHODS.join(' | ')} (omit when --det holds tubes)`)
+    .option('--trim <trimmer>', `temporal trimmer: ${TRIMS.join(' | ')}`)
+    .requiredOption(
+      '--det <csv>',
+      'frame detections (video,frame,label,score,x1,y1,x2,y2), tubelets (video,start,label,score,x1_1,…), or tubes (video,tube,…,box_score) to trim only',
+    )
+    .requiredOption(
+      '--gt <file>',
+      'ground truth (*.tubes.json, ACT/MultiSports *-GT.pkl, UCF101-24 pyannot.pkl): video names and labels',
+    )
+    .requiredOption(
+      '--out <csv>',
+      'tube CSV to write (video,tube,label,score,frame,x1,y1,x2,y2,box_score)',
+    )
+    .option('--metadata <json>', 'also write the pipeline with every parameter as JSON')
+    .option('--json', 'machine-readable output')
+    .addHelpText(
+      'after',
+      `
+Methods (all defaults as published; see @tubekit/linking):
+  act          ACT tubelet linking (Kalogeiton et al. 2017), K from the tubelet CSV
+  moc          MOC's variant: soft tubelet NMS on summed IoUs (negative scores kept), overlap 0.5
+  multisports  MOC's with K = 1 on frame detections, continuous link IoU (MultiSports baseline)
+  viterbi      Gkioxari & Malik (2015) Viterbi paths after per-frame NMS 0.3
+  yowo         YOWO's Viterbi variant (≤ 3 paths, filled gaps, tube NMS 0.3)
+  online       Singh et al. (2017) online incremental linking
+Trimmers: saha (two-state), singh (multi-class; with --method online, class-score vectors
+  rebuilt from rows sharing a box), actionness (PCSC; the per-frame scores as actionness)
+
+Example:
+  tubekit link --method multisports --det frame_dets.csv --gt gt.pkl --out tubes.csv
+  tubekit eval video --gt gt.pkl --det tubes.csv --protocol voc
+  tubekit link --trim saha --det tubes.csv --gt gt.pkl --out trimmed.csv`,
+    )
+    .action(
+      runAction('link', async (options: LinkCommandOptions) => {
+        if (options.method !== undefined && !METHODS.includes(options.method as LinkMethod))
+          throw new CliError(`--method ${options.method}: expected one of ${METHODS.join(', ')}`);
+        if (options.trim !== undefined && !TRIMS.includes(options.trim as TrimMethod))
+          throw new CliError(`--trim ${options.trim}: expected one of ${TRIMS.join(', ')}`);
+        const header = await csvHeader(options.det);
+        const metadata = header.includes('tube')
+          ? await trimTubesCsv(options, options.trim as TrimMethod | undefined)
+          : await linkDetectionsCsv(options, header);
+        if (options.metadata)
+          await writeFileAtomic(options.metadata, `${JSON.stringify(metadata, null, 2)}\n`);
+        const { input, output } = metadata;
+        process.stdout.write(
+          options.json
+            ? `${JSON.stringify({ command: 'link', ...metadata })}\n`
+            : `${metadata.pipeline.linker === null ? 'trimmed' : 'linked'} ${input.rows} ${input.kind} of ${input.videos} videos into ${output.tubes} tubes with ${metadata.pipeline.name} → ${options.out}\n`,
+        );
+      }),
+    );
+}
+
+/** What `tubekit link` records (and prints with `--json`): the pipeline with every parameter. */
+interface LinkRunMetadata {
+  pipeline: LinkingPipeline | { name: string; linker: null; trimmer: TrimmerSpec };
+  input: {
+    detections: string;
+    kind: 'frames' | 'tubelets' | 'tubes';
+    K?: number;
+    rows: number;
+    videos: number;
+    groundTruth: string;
+  };
+  output: { file: string; videos: number; tubes: number };
+}
+
+/** Frame or tubelet detections → linker (→ trimmer) → tube CSV. */
+async function linkDetectionsCsv(
+  options: LinkCommandOptions,
+  header: string[],
+): Promise<LinkRunMetadata> {
+  if (options.method === undefined)
+    throw new CliError(
+      `--method is required to link ${options.det} (expected one of ${METHODS.join(', ')})`,
+    );
+  const pipeline = linkPipeline(
+    options.method as LinkMethod,
+    options.trim as TrimMethod | undefined,
+  );
+  const singh = pipeline.trimmer?.method === 'multi-class';
+  if (singh && pipeline.linker.method !== 'online')
+    throw new CliError(
+      `--trim singh needs tubes that carry each box's class-score vector, which only --method online keeps (got --method ${options.method})`,
+    );
+  const tubelets = header.includes('start');
+  if (!tubelets && !header.includes('frame'))
+    throw new CliError(
+      `${options.det}: header "${header.join(',')}" is neither frame detections (…,frame,…), tubelets (…,start,…) nor tubes (…,tube,…)`,
+    );
+  if (tubelets && pipeline.linker.method !== 'tubelet')
+    throw new CliError(
+      `${options.det} holds K-frame tubelets; --method ${options.method} links frame detections (use act or moc)`,
+    );
+  const gt = await loadDataset(options.gt);
+  const dets = tubelets
+    ? await readTubeletDetectionsCsv(options.det)
+    : await readFrameDetectionsCsv(options.det);
+  checkAgainstGt(dets, gt, options.det, options.gt);
+  const classes = gt.labels.length;
+  const extra =
+    singh && 'frame' in dets
+      ? {
+          source: options.det,
+          classes,
+          classScores: classScoresFromRows(dets, classes, { source: options.det }),
+        }
+      : { source: options.det };
+  const tubes: DetectedTube[] = [];
+  let videos = 0;
+  for (const video of linkVideos(dets, pipeline, extra)) {
+    videos++;
+    tubes.push(...video.tubes);
+  }
+  await writeTubeDetectionsCsv(options.out, tubes, { labels: gt.labels });
+  return {
+    pipeline,
+    input: {
+      detections: options.det,
+      kind: tubelets ? 'tubelets' : 'frames',
+      K: 'K' in dets ? dets.K : 1,
+      rows: dets.length,
+      videos: dets.videos.length,
+      groundTruth: options.gt,
+    },
+    output: { file: options.out, videos, tubes: tubes.length },
+  };
+}
+
+/** An existing tube CSV (with per-frame `box_score`) → trimmer → tube CSV. */
+async function trimTubesCsv(
+  options: LinkCommandOptions,
+  trim: TrimMethod | undefined,
+): Promise<LinkRunMetadata> {
+  if (options.method !== undefined)
+    throw new CliError(
+      `${options.det} already holds tubes: drop --method and give only --trim to trim them`,
+    );
+  if (trim === undefined)
+    throw new CliError(
+      `${options.det} already holds tubes: give --trim ${TRIMS.join('|')} to trim them`,
+    );
+  const gt = await loadDataset(options.gt);
+  const input = await readTubeDetectionsCsv(options.det);
+  const names = new Set(gt.videos.map((v) => v.name));
+  for (const tube of input)
+    if (!names.has(tube.video))
+      throw new CliError(
+        `${options.det}: video "${tube.video}" is not in the ground truth ${options.gt}`,
+      );
+  let trimmer: TrimmerSpec;
+  let tubes: DetectedTube[];
+  switch (trim) {
+    case 'saha':
+      trimmer = SAHA_TRIMMER;
+      tubes = twoStateTrimming(input, SAHA_TRIMMER.options);
+      break;
+    case 'actionness':
+      trimmer = ACTIONNESS_TRIMMER;
+      tubes = actionnessTrimming(input, ACTIONNESS_TRIMMER.options);
+      break;
+    case 'singh':
+      throw new CliError(
+        `--trim singh needs each box's class-score vector, which a tube CSV does not carry; link frame detections with --method online --trim singh`,
+      );
+  }
+  await writeTubeDetectionsCsv(options.out, tubes, { labels: gt.labels });
+  return {
+    pipeline: { name: `trim:${trim}`, linker: null, trimmer },
+    input: {
+      detections: options.det,
+      kind: 'tubes',
+      rows: input.length,
+      videos: new Set(input.map((t) => t.video)).size,
+      groundTruth: options.gt,
+    },
+    output: {
+      file: options.out,
+      videos: new Set(tubes.map((t) => t.video)).size,
+      tubes: tubes.length,
+    },
+  };
+}

@@ -1,0 +1,103 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createSynthTubes, readDatasetJson } from '@tubekit/datasets';
+import { createProgram } from '../program';
+
+async function run(args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const so = jest.spyOn(process.stdout, 'write').mockImplementation((c) => {
+    out.push(String(c));
+    return true;
+  });
+  const se = jest.spyOn(process.stderr, 'write').mockImplementation((c) => {
+    err.push(String(c));
+    return true;
+  });
+  const before = process.exitCode;
+  process.exitCode = 0;
+  try {
+    await createProgram()
+      .exitOverride()
+      .parseAsync(['node', 'tubekit', ...args]);
+  } finally {
+    so.mockRestore();
+    se.mockRestore();
+  }
+  const code = Number(process.exitCode ?? 0);
+  process.exitCode = before;
+  return { stdout: out.join(''), stderr: err.join(''), code };
+}
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'tubekit-synth-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('tubekit synth', () => {
+  it('writes frames, flow, the canonical GT and the config', async () => {
+    const out = join(dir, 'smoke');
+    const { stdout, code, stderr } = await run([
+      'synth',
+      '--preset',
+      'smoke',
+      '--seed',
+      '4',
+      '--limit',
+      '1',
+      '--out',
+      out,
+      '--json',
+    ]);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const summary = JSON.parse(stdout);
+    expect(summary).toMatchObject({
+      dataset: 'synthtubes-smoke',
+      seed: 4,
+      videos: 2,
+      splits: { train: 16, test: 8 },
+    });
+    const expected = createSynthTubes({ preset: 'smoke', seed: 4 });
+    const gt = await readDatasetJson(summary.gt);
+    expect(gt.labels).toEqual(expected.dataset.labels);
+    expect(gt.videos.map((v) => v.name)).toEqual(expected.dataset.videos.map((v) => v.name));
+    expect(Array.from(gt.videos[0]!.tubes[0]!.boxes)).toEqual(
+      Array.from(expected.dataset.videos[0]!.tubes[0]!.boxes),
+    );
+    const first = expected.dataset.splits.train![0]!;
+    const nframes = expected.dataset.videos[0]!.nframes;
+    expect(readdirSync(join(out, 'rgb', first))).toHaveLength(nframes);
+    expect(readdirSync(join(out, 'flow', first))[0]).toBe('00001.png');
+    expect(readdirSync(join(out, 'rgb', first))[0]).toBe('00001.jpg');
+    expect(existsSync(join(out, 'rgb', expected.dataset.splits.train![1]!))).toBe(false);
+    // The written config regenerates the same dataset.
+    const again = join(dir, 'again');
+    const second = await run([
+      'synth',
+      '--config',
+      summary.config,
+      '--limit',
+      '0',
+      '--out',
+      again,
+      '--json',
+    ]);
+    expect(second.code).toBe(0);
+    expect(readFileSync(JSON.parse(second.stdout).gt, 'utf8')).toBe(
+      readFileSync(summary.gt, 'utf8'),
+    );
+  });
+
+  it('rejects bad options with one line', async () => {
+    expect((await run(['synth', '--preset', 'huge', '--out', dir])).stderr).toBe(
+      'tubekit synth: --preset must be one of smoke, quick, full, got "huge"\n',
+    );
+    expect((await run(['synth', '--preset', 'smoke'])).stderr).toMatch(/--out <dir> is required/);
+    const bad = await run(['synth', '--preset', 'smoke', '--modality', 'depth', '--out', dir]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/--modality must list rgb and\/or flow, got "depth"/);
+  });
+});

@@ -1,0 +1,104 @@
+import { defineBenchSuite } from '@tubekit/benchmarks';
+import { ClipSampler } from '../src/clip-sampler';
+import { createSynthTubes } from '../src/synth/synth-tubes';
+
+const quick = createSynthTubes({ preset: 'quick', seed: 0 });
+const videos = quick.dataset.videos.slice(0, 16);
+const W = quick.config.width;
+const H = quick.config.height;
+const rgb = new Float32Array(W * H * 3);
+const flow = new Float32Array(W * H * 2);
+
+/** Cycles through the frames of 16 quick-preset videos (112×112), one frame per call. */
+function cursor() {
+  let v = 0;
+  let f = 1;
+  return () => {
+    const video = videos[v]!;
+    const frame = f;
+    if (++f > video.nframes) {
+      f = 1;
+      v = (v + 1) % videos.length;
+    }
+    return { renderer: quick.renderer(video.name), frame };
+  };
+}
+const nextRgb = cursor();
+const nextBoth = cursor();
+const nextSource = cursor();
+
+const sampler = new ClipSampler(quick.dataset, {
+  split: 'train',
+  K: 6,
+  step: 6,
+  seed: 1,
+  size: [96, 96],
+  augment: { flip: true, crop: { minScale: 0.8 } },
+});
+const clips = sampler.epoch(0).slice(0, 64);
+let clipIndex = 0;
+
+export default defineBenchSuite({
+  name: 'datasets: SynthTubes',
+  cases: [
+    {
+      kind: 'micro',
+      name: 'render RGB frame 112×112 (quick preset, one core)',
+      fn: () => {
+        const { renderer, frame } = nextRgb();
+        renderer.render(frame, { rgb });
+      },
+      units: { perCall: 1, name: 'frames' },
+      target: { atLeastPerSecond: 500 },
+      timeMs: 1500,
+    },
+    {
+      kind: 'micro',
+      name: 'render RGB + exact flow 112×112',
+      fn: () => {
+        const { renderer, frame } = nextBoth();
+        renderer.render(frame, { rgb, flow });
+      },
+      units: { perCall: 1, name: 'frames' },
+      timeMs: 1000,
+    },
+    {
+      kind: 'micro',
+      name: 'frameSource(rgb).read resized to 96×96',
+      fn: async () => {
+        const { renderer, frame } = nextSource();
+        await quick.frameSource(renderer.scene.name, 'rgb').read(frame, { size: [96, 96] });
+      },
+      units: { perCall: 1, name: 'frames' },
+      timeMs: 1000,
+    },
+    {
+      kind: 'micro',
+      name: 'ClipSampler.load K=6 rgb+flow, flip/crop, 96×96',
+      fn: async () => {
+        const clip = clips[clipIndex++ % clips.length]!;
+        await sampler.load(clip, {
+          rgb: quick.frameSource(clip.video, 'rgb'),
+          flow: quick.frameSource(clip.video, 'flow'),
+        });
+      },
+      units: { perCall: 1, name: 'clips' },
+      timeMs: 1000,
+    },
+    {
+      kind: 'measure',
+      name: 'createSynthTubes: GT of every preset',
+      run: () => {
+        const out: Record<string, number> = {};
+        for (const preset of ['smoke', 'quick', 'full'] as const) {
+          const t0 = performance.now();
+          const s = createSynthTubes({ preset, seed: 0 });
+          out[`${preset}Ms`] = Math.round(performance.now() - t0);
+          out[`${preset}Frames`] = s.dataset.videos.reduce((n, v) => n + v.nframes, 0);
+        }
+        return out;
+      },
+      targets: { quickMs: { atMost: 2000 } },
+    },
+  ],
+});

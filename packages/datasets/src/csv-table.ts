@@ -1,0 +1,194 @@
+import { once } from 'node:events';
+import { createReadStream } from 'node:fs';
+import { openAtomicWriteStream } from '@tubekit/report';
+import { format, parse } from 'fast-csv';
+import { TubekitFormatError } from './format-error';
+
+/** The header of a CSV file as read: column name → index, and the 1-based line of each row. */
+export interface CsvHeader {
+  columns: Map<string, number>;
+  names: string[];
+  /** Column names that occur more than once (an error once the header is known to be one). */
+  duplicates: string[];
+}
+
+/** What a column's cell must hold, for {@link csvNumber}. */
+export type CsvNumberKind = 'finite' | 'frame' | 'label' | 'integer';
+
+/**
+ * Reads the cells of one column as a number and checks it: `finite` (any finite number),
+ * `frame` (an integer ≥ 1, 1-based), `label` (an integer ≥ 0, 0-based), `integer` (any integer).
+ * Throws a {@link TubekitFormatError} naming the file, line and column otherwise.
+ */
+export function csvNumber(
+  cell: string | undefined,
+  kind: CsvNumberKind,
+  file: string,
+  line: number,
+  column: string,
+): number {
+  const value = cell === undefined || cell === '' ? Number.NaN : Number(cell);
+  let problem: string | undefined;
+  if (!Number.isFinite(value))
+    problem = `expected a finite number, got ${JSON.stringify(cell ?? '')}`;
+  else if (kind === 'frame' && !(Number.isInteger(value) && value >= 1))
+    problem = `expected a 1-based frame number (integer ≥ 1), got ${cell}`;
+  else if (kind === 'label' && !(Number.isInteger(value) && value >= 0))
+    problem = `expected a 0-based label id (integer ≥ 0), got ${cell}`;
+  else if (kind === 'integer' && !Number.isInteger(value))
+    problem = `expected an integer, got ${cell}`;
+  // the place is only formatted on failure: this runs for every cell of large files
+  if (problem !== undefined)
+    throw new TubekitFormatError(file, `line ${line}, column ${column}`, problem);
+  return value;
+}
+
+/**
+ * Streams a CSV file with fast-csv: the first non-empty row is the header, checked by
+ * `onHeader`; every following non-empty row goes to `onRow` with its 1-based line number.
+ * Parse errors, unreadable files and a missing header become {@link TubekitFormatError}s.
+ * (Line numbers count physical lines; quoted cells spanning lines are not expected in these
+ * formats.)
+ */
+export async function readCsvTable(
+  file: string,
+  onHeader: (header: CsvHeader) => void,
+  onRow: (cells: string[], line: number) => void,
+): Promise<void> {
+  let line = 0;
+  let header: CsvHeader | undefined;
+  const source = createReadStream(file);
+  const stream = parse<string[], string[]>({ headers: false, trim: true });
+  const handle = (cells: string[]) => {
+    line++;
+    if (cells.length === 0 || (cells.length === 1 && cells[0] === '')) return;
+    if (!header) {
+      const columns = new Map<string, number>();
+      const duplicates: string[] = [];
+      cells.forEach((name, i) => {
+        if (columns.has(name)) duplicates.push(name);
+        else columns.set(name, i);
+      });
+      header = { columns, names: cells, duplicates };
+      onHeader(header);
+      return;
+    }
+    if (cells.length !== header.names.length)
+      throw new TubekitFormatError(
+        file,
+        `line ${line}`,
+        `expected ${header.names.length} cells (${header.names.join(',')}), got ${cells.length}`,
+      );
+    onRow(cells, line);
+  };
+  // 'data' events rather than `for await`: one promise per row would dominate the cost
+  await new Promise<void>((resolve, reject) => {
+    let failed = false;
+    const fail = (error: unknown) => {
+      if (failed) return;
+      failed = true;
+      source.unpipe(stream);
+      source.destroy();
+      stream.destroy();
+      if (error instanceof TubekitFormatError) reject(error);
+      else {
+        const message = (error as Error)?.message ?? String(error);
+        reject(
+          new TubekitFormatError(
+            file,
+            line ? `line ${line + 1}` : '',
+            `cannot read CSV: ${message}`,
+          ),
+        );
+      }
+    };
+    // pipe() does not forward a source error (e.g. a missing file): without this we would wait forever
+    source.on('error', fail);
+    stream.on('error', fail);
+    stream.on('data', (cells: string[]) => {
+      if (failed) return;
+      try {
+        handle(cells);
+      } catch (error) {
+        fail(error);
+      }
+    });
+    stream.on('end', () => {
+      if (!failed) resolve();
+    });
+    source.pipe(stream);
+  });
+  if (!header) throw new TubekitFormatError(file, 'line 1', 'empty file: missing header row');
+}
+
+/**
+ * Checks that a header has every `required` column; columns neither required nor `optional`
+ * are an error unless `allowUnknown`. Returns the index of each required/optional column
+ * (−1 for an absent optional one).
+ */
+export function csvColumns<R extends string, O extends string>(
+  file: string,
+  header: CsvHeader,
+  required: readonly R[],
+  optional: readonly O[],
+  allowUnknown = false,
+): Record<R | O, number> {
+  const missing = required.filter((name) => !header.columns.has(name));
+  if (missing.length)
+    throw new TubekitFormatError(
+      file,
+      'line 1',
+      `missing header: expected columns ${required.join(',')}${optional.length ? ` (optional ${optional.join(',')})` : ''}, got ${header.names.join(',')}`,
+    );
+  if (header.duplicates.length)
+    throw new TubekitFormatError(
+      file,
+      'line 1',
+      `duplicate header column ${header.duplicates.join(',')}`,
+    );
+  if (!allowUnknown) {
+    const known = new Set<string>([...required, ...optional]);
+    const unknown = header.names.filter((name) => !known.has(name));
+    if (unknown.length)
+      throw new TubekitFormatError(
+        file,
+        'line 1',
+        `unknown column ${unknown.join(',')} (expected ${[...known].join(',')})`,
+      );
+  }
+  const out = {} as Record<R | O, number>;
+  for (const name of [...required, ...optional] as (R | O)[])
+    out[name] = header.columns.get(name) ?? -1;
+  return out;
+}
+
+/**
+ * Writes a CSV file atomically with fast-csv: `header` first, then every row from `rows`
+ * (numbers in their shortest round-trip form). The file appears at `path` only when complete;
+ * if `rows` throws, nothing is written.
+ */
+export async function writeCsvTable(
+  path: string,
+  header: readonly string[],
+  rows: Iterable<readonly (string | number)[]>,
+): Promise<void> {
+  const out = openAtomicWriteStream(path);
+  const csv = format<readonly (string | number)[], readonly (string | number)[]>({
+    headers: [...header],
+    includeEndRowDelimiter: true,
+  });
+  csv.pipe(out.stream, { end: false });
+  try {
+    for (const row of rows) {
+      if (!csv.write(row)) await once(csv, 'drain');
+    }
+    const ended = once(csv, 'end');
+    csv.end();
+    await ended;
+    await out.commit();
+  } catch (error) {
+    csv.destroy();
+    await out.abort();
+    throw error;
+  }
+}

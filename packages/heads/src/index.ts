@@ -1,0 +1,5 @@
+/**
+ * @tubekit/heads — action detection heads. Each head is a subpath export:
+ * `@tubekit/heads/progressive` (STEP). The root re-exports the progressive head's names.
+ */
+export * from './progressive/index';

@@ -1,0 +1,114 @@
+import type { VideoAnnotation } from '@tubekit/datasets';
+import { tubeletNMS } from '@tubekit/geometry';
+import { tf } from '@tubekit/nn';
+import { clipWindow, type FrameReader } from './clip-window';
+import type { ProgressiveDetector } from './progressive-detector';
+
+/** Options of {@link detectVideo}. */
+export interface DetectVideoOptions {
+  /** Run steps 1…`upToStep` (default Smax): Table 1(a) evaluates every step of a model. */
+  upToStep?: number;
+  /** Frames between consecutive target clips (default K: non-overlapping clips). */
+  stride?: number;
+  /** Clips per forward pass (default 8). */
+  batchClips?: number;
+  /** Per-class tubelet NMS threshold on mean per-frame IoU (default 0.3, ACT) and kept per class (default 5). */
+  nmsThreshold?: number;
+  topK?: number;
+  /** Detections below this class score are dropped (default 0.01). */
+  minScore?: number;
+}
+
+/** One detected tubelet of a clip, in video pixel coordinates. */
+export interface ClipTubelet {
+  /** First frame (1-based) of the K-frame target clip. */
+  start: number;
+  /** 0-based class. */
+  label: number;
+  score: number;
+  /** `K × 4` boxes. */
+  boxes: Float64Array;
+}
+
+/**
+ * Runs a {@link ProgressiveDetector} over a whole video clip by clip (targets `1, 1+stride, …`,
+ * with a last clip aligned to the video's end) and returns per-clip, per-class tubelets after
+ * class-wise tubelet NMS, scaled back to the video's pixel coordinates — the input of ACT tubelet
+ * linking (STEP §3.5) and, frame by frame, of frame-mAP.
+ *
+ * @example
+ * const tubelets = detectVideo(det, video, read, { upToStep: 3 });
+ */
+export function detectVideo(
+  detector: ProgressiveDetector,
+  video: VideoAnnotation,
+  read: FrameReader,
+  options: DetectVideoOptions = {},
+): ClipTubelet[] {
+  const o = detector.options;
+  const K = o.clipLength;
+  const stride = options.stride ?? K;
+  const batch = options.batchClips ?? 8;
+  const C = o.numClasses;
+  const M = detector.numProposals;
+  const starts: number[] = [];
+  for (let s = 1; s + K - 1 <= video.nframes; s += stride) starts.push(s);
+  const lastStart = Math.max(1, video.nframes - K + 1);
+  if (starts[starts.length - 1] !== lastStart) starts.push(lastStart);
+  const sx = video.width / o.frameWidth;
+  const sy = video.height / o.frameHeight;
+  const out: ClipTubelet[] = [];
+  const Tw = detector.windowLength;
+  for (let b0 = 0; b0 < starts.length; b0 += batch) {
+    const group = starts.slice(b0, b0 + batch);
+    const size = Tw * o.frameHeight * o.frameWidth * o.channels;
+    const data = new Float32Array(group.length * size);
+    group.forEach((start, i) => {
+      data.set(
+        clipWindow(video, read, {
+          start,
+          clipLength: K,
+          windowLength: Tw,
+          frameWidth: o.frameWidth,
+          frameHeight: o.frameHeight,
+          channels: o.channels,
+        }).frames,
+        i * size,
+      );
+    });
+    const windows = tf.tensor4d(data, [group.length * Tw, o.frameHeight, o.frameWidth, o.channels]);
+    const steps = detector.run(windows, options.upToStep ?? o.steps);
+    windows.dispose();
+    const last = steps[steps.length - 1];
+    const tubelets = new Float64Array(M * K * 4);
+    const scores = new Float64Array(M);
+    group.forEach((start, b) => {
+      for (let c = 0; c < C; c++) {
+        for (let m = 0; m < M; m++) {
+          const n = b * M + m;
+          scores[m] = last.probs[n * (C + 1) + c + 1];
+          for (let k = 0; k < K; k++)
+            for (let j = 0; j < 4; j++)
+              tubelets[(m * K + k) * 4 + j] = last.classBoxes[((n * K + k) * C + c) * 4 + j];
+        }
+        const kept = tubeletNMS(tubelets, K, scores, {
+          iouThreshold: options.nmsThreshold ?? 0.3,
+          topK: options.topK ?? 5,
+          scoreThreshold: options.minScore ?? 0.01,
+        });
+        for (const m of kept.keep) {
+          const boxes = new Float64Array(K * 4);
+          for (let k = 0; k < K; k++) {
+            const src = (m * K + k) * 4;
+            boxes[k * 4] = tubelets[src] * sx;
+            boxes[k * 4 + 1] = tubelets[src + 1] * sy;
+            boxes[k * 4 + 2] = tubelets[src + 2] * sx;
+            boxes[k * 4 + 3] = tubelets[src + 3] * sy;
+          }
+          out.push({ start, label: c, score: scores[m], boxes });
+        }
+      }
+    });
+  }
+  return out;
+}

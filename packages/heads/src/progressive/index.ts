@@ -1,0 +1,30 @@
+export type { ClipWindow, ClipWindowOptions, FrameReader } from './clip-window';
+export { clipWindow } from './clip-window';
+export type { ClipTubelet, DetectVideoOptions } from './detect-video';
+export { detectVideo } from './detect-video';
+export type { FuseTubeletsOptions } from './fuse-tubelets';
+export { fuseTubelets } from './fuse-tubelets';
+export type { InitialProposalsOptions, ProposalGridLevel } from './initial-proposals';
+export {
+  gridSize,
+  initialProposals,
+  STEP_GRID_5,
+  STEP_GRID_11,
+  STEP_GRID_34,
+} from './initial-proposals';
+export type {
+  ClipGroundTruth,
+  ProgressiveDetectorOptions,
+  ProgressiveTrainingOptions,
+  StepResult,
+  TemporalExtension,
+} from './progressive-detector';
+export { ProgressiveDetector } from './progressive-detector';
+export type { TubeletSamples, TubeletSamplingOptions } from './sample-tubelets';
+export { assignAndSample } from './sample-tubelets';
+export { gaussian, mulberry32 } from './seeded-random';
+export type { TrainProgressiveOptions, TrainProgressiveResult } from './train-progressive';
+export { trainProgressive } from './train-progressive';
+export { clipBox, DELTA_STD, decodeDelta, encodeDelta, extrapolateTubelets } from './tubelet-ops';
+export type { TwoBranchHeadOptions, TwoBranchOutput } from './two-branch-head';
+export { TwoBranchHead } from './two-branch-head';

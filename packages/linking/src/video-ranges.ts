@@ -1,0 +1,122 @@
+import type { FrameDetections, TubeletDetections } from '@tubekit/geometry';
+import { LinkingInputError } from './errors';
+
+/** The rows `[begin, end)` of one video in a columnar detection set. */
+export interface VideoRange {
+  /** Index into `videos`. */
+  video: number;
+  /** The video's name. */
+  name: string;
+  /** First row (inclusive). */
+  begin: number;
+  /** Last row (exclusive). */
+  end: number;
+}
+
+/** Where detections came from, for error messages (a file path, or a description). */
+export interface InputSource {
+  /** Named in every error, e.g. the CSV path. Default `'detections'`. */
+  source?: string;
+}
+
+/**
+ * Splits frame or tubelet detections into per-video row ranges, validating on the way: the rows
+ * of one video must be contiguous, frames (or tubelet start frames) non-decreasing within a video
+ * and ≥ 1, every score and coordinate finite, `videoIndex` within `videos`. This is the order of
+ * the canonical CSVs (sorted by video, then frame); anything else is a {@link LinkingInputError}
+ * naming the row, never a silent re-sort.
+ *
+ * Linkers consume one video at a time, so memory is bounded by the largest video.
+ *
+ * @example
+ * ```ts
+ * for (const { name, begin, end } of videoRanges(dets)) console.log(name, end - begin);
+ * ```
+ */
+export function* videoRanges(
+  dets: FrameDetections | TubeletDetections,
+  options: InputSource = {},
+): Generator<VideoRange> {
+  const source = options.source ?? 'detections';
+  const frames = 'frame' in dets ? dets.frame : dets.start;
+  const what = 'frame' in dets ? 'frame' : 'start frame';
+  const K = 'K' in dets ? dets.K : 1;
+  const { videoIndex, score, boxes, videos, length } = dets;
+  if (
+    videoIndex.length < length ||
+    frames.length < length ||
+    score.length < length ||
+    dets.label.length < length ||
+    boxes.length < 4 * K * length
+  )
+    throw new LinkingInputError(
+      `${source}: columns shorter than length ${length} (boxes need ${4 * K * length} numbers, have ${boxes.length})`,
+    );
+  const seen = new Uint8Array(videos.length);
+  let begin = 0;
+  while (begin < length) {
+    const v = videoIndex[begin]!;
+    if (!(v >= 0 && v < videos.length))
+      throw new LinkingInputError(
+        `${source}: row ${begin} has video index ${v}, expected 0 … ${videos.length - 1}`,
+      );
+    if (seen[v])
+      throw new LinkingInputError(
+        `${source}: rows of video "${videos[v]}" are not contiguous (row ${begin} follows rows of another video); sort detections by video, then frame`,
+      );
+    seen[v] = 1;
+    let end = begin;
+    let previous = 1;
+    while (end < length && videoIndex[end] === v) {
+      const f = frames[end]!;
+      if (!(f >= 1) || !Number.isInteger(f))
+        throw new LinkingInputError(
+          `${source}: row ${end} (video "${videos[v]}") has ${what} ${f}, expected an integer ≥ 1`,
+        );
+      if (f < previous)
+        throw new LinkingInputError(
+          `${source}: row ${end} (video "${videos[v]}") has ${what} ${f} after ${what} ${previous}; frames must be sorted within each video`,
+        );
+      previous = f;
+      const s = score[end]!;
+      if (!Number.isFinite(s))
+        throw new LinkingInputError(
+          `${source}: row ${end} (video "${videos[v]}", ${what} ${f}) has score ${s}, expected a finite number`,
+        );
+      const l = dets.label[end]!;
+      if (!(l >= 0))
+        throw new LinkingInputError(
+          `${source}: row ${end} (video "${videos[v]}", ${what} ${f}) has label ${l}, expected a 0-based label index`,
+        );
+      for (let c = 4 * K * end, ce = c + 4 * K; c < ce; c++)
+        if (!Number.isFinite(boxes[c]!))
+          throw new LinkingInputError(
+            `${source}: row ${end} (video "${videos[v]}", ${what} ${f}) has a non-finite box coordinate ${boxes[c]}`,
+          );
+      end++;
+    }
+    yield { video: v, name: videos[v]!, begin, end };
+    begin = end;
+  }
+}
+
+/**
+ * Row indices `[begin, end)` ordered by (label, frame, row): a stable grouping of one video's rows
+ * per class, in frame order.
+ *
+ * @example
+ * ```ts
+ * const order = rowsByLabel(dets.label, dets.frame, range.begin, range.end);
+ * ```
+ */
+export function rowsByLabel(
+  label: Int32Array,
+  frames: Int32Array,
+  begin: number,
+  end: number,
+): Int32Array {
+  const order = new Int32Array(end - begin);
+  for (let i = 0; i < order.length; i++) order[i] = begin + i;
+  order.sort((a, b) => label[a]! - label[b]! || frames[a]! - frames[b]! || a - b);
+  return order;
+}

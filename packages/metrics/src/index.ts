@@ -1,0 +1,52 @@
+export type {
+  AvaEvaluationInput,
+  AvaKeyframesInput,
+  AvaLabelInput,
+  AvaMeanAPOptions,
+  AvaRowsInput,
+} from './ava-map';
+export { avaFrameMeanAP } from './ava-map';
+export type { AveragePrecisionOptions, PRCurve } from './average-precision';
+export { averagePrecision, precisionRecallCurve } from './average-precision';
+export type { ErrorBreakdown, ErrorBreakdownOptions, ErrorCounts } from './error-breakdown';
+export { frameErrorBreakdown, videoErrorBreakdown } from './error-breakdown';
+export type { FrameDetectionColumns, FrameMeanAPOptions } from './frame-map';
+export { FrameMeanAPEvaluator, frameMeanAP } from './frame-map';
+export type { GroundTruthInput, GroundTruthTubeInput, GroundTruthVideoInput } from './ground-truth';
+export type { InputIssueKind, InputWarnings } from './input-issues';
+export { MetricsInputError } from './input-issues';
+export type { IoUEntry } from './iou-thresholds';
+export { parseIoUEntries } from './iou-thresholds';
+export type { MABOOptions, MABOResult } from './mabo';
+export { frameMABO, videoMABO } from './mabo';
+export { matchOne, matchRanked } from './match';
+export type { ClassAP, MeanAPResult, ThresholdResult } from './mean-ap';
+export type { PRCurvesSvgOptions } from './pr-curve-svg';
+export { prCurvesSvg } from './pr-curve-svg';
+export type {
+  APRule,
+  AvaRules,
+  DuplicateRule,
+  FrameBoxRules,
+  FrameSelection,
+  MeanRule,
+  ProtocolName,
+  ProtocolProfile,
+  ThresholdTest,
+  VideoTubeRules,
+} from './protocol';
+export {
+  actProtocol,
+  ava2018Protocol,
+  ava2019Protocol,
+  ava2020Protocol,
+  mmaction2Protocol,
+  PROTOCOL_NAMES,
+  protocolProfile,
+  singhProtocol,
+  vocProtocol,
+  yowoProtocol,
+} from './protocol';
+export { rankByScore } from './rank';
+export type { VideoMeanAPOptions } from './video-map';
+export { DEFAULT_VIDEO_IOUS, VideoMeanAPEvaluator, videoMeanAP } from './video-map';

@@ -1,0 +1,163 @@
+import * as tf from '@tensorflow/tfjs';
+
+/** Padding of {@link conv3d}: tfjs's `'same'` / `'valid'` rules, or one symmetric amount for all three axes. */
+export type Conv3dPad = 'same' | 'valid' | number;
+
+/** Options of {@link conv3d}. */
+export interface Conv3dOptions {
+  /** Strides [depth, height, width] (or one number for all three); default 1. */
+  strides?: number | [number, number, number];
+  /** Padding; default `'same'`. */
+  pad?: Conv3dPad;
+  /** Temporal dilation (default 1); spatial dilation is not supported (tfjs has no gradient for it). */
+  temporalDilation?: number;
+}
+
+const triple = (v: number | [number, number, number] | undefined): [number, number, number] =>
+  v === undefined ? [1, 1, 1] : typeof v === 'number' ? [v, v, v] : v;
+
+/**
+ * 3-D convolution (NDHWC input `[B, D, H, W, Cin]`, filter `[KD, KH, KW, Cin, Cout]`, output
+ * `[B, OD, OH, OW, Cout]`) computed as a sum of 2-D convolutions over the temporal kernel:
+ * out[:, od] = Σ_kd conv2d(x[:, od·sd + kd·dd − front], W[kd]). Each 2-D convolution runs over all
+ * B·OD selected frames at once, so the work goes to the backend's fast GEMM convolution (XNNPACK on
+ * wasm) instead of tfjs-wasm's direct Conv3D loop. Numbers and padding rules are those of
+ * `tf.conv3d` (`backend_util.computeConv3DInfo`); the gradient is explicit (per temporal tap:
+ * `Conv2DBackpropInput` for the input, `Conv2DBackpropFilter` for the filter), so it trains on wasm.
+ *
+ * @example
+ * ```ts
+ * const x = tf.randomNormal([1, 8, 28, 28, 16]) as tf.Tensor5D;
+ * const w = tf.randomNormal([3, 3, 3, 16, 32]) as tf.Tensor5D;
+ * const y = conv3d(x, w, { strides: [1, 2, 2], pad: 'same' });   // [1, 8, 14, 14, 32]
+ * ```
+ */
+export function conv3d(
+  x: tf.Tensor5D,
+  filter: tf.Tensor5D,
+  options: Conv3dOptions = {},
+): tf.Tensor5D {
+  const strides = triple(options.strides);
+  const dilations: [number, number, number] = [options.temporalDilation ?? 1, 1, 1];
+  const pad = options.pad ?? 'same';
+  if (x.rank !== 5 || filter.rank !== 5)
+    throw new Error(
+      `conv3d: expected x [B,D,H,W,C] and filter [KD,KH,KW,Cin,Cout], got [${x.shape}] and [${filter.shape}]`,
+    );
+  if (x.shape[4] !== filter.shape[3])
+    throw new Error(
+      `conv3d: x has ${x.shape[4]} channels but the filter expects ${filter.shape[3]}`,
+    );
+  const info = tf.backend_util.computeConv3DInfo(x.shape, filter.shape, strides, dilations, pad);
+  const [B, D, H, W, Cin] = x.shape;
+  const [KD, KH, KW, , Cout] = filter.shape;
+  const { outDepth: OD, outHeight: OH, outWidth: OW, padInfo } = info;
+  const sd = strides[0];
+  const dd = dilations[0];
+  const spatialPad: tf.backend_util.ExplicitPadding = [
+    [0, 0],
+    [padInfo.top, padInfo.bottom],
+    [padInfo.left, padInfo.right],
+    [0, 0],
+  ];
+  const stride2: [number, number] = [strides[1], strides[2]];
+  // Frame of the unpadded clip that tap kd reads for output frame od (outside [0, D): padding).
+  const frameOf = (kd: number, od: number) => kd * dd + od * sd - padInfo.front;
+  const HWC = H * W * Cin;
+  const FILTER = KH * KW * Cin * Cout;
+  // The clip as [B, Dp, H·W·C] with the temporal zero padding, so every tap is one native GatherV2
+  // along depth (tfjs-wasm's Slice reads the whole input back per call and its StridedSlice runs
+  // element by element in JavaScript).
+  const front = padInfo.front;
+  let last = D - 1;
+  for (let kd = 0; kd < KD; kd++) last = Math.max(last, frameOf(kd, OD - 1));
+  const back = last - (D - 1);
+  const padClip = (t: tf.Tensor5D): tf.Tensor3D => {
+    const t3 = tf.reshape(t, [B, D, HWC]) as tf.Tensor3D;
+    return front > 0 || back > 0
+      ? tf.pad(t3, [
+          [0, 0],
+          [front, back],
+          [0, 0],
+        ])
+      : t3;
+  };
+  const tapIndex = Array.from({ length: KD }, (_, kd) =>
+    Int32Array.from({ length: OD }, (_, od) => frameOf(kd, od) + front),
+  );
+  const tapFrames = (xp: tf.Tensor3D, kd: number): tf.Tensor4D =>
+    tf.reshape(tf.gather(xp, tf.tensor1d(tapIndex[kd], 'int32'), 1), [B * OD, H, W, Cin]);
+  const tapFilter = (w2: tf.Tensor2D, kd: number): tf.Tensor4D =>
+    tf.reshape(tf.slice(w2, [kd, 0], [1, FILTER]), [KH, KW, Cin, Cout]);
+
+  const op = tf.customGrad(((xIn: tf.Tensor, wIn: tf.Tensor, save: tf.GradSaveFunc) => {
+    const xt = xIn as tf.Tensor5D;
+    const wt = wIn as tf.Tensor5D;
+    const value = tf.tidy(() => {
+      const xp = padClip(xt);
+      const w2 = tf.reshape(wt, [KD, FILTER]) as tf.Tensor2D;
+      const parts: tf.Tensor4D[] = [];
+      for (let kd = 0; kd < KD; kd++)
+        parts.push(tf.conv2d(tapFrames(xp, kd), tapFilter(w2, kd), stride2, spatialPad, 'NHWC'));
+      return tf.reshape(parts.length === 1 ? parts[0] : tf.addN(parts), [
+        B,
+        OD,
+        OH,
+        OW,
+        Cout,
+      ]) as tf.Tensor5D;
+    });
+    save([xt, wt]);
+    return {
+      value,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [xs, ws] = saved as [tf.Tensor5D, tf.Tensor5D];
+        const dy4 = tf.reshape(dy, [B * OD, OH, OW, Cout]) as tf.Tensor4D;
+        const xp = padClip(xs);
+        const w2 = tf.reshape(ws, [KD, FILTER]) as tf.Tensor2D;
+        const dws: tf.Tensor[] = [];
+        const dxs: tf.Tensor[] = [];
+        for (let kd = 0; kd < KD; kd++) {
+          dws.push(
+            tf.engine().runKernel('Conv2DBackpropFilter', { x: tapFrames(xp, kd), dy: dy4 }, {
+              strides: stride2,
+              pad: spatialPad,
+              dataFormat: 'NHWC',
+              dimRoundingMode: undefined,
+              filterShape: [KH, KW, Cin, Cout],
+            } as unknown as tf.NamedAttrMap) as tf.Tensor,
+          );
+          dxs.push(
+            tf.reshape(
+              tf.engine().runKernel('Conv2DBackpropInput', { dy: dy4, filter: tapFilter(w2, kd) }, {
+                strides: stride2,
+                pad: spatialPad,
+                dataFormat: 'NHWC',
+                dimRoundingMode: undefined,
+                inputShape: [B * OD, H, W, Cin],
+              } as unknown as tf.NamedAttrMap) as tf.Tensor,
+              [B, OD, HWC],
+            ),
+          );
+        }
+        // Scatter-add every tap's input gradient to the frame it read: one UnsortedSegmentSum over
+        // [KD·OD] rows (rows that read padding get an id outside [0, D) and are dropped).
+        const ids = new Int32Array(KD * OD);
+        for (let kd = 0; kd < KD; kd++)
+          for (let od = 0; od < OD; od++) ids[kd * OD + od] = frameOf(kd, od);
+        const stacked = tf.reshape(tf.transpose(tf.concat(dxs, 1), [1, 0, 2]), [KD * OD, B * HWC]);
+        const summed = tf.unsortedSegmentSum(stacked, tf.tensor1d(ids, 'int32'), D); // [D, B·HWC]
+        const dx = tf.reshape(tf.transpose(tf.reshape(summed, [D, B, HWC]), [1, 0, 2]), [
+          B,
+          D,
+          H,
+          W,
+          Cin,
+        ]);
+        const dw = tf.reshape(tf.stack(dws), [KD, KH, KW, Cin, Cout]);
+        return [dx, dw];
+      },
+    };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]);
+  return op(x, filter) as tf.Tensor5D;
+}

@@ -1,0 +1,50 @@
+import * as tf from '@tensorflow/tfjs';
+
+export type { CheckpointContents, CheckpointTensor } from './checkpoint-file';
+export {
+  decodeCheckpoint,
+  encodeCheckpoint,
+  readCheckpoint,
+  writeCheckpoint,
+} from './checkpoint-file';
+export type { Conv3dOptions, Conv3dPad } from './conv3d';
+export { conv3d } from './conv3d';
+export type { GradientCheckOptions, GradientCheckResult } from './grad-check';
+export { gradientCheck } from './grad-check';
+export type { BackendInfo, BackendName, InitBackendOptions } from './init-backend';
+export { activeBackend, initBackend } from './init-backend';
+export type { Hourglass1dOptions } from './layers/hourglass-1d';
+export { Hourglass1d } from './layers/hourglass-1d';
+export type { MessagePassingOptions } from './layers/message-passing';
+export { MessagePassing } from './layers/message-passing';
+export type { NamedWeight } from './layers/named-weight';
+export { createNamedWeight, heNormal, pointwiseConv, variableScope } from './layers/named-weight';
+export type { NonLocalBlockOptions } from './layers/non-local-block';
+export { NonLocalBlock } from './layers/non-local-block';
+export type {
+  BinaryCrossEntropyOptions,
+  IoULossOptions,
+  LossOptions,
+  LossReduction,
+  SmoothL1Options,
+  SoftmaxCrossEntropyOptions,
+} from './losses';
+export { binaryCrossEntropy, iouLoss, smoothL1, softmaxCrossEntropy } from './losses';
+export type { LrSchedule, OptimizerConfig } from './optimizer';
+export { applyUpdate, learningRateAt, optimizerSlots } from './optimizer';
+export type { Rng } from './random';
+export { createRng, restoreRng } from './random';
+export { registerTubekitKernels, TUBEKIT_KERNELS } from './register-kernels';
+export type { RoiAlignOptions, RoiBoxes, RoiOptions, TubeletRoiOptions } from './roi-align';
+export { roiAlign, roiPool, tubeletRoi } from './roi-align';
+export type { ProposalAssignment, SampledProposals, SampleOptions } from './samplers';
+export { assignProposals, sampleProposals } from './samplers';
+export type {
+  StepResult,
+  TrainableParameter,
+  TrainerOptions,
+  TrainOptions,
+  TrainSummary,
+} from './trainer';
+export { formatDuration, Trainer, train } from './trainer';
+export { tf };

@@ -1,0 +1,180 @@
+import * as tf from '@tensorflow/tfjs';
+import { gradientCheck } from '../grad-check';
+import { initBackend } from '../init-backend';
+import { createRng } from '../random';
+
+const quiet = { log: () => {} };
+
+function rand(shape: number[], seed: number): tf.Tensor {
+  const rng = createRng(seed);
+  const n = shape.reduce((a, b) => a * b, 1);
+  return tf.tensor(
+    Float32Array.from({ length: n }, () => rng.normal()),
+    shape,
+  );
+}
+
+/** Runs `f` on cpu and on wasm and returns both results as plain arrays. */
+async function onBoth(
+  f: () => tf.Tensor | tf.Tensor[],
+): Promise<{ cpu: Float32Array[]; wasm: Float32Array[] }> {
+  const run = () =>
+    tf.tidy(() => {
+      const r = f();
+      return (Array.isArray(r) ? r : [r]).map((t) => Float32Array.from(t.dataSync()));
+    });
+  await initBackend({ backend: 'cpu', ...quiet });
+  const cpu = run();
+  await initBackend({ backend: 'wasm', ...quiet });
+  const wasm = run();
+  return { cpu, wasm };
+}
+
+function expectClose(a: Float32Array[], b: Float32Array[], tol = 1e-4): void {
+  expect(a.length).toBe(b.length);
+  for (let k = 0; k < a.length; k++) {
+    expect(a[k].length).toBe(b[k].length);
+    let worst = 0;
+    for (let i = 0; i < a[k].length; i++)
+      worst = Math.max(worst, Math.abs(a[k][i] - b[k][i]) / Math.max(1, Math.abs(a[k][i])));
+    expect(worst).toBeLessThan(tol);
+  }
+}
+
+beforeAll(async () => {
+  await initBackend({ backend: 'wasm', ...quiet });
+});
+
+afterAll(async () => {
+  await initBackend({ backend: 'wasm', ...quiet });
+});
+
+describe('wasm gap kernels', () => {
+  const convCases: {
+    name: string;
+    x: number[];
+    w: number[];
+    s: number;
+    pad: 'same' | 'valid' | number;
+  }[] = [
+    { name: '3x3 same s1', x: [2, 6, 5, 3], w: [3, 3, 3, 4], s: 1, pad: 'same' },
+    { name: '3x3 same s2', x: [1, 7, 6, 2], w: [3, 3, 2, 3], s: 2, pad: 'same' },
+    { name: '2x3 valid s1', x: [1, 5, 6, 2], w: [2, 3, 2, 2], s: 1, pad: 'valid' },
+    { name: '1x1', x: [2, 4, 4, 3], w: [1, 1, 3, 5], s: 1, pad: 'valid' },
+    { name: '5x5 pad 1 s2', x: [1, 9, 8, 2], w: [5, 5, 2, 3], s: 2, pad: 1 },
+    { name: '3x3 valid s2 unused last row', x: [1, 8, 8, 2], w: [3, 3, 2, 2], s: 2, pad: 'valid' },
+    { name: '2x2 same s3', x: [2, 7, 5, 3], w: [2, 2, 3, 2], s: 3, pad: 'same' },
+  ];
+  for (const c of convCases) {
+    test(`Conv2DBackpropFilter/Input match cpu and numeric gradients: ${c.name}`, async () => {
+      const x = rand(c.x, 1);
+      const w = rand(c.w, 2);
+      const loss = (xx: tf.Tensor, ww: tf.Tensor) =>
+        tf
+          .conv2d(xx as tf.Tensor4D, ww as tf.Tensor4D, c.s, c.pad)
+          .square()
+          .sum() as tf.Scalar;
+      const { cpu, wasm } = await onBoth(() => tf.grads(loss)([x, w]));
+      expectClose(cpu, wasm);
+      expect(tf.getBackend()).toBe('wasm');
+      expect(gradientCheck(loss, [x, w], { samples: 8 }).maxError).toBeLessThan(2e-2);
+      tf.dispose([x, w]);
+    });
+  }
+
+  const dwCases: {
+    name: string;
+    x: number[];
+    w: number[];
+    s: number;
+    d: number;
+    pad: 'same' | 'valid';
+  }[] = [
+    { name: 'mult 1 same', x: [2, 5, 6, 3], w: [3, 3, 3, 1], s: 1, d: 1, pad: 'same' },
+    { name: 'mult 2 s2', x: [1, 7, 7, 2], w: [3, 3, 2, 2], s: 2, d: 1, pad: 'same' },
+    { name: 'mult 3 valid non-square', x: [1, 8, 7, 2], w: [3, 2, 2, 3], s: 1, d: 1, pad: 'valid' },
+  ];
+  for (const c of dwCases) {
+    test(`depthwise backprops match cpu and numeric gradients: ${c.name}`, async () => {
+      const x = rand(c.x, 3);
+      const w = rand(c.w, 4);
+      const loss = (xx: tf.Tensor, ww: tf.Tensor) =>
+        tf
+          .depthwiseConv2d(xx as tf.Tensor4D, ww as tf.Tensor4D, c.s, c.pad, 'NHWC', c.d)
+          .square()
+          .sum() as tf.Scalar;
+      const { cpu, wasm } = await onBoth(() => tf.grads(loss)([x, w]));
+      expectClose(cpu, wasm);
+      expect(gradientCheck(loss, [x, w], { samples: 8 }).maxError).toBeLessThan(2e-2);
+      tf.dispose([x, w]);
+    });
+  }
+
+  test('UnsortedSegmentSum matches cpu, including dropped ids, 2-D ids and int32', async () => {
+    const x = rand([6, 3], 5);
+    const ids = tf.tensor1d([0, 2, 2, -1, 1, 4], 'int32');
+    const xi = tf.tensor2d(
+      [
+        [1, 2],
+        [3, 4],
+        [5, 6],
+      ],
+      [3, 2],
+      'int32',
+    );
+    const { cpu, wasm } = await onBoth(() => [
+      tf.unsortedSegmentSum(x, ids, 4),
+      tf.unsortedSegmentSum(xi, tf.tensor1d([1, 1, 0], 'int32'), 2).toFloat(),
+    ]);
+    expectClose(cpu, wasm, 1e-6);
+    expect(Array.from(wasm[1])).toEqual([5, 6, 4, 6]);
+    tf.dispose([x, ids, xi]);
+  });
+
+  test('UnsortedSegmentSum on wasm accepts segment ids shaped like a prefix of x (TensorFlow semantics)', async () => {
+    await initBackend({ backend: 'wasm', ...quiet });
+    const x = tf.tensor3d([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], [2, 3, 2]);
+    const ids = tf.tensor2d([0, 1, 1, 2, 0, 5], [2, 3], 'int32');
+    const out = tf
+      .engine()
+      .runKernel('UnsortedSegmentSum', { x, segmentIds: ids }, { numSegments: 3 }) as tf.Tensor;
+    expect(out.shape).toEqual([3, 2]);
+    expect(Array.from(out.dataSync())).toEqual([1 + 9, 2 + 10, 3 + 5, 4 + 6, 7, 8]);
+    tf.dispose([x, ids, out]);
+  });
+
+  test('gather gradient (UnsortedSegmentSum) passes a numeric check on wasm', async () => {
+    await initBackend({ backend: 'wasm', ...quiet });
+    const table = rand([5, 3], 7);
+    const idx = tf.tensor1d([4, 0, 4, 2, 2, 2], 'int32');
+    const loss = (t: tf.Tensor) => tf.gather(t, idx).square().sum() as tf.Scalar;
+    expect(gradientCheck(loss, [table], { samples: 15 }).maxError).toBeLessThan(1e-2);
+    tf.dispose([table, idx]);
+  });
+
+  test('kernels leak no tensors or wasm buffers', async () => {
+    await initBackend({ backend: 'wasm', ...quiet });
+    const x = rand([1, 6, 6, 2], 8);
+    const w = rand([3, 3, 2, 2], 9);
+    const dw = rand([3, 3, 2, 1], 10);
+    const step = () =>
+      tf.tidy(() => {
+        const g1 = tf.grads(
+          (a: tf.Tensor, b: tf.Tensor) =>
+            tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 'same').sum() as tf.Scalar,
+        )([x, w]);
+        const g2 = tf.grads(
+          (a: tf.Tensor, b: tf.Tensor) =>
+            tf.depthwiseConv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, 'same').sum() as tf.Scalar,
+        )([x, dw]);
+        return [...g1, ...g2].map((g) => g.sum().dataSync()[0]);
+      });
+    step();
+    const before = tf.memory();
+    const backendBefore = (tf.backend() as unknown as { numDataIds(): number }).numDataIds();
+    for (let i = 0; i < 3; i++) step();
+    expect(tf.memory().numTensors).toBe(before.numTensors);
+    expect((tf.backend() as unknown as { numDataIds(): number }).numDataIds()).toBe(backendBefore);
+    tf.dispose([x, w, dw]);
+  });
+});

@@ -1,0 +1,65 @@
+import * as tf from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+
+/** The arguments tfjs passes to a kernel function on the wasm backend. */
+export interface WasmKernelArgs {
+  inputs: tf.NamedTensorInfoMap;
+  backend: BackendWasm;
+  attrs?: tf.NamedAttrMap;
+}
+
+/**
+ * Composes a kernel out of the wasm backend's own kernels, the way tfjs backends build kernels on
+ * kernels: `run` calls another wasm kernel directly (no engine, no tape) and remembers its output;
+ * `dispose` frees every intermediate except those passed in `keep`.
+ */
+export class WasmKernelScope {
+  private readonly made: tf.TensorInfo[] = [];
+  constructor(readonly backend: BackendWasm) {}
+
+  /** Runs the wasm kernel `name` and tracks its output for disposal. */
+  run(
+    name: string,
+    inputs: tf.NamedTensorInfoMap | tf.TensorInfo[],
+    attrs: tf.NamedAttrMap = {},
+  ): tf.TensorInfo {
+    const kernel = tf.getKernel(name, 'wasm');
+    if (!kernel) throw new Error(`@tubekit/nn: the wasm backend has no ${name} kernel`);
+    const out = kernel.kernelFunc({
+      inputs: inputs as tf.NamedTensorInfoMap,
+      backend: this.backend,
+      attrs,
+    }) as tf.TensorInfo;
+    this.made.push(out);
+    return out;
+  }
+
+  reshape(x: tf.TensorInfo, shape: number[]): tf.TensorInfo {
+    return this.run('Reshape', { x }, { shape });
+  }
+
+  /** Frees every tracked intermediate except `keep` (whose reference is handed to the caller). */
+  dispose(keep?: tf.TensorInfo): void {
+    for (const t of this.made) if (t !== keep) this.backend.disposeData(t.dataId);
+    this.made.length = 0;
+  }
+}
+
+/**
+ * Runs a kernel body on typed arrays: allocates the output on the wasm heap first (allocation can
+ * grow and detach the heap), then hands out views of the inputs and the output.
+ */
+export function heapKernel(
+  backend: BackendWasm,
+  inputs: tf.TensorInfo[],
+  outShape: number[],
+  outDtype: tf.DataType,
+  body: (views: tf.TypedArray[], out: tf.TypedArray) => void,
+): tf.TensorInfo {
+  const out = backend.makeOutput(outShape, outDtype);
+  const outView = backend.typedArrayFromHeap(out);
+  outView.fill(0);
+  const views = inputs.map((t) => backend.typedArrayFromHeap(t));
+  body(views, outView);
+  return out;
+}

@@ -1,0 +1,31 @@
+import * as tf from '@tensorflow/tfjs';
+import { conv2dBackpropFilterWasmConfig } from './kernels/conv2d-backprop-filter';
+import { registerConv2dBackpropInputWasm } from './kernels/conv2d-backprop-input';
+import { depthwiseBackpropWasmConfigs } from './kernels/depthwise-backprop';
+import { unsortedSegmentSumWasmConfig } from './kernels/unsorted-segment-sum';
+
+/** The kernels tubekit adds to tfjs, by backend. */
+export const TUBEKIT_KERNELS: readonly tf.KernelConfig[] = [
+  conv2dBackpropFilterWasmConfig,
+  ...depthwiseBackpropWasmConfigs,
+  unsortedSegmentSumWasmConfig,
+];
+
+/**
+ * Registers tubekit's kernels with tfjs (idempotent). A kernel tfjs already provides for that
+ * backend is left alone unless it was registered by tubekit. Called by `initBackend`; call it
+ * yourself only when you select a tfjs backend without `initBackend`.
+ *
+ * @returns the names of the kernels registered by this call
+ */
+export function registerTubekitKernels(): string[] {
+  const added: string[] = [];
+  for (const config of TUBEKIT_KERNELS) {
+    if (tf.getKernel(config.kernelName, config.backendName)) continue;
+    tf.registerKernel(config);
+    added.push(`${config.kernelName}@${config.backendName}`);
+  }
+  // Not a gap but a slow kernel: replaced, with tfjs's own as the fallback.
+  if (registerConv2dBackpropInputWasm()) added.push('Conv2DBackpropInput@wasm (faster)');
+  return added;
+}

@@ -1,0 +1,146 @@
+import type { Rng } from './random';
+
+/** Result of {@link assignProposals}. */
+export interface ProposalAssignment {
+  /** 1 for a positive proposal, 0 for a negative one, per proposal `[N]`. */
+  positive: Uint8Array;
+  /** The ground truth each proposal overlaps most (its regression target), −1 when there is none. */
+  assignedGt: Int32Array;
+  /** That highest overlap, per proposal. */
+  maxOverlap: Float64Array;
+}
+
+/**
+ * Labels proposals against ground truth by overlap (STEP §3.4, as in Faster R-CNN): first, for
+ * each ground truth, the proposal(s) with the highest overlap become positive (so every ground
+ * truth has a positive, ties all kept, zero overlaps excluded); then every proposal whose best
+ * overlap exceeds `threshold` (τ_s) is positive; the rest are negative. Each proposal is assigned
+ * to the single ground truth it overlaps most (lowest index on ties).
+ *
+ * @param overlaps `[N·G]` row-major proposal × ground-truth overlaps (for tubelets: the mean
+ *   per-frame IoU over the K frames, e.g. `meanFrameIoU` of @tubekit/geometry)
+ * @param shape N proposals × G ground truths (G = 0 → all negative)
+ * @example
+ * ```ts
+ * const a = assignProposals(new Float64Array([0.9, 0.1, 0.3, 0.2, 0.05, 0.4]), { proposals: 3, groundTruths: 2 }, 0.5);
+ * // proposal 0 (0.9 > 0.5, best for gt 0) and proposal 2 (0.4, best for gt 1) are positive
+ * ```
+ */
+export function assignProposals(
+  overlaps: ArrayLike<number>,
+  shape: { proposals: number; groundTruths: number },
+  threshold: number,
+): ProposalAssignment {
+  const { proposals: N, groundTruths: G } = shape;
+  if (overlaps.length !== N * G)
+    throw new Error(
+      `assignProposals: ${overlaps.length} overlaps for ${N} proposals × ${G} ground truths`,
+    );
+  const positive = new Uint8Array(N);
+  const assignedGt = new Int32Array(N).fill(-1);
+  const maxOverlap = new Float64Array(N);
+  if (G === 0) return { positive, assignedGt, maxOverlap };
+  const bestPerGt = new Float64Array(G);
+  for (let i = 0; i < N; i++) {
+    let best = -1;
+    let bestV = Number.NEGATIVE_INFINITY;
+    for (let g = 0; g < G; g++) {
+      const v = overlaps[i * G + g];
+      if (v > bestV) {
+        bestV = v;
+        best = g;
+      }
+      if (v > bestPerGt[g]) bestPerGt[g] = v;
+    }
+    assignedGt[i] = best;
+    maxOverlap[i] = bestV;
+    if (bestV > threshold) positive[i] = 1;
+  }
+  for (let i = 0; i < N; i++)
+    for (let g = 0; g < G; g++) {
+      const v = overlaps[i * G + g];
+      if (v > 0 && v === bestPerGt[g]) positive[i] = 1;
+    }
+  return { positive, assignedGt, maxOverlap };
+}
+
+/** Options of {@link sampleProposals}. */
+export interface SampleOptions {
+  /** Samples per image/clip, positives + negatives. */
+  batchSize: number;
+  /** Target fraction of positives (default 0.5: "roughly balanced", STEP §3.4); negatives fill the rest. */
+  positiveFraction?: number;
+  /**
+   * `'uniform'` (balanced random sampling, Faster R-CNN) or per-proposal sampling weights `[N]`
+   * (STEP's hard-aware sampling: the previous step's classification score, or the highest overlap
+   * at the first step). Weighted draws are without replacement with probability proportional to
+   * the weight (Efraimidis–Spirakis keys u^{1/w}); zero-weight proposals come only after all others.
+   */
+  weights: 'uniform' | ArrayLike<number>;
+  /** The seeded generator the draws come from. */
+  rng: Rng;
+}
+
+/** Result of {@link sampleProposals}: chosen proposal indices, ascending. */
+export interface SampledProposals {
+  positives: Int32Array;
+  negatives: Int32Array;
+}
+
+/**
+ * Draws a positive/negative training subset of proposals — the one sampler behind balanced
+ * sampling (`weights: 'uniform'`) and STEP's hard-aware sampling (`weights: scores`, STEP §3.4:
+ * negatives with high classification scores, i.e. confident but wrong, are drawn more often).
+ * Takes up to `batchSize·positiveFraction` positives, then fills the batch with negatives.
+ *
+ * @example
+ * ```ts
+ * const { positives, negatives } = sampleProposals(assignment.positive, {
+ *   batchSize: 64, weights: previousScores, rng: createRng(0),
+ * });
+ * ```
+ */
+export function sampleProposals(positive: Uint8Array, options: SampleOptions): SampledProposals {
+  const n = positive.length;
+  const { weights, rng } = options;
+  if (weights !== 'uniform' && weights.length !== n)
+    throw new Error(`sampleProposals: ${weights.length} weights for ${n} proposals`);
+  const pos: number[] = [];
+  const neg: number[] = [];
+  for (let i = 0; i < n; i++) (positive[i] ? pos : neg).push(i);
+  const wantPos = Math.min(
+    pos.length,
+    Math.floor(options.batchSize * (options.positiveFraction ?? 0.5)),
+  );
+  const wantNeg = Math.min(neg.length, options.batchSize - wantPos);
+  const draw = (pool: number[], k: number): Int32Array => {
+    if (k >= pool.length) return Int32Array.from(pool);
+    const keys = new Float64Array(pool.length);
+    for (let j = 0; j < pool.length; j++) {
+      const u = rng.next();
+      if (weights === 'uniform') keys[j] = u;
+      else {
+        const w = weights[pool[j]];
+        if (!(w >= 0))
+          throw new Error(
+            `sampleProposals: weight of proposal ${pool[j]} is ${w}; weights must be ≥ 0`,
+          );
+        // log-key: ln(u)/w, larger is earlier; w = 0 → −∞ (after all positive-weight items; ties by u).
+        keys[j] = w > 0 ? Math.log(Math.max(u, 1e-300)) / w : Number.NEGATIVE_INFINITY;
+      }
+    }
+    const order = Array.from(pool.keys()).sort((a, b) => keys[b] - keys[a] || a - b);
+    // Zero-weight items share −∞ keys; order them uniformly at random.
+    const out = Int32Array.from(order.slice(0, k), (j) => pool[j]);
+    if (weights !== 'uniform') {
+      const firstInf = order.findIndex((j) => keys[j] === Number.NEGATIVE_INFINITY);
+      if (firstInf >= 0 && firstInf < k) {
+        const rest = order.slice(firstInf).map((j) => pool[j]);
+        rng.shuffle(rest);
+        for (let j = firstInf; j < k; j++) out[j] = rest[j - firstInf];
+      }
+    }
+    return out.sort();
+  };
+  return { positives: draw(pos, wantPos), negatives: draw(neg, wantNeg) };
+}

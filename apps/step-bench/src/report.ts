@@ -168,6 +168,26 @@ export interface StepRunInfo {
   }>;
 }
 
+/** Frame-mAP (%) below which the models have not learned to localise: claims then compare noise. */
+export const NOISE_FLOOR_MAP = 5;
+
+function noiseWarning(r: StepResults): string[] {
+  const all = [
+    ...Object.values(r.table1a).flat(),
+    ...Object.values(r.table1b),
+    ...Object.values(r.figure5),
+    ...Object.values(r.ablations),
+  ].filter(Number.isFinite);
+  const best = all.length ? Math.max(...all) : Number.NaN;
+  if (!(best < NOISE_FLOOR_MAP)) return [];
+  return [
+    `> ⚠ Every frame-mAP of this run is below ${NOISE_FLOOR_MAP}% (best ${best.toFixed(2)}%): within this profile's`,
+    '> training budget the models did not learn to localise actions at IoU 0.5, so the claim checks below',
+    '> compare numbers at the noise floor and say nothing about the paper. Use a longer profile (`full`).',
+    '',
+  ];
+}
+
 const pair = (pub: number | null | undefined, ours: number) =>
   `${pub === null || pub === undefined ? '–' : pub.toFixed(1)} / ${Number.isFinite(ours) ? ours.toFixed(1) : '–'}`;
 
@@ -187,12 +207,14 @@ export function stepReportMarkdown(
     'frame-mAP@0.5 (%) under the `act` protocol unless said otherwise. The absolute numbers are not comparable',
     '(different data, a CPU-sized model trained for minutes); the *claims* — directions — are what is checked.',
     '',
-    `Profile **${info.profile}** · backend **${info.backend}** · wall time **${info.wallSeconds.toFixed(0)} s** · started ${info.startedAt}` +
+    `Profile **${info.profile}** · backend **${info.backend}** · wall time of this invocation **${info.wallSeconds.toFixed(0)} s**` +
+      ` (training + testing of the ${info.models.length} models: ${info.models.reduce((a, m) => a + m.trainSeconds + m.testSeconds, 0).toFixed(0)} s) · started ${info.startedAt}` +
       ` · dataset seed ${info.seeds.dataset}, model/training seed ${info.seeds.models}` +
       (info.resumed.length
         ? ` · resumed from checkpoints/results: ${info.resumed.join(', ')}`
         : ''),
     '',
+    ...noiseWarning(r),
     '## Claims',
     '',
     claimsMarkdown(claims),

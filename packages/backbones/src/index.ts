@@ -38,15 +38,6 @@ export {
 } from './plain-conv-net';
 export type { WireField } from './protobuf-wire';
 export { ProtoReader, ProtoWriter } from './protobuf-wire';
-export type { RawTensor, WeightDtype } from './raw-tensor';
-export { dtypeByteSize, float32RawTensor, rawTensorToFloat32, shapeSize } from './raw-tensor';
-export type { SafetensorsFile } from './safetensors';
-export {
-  encodeSafetensors,
-  parseSafetensors,
-  readSafetensors,
-  writeSafetensors,
-} from './safetensors';
 export type { WeightFileFormat } from './weight-file';
 export { detectWeightFormat, loadWeights, readWeightFile, saveWeights } from './weight-file';
 export type {

@@ -1,7 +1,15 @@
-import { conv3d, createNamedWeight, heNormal, type NamedWeight, type Rng, tf } from '@tubekit/nn';
+import {
+  conv3d,
+  createNamedWeight,
+  float32RawTensor,
+  heNormal,
+  type NamedWeight,
+  type RawTensor,
+  type Rng,
+  tf,
+} from '@tubekit/nn';
 import type { FeatureMapSize } from './backbone';
 import type { OnnxNodeSpec } from './onnx-model';
-import { float32RawTensor, type RawTensor } from './raw-tensor';
 import { weightToRawTensor } from './weight-io';
 
 /**

@@ -1,9 +1,8 @@
-import { initBackend, tf } from '@tubekit/nn';
+import { float32RawTensor, initBackend, tf } from '@tubekit/nn';
 import { createI3D } from './i3d';
 import { createOnnxFeatureExtractor, onnxExtractorFromBackbone } from './onnx-feature-extractor';
 import { encodeOnnxModel } from './onnx-model';
 import { createPlainConvNet, createSmallBackbone2d, createSmallBackbone3d } from './plain-conv-net';
-import { float32RawTensor } from './raw-tensor';
 import { exportWeights, importWeights } from './weight-io';
 
 beforeAll(async () => {

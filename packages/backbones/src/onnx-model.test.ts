@@ -1,6 +1,6 @@
+import { float32RawTensor, rawTensorToFloat32 } from '@tubekit/nn';
 import { encodeOnnxModel, parseOnnxTensors } from './onnx-model';
 import { ProtoWriter } from './protobuf-wire';
-import { float32RawTensor, rawTensorToFloat32 } from './raw-tensor';
 
 describe('ONNX initializers', () => {
   it('round-trips initializers through encodeOnnxModel', () => {

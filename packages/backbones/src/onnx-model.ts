@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
+import { dtypeByteSize, type RawTensor, shapeSize, type WeightDtype } from '@tubekit/nn';
 import { ProtoReader, ProtoWriter, type WireField } from './protobuf-wire';
-import { dtypeByteSize, type RawTensor, shapeSize, type WeightDtype } from './raw-tensor';
 
 /*
  * Field numbers from onnx/onnx.proto (IR version 3+ and later; unchanged since):

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
+import type { RawTensor } from '@tubekit/nn';
+import { parseSafetensors, writeSafetensors } from '@tubekit/nn';
 import { parseOnnxTensors } from './onnx-model';
-import type { RawTensor } from './raw-tensor';
-import { parseSafetensors, writeSafetensors } from './safetensors';
 import {
   type ExportWeightsOptions,
   exportWeights,

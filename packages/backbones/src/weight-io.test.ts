@@ -1,12 +1,17 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { initBackend, tf } from '@tubekit/nn';
+import {
+  float32RawTensor,
+  initBackend,
+  rawTensorToFloat32,
+  readSafetensors,
+  tf,
+  writeSafetensors,
+} from '@tubekit/nn';
 import { createI3D } from './i3d';
 import { encodeOnnxModel, parseOnnxTensors } from './onnx-model';
 import { createSmallBackbone2d, createSmallBackbone3d } from './plain-conv-net';
-import { float32RawTensor, rawTensorToFloat32 } from './raw-tensor';
-import { readSafetensors, writeSafetensors } from './safetensors';
 import { exportWeights, importWeights } from './weight-io';
 
 beforeAll(async () => {

@@ -1,6 +1,5 @@
-import { tf } from '@tubekit/nn';
+import { float32RawTensor, type RawTensor, rawTensorToFloat32, tf } from '@tubekit/nn';
 import type { NamedWeight } from './backbone';
-import { float32RawTensor, type RawTensor, rawTensorToFloat32 } from './raw-tensor';
 
 /**
  * Memory layout of convolution kernels in a weight file:

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { FrameDetections, TubeletDetections } from '@tubekit/geometry';
+import { createRandom } from '@tubekit/geometry';
 
 /**
  * Test helper: the shared data folder (`$TUBEKIT_DATA`, else `../shared/data` beside the repo),
@@ -78,16 +79,9 @@ export function frameDets(
   return dets;
 }
 
-/** Mulberry32: a small seeded PRNG (the same numbers on every run and platform). */
+/** A seeded uniform [0, 1) source (geometry's mulberry32), so fixtures are the same on every run. */
 export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return createRandom(seed).next;
 }
 
 /**

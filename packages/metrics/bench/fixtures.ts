@@ -1,16 +1,9 @@
-import type { DetectedTube, FrameDetections } from '@tubekit/geometry';
+import { createRandom, type DetectedTube, type FrameDetections } from '@tubekit/geometry';
 import type { GroundTruthInput } from '../src/ground-truth';
 
-/** mulberry32: a small seeded PRNG in [0, 1) (benchmarks must be reproducible). */
+/** A seeded uniform [0, 1) source (geometry's mulberry32): benchmarks must be reproducible. */
 export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return createRandom(seed).next;
 }
 
 /**

@@ -22,8 +22,9 @@ const triple = (v: number | [number, number, number] | undefined): [number, numb
  * out[:, od] = Σ_kd conv2d(x[:, od·sd + kd·dd − front], W[kd]). Each 2-D convolution runs over all
  * B·OD selected frames at once, so the work goes to the backend's fast GEMM convolution (XNNPACK on
  * wasm) instead of tfjs-wasm's direct Conv3D loop. Numbers and padding rules are those of
- * `tf.conv3d` (`backend_util.computeConv3DInfo`); the gradient is explicit (per temporal tap:
- * `Conv2DBackpropInput` for the input, `Conv2DBackpropFilter` for the filter), so it trains on wasm.
+ * `tf.conv3d` (`backend_util.computeConv3DInfo`). Frames are picked per tap with one `GatherV2`
+ * along depth; the gradient is autodiff through tubekit's wasm kernels (`UnsortedSegmentSum` for the
+ * gather, the 2-D convolution backprops), so it trains on wasm and computes only what is needed.
  *
  * @example
  * ```ts
@@ -90,74 +91,21 @@ export function conv3d(
   const tapFilter = (w2: tf.Tensor2D, kd: number): tf.Tensor4D =>
     tf.reshape(tf.slice(w2, [kd, 0], [1, FILTER]), [KH, KW, Cin, Cout]);
 
-  const op = tf.customGrad(((xIn: tf.Tensor, wIn: tf.Tensor, save: tf.GradSaveFunc) => {
-    const xt = xIn as tf.Tensor5D;
-    const wt = wIn as tf.Tensor5D;
-    const value = tf.tidy(() => {
-      const xp = padClip(xt);
-      const w2 = tf.reshape(wt, [KD, FILTER]) as tf.Tensor2D;
-      const parts: tf.Tensor4D[] = [];
-      for (let kd = 0; kd < KD; kd++)
-        parts.push(tf.conv2d(tapFrames(xp, kd), tapFilter(w2, kd), stride2, spatialPad, 'NHWC'));
-      return tf.reshape(parts.length === 1 ? parts[0] : tf.addN(parts), [
-        B,
-        OD,
-        OH,
-        OW,
-        Cout,
-      ]) as tf.Tensor5D;
-    });
-    save([xt, wt]);
-    return {
-      value,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [xs, ws] = saved as [tf.Tensor5D, tf.Tensor5D];
-        const dy4 = tf.reshape(dy, [B * OD, OH, OW, Cout]) as tf.Tensor4D;
-        const xp = padClip(xs);
-        const w2 = tf.reshape(ws, [KD, FILTER]) as tf.Tensor2D;
-        const dws: tf.Tensor[] = [];
-        const dxs: tf.Tensor[] = [];
-        for (let kd = 0; kd < KD; kd++) {
-          dws.push(
-            tf.engine().runKernel('Conv2DBackpropFilter', { x: tapFrames(xp, kd), dy: dy4 }, {
-              strides: stride2,
-              pad: spatialPad,
-              dataFormat: 'NHWC',
-              dimRoundingMode: undefined,
-              filterShape: [KH, KW, Cin, Cout],
-            } as unknown as tf.NamedAttrMap) as tf.Tensor,
-          );
-          dxs.push(
-            tf.reshape(
-              tf.engine().runKernel('Conv2DBackpropInput', { dy: dy4, filter: tapFilter(w2, kd) }, {
-                strides: stride2,
-                pad: spatialPad,
-                dataFormat: 'NHWC',
-                dimRoundingMode: undefined,
-                inputShape: [B * OD, H, W, Cin],
-              } as unknown as tf.NamedAttrMap) as tf.Tensor,
-              [B, OD, HWC],
-            ),
-          );
-        }
-        // Scatter-add every tap's input gradient to the frame it read: one UnsortedSegmentSum over
-        // [KD·OD] rows (rows that read padding get an id outside [0, D) and are dropped).
-        const ids = new Int32Array(KD * OD);
-        for (let kd = 0; kd < KD; kd++)
-          for (let od = 0; od < OD; od++) ids[kd * OD + od] = frameOf(kd, od);
-        const stacked = tf.reshape(tf.transpose(tf.concat(dxs, 1), [1, 0, 2]), [KD * OD, B * HWC]);
-        const summed = tf.unsortedSegmentSum(stacked, tf.tensor1d(ids, 'int32'), D); // [D, B·HWC]
-        const dx = tf.reshape(tf.transpose(tf.reshape(summed, [D, B, HWC]), [1, 0, 2]), [
-          B,
-          D,
-          H,
-          W,
-          Cin,
-        ]);
-        const dw = tf.reshape(tf.stack(dws), [KD, KH, KW, Cin, Cout]);
-        return [dx, dw];
-      },
-    };
-  }) as unknown as Parameters<typeof tf.customGrad>[0]);
-  return op(x, filter) as tf.Tensor5D;
+  // Plain differentiable ops: tfjs then computes only the gradients a caller needs (no input
+  // gradient for a first layer), through GatherV2's gradient (UnsortedSegmentSum) and the 2-D
+  // convolution backprops (tubekit's fast wasm kernels).
+  return tf.tidy(() => {
+    const xp = padClip(x);
+    const w2 = tf.reshape(filter, [KD, FILTER]) as tf.Tensor2D;
+    const parts: tf.Tensor4D[] = [];
+    for (let kd = 0; kd < KD; kd++)
+      parts.push(tf.conv2d(tapFrames(xp, kd), tapFilter(w2, kd), stride2, spatialPad, 'NHWC'));
+    return tf.reshape(parts.length === 1 ? parts[0] : tf.addN(parts), [
+      B,
+      OD,
+      OH,
+      OW,
+      Cout,
+    ]) as tf.Tensor5D;
+  });
 }

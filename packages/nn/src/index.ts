@@ -34,9 +34,18 @@ export type { LrSchedule, OptimizerConfig } from './optimizer';
 export { applyUpdate, learningRateAt, optimizerSlots } from './optimizer';
 export type { Rng } from './random';
 export { createRng, restoreRng } from './random';
+export type { RawTensor, WeightDtype } from './raw-tensor';
+export { dtypeByteSize, float32RawTensor, rawTensorToFloat32, shapeSize } from './raw-tensor';
 export { registerTubekitKernels, TUBEKIT_KERNELS } from './register-kernels';
 export type { RoiAlignOptions, RoiBoxes, RoiOptions, TubeletRoiOptions } from './roi-align';
 export { roiAlign, roiPool, tubeletRoi } from './roi-align';
+export type { SafetensorsFile } from './safetensors';
+export {
+  encodeSafetensors,
+  parseSafetensors,
+  readSafetensors,
+  writeSafetensors,
+} from './safetensors';
 export type { ProposalAssignment, SampledProposals, SampleOptions } from './samplers';
 export { assignProposals, sampleProposals } from './samplers';
 export type {

@@ -117,6 +117,32 @@ function groupByFrame(frameIndex: ArrayLike<number>, n: number, F: number) {
 }
 
 /**
+ * `A · X` for a constant interpolation matrix `A` (`[M, K]` or batched `[m, M, K]`) with a gradient
+ * `Aᵀ · dY` from a transposed copy built in JavaScript: tfjs-wasm's transposed-operand GEMM (what
+ * `tf.matMul`'s own gradient uses) is several times slower than a plain one.
+ */
+function constMatMul(
+  a: Float32Array,
+  shape: [number, number] | [number, number, number],
+  x: tf.Tensor,
+): tf.Tensor {
+  const [batch, M, K] = shape.length === 2 ? [1, shape[0], shape[1]] : shape;
+  const aT = new Float32Array(a.length);
+  for (let b = 0; b < batch; b++)
+    for (let i = 0; i < M; i++)
+      for (let j = 0; j < K; j++) aT[b * M * K + j * M + i] = a[b * M * K + i * K + j];
+  const tShape = shape.length === 2 ? [K, M] : [batch, K, M];
+  const op = tf.customGrad(((xIn: tf.Tensor, save: tf.GradSaveFunc) => {
+    save([]);
+    return {
+      value: tf.matMul(tf.tensor(a, shape), xIn),
+      gradFunc: (dy: tf.Tensor) => tf.matMul(tf.tensor(aT, tShape), dy),
+    };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]);
+  return op(x) as tf.Tensor;
+}
+
+/**
  * RoIAlign (He et al., Mask R-CNN, ICCV 2017; sampling as Detectron/detectron2 `ROIAlign`) over a
  * stack of 2-D feature maps: each box `i` is pooled from frame `frameIndex[i]` of
  * `features [F, H, W, C]` into `[Ph, Pw, C]`; the result is `[N, Ph, Pw, C]` in box order.
@@ -184,15 +210,14 @@ export function roiAlign(
       if (m === 0) continue;
       // y-contraction first: frame f is already [H, W·C], so one GEMM serves all its boxes.
       const frame = F === 1 ? rows : tf.slice(rows, [f * H, 0], [H, W * C]);
-      const ayF = tf.tensor2d(ay.subarray(s0 * Ph * H, (s0 + m) * Ph * H), [m * Ph, H]);
-      const t = tf.matMul(ayF, frame); // [m·Ph, W·C]
+      const t = constMatMul(ay.subarray(s0 * Ph * H, (s0 + m) * Ph * H), [m * Ph, H], frame); // [m·Ph, W·C]
       const tT = tf.reshape(tf.transpose(tf.reshape(t, [m, Ph, W, C]), [0, 2, 1, 3]), [
         m,
         W,
         Ph * C,
       ]);
-      const axF = tf.tensor3d(ax.subarray(s0 * Pw * W, (s0 + m) * Pw * W), [m, Pw, W]);
-      const out = tf.reshape(tf.matMul(axF, tT), [m, Pw, Ph, C]); // [m, px, py, C]
+      const xw = constMatMul(ax.subarray(s0 * Pw * W, (s0 + m) * Pw * W), [m, Pw, W], tT);
+      const out = tf.reshape(xw, [m, Pw, Ph, C]); // [m, px, py, C]
       parts.push(tf.transpose(out, [0, 2, 1, 3]));
     }
     const grouped = parts.length === 1 ? parts[0] : tf.concat(parts, 0);

@@ -2,33 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tubekitDataPath, writeDatasetJson } from '@tubekit/datasets';
-import { createProgram } from '../program';
-
-async function run(args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const so = jest.spyOn(process.stdout, 'write').mockImplementation((c) => {
-    out.push(String(c));
-    return true;
-  });
-  const se = jest.spyOn(process.stderr, 'write').mockImplementation((c) => {
-    err.push(String(c));
-    return true;
-  });
-  const before = process.exitCode;
-  process.exitCode = 0;
-  try {
-    await createProgram()
-      .exitOverride()
-      .parseAsync(['node', 'tubekit', ...args]);
-  } finally {
-    so.mockRestore();
-    se.mockRestore();
-  }
-  const code = Number(process.exitCode ?? 0);
-  process.exitCode = before;
-  return { stdout: out.join(''), stderr: err.join(''), code };
-}
+import { runCli } from '../../test/run-cli';
 
 let dir: string;
 beforeAll(() => {
@@ -40,7 +14,7 @@ describe('tubekit eval ava', () => {
   it.each(['ava-2018', 'ava-2020', 'mmaction2'])(
     'prints the --json shape on the AVA fixture under %s',
     async (protocol) => {
-      const { stdout, code } = await run([
+      const { stdout, code } = await runCli([
         'eval',
         'ava',
         '--gt',
@@ -72,10 +46,10 @@ describe('tubekit eval ava', () => {
 
   it('refuses a non-AVA protocol and an unknown one', async () => {
     const base = ['eval', 'ava', '--gt', 'g.csv', '--det', 'd.csv', '--labelmap', 'l.pbtxt'];
-    const voc = await run([...base, '--protocol', 'voc']);
+    const voc = await runCli([...base, '--protocol', 'voc']);
     expect(voc.code).toBe(1);
     expect(voc.stderr).toMatch(/^tubekit eval: --protocol voc is not an AVA protocol/);
-    const bad = await run([...base, '--protocol', 'coco']);
+    const bad = await runCli([...base, '--protocol', 'coco']);
     expect(bad.stderr).toMatch(/--protocol coco: expected one of act, voc/);
   });
 });
@@ -84,7 +58,7 @@ describe('tubekit eval frame', () => {
   const gtPkl = () => tubekitDataPath('fixtures/multisports/gt.pkl');
 
   it('reproduces MultiSports frame-AP 0.836506 under voc, with a table and a PR plot', async () => {
-    const json = await run([
+    const json = await runCli([
       'eval',
       'frame',
       '--gt',
@@ -98,7 +72,7 @@ describe('tubekit eval frame', () => {
     expect(json.code).toBe(0);
     expect(JSON.parse(json.stdout).results[0].mAP).toBeCloseTo(0.836506, 6);
     const plot = join(dir, 'pr.svg');
-    const table = await run([
+    const table = await runCli([
       'eval',
       'frame',
       '--gt',
@@ -126,10 +100,19 @@ describe('tubekit eval frame', () => {
       det,
       'video,frame,label,score,x1,y1,x2,y2\naerobic_gymnastics/v_crsi07chcV8_c004,288,10,0.9,1,1,5,5\nnope/video,1,10,0.5,1,1,5,5\n',
     );
-    const strict = await run(['eval', 'frame', '--gt', gtPkl(), '--det', det, '--protocol', 'voc']);
+    const strict = await runCli([
+      'eval',
+      'frame',
+      '--gt',
+      gtPkl(),
+      '--det',
+      det,
+      '--protocol',
+      'voc',
+    ]);
     expect(strict.code).toBe(1);
     expect(strict.stderr).toContain(`${det} (data row 2): video "nope/video"`);
-    const lenient = await run([
+    const lenient = await runCli([
       'eval',
       'frame',
       '--gt',
@@ -150,7 +133,7 @@ describe('tubekit eval frame', () => {
   it('evaluates the videos of a --videos list and rejects names the GT lacks', async () => {
     const list = join(dir, 'videos.txt');
     writeFileSync(list, '# test videos\naerobic_gymnastics/v_crsi07chcV8_c004\n');
-    const ok = await run([
+    const ok = await runCli([
       'eval',
       'frame',
       '--gt',
@@ -165,7 +148,7 @@ describe('tubekit eval frame', () => {
     ]);
     expect(JSON.parse(ok.stdout).results[0].mAP).toBeCloseTo(0.836506, 6);
     writeFileSync(list, 'missing/video\n');
-    const bad = await run([
+    const bad = await runCli([
       'eval',
       'frame',
       '--gt',
@@ -204,7 +187,7 @@ describe('tubekit eval video', () => {
       det,
       'video,tube,label,score,frame,x1,y1,x2,y2\nc/v1,1,0,0.9,1,0,0,10,10\nc/v1,1,0,0.9,2,0,0,10,10\nc/v1,1,0,0.9,3,0,0,10,6\n',
     );
-    const { stdout, code, stderr } = await run([
+    const { stdout, code, stderr } = await runCli([
       'eval',
       'video',
       '--gt',
@@ -232,7 +215,7 @@ describe('tubekit link → eval video (MultiSports fixture)', () => {
   it('gives 50.0 at 0.2 and 0.5, 40.2778 over 0.1:0.1:0.9 and 32.5 over 0.5:0.95 under voc', async () => {
     const tubes = join(dir, 'ms-tubes.csv');
     const gtPkl = tubekitDataPath('fixtures/multisports/gt.pkl');
-    const linked = await run([
+    const linked = await runCli([
       'link',
       '--method',
       'multisports',
@@ -244,7 +227,7 @@ describe('tubekit link → eval video (MultiSports fixture)', () => {
       tubes,
     ]);
     expect(linked.code).toBe(0);
-    const { stdout, code } = await run([
+    const { stdout, code } = await runCli([
       'eval',
       'video',
       '--gt',

@@ -2,29 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readTubeDetectionsCsv, tubekitDataPath } from '@tubekit/datasets';
-import { createProgram } from '../program';
-
-/** Runs `tubekit …` in-process, capturing stdout, stderr and the exit code. */
-async function tubekit(
-  ...args: string[]
-): Promise<{ stdout: string; stderr: string; code: number }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const o = jest.spyOn(process.stdout, 'write').mockImplementation((c) => out.push(String(c)) > 0);
-  const e = jest.spyOn(process.stderr, 'write').mockImplementation((c) => err.push(String(c)) > 0);
-  const before = process.exitCode;
-  process.exitCode = undefined;
-  try {
-    await createProgram()
-      .exitOverride()
-      .parseAsync(['node', 'tubekit', ...args]);
-    return { stdout: out.join(''), stderr: err.join(''), code: Number(process.exitCode ?? 0) };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-    process.exitCode = before;
-  }
-}
+import { runCli } from '../../test/run-cli';
 
 describe('tubekit link', () => {
   let dir: string;
@@ -40,7 +18,7 @@ describe('tubekit link', () => {
   it('links the MultiSports fixture to the known video-mAP (voc): 0.5 @0.2, 0.5 @0.5, 0.325 @0.5:0.95', async () => {
     const out = join(dir, 'tubes.csv');
     const meta = join(dir, 'meta.json');
-    const run = await tubekit(
+    const run = await runCli(
       'link',
       '--method',
       'multisports',
@@ -68,7 +46,7 @@ describe('tubekit link', () => {
       [14, 618, 18],
     ]);
     // `tubekit eval video` reads the CSV directly (correct per-box scores: not mmaction2's 0.375).
-    const evaluated = await tubekit(
+    const evaluated = await runCli(
       'eval',
       'video',
       '--gt',
@@ -104,7 +82,7 @@ describe('tubekit link', () => {
       ['online', '--trim', 'singh'],
     ]) {
       const out = join(dir, `${args.join('-')}.csv`);
-      const run = await tubekit(
+      const run = await runCli(
         'link',
         '--method',
         args[0]!,
@@ -124,9 +102,9 @@ describe('tubekit link', () => {
 
   it('trims an existing tube CSV with --trim alone', async () => {
     const linked = join(dir, 'to-trim.csv');
-    await tubekit('link', '--method', 'multisports', '--det', det, '--gt', gt, '--out', linked);
+    await runCli('link', '--method', 'multisports', '--det', det, '--gt', gt, '--out', linked);
     const out = join(dir, 'trimmed.csv');
-    const run = await tubekit(
+    const run = await runCli(
       'link',
       '--trim',
       'actionness',
@@ -160,7 +138,7 @@ describe('tubekit link', () => {
         'aerobic_gymnastics/v_crsi07chcV8_c004,1,10,0.9,1,0,0,10,10,0.9\n' +
         'aerobic_gymnastics/v_crsi07chcV8_c004,1,10,0.9,3,0,0,10,10,0.9\n',
     );
-    const run = await tubekit(
+    const run = await runCli(
       'link',
       '--trim',
       'saha',
@@ -173,7 +151,7 @@ describe('tubekit link', () => {
     );
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/^tubekit link: .*gap\.csv.*non-consecutive frames/);
-    const both = await tubekit(
+    const both = await runCli(
       'link',
       '--method',
       'act',
@@ -194,7 +172,7 @@ describe('tubekit link', () => {
         'aerobic_gymnastics/v_crsi07chcV8_c004,1,10,0.9,1,0,0,10,10,0.9\n' +
         'aerobic_gymnastics/v_crsi07chcV8_c004,1,10,0.9,1,0,0,10,10,0.9\n',
     );
-    const dup = await tubekit(
+    const dup = await runCli(
       'link',
       '--trim',
       'saha',
@@ -210,7 +188,7 @@ describe('tubekit link', () => {
   });
 
   it('fails with one line naming the problem', async () => {
-    const bad = await tubekit(
+    const bad = await runCli(
       'link',
       '--method',
       'nope',
@@ -225,7 +203,7 @@ describe('tubekit link', () => {
     expect(bad.stderr).toBe(
       'tubekit link: --method nope: expected one of act, moc, multisports, viterbi, yowo, online\n',
     );
-    const singh = await tubekit(
+    const singh = await runCli(
       'link',
       '--method',
       'viterbi',
@@ -244,7 +222,7 @@ describe('tubekit link', () => {
     const unsorted = join(dir, 'unsorted.csv');
     const lines = (await readFile(det, 'utf8')).trim().split('\n');
     await writeFile(unsorted, [lines[0], lines[3], lines[1], ...lines.slice(4)].join('\n'));
-    const run = await tubekit(
+    const run = await runCli(
       'link',
       '--method',
       'viterbi',
@@ -263,7 +241,7 @@ describe('tubekit link', () => {
     await writeFile(tubelets, 'video,start,label,score,x1_1,y1_1,x2_1,y2_1\n');
     expect(
       (
-        await tubekit(
+        await runCli(
           'link',
           '--method',
           'online',

@@ -2,33 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSynthTubes, readDatasetJson } from '@tubekit/datasets';
-import { createProgram } from '../program';
-
-async function run(args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const so = jest.spyOn(process.stdout, 'write').mockImplementation((c) => {
-    out.push(String(c));
-    return true;
-  });
-  const se = jest.spyOn(process.stderr, 'write').mockImplementation((c) => {
-    err.push(String(c));
-    return true;
-  });
-  const before = process.exitCode;
-  process.exitCode = 0;
-  try {
-    await createProgram()
-      .exitOverride()
-      .parseAsync(['node', 'tubekit', ...args]);
-  } finally {
-    so.mockRestore();
-    se.mockRestore();
-  }
-  const code = Number(process.exitCode ?? 0);
-  process.exitCode = before;
-  return { stdout: out.join(''), stderr: err.join(''), code };
-}
+import { runCli } from '../../test/run-cli';
 
 let dir: string;
 beforeAll(() => {
@@ -39,7 +13,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('tubekit synth', () => {
   it('writes frames, flow, the canonical GT and the config', async () => {
     const out = join(dir, 'smoke');
-    const { stdout, code, stderr } = await run([
+    const { stdout, code, stderr } = await runCli([
       'synth',
       '--preset',
       'smoke',
@@ -75,7 +49,7 @@ describe('tubekit synth', () => {
     expect(existsSync(join(out, 'rgb', expected.dataset.splits.train![1]!))).toBe(false);
     // The written config regenerates the same dataset.
     const again = join(dir, 'again');
-    const second = await run([
+    const second = await runCli([
       'synth',
       '--config',
       summary.config,
@@ -92,11 +66,13 @@ describe('tubekit synth', () => {
   });
 
   it('rejects bad options with one line', async () => {
-    expect((await run(['synth', '--preset', 'huge', '--out', dir])).stderr).toBe(
+    expect((await runCli(['synth', '--preset', 'huge', '--out', dir])).stderr).toBe(
       'tubekit synth: --preset must be one of smoke, quick, full, got "huge"\n',
     );
-    expect((await run(['synth', '--preset', 'smoke'])).stderr).toMatch(/--out <dir> is required/);
-    const bad = await run(['synth', '--preset', 'smoke', '--modality', 'depth', '--out', dir]);
+    expect((await runCli(['synth', '--preset', 'smoke'])).stderr).toMatch(
+      /--out <dir> is required/,
+    );
+    const bad = await runCli(['synth', '--preset', 'smoke', '--modality', 'depth', '--out', dir]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/--modality must list rgb and\/or flow, got "depth"/);
   });

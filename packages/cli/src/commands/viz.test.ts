@@ -2,33 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSynthTubes } from '@tubekit/datasets';
-import { createProgram } from '../program';
-
-async function run(args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const so = jest.spyOn(process.stdout, 'write').mockImplementation((c) => {
-    out.push(String(c));
-    return true;
-  });
-  const se = jest.spyOn(process.stderr, 'write').mockImplementation((c) => {
-    err.push(String(c));
-    return true;
-  });
-  const before = process.exitCode;
-  process.exitCode = 0;
-  try {
-    await createProgram()
-      .exitOverride()
-      .parseAsync(['node', 'tubekit', ...args]);
-  } finally {
-    so.mockRestore();
-    se.mockRestore();
-  }
-  const code = Number(process.exitCode ?? 0);
-  process.exitCode = before;
-  return { stdout: out.join(''), stderr: err.join(''), code };
-}
+import { runCli } from '../../test/run-cli';
 
 let dir: string;
 beforeAll(() => {
@@ -43,7 +17,7 @@ describe('tubekit viz', () => {
     ['png', [0x89, 0x50, 0x4e, 0x47]],
   ] as const)('renders a SynthTubes video as %s', async (ext, magic) => {
     const file = join(dir, `viz.${ext}`);
-    const { stdout, code, stderr } = await run([
+    const { stdout, code, stderr } = await runCli([
       'viz',
       '2',
       '--preset',
@@ -64,10 +38,10 @@ describe('tubekit viz', () => {
 
   it('reads real-data layouts: --gt with --frames written by synth', async () => {
     const out = join(dir, 'frames');
-    await run(['synth', '--preset', 'smoke', '--limit', '1', '--modality', 'rgb', '--out', out]);
+    await runCli(['synth', '--preset', 'smoke', '--limit', '1', '--modality', 'rgb', '--out', out]);
     const file = join(dir, 'gt.png');
     const video = createSynthTubes({ preset: 'smoke' }).dataset.videos[0]!.name;
-    const { code, stderr } = await run([
+    const { code, stderr } = await runCli([
       'viz',
       video,
       '--gt',
@@ -84,10 +58,10 @@ describe('tubekit viz', () => {
 
   it('names the unknown video and the bad output', async () => {
     expect(
-      (await run(['viz', 'nope/nope', '--preset', 'smoke', '--out', join(dir, 'x.gif')])).stderr,
+      (await runCli(['viz', 'nope/nope', '--preset', 'smoke', '--out', join(dir, 'x.gif')])).stderr,
     ).toMatch(/video "nope\/nope" is not in synthtubes-smoke/);
     expect(
-      (await run(['viz', '0', '--preset', 'smoke', '--out', join(dir, 'x.bmp')])).stderr,
+      (await runCli(['viz', '0', '--preset', 'smoke', '--out', join(dir, 'x.bmp')])).stderr,
     ).toMatch(/--out must end in .gif, .webp or .png/);
   });
 });

@@ -43,6 +43,48 @@ export function csvNumber(
   return value;
 }
 
+/** The canonical box columns, in order. */
+export const BOX_COLUMNS = ['x1', 'y1', 'x2', 'y2'] as const;
+
+/**
+ * Reads one `[x1, y1, x2, y2]` box from four cells, checks that each is a finite number and —
+ * unless `allowReversed` — that `x2 ≥ x1` and `y2 ≥ y1` (formats.md), and appends it to `out`.
+ * Errors are {@link TubekitFormatError}s naming the file, line and column.
+ *
+ * @param columns cell indices of x1, y1, x2, y2
+ * @param names the four columns' names for messages, e.g. `['x1_2', 'y1_2', 'x2_2', 'y2_2']`
+ */
+export function csvBox(
+  cells: readonly (string | undefined)[],
+  columns: readonly [number, number, number, number],
+  names: readonly [string, string, string, string],
+  file: string,
+  line: number,
+  out: { push(value: number): unknown },
+  allowReversed = false,
+): void {
+  const x1 = csvNumber(cells[columns[0]], 'finite', file, line, names[0]);
+  const y1 = csvNumber(cells[columns[1]], 'finite', file, line, names[1]);
+  const x2 = csvNumber(cells[columns[2]], 'finite', file, line, names[2]);
+  const y2 = csvNumber(cells[columns[3]], 'finite', file, line, names[3]);
+  if (!allowReversed && x2 < x1)
+    throw new TubekitFormatError(
+      file,
+      `line ${line}, column ${names[2]}`,
+      `expected x2 ≥ x1 = ${x1}, got ${x2}`,
+    );
+  if (!allowReversed && y2 < y1)
+    throw new TubekitFormatError(
+      file,
+      `line ${line}, column ${names[3]}`,
+      `expected y2 ≥ y1 = ${y1}, got ${y2}`,
+    );
+  out.push(x1);
+  out.push(y1);
+  out.push(x2);
+  out.push(y2);
+}
+
 /**
  * Streams a CSV file with fast-csv: the first non-empty row is the header, checked by
  * `onHeader`; every following non-empty row goes to `onRow` with its 1-based line number.

@@ -1,5 +1,12 @@
 import type { FrameDetections } from '@tubekit/geometry';
-import { csvColumns, csvNumber, readCsvTable, writeCsvTable } from './csv-table';
+import {
+  BOX_COLUMNS,
+  csvBox,
+  csvColumns,
+  csvNumber,
+  readCsvTable,
+  writeCsvTable,
+} from './csv-table';
 import { TubekitFormatError } from './format-error';
 import { GrowableArray } from './growable';
 
@@ -69,26 +76,7 @@ export async function readFrameDetectionsCsv(
       frame.push(csvNumber(cells[c.frame], 'frame', path, line, 'frame'));
       label.push(csvNumber(cells[c.label], 'label', path, line, 'label'));
       score.push(csvNumber(cells[c.score], 'finite', path, line, 'score'));
-      const x1 = csvNumber(cells[c.x1], 'finite', path, line, 'x1');
-      const y1 = csvNumber(cells[c.y1], 'finite', path, line, 'y1');
-      const x2 = csvNumber(cells[c.x2], 'finite', path, line, 'x2');
-      const y2 = csvNumber(cells[c.y2], 'finite', path, line, 'y2');
-      if (!lenient && x2 < x1)
-        throw new TubekitFormatError(
-          path,
-          `line ${line}, column x2`,
-          `expected x2 ≥ x1 = ${x1}, got ${x2}`,
-        );
-      if (!lenient && y2 < y1)
-        throw new TubekitFormatError(
-          path,
-          `line ${line}, column y2`,
-          `expected y2 ≥ y1 = ${y1}, got ${y2}`,
-        );
-      boxes.push(x1);
-      boxes.push(y1);
-      boxes.push(x2);
-      boxes.push(y2);
+      csvBox(cells, [c.x1, c.y1, c.x2, c.y2], BOX_COLUMNS, path, line, boxes, lenient);
     },
   );
   return {

@@ -1,5 +1,12 @@
 import type { DetectedTube } from '@tubekit/geometry';
-import { csvColumns, csvNumber, readCsvTable, writeCsvTable } from './csv-table';
+import {
+  BOX_COLUMNS,
+  csvBox,
+  csvColumns,
+  csvNumber,
+  readCsvTable,
+  writeCsvTable,
+} from './csv-table';
 import { TubekitFormatError } from './format-error';
 
 /** The required columns of the canonical tube-detection CSV (long format, one row per frame). */
@@ -68,14 +75,6 @@ export async function readTubeDetectionsCsv(path: string): Promise<DetectedTube[
       const label = csvNumber(cells[c.label], 'label', path, line, 'label');
       const score = csvNumber(cells[c.score], 'finite', path, line, 'score');
       const frame = csvNumber(cells[c.frame], 'frame', path, line, 'frame');
-      const x1 = csvNumber(cells[c.x1], 'finite', path, line, 'x1');
-      const y1 = csvNumber(cells[c.y1], 'finite', path, line, 'y1');
-      const x2 = csvNumber(cells[c.x2], 'finite', path, line, 'x2');
-      const y2 = csvNumber(cells[c.y2], 'finite', path, line, 'y2');
-      if (x2 < x1)
-        throw new TubekitFormatError(path, at('x2'), `expected x2 ≥ x1 = ${x1}, got ${x2}`);
-      if (y2 < y1)
-        throw new TubekitFormatError(path, at('y2'), `expected y2 ≥ y1 = ${y1}, got ${y2}`);
       const labelName = c.label_name >= 0 ? cells[c.label_name] : undefined;
       const key = `${video}\u0000${id}`;
       let tube = pending.get(key);
@@ -115,7 +114,7 @@ export async function readTubeDetectionsCsv(path: string): Promise<DetectedTube[
       }
       tube.frames.push(frame);
       tube.lines.push(line);
-      tube.boxes.push(x1, y1, x2, y2);
+      csvBox(cells, [c.x1, c.y1, c.x2, c.y2], BOX_COLUMNS, path, line, tube.boxes);
       if (c.box_score >= 0)
         tube.boxScores.push(csvNumber(cells[c.box_score], 'finite', path, line, 'box_score'));
     },

@@ -1,5 +1,5 @@
 import type { TubeletDetections } from '@tubekit/geometry';
-import { csvNumber, readCsvTable, writeCsvTable } from './csv-table';
+import { csvBox, csvNumber, readCsvTable, writeCsvTable } from './csv-table';
 import { TubekitFormatError } from './format-error';
 import { GrowableArray } from './growable';
 
@@ -60,26 +60,15 @@ export async function readTubeletDetectionsCsv(path: string): Promise<TubeletDet
       score.push(csvNumber(cells[3], 'finite', path, line, 'score'));
       for (let k = 0; k < K; k++) {
         const c = 4 + 4 * k;
-        const x1 = csvNumber(cells[c], 'finite', path, line, names[c]!);
-        const y1 = csvNumber(cells[c + 1], 'finite', path, line, names[c + 1]!);
-        const x2 = csvNumber(cells[c + 2], 'finite', path, line, names[c + 2]!);
-        const y2 = csvNumber(cells[c + 3], 'finite', path, line, names[c + 3]!);
-        if (x2 < x1)
-          throw new TubekitFormatError(
-            path,
-            `line ${line}, column ${names[c + 2]}`,
-            `expected x2 ≥ x1 = ${x1}, got ${x2}`,
-          );
-        if (y2 < y1)
-          throw new TubekitFormatError(
-            path,
-            `line ${line}, column ${names[c + 3]}`,
-            `expected y2 ≥ y1 = ${y1}, got ${y2}`,
-          );
-        boxes.push(x1);
-        boxes.push(y1);
-        boxes.push(x2);
-        boxes.push(y2);
+        const columns = [c, c + 1, c + 2, c + 3] as const;
+        csvBox(
+          cells,
+          columns,
+          [names[c]!, names[c + 1]!, names[c + 2]!, names[c + 3]!],
+          path,
+          line,
+          boxes,
+        );
       }
     },
   );

@@ -2,7 +2,7 @@ export type { AnchorClusteringOptions, AnchorClusters } from './anchor-clusterin
 export { anchorBoxesAt, clusterAnchors } from './anchor-clustering';
 export type { BoxArray, BoxOptions } from './box-area';
 export { boxArea, boxAreaAt, boxAreas, boxCount, boxIntersection } from './box-area';
-export type { ImageSize } from './box-clip';
+export type { ClipBoxesOptions, ImageSize } from './box-clip';
 export { clipBoxes } from './box-clip';
 export type { BoxConvertOptions } from './box-convert';
 export { cxcywhToXyxy, xywhToXyxy, xyxyToCxcywh, xyxyToXywh } from './box-convert';

@@ -2,7 +2,7 @@ import { boxIoUAt, type DetectedTube, type FrameDetections } from '@tubekit/geom
 import { LinkingInputError } from './errors';
 import { nmsRows } from './row-nms';
 import { topKMean } from './top-k-mean';
-import { type InputSource, videoRanges } from './video-ranges';
+import { collectTubes, type InputSource, videoRanges } from './video-ranges';
 
 /** Options of Singh et al.'s online linker; {@link SINGH_ONLINE_LINKING} holds the published ones. */
 export interface OnlineLinkingOptions {
@@ -477,9 +477,7 @@ export function linkOnline(
   options: OnlineLinkingOptions,
   extra: InputSource & { classScores?: Float64Array; classes?: number } = {},
 ): DetectedTube[] {
-  const out: DetectedTube[] = [];
-  for (const video of linkOnlineByVideo(dets, options, extra)) out.push(...video.tubes);
-  return out;
+  return collectTubes(linkOnlineByVideo(dets, options, extra));
 }
 
 /**

@@ -5,7 +5,7 @@ import {
   type TubeletDetections,
   tubeletNMS,
 } from '@tubekit/geometry';
-import { type InputSource, rowsByLabel, videoRanges } from './video-ranges';
+import { collectTubes, type InputSource, rowsByLabel, videoRanges } from './video-ranges';
 
 /** Per start frame and class suppression step of {@link linkTubelets}. */
 export interface TubeletSuppression {
@@ -162,9 +162,7 @@ export function linkTubelets(
   options: TubeletLinkingOptions,
   input: InputSource = {},
 ): DetectedTube[] {
-  const out: DetectedTube[] = [];
-  for (const video of linkTubeletsByVideo(dets, options, input)) out.push(...video.tubes);
-  return out;
+  return collectTubes(linkTubeletsByVideo(dets, options, input));
 }
 
 /**

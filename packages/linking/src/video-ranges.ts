@@ -1,4 +1,4 @@
-import type { FrameDetections, TubeletDetections } from '@tubekit/geometry';
+import type { DetectedTube, FrameDetections, TubeletDetections } from '@tubekit/geometry';
 import { LinkingInputError } from './errors';
 
 /** The rows `[begin, end)` of one video in a columnar detection set. */
@@ -119,4 +119,11 @@ export function rowsByLabel(
   for (let i = 0; i < order.length; i++) order[i] = begin + i;
   order.sort((a, b) => label[a]! - label[b]! || frames[a]! - frames[b]! || a - b);
   return order;
+}
+
+/** Concatenates the tubes of a per-video linker generator (the batch form of each `…ByVideo`). */
+export function collectTubes(videos: Iterable<{ tubes: DetectedTube[] }>): DetectedTube[] {
+  const out: DetectedTube[] = [];
+  for (const video of videos) for (const tube of video.tubes) out.push(tube);
+  return out;
 }

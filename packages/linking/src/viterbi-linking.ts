@@ -6,7 +6,7 @@ import {
   tubeNMS,
 } from '@tubekit/geometry';
 import { type FrameNMSOptions, nmsRows } from './row-nms';
-import { type InputSource, rowsByLabel, videoRanges } from './video-ranges';
+import { collectTubes, type InputSource, rowsByLabel, videoRanges } from './video-ranges';
 
 /**
  * Options of {@link linkViterbi}; {@link GKIOXARI_MALIK_LINKING} and {@link YOWO_LINKING} are
@@ -93,9 +93,7 @@ export function linkViterbi(
   options: ViterbiLinkingOptions,
   input: InputSource = {},
 ): DetectedTube[] {
-  const out: DetectedTube[] = [];
-  for (const video of linkViterbiByVideo(dets, options, input)) out.push(...video.tubes);
-  return out;
+  return collectTubes(linkViterbiByVideo(dets, options, input));
 }
 
 /**

@@ -10,8 +10,7 @@ import { groupRows } from './group-rows';
 import { IssueTracker } from './input-issues';
 import { distinctThresholds, type IoUEntry, parseIoUEntries } from './iou-thresholds';
 import { matchOne } from './match';
-import { type MeanAPResult, summarise } from './mean-ap';
-import type { ProtocolProfile } from './protocol';
+import { type MeanAPOptions, type MeanAPResult, summarise } from './mean-ap';
 import { rankItemsByScore } from './rank';
 
 /** The columns of {@link FrameDetections} that describe boxes (one video's rows, or many). */
@@ -20,19 +19,8 @@ export type FrameDetectionColumns = Pick<
   'frame' | 'label' | 'score' | 'boxes' | 'length'
 >;
 
-/** Options of {@link frameMeanAP} and {@link FrameMeanAPEvaluator}. */
-export interface FrameMeanAPOptions {
-  /** The evaluation protocol (e.g. `actProtocol`, `protocolProfile('voc')`). */
-  protocol: ProtocolProfile;
-  /** IoU thresholds and ranges (`0.5`, `'0.5:0.95'`, `'0.1:0.1:0.9'`). Default `[0.5]`. */
-  iou?: ReadonlyArray<number | string>;
-  /** Videos to evaluate (e.g. a split); default every GT video. Detections on other GT videos are skipped and counted. */
-  videos?: readonly string[];
-  /** Skip and count bad detections instead of throwing {@link MetricsInputError}. Default false. */
-  lenient?: boolean;
-  /** Attach PR curves to each class at single thresholds. Default false. */
-  curves?: boolean;
-}
+/** Options of {@link frameMeanAP} and {@link FrameMeanAPEvaluator} (default `iou`: `[0.5]`). */
+export type FrameMeanAPOptions = MeanAPOptions;
 
 const FRAME_BITS = 2 ** 26;
 
@@ -171,25 +159,11 @@ export class FrameMeanAPEvaluator {
   }
 
   private addRows(video: string, d: FrameDetectionColumns, rows: Int32Array): void {
-    const gtVideo = this.index.byName.get(video);
-    if (gtVideo === undefined) {
-      for (const row of rows)
-        this.issues.report(
-          'unknown-video',
-          row,
-          `video ${JSON.stringify(video)} is not in the ground truth`,
-        );
-      return;
-    }
-    if (!this.index.evaluated.has(video)) {
-      this.issues.warnings.outsideEvaluatedVideos += rows.length;
-      return;
-    }
-    if (this.added.has(video))
-      throw new Error(
-        `frame-mAP: detections of video ${JSON.stringify(video)} were already added; add all of a video's detections in one call`,
-      );
-    this.added.add(video);
+    const gtVideo = this.index.admitVideo(video, rows, this.issues, this.added, {
+      metric: 'frame-mAP',
+      items: 'detections',
+    });
+    if (gtVideo === undefined) return;
     const { protocol } = this.options;
     const rules = protocol.frame;
     const L = this.gt.labels.length;

@@ -1,4 +1,5 @@
 import type { Tube } from '@tubekit/geometry';
+import type { IssueTracker } from './input-issues';
 
 /** A GT tube as metrics needs it (structurally `GroundTruthTube` of `@tubekit/datasets`). */
 export interface GroundTruthTubeInput extends Tube {
@@ -52,5 +53,42 @@ export class GroundTruthIndex {
   /** Evaluated videos in GT order. */
   evaluatedVideos(): GroundTruthVideoInput[] {
     return this.gt.videos.filter((v) => this.evaluated.has(v.name));
+  }
+
+  /**
+   * Admits one video's detections into a streaming evaluator: the GT video when they are to be
+   * matched; `undefined` when they are skipped — an unknown video is reported per row, a video
+   * outside the evaluated set is counted. A video may be added once (`added` remembers it), so a
+   * class's ranking never mixes two partial calls.
+   *
+   * @param what the evaluator and its items for messages, e.g. `{ metric: 'video-mAP', items: 'tubes' }`
+   */
+  admitVideo(
+    video: string,
+    rows: ArrayLike<number>,
+    issues: IssueTracker,
+    added: Set<string>,
+    what: { metric: string; items: string },
+  ): GroundTruthVideoInput | undefined {
+    const gtVideo = this.byName.get(video);
+    if (gtVideo === undefined) {
+      for (let i = 0; i < rows.length; i++)
+        issues.report(
+          'unknown-video',
+          rows[i]!,
+          `${what.items} of video ${JSON.stringify(video)}: not in the ground truth`,
+        );
+      return undefined;
+    }
+    if (!this.evaluated.has(video)) {
+      issues.warnings.outsideEvaluatedVideos += rows.length;
+      return undefined;
+    }
+    if (added.has(video))
+      throw new Error(
+        `${what.metric}: ${what.items} of video ${JSON.stringify(video)} were already added; add all of a video's ${what.items} in one call`,
+      );
+    added.add(video);
+    return gtVideo;
   }
 }

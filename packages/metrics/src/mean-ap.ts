@@ -1,6 +1,6 @@
 import { averagePrecision, type PRCurve, precisionRecallCurve } from './average-precision';
 import type { ClassScores } from './class-scores';
-import type { InputWarnings } from './input-issues';
+import type { InputWarnings, MetricsInputError } from './input-issues';
 import { distinctThresholds, type IoUEntry } from './iou-thresholds';
 import type { ProtocolProfile } from './protocol';
 import { rankByScore } from './rank';
@@ -31,6 +31,21 @@ export interface ThresholdResult {
 }
 
 /** What every mean-AP function returns; `protocol` and `results` are the CLI's `--json` shape. */
+
+/** Options shared by the frame- and video-mAP evaluators. */
+export interface MeanAPOptions {
+  /** The evaluation protocol (e.g. `actProtocol`, `protocolProfile('voc')`). */
+  protocol: ProtocolProfile;
+  /** IoU thresholds and ranges (`0.5`, `'0.5:0.95'`, `'0.1:0.1:0.9'`); each evaluator states its default. */
+  iou?: ReadonlyArray<number | string>;
+  /** Videos to evaluate (e.g. a split); default every GT video. Detections on other GT videos are skipped and counted. */
+  videos?: readonly string[];
+  /** Skip and count bad detections instead of throwing {@link MetricsInputError}. Default false. */
+  lenient?: boolean;
+  /** Attach PR curves to each class at single thresholds. Default false. */
+  curves?: boolean;
+}
+
 export interface MeanAPResult {
   protocol: string;
   results: ThresholdResult[];

@@ -4,22 +4,10 @@ import { GroundTruthIndex, type GroundTruthInput, type GroundTruthTubeInput } fr
 import { IssueTracker } from './input-issues';
 import { distinctThresholds, type IoUEntry, parseIoUEntries } from './iou-thresholds';
 import { matchRanked } from './match';
-import { type MeanAPResult, summarise } from './mean-ap';
-import type { ProtocolProfile } from './protocol';
+import { type MeanAPOptions, type MeanAPResult, summarise } from './mean-ap';
 
-/** Options of {@link videoMeanAP} and {@link VideoMeanAPEvaluator}. */
-export interface VideoMeanAPOptions {
-  /** The evaluation protocol (e.g. `actProtocol`). */
-  protocol: ProtocolProfile;
-  /** IoU thresholds and ranges; default `[0.2, 0.5, 0.75, '0.5:0.95']` (spec/metrics.md). */
-  iou?: ReadonlyArray<number | string>;
-  /** Videos to evaluate (e.g. a split); default every GT video. */
-  videos?: readonly string[];
-  /** Skip and count bad tubes instead of throwing {@link MetricsInputError}. Default false. */
-  lenient?: boolean;
-  /** Attach PR curves at single thresholds. Default false. */
-  curves?: boolean;
-}
+/** Options of {@link videoMeanAP} and {@link VideoMeanAPEvaluator} (default `iou`: {@link DEFAULT_VIDEO_IOUS}). */
+export type VideoMeanAPOptions = MeanAPOptions;
 
 /** The IoUs video-mAP reports by default: 0.2, 0.5, 0.75 and the mean over 0.5:0.05:0.95. */
 export const DEFAULT_VIDEO_IOUS: ReadonlyArray<number | string> = [0.2, 0.5, 0.75, '0.5:0.95'];
@@ -95,25 +83,11 @@ export class VideoMeanAPEvaluator {
   }
 
   private addRows(video: string, tubes: readonly DetectedTube[], rows: number[]): void {
-    const gtVideo = this.index.byName.get(video);
-    if (gtVideo === undefined) {
-      for (const row of rows)
-        this.issues.report(
-          'unknown-video',
-          row,
-          `tube of video ${JSON.stringify(video)}: not in the ground truth`,
-        );
-      return;
-    }
-    if (!this.index.evaluated.has(video)) {
-      this.issues.warnings.outsideEvaluatedVideos += rows.length;
-      return;
-    }
-    if (this.added.has(video))
-      throw new Error(
-        `video-mAP: tubes of video ${JSON.stringify(video)} were already added; add all of a video's tubes in one call`,
-      );
-    this.added.add(video);
+    const gtVideo = this.index.admitVideo(video, rows, this.issues, this.added, {
+      metric: 'video-mAP',
+      items: 'tubes',
+    });
+    if (gtVideo === undefined) return;
     const { protocol } = this.options;
     const rules = protocol.video;
     const L = this.gt.labels.length;

@@ -40,6 +40,21 @@ describe('sampleProposals', () => {
     expect(few.negatives.length).toBe(44);
   });
 
+  test('negativesPerPositive: negatives follow the drawn positives (at least one), not the batch', () => {
+    const opts = { batchSize: 64, weights: 'uniform' as const, negativesPerPositive: 1 };
+    const a = sampleProposals(positive, { ...opts, rng: createRng(5) });
+    expect(a.positives.length).toBe(20);
+    expect(a.negatives.length).toBe(20);
+    const c = sampleProposals(positive, { ...opts, negativesPerPositive: 2.5, rng: createRng(5) });
+    expect(c.negatives.length).toBe(50);
+    const none = sampleProposals(new Uint8Array(8), { ...opts, rng: createRng(5) });
+    expect(none.positives.length).toBe(0);
+    expect(none.negatives.length).toBe(1);
+    expect(() =>
+      sampleProposals(positive, { ...opts, negativesPerPositive: -1, rng: createRng(5) }),
+    ).toThrow(/negativesPerPositive is -1/);
+  });
+
   test('hard-aware: high-score negatives are drawn far more often than low-score ones', () => {
     const scores = new Float64Array(200).map((_, i) => (i % 2 === 1 ? 0.9 : 0.05)); // odd = hard
     const rng = createRng(11);

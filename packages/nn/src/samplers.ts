@@ -79,6 +79,13 @@ export interface SampleOptions {
   weights: 'uniform' | ArrayLike<number>;
   /** The seeded generator the draws come from. */
   rng: Rng;
+  /**
+   * Negatives per drawn positive (STEP §3.4, "roughly balanced" per clip even when a clip has few
+   * positives): when set, `max(1, round(negativesPerPositive × positives drawn))` negatives are drawn
+   * (at most all of them) instead of filling `batchSize`; `batchSize · positiveFraction` then only
+   * caps the positives. Must be ≥ 0.
+   */
+  negativesPerPositive?: number;
 }
 
 /** Result of {@link sampleProposals}: chosen proposal indices, ascending. */
@@ -112,7 +119,13 @@ export function sampleProposals(positive: Uint8Array, options: SampleOptions): S
     pos.length,
     Math.floor(options.batchSize * (options.positiveFraction ?? 0.5)),
   );
-  const wantNeg = Math.min(neg.length, options.batchSize - wantPos);
+  const ratio = options.negativesPerPositive;
+  if (ratio !== undefined && !(ratio >= 0))
+    throw new Error(`sampleProposals: negativesPerPositive is ${ratio}; expected a number ≥ 0`);
+  const wantNeg = Math.min(
+    neg.length,
+    ratio === undefined ? options.batchSize - wantPos : Math.max(1, Math.round(ratio * wantPos)),
+  );
   const draw = (pool: number[], k: number): Int32Array => {
     if (k >= pool.length) return Int32Array.from(pool);
     const keys = new Float64Array(pool.length);

@@ -76,7 +76,7 @@ export class GroundTruthIndex {
         issues.report(
           'unknown-video',
           rows[i]!,
-          `${what.items} of video ${JSON.stringify(video)}: not in the ground truth`,
+          `video ${JSON.stringify(video)} is not in the ground truth`,
         );
       return undefined;
     }

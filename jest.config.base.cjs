@@ -30,7 +30,8 @@ module.exports = function jestConfig(packageDir, overrides = {}) {
     },
     testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
     moduleFileExtensions: ['ts', 'js', 'cjs', 'mjs', 'json'],
-    testTimeout: 60_000,
+    // generous: on 2 shared cores tfjs-wasm training tests run several times slower than alone
+    testTimeout: 180_000,
     reporters: ['default', path.join(root, 'tooling/jest/summary-reporter.cjs')],
     ...overrides,
   };

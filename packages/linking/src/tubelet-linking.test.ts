@@ -1,5 +1,4 @@
-import type { TubeletDetections } from '@tubekit/geometry';
-import { frameDets } from '../test/fixtures';
+import { frameDets, tubelets } from '../test/fixtures';
 import { LinkingInputError } from './errors';
 import {
   ACT_LINKING,
@@ -10,28 +9,6 @@ import {
 } from './tubelet-linking';
 
 const any = { minScore: Number.NEGATIVE_INFINITY, minLength: 1 };
-
-/** K-frame tubelets from `[start, label, score, ...K boxes]` rows of one video. */
-function tubelets(K: number, rows: number[][]): TubeletDetections {
-  const n = rows.length;
-  const d: TubeletDetections = {
-    videos: ['v'],
-    K,
-    videoIndex: new Int32Array(n),
-    start: new Int32Array(n),
-    label: new Int32Array(n),
-    score: new Float64Array(n),
-    boxes: new Float64Array(4 * K * n),
-    length: n,
-  };
-  rows.forEach(([start, label, score, ...boxes], i) => {
-    d.start[i] = start!;
-    d.label[i] = label!;
-    d.score[i] = score!;
-    d.boxes.set(boxes, 4 * K * i);
-  });
-  return d;
-}
 
 describe('linkTubelets', () => {
   it('extends a tube with the highest-scoring candidate, not the best-overlapping one', () => {

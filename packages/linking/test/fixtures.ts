@@ -122,24 +122,7 @@ export function syntheticTubelets(K: number, frames: number, seed: number): Tube
       rows.push(row);
     }
   }
-  const n = rows.length;
-  const d: TubeletDetections = {
-    videos: ['synthetic'],
-    K,
-    videoIndex: new Int32Array(n),
-    start: new Int32Array(n),
-    label: new Int32Array(n),
-    score: new Float64Array(n),
-    boxes: new Float64Array(4 * K * n),
-    length: n,
-  };
-  rows.forEach(([start, label, score, ...boxes], i) => {
-    d.start[i] = start!;
-    d.label[i] = label!;
-    d.score[i] = score!;
-    d.boxes.set(boxes, 4 * K * i);
-  });
-  return d;
+  return tubelets(K, rows, 'synthetic');
 }
 
 /**
@@ -192,4 +175,26 @@ export function syntheticFrames(frames: number, seed: number): FrameDetections {
     }
   }
   return frameDets(rows);
+}
+
+/** K-frame tubelets of one video from `[start, label, score, ...K boxes]` rows. */
+export function tubelets(K: number, rows: number[][], video = 'v'): TubeletDetections {
+  const n = rows.length;
+  const d: TubeletDetections = {
+    videos: [video],
+    K,
+    videoIndex: new Int32Array(n),
+    start: new Int32Array(n),
+    label: new Int32Array(n),
+    score: new Float64Array(n),
+    boxes: new Float64Array(4 * K * n),
+    length: n,
+  };
+  rows.forEach(([start, label, score, ...boxes], i) => {
+    d.start[i] = start!;
+    d.label[i] = label!;
+    d.score[i] = score!;
+    d.boxes.set(boxes, 4 * K * i);
+  });
+  return d;
 }

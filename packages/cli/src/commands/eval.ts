@@ -12,6 +12,7 @@ import {
   avaFrameMeanAP,
   DEFAULT_VIDEO_IOUS,
   frameMeanAP,
+  type MeanAPOptions,
   type MeanAPResult,
   MetricsInputError,
   PROTOCOL_NAMES,
@@ -182,48 +183,68 @@ async function output(
   io.stdout(options.json ? `${evalJson(result)}\n` : evalTable(kind, result, note));
 }
 
-/** `tubekit eval frame`: frame-mAP of a canonical frame-detection CSV. */
-export async function evalFrame(
+/**
+ * The shared body of `eval frame` and `eval video`: load the GT and the evaluated videos, read the
+ * detections, evaluate under the protocol (input errors name the detection file), print.
+ */
+async function evalDetections<D>(
   options: EvalCommandOptions,
-  io: CliIO = processIO,
+  io: CliIO,
+  how: {
+    kind: 'frame-mAP' | 'video-mAP';
+    read: (path: string) => Promise<D>;
+    count: (detections: D) => string;
+    /** Whether the evaluator's row numbers are the CSV's data rows (frame CSVs: one row each). */
+    rowsAreLines: boolean;
+    defaultIoU: ReadonlyArray<number | string>;
+    evaluate: (gt: ActionDataset, detections: D, options: MeanAPOptions) => MeanAPResult;
+  },
 ): Promise<MeanAPResult> {
   const protocol = profile(options.protocol);
   const gt = await loadDataset(options.gt);
   const { videos, note } = await evaluatedVideos(gt, options);
-  const dets = await readFrameDetectionsCsv(options.det, { lenient: options.lenient === true });
-  const result = withFile(options.det, true, () =>
-    frameMeanAP(gt, dets, {
+  const detections = await how.read(options.det);
+  const result = withFile(options.det, how.rowsAreLines, () =>
+    how.evaluate(gt, detections, {
       protocol,
-      iou: options.iou ?? [0.5],
+      iou: options.iou ?? how.defaultIoU,
       videos,
       lenient: options.lenient === true,
       curves: options.plot !== undefined,
     }),
   );
-  await output(io, 'frame-mAP', result, options, `${note} · ${dets.length} detections`);
+  await output(io, how.kind, result, options, `${note} · ${how.count(detections)}`);
   return result;
 }
 
-/** `tubekit eval video`: video-mAP of a canonical tube-detection CSV. */
-export async function evalVideo(
+/** `tubekit eval frame`: frame-mAP of a canonical frame-detection CSV. */
+export function evalFrame(
   options: EvalCommandOptions,
   io: CliIO = processIO,
 ): Promise<MeanAPResult> {
-  const protocol = profile(options.protocol);
-  const gt = await loadDataset(options.gt);
-  const { videos, note } = await evaluatedVideos(gt, options);
-  const tubes = await readTubeDetectionsCsv(options.det);
-  const result = withFile(options.det, false, () =>
-    videoMeanAP(gt, tubes, {
-      protocol,
-      iou: options.iou ?? DEFAULT_VIDEO_IOUS,
-      videos,
-      lenient: options.lenient === true,
-      curves: options.plot !== undefined,
-    }),
-  );
-  await output(io, 'video-mAP', result, options, `${note} · ${tubes.length} tubes`);
-  return result;
+  return evalDetections(options, io, {
+    kind: 'frame-mAP',
+    read: (path) => readFrameDetectionsCsv(path, { lenient: options.lenient === true }),
+    count: (dets) => `${dets.length} detections`,
+    rowsAreLines: true,
+    defaultIoU: [0.5],
+    evaluate: frameMeanAP,
+  });
+}
+
+/** `tubekit eval video`: video-mAP of a canonical tube-detection CSV. */
+export function evalVideo(
+  options: EvalCommandOptions,
+  io: CliIO = processIO,
+): Promise<MeanAPResult> {
+  return evalDetections(options, io, {
+    kind: 'video-mAP',
+    read: (path) => readTubeDetectionsCsv(path),
+    count: (tubes) => `${tubes.length} tubes`,
+    rowsAreLines: false,
+    defaultIoU: DEFAULT_VIDEO_IOUS,
+    evaluate: videoMeanAP,
+  });
 }
 
 /** `tubekit eval ava`: AVA frame-mAP from the official CSVs. */

@@ -159,13 +159,12 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Reprodu
       frames,
       allSteps: isSteps,
       timeAllSteps: config.id === 'smax3' || config.id === 'anticipation',
-      // The checkpoint name carries a hash of profile + config (and of the checkpoint format:
-      // `@tubekit/nn`'s safetensors checkpoint), so a changed setting never resumes from weights
-      // trained under another, nor reads a file of the earlier private format.
+      // The checkpoint name carries a hash of profile + config, so a changed setting never resumes
+      // from weights trained under another.
       checkpointPath: join(
         cacheDir,
         `${config.id}.${createHash('sha256')
-          .update(JSON.stringify([profile, config, 'nn-checkpoint']))
+          .update(JSON.stringify([profile, config]))
           .digest('hex')
           .slice(0, 12)}.ckpt`,
       ),

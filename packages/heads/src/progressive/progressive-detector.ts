@@ -1,6 +1,5 @@
-import { boxIoUAt, encodeBoxDeltas } from '@tubekit/geometry';
-import type { Rng } from '@tubekit/nn';
-import { roiAlign, tf } from '@tubekit/nn';
+import { boxIoUAt } from '@tubekit/geometry';
+import { tf } from '@tubekit/nn';
 import {
   gridSize,
   initialProposals,
@@ -8,7 +7,7 @@ import {
   STEP_GRID_11,
 } from './initial-proposals';
 import { assignAndSample } from './sample-tubelets';
-import { DELTA_STD, decodeClipped, extrapolateTubelets } from './tubelet-ops';
+import { DELTA_STD, decodeDelta, encodeDelta, extrapolateTubelets } from './tubelet-ops';
 import { TwoBranchHead } from './two-branch-head';
 
 /** How proposals are extended in time between steps (STEP §3.3). */
@@ -67,8 +66,8 @@ export interface ProgressiveTrainingOptions {
   /** λ of Eq. 2 (default 1) and γ of the anticipation loss (default 1). */
   lambda?: number;
   gamma?: number;
-  /** Seeded generator of the sampler (`createRng` of `@tubekit/nn`). */
-  rng: Rng;
+  /** Seeded uniform source for the sampler. */
+  rand: () => number;
 }
 
 /**
@@ -107,9 +106,8 @@ export interface StepResult {
  * each proposal with the regression of its highest-scoring action class (Eq. 1).
  *
  * Frames are given as a window of {@link windowLength} frames centred on the target clip (frames
- * beyond the video's ends should replicate the border frame); regional features are pooled with
- * `roiAlign` of `@tubekit/nn` (RoIAlign, detectron2 sampling) from the frames or from a backbone's
- * feature maps of the same size.
+ * beyond the video's ends should replicate the border frame); features are RoI-aligned (bilinear,
+ * `tf.image.cropAndResize`) from the frames or from a backbone's feature maps of the same size.
  *
  * @example
  * const det = new ProgressiveDetector({ numClasses: 4, channels: 3, frameWidth: 48, frameHeight: 48,
@@ -250,38 +248,48 @@ export class ProgressiveDetector {
       const target0 = (T - K) / 2; // target clip's first frame within the tubelet
       // Refine (Sec. 3.2): RoI features of every tubelet frame (+ whole-frame scene RoI).
       const head = this.heads[s - 1];
-      // RoIAlign (nn's `roiAlign`, detectron2 sampling) of every tubelet box from its window frame.
-      const frameOf = new Int32Array(N * T);
-      for (let n = 0; n < N; n++)
-        for (let t = 0; t < T; t++) frameOf[n * T + t] = Math.floor(n / M) * Tw + offset + t;
-      const roi = { outputSize: R, spatialScale: 1 };
+      const cropBoxes = new Float32Array(N * T * 4);
+      const boxInd = new Int32Array(N * T);
+      for (let n = 0; n < N; n++) {
+        const b = Math.floor(n / M);
+        for (let t = 0; t < T; t++) {
+          const i = n * T + t;
+          const src = i * 4;
+          cropBoxes[src] = boxes[src + 1] / (H - 1);
+          cropBoxes[src + 1] = boxes[src] / (W - 1);
+          cropBoxes[src + 2] = boxes[src + 3] / (H - 1);
+          cropBoxes[src + 3] = boxes[src + 2] / (W - 1);
+          boxInd[i] = b * Tw + offset + t;
+        }
+      }
       const stepOut = tf.tidy(() => {
-        const regions = tf.reshape(roiAlign(windows, boxes, frameOf, roi), [
-          N,
-          T,
-          R,
-          R,
-          o.channels,
-        ]) as tf.Tensor5D;
+        const regions = tf.reshape(
+          tf.image.cropAndResize(
+            windows,
+            tf.tensor2d(cropBoxes, [N * T, 4]),
+            tf.tensor1d(boxInd, 'int32'),
+            [R, R],
+          ),
+          [N, T, R, R, o.channels],
+        ) as tf.Tensor5D;
         let scene: tf.Tensor5D | undefined;
         if (o.sceneContext) {
-          // Whole-frame RoI of each clip's frames, shared by its M tubelets.
-          const sceneBoxes = new Float64Array(B * T * 4);
-          const sceneOf = new Int32Array(B * T);
+          const sceneBoxes = new Float32Array(B * T * 4);
+          const sceneInd = new Int32Array(B * T);
           for (let b = 0; b < B; b++)
             for (let t = 0; t < T; t++) {
-              sceneBoxes[(b * T + t) * 4 + 2] = W;
-              sceneBoxes[(b * T + t) * 4 + 3] = H;
-              sceneOf[b * T + t] = b * Tw + offset + t;
+              sceneBoxes.set([0, 0, 1, 1], (b * T + t) * 4);
+              sceneInd[b * T + t] = b * Tw + offset + t;
             }
-          const sc = tf.reshape(roiAlign(windows, sceneBoxes, sceneOf, roi), [
-            B,
-            1,
-            T,
-            R,
-            R,
-            o.channels,
-          ]);
+          const sc = tf.reshape(
+            tf.image.cropAndResize(
+              windows,
+              tf.tensor2d(sceneBoxes, [B * T, 4]),
+              tf.tensor1d(sceneInd, 'int32'),
+              [R, R],
+            ),
+            [B, 1, T, R, R, o.channels],
+          );
           scene = tf.reshape(tf.tile(sc, [1, M, 1, 1, 1, 1]), [
             N,
             T,
@@ -307,67 +315,62 @@ export class ProgressiveDetector {
         );
       }
       // Update (Eq. 1): every proposal takes the regression of its argmax action class.
-      const C4 = C * 4;
-      const frame = { width: W, height: H };
+      const next = new Float64Array(N * T * 4);
+      const classBoxes = new Float64Array(N * K * 4 * C);
+      const deltaAt = (n: number, t: number, c: number) => ((n * T + t) * C + c) * 4;
+      const tmp = new Float64Array(4);
       const std = o.deltaStd;
       const argmax = new Int32Array(N);
-      // Gather each proposal's argmax-class deltas (per frame) and, for the target clip, every
-      // class's deltas with its anchor repeated per class; decode each set in one geometry call.
-      const chosen = new Float32Array(N * T * 4);
-      const classAnchors = new Float64Array(N * K * C4);
       for (let n = 0; n < N; n++) {
         let best = 1;
         for (let c = 2; c <= C; c++)
           if (probs[n * (C + 1) + c] > probs[n * (C + 1) + best]) best = c;
         argmax[n] = best - 1;
-        for (let t = 0; t < T; t++) {
-          const src = ((n * T + t) * C + best - 1) * 4;
-          chosen.set(deltas.subarray(src, src + 4), (n * T + t) * 4);
-        }
-        for (let k = 0; k < K; k++) {
-          const a = (n * T + target0 + k) * 4;
-          for (let c = 0; c < C; c++)
-            for (let j = 0; j < 4; j++) classAnchors[((n * K + k) * C + c) * 4 + j] = boxes[a + j];
-        }
+        for (let t = 0; t < T; t++)
+          decodeDelta(
+            boxes,
+            (n * T + t) * 4,
+            deltas,
+            deltaAt(n, t, best - 1),
+            next,
+            (n * T + t) * 4,
+            W,
+            H,
+            std,
+          );
+        for (let k = 0; k < K; k++)
+          for (let c = 0; c < C; c++) {
+            decodeDelta(
+              boxes,
+              (n * T + target0 + k) * 4,
+              deltas,
+              deltaAt(n, target0 + k, c),
+              tmp,
+              0,
+              W,
+              H,
+              std,
+            );
+            classBoxes.set(tmp, ((n * K + k) * C + c) * 4);
+          }
       }
-      const next = decodeClipped(chosen, boxes, frame, std, new Float64Array(N * T * 4));
-      // Target-clip deltas of all classes: rows (n, target0 + k, c) are contiguous per n.
-      const classDeltas = new Float32Array(N * K * C4);
-      for (let n = 0; n < N; n++) {
-        const src = (n * T + target0) * C4;
-        classDeltas.set(deltas.subarray(src, src + K * C4), n * K * C4);
-      }
-      const classBoxes = decodeClipped(
-        classDeltas,
-        classAnchors,
-        frame,
-        std,
-        new Float64Array(N * K * C4),
-      );
       // Anticipation (Eq. 5): L±1 = L + f±1(x), decoded against the first / last K frames.
       if (antPrev && antNext && s < upToStep) {
-        const dPrev = new Float32Array(N * K * 4);
-        const dNext = new Float32Array(N * K * 4);
-        const aPrev = new Float64Array(N * K * 4);
-        const aNext = new Float64Array(N * K * 4);
+        const prev = new Float64Array(N * K * 4);
+        const nxt = new Float64Array(N * K * 4);
+        const d = new Float32Array(4);
         for (let n = 0; n < N; n++) {
           const c = argmax[n];
           for (let k = 0; k < K; k++) {
-            const fp = ((n * T + k) * C + c) * 4;
-            const fn = ((n * T + T - K + k) * C + c) * 4;
-            const r = (n * K + k) * 4;
-            for (let j = 0; j < 4; j++) {
-              dPrev[r + j] = deltas[fp + j] + antPrev[fp + j];
-              dNext[r + j] = deltas[fn + j] + antNext[fn + j];
-              aPrev[r + j] = boxes[(n * T + k) * 4 + j];
-              aNext[r + j] = boxes[(n * T + T - K + k) * 4 + j];
-            }
+            const fp = deltaAt(n, k, c);
+            for (let j = 0; j < 4; j++) d[j] = deltas[fp + j] + antPrev[fp + j];
+            decodeDelta(boxes, (n * T + k) * 4, d, 0, prev, (n * K + k) * 4, W, H, std);
+            const fn = deltaAt(n, T - K + k, c);
+            for (let j = 0; j < 4; j++) d[j] = deltas[fn + j] + antNext[fn + j];
+            decodeDelta(boxes, (n * T + T - K + k) * 4, d, 0, nxt, (n * K + k) * 4, W, H, std);
           }
         }
-        anticipated = {
-          prev: decodeClipped(dPrev, aPrev, frame, std, new Float64Array(N * K * 4)),
-          next: decodeClipped(dNext, aNext, frame, std, new Float64Array(N * K * 4)),
-        };
+        anticipated = { prev, next: nxt };
       }
       if (!losses) tf.dispose(stepOut as unknown as tf.Tensor[]);
       else {
@@ -416,11 +419,6 @@ export class ProgressiveDetector {
     const antNextT = new Float32Array(N * T * 4);
     const antPrevMask = new Float32Array(N * T);
     const antNextMask = new Float32Array(N * T);
-    // GT boxes each (proposal, frame) regresses to; unmasked rows keep the proposal box (zero delta).
-    // Encoded against the proposals in one `encodeBoxDeltas` call each after sampling.
-    const locGt = boxes.slice();
-    const antPrevGt = boxes.slice();
-    const antNextGt = boxes.slice();
     let nPos = 0;
     let nSamples = 0;
     for (let b = 0; b < B; b++) {
@@ -450,7 +448,7 @@ export class ProgressiveDetector {
         iouThreshold: tau,
         maxPositives: training.positivesPerClip,
         hardAware: training.hardAware,
-        rng: training.rng,
+        rand: training.rand,
       });
       for (const m of picked.negatives) {
         const n = b * M + m;
@@ -470,25 +468,45 @@ export class ProgressiveDetector {
         for (let t = 0; t < T; t++) {
           const wf = offset + t;
           if (g.present[j * Tw + wf]) {
-            copyBox(g.boxes, (j * Tw + wf) * 4, locGt, (n * T + t) * 4);
+            encodeDelta(
+              boxes,
+              (n * T + t) * 4,
+              g.boxes,
+              (j * Tw + wf) * 4,
+              locTarget,
+              (n * T + t) * 4,
+              o.deltaStd,
+            );
             locMask[n * T + t] = 1;
           }
           // Anticipation targets: frame t of the first/last K frames predicts the frame K before/after.
           if (t < K && wf - K >= 0 && g.present[j * Tw + wf - K]) {
-            copyBox(g.boxes, (j * Tw + wf - K) * 4, antPrevGt, (n * T + t) * 4);
+            encodeDelta(
+              boxes,
+              (n * T + t) * 4,
+              g.boxes,
+              (j * Tw + wf - K) * 4,
+              antPrevT,
+              (n * T + t) * 4,
+              o.deltaStd,
+            );
             antPrevMask[n * T + t] = 1;
           }
           if (t >= T - K && wf + K < Tw && g.present[j * Tw + wf + K]) {
-            copyBox(g.boxes, (j * Tw + wf + K) * 4, antNextGt, (n * T + t) * 4);
+            encodeDelta(
+              boxes,
+              (n * T + t) * 4,
+              g.boxes,
+              (j * Tw + wf + K) * 4,
+              antNextT,
+              (n * T + t) * 4,
+              o.deltaStd,
+            );
             antNextMask[n * T + t] = 1;
           }
         }
       });
     }
-    const deltaOptions = { stds: o.deltaStd };
-    encodeBoxDeltas(locGt, boxes, deltaOptions, locTarget);
-    encodeBoxDeltas(antPrevGt, boxes, deltaOptions, antPrevT);
-    encodeBoxDeltas(antNextGt, boxes, deltaOptions, antNextT);
     const lambda = training.lambda ?? 1;
     const gamma = training.gamma ?? 1;
     return tf.tidy(() => {
@@ -535,12 +553,4 @@ export class ProgressiveDetector {
   dispose(): void {
     for (const h of this.heads) h.dispose();
   }
-}
-
-/** Copies the 4 coordinates of one packed box (no allocation). */
-function copyBox(src: ArrayLike<number>, s: number, dst: Float64Array, d: number): void {
-  dst[d] = src[s];
-  dst[d + 1] = src[s + 1];
-  dst[d + 2] = src[s + 2];
-  dst[d + 3] = src[s + 3];
 }

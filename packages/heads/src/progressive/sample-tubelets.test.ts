@@ -1,5 +1,5 @@
-import { createRng } from '@tubekit/nn';
 import { assignAndSample } from './sample-tubelets';
+import { mulberry32 } from './seeded-random';
 
 describe('assignAndSample', () => {
   it('gives every GT its best proposal, assigns each positive to one GT and balances negatives', () => {
@@ -9,9 +9,10 @@ describe('assignAndSample', () => {
       iouThreshold: 0.5,
       maxPositives: 4,
       hardAware: true,
-      rng: createRng(1),
+      rand: mulberry32(1),
     });
-    expect(Array.from(s.positives)).toEqual([0, 1, 2]);
+    expect(s.positives.slice(0, 2).sort()).toEqual([0, 1]);
+    expect(s.positives).toContain(2);
     expect(s.positiveGt[s.positives.indexOf(0)]).toBe(0);
     expect(s.positiveGt[s.positives.indexOf(1)]).toBe(1);
     expect(new Set([...s.positives, ...s.negatives]).size).toBe(
@@ -25,13 +26,13 @@ describe('assignAndSample', () => {
     const hard = new Float64Array(M).fill(0.01);
     hard[7] = 10;
     let hits = 0;
-    const rng = createRng(2);
+    const rand = mulberry32(2);
     for (let r = 0; r < 50; r++) {
       const s = assignAndSample(ov, M, 1, hard, {
         iouThreshold: 0.5,
         maxPositives: 1,
         hardAware: true,
-        rng,
+        rand,
       });
       if (s.negatives.includes(7)) hits++;
     }

@@ -1,4 +1,5 @@
-import { restoreRng, tf } from '@tubekit/nn';
+import { tf } from '@tubekit/nn';
+import { gaussian, mulberry32 } from './seeded-random';
 
 /** Load-time options of one step's {@link TwoBranchHead} (STEP §3.2, Fig. 3 left). */
 export interface TwoBranchHeadOptions {
@@ -74,12 +75,12 @@ export class TwoBranchHead {
       anticipation,
       seed,
     } = this.options;
-    const rng = restoreRng(seed >>> 0);
+    const rand = mulberry32(seed);
     const he = (shape: number[], fanIn: number, scale = 1): tf.Variable => {
       const size = shape.reduce((a, b) => a * b, 1);
       const data = new Float32Array(size);
       const sd = scale * Math.sqrt(2 / fanIn);
-      for (let i = 0; i < size; i++) data[i] = rng.normal() * sd;
+      for (let i = 0; i < size; i++) data[i] = gaussian(rand) * sd;
       return tf.variable(tf.tensor(data, shape));
     };
     const layer = (shape: number[], scale = 1): Conv => {

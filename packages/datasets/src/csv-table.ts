@@ -43,6 +43,29 @@ export function csvNumber(
   return value;
 }
 
+/**
+ * Reads a row's video name (non-empty, else a {@link TubekitFormatError} naming the file and line)
+ * and returns its index in `videos`, appending names the first time they are seen.
+ */
+export function csvVideoIndex(
+  cell: string | undefined,
+  file: string,
+  line: number,
+  videos: string[],
+  ids: Map<string, number>,
+): number {
+  const video = cell ?? '';
+  if (video === '')
+    throw new TubekitFormatError(file, `line ${line}, column video`, 'expected a video name');
+  let id = ids.get(video);
+  if (id === undefined) {
+    id = videos.length;
+    videos.push(video);
+    ids.set(video, id);
+  }
+  return id;
+}
+
 /** The canonical box columns, in order. */
 export const BOX_COLUMNS = ['x1', 'y1', 'x2', 'y2'] as const;
 

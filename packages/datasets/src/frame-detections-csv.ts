@@ -4,6 +4,7 @@ import {
   csvBox,
   csvColumns,
   csvNumber,
+  csvVideoIndex,
   readCsvTable,
   writeCsvTable,
 } from './csv-table';
@@ -63,16 +64,7 @@ export async function readFrameDetectionsCsv(
     },
     (cells, line) => {
       const c = col!;
-      const video = cells[c.video]!;
-      if (video === '')
-        throw new TubekitFormatError(path, `line ${line}, column video`, 'expected a video name');
-      let id = videoIds.get(video);
-      if (id === undefined) {
-        id = videos.length;
-        videos.push(video);
-        videoIds.set(video, id);
-      }
-      videoIndex.push(id);
+      videoIndex.push(csvVideoIndex(cells[c.video], path, line, videos, videoIds));
       frame.push(csvNumber(cells[c.frame], 'frame', path, line, 'frame'));
       label.push(csvNumber(cells[c.label], 'label', path, line, 'label'));
       score.push(csvNumber(cells[c.score], 'finite', path, line, 'score'));

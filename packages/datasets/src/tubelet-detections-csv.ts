@@ -1,5 +1,5 @@
 import type { TubeletDetections } from '@tubekit/geometry';
-import { csvBox, csvNumber, readCsvTable, writeCsvTable } from './csv-table';
+import { csvBox, csvNumber, csvVideoIndex, readCsvTable, writeCsvTable } from './csv-table';
 import { TubekitFormatError } from './format-error';
 import { GrowableArray } from './growable';
 
@@ -45,16 +45,7 @@ export async function readTubeletDetectionsCsv(path: string): Promise<TubeletDet
         );
     },
     (cells, line) => {
-      const video = cells[0]!;
-      if (video === '')
-        throw new TubekitFormatError(path, `line ${line}, column video`, 'expected a video name');
-      let id = videoIds.get(video);
-      if (id === undefined) {
-        id = videos.length;
-        videos.push(video);
-        videoIds.set(video, id);
-      }
-      videoIndex.push(id);
+      videoIndex.push(csvVideoIndex(cells[0], path, line, videos, videoIds));
       start.push(csvNumber(cells[1], 'frame', path, line, 'start'));
       label.push(csvNumber(cells[2], 'label', path, line, 'label'));
       score.push(csvNumber(cells[3], 'finite', path, line, 'score'));

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { registerBatchMatMulTransposedWasm } from './kernels/batch-matmul-transposed';
 import { conv2dBackpropFilterWasmConfig } from './kernels/conv2d-backprop-filter';
 import { registerConv2dBackpropInputWasm } from './kernels/conv2d-backprop-input';
 import { depthwiseBackpropWasmConfigs } from './kernels/depthwise-backprop';
@@ -25,7 +26,8 @@ export function registerTubekitKernels(): string[] {
     tf.registerKernel(config);
     added.push(`${config.kernelName}@${config.backendName}`);
   }
-  // Not a gap but a slow kernel: replaced, with tfjs's own as the fallback.
+  // Not gaps but slow kernels: replaced, each calling tfjs's own on the fast path.
   if (registerConv2dBackpropInputWasm()) added.push('Conv2DBackpropInput@wasm (faster)');
+  if (registerBatchMatMulTransposedWasm()) added.push('BatchMatMul@wasm (fast transposes)');
   return added;
 }

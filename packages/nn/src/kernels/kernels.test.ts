@@ -177,4 +177,28 @@ describe('wasm gap kernels', () => {
     expect((tf.backend() as unknown as { numDataIds(): number }).numDataIds()).toBe(backendBefore);
     tf.dispose([x, w, dw]);
   });
+
+  test.each([
+    { name: 'Aᵀ·B', a: [5, 3], b: [5, 4], ta: true, tb: false },
+    { name: 'A·Bᵀ', a: [3, 5], b: [4, 5], ta: false, tb: true },
+    { name: 'Aᵀ·Bᵀ', a: [5, 3], b: [4, 5], ta: true, tb: true },
+    { name: 'batched Aᵀ·B', a: [2, 5, 3], b: [2, 5, 4], ta: true, tb: false },
+    { name: 'broadcast batch A·Bᵀ', a: [1, 3, 5], b: [3, 4, 5], ta: false, tb: true },
+  ])('BatchMatMul $name matches cpu (the transposed-operand fast path)', async ({ a, b, ta, tb }) => {
+    const { cpu, wasm } = await onBoth(() => {
+      const x = rand(a, 21);
+      const y = rand(b, 22);
+      return tf.matMul(x, y, ta, tb);
+    });
+    expectClose(cpu, wasm);
+  });
+
+  test('dense-layer gradients through the fast BatchMatMul match numerical gradients', async () => {
+    await initBackend({ backend: 'wasm', ...quiet });
+    const x = rand([6, 4], 23);
+    const w = rand([4, 3], 24);
+    const loss = (a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(tf.matMul(a, b))) as tf.Scalar;
+    expect(gradientCheck(loss, [x, w], { samples: 12 }).maxError).toBeLessThan(1e-2);
+    tf.dispose([x, w]);
+  });
 });

@@ -3,8 +3,12 @@
  *
  * Runs the benchmark app of each selected paper (apps/<paper>-bench) with the profile. Until the
  * benchmark apps land, it runs the geometry demo instead and says so.
+ *
+ * Tier 3 (your data, STEP only): `pnpm reproduce --paper step --dataset <name> --root <frames>
+ * --gt <annotations> [--train-split <name>] [--test-split <name>] [--profile …]`.
  */
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -13,34 +17,77 @@ const PROFILES = ['smoke', 'quick', 'full'] as const;
 type Paper = (typeof PAPERS)[number];
 type Profile = (typeof PROFILES)[number];
 
-function parse(argv: string[]): { profile: Profile; papers: Paper[] } {
+const USER_DATA_FLAGS = ['--dataset', '--root', '--gt', '--train-split', '--test-split'] as const;
+type UserData = Partial<Record<(typeof USER_DATA_FLAGS)[number], string>>;
+const USAGE =
+  'usage: pnpm reproduce [--profile smoke|quick|full] [--paper step|cfad|pcsc]…\n' +
+  '       pnpm reproduce --paper step --dataset <name> --root <frames> --gt <annotations> [--train-split train] [--test-split test] [--profile smoke|quick|full]';
+
+function parse(argv: string[]): { profile: Profile; papers: Paper[]; userData: UserData } {
   let profile: Profile = 'quick';
   const papers: Paper[] = [];
+  const userData: UserData = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = argv[i + 1];
     if (arg === '--') continue;
-    if (arg === '--profile' && PROFILES.includes(value as Profile)) {
+    if (
+      USER_DATA_FLAGS.includes(arg as keyof UserData) &&
+      value !== undefined &&
+      !value.startsWith('--')
+    ) {
+      userData[arg as keyof UserData] = value;
+      i++;
+    } else if (arg === '--profile' && PROFILES.includes(value as Profile)) {
       profile = value as Profile;
       i++;
     } else if (arg === '--paper' && PAPERS.includes(value as Paper)) {
       papers.push(value as Paper);
       i++;
     } else if (arg === '--help' || arg === '-h') {
-      console.log('usage: pnpm reproduce [--profile smoke|quick|full] [--paper step|cfad|pcsc]…');
+      console.log(USAGE);
       process.exit(0);
     } else {
       console.error(
-        `reproduce: unexpected argument ${arg ?? ''} ${value ?? ''}; expected --profile ${PROFILES.join('|')} or --paper ${PAPERS.join('|')}`,
+        `reproduce: unexpected argument ${arg ?? ''} ${value ?? ''}; expected --profile ${PROFILES.join('|')}, --paper ${PAPERS.join('|')} or ${USER_DATA_FLAGS.join(' / ')} <value>\n${USAGE}`,
       );
       process.exit(2);
     }
   }
-  return { profile, papers: papers.length ? papers : [...PAPERS] };
+  if (Object.keys(userData).length) {
+    const absent = (['--dataset', '--root', '--gt'] as const).filter((f) => !userData[f]);
+    const others = papers.filter((p) => p !== 'step');
+    if (absent.length || others.length) {
+      console.error(
+        `reproduce: ${absent.length ? `your data needs --dataset, --root and --gt together (missing ${absent.join(', ')})` : `--dataset runs STEP only, not ${others.join(', ')}`}\n${USAGE}`,
+      );
+      process.exit(2);
+    }
+    return { profile, papers: ['step'], userData };
+  }
+  return { profile, papers: papers.length ? papers : [...PAPERS], userData };
 }
 
 const root = resolve(import.meta.dirname, '..');
-const { profile, papers } = parse(process.argv.slice(2));
+const { profile, papers, userData } = parse(process.argv.slice(2));
+if (userData['--dataset']) {
+  const tier3 = await import(
+    pathToFileURL(join(root, 'apps', 'step-bench', 'src', 'tier3.ts')).href
+  );
+  try {
+    await tier3.reproduceOnDataset({
+      dataset: userData['--dataset'],
+      root: userData['--root'],
+      gt: userData['--gt'],
+      splits: { train: userData['--train-split'], test: userData['--test-split'] },
+      profile,
+    });
+  } catch (error) {
+    console.error(`reproduce: ${(error as Error).message}`);
+    process.exit(1);
+  }
+  process.exit(0);
+}
 const available = papers.filter((p) =>
   existsSync(join(root, 'apps', `${p}-bench`, 'src', 'reproduce.ts')),
 );
@@ -58,6 +105,7 @@ if (available.length === 0) {
     const app = await import(
       pathToFileURL(join(root, 'apps', `${paper}-bench`, 'src', 'reproduce.ts')).href
     );
-    await app.reproduce({ profile });
+    // tfjs-wasm trains on one thread: one worker process per core trains that many models at once.
+    await app.reproduce({ profile, workers: availableParallelism() });
   }
 }

@@ -25,41 +25,57 @@ export const INCREASING_IOU = [0.3, 0.4, 0.5, 0.5];
 /** The ablation: one threshold for every step. */
 export const CONSTANT_IOU = [0.4, 0.4, 0.4, 0.4];
 
-const base: Omit<StepModelConfig, 'id'> = {
-  modality: 'rgb',
-  steps: 3,
-  extension: 'none',
-  directContextClips: 0,
-  grid: STEP_GRID_11,
-  sceneContext: true,
-  hardAware: true,
-  iouThresholds: INCREASING_IOU,
-};
-
-const make = (id: string, over: Partial<StepModelConfig>): StepModelConfig => ({
-  ...base,
-  ...over,
-  id,
-});
+/** A single stream of Table 1(b) (early fusion is its own model). */
+export type StepStream = 'rgb' | 'flow';
 
 /**
- * Every model the STEP tables need. `smax3` (RGB, 11 proposals, 3 steps, no extension) is the
- * shared baseline of Table 1(a), Figure 5 (K = 6), the ablations and Figure 6; `anticipation` is the
- * RGB stream of Table 1(b).
+ * Id of the 3-step anticipation model of a stream: the base stream's is `anticipation` (shared by
+ * Table 1(b), Figure 5 and Figure 6(a)); the other stream's is named after it.
  */
-export const STEP_MODELS: readonly StepModelConfig[] = [
-  make('smax1', { steps: 1 }),
-  make('smax2', { steps: 2 }),
-  make('smax3', {}),
-  make('smax4', { steps: 4 }),
-  make('k30-direct', { directContextClips: 2 }),
-  make('extrapolation', { extension: 'extrapolation' }),
-  make('anticipation', { extension: 'anticipation' }),
-  make('flow', { extension: 'anticipation', modality: 'flow' }),
-  make('early', { extension: 'anticipation', modality: 'early' }),
-  make('no-scene-context', { sceneContext: false }),
-  make('uniform-sampling', { hardAware: false }),
-  make('constant-iou', { iouThresholds: CONSTANT_IOU }),
-  make('proposals-5', { grid: STEP_GRID_5 }),
-  make('proposals-34', { grid: STEP_GRID_34 }),
-];
+export function streamModelId(stream: StepStream, base: StepStream): string {
+  return stream === base ? 'anticipation' : stream;
+}
+
+/**
+ * Every model the STEP tables need, for a base stream (STEP: RGB). `smax3` (base stream, 11
+ * proposals, 3 steps, no extension) is the shared baseline of Table 1(a), Figure 5 (K = 6), the
+ * ablations and Figure 6; `anticipation` is the base stream of Table 1(b) and Figure 5; the other
+ * stream and early fusion complete Table 1(b).
+ *
+ * @example
+ * stepModels('rgb').map((m) => m.id); // ['smax1', …, 'anticipation', 'flow', 'early', …]
+ */
+export function stepModels(base: StepStream): StepModelConfig[] {
+  const other: StepStream = base === 'rgb' ? 'flow' : 'rgb';
+  const defaults: Omit<StepModelConfig, 'id'> = {
+    modality: base,
+    steps: 3,
+    extension: 'none',
+    directContextClips: 0,
+    grid: STEP_GRID_11,
+    sceneContext: true,
+    hardAware: true,
+    iouThresholds: INCREASING_IOU,
+  };
+  const make = (id: string, over: Partial<StepModelConfig>): StepModelConfig => ({
+    ...defaults,
+    ...over,
+    id,
+  });
+  return [
+    make('smax1', { steps: 1 }),
+    make('smax2', { steps: 2 }),
+    make('smax3', {}),
+    make('smax4', { steps: 4 }),
+    make('k30-direct', { directContextClips: 2 }),
+    make('extrapolation', { extension: 'extrapolation' }),
+    make('anticipation', { extension: 'anticipation' }),
+    make(streamModelId(other, base), { extension: 'anticipation', modality: other }),
+    make('early', { extension: 'anticipation', modality: 'early' }),
+    make('no-scene-context', { sceneContext: false }),
+    make('uniform-sampling', { hardAware: false }),
+    make('constant-iou', { iouThresholds: CONSTANT_IOU }),
+    make('proposals-5', { grid: STEP_GRID_5 }),
+    make('proposals-34', { grid: STEP_GRID_34 }),
+  ];
+}

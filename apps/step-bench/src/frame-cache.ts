@@ -1,6 +1,7 @@
 import type { SynthTubes, VideoAnnotation } from '@tubekit/datasets';
 import type { FrameReader } from '@tubekit/heads/progressive';
 import type { StepModality } from './configurations';
+import { dequantizeFrame, quantizeFrame } from './frame-bytes';
 
 /**
  * All frames of the benchmark's videos at the detector's size, rendered once and kept as bytes
@@ -31,9 +32,7 @@ export class FrameCache {
         const bytes = new Uint8Array(video.nframes * frame);
         for (let f = 1; f <= video.nframes; f++) {
           const data = await source.read(f, { size: [S, S] });
-          const o = (f - 1) * frame;
-          for (let i = 0; i < frame; i++)
-            bytes[o + i] = Math.round(Math.min(Math.max(data[i], 0), 1) * 255);
+          quantizeFrame(bytes, (f - 1) * frame, data, frame);
         }
         this.store.set(k, bytes);
       }
@@ -57,11 +56,7 @@ export class FrameCache {
     };
     if (modality !== 'early')
       return (video, f) => {
-        const bytes = get(video, modality);
-        const out = new Float32Array(frame);
-        const o = (f - 1) * frame;
-        for (let i = 0; i < frame; i++) out[i] = bytes[o + i] / 255;
-        return out;
+        return dequantizeFrame(get(video, modality), (f - 1) * frame, frame);
       };
     return (video, f) => {
       const rgb = get(video, 'rgb');

@@ -30,7 +30,8 @@ const c = (
 /**
  * Checks every STEP claim of reproduction.md against our numbers. "≥" claims allow a 0.5-point
  * margin (the noise of one seed); "saturation" means the 4th step changes the final mAP by at
- * most 1.5 points.
+ * most 1.5 points. "More steps lift the early steps" needs a strict gain: in tubekit's CPU model
+ * the steps share no trainable layer, so equal step-1 numbers are the expected outcome, not a lift.
  */
 export function checkStepClaims(r: StepResults): ClaimResult[] {
   const t = r.table1a;
@@ -47,13 +48,10 @@ export function checkStepClaims(r: StepResults): ClaimResult[] {
     );
   }
   const liftParts = (['2', '3', '4'] as const).map((smax) =>
-    c(
-      'table1a.more-steps-lift-early-steps',
-      [`Smax=${smax} s=1`, t[smax][0]],
-      '>=',
-      ['Smax=1 s=1', t['1'][0]],
-      0.5,
-    ),
+    c('table1a.more-steps-lift-early-steps', [`Smax=${smax} s=1`, t[smax][0]], '>', [
+      'Smax=1 s=1',
+      t['1'][0],
+    ]),
   );
   const b = r.table1b;
   const f = r.figure5;
@@ -158,6 +156,8 @@ export interface StepRunInfo {
   wallSeconds: number;
   startedAt: string;
   dataset: string;
+  /** Stream of the single-stream experiments (STEP: RGB) and why, when it is not RGB. */
+  baseStream: { stream: 'rgb' | 'flow'; note?: string };
   resumed: string[];
   models: Array<{
     id: string;
@@ -198,6 +198,7 @@ export function stepReportMarkdown(
   info: StepRunInfo,
 ): string {
   const tag = `tubekit (${info.tier}, ${info.profile}, seed ${info.seeds.models})`;
+  const stream = info.baseStream.stream === 'rgb' ? 'RGB' : 'flow';
   const P = PUBLISHED;
   const lines: string[] = [];
   lines.push(
@@ -214,13 +215,19 @@ export function stepReportMarkdown(
         ? ` · resumed from checkpoints/results: ${info.resumed.join(', ')}`
         : ''),
     '',
+    ...(info.baseStream.note
+      ? [
+          `> Single-stream experiments (Table 1(a), Figure 5, ablations, Figure 6) use the **${stream}** stream (paper: RGB): ${info.baseStream.note}`,
+          '',
+        ]
+      : []),
     ...noiseWarning(r),
     '## Claims',
     '',
     claimsMarkdown(claims),
     `**${claims.filter((x) => x.holds).length} of ${claims.length} claims hold.**`,
     '',
-    '## Table 1(a) — frame-mAP by step s (columns) for models trained with Smax steps (rows); no temporal extension, RGB',
+    `## Table 1(a) — frame-mAP by step s (columns) for models trained with Smax steps (rows); no temporal extension, ${stream}`,
     '',
     markdownTable({
       header: ['Smax \\ s', '1', '2', '3', '4'],
@@ -233,6 +240,9 @@ export function stepReportMarkdown(
         ),
       ]),
     }),
+    '',
+    "In STEP all steps fine-tune one shared VGG16 backbone, which is how extra steps can lift step 1. tubekit's CPU model has no trainable backbone and a separate head per step, so step 1 trains identically whatever Smax (same seed, same samples) and its column repeats; the claim that more steps lift the early steps cannot hold here.",
+    '',
     '## Table 1(b) — modality and fusion (3 steps, anticipation)',
     '',
     markdownTable({
@@ -245,7 +255,7 @@ export function stepReportMarkdown(
         ['Hybrid fusion', P.table1b.hybrid, r.table1b.hybrid],
       ],
     }),
-    '## Figure 5 — temporal extension (RGB, 3 steps) · plot: `figure5.svg`',
+    `## Figure 5 — temporal extension (${stream}, 3 steps) · plot: \`figure5.svg\``,
     '',
     'The paper prints this figure without numbers; its text states the ordering checked above.',
     '',
@@ -258,7 +268,7 @@ export function stepReportMarkdown(
         ['Anticipation 6→18→30 (Eq. 5)', null, r.figure5.anticipation],
       ],
     }),
-    '## Ablations (§4.2 "Miscellaneous") — one technique removed from the 3-step RGB model',
+    `## Ablations (§4.2 "Miscellaneous") — one technique removed from the 3-step ${stream} model`,
     '',
     markdownTable({
       header: ['Removed', 'published Δ', 'tubekit frame-mAP', 'tubekit Δ'],

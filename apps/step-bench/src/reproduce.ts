@@ -1,24 +1,22 @@
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import {
-  type ActionDataset,
-  createSynthTubes,
-  loadDataset,
-  tubekitDataPath,
-  type VideoAnnotation,
-} from '@tubekit/datasets';
-import { type ClipTubelet, fuseTubelets, gridSize } from '@tubekit/heads/progressive';
+import { type ActionDataset, loadDataset, tubekitDataPath } from '@tubekit/datasets';
+import { fuseTubelets, gridSize } from '@tubekit/heads/progressive';
 import { initBackend } from '@tubekit/nn';
-import { type ClaimResult, createProgress, writeFileAtomic } from '@tubekit/report';
-import { STEP_MODELS, type StepModelConfig } from './configurations';
+import { type ClaimResult, writeFileAtomic } from '@tubekit/report';
+import { streamModelId } from './configurations';
 import { frameMapOf, linkTubes, type VideoTubelets, videoMapOf } from './evaluate';
-import { FrameCache } from './frame-cache';
 import { PROFILES, type StepProfile, type StepProfileName } from './profiles';
 import { checkStepClaims, type StepRunInfo, stepFigures, stepReportMarkdown } from './report';
-import { runModel } from './run-model';
 import type { StepResults } from './step-results';
 import { spatialDisplacement } from './tier2-displacement';
+import {
+  cachedSummary,
+  type ModelSummary,
+  prepareSynthBench,
+  profileModels,
+  trainAndSummarize,
+  trainInWorkers,
+} from './train-models';
 
 /** Options of {@link reproduce}. */
 export interface ReproduceOptions {
@@ -26,6 +24,11 @@ export interface ReproduceOptions {
   profile?: StepProfileName;
   /** Output folder (default `results/step` under the current directory). */
   outDir?: string;
+  /**
+   * Child processes that train models concurrently (default 1: in this process). tfjs-wasm runs
+   * one thread, so on a machine with n cores `workers: n` trains about n models at once.
+   */
+  workers?: number;
   /** Progress and summary lines (default stderr / stdout). */
   log?: (line: string) => void;
 }
@@ -37,26 +40,6 @@ export interface ReproduceResult {
   results: StepResults;
   claims: ClaimResult[];
   wallSeconds: number;
-}
-
-/** A model's evaluated numbers, cached on disk so an interrupted run resumes. */
-interface ModelSummary {
-  id: string;
-  config: StepModelConfig;
-  /** The profile it was trained and tested with (a cached result is reused only for the same one). */
-  profile: StepProfile;
-  frameMapByStep: number[];
-  fpsByStep: number[];
-  train: { iterations: number; resumedFrom: number; finalLoss: number; wallMs: number };
-  testWallMs: number;
-  /** Last-step tubelets ([video, [start, label, score, ...boxes][]]), for the fusion models only. */
-  tubelets?: Array<[string, number[][]]>;
-}
-
-const FUSION_INPUTS = new Set(['anticipation', 'flow', 'early']);
-
-function encodeTubelets(videos: Array<[string, ClipTubelet[]]>): Array<[string, number[][]]> {
-  return videos.map(([v, list]) => [v, list.map((t) => [t.start, t.label, t.score, ...t.boxes])]);
 }
 
 function decodeTubelets(videos: Array<[string, number[][]]>): VideoTubelets {
@@ -111,81 +94,45 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Reprodu
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const cacheDir = join(outDir, 'cache', profile.name);
   const backend = await initBackend({ log });
-  log(`step-bench: profile ${profile.name}, ${STEP_MODELS.length} models, output ${outDir}`);
+  log(
+    `step-bench: profile ${profile.name}, ${profileModels(profile).length} models (single-stream experiments on ${profile.baseStream}), output ${outDir}`,
+  );
 
   const tier2Results = await tier2(log);
 
-  const synth = createSynthTubes({ preset: profile.synth.preset, seed: profile.synth.seed });
-  const byName = new Map(synth.dataset.videos.map((v) => [v.name, v]));
-  const pick = (split: string, max?: number): VideoAnnotation[] => {
-    const names = synth.dataset.splits[split] ?? [];
-    return names.slice(0, max ?? names.length).map((n) => {
-      const v = byName.get(n);
-      if (!v) throw new Error(`SynthTubes split ${split} names unknown video ${n}`);
-      return v;
-    });
-  };
-  const train = pick('train', profile.maxTrainVideos);
-  const test = pick('test', profile.maxTestVideos);
-  const frames = new FrameCache(synth, profile.frameSize);
-  const loadBar = createProgress({ label: 'render SynthTubes', total: train.length + test.length });
-  await frames.preload([...train, ...test], () => loadBar.tick());
-  loadBar.done(`${train.length} train + ${test.length} test videos at ${profile.frameSize}px`);
-
+  const models = profileModels(profile);
+  const pending = models.filter((m) => !cachedSummary(cacheDir, profile, m));
+  const workers = Math.max(1, Math.floor(options.workers ?? 1));
+  if (workers > 1 && pending.length > 1) {
+    log(`step-bench: training ${pending.length} models in ${workers} worker processes`);
+    await trainInWorkers(
+      profile,
+      outDir,
+      pending.map((m) => m.id),
+      workers,
+      log,
+    );
+  }
+  const bench = await prepareSynthBench(profile, outDir);
+  const { synth, train, test } = bench;
   const summaries = new Map<string, ModelSummary>();
   const resumed: string[] = [];
-  for (const [i, config] of STEP_MODELS.entries()) {
-    const path = join(cacheDir, `${config.id}.json`);
-    if (existsSync(path)) {
-      const cached = JSON.parse(readFileSync(path, 'utf8')) as ModelSummary;
-      if (
-        JSON.stringify(cached.config) === JSON.stringify(config) &&
-        JSON.stringify(cached.profile) === JSON.stringify(profile)
-      ) {
-        summaries.set(config.id, cached);
-        resumed.push(config.id);
-        log(`[${i + 1}/${STEP_MODELS.length}] ${config.id}: cached result`);
-        continue;
-      }
+  for (const [i, config] of models.entries()) {
+    const cached = cachedSummary(cacheDir, profile, config);
+    if (cached && !pending.includes(config)) {
+      summaries.set(config.id, cached);
+      resumed.push(config.id);
+      log(`[${i + 1}/${models.length}] ${config.id}: cached result`);
+      continue;
     }
-    log(`[${i + 1}/${STEP_MODELS.length}] ${config.id}`);
-    const isSteps = config.id.startsWith('smax');
-    const run = await runModel({
-      profile,
-      config,
-      numClasses: synth.dataset.labels.length,
-      train,
-      test,
-      frames,
-      allSteps: isSteps,
-      timeAllSteps: config.id === 'smax3' || config.id === 'anticipation',
-      // The checkpoint name carries a hash of profile + config, so a changed setting never resumes
-      // from weights trained under another.
-      checkpointPath: join(
-        cacheDir,
-        `${config.id}.${createHash('sha256')
-          .update(JSON.stringify([profile, config]))
-          .digest('hex')
-          .slice(0, 12)}.ckpt`,
-      ),
-    });
-    if (run.train.resumedFrom > 0) resumed.push(`${config.id}@${run.train.resumedFrom}`);
-    const summary: ModelSummary = {
-      id: config.id,
-      config,
-      profile,
-      frameMapByStep: run.stepTubelets.map((s) =>
-        frameMapOf(synth.dataset, test, new Map(s.videos), profile.clipLength),
-      ),
-      fpsByStep: run.fpsByStep,
-      train: run.train,
-      testWallMs: run.testWallMs,
-    };
-    if (FUSION_INPUTS.has(config.id))
-      summary.tubelets = encodeTubelets(run.stepTubelets[run.stepTubelets.length - 1].videos);
-    await writeFileAtomic(path, JSON.stringify(summary));
+    let summary = cached;
+    if (!summary) {
+      log(`[${i + 1}/${models.length}] ${config.id}`);
+      summary = await trainAndSummarize(bench, config);
+      log(`    frame-mAP by step: ${summary.frameMapByStep.map((x) => x.toFixed(1)).join(' → ')}`);
+    }
+    if (summary.train.resumedFrom > 0) resumed.push(`${config.id}@${summary.train.resumedFrom}`);
     summaries.set(config.id, summary);
-    log(`    frame-mAP by step: ${summary.frameMapByStep.map((x) => x.toFixed(1)).join(' → ')}`);
   }
 
   const get = (id: string): ModelSummary => {
@@ -198,8 +145,8 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Reprodu
     return m[m.length - 1];
   };
   const K = profile.clipLength;
-  const rgb = decodeTubelets(get('anticipation').tubelets ?? []);
-  const flow = decodeTubelets(get('flow').tubelets ?? []);
+  const rgb = decodeTubelets(get(streamModelId('rgb', profile.baseStream)).tubelets ?? []);
+  const flow = decodeTubelets(get(streamModelId('flow', profile.baseStream)).tubelets ?? []);
   const early = decodeTubelets(get('early').tubelets ?? []);
   const fuse = (streams: VideoTubelets[]): VideoTubelets =>
     new Map(
@@ -224,8 +171,8 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Reprodu
       '4': get('smax4').frameMapByStep,
     },
     table1b: {
-      rgb: final('anticipation'),
-      flow: final('flow'),
+      rgb: final(streamModelId('rgb', profile.baseStream)),
+      flow: final(streamModelId('flow', profile.baseStream)),
       late: frameMapOf(synth.dataset, test, late, K),
       early: final('early'),
       hybrid: hybridMap,
@@ -273,8 +220,15 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Reprodu
     wallSeconds,
     startedAt: new Date(t0).toISOString(),
     dataset: `SynthTubes preset "${profile.synth.preset}" (${synth.dataset.labels.length} classes; ${train.length} train / ${test.length} test videos, frames resized to ${profile.frameSize}×${profile.frameSize})`,
+    baseStream: {
+      stream: profile.baseStream,
+      note:
+        profile.baseStream === 'rgb'
+          ? undefined
+          : `SynthTubes' classes differ only in motion, and within this profile's training budget an RGB model does not learn them (see Table 1(b)'s RGB row), so the progressive mechanics are compared on flow.`,
+    },
     resumed,
-    models: STEP_MODELS.map((m) => {
+    models: models.map((m) => {
       const s = get(m.id);
       return {
         id: m.id,
@@ -295,7 +249,7 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Reprodu
         paper: 'STEP (CVPR 2019)',
         info,
         profile,
-        models: STEP_MODELS,
+        models,
         linking: linked.pipeline,
         results,
         claims,

@@ -31,7 +31,8 @@ export interface RunModelOptions {
   numClasses: number;
   train: readonly VideoAnnotation[];
   test: readonly VideoAnnotation[];
-  frames: FrameCache;
+  /** Frame readers per modality (SynthTubes: {@link FrameCache}; your data: any reader). */
+  frames: Pick<FrameCache, 'reader'>;
   /** Evaluate every step (Table 1(a)) or only the last. */
   allSteps: boolean;
   /** Time every step prefix (Figure 6(a)) or only the full model. */

@@ -1,12 +1,12 @@
 import type { VideoAnnotation } from '@tubekit/datasets';
-import { mulberry32 } from '../src/progressive/seeded-random';
+import { createRandom } from '@tubekit/geometry';
 
 /**
  * A toy two-class video set for the head's tests: a bright square moving right (class 0) or down
  * (class 1) over a noisy dark background, present in the middle of the video only.
  */
 export function toyVideos(count: number, seed: number, size = 32, nframes = 24) {
-  const rand = mulberry32(seed);
+  const rand = createRandom(seed).next;
   const videos: VideoAnnotation[] = [];
   const params = new Map<string, { x: number; y: number; s: number; label: number }>();
   for (let v = 0; v < count; v++) {
@@ -31,7 +31,7 @@ export function toyVideos(count: number, seed: number, size = 32, nframes = 24) 
     const p = params.get(video.name);
     if (!p) throw new Error(`unknown ${video.name}`);
     const out = new Float32Array(size * size * 3);
-    const r = mulberry32(frame * 31 + 7);
+    const r = createRandom(frame * 31 + 7).next;
     for (let i = 0; i < out.length; i++) out[i] = 0.1 * r();
     const dx = p.label === 0 ? frame * 0.6 : 0;
     const dy = p.label === 1 ? frame * 0.6 : 0;

@@ -1,22 +1,22 @@
 import { defineBenchSuite } from '@tubekit/benchmarks';
 import { conv3d, initBackend, roiAlign, tf } from '../src/index';
+import { tfjsBatchMatMulWasm } from '../src/kernels/batch-matmul-transposed';
 import { tfjsConv2dBackpropInputWasm } from '../src/kernels/conv2d-backprop-input';
 import { round, sync, timeMs } from './timing';
 
 const quiet = { log: () => {} };
 const wasm = () => initBackend({ backend: 'wasm', ...quiet });
 
-/** Runs `f` with tfjs's own wasm Conv2DBackpropInput (the direct loop tubekit replaces). */
-function withTfjsBackpropInput<T>(f: () => T): T {
-  const ours = tf.getKernel('Conv2DBackpropInput', 'wasm');
-  const theirs = tfjsConv2dBackpropInputWasm();
-  if (!ours || !theirs) throw new Error('bench: Conv2DBackpropInput kernels not registered');
-  tf.unregisterKernel('Conv2DBackpropInput', 'wasm');
+/** Runs `f` with tfjs's own wasm kernel `name` in place of the one tubekit registers. */
+function withTfjsKernel<T>(name: string, theirs: tf.KernelFunc | undefined, f: () => T): T {
+  const ours = tf.getKernel(name, 'wasm');
+  if (!ours || !theirs) throw new Error(`bench: ${name} kernels not registered`);
+  tf.unregisterKernel(name, 'wasm');
   tf.registerKernel({ ...ours, kernelFunc: theirs });
   try {
     return f();
   } finally {
-    tf.unregisterKernel('Conv2DBackpropInput', 'wasm');
+    tf.unregisterKernel(name, 'wasm');
     tf.registerKernel(ours);
   }
 }
@@ -84,7 +84,11 @@ export default defineBenchSuite({
           const s2 = timeMs(() => sync(tf.conv2dTranspose(dy2, w, [8, 28, 28, 32], 2, 'same')), 5);
           return [s1, s2];
         };
-        const [tfjs1, tfjs2] = withTfjsBackpropInput(run);
+        const [tfjs1, tfjs2] = withTfjsKernel(
+          'Conv2DBackpropInput',
+          tfjsConv2dBackpropInputWasm(),
+          run,
+        );
         const [ours1, ours2] = run();
         tf.dispose([dy1, dy2, w]);
         return {
@@ -97,6 +101,27 @@ export default defineBenchSuite({
         };
       },
       targets: { speedupStride1: { atLeast: 2 } },
+    },
+    {
+      kind: 'measure',
+      name: 'dense layer forward+backward [264,768]·[768,128] (its gradients are Xᵀ·dY and dY·Wᵀ): tfjs-wasm BatchMatMul vs tubekit',
+      run: async () => {
+        await wasm();
+        const x = tf.randomNormal([264, 768]);
+        const w = tf.randomNormal([768, 128]);
+        const step = () =>
+          sync(
+            tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.matMul(a, b).square().sum() as tf.Scalar)([
+              x,
+              w,
+            ]),
+          );
+        const tfjsMs = withTfjsKernel('BatchMatMul', tfjsBatchMatMulWasm(), () => timeMs(step, 5));
+        const oursMs = timeMs(step, 10);
+        tf.dispose([x, w]);
+        return { tfjsMs: round(tfjsMs), oursMs: round(oursMs), speedup: round(tfjsMs / oursMs, 1) };
+      },
+      targets: { speedup: { atLeast: 2 } },
     },
     {
       kind: 'measure',

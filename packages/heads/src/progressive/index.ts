@@ -4,6 +4,7 @@ export type { ClipTubelet, DetectVideoOptions } from './detect-video';
 export { detectVideo } from './detect-video';
 export type { FuseTubeletsOptions } from './fuse-tubelets';
 export { fuseTubelets } from './fuse-tubelets';
+export { gaussian } from './gaussian';
 export type { InitialProposalsOptions, ProposalGridLevel } from './initial-proposals';
 export {
   gridSize,
@@ -22,7 +23,6 @@ export type {
 export { ProgressiveDetector } from './progressive-detector';
 export type { TubeletSamples, TubeletSamplingOptions } from './sample-tubelets';
 export { assignAndSample } from './sample-tubelets';
-export { gaussian, mulberry32 } from './seeded-random';
 export type { TrainProgressiveOptions, TrainProgressiveResult } from './train-progressive';
 export { trainProgressive } from './train-progressive';
 export { clipBox, DELTA_STD, decodeDelta, encodeDelta, extrapolateTubelets } from './tubelet-ops';

@@ -281,22 +281,15 @@ export class ProgressiveDetector {
               sceneBoxes.set([0, 0, 1, 1], (b * T + t) * 4);
               sceneInd[b * T + t] = b * Tw + offset + t;
             }
-          const sc = tf.reshape(
+          scene = tf.reshape(
             tf.image.cropAndResize(
               windows,
               tf.tensor2d(sceneBoxes, [B * T, 4]),
               tf.tensor1d(sceneInd, 'int32'),
               [R, R],
             ),
-            [B, 1, T, R, R, o.channels],
-          );
-          scene = tf.reshape(tf.tile(sc, [1, M, 1, 1, 1, 1]), [
-            N,
-            T,
-            R,
-            R,
-            o.channels,
-          ]) as tf.Tensor5D;
+            [B, T, R, R, o.channels],
+          ) as tf.Tensor5D;
         }
         const out = head.apply(
           tf.sub(regions, 0.5) as tf.Tensor5D,

@@ -1,5 +1,5 @@
+import { createRandom } from '@tubekit/geometry';
 import { assignAndSample } from './sample-tubelets';
-import { mulberry32 } from './seeded-random';
 
 describe('assignAndSample', () => {
   it('gives every GT its best proposal, assigns each positive to one GT and balances negatives', () => {
@@ -9,7 +9,7 @@ describe('assignAndSample', () => {
       iouThreshold: 0.5,
       maxPositives: 4,
       hardAware: true,
-      rand: mulberry32(1),
+      rand: createRandom(1).next,
     });
     expect(s.positives.slice(0, 2).sort()).toEqual([0, 1]);
     expect(s.positives).toContain(2);
@@ -26,7 +26,7 @@ describe('assignAndSample', () => {
     const hard = new Float64Array(M).fill(0.01);
     hard[7] = 10;
     let hits = 0;
-    const rand = mulberry32(2);
+    const rand = createRandom(2).next;
     for (let r = 0; r < 50; r++) {
       const s = assignAndSample(ov, M, 1, hard, {
         iouThreshold: 0.5,

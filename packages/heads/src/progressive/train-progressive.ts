@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { createRandom } from '@tubekit/geometry';
 import { tf } from '@tubekit/nn';
 import { writeFileAtomic } from '@tubekit/report';
 import type { ClipWindow } from './clip-window';
 import type { ProgressiveDetector, ProgressiveTrainingOptions } from './progressive-detector';
-import { mulberry32 } from './seeded-random';
 
 /** Options of {@link trainProgressive}. */
 export interface TrainProgressiveOptions extends Omit<ProgressiveTrainingOptions, 'rand'> {
@@ -152,7 +152,7 @@ export async function trainProgressive(
     // Step decay ×0.1 at 2/3 of the run (also right after resuming past that point).
     (optimizer as unknown as { learningRate: number }).learningRate =
       it >= decayAt ? options.learningRate * 0.1 : options.learningRate;
-    const rand = mulberry32((options.seed * 1_000_003 + it * 7919) >>> 0);
+    const rand = createRandom((options.seed * 1_000_003 + it * 7919) >>> 0).next;
     const clips = Array.from({ length: options.batchClips }, () => options.sampleClip(rand));
     const o = detector.options;
     const Tw = detector.windowLength;

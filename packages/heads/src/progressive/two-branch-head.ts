@@ -1,5 +1,6 @@
+import { createRandom } from '@tubekit/geometry';
 import { tf } from '@tubekit/nn';
-import { gaussian, mulberry32 } from './seeded-random';
+import { gaussian } from './gaussian';
 
 /** Load-time options of one step's {@link TwoBranchHead} (STEP §3.2, Fig. 3 left). */
 export interface TwoBranchHeadOptions {
@@ -19,6 +20,11 @@ export interface TwoBranchHeadOptions {
   seed: number;
 }
 
+/** Channels of the region encoder's two convolutions and width of its per-frame feature. */
+const ENC_CONV1 = 16;
+const ENC_CONV2 = 32;
+const ENC_FEATURE = 128;
+
 /** Outputs of one forward pass over N tubelets of T frames. */
 export interface TwoBranchOutput {
   /** `[N, C+1]` classification logits (global branch). */
@@ -30,7 +36,7 @@ export interface TwoBranchOutput {
   anticipateNext?: tf.Tensor4D;
 }
 
-type Conv = { w: tf.Variable; b: tf.Variable };
+type Layer = { w: tf.Variable; b: tf.Variable };
 
 /**
  * One step's two-branch network of STEP (Yang et al., CVPR 2019, §3.2): RoI-pooled regional
@@ -38,12 +44,16 @@ type Conv = { w: tf.Variable; b: tf.Variable };
  * adaptive max pooling over time, then a fully connected layer — whose global feature predicts C + 1 class
  * scores, and (b) a **local branch** that concatenates the global feature with each frame's own
  * regional feature and regresses class-specific per-frame box deltas. With scene context the
- * global branch also sees the RoI of the whole frame (channel concatenation).
+ * global branch also sees the RoI of the whole frame (feature concatenation).
  *
- * CPU-size deviation: the paper's three 3-D convolutions (on VGG16 features) become a per-frame
- * fully connected region encoder followed by two 3-tap temporal layers (a factorised
- * spatio-temporal stack), because on tfjs-wasm dense layers train ~10× faster than 3-D or 2-D
- * convolutions (whose filter gradients have no fast kernel); regions are small (R × R).
+ * CPU-size deviation: the paper's three 3-D convolutions (on VGG16 features) are factorised into a
+ * convolutional region encoder (a 3 × 3 × 3 spatio-temporal convolution, a 3 × 3 convolution with
+ * stride 2 and a fully connected layer per frame; shared by the regions and the scene RoI) followed
+ * by two 3-tap temporal layers, which trains several times faster on tfjs-wasm than a stack of 3-D
+ * convolutions. The first layer being spatio-temporal matters: SynthTubes' classes differ only in
+ * motion, and a per-frame encoder followed by temporal layers did not learn them from RGB. The convolutions
+ * make the region features translation-equivariant, which is what lets a model trained on a
+ * hundred videos generalise (a dense layer on raw RoI pixels memorises them).
  *
  * Weights are tfjs variables initialised from a seeded PRNG (He normal); `dispose()` frees them.
  *
@@ -54,15 +64,14 @@ type Conv = { w: tf.Variable; b: tf.Variable };
  */
 export class TwoBranchHead {
   readonly options: Required<TwoBranchHeadOptions>;
-  private readonly g: Conv[];
-  private readonly gt: Conv[];
-  private readonly l: Conv[];
-  private readonly gfc: Conv;
-  private readonly cls: Conv;
-  private readonly lfc: Conv;
-  private readonly reg: Conv;
-  private readonly antPrev?: Conv;
-  private readonly antNext?: Conv;
+  private readonly encoder: Layer[];
+  private readonly gt: Layer[];
+  private readonly gfc: Layer;
+  private readonly cls: Layer;
+  private readonly lfc: Layer;
+  private readonly reg: Layer;
+  private readonly antPrev?: Layer;
+  private readonly antNext?: Layer;
 
   constructor(options: TwoBranchHeadOptions) {
     this.options = { hidden: 64, ...options };
@@ -75,7 +84,7 @@ export class TwoBranchHead {
       anticipation,
       seed,
     } = this.options;
-    const rand = mulberry32(seed);
+    const rand = createRandom(seed).next;
     const he = (shape: number[], fanIn: number, scale = 1): tf.Variable => {
       const size = shape.reduce((a, b) => a * b, 1);
       const data = new Float32Array(size);
@@ -83,21 +92,25 @@ export class TwoBranchHead {
       for (let i = 0; i < size; i++) data[i] = gaussian(rand) * sd;
       return tf.variable(tf.tensor(data, shape));
     };
-    const layer = (shape: number[], scale = 1): Conv => {
+    const layer = (shape: number[], scale = 1): Layer => {
       const fanIn = shape.slice(0, -1).reduce((a, b) => a * b, 1);
       const out = shape[shape.length - 1];
       return { w: he(shape, fanIn, scale), b: tf.variable(tf.zeros([out])) };
     };
-    const gin = sceneContext ? 2 * channels : channels;
-    const area = R * R;
-    // Global branch: a per-frame region encoder, then two 3-tap temporal layers (spatio-temporal
-    // modelling of the whole tubelet), temporal max pooling and a fully connected layer.
-    this.g = [layer([area * gin, 128])];
-    this.gt = [layer([3 * 128, 96]), layer([3 * 96, 96])];
-    this.l = [layer([area * channels, 64])];
+    const half = Math.ceil(R / 2);
+    // Region encoder: 3×3 conv, 3×3 conv with stride 2, fully connected (shared by regions and scene).
+    this.encoder = [
+      layer([3, 3, 3 * channels, ENC_CONV1]),
+      layer([3, 3, ENC_CONV1, ENC_CONV2]),
+      layer([half * half * ENC_CONV2, ENC_FEATURE]),
+    ];
+    // Global branch: two 3-tap temporal layers over the per-frame features (regional ⊕ scene),
+    // temporal max pooling, a fully connected layer and the classifier.
+    const gin = sceneContext ? 2 * ENC_FEATURE : ENC_FEATURE;
+    this.gt = [layer([3 * gin, 96]), layer([3 * 96, 96])];
     this.gfc = layer([96, H]);
     this.cls = layer([H, C + 1], 0.1);
-    this.lfc = layer([64 + H, H]);
+    this.lfc = layer([ENC_FEATURE + H, H]);
     this.reg = layer([H, 4 * C], 0.1);
     if (anticipation) {
       this.antPrev = layer([H, 4 * C], 0.05);
@@ -107,24 +120,44 @@ export class TwoBranchHead {
 
   /** All trainable variables (for the optimiser and checkpoints), in a fixed order. */
   variables(): tf.Variable[] {
-    const list = [...this.g, ...this.gt, ...this.l, this.gfc, this.cls, this.lfc, this.reg];
+    const list = [...this.encoder, ...this.gt, this.gfc, this.cls, this.lfc, this.reg];
     if (this.antPrev && this.antNext) list.push(this.antPrev, this.antNext);
     return list.flatMap((c) => [c.w, c.b]);
   }
 
   /**
    * Forward pass. `regions` is `[N, T, R, R, channels]`; `scene` (required with scene context) is
-   * the whole-frame RoI `[N, T, R, R, channels]`. Call inside `tf.tidy` or dispose the outputs.
+   * the whole-frame RoI of each of the `N / M` clips, `[N / M, T, R, R, channels]`, shared by the
+   * clip's `M` consecutive tubelets. Call inside `tf.tidy` or dispose the outputs.
    */
   apply(regions: tf.Tensor5D, scene?: tf.Tensor5D): TwoBranchOutput {
     const { numClasses: C, sceneContext, hidden: H } = this.options;
-    const [N, T] = regions.shape;
+    const [N, T, R, , ch] = regions.shape;
     if (sceneContext && !scene)
       throw new Error('TwoBranchHead.apply: scene context needs the scene RoI');
-    const dense = (x: tf.Tensor2D, c: Conv) =>
+    const dense = (x: tf.Tensor2D, c: Layer) =>
       tf.add(tf.matMul(x, c.w as tf.Tensor2D), c.b) as tf.Tensor2D;
+    const conv = (x: tf.Tensor4D, c: Layer, stride: 1 | 2) =>
+      tf.relu(tf.add(tf.conv2d(x, c.w as tf.Tensor4D, stride, 'same'), c.b)) as tf.Tensor4D;
+    // Per-frame region encoder: [n, T, R, R, ch] → [n·T, ENC_FEATURE].
+    const encode = (x: tf.Tensor5D) => {
+      const [n] = x.shape;
+      // The first convolution is 3 × 3 × 3 (time × space): frames t−1, t, t+1 stacked on channels,
+      // the ends replicated, so it can respond to motion (a static region has no temporal change).
+      const padded = tf.concat(
+        [tf.slice(x, [0, 0], [n, 1]), x, tf.slice(x, [0, T - 1], [n, 1])],
+        1,
+      );
+      const taps = tf.concat(
+        [0, 1, 2].map((d) => tf.slice(padded, [0, d], [n, T])),
+        4,
+      );
+      let y = conv(tf.reshape(taps, [n * T, R, R, 3 * ch]) as tf.Tensor4D, this.encoder[0], 1);
+      y = conv(y, this.encoder[1], 2);
+      return tf.relu(dense(tf.reshape(y, [n * T, -1]) as tf.Tensor2D, this.encoder[2]));
+    };
     // 3-tap temporal layer: [x(t−1), x(t), x(t+1)] → dense, zero-padded at the tubelet's ends.
-    const temporal = (x: tf.Tensor3D, c: Conv) => {
+    const temporal = (x: tf.Tensor3D, c: Layer) => {
       const F = x.shape[2];
       const p = tf.pad(x, [
         [0, 0],
@@ -141,17 +174,25 @@ export class TwoBranchHead {
         -1,
       ]) as tf.Tensor3D;
     };
+    const local = encode(regions); // [N·T, F]
+    let perFrame = tf.reshape(local, [N, T, ENC_FEATURE]) as tf.Tensor3D;
+    if (sceneContext) {
+      const clips = (scene as tf.Tensor5D).shape[0];
+      if (N % clips !== 0)
+        throw new Error(
+          `TwoBranchHead.apply: ${N} tubelets are not a multiple of the ${clips} scene clips`,
+        );
+      const encoded = tf.reshape(encode(scene as tf.Tensor5D), [clips, 1, T, ENC_FEATURE]);
+      const tiled = tf.reshape(tf.tile(encoded, [1, N / clips, 1, 1]), [N, T, ENC_FEATURE]);
+      perFrame = tf.concat([perFrame, tiled], 2) as tf.Tensor3D;
+    }
     // Global branch: spatio-temporal modelling of the whole tubelet, temporal max pooling, FC.
-    const gin = sceneContext ? tf.concat([regions, scene as tf.Tensor5D], 4) : regions;
-    const frames = tf.relu(dense(tf.reshape(gin, [N * T, -1]) as tf.Tensor2D, this.g[0]));
-    let gtime = tf.reshape(frames, [N, T, -1]) as tf.Tensor3D;
-    gtime = temporal(gtime, this.gt[0]);
+    let gtime = temporal(perFrame, this.gt[0]);
     gtime = temporal(gtime, this.gt[1]);
     const pooled = tf.max(gtime, 1) as tf.Tensor2D; // adaptive max pooling over time → [N, 96]
     const global = tf.relu(dense(pooled, this.gfc)) as tf.Tensor2D;
     const logits = dense(global, this.cls);
     // Local branch: per-frame regional feature ⊕ global feature → per-frame class-specific deltas.
-    const local = tf.relu(dense(tf.reshape(regions, [N * T, -1]) as tf.Tensor2D, this.l[0]));
     const tiled = tf.reshape(tf.tile(tf.reshape(global, [N, 1, H]), [1, T, 1]), [N * T, H]);
     const joint = tf.concat([local, tiled], 1) as tf.Tensor2D;
     const x = tf.relu(dense(joint, this.lfc)) as tf.Tensor2D;

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { WasmKernelScope, type WasmKernelArgs } from './wasm-kernel-scope';
+import { type WasmKernelArgs, WasmKernelScope } from './wasm-kernel-scope';
 
 let tfjsKernel: tf.KernelFunc | undefined;
 
@@ -46,8 +46,13 @@ export function batchMatMulTransposedWasm(args: WasmKernelArgs): tf.TensorInfo {
   }
 }
 
+/** tfjs-wasm's own `BatchMatMul` kernel function (for benchmarks against it). */
+export function tfjsBatchMatMulWasm(): tf.KernelFunc | undefined {
+  return tfjsKernel;
+}
+
 /**
- * Replaces tfjs-wasm's `BatchMatMul` (and `_FusedMatMul`'s plain path is untouched) with
+ * Replaces tfjs-wasm's `BatchMatMul` (`_FusedMatMul` is left alone) with
  * {@link batchMatMulTransposedWasm}, keeping the original as the kernel it calls. Idempotent.
  */
 export function registerBatchMatMulTransposedWasm(): boolean {

@@ -184,14 +184,17 @@ describe('wasm gap kernels', () => {
     { name: 'Aᵀ·Bᵀ', a: [5, 3], b: [4, 5], ta: true, tb: true },
     { name: 'batched Aᵀ·B', a: [2, 5, 3], b: [2, 5, 4], ta: true, tb: false },
     { name: 'broadcast batch A·Bᵀ', a: [1, 3, 5], b: [3, 4, 5], ta: false, tb: true },
-  ])('BatchMatMul $name matches cpu (the transposed-operand fast path)', async ({ a, b, ta, tb }) => {
-    const { cpu, wasm } = await onBoth(() => {
-      const x = rand(a, 21);
-      const y = rand(b, 22);
-      return tf.matMul(x, y, ta, tb);
-    });
-    expectClose(cpu, wasm);
-  });
+  ])(
+    'BatchMatMul $name matches cpu (the transposed-operand fast path)',
+    async ({ a, b, ta, tb }) => {
+      const { cpu, wasm } = await onBoth(() => {
+        const x = rand(a, 21);
+        const y = rand(b, 22);
+        return tf.matMul(x, y, ta, tb);
+      });
+      expectClose(cpu, wasm);
+    },
+  );
 
   test('dense-layer gradients through the fast BatchMatMul match numerical gradients', async () => {
     await initBackend({ backend: 'wasm', ...quiet });

@@ -70,21 +70,26 @@ export function frameMapOf(
   return 100 * evaluator.result().results[0].mAP;
 }
 
-/** STEP's linking (§3.5): ACT tubelet linking, then temporal trimming (Saha et al.'s two-state DP). */
-export function stepLinkingPipeline(K: number): LinkingPipeline {
+/**
+ * STEP's linking (§3.5): ACT tubelet linking, then temporal trimming (Saha et al.'s two-state DP);
+ * `trim: false` stops after linking (the trimmer's absolute 0.5 action/background boundary removes
+ * every tube of a detector whose class scores are low).
+ */
+export function stepLinkingPipeline(K: number, trim = true): LinkingPipeline {
   return {
-    name: 'step: act tubelet linking + two-state trimming',
+    name: trim ? 'step: act tubelet linking + two-state trimming' : 'step: act tubelet linking',
     frameNMS: null,
     linker: { method: 'tubelet', options: { ...ACT_LINKING, closeAfter: K, minLength: K } },
-    trimmer: { method: 'two-state', options: { ...SAHA_TRIMMING, longerThan: K } },
+    trimmer: trim ? { method: 'two-state', options: { ...SAHA_TRIMMING, longerThan: K } } : null,
   };
 }
 
-/** Links tubelets into tubes (STEP §3.5) and returns them with the pipeline that made them. */
+/** Links tubelets into tubes (STEP §3.5; `trim: false` skips the trimming) and returns them with the pipeline that made them. */
 export function linkTubes(
   videos: readonly VideoAnnotation[],
   tubelets: VideoTubelets,
   K: number,
+  trim = true,
 ): { tubes: DetectedTube[]; pipeline: LinkingPipeline } {
   const names = videos.map((v) => v.name);
   let n = 0;
@@ -111,7 +116,7 @@ export function linkTubes(
       r++;
     }
   });
-  const pipeline = stepLinkingPipeline(K);
+  const pipeline = stepLinkingPipeline(K, trim);
   return { tubes: runLinkingPipeline(dets, pipeline).tubes, pipeline };
 }
 

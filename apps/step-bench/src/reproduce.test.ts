@@ -35,6 +35,12 @@ describe('reproduce (smoke profile, end to end)', () => {
       expect(v).toBeLessThanOrEqual(100);
     }
     expect(Object.keys(json.results.table2.videoMap)).toEqual(['0.05', '0.1', '0.2', '0.5']);
+    expect(Object.keys(json.results.table2.videoMapLinkingOnly)).toEqual([
+      '0.05',
+      '0.1',
+      '0.2',
+      '0.5',
+    ]);
     expect(readFileSync(join(dir, 'figure6a.svg'), 'utf8')).toMatch(/^<svg/);
     expect(lines.at(-1)).toMatch(/STEP claims hold .* report: /);
     // Second run: every model comes from the cache, same numbers.

@@ -205,6 +205,7 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Reprodu
     table2: {
       frameMap: hybridMap,
       videoMap: videoMapOf(synth.dataset, test, linked.tubes),
+      videoMapLinkingOnly: videoMapOf(synth.dataset, test, linkTubes(test, hybrid, K, false).tubes),
       protocol: 'act',
       linking: linked.pipeline.name,
     },

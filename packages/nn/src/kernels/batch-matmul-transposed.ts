@@ -1,5 +1,5 @@
-import * as tf from '@tensorflow/tfjs';
-import { type WasmKernelArgs, WasmKernelScope } from './wasm-kernel-scope';
+import type * as tf from '@tensorflow/tfjs';
+import { replaceWasmKernel, type WasmKernelArgs, WasmKernelScope } from './wasm-kernel-scope';
 
 let tfjsKernel: tf.KernelFunc | undefined;
 
@@ -56,16 +56,7 @@ export function tfjsBatchMatMulWasm(): tf.KernelFunc | undefined {
  * {@link batchMatMulTransposedWasm}, keeping the original as the kernel it calls. Idempotent.
  */
 export function registerBatchMatMulTransposedWasm(): boolean {
-  const existing = tf.getKernel('BatchMatMul', 'wasm');
-  if (!existing) return false;
-  if (existing.kernelFunc === (batchMatMulTransposedWasm as unknown as tf.KernelFunc)) return false;
-  tfjsKernel = existing.kernelFunc;
-  tf.unregisterKernel('BatchMatMul', 'wasm');
-  tf.registerKernel({
-    kernelName: 'BatchMatMul',
-    backendName: 'wasm',
-    kernelFunc: batchMatMulTransposedWasm as unknown as tf.KernelFunc,
-    setupFunc: existing.setupFunc,
-  });
-  return true;
+  const { replaced, original } = replaceWasmKernel('BatchMatMul', batchMatMulTransposedWasm);
+  if (replaced) tfjsKernel = original;
+  return replaced;
 }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { type WasmKernelArgs, WasmKernelScope } from './wasm-kernel-scope';
+import { replaceWasmKernel, type WasmKernelArgs, WasmKernelScope } from './wasm-kernel-scope';
 
 let tfjsKernel: tf.KernelFunc | undefined;
 
@@ -132,18 +132,7 @@ export function tfjsConv2dBackpropInputWasm(): tf.KernelFunc | undefined {
  * original as its fallback). Idempotent.
  */
 export function registerConv2dBackpropInputWasm(): boolean {
-  const existing = tf.getKernel('Conv2DBackpropInput', 'wasm');
-  if (existing && existing.kernelFunc === (conv2dBackpropInputWasm as unknown as tf.KernelFunc))
-    return false;
-  if (existing) {
-    tfjsKernel = existing.kernelFunc;
-    tf.unregisterKernel('Conv2DBackpropInput', 'wasm');
-  }
-  tf.registerKernel({
-    kernelName: 'Conv2DBackpropInput',
-    backendName: 'wasm',
-    kernelFunc: conv2dBackpropInputWasm as unknown as tf.KernelFunc,
-    setupFunc: existing?.setupFunc,
-  });
-  return true;
+  const { replaced, original } = replaceWasmKernel('Conv2DBackpropInput', conv2dBackpropInputWasm);
+  if (replaced) tfjsKernel = original;
+  return replaced;
 }

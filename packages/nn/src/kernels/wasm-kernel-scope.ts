@@ -63,3 +63,26 @@ export function heapKernel(
   body(views, outView);
   return out;
 }
+
+/**
+ * Registers `kernelFunc` as the wasm kernel `name` in place of the one registered now (tfjs-wasm's
+ * own), keeping that kernel's setup function. Returns whether it replaced anything this call
+ * (`false` when `kernelFunc` is already the registered one: idempotent) and the kernel it replaced,
+ * which the replacement calls as its fallback or fast path.
+ */
+export function replaceWasmKernel(
+  name: string,
+  kernelFunc: (args: WasmKernelArgs) => tf.TensorInfo,
+): { replaced: boolean; original?: tf.KernelFunc } {
+  const func = kernelFunc as unknown as tf.KernelFunc;
+  const existing = tf.getKernel(name, 'wasm');
+  if (existing?.kernelFunc === func) return { replaced: false };
+  if (existing) tf.unregisterKernel(name, 'wasm');
+  tf.registerKernel({
+    kernelName: name,
+    backendName: 'wasm',
+    kernelFunc: func,
+    setupFunc: existing?.setupFunc,
+  });
+  return { replaced: true, original: existing?.kernelFunc };
+}

@@ -60,22 +60,11 @@ export function decodeDelta(
   const cy = anchor[a + 1] + ah / 2 + delta[d + 1] * std[1] * ah;
   const w = aw * Math.exp(Math.min(delta[d + 2] * std[2], MAX_LOG_SCALE));
   const h = ah * Math.exp(Math.min(delta[d + 3] * std[3], MAX_LOG_SCALE));
-  let x1 = Math.min(Math.max(cx - w / 2, 0), width - 1);
-  let y1 = Math.min(Math.max(cy - h / 2, 0), height - 1);
-  let x2 = Math.min(Math.max(cx + w / 2, 0), width);
-  let y2 = Math.min(Math.max(cy + h / 2, 0), height);
-  if (x2 - x1 < 1) {
-    x2 = Math.min(width, x1 + 1);
-    x1 = x2 - 1;
-  }
-  if (y2 - y1 < 1) {
-    y2 = Math.min(height, y1 + 1);
-    y1 = y2 - 1;
-  }
-  out[o] = x1;
-  out[o + 1] = y1;
-  out[o + 2] = x2;
-  out[o + 3] = y2;
+  out[o] = cx - w / 2;
+  out[o + 1] = cy - h / 2;
+  out[o + 2] = cx + w / 2;
+  out[o + 3] = cy + h / 2;
+  clipBox(out, o, width, height);
 }
 
 /**

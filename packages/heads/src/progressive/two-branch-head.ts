@@ -50,10 +50,10 @@ type Layer = { w: tf.Variable; b: tf.Variable };
  * convolutional region encoder (a 3 × 3 × 3 spatio-temporal convolution, a 3 × 3 convolution with
  * stride 2 and a fully connected layer per frame; shared by the regions and the scene RoI) followed
  * by two 3-tap temporal layers, which trains several times faster on tfjs-wasm than a stack of 3-D
- * convolutions. The first layer being spatio-temporal matters: SynthTubes' classes differ only in
- * motion, and a per-frame encoder followed by temporal layers did not learn them from RGB. The convolutions
- * make the region features translation-equivariant, which is what lets a model trained on a
- * hundred videos generalise (a dense layer on raw RoI pixels memorises them).
+ * convolutions. The spatio-temporal first layer lets the encoder respond to motion at pixel
+ * level (SynthTubes' classes differ only in motion), not only after the per-frame encoding. The
+ * convolutions make the region features translation-equivariant, which is what lets a model
+ * trained on a hundred videos generalise (a dense layer on raw RoI pixels memorises them).
  *
  * Weights are tfjs variables initialised from a seeded PRNG (He normal); `dispose()` frees them.
  *

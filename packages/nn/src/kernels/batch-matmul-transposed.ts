@@ -33,16 +33,13 @@ export function batchMatMulTransposedWasm(args: WasmKernelArgs): tf.TensorInfo {
     let { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
     if (transposeA) a = transposeLastTwo(scope, a);
     if (transposeB) b = transposeLastTwo(scope, b);
-    const out = original({
+    return original({
       ...args,
       inputs: { ...args.inputs, a, b },
       attrs: { ...args.attrs, transposeA: false, transposeB: false },
     } as never) as tf.TensorInfo;
-    scope.dispose();
-    return out;
-  } catch (e) {
-    scope.dispose();
-    throw e;
+  } finally {
+    scope.dispose(); // the transposed copies; the output is not the scope's
   }
 }
 

@@ -86,10 +86,7 @@ describe('per-detection outcomes', () => {
   });
 
   it('video level: tubes removed by the protocol tube NMS are "suppressed"', () => {
-    const tubes = [
-      tube('v', 0, 0.8, 1, 2, [0, 0, 10, 9]),
-      tube('v', 0, 0.9, 1, 2, [0, 0, 10, 10]),
-    ];
+    const tubes = [tube('v', 0, 0.8, 1, 2, [0, 0, 10, 9]), tube('v', 0, 0.9, 1, 2, [0, 0, 10, 10])];
     expect(videoDetectionOutcomes(gt, tubes, { protocol: vocProtocol }).outcome).toEqual([
       'duplicate',
       'truePositive',

@@ -91,3 +91,19 @@ export interface ViewProposals {
 export interface ViewError {
   error: string;
 }
+
+/**
+ * What the page drew on a canvas, in canvas pixels: it keeps this list as JSON in the canvas's
+ * `data-drawn` attribute (and the frame number in `data-frame`, `data-ready="true"` once the frame
+ * image is drawn), for tests and curious users.
+ */
+export interface DrawnBox {
+  kind: 'gt' | 'det' | 'proposal';
+  label: number | null;
+  /** `[x1, y1, x2, y2]` canvas pixels of the outline (integers; lines are centred on x + 0.5). */
+  rect: [number, number, number, number];
+  /** Its RGB colour (the class colour; white for proposals without a label). */
+  colour: readonly [number, number, number];
+  score?: number;
+  outcome?: ViewOutcome;
+}

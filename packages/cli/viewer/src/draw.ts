@@ -1,16 +1,5 @@
-import type { ViewOutcome, ViewVideo } from '../../src/view/view-api';
-import { classColour, css, OUTCOMES, type Rgb } from './colours';
-
-/** What was drawn on a canvas, in canvas pixels (kept in the DOM for tests and curious users). */
-export interface DrawnBox {
-  kind: 'gt' | 'det' | 'proposal';
-  label: number | null;
-  /** `[x1, y1, x2, y2]` canvas pixels of the outline's centre line (integers). */
-  rect: [number, number, number, number];
-  colour: Rgb;
-  score?: number;
-  outcome?: ViewOutcome;
-}
+import type { DrawnBox, ViewVideo } from '../../src/view/view-api';
+import { classColour, css, OUTCOMES } from './colours';
 
 /** The box of a tube-like item (`start`, `boxes`) on 1-based `frame`, if it covers it. */
 export function boxAt(
@@ -33,7 +22,7 @@ function rectOf(box: number[], scale: number): [number, number, number, number] 
 function outline(
   ctx: CanvasRenderingContext2D,
   rect: [number, number, number, number],
-  colour: Rgb,
+  colour: DrawnBox['colour'],
   width: number,
   dash: number[] = [],
 ): void {
@@ -46,11 +35,23 @@ function outline(
   ctx.restore();
 }
 
-function tag(ctx: CanvasRenderingContext2D, x: number, y: number, text: string, fill: Rgb): void {
+/** Draws a tag above (x, y) — or further up, or below, where it would cover a tag in `placed` — and records it there. */
+function tag(
+  ctx: CanvasRenderingContext2D,
+  x: number,
+  y: number,
+  text: string,
+  fill: DrawnBox['colour'],
+  placed: Array<[number, number, number]>,
+): void {
   ctx.save();
   ctx.font = '11px system-ui, sans-serif';
   const w = Math.ceil(ctx.measureText(text).width) + 6;
-  const top = Math.max(0, y - 15);
+  const free = (top: number) =>
+    !placed.some(([px, pt, pw]) => Math.abs(pt - top) < 14 && px < x + w && x < px + pw);
+  const candidates = [y - 15, y - 30, y - 45, y + 1, y + 16, y + 31].map((t) => Math.max(0, t));
+  const top = candidates.find(free) ?? candidates[0]!;
+  placed.push([x, top, w]);
   ctx.fillStyle = css(fill);
   ctx.fillRect(x, top, w, 14);
   ctx.fillStyle = '#000';
@@ -97,6 +98,7 @@ export function drawFrameBoxes(
       .map((d) => ({ d, k: frame - d.start }))
       .filter(({ d, k }) => k >= 0 && k < d.boxes.length && d.score >= options.minScore)
       .sort((a, b) => a.d.score - b.d.score);
+    const placed: Array<[number, number, number]> = [];
     for (const { d, k } of here) {
       const rect = rectOf(d.boxes[k]!, options.scale);
       const colour = classColour(d.label);
@@ -108,6 +110,7 @@ export function drawFrameBoxes(
         rect[1],
         `${OUTCOMES[outcome].tag} ${d.score.toFixed(2)}`,
         OUTCOMES[outcome].colour,
+        placed,
       );
       drawn.push({ kind: 'det', label: d.label, rect, colour, score: d.score, outcome });
     }
@@ -217,7 +220,8 @@ export function drawStage(
   const drawn: DrawnBox[] = [];
   for (const p of here.slice(0, topN).reverse()) {
     const rect = rectOf(boxAt(p, frame)!, scale);
-    const colour: Rgb = p.label === undefined ? [255, 255, 255] : classColour(p.label);
+    const colour: DrawnBox['colour'] =
+      p.label === undefined ? [255, 255, 255] : classColour(p.label);
     outline(ctx, rect, colour, 1);
     drawn.push({ kind: 'proposal', label: p.label ?? null, rect, colour, score: p.score });
   }

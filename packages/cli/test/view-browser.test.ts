@@ -15,8 +15,15 @@ const CHROMIUM = process.env.TUBEKIT_CHROMIUM ?? '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
 const SKIP = 'chromium not installed: viewer browser test skipped; apt-get install chromium';
 if (!hasChromium) process.stderr.write(`${SKIP}\n`);
+// CI installs chromium (.ci/run): there, a missing browser fails instead of skipping.
+const mustRun = process.env.CI === 'true' && !hasChromium;
 
 const packageDir = join(__dirname, '..');
+
+if (mustRun)
+  it('finds chromium in CI', () => {
+    throw new Error(`${CHROMIUM} not found: .ci/run installs chromium with apt-get`);
+  });
 
 (hasChromium ? describe : describe.skip)(
   `tubekit view in headless Chromium${hasChromium ? '' : ` (${SKIP})`}`,

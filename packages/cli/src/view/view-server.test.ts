@@ -89,4 +89,33 @@ describe('tubekit view server', () => {
       expect([res.status, await res.json()]).toEqual([status, { error }]);
     }
   });
+
+  it('tube detections: outcomes per tube at video level (the protocol tube NMS too) or per box at frame level', async () => {
+    const { createSynthTubes } = await import('@tubekit/datasets');
+    const video = createSynthTubes({ preset: 'smoke', seed: 0 }).dataset.videos[0]!;
+    const t = video.tubes[0]!;
+    const rows = ['video,tube,label,score,frame,x1,y1,x2,y2'];
+    for (let k = 0; k < t.boxes.length / 4; k++) {
+      const [x1, y1, x2, y2] = Array.from(t.boxes.subarray(4 * k, 4 * k + 4));
+      rows.push([video.name, 'a', t.label, 0.9, t.start + k, x1, y1, x2, y2].join(','));
+      rows.push([video.name, 'b', t.label, 0.8, t.start + k, x1! + 1, y1, x2! + 1, y2].join(','));
+    }
+    const csv = join(fixture.dir, 'tubes.csv');
+    await writeFile(csv, rows.join('\n'));
+    const data = await ViewData.load({ det: csv });
+    expect(data.session().detections).toBe('tube');
+    const outcomes = (protocol: string, level: string) =>
+      data.videoView(video.name, protocol, 0.5, level).detections.map((d) => [d.id, d.outcomes[0]]);
+    expect(outcomes('voc', 'video')).toEqual([
+      ['a', 'truePositive'],
+      ['b', 'duplicate'],
+    ]);
+    expect(outcomes('act', 'video')).toEqual([
+      ['a', 'truePositive'],
+      ['b', 'suppressed'],
+    ]);
+    const frameLevel = data.videoView(video.name, 'voc', 0.5, 'frame').detections;
+    expect(frameLevel[1]!.outcomes).toHaveLength(t.boxes.length / 4);
+    expect(new Set(frameLevel[0]!.outcomes)).toEqual(new Set(['truePositive']));
+  });
 });

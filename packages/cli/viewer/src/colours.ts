@@ -3,25 +3,20 @@ import type { ViewOutcome } from '../../src/view/view-api';
 /** An opaque RGB colour. */
 export type Rgb = readonly [number, number, number];
 
-/** Class colours: label `c` is drawn in `CLASS_COLOURS[c % 12]`. */
-export const CLASS_COLOURS: readonly Rgb[] = [
-  [255, 214, 0],
-  [0, 200, 255],
-  [255, 64, 160],
-  [120, 255, 80],
-  [255, 140, 0],
-  [180, 120, 255],
-  [0, 255, 200],
-  [255, 100, 100],
-  [160, 200, 255],
-  [220, 255, 120],
-  [255, 170, 220],
-  [140, 160, 60],
-];
-
-/** The colour of class `label`. */
-export const classColour = (label: number): Rgb =>
-  CLASS_COLOURS[((label % CLASS_COLOURS.length) + CLASS_COLOURS.length) % CLASS_COLOURS.length]!;
+/**
+ * The colour of class `label`: hues a golden angle (137.5°) apart, so that neighbouring labels
+ * differ and dozens of classes stay apart; saturation 85 %, lightness 60 %, as integer RGB.
+ */
+export function classColour(label: number): Rgb {
+  const h = (((label * 137.508) % 360) + 360) % 360;
+  const s = 0.85;
+  const l = 0.6;
+  const f = (n: number) => {
+    const k = (n + h / 30) % 12;
+    return Math.round(255 * (l - s * Math.min(l, 1 - l) * Math.max(-1, Math.min(k - 3, 9 - k, 1))));
+  };
+  return [f(0), f(8), f(4)];
+}
 
 /** CSS form of a colour. */
 export const css = ([r, g, b]: Rgb): string => `rgb(${r}, ${g}, ${b})`;

@@ -148,6 +148,22 @@ function renderStages(): void {
   );
 }
 
+/** The colours of the classes of this video's GT and detections. */
+function renderLegend(video: ViewVideo): void {
+  const labels = [...new Set([...video.gt, ...video.detections].map((t) => t.label))].sort(
+    (a, b) => a - b,
+  );
+  ui.legend.replaceChildren(
+    ...labels.map((c) => {
+      const li = document.createElement('li');
+      const swatch = document.createElement('span');
+      swatch.style.background = css(classColour(c));
+      li.append(swatch, state.session?.labels[c] ?? String(c));
+      return li;
+    }),
+  );
+}
+
 /** Moves to `frame` (clamped to the video), loads its image, redraws. */
 function seek(frame: number): void {
   const video = state.video;
@@ -202,6 +218,7 @@ async function loadVideo(keepFrame: boolean): Promise<void> {
   ui.timeline.width = Math.max(ui.frame.width, 320);
   ui.timeline.height = timelineHeight(video, minScore());
   ui.scrubber.max = String(video.nframes);
+  renderLegend(video);
   if (!sameVideo) state.image = null;
   seek(keepFrame && sameVideo ? state.frame : 1);
 }
@@ -236,15 +253,6 @@ async function start(): Promise<void> {
   ui.iou.value = String(session.defaults.iou);
   ui.level.value = session.defaults.level;
   ui.level.disabled = session.detections !== 'tube';
-  ui.legend.replaceChildren(
-    ...session.labels.map((name, c) => {
-      const li = document.createElement('li');
-      const swatch = document.createElement('span');
-      swatch.style.background = css(classColour(c));
-      li.append(swatch, name);
-      return li;
-    }),
-  );
   const reload = () => loadVideo(true).catch(showError);
   ui.video.addEventListener('change', () => loadVideo(false).catch(showError));
   for (const el of [ui.protocol, ui.iou, ui.level]) el.addEventListener('change', reload);

@@ -4,11 +4,11 @@ import type { ViewOutcome } from '../../src/view/view-api';
 export type Rgb = readonly [number, number, number];
 
 /**
- * The colour of class `label`: hues a golden angle (137.5°) apart, so that neighbouring labels
+ * The colour of class `label`: hues a golden angle (137.5°) apart from 45° (label 0 is amber, not the red of false positives), so that neighbouring labels
  * differ and dozens of classes stay apart; saturation 85 %, lightness 60 %, as integer RGB.
  */
 export function classColour(label: number): Rgb {
-  const h = (((label * 137.508) % 360) + 360) % 360;
+  const h = (((45 + label * 137.508) % 360) + 360) % 360;
   const s = 0.85;
   const l = 0.6;
   const f = (n: number) => {

@@ -81,7 +81,7 @@ export async function startView(
   io.stdout(
     options.json
       ? `${JSON.stringify({ url: server.url, title: session.title, videos: session.videos.length, detections: session.detections, proposals: session.proposals })}\n`
-      : `tubekit view: ${session.title}, ${session.videos.length} videos — ${server.url} (Ctrl-C to stop)\n`,
+      : `tubekit view: ${session.title}, ${session.videos.length} video${session.videos.length === 1 ? '' : 's'} — ${server.url} (Ctrl-C to stop)\n`,
   );
   return server;
 }

@@ -25,6 +25,7 @@ import {
   videoDetectionOutcomes,
 } from '@tubekit/metrics';
 import { CliError } from '../cli-error';
+import { describeError } from '../run-action';
 import type { ViewDetection, ViewOutcome, ViewProposals, ViewSession, ViewVideo } from './view-api';
 
 /** What `tubekit view` loads: a GT file (or a SynthTubes preset), detections, frames, proposals. */
@@ -457,7 +458,12 @@ export class ViewData {
       this.sources.set(name, source);
       source.catch(() => this.sources.delete(name));
     }
-    const s = await source;
+    let s: FrameSource;
+    try {
+      s = await source;
+    } catch (error) {
+      throw new ViewRequestError(404, describeError(error));
+    }
     if (frame > s.nframes)
       throw new ViewRequestError(
         404,

@@ -117,7 +117,10 @@ export interface AvaRules {
    * - `'with-ground-truth'` (mmaction2): keyframes with a GT row whose action is in the labelmap.
    */
   keyframes: 'ground-truth-or-detected' | 'listed' | 'with-ground-truth';
-  /** Keep only the top-N detections per keyframe by score (2019: 50; ties with the N-th are not kept); 0 = no cap. */
+  /**
+   * Keep only the top-N detections per keyframe (2019 and 2020: 50; `heapq` over the rows in file
+   * order, a row replaces the smallest kept tuple only with a strictly greater score); 0 = no cap.
+   */
   topKPerKeyframe: number;
   /** Detections with x2 ≤ x1 or y2 ≤ y1: dropped before matching (official) or false positives (mmaction2). */
   degenerateDetections: 'drop' | 'false-positive';
@@ -341,17 +344,18 @@ export const ava2019Protocol: ProtocolProfile = {
 /**
  * AVA official script, 2020 version (AVA-Kinetics): no exclusions file; a 2-column GT row lists a
  * keyframe without boxes; detections on keyframes the GT never lists are ignored; fractional
- * timestamps allowed.
+ * timestamps allowed; and, as in 2019, only the top 50 detections per keyframe are kept (the
+ * script reads them with `read_csv(detections, class_whitelist, 50)`, the same `heapq` cap).
  */
 export const ava2020Protocol: ProtocolProfile = {
   ...avaBase,
   name: 'ava-2020',
-  reference: 'ActivityNet 2020 get_ava_performance.py (AVA-Kinetics)',
+  reference: 'ActivityNet 2020 get_ava_performance.py (AVA-Kinetics; capacity 50 per keyframe)',
   ava: {
     acceptsExclusions: false,
     excludedGroundTruth: 'ignored',
     keyframes: 'listed',
-    topKPerKeyframe: 0,
+    topKPerKeyframe: ava2019Protocol.ava!.topKPerKeyframe,
     degenerateDetections: 'drop',
     fractionalTimestamps: true,
   },

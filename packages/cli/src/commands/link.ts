@@ -110,6 +110,11 @@ function checkAgainstGt(
       );
 }
 
+/** Each GT video's frame count (videos without one are left out), for the linkers' checks and YOWO's span. */
+function gtFrameCounts(gt: ActionDataset): Map<string, number> {
+  return new Map(gt.videos.filter((v) => v.nframes > 0).map((v) => [v.name, v.nframes]));
+}
+
 interface LinkCommandOptions {
   method?: string;
   trim?: string;
@@ -236,14 +241,16 @@ async function linkDetectionsCsv(
     : await readFrameDetectionsCsv(options.det);
   checkAgainstGt(dets, gt, options.det, options.gt);
   const classes = gt.labels.length;
+  const nframes = gtFrameCounts(gt);
   const extra =
     singh && 'frame' in dets
       ? {
           source: options.det,
+          nframes,
           classes,
           classScores: classScoresFromRows(dets, classes, { source: options.det }),
         }
-      : { source: options.det };
+      : { source: options.det, nframes };
   const tubes: DetectedTube[] = [];
   let videos = 0;
   for (const video of linkVideos(dets, pipeline, extra)) {
@@ -291,11 +298,17 @@ async function trimTubesCsv(
   switch (trim) {
     case 'saha':
       trimmer = SAHA_TRIMMER;
-      tubes = twoStateTrimming(input, SAHA_TRIMMER.options);
+      tubes = twoStateTrimming(input, SAHA_TRIMMER.options, {
+        source: options.det,
+        nframes: gtFrameCounts(gt),
+      });
       break;
     case 'actionness':
       trimmer = ACTIONNESS_TRIMMER;
-      tubes = actionnessTrimming(input, ACTIONNESS_TRIMMER.options);
+      tubes = actionnessTrimming(input, ACTIONNESS_TRIMMER.options, undefined, {
+        source: options.det,
+        nframes: gtFrameCounts(gt),
+      });
       break;
     case 'singh':
       throw new CliError(

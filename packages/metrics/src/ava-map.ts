@@ -311,6 +311,11 @@ export function avaFrameMeanAP(input: AvaEvaluationInput, options: AvaMeanAPOpti
     classes,
     gtCounts,
     entries,
-    { recallEpsilon: 0, curves: options.curves === true, warnings: issues.warnings },
+    {
+      recallEpsilon: 0,
+      float32PR: protocol.frame.float32PR,
+      curves: options.curves === true,
+      warnings: issues.warnings,
+    },
   );
 }

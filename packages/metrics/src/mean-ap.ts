@@ -62,7 +62,12 @@ export function summarise(
   classes: readonly ClassScores[],
   gtCounts: ArrayLike<number>,
   entries: readonly IoUEntry[],
-  options: { recallEpsilon: number; curves: boolean; warnings: InputWarnings },
+  options: {
+    recallEpsilon: number;
+    float32PR: boolean;
+    curves: boolean;
+    warnings: InputWarnings;
+  },
 ): MeanAPResult {
   const thresholds = distinctThresholds(entries);
   const T = thresholds.length;
@@ -82,7 +87,7 @@ export function summarise(
     }
     const apOptions = {
       rule: protocol.ap,
-      float32: protocol.float32PR,
+      float32: options.float32PR,
       recallEpsilon: options.recallEpsilon,
     };
     const row: number[] = [];

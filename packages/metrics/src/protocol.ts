@@ -81,6 +81,8 @@ export interface FrameBoxRules {
   threshold: ThresholdTest;
   duplicates: DuplicateRule;
   frames: FrameSelection;
+  /** Keep frame-level precision and recall in float32 before the AP (ACT's `np.float32` PR array). */
+  float32PR: boolean;
 }
 
 /** How tubes are compared at the video level. */
@@ -100,6 +102,11 @@ export interface VideoTubeRules {
   tubeNMS: number | null;
   /** Added to the recall denominator (YOWO: `tp + fn + 1e-5`). */
   recallEpsilon: number;
+  /**
+   * Keep video-level precision and recall in float32 before the AP (ACT's `videoAP` and YOWO's
+   * `video_ap_one_class` store them in an `np.float32` array).
+   */
+  float32PR: boolean;
 }
 
 /** AVA-specific choices of the official script's versions and of mmaction2's port. */
@@ -151,8 +158,6 @@ export interface ProtocolProfile {
   frame: FrameBoxRules;
   video: VideoTubeRules;
   ap: APRule;
-  /** Keep precision and recall in float32 before the AP (ACT's `np.float32` PR array). */
-  float32PR: boolean;
   /** Rank by scores rounded to float32 (Singh's `zeros(…, 'single')` score store). */
   float32Scores: boolean;
   mean: MeanRule;
@@ -176,6 +181,7 @@ export const actProtocol: ProtocolProfile = {
     threshold: 'at-least',
     duplicates: 'best-remaining',
     frames: 'all',
+    float32PR: true,
   },
   video: {
     temporal: 'act',
@@ -185,9 +191,9 @@ export const actProtocol: ProtocolProfile = {
     duplicates: 'best-remaining',
     tubeNMS: 0.3,
     recallEpsilon: 0,
+    float32PR: true,
   },
   ap: 'trapezoid',
-  float32PR: true,
   float32Scores: false,
   mean: 'all-labels',
   ava: null,
@@ -209,6 +215,7 @@ export const vocProtocol: ProtocolProfile = {
     threshold: 'at-least',
     duplicates: 'best-overall',
     frames: 'all',
+    float32PR: false,
   },
   video: {
     temporal: 'voc',
@@ -218,9 +225,9 @@ export const vocProtocol: ProtocolProfile = {
     duplicates: 'best-overall',
     tubeNMS: null,
     recallEpsilon: 0,
+    float32PR: false,
   },
   ap: 'voc-all-point',
-  float32PR: false,
   float32Scores: false,
   mean: 'labels-with-gt',
   ava: null,
@@ -243,6 +250,7 @@ export const singhProtocol: ProtocolProfile = {
     threshold: 'at-least',
     duplicates: 'best-remaining',
     frames: 'all',
+    float32PR: false,
   },
   video: {
     temporal: 'singh',
@@ -252,9 +260,9 @@ export const singhProtocol: ProtocolProfile = {
     duplicates: 'best-remaining',
     tubeNMS: null,
     recallEpsilon: 0,
+    float32PR: false,
   },
   ap: 'voc-all-point',
-  float32PR: false,
   float32Scores: true,
   mean: 'all-labels',
   ava: null,
@@ -277,6 +285,7 @@ export const yowoProtocol: ProtocolProfile = {
     threshold: 'at-least',
     duplicates: 'best-overall',
     frames: 'annotated',
+    float32PR: false,
   },
   video: {
     temporal: 'yowo',
@@ -286,9 +295,9 @@ export const yowoProtocol: ProtocolProfile = {
     duplicates: 'best-remaining',
     tubeNMS: null,
     recallEpsilon: 1e-5,
+    float32PR: true,
   },
   ap: 'voc-all-point',
-  float32PR: false,
   float32Scores: false,
   mean: 'labels-with-gt',
   ava: null,
@@ -302,13 +311,13 @@ const avaFrame: FrameBoxRules = {
   threshold: 'at-least',
   duplicates: 'best-overall',
   frames: 'all',
+  float32PR: false,
 };
 
 const avaBase = {
   frame: avaFrame,
   video: vocProtocol.video,
   ap: 'voc-all-point',
-  float32PR: false,
   float32Scores: false,
   mean: 'labels-with-gt',
 } as const satisfies Partial<ProtocolProfile>;

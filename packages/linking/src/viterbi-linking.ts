@@ -210,7 +210,8 @@ function viterbiOneClass(
   const f0 = span.first;
   const T = span.frames;
   const f32 = options.float32;
-  const round = f32 ? Math.fround : (v: number) => v;
+  // float32 storage rounds boxes, scores and edges on write (YOWO's np.float32 arrays)
+  const Store = f32 ? Float32Array : Float64Array;
   // 1. Per-frame NMS: kept rows per frame, in NMS order (row order without NMS).
   const keptRows = new Int32Array(rows.length);
   const keptBegin = new Int32Array(T + 1);
@@ -256,16 +257,16 @@ function viterbiOneClass(
   }
   // 3. Compact per-frame layout of boxes and scores.
   const begin = new Int32Array(T + 1);
-  const boxes = new Float64Array(4 * total);
-  const scores = new Float64Array(total);
+  const boxes = new Store(4 * total);
+  const scores = new Store(total);
   let p = 0;
   for (let t = 0; t < T; t++) {
     begin[t] = p;
     const s = source[t]!;
     for (let k = keptBegin[s]!; k < keptBegin[s + 1]!; k++) {
       const row = keptRows[k]!;
-      for (let c = 0; c < 4; c++) boxes[4 * p + c] = round(dets.boxes[4 * row + c]!);
-      scores[p] = round(dets.score[row]!);
+      boxes.set(dets.boxes.subarray(4 * row, 4 * row + 4), 4 * p);
+      scores[p] = dets.score[row]!;
       p++;
     }
   }
@@ -277,18 +278,17 @@ function viterbiOneClass(
     edgeBegin[t] = edges;
     edges += (begin[t + 1]! - begin[t]!) * (begin[t + 2]! - begin[t + 1]!);
   }
-  const edge = new Float64Array(edges);
+  const edge = new Store(edges);
   const { iouWeight, scoreProductWeight } = options.edge;
   const pi = options.linkPixelInclusive;
   for (let t = 0; t + 1 < T; t++) {
     let e = edgeBegin[t]!;
     for (let i = begin[t]!; i < begin[t + 1]!; i++)
       for (let j = begin[t + 1]!; j < begin[t + 2]!; j++)
-        edge[e++] = round(
+        edge[e++] =
           iouWeight * boxIoUAt(boxes, i, boxes, j, pi) +
-            (scores[i]! + scores[j]!) +
-            scoreProductWeight * scores[i]! * scores[j]!,
-        );
+          (scores[i]! + scores[j]!) +
+          scoreProductWeight * scores[i]! * scores[j]!;
   }
   // 5. Extract paths: backward DP (dp[i] = best score from box i to the last frame), forward decode.
   const alive = new Uint8Array(total).fill(1);
@@ -315,7 +315,8 @@ function viterbiOneClass(
         for (let jj = 0; jj < nj; jj++) {
           const j = begin[t + 1]! + jj;
           if (!alive[j]) continue;
-          const v = round(edge[row + jj]! + dp[j]!);
+          const sum = edge[row + jj]! + dp[j]!;
+          const v = f32 ? Math.fround(sum) : sum;
           if (v > best) {
             best = v;
             arg = j;
@@ -346,7 +347,9 @@ function viterbiOneClass(
     }
     const score =
       options.tubeScore === 'path-mean'
-        ? round(pathScore / T)
+        ? f32
+          ? Math.fround(pathScore / T)
+          : pathScore / T
         : f32
           ? float32Mean(boxScores, 0, T)
           : sum / T;

@@ -271,8 +271,12 @@ export const singhProtocol: ProtocolProfile = {
 /**
  * YOWO / YOWOv2 (Köpüklü et al.): frame-mAP by Padilla's Object-Detection-Metrics on annotated
  * frames only (+1 areas, but boxes without continuous contact have IoU 0, VOC duplicate rule);
- * video-mAP by YOWO's `video_mAP.py` (inclusive temporal IoU, 0 if tmax ≤ tmin, matched GT
- * removed, recall denominator `tp + fn + 1e-5`); VOC all-point AP; mean over labels with GT.
+ * video-mAP by YOWO's `video_mAP.py` → `core/eval_results.py` `video_ap_one_class` with
+ * `bTemporal=True` (commit 9d202c1): `iou3dt` with inclusive frame counts, 0 if tmax ≤ tmin, and
+ * +1 pixel `area2d`/`overlap2d`; the best remaining GT at `IoU ≥ th`; recall denominator
+ * `tp + fn + 1e-5`; precision and recall stored in float32 before `voc_ap`. YOWO links (and
+ * `nms_3d`s) the tubes inside its evaluator: produce them with `YOWO_LINKING` of
+ * `@tubekit/linking`. VOC all-point AP; mean over labels with GT.
  */
 export const yowoProtocol: ProtocolProfile = {
   name: 'yowo',

@@ -162,7 +162,8 @@ Methods (all defaults as published; see @tubekit/linking):
   moc          MOC's variant: soft tubelet NMS on summed IoUs (negative scores kept), overlap 0.5
   multisports  MOC's with K = 1 on frame detections, continuous link IoU (MultiSports baseline)
   viterbi      Gkioxari & Malik (2015) Viterbi paths after per-frame NMS 0.3
-  yowo         YOWO's Viterbi variant (≤ 3 paths, filled gaps, tube NMS 0.3)
+  yowo         YOWO's Viterbi variant (every frame of the video, gaps filled from the
+               nearest frame, ≤ 3 paths, tube NMS 0.3)
   online       Singh et al. (2017) online incremental linking
 Trimmers: saha (two-state), singh (multi-class; with --method online, class-score vectors
   rebuilt from rows sharing a box), actionness (PCSC; the per-frame scores as actionness)

@@ -59,14 +59,14 @@ export interface ViterbiLinkingOptions {
   readonly float32: boolean;
   /**
    * Tube NMS per video and class after linking (`null`: none): keep a tube when its tube IoU with
-   * every kept one is ≤ `iouThreshold`. `ties` orders equal tube scores: `'first'` — the earlier
-   * path is visited first; `'last'` — the later one (YOWO `nms_3d` takes `I[-1]` of an ascending
-   * `np.argsort`).
+   * every kept one is ≤ `iouThreshold`. `ties` orders equal tube scores: `'first'` (default) —
+   * the earlier path is visited first; `'last'` — the later one (YOWO `nms_3d` takes `I[-1]` of an
+   * ascending `np.argsort`).
    */
   readonly tubeNMS: {
     readonly iouThreshold: number;
     readonly convention: TubeIoUConvention;
-    readonly ties: 'first' | 'last';
+    readonly ties?: 'first' | 'last';
   } | null;
 }
 

@@ -42,4 +42,20 @@ describe('yowo video-mAP against video_ap_one_class', () => {
     const r = videoMeanAP(gt, tubes, { protocol: yowoProtocol, iou: [0.05, 0.2, 0.5] });
     for (const x of r.results) expect([x.iou, x.mAP]).toEqual([x.iou, 0.33333221077919006]);
   });
+
+  it('compares boxes with +1 pixel areas (area2d, overlap2d)', () => {
+    // GT [0,0,2,2] and detection [1,0,3,2] on frames 1–2 of a 2-frame video. Continuous IoU 2/6;
+    // `overlap2d` = (min(2+1, 3+1) − max(0, 1)) · (min(3, 3) − 0) = 2·3 = 6, `area2d` = 3·3 = 9
+    // each → 6 / (9 + 9 − 6) = 0.5 on both frames; temporal (2 − 1 + 1)/(2 − 1 + 1) = 1 →
+    // iou3dt 0.5 ≥ 0.5: a TP. AP = f32(1 / (1 + 1e-5)) · 1 = 0.9999899864196777.
+    const one = groundTruth(
+      ['a'],
+      [{ name: 'v', nframes: 2, tubes: [[0, 1, repeat([0, 0, 2, 2], 2)]] }],
+    );
+    const r = videoMeanAP(one, [tube('v', 0, 0.9, 1, 2, [1, 0, 3, 2])], {
+      protocol: yowoProtocol,
+      iou: [0.5],
+    });
+    expect(r.results[0]!.mAP).toBe(0.9999899864196777);
+  });
 });

@@ -1,12 +1,18 @@
 import type { ActionDataset, GroundTruthTube, VideoAnnotation } from '../annotation-model';
 import { type FrameModality, GeneratedFrameSource } from '../frame-source';
 import { LruCache } from '../lru-cache';
-import { SYNTH_CLASSES } from './classes';
-import { type SynthPreset, type SynthTubesConfig, synthPresetConfig } from './config';
+import { ORDER_FADE, ORDER_MIN_SEGMENT, SYNTH_CLASSES, SYNTH_POSE_CYCLES } from './classes';
+import {
+  type SynthPreset,
+  type SynthTubesConfig,
+  type SynthVariant,
+  synthPresetConfig,
+} from './config';
+import { degradeFlow, type FlowDegradationScratch } from './flow-degradation';
 import { encodeFlow } from './flow-encoding';
 import { hash3 } from './prng';
 import { SceneRenderer } from './renderer';
-import { type ActorTrack, actorJoints, buildScene, type SceneScript } from './scene';
+import { ACTION_RAMP, type ActorTrack, actorJoints, buildScene, type SceneScript } from './scene';
 import { JOINTS, type PoseInput, skeletonBox } from './skeleton';
 
 /** A generated SynthTubes dataset: ground truth up front, frames rendered lazily on read. */
@@ -16,12 +22,17 @@ export interface SynthTubes {
   /** Labels, videos with GT tubes (1-based frames, `[x1, y1, x2, y2]` px), `train`/`test` splits. */
   readonly dataset: ActionDataset;
   /**
-   * The frames of one video: `'rgb'` (values in [0, 1]) or `'flow'` — the exact forward flow of
-   * the renderer from frame t to t+1, as the 3-channel image of `encodeFlow` with
-   * `config.flowBound`. Sources of the 16 most recently used (video, modality) pairs are reused,
-   * with their frame caches.
+   * The frames of one video: `'rgb'` (values in [0, 1]) or `'flow'` — the forward flow from frame
+   * t to t+1 of {@link SynthTubes.flowField} (exact, or with `config.flowErrors`), as the
+   * 3-channel image of `encodeFlow` with `config.flowBound`. Sources of the 16 most recently used
+   * (video, modality) pairs are reused, with their frame caches.
    */
   frameSource(video: string, modality: FrameModality): GeneratedFrameSource;
+  /**
+   * The forward flow t → t+1 of one frame in px (H×W×2) into `out`: with the config's
+   * `flowErrors` unless `exact` is set or the config has none (then the renderer's exact field).
+   */
+  flowField(video: string, frame: number, out: Float32Array, options?: { exact?: boolean }): void;
   /** The video's scene script (actors, tracks, camera), for analyses and tests. */
   scene(video: string): SceneScript;
   /** A renderer for the video that also gives raw flow (px) and the owner mask. */
@@ -29,7 +40,9 @@ export interface SynthTubes {
 }
 
 /** Options of {@link createSynthTubes}: a named preset (with an optional seed) or a full config. */
-export type SynthTubesOptions = { preset: SynthPreset; seed?: number } | SynthTubesConfig;
+export type SynthTubesOptions =
+  | { preset: SynthPreset; seed?: number; variant?: SynthVariant }
+  | SynthTubesConfig;
 
 function check(ok: boolean, field: string, expected: string, value: unknown): void {
   if (!ok)
@@ -105,11 +118,27 @@ export function validateSynthConfig(c: SynthTubesConfig): void {
       k.name,
     );
     check(
-      ['gait', 'arms', 'bounce', 'arm-circle'].includes(k.cycle),
+      SYNTH_POSE_CYCLES.includes(k.cycle),
       `${at}.cycle`,
-      "one of 'gait', 'arms', 'bounce', 'arm-circle'",
+      `one of ${SYNTH_POSE_CYCLES.map((c) => `'${c}'`).join(', ')}`,
       k.cycle,
     );
+    if (k.then) {
+      check(
+        SYNTH_POSE_CYCLES.includes(k.then.cycle) && k.then.period >= 2,
+        `${at}.then`,
+        'a known cycle with period ≥ 2 frames',
+        k.then,
+      );
+      check(k.speed === 0 && k.lift === 0, `${at}.speed/lift`, '0 for an order class', k);
+      const shortest = 2 * (ORDER_MIN_SEGMENT + ACTION_RAMP + ORDER_FADE / 2);
+      check(
+        c.frames.min >= shortest,
+        'frames.min',
+        `≥ ${shortest} with order classes (two segments of ≥ ${ORDER_MIN_SEGMENT} frames)`,
+        c.frames.min,
+      );
+    }
     check(k.period >= 2, `${at}.period`, '≥ 2 frames', k.period);
     check(
       k.speed >= 0 && k.lift >= 0 && k.lift <= 0.5,
@@ -147,6 +176,47 @@ export function validateSynthConfig(c: SynthTubesConfig): void {
   );
   check(c.noise >= 0 && c.noise < 0.5, 'noise', 'in [0, 0.5)', c.noise);
   check(c.flowBound > 0, 'flowBound', '> 0 px/frame', c.flowBound);
+  const e = c.flowErrors;
+  if (e)
+    check(
+      Number.isInteger(e.boundary) &&
+        e.boundary >= 0 &&
+        Number.isInteger(e.smoothing) &&
+        e.smoothing >= 0 &&
+        e.noise >= 0 &&
+        e.noiseCell > 0 &&
+        typeof e.occlusion === 'boolean',
+      'flowErrors',
+      'integer boundary, smoothing ≥ 0, noise ≥ 0, noiseCell > 0, boolean occlusion',
+      e,
+    );
+  if (c.sceneContext)
+    check(
+      c.sceneContext.rate >= 0 && c.sceneContext.rate <= 1,
+      'sceneContext.rate',
+      'in [0, 1]',
+      c.sceneContext.rate,
+    );
+  const m = c.motion;
+  if (m)
+    check(
+      m.amplitude > 0 &&
+        m.amplitude <= 1 &&
+        m.drift >= 0 &&
+        m.travel >= 0 &&
+        m.turnProbability >= 0 &&
+        m.turnProbability <= 1,
+      'motion',
+      'amplitude in (0, 1], drift ≥ 0, travel ≥ 0, turnProbability in [0, 1]',
+      m,
+    );
+  if (c.appearance)
+    check(
+      c.appearance.actorContrast >= 0 && c.appearance.actorContrast <= 1,
+      'appearance.actorContrast',
+      'in [0, 1]',
+      c.appearance.actorContrast,
+    );
 }
 
 /** Rounds a box outward to 1/100 px (so it still encloses the rendered actor) and clips it to the frame. */
@@ -208,6 +278,72 @@ function annotate(scene: SceneScript): VideoAnnotation {
   };
 }
 
+/** Buffers of one frame size for {@link flowFieldOf}. */
+interface FlowBuffers {
+  flow: Float32Array;
+  owner: Uint8Array;
+  nextFlow: Float32Array;
+  nextOwner: Uint8Array;
+  scratch: FlowDegradationScratch;
+}
+
+/**
+ * The `flowField` of a dataset: the renderer's exact flow, or that field degraded by
+ * `config.flowErrors` (occlusions need frame t + 1's owners and flow; the last frame reuses its
+ * own flow for them, its t + 2 being undefined).
+ */
+function flowFieldOf(
+  config: SynthTubesConfig,
+  sceneOf: (video: string) => SceneScript,
+  rendererOf: (video: string) => SceneRenderer,
+): SynthTubes['flowField'] {
+  let buffers: FlowBuffers | undefined;
+  return (video, frame, out, options) => {
+    const scene = sceneOf(video);
+    const renderer = rendererOf(video);
+    const errors = config.flowErrors;
+    if (!errors || options?.exact) {
+      renderer.render(frame, { flow: out });
+      return;
+    }
+    const N = scene.width * scene.height;
+    if (!buffers || buffers.owner.length !== N)
+      buffers = {
+        flow: new Float32Array(2 * N),
+        owner: new Uint8Array(N),
+        nextFlow: new Float32Array(2 * N),
+        nextOwner: new Uint8Array(N),
+        scratch: { field: new Float32Array(N), line: new Float32Array(scene.width + scene.height) },
+      };
+    const b = buffers;
+    renderer.render(frame, { flow: b.flow, owner: b.owner });
+    if (errors.occlusion) {
+      if (frame < scene.nframes)
+        renderer.render(frame + 1, { flow: b.nextFlow, owner: b.nextOwner });
+      else {
+        renderer.render(frame + 1, { owner: b.nextOwner });
+        b.nextFlow.set(b.flow);
+      }
+    }
+    degradeFlow(
+      {
+        width: scene.width,
+        height: scene.height,
+        flow: b.flow,
+        owner: b.owner,
+        nextFlow: b.nextFlow,
+        nextOwner: b.nextOwner,
+        backgroundU: (scene.cameraX[frame] as number) - (scene.cameraX[frame + 1] as number),
+        backgroundV: (scene.cameraY[frame] as number) - (scene.cameraY[frame + 1] as number),
+        seed: hash3(scene.seed, frame, 0x666c),
+      },
+      errors,
+      out,
+      b.scratch,
+    );
+  };
+}
+
 const SPLIT_TRAIN = 1;
 const SPLIT_TEST = 2;
 
@@ -228,7 +364,9 @@ const SPLIT_TEST = 2;
  */
 export function createSynthTubes(options: SynthTubesOptions): SynthTubes {
   const config: SynthTubesConfig =
-    'preset' in options ? synthPresetConfig(options.preset, options.seed ?? 0) : options;
+    'preset' in options
+      ? synthPresetConfig(options.preset, options.seed ?? 0, options.variant)
+      : options;
   validateSynthConfig(config);
   const scenes: SceneScript[] = [];
   const byName = new Map<string, SceneScript>();
@@ -272,11 +410,13 @@ export function createSynthTubes(options: SynthTubesOptions): SynthTubes {
     }
     return r;
   };
+  const flowField = flowFieldOf(config, sceneOf, rendererOf);
   return {
     config,
     dataset,
     scene: sceneOf,
     renderer: rendererOf,
+    flowField,
     frameSource(video: string, modality: FrameModality): GeneratedFrameSource {
       const key = `${modality}:${video}`;
       const cached = sources.get(key);
@@ -295,7 +435,7 @@ export function createSynthTubes(options: SynthTubesOptions): SynthTubes {
             ? (frame, out) => rendererOf(video).render(frame, { rgb: out })
             : (frame, out) => {
                 flow ??= new Float32Array(W * H * 2);
-                rendererOf(video).render(frame, { flow });
+                flowField(video, frame, flow);
                 encodeFlow(flow, config.flowBound, out);
               },
       });

@@ -62,12 +62,12 @@ export interface SynthActionClass {
   /**
    * Order classes only: the sub-action performed after this class's own cycle. The action
    * interval is split in two segments (at 40–60 % of it, each at least
-   * {@link ORDER_MIN_SEGMENT} frames); the first runs `cycle`, the second `then.cycle`, with a
+   * {@link ORDER_MIN_SEGMENT} frames); the first runs `cycle`, the second `followedBy.cycle`, with a
    * smooth cross-fade of {@link ORDER_FADE} frames. The partner class swaps the two, so each
    * segment of one is, in motion, a segment of the other: only a window that spans the switch, or
    * more than one segment, tells the order.
    */
-  readonly then?: SynthSubAction;
+  readonly followedBy?: SynthSubAction;
 }
 
 /**
@@ -185,7 +185,7 @@ const order = (
   direction: 1,
   pairedWith,
   differsBy: 'order',
-  then: second,
+  followedBy: second,
 });
 const KICK: SynthSubAction = { cycle: 'kick', period: 18 };
 const BOW: SynthSubAction = { cycle: 'bow', period: 22 };

@@ -27,6 +27,11 @@ export interface SynthTubesConfig {
     readonly maxHeight: number;
     /** Probability that an extra actor is an unannotated bystander who stays idle all along. */
     readonly bystanderProbability: number;
+    /**
+     * Multiplier of every body part's radius (default 1): the `-v2` presets use 1.4, so that
+     * limbs are ≥ 3 px wide and the box width matches UCF101-24's (median 0.23 of the frame).
+     */
+    readonly build?: number;
   };
   /** Action classes in label order (default {@link SYNTH_CLASSES}). */
   readonly classes: readonly SynthActionClass[];
@@ -178,9 +183,9 @@ const common = {
  * | smoke | 64×64 | 16 / 8 | 24–32 | 11–44 px | unit tests, seconds of training |
  * | quick | 112×112 | 128 / 48 | 40–64 | 19–76 px | the default benchmark profile, minutes on 2 cores |
  * | full | 160×160 | 640 / 240 | 48–96 | 27–108 px | long runs or a GPU |
- * | smoke-v2 | 96×96 | 24 / 12 | 36–44 | 30–86 px | unit tests of the v2 mechanisms |
- * | quick-v2 | 112×112 | 600 / 120 | 40–64 | 35–101 px | the trunk's pretraining and `quick` (render once, cache) |
- * | full-v2 | 160×160 | 1800 / 480 | 48–96 | 50–144 px | long runs or a GPU |
+ * | smoke-v2 | 112×112 | 24 / 12 | 36–44 | 45–74 px | unit tests of the v2 mechanisms |
+ * | quick-v2 | 112×112 | 600 / 120 | 40–64 | 45–74 px | the trunk's pretraining and `quick` (render once, cache) |
+ * | full-v2 | 160×160 | 1800 / 480 | 48–96 | 64–106 px | long runs or a GPU |
  *
  * The `-v2` presets add flow errors ({@link SYNTH_FLOW_ERRORS}), scene props at rate
  * {@link SYNTH_SCENE_CONTEXT_RATE} and the 12 classes of `SYNTH_CLASSES_V2`; `variant` applies a
@@ -227,7 +232,7 @@ function applyVariant(c: SynthTubesConfig, variant: SynthVariant): SynthTubesCon
   }
 }
 
-/** The `-v2` presets' common part at frame side `size` (actor heights 0.31–0.9 of it). */
+/** The `-v2` presets' common part at frame side `size` (actor heights 0.4–0.66 of it). */
 function v2(size: number): Omit<SynthTubesConfig, 'name' | 'seed' | 'videos' | 'frames'> {
   return {
     ...common,
@@ -235,14 +240,15 @@ function v2(size: number): Omit<SynthTubesConfig, 'name' | 'seed' | 'videos' | '
     actionFraction: { min: 0.45, max: 0.8 },
     width: size,
     height: size,
-    // (1 + u)² from 0.31 to 0.9 of the frame: median standing height 0.56 of the frame, box
-    // height median ≈ 0.55 and width ≈ 0.23 as in UCF101-24 (tested).
+    // (1 + u)² from 0.4 to 0.66 of the frame, build 1.5: box height median ≈ 0.55 and width
+    // ≈ 0.23 of the frame as in UCF101-24, and every box ≥ 10 px wide at 112 px (tested).
     actors: {
       min: 1,
       max: 2,
-      minHeight: Math.round(0.31 * size),
-      maxHeight: Math.round(0.9 * size),
+      minHeight: Math.round(0.4 * size),
+      maxHeight: Math.round(0.66 * size),
       bystanderProbability: 0.3,
+      build: 1.5,
     },
     camera: { maxPan: size / 160, shakeProbability: 0.3, shake: size / 112 },
     distractors: { min: 1, max: 3 },
@@ -257,7 +263,7 @@ function baseConfig(preset: SynthPreset, seed: number): SynthTubesConfig {
   switch (preset) {
     case 'smoke-v2':
       return {
-        ...v2(96),
+        ...v2(112),
         name: 'synthtubes-smoke-v2',
         seed,
         videos: { train: 24, test: 12 },

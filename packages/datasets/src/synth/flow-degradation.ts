@@ -18,7 +18,7 @@
  */
 import type { SynthFlowErrors } from './config';
 import { hash3 } from './prng';
-import { valueNoise } from './renderer';
+import { smoothstep } from './stable-math';
 
 /** The exact fields {@link degradeFlow} reads (frame t and, for occlusions, frame t + 1). */
 export interface FlowDegradationInput {
@@ -113,9 +113,10 @@ export function degradeFlow(
 
   const r = errors.smoothing;
   if (r > 0) {
-    const s = scratch ?? { field: new Float32Array(N), line: new Float32Array(Math.max(W, H)) };
+    const lineLength = Math.max(W, H) + 2 * (r + 1);
+    const s = scratch ?? { field: new Float32Array(N), line: new Float32Array(lineLength) };
     if (s.field.length !== N) s.field = new Float32Array(N);
-    if (s.line.length < Math.max(W, H)) s.line = new Float32Array(Math.max(W, H));
+    if (s.line.length < lineLength) s.line = new Float32Array(lineLength);
     for (let c = 0; c < 2; c++) {
       const f = s.field;
       for (let i = 0; i < N; i++) f[i] = out[2 * i + c] as number;
@@ -130,16 +131,33 @@ export function degradeFlow(
   const amp = errors.noise;
   if (amp > 0) {
     const cell = errors.noiseCell;
-    const su = hash3(input.seed, 0x6e75, 1);
-    const sv = hash3(input.seed, 0x6e75, 2);
-    for (let y = 0; y < H; y++)
-      for (let x = 0; x < W; x++) {
-        const i = y * W + x;
-        const px = (x + 0.5) / cell;
+    const gw = Math.floor((W - 0.5) / cell) + 2;
+    const gh = Math.floor((H - 0.5) / cell) + 2;
+    for (let c = 0; c < 2; c++) {
+      // Value noise: hashed lattice values in [−1, 1], smoothstep-interpolated.
+      const seed = hash3(input.seed, 0x6e75, c);
+      const grid = new Float64Array(gw * gh);
+      for (let j = 0; j < gh; j++)
+        for (let k = 0; k < gw; k++) grid[j * gw + k] = (2 * hash3(seed, k, j)) / 4294967296 - 1;
+      for (let y = 0; y < H; y++) {
         const py = (y + 0.5) / cell;
-        out[2 * i] = (out[2 * i] as number) + amp * (2 * valueNoise(su, px, py) - 1);
-        out[2 * i + 1] = (out[2 * i + 1] as number) + amp * (2 * valueNoise(sv, px, py) - 1);
+        const iy = Math.floor(py);
+        const fy = smoothstep(py - iy);
+        for (let x = 0; x < W; x++) {
+          const px = (x + 0.5) / cell;
+          const ix = Math.floor(px);
+          const fx = smoothstep(px - ix);
+          const g = iy * gw + ix;
+          const a = grid[g] as number;
+          const b = grid[g + 1] as number;
+          const d = grid[g + gw] as number;
+          const e = grid[g + gw + 1] as number;
+          const n = a + fx * (b - a) + fy * (d - a) + fx * fy * (a - b - d + e);
+          const o = 2 * (y * W + x) + c;
+          out[o] = (out[o] as number) + amp * n;
+        }
       }
+    }
   }
 }
 
@@ -156,16 +174,23 @@ function boxBlurLines(
   r: number,
   line: Float32Array,
 ): void {
+  // `line` holds one line padded by r + 1 clamped samples on each side.
   const norm = 1 / (2 * r + 1);
+  const pad = r + 1;
   for (let j = 0; j < count; j++) {
     const base = j * lineStep;
-    for (let k = 0; k < length; k++) line[k] = f[base + k * step] as number;
-    const at = (k: number) => line[k < 0 ? 0 : k >= length ? length - 1 : k] as number;
+    for (let k = 0; k < length; k++) line[pad + k] = f[base + k * step] as number;
+    const first = line[pad] as number;
+    const last = line[pad + length - 1] as number;
+    for (let k = 0; k < pad; k++) {
+      line[k] = first;
+      line[pad + length + k] = last;
+    }
     let sum = 0;
-    for (let k = -r; k <= r; k++) sum += at(k);
+    for (let k = pad - r; k <= pad + r; k++) sum += line[k] as number;
     for (let k = 0; k < length; k++) {
       f[base + k * step] = sum * norm;
-      sum += at(k + r + 1) - at(k - r);
+      sum += (line[pad + k + r + 1] as number) - (line[pad + k - r] as number);
     }
   }
 }

@@ -223,7 +223,7 @@ export class SceneRenderer {
     const ownerCode = 1 + index;
     for (const [a, b, radiusFrac, slot, shade] of BODY_PARTS) {
       const head = radiusFrac === 0;
-      const r = Math.max(MIN_RADIUS_PX, (head ? HEAD_RADIUS : radiusFrac) * h);
+      const r = Math.max(MIN_RADIUS_PX, (head ? HEAD_RADIUS : radiusFrac) * h * actor.build);
       this.drawCapsule(
         ja[2 * a] as number,
         ja[2 * a + 1] as number,
@@ -459,13 +459,8 @@ export class SceneRenderer {
   }
 }
 
-/**
- * Smooth value noise in [0, 1] on the integer lattice (hash values, smoothstep interpolation).
- *
- * @example
- * valueNoise(seed, x / 8, y / 8); // noise with 8-px cells
- */
-export function valueNoise(seed: number, x: number, y: number): number {
+/** Smooth value noise in [0, 1] on the integer lattice (hash values, smoothstep interpolation). */
+function valueNoise(seed: number, x: number, y: number): number {
   const ix = Math.floor(x);
   const iy = Math.floor(y);
   let fx = x - ix;

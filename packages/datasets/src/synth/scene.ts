@@ -23,6 +23,8 @@ export interface ActorTrack {
   readonly end: number;
   /** Standing height in pixels before the per-frame scale. */
   readonly height: number;
+  /** Multiplier of every body part's radius (`config.actors.build`, default 1). */
+  readonly build: number;
   /** Four RGB colours (shirt, trousers, skin, shoes), drawn independently of the class. */
   readonly palette: Float32Array;
   /** Stripes per bone for each palette slot (0: plain) — clothing texture that moves with the body. */
@@ -185,8 +187,8 @@ export function poseInputAt(a: ActorTrack, f: number, out: PoseInput): PoseInput
   out.weight = a.weight[f] as number;
   out.idlePhase = a.idlePhase[f] as number;
   out.lift = a.actionClass?.lift ?? 0;
-  if (a.mix && a.phase2 && a.actionClass?.then) {
-    out.cycle2 = a.actionClass.then.cycle;
+  if (a.mix && a.phase2 && a.actionClass?.followedBy) {
+    out.cycle2 = a.actionClass.followedBy.cycle;
     out.phase2 = a.phase2[f] as number;
     out.mix = a.mix[f] as number;
   } else out.mix = 0;
@@ -234,7 +236,7 @@ function buildActor(
   let end = 0;
   if (actionClass) {
     const fraction = rng.uniform(config.actionFraction.min, config.actionFraction.max);
-    const shortest = actionClass.then ? ORDER_MIN_ACTION : 2 * ACTION_RAMP + 2;
+    const shortest = actionClass.followedBy ? ORDER_MIN_ACTION : 2 * ACTION_RAMP + 2;
     const length = Math.min(nframes, Math.max(shortest, Math.round(fraction * nframes)));
     start = rng.int(1, nframes - length + 1);
     end = start + length - 1;
@@ -277,12 +279,12 @@ function buildActor(
   let travelExtra = 0;
   // Order classes: the switch to the second sub-action, 40–60 % into the interval, each segment
   // at least ORDER_MIN_SEGMENT frames in full action.
-  const then = actionClass?.then;
+  const second = actionClass?.followedBy;
   let split = 0;
   let phase2: Float64Array | undefined;
   let mix: Float64Array | undefined;
   let phase0b = 0;
-  if (then) {
+  if (second) {
     const length = end - start + 1;
     const edge = ORDER_MIN_SEGMENT + ACTION_RAMP + ORDER_FADE / 2;
     split = Math.min(
@@ -297,8 +299,8 @@ function buildActor(
   let travelled = 0;
   for (let f = 0; f < n; f++) {
     const w = actionClass ? amplitude * actionWeight(f, start, end) : 0;
-    if (phase2 && mix && then) {
-      phase2[f] = phase0b + (2 * Math.PI * (f - split)) / then.period;
+    if (phase2 && mix && second) {
+      phase2[f] = phase0b + (2 * Math.PI * (f - split)) / second.period;
       mix[f] = smoothstep((f - split + ORDER_FADE / 2) / ORDER_FADE);
     }
     scale[f] = 1 + scaleAmp * stableSin(scaleOmega * f + scalePhase);
@@ -332,6 +334,7 @@ function buildActor(
     start,
     end,
     height,
+    build: config.actors.build ?? 1,
     palette,
     stripes,
     x,
@@ -341,7 +344,7 @@ function buildActor(
     phase,
     weight,
     idlePhase,
-    ...(then ? { split, phase2, mix } : {}),
+    ...(second ? { split, phase2, mix } : {}),
   };
   fitIntoFrame(track, W, H, cameraX, cameraY);
   return track;
@@ -368,7 +371,7 @@ function fitIntoFrame(
   const input: PoseInput = { cycle: 'gait', phase: 0, weight: 0, idlePhase: 0, lift: 0 };
   for (let f = 0; f < a.x.length; f++) {
     actorJoints(a, f, jointScratch, input);
-    skeletonBox(jointScratch, a.height * (a.scale[f] as number), boxScratch);
+    skeletonBox(jointScratch, a.height * (a.scale[f] as number), boxScratch, 0, a.build);
     const cx = cameraX[f] as number;
     const cy = cameraY[f] as number;
     minX = Math.min(minX, (boxScratch[0] as number) - cx);

@@ -315,13 +315,14 @@ export function posedJoints(
 
 /**
  * The tight box `[x1, y1, x2, y2]` around all body parts of posed joints (continuous pixels,
- * before any clipping), written to `out[offset…offset+3]`.
+ * before any clipping), written to `out[offset…offset+3]`; `build` multiplies every radius.
  */
 export function skeletonBox(
   joints: Float64Array,
   height: number,
   out: Float64Array,
   offset = 0,
+  build = 1,
 ): void {
   let x1 = Number.POSITIVE_INFINITY;
   let y1 = Number.POSITIVE_INFINITY;
@@ -329,7 +330,7 @@ export function skeletonBox(
   let y2 = Number.NEGATIVE_INFINITY;
   for (const [a, b, radiusFrac] of BODY_PARTS) {
     const head = radiusFrac === 0;
-    const r = Math.max(MIN_RADIUS_PX, (head ? HEAD_RADIUS : radiusFrac) * height);
+    const r = Math.max(MIN_RADIUS_PX, (head ? HEAD_RADIUS : radiusFrac) * height * build);
     for (let e = head ? 1 : 0; e < 2; e++) {
       const j = e === 0 ? a : b;
       const x = joints[2 * j] as number;

@@ -108,6 +108,12 @@ export function validateSynthConfig(c: SynthTubesConfig): void {
     `≤ 0.9 × height (${0.9 * c.height})`,
     c.actors.maxHeight,
   );
+  check(
+    c.actors.build === undefined || (c.actors.build > 0 && c.actors.build <= 3),
+    'actors.build',
+    'in (0, 3]',
+    c.actors.build,
+  );
   check(c.classes.length > 0, 'classes', 'a non-empty list', c.classes.length);
   c.classes.forEach((k, i) => {
     const at = `classes[${i}] (${k.name})`;
@@ -123,12 +129,12 @@ export function validateSynthConfig(c: SynthTubesConfig): void {
       `one of ${SYNTH_POSE_CYCLES.map((c) => `'${c}'`).join(', ')}`,
       k.cycle,
     );
-    if (k.then) {
+    if (k.followedBy) {
       check(
-        SYNTH_POSE_CYCLES.includes(k.then.cycle) && k.then.period >= 2,
-        `${at}.then`,
+        SYNTH_POSE_CYCLES.includes(k.followedBy.cycle) && k.followedBy.period >= 2,
+        `${at}.followedBy`,
         'a known cycle with period ≥ 2 frames',
-        k.then,
+        k.followedBy,
       );
       check(k.speed === 0 && k.lift === 0, `${at}.speed/lift`, '0 for an order class', k);
       const shortest = 2 * (ORDER_MIN_SEGMENT + ACTION_RAMP + ORDER_FADE / 2);
@@ -250,7 +256,7 @@ export function actorBoxAt(
 ): void {
   const joints = boxJoints;
   actorJoints(a, f, joints, boxPoseInput);
-  skeletonBox(joints, a.height * (a.scale[f] as number), out, offset);
+  skeletonBox(joints, a.height * (a.scale[f] as number), out, offset, a.build);
   const cx = scene.cameraX[f] as number;
   const cy = scene.cameraY[f] as number;
   out[offset] = (out[offset] as number) - cx;
@@ -285,6 +291,8 @@ interface FlowBuffers {
   nextFlow: Float32Array;
   nextOwner: Uint8Array;
   scratch: FlowDegradationScratch;
+  /** The (frame, video) whose exact flow and owners `nextFlow`/`nextOwner` hold ('' if none). */
+  nextKey: string;
 }
 
 /**
@@ -314,13 +322,20 @@ function flowFieldOf(
         nextFlow: new Float32Array(2 * N),
         nextOwner: new Uint8Array(N),
         scratch: { field: new Float32Array(N), line: new Float32Array(scene.width + scene.height) },
+        nextKey: '',
       };
     const b = buffers;
-    renderer.render(frame, { flow: b.flow, owner: b.owner });
+    // Frames are mostly read in order: frame t + 1 of the last call is this call's frame t.
+    if (b.nextKey === `${frame}:${video}`) {
+      [b.flow, b.nextFlow] = [b.nextFlow, b.flow];
+      [b.owner, b.nextOwner] = [b.nextOwner, b.owner];
+    } else renderer.render(frame, { flow: b.flow, owner: b.owner });
+    b.nextKey = '';
     if (errors.occlusion) {
-      if (frame < scene.nframes)
+      if (frame < scene.nframes) {
         renderer.render(frame + 1, { flow: b.nextFlow, owner: b.nextOwner });
-      else {
+        b.nextKey = `${frame + 1}:${video}`;
+      } else {
         renderer.render(frame + 1, { owner: b.nextOwner });
         b.nextFlow.set(b.flow);
       }

@@ -28,6 +28,11 @@ export interface SynthCacheOptions {
   dir: string;
   /** Called with the path and the reason when a damaged file is set aside (default: one `console.warn` line). */
   onDamaged?: (path: string, reason: string) => void;
+  /**
+   * Videos kept in memory after loading (LRU, default 8; about 3.9 MB each in `quick-v2`). Raise
+   * it when clips are drawn from random videos and memory allows.
+   */
+  keepVideos?: number;
 }
 
 /** What {@link SynthTubesCache.prepare} did. */
@@ -83,12 +88,13 @@ export class SynthTubesCache {
   /** The dataset's folder `<options.dir>/<synthCacheKey(config)>`. */
   readonly dir: string;
   private readonly onDamaged: (path: string, reason: string) => void;
-  private readonly loaded = new LruCache<string, CachedVideo>(8);
+  private readonly loaded: LruCache<string, CachedVideo>;
   private readonly damaged: string[] = [];
 
   constructor(synth: SynthTubes, options: SynthCacheOptions) {
     this.synth = synth;
     this.dir = join(options.dir, synthCacheKey(synth.config));
+    this.loaded = new LruCache(options.keepVideos ?? 8);
     this.onDamaged =
       options.onDamaged ??
       ((path, reason) =>

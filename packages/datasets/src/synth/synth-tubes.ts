@@ -369,7 +369,9 @@ const SPLIT_TEST = 2;
  * distractors, occluders, textured background and sensor noise. The GT is computed here (cheap:
  * skeletons only); pixels are rendered lazily when a frame is read. Video `i` of a split has label
  * `i mod classes` (balanced splits) and its own seed `hash(seed, split, i)`, so videos do not
- * depend on each other. Same options → byte-identical frames and GT on every machine.
+ * depend on each other. Same options → byte-identical frames and GT on every machine. The `-v2`
+ * presets add flow errors, order classes, scene props and UCF101-24-sized actors (see
+ * `synthPresetConfig`); `SynthTubesCache` renders a dataset once to disk.
  *
  * @example
  * const synth = createSynthTubes({ preset: 'smoke', seed: 1 });

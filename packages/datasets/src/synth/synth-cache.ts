@@ -109,10 +109,24 @@ export class SynthTubesCache {
   /**
    * Makes sure every video has a complete file: renders and writes the missing ones (files of
    * the right size are trusted here; their checksum is verified when they are read). Resumable:
-   * an interrupted run keeps the videos it finished.
+   * an interrupted run keeps the videos it finished. `part` splits the work between processes
+   * (one per core): part `{ index: i, count: n }` handles videos i, i + n, i + 2n, …
    */
-  async prepare(onProgress?: (done: number, total: number) => void): Promise<SynthCacheSummary> {
-    const videos = this.synth.dataset.videos;
+  async prepare(
+    onProgress?: (done: number, total: number) => void,
+    part: { index: number; count: number } = { index: 0, count: 1 },
+  ): Promise<SynthCacheSummary> {
+    if (
+      !Number.isInteger(part.count) ||
+      part.count < 1 ||
+      !Number.isInteger(part.index) ||
+      part.index < 0 ||
+      part.index >= part.count
+    )
+      throw new RangeError(
+        `SynthTubesCache.prepare: part must be integers 0 ≤ index < count, got ${JSON.stringify(part)}`,
+      );
+    const videos = this.synth.dataset.videos.filter((_, v) => v % part.count === part.index);
     let rendered = 0;
     let cached = 0;
     const before = this.damaged.length;

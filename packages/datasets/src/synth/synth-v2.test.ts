@@ -371,6 +371,12 @@ describe('SynthTubesCache', () => {
       const fourth = await third.prepare();
       expect(fourth.damaged).toEqual([path]);
       expect(fourth.rendered).toBe(1);
+      // Parts split the videos between processes.
+      const parts = [0, 1].map((index) => third.prepare(undefined, { index, count: 2 }));
+      expect((await Promise.all(parts)).map((p) => p.cached)).toEqual([1, 1]);
+      await expect(third.prepare(undefined, { index: 2, count: 2 })).rejects.toThrow(
+        /part must be integers 0 ≤ index < count/,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -262,6 +262,14 @@ describe('SynthTubes flow errors', () => {
       fields.exact = fnv(bytesOf(exact));
     }
     expect(fields.none).toBe(fields.exact);
+    // In-order reads reuse frame t + 1's render: the same bytes as a read out of order.
+    const s = scripts(1, { seed: 5 });
+    const video = s.dataset.videos[0]!.name;
+    s.flowField(video, 11, degraded);
+    const direct = fnv(bytesOf(degraded));
+    s.flowField(video, 10, degraded);
+    s.flowField(video, 11, degraded);
+    expect(fnv(bytesOf(degraded))).toBe(direct);
     for (const name of ['occlusion', 'boundary', 'smoothing', 'noise'])
       expect(fields[name]).not.toBe(fields.exact);
     expect(base.flowErrors).toBeDefined();

@@ -19,6 +19,7 @@ export async function viewFixture(): Promise<{
   label: number;
   box: number[];
   width: number;
+  nframes: number;
 }> {
   const synth = createSynthTubes({ preset: 'smoke', seed: 0 });
   const video = synth.dataset.videos[0]!;
@@ -72,5 +73,6 @@ export async function viewFixture(): Promise<{
     label: tube.label,
     box,
     width: video.width,
+    nframes: video.nframes,
   };
 }

@@ -80,7 +80,7 @@ describe('tubekit view server', () => {
       [
         `/api/frame?video=${encodeURIComponent(fixture.video)}&frame=0`,
         400,
-        'frame must be an integer in 1…28, got 0',
+        `frame must be an integer in 1…${fixture.nframes}, got 0`,
       ],
       ['/api/frame?frame=1', 400, 'missing query parameter video'],
     ];

@@ -28,6 +28,16 @@ export {
 } from './polynomial-tube';
 export type { SeededRandom } from './random';
 export { createRandom } from './random';
+export type { SpanArray } from './span';
+export { spanCount } from './span';
+export type { SpanAnchorOptions } from './span-anchors';
+export { spanAnchors } from './span-anchors';
+export type { SpanDeltaOptions } from './span-delta';
+export { decodeSpanDeltas, encodeSpanDeltas } from './span-delta';
+export type { SpanIoUOptions } from './span-iou';
+export { matchedSpanIoU, pairwiseSpanIoU } from './span-iou';
+export type { SpanNMSOptions } from './span-nms';
+export { spanNMS } from './span-nms';
 export type { TubeIoUConvention } from './temporal-iou';
 export { temporalIoU, temporalIoUOfSpans } from './temporal-iou';
 export type { FrameSpan, Tube } from './tube';

@@ -18,6 +18,9 @@ export type { ExtrapolateOptions } from './extrapolation';
 export { extrapolateTubelet } from './extrapolation';
 export type { InterpolateOptions, InterpolationMethod } from './interpolation';
 export { interpolateBoxes, interpolateTube, resampleTube } from './interpolation';
+export type { KeyTimestampOptions, KeyTimestampSelection } from './key-timestamps';
+export { selectKeyTimestamps } from './key-timestamps';
+export { searchArea, selectInSearchArea } from './local-search';
 export type { NMSOptions, NMSResult } from './nms';
 export {
   decodePolynomialTube,

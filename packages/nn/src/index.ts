@@ -46,7 +46,12 @@ export {
   readSafetensors,
   writeSafetensors,
 } from './safetensors';
-export type { ProposalAssignment, SampledProposals, SampleOptions } from './samplers';
+export type {
+  AssignOptions,
+  ProposalAssignment,
+  SampledProposals,
+  SampleOptions,
+} from './samplers';
 export { assignProposals, sampleProposals } from './samplers';
 export type {
   StepResult,

@@ -22,6 +22,88 @@ describe('assignProposals', () => {
   });
 });
 
+describe('assignProposals ignore band (RPN, CFAD, PCSC)', () => {
+  // 5 proposals × 1 ground truth
+  const ious = new Float64Array([0.8, 0.7, 0.5, 0.3, 0.1]);
+  const shape = { proposals: 5, groundTruths: 1 };
+
+  test('Faster R-CNN RPN: positive ≥ 0.7, negative < 0.3, [0.3, 0.7) ignored', () => {
+    const a = assignProposals(ious, shape, 0.7, { negativeBelow: 0.3, positiveAtThreshold: true });
+    expect(Array.from(a.positive)).toEqual([1, 1, 0, 0, 0]);
+    expect(Array.from(a.ignored)).toEqual([0, 0, 1, 1, 0]);
+    // strict positive test (default): 0.7 itself is in the band
+    const strict = assignProposals(ious, shape, 0.7, { negativeBelow: 0.3 });
+    expect(Array.from(strict.positive)).toEqual([1, 0, 0, 0, 0]);
+    expect(Array.from(strict.ignored)).toEqual([0, 1, 1, 1, 0]);
+  });
+
+  test('the forced best proposal of a ground truth leaves the band', () => {
+    const low = new Float64Array([0.5, 0.4, 0.1, 0.45]);
+    const a = assignProposals(low, { proposals: 4, groundTruths: 1 }, 0.7, { negativeBelow: 0.3 });
+    expect(Array.from(a.positive)).toEqual([1, 0, 0, 0]);
+    expect(Array.from(a.ignored)).toEqual([0, 1, 0, 1]);
+    const unforced = assignProposals(low, { proposals: 4, groundTruths: 1 }, 0.7, {
+      negativeBelow: 0.3,
+      bestPerGroundTruth: false,
+    });
+    expect(Array.from(unforced.positive)).toEqual([0, 0, 0, 0]);
+    expect(Array.from(unforced.ignored)).toEqual([1, 1, 0, 1]);
+  });
+
+  test('PCSC head labels: > 0.5 positive, < 0.5 negative, exactly 0.5 neither', () => {
+    const a = assignProposals(ious, shape, 0.5, { negativeBelow: 0.5, bestPerGroundTruth: false });
+    expect(Array.from(a.positive)).toEqual([1, 1, 0, 0, 0]);
+    expect(Array.from(a.ignored)).toEqual([0, 0, 1, 0, 0]);
+    // no options: STEP's rule, nothing ignored
+    expect(Array.from(assignProposals(ious, shape, 0.5).ignored)).toEqual([0, 0, 0, 0, 0]);
+  });
+
+  test('CFAD segment-wise: positives on the first segment, negatives against every segment', () => {
+    // 3 anchors × 2 tubes: first-segment overlaps and best-segment overlaps
+    const first = new Float64Array([0.6, 0.1, 0.2, 0.2, 0.1, 0.0]);
+    const anySegment = new Float64Array([0.6, 0.4, 0.2, 0.25, 0.1, 0.1]);
+    const a = assignProposals(first, { proposals: 3, groundTruths: 2 }, 0.5, {
+      negativeBelow: 0.3,
+      negativeOverlaps: anySegment,
+      bestPerGroundTruth: false,
+    });
+    expect(Array.from(a.positive)).toEqual([1, 0, 0]);
+    expect(Array.from(a.ignored)).toEqual([0, 0, 0]); // anchor 1: best segment 0.25 < 0.3
+    const b = assignProposals(first, { proposals: 3, groundTruths: 2 }, 0.5, {
+      negativeBelow: 0.2,
+      negativeOverlaps: anySegment,
+      bestPerGroundTruth: false,
+    });
+    expect(Array.from(b.ignored)).toEqual([0, 1, 0]);
+  });
+
+  test('bad band and sizes are named; the sampler skips ignored proposals', () => {
+    expect(() => assignProposals(ious, shape, 0.5, { negativeBelow: 0.6 })).toThrow(
+      'assignProposals: negativeBelow = 0.6; expected a number ≤ threshold (0.5)',
+    );
+    expect(() => assignProposals(ious, shape, 0.5, { negativeOverlaps: [0.1] })).toThrow(
+      'assignProposals: 1 negativeOverlaps for 5 proposals × 1 ground truths',
+    );
+    const a = assignProposals(ious, shape, 0.7, { negativeBelow: 0.3, positiveAtThreshold: true });
+    const s = sampleProposals(a.positive, {
+      batchSize: 10,
+      weights: 'uniform',
+      rng: createRng(0),
+      ignored: a.ignored,
+    });
+    expect(Array.from(s.positives)).toEqual([0, 1]);
+    expect(Array.from(s.negatives)).toEqual([4]);
+    expect(() =>
+      sampleProposals(a.positive, {
+        batchSize: 4,
+        weights: 'uniform',
+        rng: createRng(0),
+        ignored: new Uint8Array(2),
+      }),
+    ).toThrow('sampleProposals: 2 ignored flags for 5 proposals');
+  });
+});
+
 describe('sampleProposals', () => {
   const positive = new Uint8Array(200);
   for (let i = 0; i < 200; i += 10) positive[i] = 1; // 20 positives, 180 negatives

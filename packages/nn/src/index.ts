@@ -9,6 +9,8 @@ export {
 } from './checkpoint-file';
 export type { Conv3dOptions, Conv3dPad } from './conv3d';
 export { conv3d } from './conv3d';
+export type { FpnLevelOptions } from './fpn-level';
+export { fpnLevels } from './fpn-level';
 export type { GradientCheckOptions, GradientCheckResult } from './grad-check';
 export { gradientCheck } from './grad-check';
 export type { BackendInfo, BackendName, InitBackendOptions } from './init-backend';

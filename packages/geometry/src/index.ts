@@ -16,6 +16,8 @@ export { evaluateCubicSpline, fitCubicSpline } from './cubic-spline';
 export type { DetectedTube, FrameDetections, TubeletDetections } from './detections';
 export type { ExtrapolateOptions } from './extrapolation';
 export { extrapolateTubelet } from './extrapolation';
+export type { GridAnchorOptions } from './grid-anchors';
+export { anchorSizes, gridAnchors } from './grid-anchors';
 export type { InterpolateOptions, InterpolationMethod } from './interpolation';
 export { interpolateBoxes, interpolateTube, resampleTube } from './interpolation';
 export type { KeyTimestampOptions, KeyTimestampSelection } from './key-timestamps';

@@ -23,6 +23,8 @@ export type { NamedWeight } from './layers/named-weight';
 export { createNamedWeight, heNormal, pointwiseConv, variableScope } from './layers/named-weight';
 export type { NonLocalBlockOptions } from './layers/non-local-block';
 export { NonLocalBlock } from './layers/non-local-block';
+export type { RpnHeadOptions, RpnOutput } from './layers/rpn-head';
+export { RpnHead } from './layers/rpn-head';
 export type {
   BinaryCrossEntropyOptions,
   IoULossOptions,
@@ -41,6 +43,12 @@ export { dtypeByteSize, float32RawTensor, rawTensorToFloat32, shapeSize } from '
 export { registerTubekitKernels, TUBEKIT_KERNELS } from './register-kernels';
 export type { RoiAlignOptions, RoiBoxes, RoiOptions, TubeletRoiOptions } from './roi-align';
 export { roiAlign, roiPool, tubeletRoi } from './roi-align';
+export type { RpnLossOptions, RpnLossTerms } from './rpn-loss';
+export { rpnLoss } from './rpn-loss';
+export type { RpnProposalOptions, RpnProposals } from './rpn-proposals';
+export { rpnProposals, rpnScores } from './rpn-proposals';
+export type { RpnTargetOptions, RpnTargets } from './rpn-targets';
+export { rpnTargets } from './rpn-targets';
 export type { SafetensorsFile } from './safetensors';
 export {
   encodeSafetensors,

@@ -36,6 +36,11 @@ export type {
 export { binaryCrossEntropy, iouLoss, smoothL1, softmaxCrossEntropy } from './losses';
 export type { LrSchedule, OptimizerConfig } from './optimizer';
 export { applyUpdate, learningRateAt, optimizerSlots } from './optimizer';
+export type {
+  PolynomialTubeLossOptions,
+  PolynomialTubeTarget,
+} from './polynomial-tube-loss';
+export { polynomialTubeLoss } from './polynomial-tube-loss';
 export type { Rng } from './random';
 export { createRng, restoreRng } from './random';
 export type { RawTensor, WeightDtype } from './raw-tensor';

@@ -33,6 +33,8 @@ export {
 } from './polynomial-tube';
 export type { SeededRandom } from './random';
 export { createRandom } from './random';
+export type { SegmentIoUs } from './segment-iou';
+export { segmentIoUs } from './segment-iou';
 export type { SpanArray } from './span';
 export { spanCount } from './span';
 export type { SpanAnchorOptions } from './span-anchors';

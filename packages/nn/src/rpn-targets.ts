@@ -79,10 +79,9 @@ export function rpnTargets(
   const pos = options.positiveIoU ?? 0.7;
   const neg = options.negativeIoU ?? 0.3;
   const ious = pairwiseIoU(anchors, gtBoxes);
-  const a = assignProposals(ious, { proposals: N, groundTruths: G }, pos, {
-    negativeBelow: neg,
-    positiveAtThreshold: true,
-  });
+  // Anchors crossing the border take no part (py-faster-rcnn removes them before matching, so a
+  // ground truth's forced best anchor is the best one inside the image).
+  const outside = new Uint8Array(N);
   const inside = options.insideImage;
   if (inside !== undefined) {
     const b = inside.border ?? 0;
@@ -94,11 +93,20 @@ export function rpnTargets(
         anchors[o + 2]! > inside.width + b ||
         anchors[o + 3]! > inside.height + b
       ) {
-        a.positive[i] = 0;
-        a.ignored[i] = 1;
+        outside[i] = 1;
+        ious.fill(0, i * G, (i + 1) * G);
       }
     }
   }
+  const a = assignProposals(ious, { proposals: N, groundTruths: G }, pos, {
+    negativeBelow: neg,
+    positiveAtThreshold: true,
+  });
+  for (let i = 0; i < N; i++)
+    if (outside[i] === 1) {
+      a.positive[i] = 0;
+      a.ignored[i] = 1;
+    }
   const { positives, negatives } = sampleProposals(a.positive, {
     batchSize: options.batchSize ?? 256,
     positiveFraction: options.positiveFraction ?? 0.5,

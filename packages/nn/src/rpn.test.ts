@@ -60,6 +60,14 @@ describe('rpnTargets', () => {
       insideImage: { width: 30, height: 30 },
     });
     expect(Array.from(t.labels)).toEqual([1, -1, -1, -1, 0]);
+    // the best anchor of a ground truth is chosen among anchors inside the image
+    const edge = new Float64Array([-4, 0, 16, 20, 4, 4, 16, 16]); // IoU 2/3 (crosses), 0.36
+    const square = new Float64Array([0, 0, 20, 20]);
+    const image = { width: 30, height: 30 };
+    expect(Array.from(rpnTargets(edge, square, { rng: createRng(0) }).labels)).toEqual([1, -1]);
+    expect(
+      Array.from(rpnTargets(edge, square, { rng: createRng(0), insideImage: image }).labels),
+    ).toEqual([-1, 1]);
     const small = rpnTargets(anchors, gt, { rng: createRng(0), batchSize: 2 });
     expect(small.positives.length).toBe(1);
     expect(small.negatives.length).toBe(1);

@@ -1,3 +1,4 @@
+import { segmentIoUs } from '@tubekit/geometry';
 import { createRng } from './random';
 import { assignProposals, sampleProposals } from './samplers';
 
@@ -75,6 +76,24 @@ describe('assignProposals ignore band (RPN, CFAD, PCSC)', () => {
       bestPerGroundTruth: false,
     });
     expect(Array.from(b.ignored)).toEqual([0, 1, 0]);
+  });
+
+  test("with geometry's segmentIoUs: CFAD's K-box segment test end to end", () => {
+    // K = 2; the tube sits on anchor 0 for its first segment and on anchor 1 for its second
+    const tube = {
+      start: 1,
+      boxes: new Float64Array([0, 0, 10, 10, 0, 0, 10, 10, 50, 50, 60, 60, 50, 50, 60, 60]),
+    };
+    const anchors = new Float64Array([0, 0, 10, 10, 50, 50, 60, 60, 90, 90, 99, 99]);
+    const seg = segmentIoUs(anchors, [tube], 2);
+    const a = assignProposals(seg.first, { proposals: 3, groundTruths: 1 }, 0.5, {
+      negativeBelow: 0.3,
+      negativeOverlaps: seg.best,
+      bestPerGroundTruth: false,
+    });
+    // anchor 0: positive; anchor 1: first segment 0 but a later segment 1 → ignored, not negative
+    expect(Array.from(a.positive)).toEqual([1, 0, 0]);
+    expect(Array.from(a.ignored)).toEqual([0, 1, 0]);
   });
 
   test('bad band and sizes are named; the sampler skips ignored proposals', () => {

@@ -21,6 +21,14 @@ const cases: { name: string; x: number[]; w: number[]; o: Conv3dOptions }[] = [
   { name: '3x3x3 same', x: [1, 4, 5, 5, 2], w: [3, 3, 3, 2, 3], o: {} },
   { name: 'stride [2,2,2] same', x: [2, 5, 6, 5, 2], w: [3, 3, 3, 2, 2], o: { strides: 2 } },
   { name: '[3,1,1] valid', x: [1, 6, 3, 4, 3], w: [3, 1, 1, 3, 2], o: { pad: 'valid' } },
+  // Purely temporal kernels take the one-conv2d path over [B, D, H·W, C].
+  { name: '[3,1,1] same (temporal path)', x: [2, 5, 3, 2, 3], w: [3, 1, 1, 3, 5], o: {} },
+  {
+    name: '[2,1,1] stride [2,1,1] same (temporal path)',
+    x: [1, 5, 2, 3, 2],
+    w: [2, 1, 1, 2, 3],
+    o: { strides: [2, 1, 1] },
+  },
   {
     name: '[1,3,3] stride [1,2,2] pad 1',
     x: [1, 3, 7, 7, 2],

@@ -22,9 +22,14 @@ const triple = (v: number | [number, number, number] | undefined): [number, numb
  * out[:, od] = Σ_kd conv2d(x[:, od·sd + kd·dd − front], W[kd]). Each 2-D convolution runs over all
  * B·OD selected frames at once, so the work goes to the backend's fast GEMM convolution (XNNPACK on
  * wasm) instead of tfjs-wasm's direct Conv3D loop. Numbers and padding rules are those of
- * `tf.conv3d` (`backend_util.computeConv3DInfo`). Frames are picked per tap with one `GatherV2`
- * along depth; the gradient is autodiff through tubekit's wasm kernels (`UnsortedSegmentSum` for the
- * gather, the 2-D convolution backprops), so it trains on wasm and computes only what is needed.
+ * `tf.conv3d` (`backend_util.computeConv3DInfo`). Frames are picked per tap with one `Slice` of
+ * the temporally padded clip (one `GatherV2` when the temporal stride exceeds 1); the gradient is
+ * autodiff through tubekit's wasm kernels (the 2-D convolution backprops; `Pad` / `UnsortedSegmentSum`
+ * for the frame picking), so it trains on wasm and computes only what is needed.
+ *
+ * A purely temporal kernel (`KH = KW = 1`, spatial stride 1, e.g. a 1×1 layer over stacked t−1, t,
+ * t+1) is one 2-D convolution over `[B, D, H·W, Cin]` with a `[KD, 1, Cin, Cout]` filter: one
+ * dispatch forward and one per gradient, no frame copies.
  *
  * @example
  * ```ts
@@ -83,11 +88,37 @@ export function conv3d(
         ])
       : t3;
   };
-  const tapIndex = Array.from({ length: KD }, (_, kd) =>
-    Int32Array.from({ length: OD }, (_, od) => frameOf(kd, od) + front),
-  );
-  const tapFrames = (xp: tf.Tensor3D, kd: number): tf.Tensor4D =>
-    tf.reshape(tf.gather(xp, tf.tensor1d(tapIndex[kd], 'int32'), 1), [B * OD, H, W, Cin]);
+  if (KH === 1 && KW === 1 && strides[1] === 1 && strides[2] === 1 && dd === 1)
+    return tf.tidy(() => {
+      const y = tf.conv2d(
+        tf.reshape(x, [B, D, H * W, Cin]) as tf.Tensor4D,
+        tf.reshape(filter, [KD, 1, Cin, Cout]) as tf.Tensor4D,
+        [sd, 1],
+        [
+          [0, 0],
+          [front, padInfo.back],
+          [0, 0],
+          [0, 0],
+        ],
+        'NHWC',
+      );
+      return tf.reshape(y, [B, OD, OH, OW, Cout]) as tf.Tensor5D;
+    });
+  const tapFrames = (xp: tf.Tensor3D, kd: number): tf.Tensor4D => {
+    const first = frameOf(kd, 0) + front;
+    const frames =
+      sd === 1
+        ? tf.slice(xp, [0, first, 0], [B, OD, HWC])
+        : tf.gather(
+            xp,
+            tf.tensor1d(
+              Int32Array.from({ length: OD }, (_, od) => first + od * sd),
+              'int32',
+            ),
+            1,
+          );
+    return tf.reshape(frames, [B * OD, H, W, Cin]);
+  };
   const tapFilter = (w2: tf.Tensor2D, kd: number): tf.Tensor4D =>
     tf.reshape(tf.slice(w2, [kd, 0], [1, FILTER]), [KH, KW, Cin, Cout]);
 

@@ -61,6 +61,8 @@ describe('wasm gap kernels', () => {
     { name: '3x3 same s2', x: [1, 7, 6, 2], w: [3, 3, 2, 3], s: 2, pad: 'same' },
     { name: '2x3 valid s1', x: [1, 5, 6, 2], w: [2, 3, 2, 2], s: 1, pad: 'valid' },
     { name: '1x1', x: [2, 4, 4, 3], w: [1, 1, 3, 5], s: 1, pad: 'valid' },
+    { name: '1x1 same s2 batch 1', x: [1, 5, 7, 3], w: [1, 1, 3, 5], s: 2, pad: 'same' },
+    { name: '3x3 valid s1 batch 1 odd channels', x: [1, 6, 5, 7], w: [3, 3, 7, 6], s: 1, pad: 'valid' },
     { name: '5x5 pad 1 s2', x: [1, 9, 8, 2], w: [5, 5, 2, 3], s: 2, pad: 1 },
     { name: '3x3 valid s2 unused last row', x: [1, 8, 8, 2], w: [3, 3, 2, 2], s: 2, pad: 'valid' },
     { name: '2x2 same s3', x: [2, 7, 5, 3], w: [2, 2, 3, 2], s: 3, pad: 'same' },

@@ -150,8 +150,11 @@ export default defineBenchSuite({
         let dwFlops = 0;
         let dwMs = 0;
         for (const { layer, macs, inputShape } of convLayers()) {
-          const x = tf.randomNormal(inputShape) as tf.Tensor4D;
-          const w = tf.randomNormal(layer.filter) as tf.Tensor4D;
+          const shape = inputShape as [number, number, number, number];
+          const x = tf.randomNormal(shape) as tf.Tensor4D;
+          const w = tf.randomNormal(
+            layer.filter as [number, number, number, number],
+          ) as tf.Tensor4D;
           const dy = tf.tidy(() => tf.randomNormal(tf.conv2d(x, w, layer.stride, 'same').shape));
           const conv = { strides: layer.stride, pad: 'same' as const, dataFormat: 'NHWC' as const };
           const ops: Record<string, () => tf.Tensor> = {
@@ -170,7 +173,7 @@ export default defineBenchSuite({
                 .runKernel(
                   'Conv2DBackpropInput',
                   { dy, filter: w },
-                  { ...conv, inputShape },
+                  { ...conv, inputShape: shape },
                 ) as tf.Tensor,
           };
           for (const [op, f] of Object.entries(ops)) {

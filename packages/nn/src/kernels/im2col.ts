@@ -78,7 +78,11 @@ export function im2colTransposed(
  * tfjs-wasm's `BatchMatMul` for every weight-gradient shape of the issue-12 trunk, e.g. 24 against
  * 17 GFLOP/s for 144×75264×16).
  */
-export function gemmWasm(scope: WasmKernelScope, a: tf.TensorInfo, b: tf.TensorInfo): tf.TensorInfo {
+export function gemmWasm(
+  scope: WasmKernelScope,
+  a: tf.TensorInfo,
+  b: tf.TensorInfo,
+): tf.TensorInfo {
   const [M, K] = a.shape as [number, number];
   const N = b.shape[1] as number;
   return scope.reshape(

@@ -27,8 +27,8 @@ export interface ConvGeometry {
  * Convolutional Neural Networks for Document Processing", 2006).
  *
  * `xChannelsFirst` is the input as `[Cin, B, H, W]` (one native `Transpose` away from NHWC), so
- * each output row is filled by contiguous runs of one input row: one typed-array copy per
- * (kh, kw, ci, b, oh) at unit width stride.
+ * each output row is filled by contiguous runs: one copy per (kh, kw, ci, b) at unit strides
+ * with 'same'-width output, one per (kh, kw, ci, b, oh) at unit width stride, else element-wise.
  */
 export function im2colTransposed(
   scope: WasmKernelScope,
@@ -42,32 +42,54 @@ export function im2colTransposed(
   const backend = scope.backend;
   const cols = backend.makeOutput([KH * KW * C, B * OH * OW], 'float32');
   scope.track(cols);
-  // Views after the allocation (allocating can grow, and so detach, the wasm heap).
-  const out = backend.typedArrayFromHeap(cols) as Float32Array;
-  const x = backend.typedArrayFromHeap(xChannelsFirst) as Float32Array;
+  // Views after the allocation (allocating can grow, and so detach, the wasm heap). Copies use
+  // copyWithin on one view of the whole heap: no subarray object per copied run.
+  const outView = backend.typedArrayFromHeap(cols) as Float32Array;
+  const xView = backend.typedArrayFromHeap(xChannelsFirst) as Float32Array;
+  const heap = new Float32Array(outView.buffer);
+  const outBase = outView.byteOffset >> 2;
+  const xBase = xView.byteOffset >> 2;
   const N = B * OH * OW;
+  // Unit strides with OW = W: the rows of one (tap, channel, image) are one run in both arrays,
+  // shifted by the tap; the few wrapped edge values are zeroed after the copy.
+  const blockCopy = sh === 1 && sw === 1 && dh === 1 && OW === W;
   for (let kh = 0; kh < KH; kh++)
     for (let kw = 0; kw < KW; kw++) {
       // Output columns whose input column is inside the image: ow ∈ [ow0, ow1).
       const shiftW = kw * dw - left;
       const ow0 = Math.min(OW, Math.max(0, Math.ceil(-shiftW / sw)));
       const ow1 = Math.max(ow0, Math.min(OW, Math.floor((W - 1 - shiftW) / sw) + 1));
+      // Output rows whose input row is inside the image: oh ∈ [oh0, oh1).
+      const shiftH = kh * dh - top;
+      const oh0 = Math.min(OH, Math.max(0, Math.ceil(-shiftH / sh)));
+      const oh1 = Math.max(oh0, Math.min(OH, Math.floor((H - 1 - shiftH) / sh) + 1));
       for (let c = 0; c < C; c++) {
-        const row = ((kh * KW + kw) * C + c) * N;
-        for (let b = 0; b < B; b++)
-          for (let oh = 0; oh < OH; oh++) {
-            const dst = row + (b * OH + oh) * OW;
-            const ih = oh * sh - top + kh * dh;
-            if (ih < 0 || ih >= H) {
-              out.fill(0, dst, dst + OW);
-              continue;
+        const row = outBase + ((kh * KW + kw) * C + c) * N;
+        for (let b = 0; b < B; b++) {
+          const image = row + b * OH * OW;
+          heap.fill(0, image, image + oh0 * OW);
+          heap.fill(0, image + oh1 * OW, image + OH * OW);
+          const srcImage = xBase + (c * B + b) * H * W;
+          if (blockCopy) {
+            if (oh1 === oh0) continue;
+            const src = srcImage + (oh0 + shiftH) * W + shiftW;
+            heap.copyWithin(image + oh0 * OW, src, src + (oh1 - oh0) * OW);
+            for (let oh = oh0; oh < oh1; oh++) {
+              const dst = image + oh * OW;
+              if (ow0 > 0) heap.fill(0, dst, dst + ow0);
+              if (ow1 < OW) heap.fill(0, dst + ow1, dst + OW);
             }
-            if (ow0 > 0) out.fill(0, dst, dst + ow0);
-            if (ow1 < OW) out.fill(0, dst + ow1, dst + OW);
-            const src = ((c * B + b) * H + ih) * W + shiftW;
-            if (sw === 1) out.set(x.subarray(src + ow0, src + ow1), dst + ow0);
-            else for (let ow = ow0; ow < ow1; ow++) out[dst + ow] = x[src + ow * sw] as number;
+            continue;
           }
+          for (let oh = oh0; oh < oh1; oh++) {
+            const dst = image + oh * OW;
+            if (ow0 > 0) heap.fill(0, dst, dst + ow0);
+            if (ow1 < OW) heap.fill(0, dst + ow1, dst + OW);
+            const src = srcImage + (oh * sh + shiftH) * W + shiftW;
+            if (sw === 1) heap.copyWithin(dst + ow0, src + ow0, src + ow1);
+            else for (let ow = ow0; ow < ow1; ow++) heap[dst + ow] = heap[src + ow * sw] as number;
+          }
+        }
       }
     }
   return cols;

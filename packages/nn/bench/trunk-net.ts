@@ -92,8 +92,12 @@ export function createTrunkNet(input: TrunkInput, seed: number): TrunkNet {
         if (l.temporal) {
           const [n, hh, ww, c] = h.shape;
           const clip = tf.reshape(h, [clips, n / clips, hh, ww, c]) as tf.Tensor5D;
-          const y = conv3d(clip, w as tf.Tensor5D, { pad: 'same' });
-          h = tf.relu(tf.add(tf.reshape(y, [n, hh, ww, -1]), b)) as tf.Tensor4D;
+          const y = conv3d(clip, w as tf.Tensor5D, {
+            pad: 'same',
+            bias: b as tf.Tensor1D,
+            activation: 'relu',
+          });
+          h = tf.reshape(y, [n, hh, ww, -1]) as tf.Tensor4D;
         } else
           h = tf.fused.conv2d({
             x: h,

@@ -11,6 +11,14 @@ export interface Conv3dOptions {
   pad?: Conv3dPad;
   /** Temporal dilation (default 1); spatial dilation is not supported (tfjs has no gradient for it). */
   temporalDilation?: number;
+  /** Per-output-channel bias `[Cout]`, added before the activation. */
+  bias?: tf.Tensor1D;
+  /**
+   * `'relu'` applies max(0, ·) after the bias. On the purely temporal path bias and ReLU are fused
+   * into the one convolution (`tf.fused.conv2d`), so the backward pass has no separate bias-add and
+   * ReLU-mask dispatches. Default `'linear'`.
+   */
+  activation?: 'linear' | 'relu';
 }
 
 const triple = (v: number | [number, number, number] | undefined): [number, number, number] =>
@@ -90,18 +98,19 @@ export function conv3d(
   };
   if (KH === 1 && KW === 1 && strides[1] === 1 && strides[2] === 1 && dd === 1)
     return tf.tidy(() => {
-      const y = tf.conv2d(
-        tf.reshape(x, [B, D, H * W, Cin]) as tf.Tensor4D,
-        tf.reshape(filter, [KD, 1, Cin, Cout]) as tf.Tensor4D,
-        [sd, 1],
-        [
+      const y = tf.fused.conv2d({
+        x: tf.reshape(x, [B, D, H * W, Cin]) as tf.Tensor4D,
+        filter: tf.reshape(filter, [KD, 1, Cin, Cout]) as tf.Tensor4D,
+        strides: [sd, 1],
+        pad: [
           [0, 0],
           [front, padInfo.back],
           [0, 0],
           [0, 0],
         ],
-        'NHWC',
-      );
+        bias: options.bias,
+        activation: options.activation ?? 'linear',
+      });
       return tf.reshape(y, [B, OD, OH, OW, Cout]) as tf.Tensor5D;
     });
   const tapFrames = (xp: tf.Tensor3D, kd: number): tf.Tensor4D => {
@@ -131,12 +140,9 @@ export function conv3d(
     const parts: tf.Tensor4D[] = [];
     for (let kd = 0; kd < KD; kd++)
       parts.push(tf.conv2d(tapFrames(xp, kd), tapFilter(w2, kd), stride2, spatialPad, 'NHWC'));
-    return tf.reshape(parts.length === 1 ? parts[0] : tf.addN(parts), [
-      B,
-      OD,
-      OH,
-      OW,
-      Cout,
-    ]) as tf.Tensor5D;
+    let sum: tf.Tensor4D = parts.length === 1 ? (parts[0] as tf.Tensor4D) : tf.addN(parts);
+    if (options.bias) sum = tf.add(sum, options.bias);
+    if (options.activation === 'relu') sum = tf.relu(sum);
+    return tf.reshape(sum, [B, OD, OH, OW, Cout]) as tf.Tensor5D;
   });
 }

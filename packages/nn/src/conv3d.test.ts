@@ -21,6 +21,14 @@ const cases: { name: string; x: number[]; w: number[]; o: Conv3dOptions }[] = [
   { name: '3x3x3 same', x: [1, 4, 5, 5, 2], w: [3, 3, 3, 2, 3], o: {} },
   { name: 'stride [2,2,2] same', x: [2, 5, 6, 5, 2], w: [3, 3, 3, 2, 2], o: { strides: 2 } },
   { name: '[3,1,1] valid', x: [1, 6, 3, 4, 3], w: [3, 1, 1, 3, 2], o: { pad: 'valid' } },
+  // Purely temporal kernels take the one-conv2d path over [B, D, H·W, C].
+  { name: '[3,1,1] same (temporal path)', x: [2, 5, 3, 2, 3], w: [3, 1, 1, 3, 5], o: {} },
+  {
+    name: '[2,1,1] stride [2,1,1] same (temporal path)',
+    x: [1, 5, 2, 3, 2],
+    w: [2, 1, 1, 2, 3],
+    o: { strides: [2, 1, 1] },
+  },
   {
     name: '[1,3,3] stride [1,2,2] pad 1',
     x: [1, 3, 7, 7, 2],
@@ -89,6 +97,34 @@ describe('conv3d as a sum of 2-D convolutions', () => {
       tf.dispose([x, w, weight, y]);
     });
   }
+
+  test.each([
+    { path: 'temporal (fused)', w: [3, 1, 1, 3, 5] },
+    { path: 'sum of 2-D convolutions', w: [2, 3, 3, 3, 5] },
+  ])(
+    'bias + ReLU on the $path path: equals relu(tf.conv3d + bias) on cpu, gradients check numerically',
+    async ({ w: wShape }) => {
+      const x = rand([1, 4, 3, 5, 3], 11) as tf.Tensor5D;
+      const w = rand(wShape, 12) as tf.Tensor5D;
+      const bias = rand([5], 13) as tf.Tensor1D;
+      await initBackend({ backend: 'cpu', ...quiet });
+      const expected = tf.tidy(() =>
+        Float32Array.from(tf.relu(tf.add(tf.conv3d(x, w, 1, 'same'), bias)).dataSync()),
+      );
+      await initBackend({ backend: 'wasm', ...quiet });
+      const ours = (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) =>
+        conv3d(a as tf.Tensor5D, b as tf.Tensor5D, { bias: c as tf.Tensor1D, activation: 'relu' });
+      const got = tf.tidy(() => Float32Array.from(ours(x, w, bias).dataSync()));
+      for (let i = 0; i < expected.length; i++)
+        expect(Math.abs(got[i] - expected[i])).toBeLessThan(
+          1e-4 * Math.max(1, Math.abs(expected[i])),
+        );
+      const loss = (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) =>
+        tf.sum(tf.square(ours(a, b, c))) as tf.Scalar;
+      expect(gradientCheck(loss, [x, w, bias], { samples: 6 }).maxError).toBeLessThan(2e-2);
+      tf.dispose([x, w, bias]);
+    },
+  );
 
   test('leaks no tensors across forward/backward steps', () => {
     const x = rand([1, 4, 6, 6, 2], 4) as tf.Tensor5D;

@@ -11,6 +11,14 @@ export interface Conv3dOptions {
   pad?: Conv3dPad;
   /** Temporal dilation (default 1); spatial dilation is not supported (tfjs has no gradient for it). */
   temporalDilation?: number;
+  /** Per-output-channel bias `[Cout]`, added before the activation. */
+  bias?: tf.Tensor1D;
+  /**
+   * `'relu'` applies max(0, ·) after the bias. On the purely temporal path bias and ReLU are fused
+   * into the one convolution (`tf.fused.conv2d`), so the backward pass has no separate bias-add and
+   * ReLU-mask dispatches. Default `'linear'`.
+   */
+  activation?: 'linear' | 'relu';
 }
 
 const triple = (v: number | [number, number, number] | undefined): [number, number, number] =>
@@ -22,9 +30,14 @@ const triple = (v: number | [number, number, number] | undefined): [number, numb
  * out[:, od] = Σ_kd conv2d(x[:, od·sd + kd·dd − front], W[kd]). Each 2-D convolution runs over all
  * B·OD selected frames at once, so the work goes to the backend's fast GEMM convolution (XNNPACK on
  * wasm) instead of tfjs-wasm's direct Conv3D loop. Numbers and padding rules are those of
- * `tf.conv3d` (`backend_util.computeConv3DInfo`). Frames are picked per tap with one `GatherV2`
- * along depth; the gradient is autodiff through tubekit's wasm kernels (`UnsortedSegmentSum` for the
- * gather, the 2-D convolution backprops), so it trains on wasm and computes only what is needed.
+ * `tf.conv3d` (`backend_util.computeConv3DInfo`). Frames are picked per tap with one `Slice` of
+ * the temporally padded clip (one `GatherV2` when the temporal stride exceeds 1); the gradient is
+ * autodiff through tubekit's wasm kernels (the 2-D convolution backprops; `Pad` / `UnsortedSegmentSum`
+ * for the frame picking), so it trains on wasm and computes only what is needed.
+ *
+ * A purely temporal kernel (`KH = KW = 1`, spatial stride 1, e.g. a 1×1 layer over stacked t−1, t,
+ * t+1) is one 2-D convolution over `[B, D, H·W, Cin]` with a `[KD, 1, Cin, Cout]` filter: one
+ * dispatch forward and one per gradient, no frame copies.
  *
  * @example
  * ```ts
@@ -83,11 +96,38 @@ export function conv3d(
         ])
       : t3;
   };
-  const tapIndex = Array.from({ length: KD }, (_, kd) =>
-    Int32Array.from({ length: OD }, (_, od) => frameOf(kd, od) + front),
-  );
-  const tapFrames = (xp: tf.Tensor3D, kd: number): tf.Tensor4D =>
-    tf.reshape(tf.gather(xp, tf.tensor1d(tapIndex[kd], 'int32'), 1), [B * OD, H, W, Cin]);
+  if (KH === 1 && KW === 1 && strides[1] === 1 && strides[2] === 1 && dd === 1)
+    return tf.tidy(() => {
+      const y = tf.fused.conv2d({
+        x: tf.reshape(x, [B, D, H * W, Cin]) as tf.Tensor4D,
+        filter: tf.reshape(filter, [KD, 1, Cin, Cout]) as tf.Tensor4D,
+        strides: [sd, 1],
+        pad: [
+          [0, 0],
+          [front, padInfo.back],
+          [0, 0],
+          [0, 0],
+        ],
+        bias: options.bias,
+        activation: options.activation ?? 'linear',
+      });
+      return tf.reshape(y, [B, OD, OH, OW, Cout]) as tf.Tensor5D;
+    });
+  const tapFrames = (xp: tf.Tensor3D, kd: number): tf.Tensor4D => {
+    const first = frameOf(kd, 0) + front;
+    const frames =
+      sd === 1
+        ? tf.slice(xp, [0, first, 0], [B, OD, HWC])
+        : tf.gather(
+            xp,
+            tf.tensor1d(
+              Int32Array.from({ length: OD }, (_, od) => first + od * sd),
+              'int32',
+            ),
+            1,
+          );
+    return tf.reshape(frames, [B * OD, H, W, Cin]);
+  };
   const tapFilter = (w2: tf.Tensor2D, kd: number): tf.Tensor4D =>
     tf.reshape(tf.slice(w2, [kd, 0], [1, FILTER]), [KH, KW, Cin, Cout]);
 
@@ -100,12 +140,9 @@ export function conv3d(
     const parts: tf.Tensor4D[] = [];
     for (let kd = 0; kd < KD; kd++)
       parts.push(tf.conv2d(tapFrames(xp, kd), tapFilter(w2, kd), stride2, spatialPad, 'NHWC'));
-    return tf.reshape(parts.length === 1 ? parts[0] : tf.addN(parts), [
-      B,
-      OD,
-      OH,
-      OW,
-      Cout,
-    ]) as tf.Tensor5D;
+    let sum: tf.Tensor4D = parts.length === 1 ? (parts[0] as tf.Tensor4D) : tf.addN(parts);
+    if (options.bias) sum = tf.add(sum, options.bias);
+    if (options.activation === 'relu') sum = tf.relu(sum);
+    return tf.reshape(sum, [B, OD, OH, OW, Cout]) as tf.Tensor5D;
   });
 }

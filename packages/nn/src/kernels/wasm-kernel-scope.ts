@@ -34,6 +34,12 @@ export class WasmKernelScope {
     return out;
   }
 
+  /** Tracks an output made outside {@link run} (e.g. by `backend.makeOutput`) for disposal. */
+  track(t: tf.TensorInfo): tf.TensorInfo {
+    this.made.push(t);
+    return t;
+  }
+
   reshape(x: tf.TensorInfo, shape: number[]): tf.TensorInfo {
     return this.run('Reshape', { x }, { shape });
   }

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import {
   type ActionDataset,
   loadDataset,
+  quoteInput,
   readAvaCsv,
   readAvaExclusions,
   readAvaLabelmap,
@@ -121,10 +122,14 @@ async function evaluatedVideos(
       if (name === '' || name.startsWith('#')) return;
       if (!known.has(name))
         throw new CliError(
-          `${options.videos} (line ${i + 1}): video ${JSON.stringify(name)} is not in --gt ${options.gt}`,
+          `${options.videos}:${i + 1}: video ${quoteInput(name)} is not in --gt ${options.gt}`,
         );
       videos.push(name);
     });
+    if (videos.length === 0)
+      throw new CliError(
+        `${options.videos}: no video names (expected one GT video name per line; blank lines and # comments are skipped)`,
+      );
     return { videos, note: `${videos.length} videos from ${options.videos}` };
   }
   const split = options.split ?? (gt.splits.test ? 'test' : undefined);
@@ -263,12 +268,20 @@ export async function evalAva(
       'eval ava evaluates the keyframes of the GT CSV; --videos/--split do not apply',
     );
   const lenient = options.lenient === true;
-  const groundTruth = await readAvaCsv(options.gt, { kind: 'ground-truth', lenient });
+  const groundTruth = await readAvaCsv(options.gt, {
+    kind: 'ground-truth',
+    lenient,
+    timestamps: protocol.ava.fractionalTimestamps ? 'fractional' : 'whole',
+  });
   const detections = await readAvaCsv(options.det, { kind: 'detections', lenient });
   const labelmap = await readAvaLabelmap(options.labelmap);
   const exclusions = options.exclusions ? await readAvaExclusions(options.exclusions) : undefined;
   warn(io, `${options.gt} (--lenient)`, { ...groundTruth.warnings });
   warn(io, `${options.det} (--lenient)`, { ...detections.warnings });
+  noteUnlistedActions(io, options.labelmap, labelmap, {
+    [options.gt]: groundTruth,
+    [options.det]: detections,
+  });
   const result = withFile(options.det, false, () => {
     try {
       return avaFrameMeanAP(
@@ -289,6 +302,36 @@ export async function evalAva(
     `${labelmap.length} classes · ${detections.length} detections`,
   );
   return result;
+}
+
+/**
+ * Says how many rows carry action ids that the labelmap does not list: the official script drops
+ * them without a word (its class whitelist), and so does the evaluation, but not silently.
+ */
+function noteUnlistedActions(
+  io: CliIO,
+  labelmapFile: string,
+  labelmap: readonly { id: number }[],
+  files: Record<string, { action: Int32Array; length: number }>,
+): void {
+  const listed = new Set(labelmap.map((l) => l.id));
+  for (const [file, rows] of Object.entries(files)) {
+    const ids = new Set<number>();
+    let count = 0;
+    for (let i = 0; i < rows.length; i++) {
+      const id = rows.action[i]!;
+      if (id >= 1 && !listed.has(id)) {
+        count++;
+        ids.add(id);
+      }
+    }
+    if (count > 0) {
+      const shown = [...ids].sort((a, b) => a - b);
+      io.stderr(
+        `tubekit eval: note: ${file}: ${count} rows with action ids not in --labelmap ${labelmapFile} were dropped, as the official script does (ids ${shown.slice(0, 10).join(', ')}${shown.length > 10 ? ', …' : ''})\n`,
+      );
+    }
+  }
 }
 
 const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];

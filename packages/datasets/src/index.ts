@@ -87,7 +87,7 @@ export { readPickle, unpickle } from './pickle';
 export type { SynthActionClass, SynthPoseCycle } from './synth/classes';
 export { SYNTH_CLASSES } from './synth/classes';
 export type { SynthPreset, SynthTubesConfig } from './synth/config';
-export { synthPresetConfig } from './synth/config';
+export { checkSynthOptions, synthPresetConfig } from './synth/config';
 export type { SynthExportOptions, SynthExportSummary } from './synth/export';
 export { exportSynthTubes } from './synth/export';
 export { decodeFlow, encodeFlow } from './synth/flow-encoding';

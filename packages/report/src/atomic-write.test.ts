@@ -1,4 +1,11 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import * as fsPromises from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -77,10 +84,11 @@ describe('atomic writes', () => {
     // pid 2^22 + 1 is above Linux's largest pid_max (2^22): no such process
     const stale = '.out.csv.4194305.0123abcd.tmp';
     const live = `.out.csv.${process.pid}.0123abcd.tmp`;
-    const other = '.other.csv.4194305.0123abcd.tmp';
-    for (const name of [stale, live, other]) writeFileSync(join(sub, name), 'partial');
+    const other = '.other.csv.4194305.0123abcd.tmp'; // a killed staging folder of the same dir
+    for (const name of [stale, live]) writeFileSync(join(sub, name), 'partial');
+    mkdirSync(join(sub, other, 'rgb'), { recursive: true });
     await writeFileAtomic(path, 'whole');
-    expect(readdirSync(sub).sort()).toEqual([live, other, 'out.csv'].sort());
+    expect(readdirSync(sub).sort()).toEqual([live, 'out.csv'].sort());
   });
 
   it('stages a file so that two outputs appear together or not at all', async () => {

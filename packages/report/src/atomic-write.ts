@@ -42,8 +42,14 @@ function outputError(path: string, error: unknown): AtomicWriteError {
 /** The temporary names of {@link temporaryPath}: `.<name>.<pid>.<8 hex>.tmp`. */
 const TEMPORARY = /^\.(.+)\.(\d+)\.[0-9a-f]{8}\.tmp$/;
 
-/** A sibling temporary path in the same directory (so the final rename is atomic on POSIX). */
-function temporaryPath(path: string): string {
+/**
+ * A temporary sibling of `path` in the same directory (so the final rename is atomic on POSIX),
+ * named `.<name>.<pid>.<8 hex>.tmp`: the pattern that {@link removeStaleTemporaries} recognises.
+ *
+ * @example
+ * const staging = temporaryPath('out/synth'); // out/.synth.4711.9f3a0c1e.tmp
+ */
+export function temporaryPath(path: string): string {
   return join(
     dirname(path),
     `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`,
@@ -63,26 +69,28 @@ function processAlive(pid: number): boolean {
 const cleaned = new Set<string>();
 
 /**
- * Removes temporary files of our own pattern for `path` (`.<name>.<pid>.<hex>.tmp`) whose writer
- * process no longer runs — what a write killed by SIGKILL leaves behind. Files of live processes
- * (a concurrent write) and every other file are left alone; a directory is scanned once per
- * process and target name.
+ * Removes the temporaries of our own pattern (`.<name>.<pid>.<hex>.tmp`, files or staging folders)
+ * in `path`'s directory whose writer process no longer runs: what a write killed by SIGKILL leaves
+ * behind. Those of live processes (a concurrent write) and every other file are left alone. Each
+ * directory is scanned once per process; every atomic write calls it before writing.
+ *
+ * @example
+ * removeStaleTemporaries('out/tubes.csv'); // drops out/.tubes.csv.4711.9f3a0c1e.tmp if 4711 is gone
  */
-function cleanStaleTemporaries(path: string): void {
-  const key = `${dirname(path)}\0${basename(path)}`;
-  if (cleaned.has(key)) return;
-  cleaned.add(key);
-  const name = basename(path);
+export function removeStaleTemporaries(path: string): void {
+  const dir = dirname(path);
+  if (cleaned.has(dir)) return;
+  cleaned.add(dir);
   let entries: string[];
   try {
-    entries = readdirSync(dirname(path));
+    entries = readdirSync(dir);
   } catch {
     return;
   }
   for (const entry of entries) {
     const m = TEMPORARY.exec(entry);
-    if (m && m[1] === name && !processAlive(Number(m[2])))
-      rmSync(join(dirname(path), entry), { force: true });
+    if (m && !processAlive(Number(m[2])))
+      rmSync(join(dir, entry), { recursive: true, force: true });
   }
 }
 
@@ -95,7 +103,7 @@ async function prepare(path: string): Promise<string> {
   try {
     await mkdir(dirname(path), { recursive: true });
     refuseDirectory(path, (await stat(path).catch(() => undefined))?.isDirectory() === true);
-    cleanStaleTemporaries(path);
+    removeStaleTemporaries(path);
   } catch (error) {
     throw outputError(path, error);
   }
@@ -106,7 +114,7 @@ function prepareSync(path: string): string {
   try {
     mkdirSync(dirname(path), { recursive: true });
     refuseDirectory(path, statSync(path, { throwIfNoEntry: false })?.isDirectory() === true);
-    cleanStaleTemporaries(path);
+    removeStaleTemporaries(path);
   } catch (error) {
     throw outputError(path, error);
   }

@@ -2,7 +2,9 @@ export type { AtomicWriteStream, StagedFile } from './atomic-write';
 export {
   AtomicWriteError,
   openAtomicWriteStream,
+  removeStaleTemporaries,
   stageFileAtomic,
+  temporaryPath,
   writeFileAtomic,
   writeFileAtomicSync,
 } from './atomic-write';

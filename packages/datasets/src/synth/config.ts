@@ -1,3 +1,4 @@
+import { describeValue } from '../format-error';
 import { SYNTH_CLASSES, type SynthActionClass } from './classes';
 
 /**
@@ -126,4 +127,68 @@ export function synthPresetConfig(preset: SynthPreset, seed = 0): SynthTubesConf
         flowBound: 10,
       };
   }
+}
+
+const PRESET_NAMES: readonly SynthPreset[] = ['smoke', 'quick', 'full'];
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function shapeError(key: string, expected: string, value: unknown): never {
+  throw new RangeError(
+    `SynthTubes config: ${key} must be ${expected}, got ${describeValue(value)}`,
+  );
+}
+
+/** Checks `value` against the structure of `template` (types, nested objects, arrays, no unknown keys). */
+function checkShape(value: Record<string, unknown>, template: object, at: string): void {
+  const path = (key: string) => (at ? `${at}.${key}` : key);
+  for (const [key, t] of Object.entries(template)) {
+    const v = value[key];
+    if (Array.isArray(t)) {
+      if (!Array.isArray(v)) shapeError(path(key), 'an array', v);
+      (v as unknown[]).forEach((item, i) => {
+        if (!isRecord(item)) shapeError(`${path(key)}[${i}]`, 'an object', item);
+        checkShape(item as Record<string, unknown>, t[0] as object, `${path(key)}[${i}]`);
+      });
+    } else if (isRecord(t)) {
+      if (!isRecord(v)) shapeError(path(key), `an object with ${Object.keys(t).join(', ')}`, v);
+      checkShape(v as Record<string, unknown>, t, path(key));
+    } else if (typeof v !== typeof t) shapeError(path(key), `a ${typeof t}`, v);
+  }
+  for (const key of Object.keys(value))
+    if (!(key in template))
+      shapeError(
+        path(key),
+        `absent (not a config key; expected ${Object.keys(template).join(', ')})`,
+        key,
+      );
+}
+
+/**
+ * Checks the structure of SynthTubes options read from JSON (`tubekit synth --config`) before
+ * anything uses them: either `{preset: "smoke" | "quick" | "full", seed?: integer}` or a full
+ * {@link SynthTubesConfig} with every key of the presets and the right types. Throws a
+ * `RangeError` naming the key and what was expected; the value ranges are checked afterwards by
+ * `validateSynthConfig`.
+ *
+ * @example
+ * checkSynthOptions({ preset: 5 }); // throws: SynthTubes config: preset must be one of "smoke", "quick", "full", got 5
+ */
+export function checkSynthOptions(options: unknown): void {
+  if (!isRecord(options))
+    shapeError('the config', 'an object: {"preset": …, "seed": …} or a full config', options);
+  const o = options as Record<string, unknown>;
+  if ('preset' in o) {
+    if (!PRESET_NAMES.includes(o.preset as SynthPreset))
+      shapeError('preset', `one of ${PRESET_NAMES.map((p) => `"${p}"`).join(', ')}`, o.preset);
+    if (o.seed !== undefined && !Number.isSafeInteger(o.seed))
+      shapeError('seed', 'a safe integer', o.seed);
+    for (const key of Object.keys(o))
+      if (key !== 'preset' && key !== 'seed')
+        shapeError(key, 'absent with "preset" (give "preset" and "seed", or a full config)', key);
+    return;
+  }
+  checkShape(o, synthPresetConfig('smoke'), '');
 }

@@ -2,7 +2,12 @@ import type { ActionDataset, GroundTruthTube, VideoAnnotation } from '../annotat
 import { type FrameModality, GeneratedFrameSource } from '../frame-source';
 import { LruCache } from '../lru-cache';
 import { SYNTH_CLASSES } from './classes';
-import { type SynthPreset, type SynthTubesConfig, synthPresetConfig } from './config';
+import {
+  checkSynthOptions,
+  type SynthPreset,
+  type SynthTubesConfig,
+  synthPresetConfig,
+} from './config';
 import { encodeFlow } from './flow-encoding';
 import { hash3 } from './prng';
 import { SceneRenderer } from './renderer';
@@ -227,6 +232,7 @@ const SPLIT_TEST = 2;
  * const flow = await synth.frameSource(video.name, 'flow').read(1); // encoded (u, v, |flow|)
  */
 export function createSynthTubes(options: SynthTubesOptions): SynthTubes {
+  checkSynthOptions(options);
   const config: SynthTubesConfig =
     'preset' in options ? synthPresetConfig(options.preset, options.seed ?? 0) : options;
   validateSynthConfig(config);

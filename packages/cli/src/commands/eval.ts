@@ -7,7 +7,6 @@ import {
   readAvaExclusions,
   readAvaLabelmap,
   readFrameDetectionsCsv,
-  readTubeDetectionsCsv,
 } from '@tubekit/datasets';
 import {
   avaFrameMeanAP,
@@ -25,6 +24,7 @@ import {
 import { writeFileAtomic } from '@tubekit/report';
 import type { Command } from 'commander';
 import { CliError } from '../cli-error';
+import { readDetectionTubes } from '../detection-tubes';
 import { type CliIO, processIO, runAction } from '../run-action';
 
 /** Options shared by `tubekit eval frame|video|ava`. */
@@ -244,7 +244,7 @@ export function evalVideo(
 ): Promise<MeanAPResult> {
   return evalDetections(options, io, {
     kind: 'video-mAP',
-    read: (path) => readTubeDetectionsCsv(path),
+    read: readDetectionTubes,
     count: (tubes) => `${tubes.length} tubes`,
     rowsAreLines: false,
     defaultIoU: DEFAULT_VIDEO_IOUS,
@@ -380,7 +380,7 @@ export function registerEvalCommand(program: Command): void {
   common(
     evalCommand.command('video').description('video-mAP of detected tubes'),
     'ground truth: *.tubes.json, ACT/MultiSports *-GT.pkl, UCF101-24 pyannot*.pkl, …',
-    'tube detections CSV video,tube,label,score,frame,x1,y1,x2,y2',
+    'tube detections CSV video,tube,label,score,frame,x1,y1,x2,y2, or UCF-Sports ucfsports_tubes_test.mat',
     '0.2 0.5 0.75 0.5:0.95',
   )
     .option('--videos <list>', 'evaluate the videos named in this file (one per line)')

@@ -40,3 +40,16 @@ export async function readDetectionTubes(path: string): Promise<DetectedTube[]> 
     );
   return ucfSportsTubesFromMat(mat, path);
 }
+
+/**
+ * Refuses a MAT-file where a CSV is read (`eval frame --det`, `link --det`) with one line saying
+ * what it is, instead of a CSV parser's complaint about its binary header.
+ */
+export async function refuseMatFile(path: string, expected: string): Promise<void> {
+  if (await isMatFile(path))
+    throw new TubekitFormatError(
+      path,
+      '',
+      `a MATLAB MAT-file, expected ${expected} (UCF-Sports detection tubes: use tubekit eval video, or tubekit convert … --to tubes.csv)`,
+    );
+}

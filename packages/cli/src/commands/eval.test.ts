@@ -243,6 +243,52 @@ describe('tubekit eval frame', () => {
     );
   });
 
+  it('names a MAT-file given as --det in one short line (no binary header)', async () => {
+    const mat = tubekitDataPath('jhmdb-21/jhmdb_annot.mat');
+    const expected = (cmd: string) => `tubekit ${cmd}: ${mat}: a MATLAB MAT-file, expected a`;
+    const frame = await runCli([
+      'eval',
+      'frame',
+      '--gt',
+      gtPkl(),
+      '--det',
+      mat,
+      '--protocol',
+      'voc',
+    ]);
+    expect(frame.stderr.startsWith(`${expected('eval')} frame-detection CSV`)).toBe(true);
+    const link = await runCli([
+      'link',
+      '--method',
+      'viterbi',
+      '--gt',
+      gtPkl(),
+      '--det',
+      mat,
+      '--out',
+      join(dir, 'never.csv'),
+    ]);
+    expect(link.stderr.startsWith(expected('link'))).toBe(true);
+    const video = await runCli([
+      'eval',
+      'video',
+      '--gt',
+      gtPkl(),
+      '--det',
+      mat,
+      '--protocol',
+      'voc',
+    ]);
+    expect(video.stderr).toBe(
+      `tubekit eval: ${mat}: a MAT-file without detection tubes (variables annot): expected a tube CSV or UCF-Sports tubes (variable tubes)\n`,
+    );
+    for (const run of [frame, link, video]) {
+      expect(run.code).toBe(1);
+      expect(run.stderr).not.toMatch(/\\x00|\u0000/);
+      expect(run.stderr.length).toBeLessThan(300);
+    }
+  });
+
   it('says once which frame is outside the video', async () => {
     const det = join(dir, 'far.csv');
     writeFileSync(

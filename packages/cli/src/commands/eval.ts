@@ -24,7 +24,7 @@ import {
 import { writeFileAtomic } from '@tubekit/report';
 import type { Command } from 'commander';
 import { CliError } from '../cli-error';
-import { readDetectionTubes } from '../detection-tubes';
+import { readDetectionTubes, refuseMatFile } from '../detection-tubes';
 import { type CliIO, processIO, runAction } from '../run-action';
 
 /** Options shared by `tubekit eval frame|video|ava`. */
@@ -229,7 +229,10 @@ export function evalFrame(
 ): Promise<MeanAPResult> {
   return evalDetections(options, io, {
     kind: 'frame-mAP',
-    read: (path) => readFrameDetectionsCsv(path, { lenient: options.lenient === true }),
+    read: async (path) => {
+      await refuseMatFile(path, 'a frame-detection CSV');
+      return readFrameDetectionsCsv(path, { lenient: options.lenient === true });
+    },
     count: (dets) => `${dets.length} detections`,
     rowsAreLines: true,
     defaultIoU: [0.5],

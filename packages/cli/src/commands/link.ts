@@ -30,6 +30,7 @@ import {
 import { stageFileAtomic } from '@tubekit/report';
 import type { Command } from 'commander';
 import { CliError } from '../cli-error';
+import { refuseMatFile } from '../detection-tubes';
 import { runAction } from '../run-action';
 
 /** `--method` values of `tubekit link`. */
@@ -175,6 +176,7 @@ Example:
           throw new CliError(`--method ${options.method}: expected one of ${METHODS.join(', ')}`);
         if (options.trim !== undefined && !TRIMS.includes(options.trim as TrimMethod))
           throw new CliError(`--trim ${options.trim}: expected one of ${TRIMS.join(', ')}`);
+        await refuseMatFile(options.det, 'a CSV of frame detections, tubelets or tubes');
         const header = await csvHeader(options.det);
         const metadata = header.includes('tube')
           ? await trimTubesCsv(options, options.trim as TrimMethod | undefined)
@@ -231,7 +233,7 @@ async function linkDetectionsCsv(
   const tubelets = header.includes('start');
   if (!tubelets && !header.includes('frame'))
     throw new CliError(
-      `${options.det}: header "${header.join(',')}" is neither frame detections (…,frame,…), tubelets (…,start,…) nor tubes (…,tube,…)`,
+      `${options.det}: header ${quoteInput(header.join(','))} is neither frame detections (…,frame,…), tubelets (…,start,…) nor tubes (…,tube,…)`,
     );
   if (tubelets && pipeline.linker.method !== 'tubelet')
     throw new CliError(

@@ -79,6 +79,16 @@ describe('tubekit eval ava', () => {
       `tubekit eval: ${gt}:2: column 2 (timestamp): expected whole seconds under this protocol, got "902.5"\n`,
     );
     expect((await evalAva(gt, det, 'ava-2020')).code).toBe(0);
+    const fracDet = ava(
+      'frac-det2.csv',
+      'v,902,0.1,0.1,0.5,0.5,1,0.9\nv,902.5,0.1,0.1,0.5,0.5,1,0.8\n',
+    );
+    const gtWhole = ava('whole-gt.csv', 'v,902,0.1,0.1,0.5,0.5,1,0\n');
+    expect((await evalAva(gtWhole, fracDet)).stderr).toMatch(
+      new RegExp(
+        `^tubekit eval: ${fracDet.replace(/[.\\/]/g, '\\$&')}:2: .*timestamp 902\\.5, expected whole seconds under ava-2018\n$`,
+      ),
+    );
   });
 
   it('counts the rows whose action ids the labelmap lacks (dropped as the official script does)', async () => {

@@ -293,7 +293,7 @@ export async function evalAva(
       );
     } catch (error) {
       if (error instanceof MetricsInputError)
-        throw new CliError(`${options.det} (line ${detections.line[error.row]}): ${error.detail}`);
+        throw new CliError(`${options.det}:${detections.line[error.row]}: ${error.detail}`);
       throw error;
     }
   });

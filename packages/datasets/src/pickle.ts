@@ -100,7 +100,7 @@ function asBytes(value: unknown, what: string): Uint8Array {
 function parseDtype(descr: unknown): NdDtype {
   if (typeof descr !== 'string') throw new Error('numpy dtype: expected a type string');
   const m = /^([<>|=]?)([biufcUSOV?])(\d*)$/.exec(descr);
-  if (!m) throw new Error(`numpy dtype ${JSON.stringify(descr)} is not supported`);
+  if (!m) throw new Error(`numpy dtype ${quoteInput(String(descr))} is not supported`);
   const char = m[2] === '?' ? 'b' : m[2]!;
   let size = m[3] ? Number(m[3]) : char === 'b' && m[2] === '?' ? 1 : char === 'O' ? 8 : 0;
   if (char === 'b' && !m[3]) size = 1;

@@ -1,4 +1,5 @@
 import type { ActionDataset, GroundTruthTube, VideoAnnotation } from '../annotation-model';
+import { describeValue } from '../format-error';
 import { type FrameModality, GeneratedFrameSource } from '../frame-source';
 import { LruCache } from '../lru-cache';
 import { SYNTH_CLASSES } from './classes';
@@ -37,10 +38,13 @@ export interface SynthTubes {
 export type SynthTubesOptions = { preset: SynthPreset; seed?: number } | SynthTubesConfig;
 
 function check(ok: boolean, field: string, expected: string, value: unknown): void {
-  if (!ok)
-    throw new RangeError(
-      `SynthTubes config: ${field} must be ${expected}, got ${JSON.stringify(value)}`,
-    );
+  if (ok) return;
+  let got = describeValue(value);
+  if (typeof value === 'object' && value !== null) {
+    const text = JSON.stringify(value);
+    got = text.length > 80 ? `${text.slice(0, 79)}…` : text;
+  }
+  throw new RangeError(`SynthTubes config: ${field} must be ${expected}, got ${got}`);
 }
 
 /**

@@ -20,7 +20,13 @@ export { parseIoUEntries } from './iou-thresholds';
 export type { MABOOptions, MABOResult } from './mabo';
 export { frameMABO, videoMABO } from './mabo';
 export { matchOne, matchRanked } from './match';
-export type { ClassAP, MeanAPOptions, MeanAPResult, ThresholdResult } from './mean-ap';
+export type {
+  ClassAP,
+  MeanAPOptions,
+  MeanAPResult,
+  MeanComposition,
+  ThresholdResult,
+} from './mean-ap';
 export type { PRCurvesSvgOptions } from './pr-curve-svg';
 export { prCurvesSvg } from './pr-curve-svg';
 export type {

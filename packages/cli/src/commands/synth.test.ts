@@ -84,7 +84,7 @@ describe('tubekit synth', () => {
       return runCli(['synth', '--config', config, '--out', join(dir, 'never')]);
     };
     expect((await run('{"preset":5}')).stderr).toBe(
-      `tubekit synth: ${config}: SynthTubes config: preset must be one of "smoke", "quick", "full", got 5\n`,
+      `tubekit synth: ${config}: SynthTubes config: preset must be one of "smoke", "quick", "full", "smoke-v2", "quick-v2", "full-v2", got 5\n`,
     );
     expect((await run('{"name":"x"}')).stderr).toBe(
       `tubekit synth: ${config}: SynthTubes config: classes must be an array, got undefined\n`,
@@ -97,7 +97,7 @@ describe('tubekit synth', () => {
       /SynthTubes config: classes\[0\]\.cycle must be a string, got undefined\n$/,
     );
     expect((await run('{"preset":"smoke","sede":1}')).stderr).toMatch(
-      /sede must be absent with "preset"/,
+      /sede must be absent with "preset" \(give "preset", "seed" and "variant", or a full config\)/,
     );
     expect(existsSync(join(dir, 'never'))).toBe(false);
   });

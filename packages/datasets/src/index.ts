@@ -27,6 +27,7 @@ export {
   DATASET_JSON_VERSION,
   formatDatasetJson,
   parseDatasetJson,
+  parseJsonText,
   readDatasetJson,
   writeDatasetJson,
 } from './dataset-json';
@@ -84,6 +85,15 @@ export type {
 export { parseMat, readMat } from './mat-v5';
 export type { NdArray, NdDtype, NdNumericData, PyValue } from './pickle';
 export { readPickle, unpickle } from './pickle';
+export type { ClipProposals, Proposal, ProposalStage, ProposalsFile } from './proposals-json';
+export {
+  formatProposalsJson,
+  PROPOSALS_JSON_FORMAT,
+  PROPOSALS_JSON_VERSION,
+  parseProposalsJson,
+  readProposalsJson,
+  writeProposalsJson,
+} from './proposals-json';
 export type { SynthActionClass, SynthPoseCycle, SynthSubAction } from './synth/classes';
 export {
   ORDER_FADE,

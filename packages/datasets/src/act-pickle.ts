@@ -1,5 +1,6 @@
 import { basename, dirname } from 'node:path';
 import type { ActionDataset, GroundTruthTube, VideoAnnotation } from './annotation-model';
+import { quoteInput } from './format-error';
 import { readPickle } from './pickle';
 import { PyReader } from './py-value';
 import { validateDataset } from './validate-dataset';
@@ -60,10 +61,10 @@ export function actDatasetFromPickle(
   for (const key of gttubes.keys()) {
     const name = py.string(key, 'gttubes (key)');
     if (!known.has(name))
-      py.fail(`gttubes[${JSON.stringify(name)}]`, 'video has tubes but no nframes entry');
+      py.fail(`gttubes[${quoteInput(name)}]`, 'video has tubes but no nframes entry');
   }
   const videos: VideoAnnotation[] = names.map((name) => {
-    const at = (k: string) => `${k}[${JSON.stringify(name)}]`;
+    const at = (k: string) => `${k}[${quoteInput(name)}]`;
     const T = py.integer(nframes.get(name), at('nframes'));
     const res = py.list(resolution.get(name), at('resolution'));
     if (res.length !== 2) py.fail(at('resolution'), 'expected (height, width)');
@@ -114,7 +115,7 @@ export function actDatasetFromPickle(
       splits[split] = py.list(list, `${key}[${s}]`).map((v, i) => {
         const name = py.string(v, `${key}[${s}][${i}]`);
         if (!known.has(name))
-          py.fail(`${key}[${s}][${i}]`, `unknown video ${JSON.stringify(name)} (no nframes entry)`);
+          py.fail(`${key}[${s}][${i}]`, `unknown video ${quoteInput(name)} (no nframes entry)`);
         return name;
       });
     });

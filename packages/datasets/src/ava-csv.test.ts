@@ -49,7 +49,24 @@ describe('readAvaCsv', () => {
       'v,902,0.1,0.1,0.5,0.5,12,0.9\nv,abc,0.1,0.1,0.5,0.5,12,0.9\n',
       /line 2\): column 2 \(timestamp\)/,
     ],
-    ['v,902,0.1,0.1,0.5,0.5,1.5,0.9\n', /column 7 \(action_id\): expected an integer/],
+    ['v,902,0.1,0.1,0.5,0.5,1.5,0.9\n', /column 7 \(action_id\): expected an AVA action id/],
+    [
+      'v,902,0.1,0.1,50,0.5,12,0.9\n',
+      /column 5 \(x2\): expected a normalised coordinate in \[0, 1\], got "50"/,
+    ],
+    ['v,902,-3,0.1,0.5,0.5,12,0.9\n', /column 3 \(x1\): expected a normalised coordinate/],
+    [
+      'v,902,0.1,0.1,0.5,0.5,0,0.9\n',
+      /column 7 \(action_id\): expected an AVA action id \(integer 1 … 2147483647\), got "0"/,
+    ],
+    ['v,902,0.1,0.1,0.5,0.5,-1,0.9\n', /column 7 \(action_id\).*got "-1"/],
+    ['v,902,0.1,0.1,0.5,0.5,4294967305,0.9\n', /column 7 \(action_id\).*got "4294967305"/],
+    [
+      'v,0x120,0.1,0.1,0.5,0.5,12,0.9\n',
+      /column 2 \(timestamp\): expected seconds ≥ 0 in decimal, got "0x120"/,
+    ],
+    ['v,902,0x0,0.1,0.5,0.5,12,0.9\n', /column 3 \(x1\).*got "0x0"/],
+    ['v,902,0.1,0.1,0.5,0.5,0xC,0.9\n', /column 7 \(action_id\).*got "0xC"/],
     ['v,902,0.1,0.1,0.5,0.5,12,NaN\n', /column 8 \(score\): expected a finite number ≥ 0/],
     ['v,902,0.1,0.1,0.5,0.5,12,-1\n', /column 8 \(score\)/],
     ['v,902,0.5,0.1,0.1,0.5,12,0.9\n', /line 1\): box \[0.5, 0.1, 0.1, 0.5\]: expected x2 ≥ x1/],
@@ -59,6 +76,35 @@ describe('readAvaCsv', () => {
     await expect(read).rejects.toThrow(TubekitFormatError);
     await expect(readAvaCsv(path, { kind: 'detections' })).rejects.toThrow(message);
     await expect(readAvaCsv(path, { kind: 'detections' })).rejects.toThrow(path);
+  });
+
+  it('quotes at most 80 characters of a huge cell', async () => {
+    const path = file('huge.csv', `v,902,0.1,0.1,0.5,0.5,${'9'.repeat(100_000)}x,0.9\n`);
+    const error = await readAvaCsv(path, { kind: 'detections' }).catch((e: Error) => e);
+    expect(error).toBeInstanceOf(TubekitFormatError);
+    expect((error as Error).message.length).toBeLessThan(300);
+    expect((error as Error).message).toContain('(100001 characters)');
+  });
+
+  it('refuses a fractional timestamp with timestamps: whole, naming the file and line', async () => {
+    const path = file('frac.csv', 'v,902,0.1,0.1,0.5,0.5,12,0\nv,902.5,0.1,0.1,0.5,0.5,12,0\n');
+    await expect(readAvaCsv(path, { kind: 'ground-truth', timestamps: 'whole' })).rejects.toThrow(
+      `${path} (line 2): column 2 (timestamp): expected whole seconds under this protocol, got "902.5"`,
+    );
+    expect((await readAvaCsv(path, { kind: 'ground-truth' })).timestamp[1]).toBe(902.5);
+  });
+
+  it('refuses a ground-truth file without rows; an empty detection file is fine', async () => {
+    await expect(readAvaCsv(file('empty.csv', ''), { kind: 'ground-truth' })).rejects.toThrow(
+      /empty\.csv: no ground-truth rows/,
+    );
+    await expect(
+      readAvaCsv(file('empty-lenient.csv', 'v,1\n'.replace('1', 'x')), {
+        kind: 'ground-truth',
+        lenient: true,
+      }),
+    ).rejects.toThrow(/no ground-truth rows left after skipping malformed ones/);
+    expect((await readAvaCsv(file('empty-det.csv', ''), { kind: 'detections' })).length).toBe(0);
   });
 
   it('lenient: skips and counts malformed rows and bad scores, keeps inverted boxes', async () => {
@@ -79,6 +125,9 @@ describe('readAvaExclusions', () => {
     expect(Array.from(r.timestamp)).toEqual([902, 905]);
     await expect(readAvaExclusions(file('ex2.csv', 'v,902\nv\n'))).rejects.toThrow(
       /line 2\): expected `video_id,timestamp`/,
+    );
+    await expect(readAvaExclusions(file('ex3.csv', 'v,0x120\n'))).rejects.toThrow(
+      /line 1\): expected `video_id,timestamp`.*got "v,0x120"/,
     );
   });
 });

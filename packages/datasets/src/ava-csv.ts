@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { parse } from 'fast-csv';
-import { TubekitFormatError } from './format-error';
+import { INT32_LIMIT, parseDecimal } from './decimal-number';
+import { errorLine, quoteInput, TubekitFormatError } from './format-error';
 import { GrowableArray } from './growable';
 
 /**
@@ -27,7 +28,7 @@ export interface AvaCsvRows {
 
 /** What went wrong in lenient mode, per kind (counted rows). */
 export interface AvaCsvWarnings {
-  /** Rows skipped: wrong column count or a cell that is not a number. */
+  /** Rows skipped: wrong column count, a cell that is not a decimal number, a coordinate outside [0, 1] or an action id that is not an integer ≥ 1. */
   malformed: number;
   /** Detection rows skipped for a NaN, infinite or negative score. */
   badScore: number;
@@ -44,14 +45,24 @@ export interface ReadAvaCsvOptions {
    * `true`: malformed rows and bad scores are skipped and counted, inverted boxes kept and counted.
    */
   lenient?: boolean;
+  /**
+   * `'whole'`: a timestamp with a fractional part is an error naming the line (the 2018/2019
+   * scripts and mmaction2 key keyframes by whole seconds); `'fractional'` (default): allowed (2020).
+   */
+  timestamps?: 'whole' | 'fractional';
 }
 
 /**
  * Reads an official AVA CSV (no header) with fast-csv: GT `video_id, timestamp, x1, y1, x2, y2,
  * action_id, person_id`, detections `video_id, timestamp, x1, y1, x2, y2, action_id, score`
- * (spec/metrics.md "AVA frame-mAP"). Values are validated, never clamped: timestamps must be
- * finite numbers ≥ 0, coordinates finite, action ids integers, scores finite and ≥ 0, and
- * x2 ≥ x1, y2 ≥ y1 (degenerate x2 = x1 boxes pass; the AVA protocols decide about them).
+ * (spec/metrics.md "AVA frame-mAP"). Values are validated, never clamped: numbers must be written
+ * in decimal (`0x120` is refused, as Python's `float()` refuses it), timestamps finite and ≥ 0
+ * (whole seconds with `timestamps: 'whole'`), coordinates normalised in [0, 1], action ids
+ * integers in 1 … 2³¹ − 1 (0 and −1 are not AVA ids; larger values would wrap in the 32-bit
+ * columns), person ids integers in 0 … 2³¹ − 1, scores finite and ≥ 0, and x2 ≥ x1, y2 ≥ y1
+ * (degenerate x2 = x1 boxes pass; the AVA protocols decide about them). A ground-truth file
+ * without any row is an error (an evaluation against it would have nothing to measure).
+ * Errors quote at most 80 characters of a cell.
  *
  * @example
  * ```ts
@@ -81,8 +92,10 @@ export async function readAvaCsv(
     warnings[kind]++;
     return false;
   };
+  const wholeSeconds = options.timestamps === 'whole';
   const num = (cell: string | undefined): number =>
-    cell === undefined || cell.trim() === '' ? Number.NaN : Number(cell);
+    cell === undefined ? Number.NaN : parseDecimal(cell.trim());
+  const quote = (cell: string | undefined) => quoteInput(cell ?? '');
 
   const onRow = (cells: string[], line: number): void => {
     const n = cells.length;
@@ -104,7 +117,15 @@ export async function readAvaCsv(
     if (!(Number.isFinite(ts) && ts >= 0)) {
       fail(
         line,
-        `column 2 (timestamp): expected seconds ≥ 0, got ${JSON.stringify(cells[1])}`,
+        `column 2 (timestamp): expected seconds ≥ 0 in decimal, got ${quote(cells[1])}`,
+        'malformed',
+      );
+      return;
+    }
+    if (wholeSeconds && !Number.isInteger(ts)) {
+      fail(
+        line,
+        `column 2 (timestamp): expected whole seconds under this protocol, got ${quote(cells[1])}`,
         'malformed',
       );
       return;
@@ -118,21 +139,21 @@ export async function readAvaCsv(
     let person = -1;
     if (n >= 7) {
       const c = [2, 3, 4, 5].map((i) => num(cells[i]));
-      const bad = c.findIndex((v) => !Number.isFinite(v));
+      const bad = c.findIndex((v) => !(v >= 0 && v <= 1));
       if (bad >= 0) {
         fail(
           line,
-          `column ${bad + 3} (${['x1', 'y1', 'x2', 'y2'][bad]}): expected a finite number, got ${JSON.stringify(cells[bad + 2])}`,
+          `column ${bad + 3} (${['x1', 'y1', 'x2', 'y2'][bad]}): expected a normalised coordinate in [0, 1], got ${quote(cells[bad + 2])}`,
           'malformed',
         );
         return;
       }
       [x1, y1, x2, y2] = c as [number, number, number, number];
       act = num(cells[6]);
-      if (!Number.isInteger(act)) {
+      if (!(Number.isInteger(act) && act >= 1 && act <= INT32_LIMIT)) {
         fail(
           line,
-          `column 7 (action_id): expected an integer, got ${JSON.stringify(cells[6])}`,
+          `column 7 (action_id): expected an AVA action id (integer 1 … ${INT32_LIMIT}), got ${quote(cells[6])}`,
           'malformed',
         );
         return;
@@ -140,10 +161,10 @@ export async function readAvaCsv(
       if (n === 8) {
         const v = num(cells[7]);
         if (isGT) {
-          if (!Number.isInteger(v)) {
+          if (!(Number.isInteger(v) && v >= 0 && v <= INT32_LIMIT)) {
             fail(
               line,
-              `column 8 (person_id): expected an integer, got ${JSON.stringify(cells[7])}`,
+              `column 8 (person_id): expected an integer 0 … ${INT32_LIMIT}, got ${quote(cells[7])}`,
               'malformed',
             );
             return;
@@ -153,7 +174,7 @@ export async function readAvaCsv(
           if (!(Number.isFinite(v) && v >= 0)) {
             fail(
               line,
-              `column 8 (score): expected a finite number ≥ 0, got ${JSON.stringify(cells[7])}`,
+              `column 8 (score): expected a finite number ≥ 0, got ${quote(cells[7])}`,
               'badScore',
             );
             return;
@@ -207,9 +228,15 @@ export async function readAvaCsv(
     throw new TubekitFormatError(
       path,
       line ? `line ${line + 1}` : '',
-      `cannot read CSV: ${(error as Error).message}`,
+      `cannot read CSV: ${errorLine(error)}`,
     );
   }
+  if (isGT && videoIndex.length === 0)
+    throw new TubekitFormatError(
+      path,
+      '',
+      `no ground-truth rows${lenient && line > 0 ? ' left after skipping malformed ones (--lenient)' : ''}: expected video_id,timestamp,x1,y1,x2,y2,action_id[,person_id] rows`,
+    );
   return {
     file: path,
     videos,
@@ -254,12 +281,12 @@ export async function readAvaExclusions(path: string): Promise<AvaKeyframes> {
     for await (const cells of stream as AsyncIterable<string[]>) {
       line++;
       if (cells.length === 0 || (cells.length === 1 && cells[0] === '')) continue;
-      const ts = cells[1] === undefined || cells[1] === '' ? Number.NaN : Number(cells[1]);
+      const ts = cells[1] === undefined ? Number.NaN : parseDecimal(cells[1]);
       if (cells.length !== 2 || cells[0] === '' || !(Number.isFinite(ts) && ts >= 0))
         throw new TubekitFormatError(
           path,
           `line ${line}`,
-          `expected \`video_id,timestamp\`, got ${JSON.stringify(cells.join(','))}`,
+          `expected \`video_id,timestamp\` (seconds ≥ 0 in decimal), got ${quoteInput(cells.join(','))}`,
         );
       videos.push(cells[0]!);
       timestamp.push(ts);
@@ -271,7 +298,7 @@ export async function readAvaExclusions(path: string): Promise<AvaKeyframes> {
     throw new TubekitFormatError(
       path,
       line ? `line ${line + 1}` : '',
-      `cannot read CSV: ${(error as Error).message}`,
+      `cannot read CSV: ${errorLine(error)}`,
     );
   }
   return { videos, timestamp: Float64Array.from(timestamp), length: videos.length };

@@ -36,5 +36,24 @@ describe('AVA labelmap', () => {
       /line 2\): expected an integer id/,
     );
     expect(() => parseAvaLabelmap('', 'l.pbtxt')).toThrow(/no `item/);
+    expect(() => parseAvaLabelmap('item {\n  id: 0x10\n}\n', 'l.pbtxt')).toThrow(
+      /line 2\): expected an integer id 1 … 2147483647, got "0x10"/,
+    );
+    expect(() => parseAvaLabelmap('item {\n  id: 0\n}\n', 'l.pbtxt')).toThrow(/got "0"/);
+  });
+
+  it('names the file and line of an unclosed quote', () => {
+    expect(() => parseAvaLabelmap('item {\n  name: "stand\n  id: 12\n}\n', 'l.pbtxt')).toThrow(
+      'l.pbtxt (line 2): unclosed quote: expected the "…" string to end on this line, got "name: \\"stand"',
+    );
+    expect(() =>
+      parseAvaLabelmap(
+        'item {\n  name: "a\n  id: 1\n}\nitem {\n  name: "b"\n  id: 2\n}\n',
+        'l.pbtxt',
+      ),
+    ).toThrow(/l\.pbtxt \(line 2\): unclosed quote/);
+    expect(() => parseAvaLabelmap('item {\n  name: "a\\q"\n  id: 1\n}\n', 'l.pbtxt')).toThrow(
+      /l\.pbtxt \(line 2\): name "\\"a\\\\q\\"" is not a valid quoted string/,
+    );
   });
 });

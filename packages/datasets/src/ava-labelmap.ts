@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { TubekitFormatError } from './format-error';
+import { INT32_LIMIT } from './decimal-number';
+import { errorLine, quoteInput, TubekitFormatError } from './format-error';
 
 /** One AVA action class from a labelmap. */
 export interface AvaLabel {
@@ -23,7 +24,7 @@ export interface AvaLabel {
  * ```
  */
 export function parseAvaLabelmap(text: string, file: string): AvaLabel[] {
-  const token = /\s*(#[^\n]*|item\b|\{|\}|[A-Za-z_]+\s*:\s*(?:"(?:[^"\\]|\\.)*"|[^\s{}]+))/y;
+  const token = /\s*(#[^\n]*|item\b|\{|\}|[A-Za-z_]+\s*:\s*(?:"(?:[^"\\\n]|\\.)*"|[^\s{}"]+))/y;
   const labels: AvaLabel[] = [];
   const seen = new Set<number>();
   let pos = 0;
@@ -36,12 +37,18 @@ export function parseAvaLabelmap(text: string, file: string): AvaLabel[] {
     if (/^\s*$/.test(text.slice(pos))) break;
     token.lastIndex = pos;
     const m = token.exec(text);
-    if (!m)
+    if (!m) {
+      const rest = text.slice(pos, pos + 200);
+      const start = pos + (rest.length - rest.trimStart().length);
+      const unclosed = /^\s*[A-Za-z_]+\s*:\s*"/.test(rest);
       throw new TubekitFormatError(
         file,
-        `line ${lineAt(pos + (text.slice(pos).length - text.slice(pos).trimStart().length))}`,
-        'expected `item {`, `name: "…"`, `id: N` or `}`',
+        `line ${lineAt(start)}`,
+        unclosed
+          ? `unclosed quote: expected the "…" string to end on this line, got ${quoteInput(text.slice(start, text.indexOf('\n', start) >>> 0))}`
+          : `expected \`item {\`, \`name: "…"\`, \`id: N\` or \`}\`, got ${quoteInput(text.slice(start, start + 40))}`,
       );
+    }
     pos = token.lastIndex;
     const t = m[1]!;
     const line = lineAt(pos);
@@ -74,18 +81,37 @@ export function parseAvaLabelmap(text: string, file: string): AvaLabel[] {
       inItem = false;
       continue;
     }
-    if (!inItem) throw new TubekitFormatError(file, `line ${line}`, `field outside an item: ${t}`);
+    if (!inItem)
+      throw new TubekitFormatError(file, `line ${line}`, `field outside an item: ${quoteInput(t)}`);
     const colon = t.indexOf(':');
     const key = t.slice(0, colon).trim();
     const value = t.slice(colon + 1).trim();
     if (key === 'name' || key === 'display_name') {
       if (!value.startsWith('"'))
-        throw new TubekitFormatError(file, `line ${line}`, `expected a quoted name, got ${value}`);
-      if (key === 'name' || name === undefined) name = JSON.parse(value) as string;
+        throw new TubekitFormatError(
+          file,
+          `line ${line}`,
+          `expected a quoted name, got ${quoteInput(value)}`,
+        );
+      let parsed: string;
+      try {
+        parsed = JSON.parse(value) as string;
+      } catch (error) {
+        throw new TubekitFormatError(
+          file,
+          `line ${line}`,
+          `name ${quoteInput(value)} is not a valid quoted string: ${errorLine(error)}`,
+        );
+      }
+      if (key === 'name' || name === undefined) name = parsed;
     } else if (key === 'id' || key === 'label_id') {
-      const n = Number(value);
-      if (!(Number.isInteger(n) && n >= 0))
-        throw new TubekitFormatError(file, `line ${line}`, `expected an integer id, got ${value}`);
+      const n = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+      if (!(n >= 1 && n <= INT32_LIMIT))
+        throw new TubekitFormatError(
+          file,
+          `line ${line}`,
+          `expected an integer id 1 … ${INT32_LIMIT}, got ${quoteInput(value)}`,
+        );
       id = n;
     }
   }

@@ -196,6 +196,19 @@ describe('canonical JSON', () => {
       /splits\.test\[0\]\): unknown video/,
     ],
     ['a wrong format tag', mutate((x) => (x.format = 'other')), /key format\)/],
+    [
+      'nframes 1e12',
+      mutate((x) => (x.videos[0]!.nframes = 1e12)),
+      /nframes\): expected an integer 1 … 2147483647 \(frame numbers are stored in 32 bits\), got 1000000000000/,
+    ],
+    [
+      'nframes 2^53 + 10',
+      mutate((x) => (x.videos[0]!.nframes = 2 as number)).replace(
+        '"nframes":2',
+        '"nframes":9007199254741002',
+      ),
+      /nframes\): expected an integer 1 … 2147483647/,
+    ],
   ])('rejects %s with the key path', (_what, text, pattern) => {
     if (_what === 'frames outside the video (end)') {
       // start 2 of a 1-box tube in a 2-frame video is fine; make it 3
@@ -209,6 +222,26 @@ describe('canonical JSON', () => {
     expect(() => parseDatasetJson('{\n  "format": tubekit', 'x.tubes.json')).toThrow(
       /x\.tubes\.json \(line 2, column 13\): not valid JSON/,
     );
+  });
+
+  it('reads a file with a UTF-8 byte-order mark; refuses invalid UTF-8 naming the file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tubekit-json-'));
+    try {
+      const text = mutate(() => undefined);
+      const bom = join(dir, 'bom.tubes.json');
+      writeFileSync(bom, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]));
+      expect((await loadDataset(bom)).videos[0]!.name).toBe('run/a');
+      const bad = join(dir, 'bad.tubes.json');
+      const bytes = Buffer.from(text);
+      const at = bytes.indexOf('run/a');
+      bytes[at + 3] = 0xff; // "run\xffa"
+      writeFileSync(bad, bytes);
+      await expect(loadDataset(bad)).rejects.toThrow(
+        `${bad} (byte ${at + 3}): not valid UTF-8 (byte 0xff); JSON text must be UTF-8`,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('writes nothing for an invalid dataset', async () => {
@@ -269,6 +302,15 @@ describe('J-HMDB per-frame text folders', () => {
       );
       await expect(readJhmdbTextGt(gt)).rejects.toThrow(
         /_00003\.txt, line 1\): class id 3 \(clap\) disagrees/,
+      );
+      // a 1 MB line is quoted by its first 80 characters only
+      writeFileSync(
+        join(gt, 'shoot_gun_Fire_shoot_gun_u_cm_np1_fr_med_0_00003.txt'),
+        `15 ${'7'.repeat(1_000_000)}\n`,
+      );
+      const error = await readJhmdbTextGt(gt).catch((e: Error) => e);
+      expect((error as Error).message).toMatch(
+        /expected "class x1 y1 x2 y2", got "15 7{77}…" \(1000003 characters\)$/,
       );
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -1,9 +1,12 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import { SAMPLE, writeTestMat } from '../test/mat-writer';
 import { actDatasetFromPickle } from './act-pickle';
 import { tubekitDataPath } from './data-dir';
 import { TubekitFormatError } from './format-error';
+import { readJhmdbTextGt } from './jhmdb-text-gt';
 import { parseMat } from './mat-v5';
 import { unpickle } from './pickle';
 import { crc32, listZipEntries, readZipEntry } from './zip-archive';
@@ -135,5 +138,25 @@ describe('binary readers under random corruption (seeded)', () => {
     });
     expect(readAllZip(zip)).toEqual(['3 1 2 30 40\n', '3 2 2 31 40\n']);
     fuzz('zip', zip, readAllZip, 4, 400);
+  });
+
+  it('zip: a member that would inflate to megabytes is refused by its size, not echoed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tubekit-zip-'));
+    try {
+      const path = join(dir, 'gt.zip');
+      writeFileSync(
+        path,
+        makeZip({
+          'clap_Boom_Snap_Clap_clap_u_nm_np1_fr_med_1_00001.txt': `3 ${'1'.repeat(20_000_000)}`,
+        }),
+      );
+      const error = await readJhmdbTextGt(path).catch((e: Error) => e);
+      expect(error).toBeInstanceOf(TubekitFormatError);
+      expect((error as Error).message).toBe(
+        `${path} (entry clap_Boom_Snap_Clap_clap_u_nm_np1_fr_med_1_00001.txt): 20000002 bytes; a per-frame ground-truth file is one line "class x1 y1 x2 y2" (at most 4096 bytes)`,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

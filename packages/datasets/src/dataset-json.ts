@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { writeFileAtomic } from '@tubekit/report';
 import type { ActionDataset, GroundTruthTube, VideoAnnotation } from './annotation-model';
-import { describeValue, TubekitFormatError } from './format-error';
+import { describeValue, errorLine, TubekitFormatError } from './format-error';
 import { validateDataset } from './validate-dataset';
 
 /** The `format` tag of a canonical ground-truth file. */
@@ -104,13 +104,14 @@ function lineColumn(text: string, offset: number): string {
 }
 
 /**
- * `JSON.parse` for tubekit's JSON files: a syntax error becomes a {@link TubekitFormatError} that
- * names `file` and the line and column.
+ * `JSON.parse` for tubekit's JSON files: a leading byte-order mark is skipped, and a syntax error
+ * becomes a {@link TubekitFormatError} that names `file` and the line and column.
  *
  * @example
  * parseJsonText('{"a": 1,}', 'x.json'); // throws "x.json (line 1, column 9): not valid JSON: …"
  */
 export function parseJsonText(text: string, file: string): unknown {
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // a byte-order mark, as the CSVs allow
   try {
     return JSON.parse(text);
   } catch (error) {
@@ -263,13 +264,49 @@ export function formatDatasetJson(dataset: ActionDataset, file = '<dataset>'): s
  * console.log(ds.labels.length, ds.videos.length);
  */
 export async function readDatasetJson(path: string): Promise<ActionDataset> {
-  let text: string;
+  let bytes: Uint8Array;
   try {
-    text = await readFile(path, 'utf8');
+    bytes = await readFile(path);
   } catch (error) {
-    throw new TubekitFormatError(path, '', `cannot read: ${(error as Error).message}`);
+    throw new TubekitFormatError(path, '', `cannot read: ${errorLine(error)}`);
   }
-  return parseDatasetJson(text, path);
+  return parseDatasetJson(decodeUtf8(bytes, path), path);
+}
+
+/**
+ * Decodes a JSON file's bytes as UTF-8 (RFC 8259 §8.1), strictly: an invalid byte is an error
+ * naming the file and the byte offset, never a silent U+FFFD in a video or label name. A leading
+ * byte-order mark is skipped, as the CSV readers skip it.
+ */
+function decodeUtf8(bytes: Uint8Array, file: string): string {
+  const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes.subarray(bom));
+  } catch {
+    // find the first bad byte for the message (rare path: decode growing prefixes by halving)
+    let lo = bom;
+    let hi = bytes.length;
+    const ok = (end: number) => {
+      try {
+        new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(bom, end), {
+          stream: true,
+        });
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (ok(mid)) lo = mid;
+      else hi = mid - 1;
+    }
+    throw new TubekitFormatError(
+      file,
+      `byte ${lo}`,
+      `not valid UTF-8 (byte 0x${(bytes[lo] ?? 0).toString(16).padStart(2, '0')}); JSON text must be UTF-8`,
+    );
+  }
 }
 
 /**

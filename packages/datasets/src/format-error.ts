@@ -26,11 +26,46 @@ export class TubekitFormatError extends Error {
   }
 }
 
+/** The most characters of input that an error message quotes ({@link quoteInput}). */
+export const QUOTE_LIMIT = 80;
+
+/**
+ * Quotes a piece of input for an error message: JSON-style (control characters and binary bytes
+ * escaped, so a MAT header or a NUL never reaches the terminal raw), cut to its first `limit`
+ * characters (default {@link QUOTE_LIMIT}) with the full length stated. Only the kept prefix is
+ * ever copied, so a 100 MB cell costs nothing. Every reader quotes input through it.
+ *
+ * @example
+ * quoteInput('0x120'); // '"0x120"'
+ * quoteInput('a'.repeat(5_000_000)); // '"aaaa…" (5000000 characters)'
+ */
+export function quoteInput(text: string, limit = QUOTE_LIMIT): string {
+  if (text.length <= limit) return JSON.stringify(text);
+  let cut = limit;
+  const last = text.charCodeAt(cut - 1);
+  if (last >= 0xd800 && last <= 0xdbff) cut--; // do not split a surrogate pair
+  return `${JSON.stringify(`${text.slice(0, cut)}…`)} (${text.length} characters)`;
+}
+
+/**
+ * The first line of an error's message, cut to 160 characters: for wrapping a library error
+ * (a parser's, the file system's) that may itself quote input.
+ *
+ * @example
+ * throw new TubekitFormatError(path, '', `cannot read CSV: ${errorLine(error)}`);
+ */
+export function errorLine(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  const end = text.indexOf('\n');
+  const first = end < 0 ? text : text.slice(0, end);
+  return first.length > 160 ? `${first.slice(0, 159)}…` : first;
+}
+
 /** A short printable form of a value for error messages (strings quoted, long values cut). */
 export function describeValue(value: unknown): string {
+  if (typeof value === 'string') return quoteInput(value, 60);
   let text: string;
-  if (typeof value === 'string') text = JSON.stringify(value);
-  else if (value === undefined) text = 'undefined';
+  if (value === undefined) text = 'undefined';
   else if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean')
     text = String(value);
   else if (value === null) text = 'null';

@@ -33,7 +33,14 @@ export {
 } from './dataset-json';
 export type { DatasetSummary, Distribution } from './dataset-summary';
 export { distribution, summarizeDataset } from './dataset-summary';
-export { describeValue, TubekitFormatError } from './format-error';
+export { INT32_LIMIT, parseDecimal } from './decimal-number';
+export {
+  describeValue,
+  errorLine,
+  QUOTE_LIMIT,
+  quoteInput,
+  TubekitFormatError,
+} from './format-error';
 export type { ReadFrameDetectionsOptions } from './frame-detections-csv';
 export {
   FRAME_DETECTIONS_COLUMNS,
@@ -103,6 +110,7 @@ export type {
   SynthVariant,
 } from './synth/config';
 export {
+  checkSynthOptions,
   SYNTH_FLOW_ERRORS,
   SYNTH_PRESETS,
   SYNTH_SCENE_CONTEXT_RATE,

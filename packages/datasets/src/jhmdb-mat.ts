@@ -1,4 +1,5 @@
 import type { ActionDataset } from './annotation-model';
+import { quoteInput } from './format-error';
 import { JHMDB_LABELS, type JhmdbFrameBox, jhmdbDataset } from './jhmdb';
 import { MatReader } from './mat-access';
 import { type MatFile, readMat } from './mat-v5';
@@ -42,7 +43,7 @@ export function jhmdbDatasetFromMat(mat: MatFile, file: string): ActionDataset {
     const id = m.string(ids.items[i], `annot.video_id{${i + 1}}`);
     const label = labelOf.get(action);
     if (label === undefined)
-      m.fail(`annot.action{${i + 1}}`, `unknown J-HMDB action ${JSON.stringify(action)}`);
+      m.fail(`annot.action{${i + 1}}`, `unknown J-HMDB action ${quoteInput(action)}`);
     const f = frame.data[i]!;
     if (!Number.isInteger(f) || f < 1)
       m.fail(`annot.frame(${i + 1})`, `expected a 1-based frame, got ${f}`);

@@ -1,7 +1,8 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ActionDataset } from './annotation-model';
-import { TubekitFormatError } from './format-error';
+import { parseDecimal } from './decimal-number';
+import { quoteInput, TubekitFormatError } from './format-error';
 import { JHMDB_LABELS, type JhmdbFrameBox, jhmdbDataset, jhmdbVideoName } from './jhmdb';
 import { listZipEntries, readZipEntry } from './zip-archive';
 
@@ -12,6 +13,9 @@ export interface JhmdbTextGtOptions {
 }
 
 const FILE_NAME = /^(.+)_(\d{5})\.txt$/;
+
+/** The largest per-frame file read from a zip (its one line is a few dozen bytes). */
+const MAX_FRAME_FILE_BYTES = 4096;
 
 /** Parses one per-frame file `class(1-based) x1 y1 x2 y2` into the per-video map. */
 function addFrameFile(
@@ -44,12 +48,12 @@ function addFrameFile(
       `expected one line "class x1 y1 x2 y2", got ${lines.length}`,
     );
   const cells = lines[0]!.trim().split(/\s+/);
-  const values = cells.map(Number);
+  const values = cells.map(parseDecimal);
   if (cells.length !== 5 || !values.every(Number.isFinite))
     throw new TubekitFormatError(
       file,
       `${place}, line 1`,
-      `expected "class x1 y1 x2 y2", got ${JSON.stringify(lines[0])}`,
+      `expected "class x1 y1 x2 y2", got ${quoteInput(lines[0]!)}`,
     );
   const [cls, x1, y1, x2, y2] = values as [number, number, number, number, number];
   if (cls !== video.label + 1)
@@ -111,6 +115,13 @@ export async function readJhmdbTextGt(
     if (entries.length === 0) throw new TubekitFormatError(path, '', 'the archive holds no files');
     for (const entry of entries) {
       if (!entry.name.endsWith('.txt')) continue;
+      // a per-frame file is one short line: refuse a huge member before inflating it
+      if (entry.size > MAX_FRAME_FILE_BYTES)
+        throw new TubekitFormatError(
+          path,
+          `entry ${entry.name}`,
+          `${entry.size} bytes; a per-frame ground-truth file is one line "class x1 y1 x2 y2" (at most ${MAX_FRAME_FILE_BYTES} bytes)`,
+        );
       addFrameFile(perVideo, entry.name, decoder.decode(readZipEntry(bytes, entry, path)), path);
     }
     if (perVideo.size === 0)

@@ -57,7 +57,7 @@ export async function loadDataset(path: string): Promise<ActionDataset> {
       throw new TubekitFormatError(
         path,
         'variable tubes',
-        'this MAT-file holds detection tubes (UCF-Sports), not ground truth: read it with readUcfSportsTubesMat',
+        'this MAT-file holds detection tubes (UCF-Sports), not ground truth: evaluate it with `tubekit eval video --det`, convert it with `tubekit convert … --to tubes.csv`, or read it with readUcfSportsTubesMat',
       );
     throw new TubekitFormatError(
       path,

@@ -89,4 +89,28 @@ describe('unpickle', () => {
     expect(() => unpickle(new Uint8Array([0xff]), 'g.pkl')).toThrow(/byte 0.*unknown opcode 0xff/);
     expect(() => unpickle(new Uint8Array(0), 'e.pkl')).toThrow(/no STOP/);
   });
+
+  it('refuses a 2M-digit integer with a clear error (no stack overflow); long binary ints stay exact', () => {
+    const digits = '7'.repeat(2_000_000);
+    for (const [op, text] of [
+      ['LONG', `L${digits}L\n.`],
+      ['INT', `I${digits}\n.`],
+    ] as const) {
+      const error = (() => {
+        try {
+          unpickle(new TextEncoder().encode(text), 'big.pkl');
+        } catch (e) {
+          return e as Error;
+        }
+      })();
+      expect(error).toBeInstanceOf(TubekitFormatError);
+      expect(error!.message).toContain(
+        `${op}: an integer of 2000000 digits; at most 4300 are read (Python's int limit)`,
+      );
+    }
+    // LONG1 of 9 bytes: -(2^71) + 1 … read exactly, linear in the length
+    const long1 = Uint8Array.from([0x8a, 9, 1, 0, 0, 0, 0, 0, 0, 0, 0x80, 0x2e]);
+    expect(unpickle(long1, 'l.pkl')).toBe(-(2n ** 71n) + 1n);
+    expect(unpickle(Uint8Array.from([0x8a, 2, 0xff, 0x00, 0x2e]), 'l.pkl')).toBe(255);
+  });
 });

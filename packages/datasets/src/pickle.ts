@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { TubekitFormatError } from './format-error';
+import { quoteInput, TubekitFormatError } from './format-error';
 import { columnToRowMajor } from './row-major';
 
 /** A numeric numpy array's data: the typed array of its dtype (64-bit integers widen to `Float64Array`). */
@@ -100,7 +100,7 @@ function asBytes(value: unknown, what: string): Uint8Array {
 function parseDtype(descr: unknown): NdDtype {
   if (typeof descr !== 'string') throw new Error('numpy dtype: expected a type string');
   const m = /^([<>|=]?)([biufcUSOV?])(\d*)$/.exec(descr);
-  if (!m) throw new Error(`numpy dtype ${JSON.stringify(descr)} is not supported`);
+  if (!m) throw new Error(`numpy dtype ${quoteInput(String(descr))} is not supported`);
   const char = m[2] === '?' ? 'b' : m[2]!;
   let size = m[3] ? Number(m[3]) : char === 'b' && m[2] === '?' ? 1 : char === 'O' ? 8 : 0;
   if (char === 'b' && !m[3]) size = 1;
@@ -326,6 +326,11 @@ function build(target: unknown, state: unknown): void {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
+/** Python's default `sys.get_int_max_str_digits()`: longer decimal integers are refused. */
+const MAX_INT_DIGITS = 4300;
+/** The binary (LONG1/LONG4) equivalent: 4300 decimal digits fit in 1786 bytes. */
+const MAX_LONG_BYTES = 1786;
+
 function decodePythonStringLiteral(text: string): string {
   // Protocol-0 STRING: a Python 2 repr, 'abc' or "abc", with backslash escapes
   const q = text[0];
@@ -459,10 +464,21 @@ export function unpickle(bytes: Uint8Array, file = '<pickle>'): PyValue {
     pos += k;
     return out;
   };
+  /** A protocol-0 decimal integer, refused beyond Python's own limit of 4300 digits. */
+  const decimalInteger = (t: string, op: string): bigint => {
+    if (!/^[+-]?\d+$/.test(t)) fail(`${op}: ${quoteInput(t)} is not an integer`);
+    const digits = t.length - (t[0] === '+' || t[0] === '-' ? 1 : 0);
+    if (digits > MAX_INT_DIGITS)
+      fail(
+        `${op}: an integer of ${digits} digits; at most ${MAX_INT_DIGITS} are read (Python's int limit)`,
+      );
+    return BigInt(t);
+  };
   const line = () => {
     const end = bytes.indexOf(10, pos);
     if (end < 0) fail('truncated: expected a newline-terminated argument');
-    const text = String.fromCharCode(...bytes.subarray(pos, end));
+    // latin1: one character per byte, without spreading a long argument onto the call stack
+    const text = Buffer.from(bytes.buffer, bytes.byteOffset + pos, end - pos).toString('latin1');
     pos = end + 1;
     return text;
   };
@@ -508,8 +524,14 @@ export function unpickle(bytes: Uint8Array, file = '<pickle>'): PyValue {
   };
   const long = (raw: Uint8Array) => {
     if (raw.length === 0) return 0;
-    let v = 0n;
-    for (let i = raw.length - 1; i >= 0; i--) v = (v << 8n) | BigInt(raw[i]!);
+    if (raw.length > MAX_LONG_BYTES)
+      fail(
+        `integer of ${raw.length} bytes; at most ${MAX_LONG_BYTES} bytes (${MAX_INT_DIGITS} digits) are read`,
+      );
+    // little-endian two's complement → one hex string (linear, unlike a shift per byte)
+    let hex = '';
+    for (let i = raw.length - 1; i >= 0; i--) hex += raw[i]!.toString(16).padStart(2, '0');
+    let v = BigInt(`0x${hex}`);
     if (raw[raw.length - 1]! & 0x80) v -= 1n << BigInt(8 * raw.length);
     return v >= -9007199254740991n && v <= 9007199254740991n ? Number(v) : v;
   };
@@ -588,8 +610,7 @@ export function unpickle(bytes: Uint8Array, file = '<pickle>'): PyValue {
           if (t === '00') stack.push(false);
           else if (t === '01') stack.push(true);
           else {
-            if (!/^[+-]?\d+$/.test(t)) fail(`INT: ${JSON.stringify(t)} is not an integer`);
-            const v = BigInt(t);
+            const v = decimalInteger(t, 'INT');
             stack.push(v >= -9007199254740991n && v <= 9007199254740991n ? Number(v) : v);
           }
           break;
@@ -597,8 +618,7 @@ export function unpickle(bytes: Uint8Array, file = '<pickle>'): PyValue {
         case 0x4c: {
           // LONG (protocol 0)
           const t = line().replace(/L$/, '');
-          if (!/^[+-]?\d+$/.test(t)) fail(`LONG: ${JSON.stringify(t)} is not an integer`);
-          const v = BigInt(t);
+          const v = decimalInteger(t, 'LONG');
           stack.push(v >= -9007199254740991n && v <= 9007199254740991n ? Number(v) : v);
           break;
         }
@@ -606,8 +626,7 @@ export function unpickle(bytes: Uint8Array, file = '<pickle>'): PyValue {
           // FLOAT (protocol 0)
           const t = line();
           const v = Number(t);
-          if (Number.isNaN(v) && !/nan/i.test(t))
-            fail(`FLOAT: ${JSON.stringify(t)} is not a number`);
+          if (Number.isNaN(v) && !/nan/i.test(t)) fail(`FLOAT: ${quoteInput(t)} is not a number`);
           stack.push(v);
           break;
         }

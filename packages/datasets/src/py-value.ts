@@ -1,4 +1,4 @@
-import { describeValue, TubekitFormatError } from './format-error';
+import { describeValue, quoteInput, TubekitFormatError } from './format-error';
 import type { NdArray, NdNumericData } from './pickle';
 
 /**
@@ -18,7 +18,7 @@ export class PyReader {
   }
 
   get(map: Map<unknown, unknown>, key: string, path: string): unknown {
-    if (!map.has(key)) this.fail(path, `missing key ${JSON.stringify(key)}`);
+    if (!map.has(key)) this.fail(path, `missing key ${quoteInput(String(key))}`);
     return map.get(key);
   }
 

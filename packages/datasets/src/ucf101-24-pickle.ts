@@ -1,4 +1,5 @@
 import type { ActionDataset, GroundTruthTube, VideoAnnotation } from './annotation-model';
+import { quoteInput } from './format-error';
 import { readPickle } from './pickle';
 import { PyReader } from './py-value';
 import { finishUcf101Dataset, UCF101_24_FRAME_SIZE, ucf101LabelsFromNames } from './ucf101-24';
@@ -58,7 +59,7 @@ export function ucf101DatasetFromPickle(
   const names = [...root.keys()].map((k) => py.string(k, `${prefix} (key)`));
   labels ??= ucf101LabelsFromNames(names);
   const videos: VideoAnnotation[] = names.map((name) => {
-    const at = `${prefix}[${JSON.stringify(name)}]`;
+    const at = `${prefix}[${quoteInput(name)}]`;
     const info = py.map(root.get(name), at);
     for (const key of info.keys())
       if (key !== 'numf' && key !== 'label' && key !== 'annotations')

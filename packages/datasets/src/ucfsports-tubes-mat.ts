@@ -1,4 +1,5 @@
 import type { DetectedTube } from '@tubekit/geometry';
+import { quoteInput } from './format-error';
 import { MatReader } from './mat-access';
 import { type MatFile, readMat } from './mat-v5';
 
@@ -45,7 +46,7 @@ export function ucfSportsTubesFromMat(mat: MatFile, file: string): DetectedTube[
     const at = `tubes(${v + 1})`;
     const action = m.string(e.action, `${at}.action`);
     if (!UCF_SPORTS_LABELS.includes(action))
-      m.fail(`${at}.action`, `unknown UCF-Sports action ${JSON.stringify(action)}`);
+      m.fail(`${at}.action`, `unknown UCF-Sports action ${quoteInput(action)}`);
     const video = `${action}/${m.integer(e.video_id, `${at}.video_id`)}`;
     const paths = m.cell(e.paths, `${at}.paths`);
     if (paths.items.length !== UCF_SPORTS_LABELS.length)

@@ -1,4 +1,5 @@
 import type { ActionDataset } from './annotation-model';
+import { INT32_LIMIT } from './decimal-number';
 import { describeValue, TubekitFormatError } from './format-error';
 
 /**
@@ -6,7 +7,7 @@ import { describeValue, TubekitFormatError } from './format-error';
  * {@link TubekitFormatError} naming `file` and the key path of the first violation:
  *
  * - labels are unique non-empty strings; video names are unique non-empty strings;
- * - `nframes` is a positive integer, `width`/`height` positive finite numbers (pixels);
+ * - `nframes` is an integer in 1 … 2³¹ − 1 (frames are stored in 32-bit arrays downstream), `width`/`height` positive finite numbers (pixels);
  * - every tube has an integer label in `[0, labels.length)`, a 1-based integer `start`, at least
  *   one box, and lies inside its video (`start + T − 1 ≤ nframes`, "frames outside a video");
  * - every box is finite with `x2 ≥ x1` and `y2 ≥ y1` (boxes are never clamped or reordered);
@@ -42,8 +43,11 @@ export function validateDataset(dataset: ActionDataset, file: string): void {
       fail(`${at}.name`, `expected a non-empty video name, got ${describeValue(video.name)}`);
     if (names.has(video.name)) fail(`${at}.name`, `duplicate video ${describeValue(video.name)}`);
     names.add(video.name);
-    if (!Number.isInteger(video.nframes) || video.nframes < 1)
-      fail(`${at}.nframes`, `expected a positive integer, got ${describeValue(video.nframes)}`);
+    if (!Number.isInteger(video.nframes) || video.nframes < 1 || video.nframes > INT32_LIMIT)
+      fail(
+        `${at}.nframes`,
+        `expected an integer 1 … ${INT32_LIMIT} (frame numbers are stored in 32 bits), got ${describeValue(video.nframes)}`,
+      );
     for (const key of ['width', 'height'] as const) {
       const size = video[key];
       if (typeof size !== 'number' || !Number.isFinite(size) || size <= 0)

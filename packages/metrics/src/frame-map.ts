@@ -196,7 +196,7 @@ export class FrameMeanAPEvaluator {
         this.issues.report(
           'bad-frame',
           row,
-          `${where(frame)}: frame ${frame}, expected an integer in 1…${g.nframes > 0 ? g.nframes : '∞'}`,
+          `${where(frame)}: expected a frame number in 1…${g.nframes > 0 ? g.nframes : '∞'}`,
         );
       else if (!(Number.isFinite(x1 + y1 + x2 + y2) && x2 >= x1 && y2 >= y1))
         this.issues.report(

@@ -3,7 +3,7 @@
  * - `'unknown-video'`: a video the ground truth does not have;
  * - `'unknown-label'`: a label that is not an integer index into the GT's label list (or an AVA
  *   action id outside the labelmap where that is an error);
- * - `'bad-score'`: a score that is NaN, infinite or negative;
+ * - `'bad-score'`: a score that is NaN or infinite, or negative where the metric ranks frame detections (video-mAP ranks any finite tube score);
  * - `'bad-box'`: a non-finite coordinate or x2 < x1 / y2 < y1;
  * - `'bad-frame'`: a frame that is not an integer ≥ 1, beyond the video's `nframes`, or an
  *   empty tube.

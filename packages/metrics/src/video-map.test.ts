@@ -17,6 +17,18 @@ describe('videoMeanAP: protocol table rows', () => {
     expect(videoMeanAP(gt, dets, { protocol: yowoProtocol, iou: [0.05] }).results[0]!.mAP).toBe(0);
   });
 
+  it('ranks negative tube scores (UCF-Sports paths, MOC tubelets) like any other', () => {
+    const gt = groundTruth(['a'], [{ name: 'v', tubes: [[0, 1, repeat(B, 3)]] }]);
+    const hit = tube('v', 0, -1.5, 1, 3, B);
+    const miss = tube('v', 0, -2.5, 1, 3, [50, 50, 60, 60]);
+    expect(
+      videoMeanAP(gt, [miss, hit], { protocol: vocProtocol, iou: [0.5] }).results[0]!.mAP,
+    ).toBe(1);
+    expect(() =>
+      videoMeanAP(gt, [tube('v', 0, Number.NaN, 1, 3, B)], { protocol: vocProtocol }),
+    ).toThrow(/score NaN, expected a finite number/);
+  });
+
   it('threshold test: IoU exactly 0.5 matches under voc (≥) but not under singh (>)', () => {
     const gt = groundTruth(['a'], [{ name: 'v', tubes: [[0, 1, repeat([1, 1, 11, 11], 2)]] }]);
     // continuous IoU 0.5 per frame once singh's +1 shift is applied

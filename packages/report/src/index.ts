@@ -1,5 +1,13 @@
-export type { AtomicWriteStream } from './atomic-write';
-export { openAtomicWriteStream, writeFileAtomic, writeFileAtomicSync } from './atomic-write';
+export type { AtomicWriteStream, StagedFile } from './atomic-write';
+export {
+  AtomicWriteError,
+  openAtomicWriteStream,
+  removeStaleTemporaries,
+  stageFileAtomic,
+  temporaryPath,
+  writeFileAtomic,
+  writeFileAtomicSync,
+} from './atomic-write';
 export type { ClaimOperand, ClaimRelation, ClaimResult, ClaimSpec } from './claim';
 export { allClaims, checkClaim, claimsMarkdown } from './claim';
 export type { ColumnAlign, MarkdownTableOptions } from './markdown-table';

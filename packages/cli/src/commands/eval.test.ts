@@ -44,6 +44,78 @@ describe('tubekit eval ava', () => {
     },
   );
 
+  const ava = (name: string, text: string) => {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    return path;
+  };
+  const evalAva = (gt: string, det: string, protocol = 'ava-2018') =>
+    runCli([
+      'eval',
+      'ava',
+      '--gt',
+      gt,
+      '--det',
+      det,
+      '--labelmap',
+      tubekitDataPath('fixtures/ava/action_list.txt'),
+      '--protocol',
+      protocol,
+      '--json',
+    ]);
+
+  it('refuses an empty GT file instead of printing mAP null', async () => {
+    const run = await evalAva(ava('empty-gt.csv', ''), tubekitDataPath('fixtures/ava/pred.csv'));
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(/^tubekit eval: \S*empty-gt\.csv: no ground-truth rows/);
+  });
+
+  it('names the GT file and line of a fractional timestamp under a whole-second protocol', async () => {
+    const gt = ava('frac-gt.csv', 'v,902,0.1,0.1,0.5,0.5,1,0\nv,902.5,0.1,0.1,0.5,0.5,1,0\n');
+    const det = ava('frac-det.csv', 'v,902,0.1,0.1,0.5,0.5,1,0.9\n');
+    const run = await evalAva(gt, det);
+    expect(run.stderr).toBe(
+      `tubekit eval: ${gt}:2: column 2 (timestamp): expected whole seconds under this protocol, got "902.5"\n`,
+    );
+    expect((await evalAva(gt, det, 'ava-2020')).code).toBe(0);
+    const fracDet = ava(
+      'frac-det2.csv',
+      'v,902,0.1,0.1,0.5,0.5,1,0.9\nv,902.5,0.1,0.1,0.5,0.5,1,0.8\n',
+    );
+    const gtWhole = ava('whole-gt.csv', 'v,902,0.1,0.1,0.5,0.5,1,0\n');
+    expect((await evalAva(gtWhole, fracDet)).stderr).toMatch(
+      new RegExp(
+        `^tubekit eval: ${fracDet.replace(/[.\\/]/g, '\\$&')}:2: .*timestamp 902\\.5, expected whole seconds under ava-2018\n$`,
+      ),
+    );
+  });
+
+  it('counts the rows whose action ids the labelmap lacks (dropped as the official script does)', async () => {
+    const gt = ava('ids-gt.csv', 'v,902,0.1,0.1,0.5,0.5,1,0\nv,902,0.1,0.1,0.5,0.5,9,1\n');
+    const det = ava(
+      'ids-det.csv',
+      'v,902,0.1,0.1,0.5,0.5,1,0.9\nv,902,0.1,0.1,0.5,0.5,9,0.8\nv,902,0.1,0.1,0.5,0.5,12,0.7\n',
+    );
+    const run = await evalAva(gt, det);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain(
+      `note: ${gt}: 1 rows with action ids not in --labelmap ${tubekitDataPath('fixtures/ava/action_list.txt')} were dropped, as the official script does (ids 9)`,
+    );
+    expect(run.stderr).toContain(`note: ${det}: 2 rows with action ids not in --labelmap`);
+    expect(run.stderr).toContain('(ids 9, 12)');
+  });
+
+  it('refuses action id 4294967305 (it would wrap to 9 in 32 bits), quoting it as given', async () => {
+    const gt = ava('wrap-gt.csv', 'v,902,0.1,0.1,0.5,0.5,1,0\n');
+    const det = ava('wrap-det.csv', 'v,902,0.1,0.1,0.5,0.5,4294967305,0.9\n');
+    const run = await evalAva(gt, det);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe(
+      `tubekit eval: ${det}:1: column 7 (action_id): expected an AVA action id (integer 1 … 2147483647), got "4294967305"\n`,
+    );
+  });
+
   it('refuses a non-AVA protocol and an unknown one', async () => {
     const base = ['eval', 'ava', '--gt', 'g.csv', '--det', 'd.csv', '--labelmap', 'l.pbtxt'];
     const voc = await runCli([...base, '--protocol', 'voc']);
@@ -173,7 +245,84 @@ describe('tubekit eval frame', () => {
       '--videos',
       list,
     ]);
-    expect(bad.stderr).toContain('(line 1): video "missing/video" is not in --gt');
+    expect(bad.stderr).toContain(`${list}:1: video "missing/video" is not in --gt`);
+    writeFileSync(list, '# nothing here\n\n');
+    const empty = await runCli([
+      'eval',
+      'frame',
+      '--gt',
+      gtPkl(),
+      '--det',
+      tubekitDataPath('fixtures/multisports/frame_dets.csv'),
+      '--protocol',
+      'voc',
+      '--videos',
+      list,
+    ]);
+    expect(empty.code).toBe(1);
+    expect(empty.stdout).toBe('');
+    expect(empty.stderr).toBe(
+      `tubekit eval: ${list}: no video names (expected one GT video name per line; blank lines and # comments are skipped)\n`,
+    );
+  });
+
+  it('names a MAT-file given as --det in one short line (no binary header)', async () => {
+    const mat = tubekitDataPath('jhmdb-21/jhmdb_annot.mat');
+    const expected = (cmd: string) => `tubekit ${cmd}: ${mat}: a MATLAB MAT-file, expected a`;
+    const frame = await runCli([
+      'eval',
+      'frame',
+      '--gt',
+      gtPkl(),
+      '--det',
+      mat,
+      '--protocol',
+      'voc',
+    ]);
+    expect(frame.stderr.startsWith(`${expected('eval')} frame-detection CSV`)).toBe(true);
+    const link = await runCli([
+      'link',
+      '--method',
+      'viterbi',
+      '--gt',
+      gtPkl(),
+      '--det',
+      mat,
+      '--out',
+      join(dir, 'never.csv'),
+    ]);
+    expect(link.stderr.startsWith(expected('link'))).toBe(true);
+    const video = await runCli([
+      'eval',
+      'video',
+      '--gt',
+      gtPkl(),
+      '--det',
+      mat,
+      '--protocol',
+      'voc',
+    ]);
+    expect(video.stderr).toBe(
+      `tubekit eval: ${mat}: a MAT-file without detection tubes (variables annot): expected a tube CSV or UCF-Sports tubes (variable tubes)\n`,
+    );
+    for (const run of [frame, link, video]) {
+      expect(run.code).toBe(1);
+      expect(run.stderr).not.toContain('\\x00');
+      expect(run.stderr).not.toContain(String.fromCharCode(0));
+      expect(run.stderr.length).toBeLessThan(300);
+    }
+  });
+
+  it('says once which frame is outside the video', async () => {
+    const det = join(dir, 'far.csv');
+    writeFileSync(
+      det,
+      'video,frame,label,score,x1,y1,x2,y2\naerobic_gymnastics/v_crsi07chcV8_c004,99999,10,0.9,1,1,5,5\n',
+    );
+    const run = await runCli(['eval', 'frame', '--gt', gtPkl(), '--det', det, '--protocol', 'voc']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/frame 99999: expected a frame number in 1…\d+\n$/);
+    expect(run.stderr).not.toMatch(/frame 99999: frame 99999/);
   });
 });
 

@@ -2,11 +2,11 @@ import { readFile } from 'node:fs/promises';
 import {
   type ActionDataset,
   loadDataset,
+  quoteInput,
   readAvaCsv,
   readAvaExclusions,
   readAvaLabelmap,
   readFrameDetectionsCsv,
-  readTubeDetectionsCsv,
 } from '@tubekit/datasets';
 import {
   avaFrameMeanAP,
@@ -24,6 +24,7 @@ import {
 import { writeFileAtomic } from '@tubekit/report';
 import type { Command } from 'commander';
 import { CliError } from '../cli-error';
+import { readDetectionTubes, refuseMatFile } from '../detection-tubes';
 import { type CliIO, processIO, runAction } from '../run-action';
 
 /** Options shared by `tubekit eval frame|video|ava`. */
@@ -140,10 +141,14 @@ async function evaluatedVideos(
       if (name === '' || name.startsWith('#')) return;
       if (!known.has(name))
         throw new CliError(
-          `${options.videos} (line ${i + 1}): video ${JSON.stringify(name)} is not in --gt ${options.gt}`,
+          `${options.videos}:${i + 1}: video ${quoteInput(name)} is not in --gt ${options.gt}`,
         );
       videos.push(name);
     });
+    if (videos.length === 0)
+      throw new CliError(
+        `${options.videos}: no video names (expected one GT video name per line; blank lines and # comments are skipped)`,
+      );
     return { videos, note: `${videos.length} videos from ${options.videos}` };
   }
   const split = options.split ?? (gt.splits.test ? 'test' : undefined);
@@ -243,7 +248,10 @@ export function evalFrame(
 ): Promise<MeanAPResult> {
   return evalDetections(options, io, {
     kind: 'frame-mAP',
-    read: (path) => readFrameDetectionsCsv(path, { lenient: options.lenient === true }),
+    read: async (path) => {
+      await refuseMatFile(path, 'a frame-detection CSV');
+      return readFrameDetectionsCsv(path, { lenient: options.lenient === true });
+    },
     count: (dets) => `${dets.length} detections`,
     rowsAreLines: true,
     defaultIoU: [0.5],
@@ -258,7 +266,7 @@ export function evalVideo(
 ): Promise<MeanAPResult> {
   return evalDetections(options, io, {
     kind: 'video-mAP',
-    read: (path) => readTubeDetectionsCsv(path),
+    read: readDetectionTubes,
     count: (tubes) => `${tubes.length} tubes`,
     rowsAreLines: false,
     defaultIoU: DEFAULT_VIDEO_IOUS,
@@ -282,12 +290,20 @@ export async function evalAva(
       'eval ava evaluates the keyframes of the GT CSV; --videos/--split do not apply',
     );
   const lenient = options.lenient === true;
-  const groundTruth = await readAvaCsv(options.gt, { kind: 'ground-truth', lenient });
+  const groundTruth = await readAvaCsv(options.gt, {
+    kind: 'ground-truth',
+    lenient,
+    timestamps: protocol.ava.fractionalTimestamps ? 'fractional' : 'whole',
+  });
   const detections = await readAvaCsv(options.det, { kind: 'detections', lenient });
   const labelmap = await readAvaLabelmap(options.labelmap);
   const exclusions = options.exclusions ? await readAvaExclusions(options.exclusions) : undefined;
   warn(io, `${options.gt} (--lenient)`, { ...groundTruth.warnings });
   warn(io, `${options.det} (--lenient)`, { ...detections.warnings });
+  noteUnlistedActions(io, options.labelmap, labelmap, {
+    [options.gt]: groundTruth,
+    [options.det]: detections,
+  });
   const result = withFile(options.det, false, () => {
     try {
       return avaFrameMeanAP(
@@ -296,7 +312,7 @@ export async function evalAva(
       );
     } catch (error) {
       if (error instanceof MetricsInputError)
-        throw new CliError(`${options.det} (line ${detections.line[error.row]}): ${error.detail}`);
+        throw new CliError(`${options.det}:${detections.line[error.row]}: ${error.detail}`);
       throw error;
     }
   });
@@ -308,6 +324,36 @@ export async function evalAva(
     `${labelmap.length} classes · ${detections.length} detections`,
   );
   return result;
+}
+
+/**
+ * Says how many rows carry action ids that the labelmap does not list: the official script drops
+ * them without a word (its class whitelist), and so does the evaluation, but not silently.
+ */
+function noteUnlistedActions(
+  io: CliIO,
+  labelmapFile: string,
+  labelmap: readonly { id: number }[],
+  files: Record<string, { action: Int32Array; length: number }>,
+): void {
+  const listed = new Set(labelmap.map((l) => l.id));
+  for (const [file, rows] of Object.entries(files)) {
+    const ids = new Set<number>();
+    let count = 0;
+    for (let i = 0; i < rows.length; i++) {
+      const id = rows.action[i]!;
+      if (id >= 1 && !listed.has(id)) {
+        count++;
+        ids.add(id);
+      }
+    }
+    if (count > 0) {
+      const shown = [...ids].sort((a, b) => a - b);
+      io.stderr(
+        `tubekit eval: note: ${file}: ${count} rows with action ids not in --labelmap ${labelmapFile} were dropped, as the official script does (ids ${shown.slice(0, 10).join(', ')}${shown.length > 10 ? ', …' : ''})\n`,
+      );
+    }
+  }
 }
 
 const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
@@ -356,7 +402,7 @@ export function registerEvalCommand(program: Command): void {
   common(
     evalCommand.command('video').description('video-mAP of detected tubes'),
     'ground truth: *.tubes.json, ACT/MultiSports *-GT.pkl, UCF101-24 pyannot*.pkl, …',
-    'tube detections CSV video,tube,label,score,frame,x1,y1,x2,y2',
+    'tube detections CSV video,tube,label,score,frame,x1,y1,x2,y2, or UCF-Sports ucfsports_tubes_test.mat',
     '0.2 0.5 0.75 0.5:0.95',
   )
     .option('--videos <list>', 'evaluate the videos named in this file (one per line)')

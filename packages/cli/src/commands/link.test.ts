@@ -1,4 +1,5 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readTubeDetectionsCsv, tubekitDataPath } from '@tubekit/datasets';
@@ -70,6 +71,55 @@ describe('tubekit link', () => {
       [0.5, expect.closeTo(0.5, 9)],
       ['0.5:0.95', expect.closeTo(0.325, 9)],
     ]);
+  });
+
+  it('writes the CSV and --metadata together or not at all', async () => {
+    const out = join(dir, 'both.csv');
+    const metaDir = join(dir, 'meta-is-a-folder');
+    await mkdir(metaDir);
+    const run = await runCli(
+      ['link', '--method', 'multisports', '--det', det, '--gt', gt, '--out', out],
+      ['--metadata', metaDir],
+    );
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe(`tubekit link: cannot write ${metaDir}: EISDIR: it is a directory\n`);
+    expect(existsSync(out)).toBe(false);
+    expect((await readdir(dir)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    const human = await runCli(
+      'link',
+      '--method',
+      'multisports',
+      '--det',
+      det,
+      '--gt',
+      gt,
+      '--out',
+      out,
+    );
+    expect(human.stdout).toMatch(/^linked \d+ frame-detection rows of 1 videos into 4 tubes/);
+  });
+
+  it('names the file when a tube CSV to trim has no box_score', async () => {
+    const tubes = join(dir, 'no-box-score.csv');
+    await writeFile(
+      tubes,
+      'video,tube,label,score,frame,x1,y1,x2,y2\naerobic_gymnastics/v_crsi07chcV8_c004,0,10,0.9,288,1,1,5,5\n',
+    );
+    const run = await runCli(
+      'link',
+      '--trim',
+      'saha',
+      '--det',
+      tubes,
+      '--gt',
+      gt,
+      '--out',
+      join(dir, 't.csv'),
+    );
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe(
+      `tubekit link: ${tubes}: no box_score for the tubes of video "aerobic_gymnastics/v_crsi07chcV8_c004"; --trim saha needs each box's score (a box_score column, as tubekit link writes it)\n`,
+    );
   });
 
   it('runs every frame linker and trimmer on the fixture', async () => {

@@ -1,7 +1,9 @@
-import { open } from 'node:fs/promises';
+import { open, rm } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import type { ActionDataset } from '@tubekit/datasets';
 import {
   loadDataset,
+  quoteInput,
   readFrameDetectionsCsv,
   readTubeDetectionsCsv,
   readTubeletDetectionsCsv,
@@ -25,9 +27,10 @@ import {
   VITERBI_PIPELINE,
   YOWO_PIPELINE,
 } from '@tubekit/linking';
-import { writeFileAtomic } from '@tubekit/report';
+import { stageFileAtomic } from '@tubekit/report';
 import type { Command } from 'commander';
 import { CliError } from '../cli-error';
+import { refuseMatFile } from '../detection-tubes';
 import { runAction } from '../run-action';
 
 /** `--method` values of `tubekit link`. */
@@ -179,21 +182,27 @@ Example:
           throw new CliError(`--method ${options.method}: expected one of ${METHODS.join(', ')}`);
         if (options.trim !== undefined && !TRIMS.includes(options.trim as TrimMethod))
           throw new CliError(`--trim ${options.trim}: expected one of ${TRIMS.join(', ')}`);
+        await refuseMatFile(options.det, 'a CSV of frame detections, tubelets or tubes');
         const header = await csvHeader(options.det);
         const metadata = header.includes('tube')
           ? await trimTubesCsv(options, options.trim as TrimMethod | undefined)
           : await linkDetectionsCsv(options, header);
-        if (options.metadata)
-          await writeFileAtomic(options.metadata, `${JSON.stringify(metadata, null, 2)}\n`);
         const { input, output } = metadata;
         process.stdout.write(
           options.json
             ? `${JSON.stringify({ command: 'link', ...metadata })}\n`
-            : `${metadata.pipeline.linker === null ? 'trimmed' : 'linked'} ${input.rows} ${input.kind} of ${input.videos} videos into ${output.tubes} tubes with ${metadata.pipeline.name} → ${options.out}\n`,
+            : `${metadata.pipeline.linker === null ? 'trimmed' : 'linked'} ${input.rows} ${INPUT_ROWS[input.kind]} of ${input.videos} videos into ${output.tubes} tubes with ${metadata.pipeline.name} → ${options.out}\n`,
         );
       }),
     );
 }
+
+/** What the rows counted in `input.rows` are, for the summary line. */
+const INPUT_ROWS = {
+  frames: 'frame-detection rows',
+  tubelets: 'tubelet rows',
+  tubes: 'tubes',
+} as const;
 
 /** What `tubekit link` records (and prints with `--json`): the pipeline with every parameter. */
 interface LinkRunMetadata {
@@ -230,7 +239,7 @@ async function linkDetectionsCsv(
   const tubelets = header.includes('start');
   if (!tubelets && !header.includes('frame'))
     throw new CliError(
-      `${options.det}: header "${header.join(',')}" is neither frame detections (…,frame,…), tubelets (…,start,…) nor tubes (…,tube,…)`,
+      `${options.det}: header ${quoteInput(header.join(','))} is neither frame detections (…,frame,…), tubelets (…,start,…) nor tubes (…,tube,…)`,
     );
   if (tubelets && pipeline.linker.method !== 'tubelet')
     throw new CliError(
@@ -258,8 +267,7 @@ async function linkDetectionsCsv(
     videos++;
     tubes.push(...video.tubes);
   }
-  await writeTubeDetectionsCsv(options.out, tubes, { labels: gt.labels });
-  return {
+  return writeOutputs(options, tubes, gt.labels, {
     pipeline,
     input: {
       detections: options.det,
@@ -270,7 +278,7 @@ async function linkDetectionsCsv(
       groundTruth: options.gt,
     },
     output: { file: options.out, videos, tubes: tubes.length },
-  };
+  });
 }
 
 /** An existing tube CSV (with per-frame `box_score`) → trimmer → tube CSV. */
@@ -294,6 +302,11 @@ async function trimTubesCsv(
       throw new CliError(
         `${options.det}: video "${tube.video}" is not in the ground truth ${options.gt}`,
       );
+  const unscored = input.findIndex((tube) => tube.scores === undefined);
+  if (unscored >= 0)
+    throw new CliError(
+      `${options.det}: no box_score for the tubes of video ${quoteInput(input[unscored]!.video)}; --trim ${trim} needs each box's score (a box_score column, as tubekit link writes it)`,
+    );
   let trimmer: TrimmerSpec;
   let tubes: DetectedTube[];
   switch (trim) {
@@ -316,8 +329,7 @@ async function trimTubesCsv(
         `--trim singh needs each box's class-score vector, which a tube CSV does not carry; link frame detections with --method online --trim singh`,
       );
   }
-  await writeTubeDetectionsCsv(options.out, tubes, { labels: gt.labels });
-  return {
+  return writeOutputs(options, tubes, gt.labels, {
     pipeline: { name: `trim:${trim}`, linker: null, trimmer },
     input: {
       detections: options.det,
@@ -331,5 +343,36 @@ async function trimTubesCsv(
       videos: new Set(tubes.map((t) => t.video)).size,
       tubes: tubes.length,
     },
-  };
+  });
+}
+
+/**
+ * Writes the tube CSV and, with `--metadata`, the run's JSON: both or neither. The metadata is
+ * staged in full first (a bad `--metadata` path fails before the CSV exists), the CSV is written
+ * atomically, then the metadata is published; should that last rename fail, the CSV is removed.
+ */
+async function writeOutputs(
+  options: LinkCommandOptions,
+  tubes: DetectedTube[],
+  labels: string[],
+  metadata: LinkRunMetadata,
+): Promise<LinkRunMetadata> {
+  if (options.metadata !== undefined && resolve(options.metadata) === resolve(options.out))
+    throw new CliError(`--metadata ${options.metadata}: the same file as --out`);
+  const staged = options.metadata
+    ? await stageFileAtomic(options.metadata, `${JSON.stringify(metadata, null, 2)}\n`)
+    : undefined;
+  try {
+    await writeTubeDetectionsCsv(options.out, tubes, { labels });
+  } catch (error) {
+    await staged?.abort();
+    throw error;
+  }
+  try {
+    await staged?.commit();
+  } catch (error) {
+    await rm(options.out, { force: true });
+    throw error;
+  }
+  return metadata;
 }

@@ -1,7 +1,7 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createSynthTubes, readDatasetJson } from '@tubekit/datasets';
+import { createSynthTubes, readDatasetJson, synthPresetConfig } from '@tubekit/datasets';
 import { runCli } from '../../test/run-cli';
 
 let dir: string;
@@ -75,5 +75,30 @@ describe('tubekit synth', () => {
     const bad = await runCli(['synth', '--preset', 'smoke', '--modality', 'depth', '--out', dir]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/--modality must list rgb and\/or flow, got "depth"/);
+  });
+
+  it('names the key of a bad --config and what was expected', async () => {
+    const config = join(dir, 'bad.config.json');
+    const run = async (json: string) => {
+      writeFileSync(config, json);
+      return runCli(['synth', '--config', config, '--out', join(dir, 'never')]);
+    };
+    expect((await run('{"preset":5}')).stderr).toBe(
+      `tubekit synth: ${config}: SynthTubes config: preset must be one of "smoke", "quick", "full", "smoke-v2", "quick-v2", "full-v2", got 5\n`,
+    );
+    expect((await run('{"name":"x"}')).stderr).toBe(
+      `tubekit synth: ${config}: SynthTubes config: classes must be an array, got undefined\n`,
+    );
+    const full = synthPresetConfig('smoke');
+    expect((await run(JSON.stringify({ ...full, videos: 3 }))).stderr).toBe(
+      `tubekit synth: ${config}: SynthTubes config: videos must be an object with train, test, got 3\n`,
+    );
+    expect((await run(JSON.stringify({ ...full, classes: [{ name: 'walk' }] }))).stderr).toMatch(
+      /SynthTubes config: classes\[0\]\.cycle must be a string, got undefined\n$/,
+    );
+    expect((await run('{"preset":"smoke","sede":1}')).stderr).toMatch(
+      /sede must be absent with "preset" \(give "preset", "seed" and "variant", or a full config\)/,
+    );
+    expect(existsSync(join(dir, 'never'))).toBe(false);
   });
 });

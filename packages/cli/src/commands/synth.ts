@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import {
+  checkSynthOptions,
   createSynthTubes,
+  errorLine,
   exportSynthTubes,
   type FrameImageFormat,
   type FrameModality,
@@ -63,11 +65,18 @@ export async function synthConfigFromOptions(options: {
         `cannot read --config ${options.config}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
       );
     }
+    let parsed: unknown;
     try {
-      return JSON.parse(text) as SynthTubesConfig;
+      parsed = JSON.parse(text);
     } catch (error) {
-      throw new CliError(`--config ${options.config} is not JSON: ${(error as Error).message}`);
+      throw new CliError(`${options.config}: not valid JSON: ${errorLine(error)}`);
     }
+    try {
+      checkSynthOptions(parsed);
+    } catch (error) {
+      throw new CliError(`${options.config}: ${errorLine(error)}`);
+    }
+    return parsed as SynthTubesConfig;
   }
   if (!PRESETS.includes(options.preset as SynthPreset))
     throw new CliError(`--preset must be one of ${PRESETS.join(', ')}, got "${options.preset}"`);

@@ -47,7 +47,7 @@ describe('tubekit view', () => {
         ['--frames', dir],
         /^tubekit view: --frames needs --gt \(SynthTubes renders its own frames\)\n$/,
       ],
-      [['--proposals', bad], /^tubekit view: .*bad\.csv \(line 1, column 1\): not valid JSON.*\n$/],
+      [['--proposals', bad], /^tubekit view: .*bad\.csv:1: column 1: not valid JSON.*\n$/],
     ];
     for (const [args, message] of cases) {
       const { code, stderr } = await runCli(['view', '--no-open', ...args]);

@@ -1,3 +1,4 @@
+import { describeValue } from '../format-error';
 import { SYNTH_CLASSES, SYNTH_CLASSES_V2, type SynthActionClass } from './classes';
 
 /**
@@ -331,4 +332,98 @@ function baseConfig(preset: SynthPreset, seed: number): SynthTubesConfig {
         flowBound: 10,
       };
   }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function shapeError(key: string, expected: string, value: unknown): never {
+  throw new RangeError(
+    `SynthTubes config: ${key} must be ${expected}, got ${describeValue(value)}`,
+  );
+}
+
+function expectedOf(t: unknown): string {
+  if (Array.isArray(t)) return 'an array';
+  if (isRecord(t)) return `an object with ${Object.keys(t).join(', ')}`;
+  return `a ${typeof t}`;
+}
+
+/**
+ * Checks `value` against the structure of `templates` (configs the presets produce): a key every
+ * template has is required, a key some have is optional, any other key is an error; values must
+ * have the templates' types, recursively (array items against all items of the templates' arrays).
+ */
+function checkShape(value: Record<string, unknown>, templates: object[], at: string): void {
+  const path = (key: string) => (at ? `${at}.${key}` : key);
+  const keys = new Set(templates.flatMap((t) => Object.keys(t)));
+  for (const key of keys) {
+    const withKey = templates.filter((t) => key in t) as Record<string, unknown>[];
+    const t = withKey[0]![key];
+    const v = value[key];
+    if (v === undefined) {
+      if (withKey.length === templates.length) shapeError(path(key), expectedOf(t), v);
+      continue;
+    }
+    if (Array.isArray(t)) {
+      if (!Array.isArray(v)) shapeError(path(key), 'an array', v);
+      const items = withKey.flatMap((w) => w[key] as unknown[]);
+      const records = items.filter(isRecord);
+      (v as unknown[]).forEach((item, i) => {
+        if (records.length > 0) {
+          if (!isRecord(item)) shapeError(`${path(key)}[${i}]`, 'an object', item);
+          checkShape(item as Record<string, unknown>, records, `${path(key)}[${i}]`);
+        } else if (items.length > 0 && typeof item !== typeof items[0])
+          shapeError(`${path(key)}[${i}]`, `a ${typeof items[0]}`, item);
+      });
+    } else if (isRecord(t)) {
+      if (!isRecord(v)) shapeError(path(key), expectedOf(t), v);
+      checkShape(
+        v as Record<string, unknown>,
+        withKey.map((w) => w[key]).filter(isRecord),
+        path(key),
+      );
+    } else if (typeof v !== typeof t) shapeError(path(key), expectedOf(t), v);
+  }
+  for (const key of Object.keys(value))
+    if (!keys.has(key))
+      shapeError(path(key), `absent (not a config key; expected ${[...keys].join(', ')})`, key);
+}
+
+/**
+ * Checks the structure of SynthTubes options read from JSON (`tubekit synth --config`) before
+ * anything uses them: either `{preset, seed?, variant?}` with a name of {@link SYNTH_PRESETS} and
+ * {@link SYNTH_VARIANTS}, or a full {@link SynthTubesConfig}: every key that all presets have, no
+ * key that none has, the presets' types. Throws a
+ * `RangeError` naming the key and what was expected; the value ranges are checked afterwards by
+ * `validateSynthConfig`.
+ *
+ * @example
+ * checkSynthOptions({ preset: 5 }); // throws: SynthTubes config: preset must be one of "smoke", …, got 5
+ */
+export function checkSynthOptions(options: unknown): void {
+  if (!isRecord(options))
+    shapeError('the config', 'an object: {"preset": …, "seed": …} or a full config', options);
+  const o = options as Record<string, unknown>;
+  if ('preset' in o) {
+    if (!SYNTH_PRESETS.includes(o.preset as SynthPreset))
+      shapeError('preset', `one of ${SYNTH_PRESETS.map((p) => `"${p}"`).join(', ')}`, o.preset);
+    if (o.seed !== undefined && !Number.isSafeInteger(o.seed))
+      shapeError('seed', 'a safe integer', o.seed);
+    if (o.variant !== undefined && !SYNTH_VARIANTS.includes(o.variant as SynthVariant))
+      shapeError('variant', `one of ${SYNTH_VARIANTS.map((v) => `"${v}"`).join(', ')}`, o.variant);
+    for (const key of Object.keys(o))
+      if (key !== 'preset' && key !== 'seed' && key !== 'variant')
+        shapeError(
+          key,
+          'absent with "preset" (give "preset", "seed" and "variant", or a full config)',
+          key,
+        );
+    return;
+  }
+  const templates = SYNTH_PRESETS.flatMap((preset) =>
+    [undefined, ...SYNTH_VARIANTS].map((variant) => synthPresetConfig(preset, 0, variant)),
+  );
+  checkShape(o, templates, '');
 }

@@ -1,10 +1,16 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import * as fsPromises from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readDatasetJson } from '../dataset-json';
 import { openImageFolderSource } from '../frame-source-image-folder';
 import { exportSynthTubes } from './export';
 import { createSynthTubes } from './synth-tubes';
+
+jest.mock('node:fs/promises', () => {
+  const actual = jest.requireActual('node:fs/promises');
+  return { ...actual, writeFile: jest.fn(actual.writeFile) };
+});
 
 describe('exportSynthTubes', () => {
   let dir: string;
@@ -38,5 +44,37 @@ describe('exportSynthTubes', () => {
       for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
       expect(worst).toBeLessThanOrEqual(0.5 / 255 + 1e-6); // PNG: 8-bit quantisation only
     }
+  });
+
+  it('leaves nothing behind when a write fails mid-way (disk full), and names the folder', async () => {
+    const out = join(dir, 's');
+    const synth = createSynthTubes({ preset: 'smoke', seed: 8 });
+    const writeFile = jest.mocked(fsPromises.writeFile);
+    const actual = jest.requireActual('node:fs/promises').writeFile;
+    let calls = 0;
+    writeFile.mockImplementation(async (...args: Parameters<typeof actual>) => {
+      if (++calls === 20)
+        throw Object.assign(new Error('ENOSPC: no space left on device, write'), {
+          code: 'ENOSPC',
+        });
+      return actual(...args);
+    });
+    try {
+      await expect(exportSynthTubes(synth, out, { limit: 1, modalities: ['rgb'] })).rejects.toThrow(
+        `cannot write ${out}: ENOSPC: no space left on device`,
+      );
+    } finally {
+      writeFile.mockImplementation(actual);
+    }
+    expect(existsSync(join(out, 'rgb'))).toBe(false);
+    expect(readdirSync(dir).filter((f) => f.startsWith('.s.'))).toEqual([]);
+    // a later export replaces an earlier one entry by entry
+    await exportSynthTubes(synth, out, { limit: 1, modalities: ['rgb'] });
+    const again = await exportSynthTubes(synth, out, { limit: 1, modalities: ['rgb'] });
+    expect(readdirSync(out).sort()).toEqual(
+      ['rgb', 'synthtubes-smoke.config.json', 'synthtubes-smoke.tubes.json'].sort(),
+    );
+    expect(JSON.parse(readFileSync(again.config, 'utf8')).seed).toBe(8);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 });

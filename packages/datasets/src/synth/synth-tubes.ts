@@ -1,8 +1,10 @@
 import type { ActionDataset, GroundTruthTube, VideoAnnotation } from '../annotation-model';
+import { describeValue } from '../format-error';
 import { type FrameModality, GeneratedFrameSource } from '../frame-source';
 import { LruCache } from '../lru-cache';
 import { ORDER_FADE, ORDER_MIN_SEGMENT, SYNTH_CLASSES, SYNTH_POSE_CYCLES } from './classes';
 import {
+  checkSynthOptions,
   type SynthPreset,
   type SynthTubesConfig,
   type SynthVariant,
@@ -45,10 +47,13 @@ export type SynthTubesOptions =
   | SynthTubesConfig;
 
 function check(ok: boolean, field: string, expected: string, value: unknown): void {
-  if (!ok)
-    throw new RangeError(
-      `SynthTubes config: ${field} must be ${expected}, got ${JSON.stringify(value)}`,
-    );
+  if (ok) return;
+  let got = describeValue(value);
+  if (typeof value === 'object' && value !== null) {
+    const text = JSON.stringify(value);
+    got = text.length > 80 ? `${text.slice(0, 79)}…` : text;
+  }
+  throw new RangeError(`SynthTubes config: ${field} must be ${expected}, got ${got}`);
 }
 
 /**
@@ -380,6 +385,7 @@ const SPLIT_TEST = 2;
  * const flow = await synth.frameSource(video.name, 'flow').read(1); // encoded (u, v, |flow|)
  */
 export function createSynthTubes(options: SynthTubesOptions): SynthTubes {
+  checkSynthOptions(options);
   const config: SynthTubesConfig =
     'preset' in options
       ? synthPresetConfig(options.preset, options.seed ?? 0, options.variant)

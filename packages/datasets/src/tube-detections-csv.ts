@@ -3,10 +3,10 @@ import {
   BOX_COLUMNS,
   csvBox,
   csvColumns,
-  csvNumber,
   readCsvTable,
   writeCsvTable,
 } from './csv-table';
+import { csvNumber } from './csv-number';
 import { TubekitFormatError } from './format-error';
 
 /** The required columns of the canonical tube-detection CSV (long format, one row per frame). */

@@ -1,5 +1,6 @@
 import type { TubeletDetections } from '@tubekit/geometry';
-import { csvBox, csvNumber, csvVideoIndex, readCsvTable, writeCsvTable } from './csv-table';
+import { csvNumber } from './csv-number';
+import { csvBox, csvVideoIndex, readCsvTable, writeCsvTable } from './csv-table';
 import { TubekitFormatError } from './format-error';
 import { GrowableArray } from './growable';
 

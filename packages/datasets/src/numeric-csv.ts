@@ -1,0 +1,488 @@
+import { open } from 'node:fs/promises';
+import { type CsvNumberKind, csvNumber, csvNumberProblem, quoteCell } from './csv-number';
+import { type CsvHeader, csvHeader, readCsvRows } from './csv-table';
+import { TubekitFormatError } from './format-error';
+
+/**
+ * How a numeric CSV reader stores one column: the video name (rows are grouped by it), an
+ * integer in Int32 column `slot` (range-checked first), a number at `offset` of Float64 group
+ * `group` (a group holds `width` numbers per row, e.g. a score or a box), or nothing (an extra
+ * column a lenient reader ignores).
+ */
+export type NumericColumn =
+  | { kind: 'video' }
+  | { kind: 'int'; check: Extract<CsvNumberKind, 'frame' | 'label' | 'integer'>; slot: number }
+  | {
+      kind: 'float';
+      check: Extract<CsvNumberKind, 'finite' | 'coordinate'>;
+      group: number;
+      offset: number;
+    }
+  | { kind: 'skip' };
+
+/** The layout of a numeric CSV, decided from its header. */
+export interface NumericLayout {
+  /** One entry per header column. */
+  columns: NumericColumn[];
+  /** How many Int32 columns a row fills. */
+  intColumns: number;
+  /** The width (numbers per row) of each Float64 group. */
+  floatGroups: number[];
+}
+
+/** Rows of a numeric CSV as typed columns: a whole file, or all rows of one video. */
+export interface NumericRows {
+  /** Video names; `videoIndex` indexes into it. */
+  videos: string[];
+  videoIndex: Int32Array;
+  /** One array of `length` integers per Int32 column. */
+  ints: Int32Array[];
+  /** One array of `length × width` numbers per Float64 group, row-major. */
+  floats: Float64Array[];
+  /** The 1-based file line of each row (the header counts as a line). */
+  line: Int32Array;
+  length: number;
+}
+
+/** How {@link readNumericCsv} hands rows over. */
+export type NumericGrouping =
+  /** once, all rows in file order, videos numbered in order of first appearance */
+  | 'file'
+  /** one call per run of rows of the same video; a video may not come back after another one */
+  | 'video';
+
+/**
+ * A video's rows come back after rows of another video while reading with grouping `video`.
+ * Callers that can afford it read the file whole instead ({@link readNumericCsv} `file`).
+ */
+export class InterleavedVideosError extends TubekitFormatError {
+  constructor(file: string, line: number, video: string) {
+    super(
+      file,
+      `line ${line}`,
+      `rows of video ${quoteCell(video)} are not contiguous (the video came before, then another one)`,
+    );
+    this.name = 'InterleavedVideosError';
+  }
+}
+
+const CHUNK = 1 << 20;
+const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
+
+/**
+ * Parses bytes `[s, e)` as a plain decimal number (optional sign, digits with an optional
+ * fraction, optional exponent: the grammar of `DECIMAL_NUMBER` in csv-number.ts); `NaN` for
+ * anything else (hex, `Infinity`, empty). Exact: up to 15 significant digits and a decimal
+ * exponent within ±22 it is one correctly rounded multiplication or division of exact doubles
+ * (Clinger's fast path); anything else goes through `Number()` once the grammar is checked.
+ */
+function parseDecimal(b: Uint8Array, s: number, e: number): number {
+  let i = s;
+  let c = b[i];
+  const negative = c === 45;
+  if (c === 45 || c === 43) i++;
+  let m = 0;
+  let significant = 0;
+  let digits = 0;
+  let fraction = 0;
+  let slow = false;
+  while (i < e) {
+    c = b[i]!;
+    if (c < 48 || c > 57) break;
+    digits++;
+    if (m > 0 || c !== 48) {
+      if (++significant > 15) slow = true;
+      else m = m * 10 + (c - 48);
+    }
+    i++;
+  }
+  if (i < e && b[i] === 46) {
+    i++;
+    while (i < e) {
+      c = b[i]!;
+      if (c < 48 || c > 57) break;
+      digits++;
+      if (m > 0 || c !== 48) {
+        if (++significant > 15) slow = true;
+        else m = m * 10 + (c - 48);
+      }
+      fraction++;
+      i++;
+    }
+  }
+  if (digits === 0) return Number.NaN;
+  let exponent = 0;
+  if (i < e && (b[i] === 101 || b[i] === 69)) {
+    i++;
+    let sign = 1;
+    if (i < e && (b[i] === 45 || b[i] === 43)) {
+      if (b[i] === 45) sign = -1;
+      i++;
+    }
+    const first = i;
+    while (i < e) {
+      c = b[i]!;
+      if (c < 48 || c > 57) break;
+      if (exponent < 1e6) exponent = exponent * 10 + (c - 48);
+      i++;
+    }
+    if (i === first) return Number.NaN;
+    exponent *= sign;
+  }
+  if (i !== e) return Number.NaN;
+  const e10 = exponent - fraction;
+  if (slow || e10 < -22 || e10 > 22) {
+    let text = '';
+    for (let k = s; k < e; k++) text += String.fromCharCode(b[k]!);
+    return Number(text);
+  }
+  const v = e10 >= 0 ? m * POW10[e10]! : m / POW10[-e10]!;
+  return negative ? -v : v;
+}
+
+/** Growable typed columns for the rows of {@link readNumericCsv}. */
+class RowStore {
+  capacity = 4096;
+  length = 0;
+  ints: Int32Array[];
+  floats: Float64Array[];
+  line = new Int32Array(this.capacity);
+  videoIndex = new Int32Array(this.capacity);
+
+  constructor(readonly layout: NumericLayout) {
+    this.ints = Array.from({ length: layout.intColumns }, () => new Int32Array(this.capacity));
+    this.floats = layout.floatGroups.map((w) => new Float64Array(this.capacity * w));
+  }
+
+  /** Makes room for one more row and returns its index. */
+  add(): number {
+    if (this.length === this.capacity) this.grow();
+    return this.length++;
+  }
+
+  private grow(): void {
+    const capacity = this.capacity * 2;
+    const widen = <T extends Int32Array | Float64Array>(a: T, n: number, make: (n: number) => T) => {
+      const b = make(n);
+      b.set(a);
+      return b;
+    };
+    this.ints = this.ints.map((a) => widen(a, capacity, (n) => new Int32Array(n)));
+    this.floats = this.floats.map((a, g) =>
+      widen(a, capacity * this.layout.floatGroups[g]!, (n) => new Float64Array(n)),
+    );
+    this.line = widen(this.line, capacity, (n) => new Int32Array(n));
+    this.videoIndex = widen(this.videoIndex, capacity, (n) => new Int32Array(n));
+    this.capacity = capacity;
+  }
+
+  /** Makes row `row` the only row (its columns copied to row 0). */
+  moveToFront(row: number): void {
+    for (const a of this.ints) a[0] = a[row]!;
+    this.floats.forEach((a, g) => {
+      const w = this.layout.floatGroups[g]!;
+      a.copyWithin(0, row * w, (row + 1) * w);
+    });
+    this.line[0] = this.line[row]!;
+    this.length = 1;
+  }
+
+  /** Right-sized copies of the stored rows. */
+  take(videos: string[]): NumericRows {
+    const n = this.length;
+    return {
+      videos,
+      videoIndex: this.videoIndex.slice(0, n),
+      ints: this.ints.map((a) => a.slice(0, n)),
+      floats: this.floats.map((a, g) => a.slice(0, n * this.layout.floatGroups[g]!)),
+      line: this.line.slice(0, n),
+      length: n,
+    };
+  }
+}
+
+const isBlank = (c: number) => c === 32 || c === 9;
+
+/**
+ * Streams a numeric CSV (the canonical frame and tubelet detection formats) into typed columns
+ * without a per-row object: bytes are split and numbers parsed in place, a chunk (1 MiB) at a
+ * time, so memory holds one chunk plus the rows not yet handed over (one video's with grouping
+ * `video`). Every number is checked before it is stored (`csv-number.ts`: plain decimals only,
+ * integers within Int32, coordinates within ±1e7). A file with a quote character (quoted video
+ * names) is read from that line on by fast-csv, with the same checks. Errors are
+ * {@link TubekitFormatError}s naming the file, the 1-based file line and the column.
+ *
+ * @param layout decides, from the header, how each column is stored (throws on a bad header)
+ * @param onRows receives the rows: once (`file`) or per run of one video (`video`; a video that
+ *   comes back after another one is an {@link InterleavedVideosError})
+ */
+export async function readNumericCsv(
+  path: string,
+  layout: (header: CsvHeader) => NumericLayout,
+  grouping: NumericGrouping,
+  onRows: (rows: NumericRows) => void,
+): Promise<void> {
+  const handle = await open(path, 'r').catch((error: NodeJS.ErrnoException) => {
+    throw new TubekitFormatError(path, '', `cannot read CSV: ${error.code ?? error.message}`);
+  });
+  let spec: NumericLayout | undefined;
+  let header: CsvHeader | undefined;
+  let store: RowStore | undefined;
+  const videos: string[] = [];
+  const ids = new Map<string, number>();
+  let current = -1;
+  let lastVideo = Buffer.alloc(256);
+  let lastVideoLength = -1;
+  let line = 0;
+
+  const flush = () => {
+    if (store && store.length > 0) {
+      onRows(store.take(grouping === 'video' ? [videos[current]!] : videos));
+      store.length = 0;
+    }
+  };
+  /** The video id of a name (grouping `video`: ids restart at 0 per run). */
+  const videoId = (name: string, at: number): number => {
+    if (name === '') throw new TubekitFormatError(path, `line ${at}, column video`, 'expected a video name');
+    let id = ids.get(name);
+    if (id === undefined) {
+      id = videos.length;
+      videos.push(name);
+      ids.set(name, id);
+    } else if (grouping === 'video' && id !== current) throw new InterleavedVideosError(path, at, name);
+    return id;
+  };
+  /**
+   * Row `row` (complete, the last stored) belongs to video `id`: with grouping `video`, a new
+   * video first hands over the rows before it.
+   */
+  const enter = (id: number, row: number) => {
+    const st = store!;
+    if (grouping === 'video') {
+      if (id !== current && current >= 0 && row > 0) {
+        st.length = row;
+        flush();
+        st.moveToFront(row);
+      }
+      st.videoIndex[st.length - 1] = 0;
+    } else st.videoIndex[row] = id;
+    current = id;
+  };
+  const fail = (column: number, detail: string): never => {
+    throw new TubekitFormatError(path, `line ${line}, column ${header!.names[column]}`, detail);
+  };
+  const cellText = (b: Buffer, s: number, e: number) => b.toString('utf8', s, Math.min(e, s + 100));
+
+  /** Parses one data line `[p, e)` of `b`; `false` when it holds a quote (fast-csv takes over). */
+  // per column, as flat arrays for the hot loop: kind (0 skip, 1 video, 2 int, 3 float), the
+  // target column or group, the stride and offset in it
+  let kindOf = new Uint8Array(0);
+  let targetOf = new Int32Array(0);
+  let strideOf = new Int32Array(0);
+  let offsetOf = new Int32Array(0);
+  const compile = (l: NumericLayout) => {
+    const n = l.columns.length;
+    kindOf = new Uint8Array(n);
+    targetOf = new Int32Array(n);
+    strideOf = new Int32Array(n);
+    offsetOf = new Int32Array(n);
+    l.columns.forEach((c, i) => {
+      if (c.kind === 'video') kindOf[i] = 1;
+      else if (c.kind === 'int') {
+        kindOf[i] = 2;
+        targetOf[i] = c.slot;
+      } else if (c.kind === 'float') {
+        kindOf[i] = 3;
+        targetOf[i] = c.group;
+        strideOf[i] = l.floatGroups[c.group]!;
+        offsetOf[i] = c.offset;
+      }
+    });
+  };
+  const check = (col: number, v: number, b: Buffer, cs: number, ce: number) => {
+    const column = spec!.columns[col]!;
+    if (column.kind !== 'int' && column.kind !== 'float') return;
+    const problem = csvNumberProblem(v, cellText(b, cs, ce), column.check);
+    if (problem !== undefined) fail(col, problem);
+  };
+
+  /**
+   * Parses one data line `[p, e)` of `b` into the store; `false` (nothing stored) when it holds
+   * a quote, for fast-csv to take over.
+   */
+  const parseLine = (b: Buffer, p: number, e: number): boolean => {
+    const ncols = kindOf.length;
+    const st = store!;
+    const row = st.add();
+    const { ints, floats } = st;
+    let s = p;
+    let col = 0;
+    let vs = -1;
+    let ve = -1;
+    for (;;) {
+      let q = s;
+      let c = 0;
+      while (q < e && (c = b[q]!) !== 44) {
+        if (c === 34) {
+          st.length--;
+          return false;
+        }
+        q++;
+      }
+      if (col < ncols) {
+        let cs = s;
+        let ce = q;
+        while (cs < ce && isBlank(b[cs]!)) cs++;
+        while (ce > cs && isBlank(b[ce - 1]!)) ce--;
+        const kind = kindOf[col]!;
+        if (kind === 3) {
+          const v = parseDecimal(b, cs, ce);
+          // fast accept of the common case; anything else gets the full check and message
+          if (!(v >= -1e7 && v <= 1e7)) check(col, v, b, cs, ce);
+          floats[targetOf[col]!]![row * strideOf[col]! + offsetOf[col]!] = v;
+        } else if (kind === 2) {
+          const v = parseDecimal(b, cs, ce);
+          if (!(v >= 1 && v <= 2147483647 && v === Math.floor(v))) check(col, v, b, cs, ce);
+          ints[targetOf[col]!]![row] = v;
+        } else if (kind === 1) {
+          vs = cs;
+          ve = ce;
+        }
+      }
+      col++;
+      if (q >= e) break;
+      s = q + 1;
+    }
+    if (col !== ncols)
+      throw new TubekitFormatError(
+        path,
+        `line ${line}`,
+        `expected ${ncols} cells (${header!.names.join(',')}), got ${col}`,
+      );
+    st.line[row] = line;
+    // the video last: a quote later in the line must leave no trace
+    let video = current;
+    const n = ve - vs;
+    let same = n === lastVideoLength;
+    for (let k = 0; same && k < n; k++) same = b[vs + k] === lastVideo[k];
+    if (!same) {
+      video = videoId(b.toString('utf8', vs, ve), line);
+      if (n > lastVideo.length) lastVideo = Buffer.alloc(2 * n);
+      b.copy(lastVideo, 0, vs, ve);
+      lastVideoLength = n;
+    }
+    enter(video, row);
+    return true;
+  };
+
+  /** One row read by fast-csv (a quoted file), checked like the fast path's. */
+  const fallbackRow = (cells: string[], at: number): void => {
+    line = at;
+    lastVideoLength = -1;
+    if (!header) {
+      header = csvHeader(cells);
+      spec = layout(header);
+      store = new RowStore(spec);
+      return;
+    }
+    const cols = spec!.columns;
+    if (cells.length !== cols.length)
+      throw new TubekitFormatError(
+        path,
+        `line ${at}`,
+        `expected ${cols.length} cells (${header.names.join(',')}), got ${cells.length}`,
+      );
+    const st = store!;
+    const row = st.add();
+    let video = current;
+    for (let col = 0; col < cols.length; col++) {
+      const column = cols[col]!;
+      const name = header.names[col]!;
+      if (column.kind === 'video') video = videoId(cells[col]!, at);
+      else if (column.kind === 'int')
+        st.ints[column.slot]![row] = csvNumber(cells[col], column.check, path, at, name);
+      else if (column.kind === 'float')
+        st.floats[column.group]![row * spec!.floatGroups[column.group]! + column.offset] = csvNumber(
+          cells[col],
+          column.check,
+          path,
+          at,
+          name,
+        );
+    }
+    st.line[row] = at;
+    enter(video, row);
+  };
+
+  try {
+    let buffer = Buffer.allocUnsafe(CHUNK);
+    let filled = 0;
+    let base = 0; // file offset of buffer[0]
+    let eof = false;
+    let handedOver = false;
+    while (!handedOver) {
+      if (!eof) {
+        if (filled === buffer.length) {
+          const bigger = Buffer.allocUnsafe(2 * buffer.length);
+          buffer.copy(bigger, 0, 0, filled);
+          buffer = bigger;
+        }
+        const { bytesRead } = await handle
+          .read(buffer, filled, buffer.length - filled, base + filled)
+          .catch((error: NodeJS.ErrnoException) => {
+            throw new TubekitFormatError(path, '', `cannot read CSV: ${error.code ?? error.message}`);
+          });
+        if (bytesRead === 0) eof = true;
+        filled += bytesRead;
+      }
+      let p = 0;
+      if (base === 0 && line === 0 && filled >= 3 && buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf)
+        p = 3;
+      for (;;) {
+        let nl = buffer.indexOf(10, p);
+        if (nl < 0 || nl >= filled) {
+          if (!eof || p >= filled) break;
+          nl = filled; // last line without a newline
+        }
+        line++;
+        let e = nl;
+        if (e > p && buffer[e - 1] === 13) e--;
+        let blank = true;
+        for (let k = p; k < e; k++)
+          if (!isBlank(buffer[k]!)) {
+            blank = false;
+            break;
+          }
+        if (!blank) {
+          if (!header) {
+            const text = buffer.toString('utf8', p, e);
+            if (text.includes('"')) {
+              await readCsvRows(path, 0, 0, fallbackRow);
+              handedOver = true;
+              break;
+            }
+            header = csvHeader(text.split(',').map((name) => name.trim()));
+            spec = layout(header);
+            store = new RowStore(spec);
+            compile(spec);
+          } else if (!parseLine(buffer, p, e)) {
+            await readCsvRows(path, base + p, line - 1, fallbackRow);
+            handedOver = true;
+            break;
+          }
+        }
+        p = nl + 1;
+        if (p > filled) break;
+      }
+      if (handedOver) break;
+      if (eof && p >= filled) break;
+      buffer.copy(buffer, 0, p, filled);
+      base += p;
+      filled -= p;
+    }
+  } finally {
+    await handle.close();
+  }
+  if (!header) throw new TubekitFormatError(path, 'line 1', 'empty file: missing header row');
+  flush();
+}

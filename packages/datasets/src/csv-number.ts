@@ -45,7 +45,8 @@ export function csvNumberProblem(
   cell: string,
   kind: CsvNumberKind,
 ): string | undefined {
-  if (!Number.isFinite(value)) return `expected a finite number in plain decimal notation, got ${quoteCell(cell)}`;
+  if (!Number.isFinite(value))
+    return `expected a finite number in plain decimal notation, got ${quoteCell(cell)}`;
   switch (kind) {
     case 'finite':
       return undefined;

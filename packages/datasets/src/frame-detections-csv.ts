@@ -1,7 +1,14 @@
 import type { FrameDetections } from '@tubekit/geometry';
-import { BOX_COLUMNS, checkBoxOrder, csvColumns, writeCsvTable } from './csv-table';
+import { BOX_COLUMNS, type CsvHeader, checkBoxOrder, csvColumns, writeCsvTable } from './csv-table';
 import { TubekitFormatError } from './format-error';
-import { type NumericColumn, type NumericGrouping, readNumericCsv } from './numeric-csv';
+import {
+  type NumericColumn,
+  type NumericGrouping,
+  type NumericLayout,
+  type NumericRows,
+  readNumericCsv,
+  readNumericCsvByVideo,
+} from './numeric-csv';
 
 /** The canonical frame-detection CSV header (formats.md). */
 export const FRAME_DETECTIONS_COLUMNS = [
@@ -60,36 +67,76 @@ export async function readFrameDetectionGroups(
   onRows: (rows: FrameDetectionRows) => void,
 ): Promise<void> {
   const lenient = options.lenient ?? false;
-  await readNumericCsv(
+  await readNumericCsv(path, frameLayout(path, lenient), options.grouping, (rows) =>
+    onRows(frameRows(path, lenient, rows)),
+  );
+}
+
+/** Options of {@link readFrameDetectionsByVideo}. */
+export interface ReadFrameDetectionsByVideoOptions extends ReadFrameDetectionsOptions {
+  /** Stably sort each video's rows by frame (linkers need frame order; evaluators do not). */
+  sortFrames?: boolean;
+}
+
+/**
+ * Reads a frame-detection CSV one video at a time (checks as {@link readFrameDetectionGroups}):
+ * in constant memory when each video's rows are contiguous; otherwise `start` is called again
+ * for a fresh consumer and the file is read whole, then handed over video by video
+ * (`readNumericCsvByVideo`). Every call gets all rows of one video, `videos` holding its name.
+ *
+ * @example
+ * await readFrameDetectionsByVideo('dets.csv', {}, () => {
+ *   evaluator = new FrameMeanAPEvaluator(gt, options);
+ *   return (rows) => evaluator.addVideo(rows.videos[0], rows);
+ * });
+ */
+export async function readFrameDetectionsByVideo(
+  path: string,
+  options: ReadFrameDetectionsByVideoOptions,
+  start: () => (rows: FrameDetectionRows) => void,
+): Promise<void> {
+  const lenient = options.lenient ?? false;
+  await readNumericCsvByVideo(
     path,
-    (header) => {
-      const col = csvColumns(path, header, FRAME_DETECTIONS_COLUMNS, [], lenient);
-      const columns: NumericColumn[] = header.names.map(() => ({ kind: 'skip' }));
-      columns[col.video] = { kind: 'video' };
-      columns[col.frame] = { kind: 'int', check: 'frame', slot: 0 };
-      columns[col.label] = { kind: 'int', check: 'label', slot: 1 };
-      columns[col.score] = { kind: 'float', check: 'finite', group: 0, offset: 0 };
-      BOX_COLUMNS.forEach((name, k) => {
-        columns[col[name]] = { kind: 'float', check: 'coordinate', group: 1, offset: k };
-      });
-      return { columns, intColumns: 2, floatGroups: [1, 4] };
-    },
-    options.grouping,
-    (rows) => {
-      const boxes = rows.floats[1]!;
-      if (!lenient) checkBoxOrder(path, boxes, 1, rows.line, BOX_COLUMNS);
-      onRows({
-        videos: rows.videos,
-        videoIndex: rows.videoIndex,
-        frame: rows.ints[0]!,
-        label: rows.ints[1]!,
-        score: rows.floats[0]!,
-        boxes,
-        length: rows.length,
-        line: rows.line,
-      });
+    frameLayout(path, lenient),
+    options.sortFrames ? 0 : undefined,
+    () => {
+      const consumer = start();
+      return (rows) => consumer(frameRows(path, lenient, rows));
     },
   );
+}
+
+/** How the columns of a frame-detection CSV are stored (from its header). */
+function frameLayout(path: string, lenient: boolean): (header: CsvHeader) => NumericLayout {
+  return (header) => {
+    const col = csvColumns(path, header, FRAME_DETECTIONS_COLUMNS, [], lenient);
+    const columns: NumericColumn[] = header.names.map(() => ({ kind: 'skip' }));
+    columns[col.video] = { kind: 'video' };
+    columns[col.frame] = { kind: 'int', check: 'frame', slot: 0 };
+    columns[col.label] = { kind: 'int', check: 'label', slot: 1 };
+    columns[col.score] = { kind: 'float', check: 'finite', group: 0, offset: 0 };
+    BOX_COLUMNS.forEach((name, k) => {
+      columns[col[name]] = { kind: 'float', check: 'coordinate', group: 1, offset: k };
+    });
+    return { columns, intColumns: 2, floatGroups: [1, 4] };
+  };
+}
+
+/** Typed rows as frame detections (boxes checked for order unless lenient). */
+function frameRows(path: string, lenient: boolean, rows: NumericRows): FrameDetectionRows {
+  const boxes = rows.floats[1]!;
+  if (!lenient) checkBoxOrder(path, boxes, 1, rows.line, BOX_COLUMNS);
+  return {
+    videos: rows.videos,
+    videoIndex: rows.videoIndex,
+    frame: rows.ints[0]!,
+    label: rows.ints[1]!,
+    score: rows.floats[0]!,
+    boxes,
+    length: rows.length,
+    line: rows.line,
+  };
 }
 
 /**

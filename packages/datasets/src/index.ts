@@ -21,6 +21,8 @@ export {
   readClipFrames,
   sampleClips,
 } from './clip-sampler';
+export type { CsvNumberKind } from './csv-number';
+export { MAX_COORDINATE, MAX_INT32 } from './csv-number';
 export { tubekitDataDir, tubekitDataPath } from './data-dir';
 export {
   DATASET_JSON_FORMAT,
@@ -33,9 +35,16 @@ export {
 export type { DatasetSummary, Distribution } from './dataset-summary';
 export { distribution, summarizeDataset } from './dataset-summary';
 export { describeValue, TubekitFormatError } from './format-error';
-export type { ReadFrameDetectionsOptions } from './frame-detections-csv';
+export type {
+  FrameDetectionRows,
+  ReadFrameDetectionGroupsOptions,
+  ReadFrameDetectionsByVideoOptions,
+  ReadFrameDetectionsOptions,
+} from './frame-detections-csv';
 export {
   FRAME_DETECTIONS_COLUMNS,
+  readFrameDetectionGroups,
+  readFrameDetectionsByVideo,
   readFrameDetectionsCsv,
   writeFrameDetectionsCsv,
 } from './frame-detections-csv';
@@ -75,6 +84,8 @@ export type {
   MatValue,
 } from './mat-v5';
 export { parseMat, readMat } from './mat-v5';
+export type { NumericGrouping } from './numeric-csv';
+export { InterleavedVideosError } from './numeric-csv';
 export type { NdArray, NdDtype, NdNumericData, PyValue } from './pickle';
 export { readPickle, unpickle } from './pickle';
 export type { SynthActionClass, SynthPoseCycle } from './synth/classes';
@@ -109,7 +120,9 @@ export {
   VIZ_TIMELINE_HEIGHT,
   visualizeTubes,
 } from './tube-viz';
+export type { TubeletDetectionRows } from './tubelet-detections-csv';
 export {
+  readTubeletDetectionsByVideo,
   readTubeletDetectionsCsv,
   tubeletDetectionsColumns,
   writeTubeletDetectionsCsv,

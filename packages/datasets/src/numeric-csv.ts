@@ -162,7 +162,11 @@ class RowStore {
 
   private grow(): void {
     const capacity = this.capacity * 2;
-    const widen = <T extends Int32Array | Float64Array>(a: T, n: number, make: (n: number) => T) => {
+    const widen = <T extends Int32Array | Float64Array>(
+      a: T,
+      n: number,
+      make: (n: number) => T,
+    ) => {
       const b = make(n);
       b.set(a);
       return b;
@@ -243,13 +247,15 @@ export async function readNumericCsv(
   };
   /** The video id of a name (grouping `video`: ids restart at 0 per run). */
   const videoId = (name: string, at: number): number => {
-    if (name === '') throw new TubekitFormatError(path, `line ${at}, column video`, 'expected a video name');
+    if (name === '')
+      throw new TubekitFormatError(path, `line ${at}, column video`, 'expected a video name');
     let id = ids.get(name);
     if (id === undefined) {
       id = videos.length;
       videos.push(name);
       ids.set(name, id);
-    } else if (grouping === 'video' && id !== current) throw new InterleavedVideosError(path, at, name);
+    } else if (grouping === 'video' && id !== current)
+      throw new InterleavedVideosError(path, at, name);
     return id;
   };
   /**
@@ -402,13 +408,8 @@ export async function readNumericCsv(
       else if (column.kind === 'int')
         st.ints[column.slot]![row] = csvNumber(cells[col], column.check, path, at, name);
       else if (column.kind === 'float')
-        st.floats[column.group]![row * spec!.floatGroups[column.group]! + column.offset] = csvNumber(
-          cells[col],
-          column.check,
-          path,
-          at,
-          name,
-        );
+        st.floats[column.group]![row * spec!.floatGroups[column.group]! + column.offset] =
+          csvNumber(cells[col], column.check, path, at, name);
     }
     st.line[row] = at;
     enter(video, row);
@@ -430,13 +431,24 @@ export async function readNumericCsv(
         const { bytesRead } = await handle
           .read(buffer, filled, buffer.length - filled, base + filled)
           .catch((error: NodeJS.ErrnoException) => {
-            throw new TubekitFormatError(path, '', `cannot read CSV: ${error.code ?? error.message}`);
+            throw new TubekitFormatError(
+              path,
+              '',
+              `cannot read CSV: ${error.code ?? error.message}`,
+            );
           });
         if (bytesRead === 0) eof = true;
         filled += bytesRead;
       }
       let p = 0;
-      if (base === 0 && line === 0 && filled >= 3 && buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf)
+      if (
+        base === 0 &&
+        line === 0 &&
+        filled >= 3 &&
+        buffer[0] === 0xef &&
+        buffer[1] === 0xbb &&
+        buffer[2] === 0xbf
+      )
         p = 3;
       for (;;) {
         let nl = buffer.indexOf(10, p);
@@ -485,4 +497,90 @@ export async function readNumericCsv(
   }
   if (!header) throw new TubekitFormatError(path, 'line 1', 'empty file: missing header row');
   flush();
+}
+
+/** The rows `order` of `rows` (a gather of every column), as rows of the single video `video`. */
+function selectRows(
+  rows: NumericRows,
+  order: Int32Array,
+  widths: number[],
+  video: string,
+): NumericRows {
+  const n = order.length;
+  const gather = <T extends Int32Array | Float64Array>(a: T, w: number, out: T): T => {
+    for (let i = 0; i < n; i++) {
+      const r = order[i]!;
+      for (let k = 0; k < w; k++) out[i * w + k] = a[r * w + k]!;
+    }
+    return out;
+  };
+  return {
+    videos: [video],
+    videoIndex: new Int32Array(n),
+    ints: rows.ints.map((a) => gather(a, 1, new Int32Array(n))),
+    floats: rows.floats.map((a, g) => gather(a, widths[g]!, new Float64Array(n * widths[g]!))),
+    line: gather(rows.line, 1, new Int32Array(n)),
+    length: n,
+  };
+}
+
+/** Row indices `[0, n)` stably sorted by `key` (a counting sort would need a bounded key). */
+function stableOrder(key: Int32Array): Int32Array {
+  const order = new Int32Array(key.length);
+  let sorted = true;
+  for (let i = 0; i < key.length; i++) {
+    order[i] = i;
+    if (i > 0 && key[i]! < key[i - 1]!) sorted = false;
+  }
+  if (!sorted) order.sort((a, b) => key[a]! - key[b]! || a - b);
+  return order;
+}
+
+/**
+ * Reads a numeric CSV one video at a time, in constant memory when each video's rows are
+ * contiguous (the order every tubekit writer and most detectors produce). When a video comes back
+ * after another one, the reading starts over: `start` is called again for a fresh consumer and
+ * the file is read whole, then handed over video by video (in order of first appearance). With
+ * `sortColumn`, each video's rows are stably sorted by that Int32 column (e.g. the frame).
+ *
+ * @param start returns the consumer of one video's rows; called once, or twice on a restart
+ */
+export async function readNumericCsvByVideo(
+  path: string,
+  layout: (header: CsvHeader) => NumericLayout,
+  sortColumn: number | undefined,
+  start: () => (rows: NumericRows) => void,
+): Promise<void> {
+  let widths: number[] = [];
+  const withWidths = (header: CsvHeader) => {
+    const l = layout(header);
+    widths = l.floatGroups;
+    return l;
+  };
+  const sorted = (rows: NumericRows) =>
+    sortColumn === undefined
+      ? rows
+      : selectRows(rows, stableOrder(rows.ints[sortColumn]!), widths, rows.videos[0]!);
+  const consumer = start();
+  try {
+    await readNumericCsv(path, withWidths, 'video', (rows) => consumer(sorted(rows)));
+    return;
+  } catch (error) {
+    if (!(error instanceof InterleavedVideosError)) throw error;
+  }
+  const again = start();
+  let all: NumericRows | undefined;
+  await readNumericCsv(path, withWidths, 'file', (rows) => {
+    all = rows;
+  });
+  if (!all) return;
+  const { videoIndex, videos } = all;
+  const count = new Int32Array(videos.length + 1);
+  for (let i = 0; i < all.length; i++) count[videoIndex[i]! + 1]++;
+  for (let v = 0; v < videos.length; v++) count[v + 1] += count[v]!;
+  const fill = count.slice(0, videos.length);
+  const order = new Int32Array(all.length);
+  for (let i = 0; i < all.length; i++) order[fill[videoIndex[i]!]!++] = i;
+  for (let v = 0; v < videos.length; v++)
+    again(sorted(selectRows(all, order.subarray(count[v]!, count[v + 1]!), widths, videos[v]!)));
 }

@@ -1,12 +1,6 @@
 import type { DetectedTube } from '@tubekit/geometry';
-import {
-  BOX_COLUMNS,
-  csvBox,
-  csvColumns,
-  readCsvTable,
-  writeCsvTable,
-} from './csv-table';
 import { csvNumber } from './csv-number';
+import { BOX_COLUMNS, csvBox, csvColumns, readCsvTable, writeCsvTable } from './csv-table';
 import { TubekitFormatError } from './format-error';
 
 /** The required columns of the canonical tube-detection CSV (long format, one row per frame). */

@@ -105,7 +105,7 @@ export {
 export type { ActorTrack, DistractorTrack, OccluderTrack, SceneScript } from './synth/scene';
 export type { SynthTubes, SynthTubesOptions } from './synth/synth-tubes';
 export { actorBoxAt, createSynthTubes, validateSynthConfig } from './synth/synth-tubes';
-export type { WriteTubeDetectionsOptions } from './tube-detections-csv';
+export type { ReadTubeDetectionsOptions, WriteTubeDetectionsOptions } from './tube-detections-csv';
 export {
   readTubeDetectionsCsv,
   TUBE_DETECTIONS_COLUMNS,

@@ -94,7 +94,7 @@ describe('tubekit eval frame', () => {
     expect(svg.match(/<polyline/g)).toHaveLength(4);
   });
 
-  it('names the file and row of a detection on an unknown video; --lenient warns and counts', async () => {
+  it('names the file and file line of a detection on an unknown video; --lenient warns and counts', async () => {
     const det = join(dir, 'bad.csv');
     writeFileSync(
       det,
@@ -111,7 +111,7 @@ describe('tubekit eval frame', () => {
       'voc',
     ]);
     expect(strict.code).toBe(1);
-    expect(strict.stderr).toContain(`${det} (data row 2): video "nope/video"`);
+    expect(strict.stderr).toContain(`${det} (line 3): video "nope/video"`);
     const lenient = await runCli([
       'eval',
       'frame',

@@ -5,13 +5,13 @@ import {
   readAvaCsv,
   readAvaExclusions,
   readAvaLabelmap,
-  readFrameDetectionsCsv,
+  readFrameDetectionsByVideo,
   readTubeDetectionsCsv,
 } from '@tubekit/datasets';
 import {
   avaFrameMeanAP,
   DEFAULT_VIDEO_IOUS,
-  frameMeanAP,
+  FrameMeanAPEvaluator,
   type MeanAPOptions,
   type MeanAPResult,
   MetricsInputError,
@@ -144,16 +144,18 @@ function warn(io: CliIO, what: string, counts: Record<string, number>): void {
   if (parts.length) io.stderr(`tubekit eval: warning: ${what}: ${parts.join(', ')}\n`);
 }
 
-function withFile<T>(file: string, rowsAreLines: boolean, run: () => T): T {
+/**
+ * Runs `run`, turning the evaluator's input errors into one-line CLI errors naming `file` and,
+ * when `lines` maps the evaluator's rows to file lines, the 1-based file line.
+ */
+function withFile<T>(file: string, lines: Int32Array | undefined, run: () => T): T {
   try {
     return run();
   } catch (error) {
-    if (error instanceof MetricsInputError)
-      throw new CliError(
-        rowsAreLines
-          ? `${file} (data row ${error.row + 1}): ${error.detail}`
-          : `${file}: ${error.detail}`,
-      );
+    if (error instanceof MetricsInputError) {
+      const line = lines?.[error.row];
+      throw new CliError(`${file}${line !== undefined ? ` (line ${line})` : ''}: ${error.detail}`);
+    }
     if (error instanceof RangeError) throw new CliError(error.message);
     throw error;
   }
@@ -184,37 +186,58 @@ async function output(
 }
 
 /**
- * The shared body of `eval frame` and `eval video`: load the GT and the evaluated videos, read the
- * detections, evaluate under the protocol (input errors name the detection file), print.
+ * The shared body of `eval frame` and `eval video`: load the GT and the evaluated videos,
+ * evaluate the detections under the protocol (input errors name the detection file and line),
+ * print.
  */
-async function evalDetections<D>(
+async function evalDetections(
   options: EvalCommandOptions,
   io: CliIO,
   how: {
     kind: 'frame-mAP' | 'video-mAP';
-    read: (path: string) => Promise<D>;
-    count: (detections: D) => string;
-    /** Whether the evaluator's row numbers are the CSV's data rows (frame CSVs: one row each). */
-    rowsAreLines: boolean;
     defaultIoU: ReadonlyArray<number | string>;
-    evaluate: (gt: ActionDataset, detections: D, options: MeanAPOptions) => MeanAPResult;
+    /** Reads `options.det` and evaluates it; returns the result and a count for the table. */
+    evaluate: (
+      gt: ActionDataset,
+      options: MeanAPOptions,
+    ) => Promise<{ result: MeanAPResult; count: string }>;
   },
 ): Promise<MeanAPResult> {
   const protocol = profile(options.protocol);
   const gt = await loadDataset(options.gt);
   const { videos, note } = await evaluatedVideos(gt, options);
-  const detections = await how.read(options.det);
-  const result = withFile(options.det, how.rowsAreLines, () =>
-    how.evaluate(gt, detections, {
-      protocol,
-      iou: options.iou ?? how.defaultIoU,
-      videos,
-      lenient: options.lenient === true,
-      curves: options.plot !== undefined,
-    }),
-  );
-  await output(io, how.kind, result, options, `${note} · ${how.count(detections)}`);
+  const { result, count } = await how.evaluate(gt, {
+    protocol,
+    iou: options.iou ?? how.defaultIoU,
+    videos,
+    lenient: options.lenient === true,
+    curves: options.plot !== undefined,
+  });
+  await output(io, how.kind, result, options, `${note} · ${count}`);
   return result;
+}
+
+/**
+ * Frame-mAP of a frame-detection CSV, streamed video by video into a
+ * {@link FrameMeanAPEvaluator}: memory holds the GT, one video's rows and the evaluator's
+ * 8 + T bytes per detection (files whose videos are interleaved are read whole).
+ */
+async function streamFrameMeanAP(
+  det: string,
+  gt: ActionDataset,
+  options: MeanAPOptions,
+): Promise<{ result: MeanAPResult; rows: number }> {
+  let evaluator = new FrameMeanAPEvaluator(gt, options);
+  let rows = 0;
+  await readFrameDetectionsByVideo(det, { lenient: options.lenient === true }, () => {
+    evaluator = new FrameMeanAPEvaluator(gt, options);
+    rows = 0;
+    return (video) => {
+      rows += video.length;
+      withFile(det, video.line, () => evaluator.addVideo(video.videos[0]!, video));
+    };
+  });
+  return { result: withFile(det, undefined, () => evaluator.result()), rows };
 }
 
 /** `tubekit eval frame`: frame-mAP of a canonical frame-detection CSV. */
@@ -224,11 +247,11 @@ export function evalFrame(
 ): Promise<MeanAPResult> {
   return evalDetections(options, io, {
     kind: 'frame-mAP',
-    read: (path) => readFrameDetectionsCsv(path, { lenient: options.lenient === true }),
-    count: (dets) => `${dets.length} detections`,
-    rowsAreLines: true,
     defaultIoU: [0.5],
-    evaluate: frameMeanAP,
+    evaluate: async (gt, mapOptions) => {
+      const { result, rows } = await streamFrameMeanAP(options.det, gt, mapOptions);
+      return { result, count: `${rows} detections` };
+    },
   });
 }
 
@@ -239,11 +262,12 @@ export function evalVideo(
 ): Promise<MeanAPResult> {
   return evalDetections(options, io, {
     kind: 'video-mAP',
-    read: (path) => readTubeDetectionsCsv(path),
-    count: (tubes) => `${tubes.length} tubes`,
-    rowsAreLines: false,
     defaultIoU: DEFAULT_VIDEO_IOUS,
-    evaluate: videoMeanAP,
+    evaluate: async (gt, mapOptions) => {
+      const tubes = await readTubeDetectionsCsv(options.det, { labels: gt.labels });
+      const result = withFile(options.det, undefined, () => videoMeanAP(gt, tubes, mapOptions));
+      return { result, count: `${tubes.length} tubes` };
+    },
   });
 }
 
@@ -269,7 +293,7 @@ export async function evalAva(
   const exclusions = options.exclusions ? await readAvaExclusions(options.exclusions) : undefined;
   warn(io, `${options.gt} (--lenient)`, { ...groundTruth.warnings });
   warn(io, `${options.det} (--lenient)`, { ...detections.warnings });
-  const result = withFile(options.det, false, () => {
+  const result = withFile(options.det, undefined, () => {
     try {
       return avaFrameMeanAP(
         { groundTruth, detections, labelmap, exclusions },

@@ -209,6 +209,46 @@ describe('tubekit eval video', () => {
     expect(json.results.map((r: { mAP: number }) => r.mAP)).toEqual([1, 0, 0.8]);
     expect(json.results[0].classes[1]).toEqual({ label: 'b', ap: null, gt: 0, det: 0 });
   });
+
+  it('refuses a label_name that contradicts the ground truth, naming the file line', async () => {
+    const gt = join(dir, 'gt.tubes.json');
+    const det = join(dir, 'named-tubes.csv');
+    writeFileSync(
+      det,
+      'video,tube,label,score,frame,x1,y1,x2,y2,label_name\nc/v1,1,0,0.9,1,0,0,10,10,a\nc/v1,2,1,0.9,1,0,0,10,10,a\n',
+    );
+    const run = await runCli(['eval', 'video', '--gt', gt, '--det', det, '--protocol', 'voc']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe(
+      `tubekit eval: ${det} (line 3, column label_name): label_name "a" contradicts the ground truth, where label 1 is "b"\n`,
+    );
+  });
+
+  it('streams a frame CSV video by video with the same result as reading it whole, also when videos are interleaved', async () => {
+    const gt = tubekitDataPath('fixtures/multisports/gt.pkl');
+    const det = tubekitDataPath('fixtures/multisports/frame_dets.csv');
+    const lines = readFileSync(det, 'utf8').trim().split('\n');
+    const other = lines[1]!.replace(/^[^,]+/, 'not/in-gt');
+    const interleaved = join(dir, 'interleaved-frames.csv');
+    writeFileSync(interleaved, [lines[0], lines[1], other, ...lines.slice(2)].join('\n'));
+    const args = (file: string) => [
+      'eval',
+      'frame',
+      '--gt',
+      gt,
+      '--det',
+      file,
+      '--protocol',
+      'voc',
+      '--json',
+      '--lenient',
+    ];
+    const plain = await runCli(args(det));
+    const mixed = await runCli(args(interleaved));
+    expect(mixed.code).toBe(0);
+    expect(mixed.stdout).toBe(plain.stdout);
+    expect(mixed.stderr).toMatch(/unknown-video ×1/);
+  });
 });
 
 describe('tubekit link → eval video (MultiSports fixture)', () => {

@@ -201,6 +201,17 @@ describe('the streaming fast path', () => {
     check(whole!, expected);
   });
 
+  it('skips blank and whitespace-only lines, reads a last line without a newline, counts file lines', async () => {
+    const text = `${HEADER}\n\n  \t \r\nv,1,0,.5,1.,+2,3e0,4\r\n\nv,2,1,-0,1,2,3,4`;
+    const rows: FrameDetectionRows[] = [];
+    await readFrameDetectionGroups(file(text), { grouping: 'file' }, (r) => rows.push(r));
+    expect([...rows[0]!.line]).toEqual([4, 6]);
+    expect([...rows[0]!.score]).toEqual([0.5, -0]);
+    expect([...rows[0]!.boxes]).toEqual([1, 2, 3, 4, 1, 2, 3, 4]);
+    const bad = await errorOf(readFrameDetectionsCsv(file(`${HEADER}\nv,1,0,0.5,1,2,3\n`)));
+    expect(bad.message).toMatch(/\(line 2\): expected 8 cells .*, got 7/);
+  });
+
   it('groups by video: one call per video; interleaved videos start over and read whole', async () => {
     const text = `${HEADER}\na,3,0,0.1,1,1,2,2\na,1,0,0.2,1,1,2,2\nb,2,1,0.3,1,1,2,2\n\na,2,0,0.4,1,1,2,2\n`;
     const path = file(text);

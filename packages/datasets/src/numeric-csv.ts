@@ -140,6 +140,48 @@ function parseDecimal(b: Uint8Array, s: number, e: number): number {
   return negative ? -v : v;
 }
 
+/** Where the cell read by {@link scanNumber} ended (its `,`, `\r` or `\n`), or −1. */
+let scanned = -1;
+
+/**
+ * The common case of a number cell in one pass: optional blanks and sign, at most 15 digits with
+ * an optional fraction, optional blanks, then the end of the cell. The value is exact (an integer
+ * below 10¹⁵, divided once by an exact power of ten). Anything else (exponents, more digits,
+ * other characters) sets {@link scanned} to −1 for the caller's full path.
+ */
+function scanNumber(b: Uint8Array, s: number): number {
+  let i = s;
+  let c = b[i]!;
+  while (c === 32 || c === 9) c = b[++i]!;
+  const negative = c === 45;
+  if (c === 45 || c === 43) c = b[++i]!;
+  let m = 0;
+  let digits = 0;
+  let fraction = 0;
+  while (c >= 48 && c <= 57) {
+    m = m * 10 + (c - 48);
+    digits++;
+    c = b[++i]!;
+  }
+  if (c === 46) {
+    c = b[++i]!;
+    while (c >= 48 && c <= 57) {
+      m = m * 10 + (c - 48);
+      digits++;
+      fraction++;
+      c = b[++i]!;
+    }
+  }
+  while (c === 32 || c === 9) c = b[++i]!;
+  if (digits === 0 || digits > 15 || !(c === 44 || c === 10 || c === 13)) {
+    scanned = -1;
+    return Number.NaN;
+  }
+  scanned = i;
+  const v = fraction === 0 ? m : m / POW10[fraction]!;
+  return negative ? -v : v;
+}
+
 /** Growable typed columns for the rows of {@link readNumericCsv}. */
 class RowStore {
   capacity = 4096;
@@ -313,10 +355,11 @@ export async function readNumericCsv(
   };
 
   /**
-   * Parses one data line `[p, e)` of `b` into the store; `false` (nothing stored) when it holds
-   * a quote, for fast-csv to take over.
+   * Parses the data line starting at `p` (complete: a `\n` ends it within `b`) into the store.
+   * Returns the index of its `\n`, or −1 (nothing stored) when it holds a quote, for fast-csv to
+   * take over.
    */
-  const parseLine = (b: Buffer, p: number, e: number): boolean => {
+  const parseLine = (b: Buffer, p: number): number => {
     const ncols = kindOf.length;
     const st = store!;
     const row = st.add();
@@ -325,46 +368,71 @@ export async function readNumericCsv(
     let col = 0;
     let vs = -1;
     let ve = -1;
+    let end = -1;
     for (;;) {
-      let q = s;
-      let c = 0;
-      while (q < e && (c = b[q]!) !== 44) {
-        if (c === 34) {
-          st.length--;
-          return false;
+      const kind = col < ncols ? kindOf[col]! : 0;
+      let q: number;
+      let v = Number.NaN;
+      if (kind >= 2) {
+        v = scanNumber(b, s);
+        q = scanned;
+      } else q = -1;
+      let cs = s;
+      let ce = q;
+      if (q < 0) {
+        // the cell's end, by scanning; a quote hands the file over to fast-csv
+        q = s;
+        let c = b[q]!;
+        while (c !== 44 && c !== 10) {
+          if (c === 34) {
+            st.length--;
+            return -1;
+          }
+          c = b[++q]!;
         }
-        q++;
-      }
-      if (col < ncols) {
-        let cs = s;
-        let ce = q;
+        ce = q > s && b[q - 1] === 13 && c === 10 ? q - 1 : q;
         while (cs < ce && isBlank(b[cs]!)) cs++;
         while (ce > cs && isBlank(b[ce - 1]!)) ce--;
-        const kind = kindOf[col]!;
-        if (kind === 3) {
-          const v = parseDecimal(b, cs, ce);
-          // fast accept of the common case; anything else gets the full check and message
-          if (!(v >= -1e7 && v <= 1e7)) check(col, v, b, cs, ce);
-          floats[targetOf[col]!]![row * strideOf[col]! + offsetOf[col]!] = v;
-        } else if (kind === 2) {
-          const v = parseDecimal(b, cs, ce);
-          if (!(v >= 1 && v <= 2147483647 && v === Math.floor(v))) check(col, v, b, cs, ce);
-          ints[targetOf[col]!]![row] = v;
-        } else if (kind === 1) {
+        if (kind >= 2) v = parseDecimal(b, cs, ce);
+        else if (kind === 1) {
           vs = cs;
           ve = ce;
         }
       }
+      if (kind === 3) {
+        // fast accept of the common case; anything else gets the full check and message
+        if (!(v >= -1e7 && v <= 1e7)) check(col, v, b, cs, ce);
+        floats[targetOf[col]!]![row * strideOf[col]! + offsetOf[col]!] = v;
+      } else if (kind === 2) {
+        if (!(v >= 1 && v <= 2147483647 && v === Math.floor(v))) check(col, v, b, cs, ce);
+        ints[targetOf[col]!]![row] = v;
+      }
       col++;
-      if (q >= e) break;
-      s = q + 1;
+      const c = b[q]!;
+      if (c === 44) s = q + 1;
+      else {
+        end = c === 13 ? q + 1 : q;
+        if (b[end] !== 10) {
+          // a carriage return inside a cell: not a number, not a line end
+          if (kind >= 2) check(col - 1, Number.NaN, b, cs, ce);
+          end = b.indexOf(10, end);
+        }
+        break;
+      }
     }
-    if (col !== ncols)
+    if (col !== ncols) {
+      let blank = true;
+      for (let k = p; blank && k < end; k++) blank = isBlank(b[k]!) || b[k] === 13;
+      if (blank) {
+        st.length--;
+        return end;
+      }
       throw new TubekitFormatError(
         path,
         `line ${line}`,
-        `expected ${ncols} cells (${header!.names.join(',')}), got ${col}`,
+        `expected ${ncols} cells (${header!.names.join(',').slice(0, 200)}), got ${col}`,
       );
+    }
     st.line[row] = line;
     // the video last: a quote later in the line must leave no trace
     let video = current;
@@ -378,7 +446,7 @@ export async function readNumericCsv(
       lastVideoLength = n;
     }
     enter(video, row);
-    return true;
+    return end;
   };
 
   /** One row read by fast-csv (a quoted file), checked like the fast path's. */
@@ -420,74 +488,75 @@ export async function readNumericCsv(
     let filled = 0;
     let base = 0; // file offset of buffer[0]
     let eof = false;
-    let handedOver = false;
-    while (!handedOver) {
-      if (!eof) {
-        if (filled === buffer.length) {
-          const bigger = Buffer.allocUnsafe(2 * buffer.length);
-          buffer.copy(bigger, 0, 0, filled);
-          buffer = bigger;
+    reading: for (;;) {
+      if (filled === buffer.length) {
+        const bigger = Buffer.allocUnsafe(2 * buffer.length);
+        buffer.copy(bigger, 0, 0, filled);
+        buffer = bigger;
+      }
+      const { bytesRead } = await handle
+        .read(buffer, filled, buffer.length - filled, base + filled)
+        .catch((error: NodeJS.ErrnoException) => {
+          throw new TubekitFormatError(path, '', `cannot read CSV: ${error.code ?? error.message}`);
+        });
+      filled += bytesRead;
+      if (bytesRead === 0) {
+        eof = true;
+        // a last line without a newline gets one, so that every line ends with \n
+        if (filled > 0 && buffer[filled - 1] !== 10) {
+          if (filled === buffer.length) {
+            const bigger = Buffer.allocUnsafe(buffer.length + 1);
+            buffer.copy(bigger, 0, 0, filled);
+            buffer = bigger;
+          }
+          buffer[filled++] = 10;
         }
-        const { bytesRead } = await handle
-          .read(buffer, filled, buffer.length - filled, base + filled)
-          .catch((error: NodeJS.ErrnoException) => {
-            throw new TubekitFormatError(
-              path,
-              '',
-              `cannot read CSV: ${error.code ?? error.message}`,
-            );
-          });
-        if (bytesRead === 0) eof = true;
-        filled += bytesRead;
       }
       let p = 0;
       if (
         base === 0 &&
-        line === 0 &&
         filled >= 3 &&
         buffer[0] === 0xef &&
         buffer[1] === 0xbb &&
         buffer[2] === 0xbf
       )
         p = 3;
-      for (;;) {
-        let nl = buffer.indexOf(10, p);
-        if (nl < 0 || nl >= filled) {
-          if (!eof || p >= filled) break;
-          nl = filled; // last line without a newline
-        }
+      const last = filled > 0 ? buffer.lastIndexOf(10, filled - 1) : -1;
+      while (p <= last) {
         line++;
-        let e = nl;
-        if (e > p && buffer[e - 1] === 13) e--;
-        let blank = true;
-        for (let k = p; k < e; k++)
-          if (!isBlank(buffer[k]!)) {
-            blank = false;
-            break;
-          }
-        if (!blank) {
-          if (!header) {
-            const text = buffer.toString('utf8', p, e);
-            if (text.includes('"')) {
-              await readCsvRows(path, 0, 0, fallbackRow);
-              handedOver = true;
-              break;
-            }
-            header = csvHeader(text.split(',').map((name) => name.trim()));
-            spec = layout(header);
-            store = new RowStore(spec);
-            compile(spec);
-          } else if (!parseLine(buffer, p, e)) {
-            await readCsvRows(path, base + p, line - 1, fallbackRow);
-            handedOver = true;
-            break;
-          }
+        const c = buffer[p]!;
+        if (c === 10) {
+          p++;
+          continue;
         }
-        p = nl + 1;
-        if (p > filled) break;
+        if (c === 13 && buffer[p + 1] === 10) {
+          p += 2;
+          continue;
+        }
+        if (!header) {
+          const nl = buffer.indexOf(10, p);
+          const text = buffer.toString('utf8', p, nl > p && buffer[nl - 1] === 13 ? nl - 1 : nl);
+          p = nl + 1;
+          if (text.trim() === '') continue;
+          if (text.includes('"')) {
+            line = 0;
+            await readCsvRows(path, 0, 0, fallbackRow);
+            break reading;
+          }
+          header = csvHeader(text.split(',').map((name) => name.trim()));
+          spec = layout(header);
+          store = new RowStore(spec);
+          compile(spec);
+          continue;
+        }
+        const end = parseLine(buffer, p);
+        if (end < 0) {
+          await readCsvRows(path, base + p, line - 1, fallbackRow);
+          break reading;
+        }
+        p = end + 1;
       }
-      if (handedOver) break;
-      if (eof && p >= filled) break;
+      if (eof) break;
       buffer.copy(buffer, 0, p, filled);
       base += p;
       filled -= p;

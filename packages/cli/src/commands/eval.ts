@@ -222,10 +222,11 @@ async function evalDetections(
  * {@link FrameMeanAPEvaluator}: memory holds the GT, one video's rows and the evaluator's
  * 8 + T bytes per detection (files whose videos are interleaved are read whole).
  */
-async function streamFrameMeanAP(
+export async function streamFrameMeanAP(
   det: string,
   gt: ActionDataset,
   options: MeanAPOptions,
+  _threads = 1,
 ): Promise<{ result: MeanAPResult; rows: number }> {
   let evaluator = new FrameMeanAPEvaluator(gt, options);
   let rows = 0;

@@ -1,8 +1,10 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { tubekitDataPath, writeDatasetJson } from '@tubekit/datasets';
+import { loadDataset, tubekitDataPath, writeDatasetJson } from '@tubekit/datasets';
+import { protocolProfile } from '@tubekit/metrics';
 import { runCli } from '../../test/run-cli';
+import { streamFrameMeanAP } from './eval';
 
 let dir: string;
 beforeAll(() => {
@@ -289,5 +291,33 @@ describe('tubekit link → eval video (MultiSports fixture)', () => {
     expect(mAPs[1]).toBeCloseTo(0.5, 9);
     expect(mAPs[2]).toBeCloseTo(0.402778, 6);
     expect(mAPs[3]).toBeCloseTo(0.325, 9);
+  });
+});
+
+describe('streamFrameMeanAP with a reading worker thread', () => {
+  const gtPkl = tubekitDataPath('fixtures/multisports/gt.pkl');
+  const det = tubekitDataPath('fixtures/multisports/frame_dets.csv');
+  const options = { protocol: protocolProfile('voc'), iou: [0.5, '0.5:0.95'], lenient: true };
+
+  it('gives the result of one thread, also for interleaved videos and errors', async () => {
+    const gt = await loadDataset(gtPkl);
+    // a second video between rows of the first: the worker restarts and reads the file whole
+    const lines = readFileSync(det, 'utf8').trim().split('\n');
+    const interleaved = join(dir, 'worker-interleaved.csv');
+    writeFileSync(
+      interleaved,
+      [lines[0], lines[1], lines[2]!.replace(/^[^,]+/, 'x/y'), ...lines.slice(3)].join('\n'),
+    );
+    const one = await streamFrameMeanAP(interleaved, gt, options, 1);
+    const two = await streamFrameMeanAP(interleaved, gt, options, 2, 0);
+    expect(two.rows).toBe(one.rows);
+    expect(two.result).toEqual(one.result);
+    expect(two.result.warnings.skipped['unknown-video']).toBe(1);
+    expect(two.result.results[0]!.mAP).toBeGreaterThan(0);
+    const bad = join(dir, 'worker-bad.csv');
+    writeFileSync(bad, [lines[0], lines[1], lines[2]!.replace(/,[^,]+$/, ',0x10')].join('\n'));
+    await expect(streamFrameMeanAP(bad, gt, options, 2, 0)).rejects.toThrow(
+      /worker-bad\.csv \(line 3, column y2\): .* got "0x10"/,
+    );
   });
 });

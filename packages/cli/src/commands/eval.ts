@@ -1,12 +1,17 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
+import { dirname, extname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import {
   type ActionDataset,
+  type FrameDetectionRows,
   loadDataset,
   readAvaCsv,
   readAvaExclusions,
   readAvaLabelmap,
   readFrameDetectionsByVideo,
   readTubeDetectionsCsv,
+  TubekitFormatError,
 } from '@tubekit/datasets';
 import {
   avaFrameMeanAP,
@@ -25,6 +30,7 @@ import { writeFileAtomic } from '@tubekit/report';
 import type { Command } from 'commander';
 import { CliError } from '../cli-error';
 import { type CliIO, processIO, runAction } from '../run-action';
+import type { FrameReadMessage, FrameReadRequest } from './frame-read-protocol';
 
 /** Options shared by `tubekit eval frame|video|ava`. */
 export interface EvalCommandOptions {
@@ -39,6 +45,8 @@ export interface EvalCommandOptions {
   plot?: string;
   labelmap?: string;
   exclusions?: string;
+  /** `eval frame`: threads to use (reading in a worker beside the evaluator when ≥ 2). */
+  threads?: string;
 }
 
 /** The `--json` document: exactly `{protocol, results: [{iou, mAP, classes: [{label, ap, gt, det}]}]}`. */
@@ -217,27 +225,103 @@ async function evalDetections(
   return result;
 }
 
+/** Below this size a frame CSV is read on the main thread whatever `--threads` says. */
+export const WORKER_MIN_BYTES = 32 * 2 ** 20;
+
+/**
+ * Starts the frame-reading worker: the built `.js`/`.cjs` next to this module, or (running from
+ * sources, as in tests and benchmarks) the `.ts` source through tsx's loader.
+ */
+function startFrameReadWorker(request: FrameReadRequest): Worker {
+  const here = typeof __filename === 'string' ? __filename : fileURLToPath(import.meta.url);
+  const extension = extname(here);
+  const entry = join(dirname(here), `frame-read-worker${extension}`);
+  if (extension !== '.ts') return new Worker(entry, { workerData: request });
+  const bootstrap = `const { createRequire } = require('node:module');
+const api = createRequire(${JSON.stringify(entry)})('tsx/cjs/api');
+api.register();
+require(${JSON.stringify(entry)});`;
+  return new Worker(bootstrap, { eval: true, workerData: request });
+}
+
+/**
+ * Reads a frame CSV video by video in a worker thread (`frame-read-worker.ts`) and hands each
+ * video to the consumer from `start` on this thread, so that reading and evaluating overlap.
+ * The sequence of calls is exactly that of `readFrameDetectionsByVideo` on one thread.
+ */
+async function readFramesInWorker(
+  path: string,
+  lenient: boolean,
+  start: () => (rows: FrameDetectionRows) => void,
+): Promise<void> {
+  const inFlight = new SharedArrayBuffer(4);
+  const counter = new Int32Array(inFlight);
+  const worker = startFrameReadWorker({ path, lenient, inFlight });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let consumer: ((rows: FrameDetectionRows) => void) | undefined;
+      worker.on('message', (message: FrameReadMessage) => {
+        try {
+          if (message.type === 'restart') consumer = start();
+          else if (message.type === 'rows') {
+            consumer!(message.rows);
+            Atomics.sub(counter, 0, 1);
+            Atomics.notify(counter, 0);
+          } else if (message.type === 'done') resolve();
+          else
+            reject(
+              message.file !== undefined
+                ? new TubekitFormatError(message.file, message.place ?? '', message.detail)
+                : new CliError(`${path}: ${message.detail}`),
+            );
+        } catch (error) {
+          reject(error);
+        }
+      });
+      worker.on('error', reject);
+      worker.on('exit', (code) => {
+        reject(new CliError(`${path}: the reading worker stopped (exit code ${code})`));
+      });
+    });
+  } finally {
+    await worker.terminate();
+  }
+}
+
 /**
  * Frame-mAP of a frame-detection CSV, streamed video by video into a
- * {@link FrameMeanAPEvaluator}: memory holds the GT, one video's rows and the evaluator's
- * 8 + T bytes per detection (files whose videos are interleaved are read whole).
+ * {@link FrameMeanAPEvaluator}: memory holds the GT, a few videos' rows and the evaluator's
+ * 8 + T bytes per detection (files whose videos are interleaved are read whole). With
+ * `threads ≥ 2` and a file of at least `minWorkerBytes`, the CSV is read in a worker thread while
+ * this thread evaluates; the result is identical (same videos, same order).
  */
 export async function streamFrameMeanAP(
   det: string,
   gt: ActionDataset,
   options: MeanAPOptions,
-  _threads = 1,
+  threads = 1,
+  minWorkerBytes = WORKER_MIN_BYTES,
 ): Promise<{ result: MeanAPResult; rows: number }> {
   let evaluator = new FrameMeanAPEvaluator(gt, options);
   let rows = 0;
-  await readFrameDetectionsByVideo(det, { lenient: options.lenient === true }, () => {
+  const start = () => {
     evaluator = new FrameMeanAPEvaluator(gt, options);
     rows = 0;
-    return (video) => {
+    return (video: FrameDetectionRows) => {
       rows += video.length;
       withFile(det, video.line, () => evaluator.addVideo(video.videos[0]!, video));
     };
-  });
+  };
+  const lenient = options.lenient === true;
+  const size =
+    threads >= 2
+      ? await stat(det).then(
+          (s) => s.size,
+          () => 0,
+        )
+      : 0;
+  if (threads >= 2 && size >= minWorkerBytes) await readFramesInWorker(det, lenient, start);
+  else await readFrameDetectionsByVideo(det, { lenient }, start);
   return { result: withFile(det, undefined, () => evaluator.result()), rows };
 }
 
@@ -250,7 +334,10 @@ export function evalFrame(
     kind: 'frame-mAP',
     defaultIoU: [0.5],
     evaluate: async (gt, mapOptions) => {
-      const { result, rows } = await streamFrameMeanAP(options.det, gt, mapOptions);
+      const threads = Number(options.threads ?? 1);
+      if (!(Number.isInteger(threads) && threads >= 1))
+        throw new CliError(`--threads ${options.threads}: expected a whole number ≥ 1`);
+      const { result, rows } = await streamFrameMeanAP(options.det, gt, mapOptions, threads);
       return { result, count: `${rows} detections` };
     },
   });
@@ -351,9 +438,13 @@ export function registerEvalCommand(program: Command): void {
   )
     .option('--videos <list>', 'evaluate the videos named in this file (one per line)')
     .option('--split <name>', 'evaluate a split of the ground truth (default: test when present)')
+    .option(
+      '--threads <n>',
+      'threads (default 1); with 2 or more, a CSV of 32 MiB or more is read in a worker thread while the main thread evaluates (same result)',
+    )
     .addHelpText(
       'after',
-      '\nExample:\n  tubekit eval frame --gt fixtures/multisports/gt.pkl --det frame_dets.csv --protocol voc --iou 0.5 --json',
+      "\nThe CSV is streamed video by video (memory: one video at a time when each video's rows are together; otherwise it is read whole).\n\nExample:\n  tubekit eval frame --gt fixtures/multisports/gt.pkl --det frame_dets.csv --protocol voc --iou 0.5 --json",
     )
     .action(
       runAction('eval', (options: EvalCommandOptions) => evalFrame(options).then(() => undefined)),

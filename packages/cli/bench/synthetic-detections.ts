@@ -16,6 +16,8 @@ export function writeSyntheticFrameDetections(gt: ActionDataset, rows: number, p
     return state / 2147483648;
   };
   const L = gt.labels.length;
+  // numbers with at most 2 decimals (boxes) or 6 (scores), as detectors write them
+  const cents = (x: number) => Math.round(x * 100);
   const fd = openSync(path, 'w');
   let text = 'video,frame,label,score,x1,y1,x2,y2\n';
   let written = 0;
@@ -47,7 +49,7 @@ export function writeSyntheticFrameDetections(gt: ActionDataset, rows: number, p
             w = 10 + random() * 100;
             h = 10 + random() * 100;
           }
-          text += `${video.name},${f},${label},${random().toFixed(6)},${x1.toFixed(2)},${y1.toFixed(2)},${(x1 + w).toFixed(2)},${(y1 + h).toFixed(2)}\n`;
+          text += `${video.name},${f},${label},${Math.round(random() * 1e6) / 1e6},${cents(x1) / 100},${cents(y1) / 100},${cents(x1 + w) / 100},${cents(y1 + h) / 100}\n`;
           written++;
         }
         if (text.length > 1 << 20) {

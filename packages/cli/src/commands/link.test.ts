@@ -334,4 +334,46 @@ describe('tubekit link', () => {
     const run = await link(bad, join(dir, 'x.csv'));
     expect(run.stderr).toMatch(/label999\.csv \(line 4, column label\): label 999, but /);
   });
+
+  it('links a K = 1 tubelet CSV as the same frame detections (act), streamed per video', async () => {
+    const lines = (await readFile(det, 'utf8')).trim().split('\n');
+    const tubelets = join(dir, 'k1-tubelets.csv');
+    await writeFile(
+      tubelets,
+      [
+        'video,start,label,score,x1_1,y1_1,x2_1,y2_1',
+        ...lines.slice(1).reverse(), // starts out of order: sorted per video by the reader
+      ].join('\n'),
+    );
+    const fromFrames = join(dir, 'act-frames.csv');
+    const fromTubelets = join(dir, 'act-tubelets.csv');
+    const a = await runCli(
+      'link',
+      '--method',
+      'act',
+      '--det',
+      det,
+      '--gt',
+      gt,
+      '--out',
+      fromFrames,
+    );
+    const b = await runCli(
+      'link',
+      '--method',
+      'act',
+      '--det',
+      tubelets,
+      '--gt',
+      gt,
+      '--out',
+      fromTubelets,
+    );
+    expect(a.code).toBe(0);
+    expect(b.stderr).toBe('');
+    expect(b.stdout).toMatch(/^linked \d+ tubelet rows of 1 videos into [1-9]\d* tubes/);
+    const tubesA = await readTubeDetectionsCsv(fromFrames);
+    const tubesB = await readTubeDetectionsCsv(fromTubelets);
+    expect(tubesB.length).toBe(tubesA.length);
+  });
 });

@@ -19,7 +19,7 @@ function writeRows(path: string): void {
     const x = Math.round(random() * 30000) / 100;
     const y = Math.round(random() * 22000) / 100;
     parts.push(
-      `Class${i % 24}/v_${Math.floor(i / 5000)},${1 + (Math.floor(i / 20) % 250)},${Math.floor(random() * 24)},${Math.round(random() * 1e6) / 1e6},${x},${y},${x + 50.25},${y + 80.5}\n`,
+      `Class${Math.floor(i / 5000) % 24}/v_${Math.floor(i / 5000)},${1 + (Math.floor(i / 20) % 250)},${Math.floor(random() * 24)},${Math.round(random() * 1e6) / 1e6},${x},${y},${x + 50.25},${y + 80.5}\n`,
     );
   }
   writeFileSync(path, parts.join(''));

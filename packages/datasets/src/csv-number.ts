@@ -36,6 +36,12 @@ export function quoteCell(cell: string): string {
   return JSON.stringify(cell.length > 80 ? `${cell.slice(0, 77)}...` : cell);
 }
 
+/** A header (or list of cells) for an error message: joined with commas, at most ~80 characters. */
+export function shortList(names: readonly string[]): string {
+  const text = names.join(',');
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
 /**
  * Why `value` (parsed from `cell`) is not a valid `kind`, or `undefined` when it is. The message
  * quotes the cell as written (never a wrapped or rounded value).

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { createReadStream } from 'node:fs';
 import { openAtomicWriteStream } from '@tubekit/report';
 import { format, parse } from 'fast-csv';
-import { csvNumber } from './csv-number';
+import { csvNumber, shortList } from './csv-number';
 import { TubekitFormatError } from './format-error';
 
 /** The header of a CSV file as read: column name → index, and the 1-based line of each row. */
@@ -200,7 +200,7 @@ export async function readCsvTable(
       throw new TubekitFormatError(
         file,
         `line ${line}`,
-        `expected ${header.names.length} cells (${header.names.join(',')}), got ${cells.length}`,
+        `expected ${header.names.length} cells (${shortList(header.names)}), got ${cells.length}`,
       );
     onRow(cells, line);
   });
@@ -224,13 +224,13 @@ export function csvColumns<R extends string, O extends string>(
     throw new TubekitFormatError(
       file,
       'line 1',
-      `missing header: expected columns ${required.join(',')}${optional.length ? ` (optional ${optional.join(',')})` : ''}, got ${header.names.join(',')}`,
+      `missing header: expected columns ${required.join(',')}${optional.length ? ` (optional ${optional.join(',')})` : ''}, got ${shortList(header.names)}`,
     );
   if (header.duplicates.length)
     throw new TubekitFormatError(
       file,
       'line 1',
-      `duplicate header column ${header.duplicates.join(',')}`,
+      `duplicate header column ${shortList(header.duplicates)}`,
     );
   if (!allowUnknown) {
     const known = new Set<string>([...required, ...optional]);
@@ -239,7 +239,7 @@ export function csvColumns<R extends string, O extends string>(
       throw new TubekitFormatError(
         file,
         'line 1',
-        `unknown column ${unknown.join(',')} (expected ${[...known].join(',')})`,
+        `unknown column ${shortList(unknown)} (expected ${[...known].join(',')})`,
       );
   }
   const out = {} as Record<R | O, number>;

@@ -1,5 +1,11 @@
 import { open } from 'node:fs/promises';
-import { type CsvNumberKind, csvNumber, csvNumberProblem, quoteCell } from './csv-number';
+import {
+  type CsvNumberKind,
+  csvNumber,
+  csvNumberProblem,
+  quoteCell,
+  shortList,
+} from './csv-number';
 import { type CsvHeader, csvHeader, readCsvRows } from './csv-table';
 import { TubekitFormatError } from './format-error';
 
@@ -132,9 +138,7 @@ function parseDecimal(b: Uint8Array, s: number, e: number): number {
   if (i !== e) return Number.NaN;
   const e10 = exponent - fraction;
   if (slow || e10 < -22 || e10 > 22) {
-    let text = '';
-    for (let k = s; k < e; k++) text += String.fromCharCode(b[k]!);
-    return Number(text);
+    return Number(Buffer.from(b.buffer, b.byteOffset + s, e - s).toString('latin1'));
   }
   const v = e10 >= 0 ? m * POW10[e10]! : m / POW10[-e10]!;
   return negative ? -v : v;
@@ -430,7 +434,7 @@ export async function readNumericCsv(
       throw new TubekitFormatError(
         path,
         `line ${line}`,
-        `expected ${ncols} cells (${header!.names.join(',').slice(0, 200)}), got ${col}`,
+        `expected ${ncols} cells (${shortList(header!.names)}), got ${col}`,
       );
     }
     st.line[row] = line;
@@ -464,7 +468,7 @@ export async function readNumericCsv(
       throw new TubekitFormatError(
         path,
         `line ${at}`,
-        `expected ${cols.length} cells (${header.names.join(',')}), got ${cells.length}`,
+        `expected ${cols.length} cells (${shortList(header.names)}), got ${cells.length}`,
       );
     const st = store!;
     const row = st.add();

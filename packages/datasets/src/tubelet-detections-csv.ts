@@ -1,4 +1,5 @@
 import type { TubeletDetections } from '@tubekit/geometry';
+import { shortList } from './csv-number';
 import { type CsvHeader, checkBoxOrder, writeCsvTable } from './csv-table';
 import { TubekitFormatError } from './format-error';
 import {
@@ -30,7 +31,7 @@ function tubeletLayout(path: string): (header: CsvHeader) => NumericLayout {
       throw new TubekitFormatError(
         path,
         'line 1',
-        `missing header: expected video,start,label,score,x1_1,y1_1,x2_1,y2_1,…,x2_K,y2_K, got ${names.join(',').slice(0, 200)}`,
+        `missing header: expected video,start,label,score,x1_1,y1_1,x2_1,y2_1,…,x2_K,y2_K, got ${shortList(names)}`,
       );
     const columns: NumericColumn[] = [
       { kind: 'video' },

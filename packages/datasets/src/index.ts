@@ -108,6 +108,7 @@ export { actorBoxAt, createSynthTubes, validateSynthConfig } from './synth/synth
 export type { ReadTubeDetectionsOptions, WriteTubeDetectionsOptions } from './tube-detections-csv';
 export {
   readTubeDetectionsCsv,
+  readTubeDetectionsWithLines,
   TUBE_DETECTIONS_COLUMNS,
   TUBE_DETECTIONS_OPTIONAL_COLUMNS,
   writeTubeDetectionsCsv,

@@ -59,6 +59,20 @@ export async function readTubeDetectionsCsv(
   path: string,
   options: ReadTubeDetectionsOptions = {},
 ): Promise<DetectedTube[]> {
+  return (await readTubeDetectionsWithLines(path, options)).tubes;
+}
+
+/**
+ * {@link readTubeDetectionsCsv}, with the 1-based file line of each tube's first row
+ * (`lines[i]` for `tubes[i]`), for messages about a tube as a whole.
+ *
+ * @example
+ * const { tubes, lines } = await readTubeDetectionsWithLines('tubes.csv');
+ */
+export async function readTubeDetectionsWithLines(
+  path: string,
+  options: ReadTubeDetectionsOptions = {},
+): Promise<{ tubes: DetectedTube[]; lines: Int32Array }> {
   const labels = options.labels;
   const pending = new Map<string, PendingTube>();
   let col:
@@ -140,7 +154,9 @@ export async function readTubeDetectionsCsv(
     },
   );
   const tubes: DetectedTube[] = [];
+  const lines = new Int32Array(pending.size);
   for (const p of pending.values()) {
+    lines[tubes.length] = p.firstLine;
     const T = p.frames.length;
     const order = Array.from({ length: T }, (_, i) => i);
     order.sort((a, b) => p.frames[a]! - p.frames[b]! || p.lines[a]! - p.lines[b]!);
@@ -179,7 +195,7 @@ export async function readTubeDetectionsCsv(
     if (scores) tube.scores = scores;
     tubes.push(tube);
   }
-  return tubes;
+  return { tubes, lines };
 }
 
 /** Options of {@link writeTubeDetectionsCsv}. */

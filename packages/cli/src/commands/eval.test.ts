@@ -167,7 +167,8 @@ describe('tubekit eval frame', () => {
 });
 
 describe('tubekit eval video', () => {
-  it('evaluates a tube CSV at several IoUs and a range', async () => {
+  /** A one-video GT (labels a, b; one 3-frame tube of label 0 on c/v1 of 10 frames). */
+  async function tinyGt(): Promise<string> {
     const gt = join(dir, 'gt.tubes.json');
     const box = [0, 0, 10, 10];
     await writeDatasetJson(gt, {
@@ -184,6 +185,11 @@ describe('tubekit eval video', () => {
       ],
       splits: { test: ['c/v1'] },
     });
+    return gt;
+  }
+
+  it('evaluates a tube CSV at several IoUs and a range', async () => {
+    const gt = await tinyGt();
     const det = join(dir, 'tubes.csv');
     writeFileSync(
       det,
@@ -212,8 +218,24 @@ describe('tubekit eval video', () => {
     expect(json.results[0].classes[1]).toEqual({ label: 'b', ap: null, gt: 0, det: 0 });
   });
 
+  it('names the file line of a tube the evaluator refuses (frames beyond the video)', async () => {
+    const gt = await tinyGt();
+    const det = join(dir, 'long-tube.csv');
+    writeFileSync(
+      det,
+      'video,tube,label,score,frame,x1,y1,x2,y2\nc/v1,1,0,0.9,1,0,0,10,10\nc/v1,2,0,0.8,10,0,0,10,10\nc/v1,2,0,0.8,11,0,0,10,10\n',
+    );
+    const run = await runCli(['eval', 'video', '--gt', gt, '--det', det, '--protocol', 'voc']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(
+      new RegExp(
+        `^tubekit eval: ${det.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(line 3\\): tube 2 of video "c/v1": frames 10…11`,
+      ),
+    );
+  });
+
   it('refuses a label_name that contradicts the ground truth, naming the file line', async () => {
-    const gt = join(dir, 'gt.tubes.json');
+    const gt = await tinyGt();
     const det = join(dir, 'named-tubes.csv');
     writeFileSync(
       det,

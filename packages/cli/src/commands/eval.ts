@@ -10,7 +10,7 @@ import {
   readAvaExclusions,
   readAvaLabelmap,
   readFrameDetectionsByVideo,
-  readTubeDetectionsCsv,
+  readTubeDetectionsWithLines,
   TubekitFormatError,
 } from '@tubekit/datasets';
 import {
@@ -352,8 +352,11 @@ export function evalVideo(
     kind: 'video-mAP',
     defaultIoU: DEFAULT_VIDEO_IOUS,
     evaluate: async (gt, mapOptions) => {
-      const tubes = await readTubeDetectionsCsv(options.det, { labels: gt.labels });
-      const result = withFile(options.det, undefined, () => videoMeanAP(gt, tubes, mapOptions));
+      const { tubes, lines } = await readTubeDetectionsWithLines(options.det, {
+        labels: gt.labels,
+      });
+      // a tube's problems are located at its first row
+      const result = withFile(options.det, lines, () => videoMeanAP(gt, tubes, mapOptions));
       return { result, count: `${tubes.length} tubes` };
     },
   });

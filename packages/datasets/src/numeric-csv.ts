@@ -291,7 +291,7 @@ export async function readNumericCsv(
       store.length = 0;
     }
   };
-  /** The video id of a name (grouping `video`: ids restart at 0 per run). */
+  /** The id of a video name (in order of first appearance); a video back after another is an error with grouping `video`. */
   const videoId = (name: string, at: number): number => {
     if (name === '')
       throw new TubekitFormatError(path, `line ${at}, column video`, 'expected a video name');

@@ -330,6 +330,23 @@ describe('tubekit link → eval video (MultiSports fixture)', () => {
 });
 
 describe('streamFrameMeanAP with a reading worker thread', () => {
+  it('refuses a --threads that is not a whole number ≥ 1', async () => {
+    const run = await runCli([
+      'eval',
+      'frame',
+      '--gt',
+      tubekitDataPath('fixtures/multisports/gt.pkl'),
+      '--det',
+      tubekitDataPath('fixtures/multisports/frame_dets.csv'),
+      '--protocol',
+      'voc',
+      '--threads',
+      '0',
+    ]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe('tubekit eval: --threads 0: expected a whole number ≥ 1\n');
+  });
+
   const gtPkl = tubekitDataPath('fixtures/multisports/gt.pkl');
   const det = tubekitDataPath('fixtures/multisports/frame_dets.csv');
   const options = { protocol: protocolProfile('voc'), iou: [0.5, '0.5:0.95'], lenient: true };

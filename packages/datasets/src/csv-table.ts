@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { createReadStream } from 'node:fs';
 import { openAtomicWriteStream } from '@tubekit/report';
 import { format, parse } from 'fast-csv';
+import { csvNumber, shortList } from './csv-number';
 import { TubekitFormatError } from './format-error';
 
 /** The header of a CSV file as read: column name → index, and the 1-based line of each row. */
@@ -12,35 +13,15 @@ export interface CsvHeader {
   duplicates: string[];
 }
 
-/** What a column's cell must hold, for {@link csvNumber}. */
-export type CsvNumberKind = 'finite' | 'frame' | 'label' | 'integer';
-
-/**
- * Reads the cells of one column as a number and checks it: `finite` (any finite number),
- * `frame` (an integer ≥ 1, 1-based), `label` (an integer ≥ 0, 0-based), `integer` (any integer).
- * Throws a {@link TubekitFormatError} naming the file, line and column otherwise.
- */
-export function csvNumber(
-  cell: string | undefined,
-  kind: CsvNumberKind,
-  file: string,
-  line: number,
-  column: string,
-): number {
-  const value = cell === undefined || cell === '' ? Number.NaN : Number(cell);
-  let problem: string | undefined;
-  if (!Number.isFinite(value))
-    problem = `expected a finite number, got ${JSON.stringify(cell ?? '')}`;
-  else if (kind === 'frame' && !(Number.isInteger(value) && value >= 1))
-    problem = `expected a 1-based frame number (integer ≥ 1), got ${cell}`;
-  else if (kind === 'label' && !(Number.isInteger(value) && value >= 0))
-    problem = `expected a 0-based label id (integer ≥ 0), got ${cell}`;
-  else if (kind === 'integer' && !Number.isInteger(value))
-    problem = `expected an integer, got ${cell}`;
-  // the place is only formatted on failure: this runs for every cell of large files
-  if (problem !== undefined)
-    throw new TubekitFormatError(file, `line ${line}, column ${column}`, problem);
-  return value;
+/** The {@link CsvHeader} of a header row's (trimmed) cells. */
+export function csvHeader(names: string[]): CsvHeader {
+  const columns = new Map<string, number>();
+  const duplicates: string[] = [];
+  names.forEach((name, i) => {
+    if (columns.has(name)) duplicates.push(name);
+    else columns.set(name, i);
+  });
+  return { columns, names, duplicates };
 }
 
 /**
@@ -70,7 +51,8 @@ export function csvVideoIndex(
 export const BOX_COLUMNS = ['x1', 'y1', 'x2', 'y2'] as const;
 
 /**
- * Reads one `[x1, y1, x2, y2]` box from four cells, checks that each is a finite number and —
+ * Reads one `[x1, y1, x2, y2]` box from four cells, checks that each is a coordinate
+ * ({@link csvNumber} `coordinate`: a decimal with |x| ≤ 1e7) and —
  * unless `allowReversed` — that `x2 ≥ x1` and `y2 ≥ y1` (formats.md), and appends it to `out`.
  * Errors are {@link TubekitFormatError}s naming the file, line and column.
  *
@@ -86,10 +68,10 @@ export function csvBox(
   out: { push(value: number): unknown },
   allowReversed = false,
 ): void {
-  const x1 = csvNumber(cells[columns[0]], 'finite', file, line, names[0]);
-  const y1 = csvNumber(cells[columns[1]], 'finite', file, line, names[1]);
-  const x2 = csvNumber(cells[columns[2]], 'finite', file, line, names[2]);
-  const y2 = csvNumber(cells[columns[3]], 'finite', file, line, names[3]);
+  const x1 = csvNumber(cells[columns[0]], 'coordinate', file, line, names[0]);
+  const y1 = csvNumber(cells[columns[1]], 'coordinate', file, line, names[1]);
+  const x2 = csvNumber(cells[columns[2]], 'coordinate', file, line, names[2]);
+  const y2 = csvNumber(cells[columns[3]], 'coordinate', file, line, names[3]);
   if (!allowReversed && x2 < x1)
     throw new TubekitFormatError(
       file,
@@ -109,43 +91,52 @@ export function csvBox(
 }
 
 /**
- * Streams a CSV file with fast-csv: the first non-empty row is the header, checked by
- * `onHeader`; every following non-empty row goes to `onRow` with its 1-based line number.
- * Parse errors, unreadable files and a missing header become {@link TubekitFormatError}s.
- * (Line numbers count physical lines; quoted cells spanning lines are not expected in these
- * formats.)
+ * Checks `x2 ≥ x1` and `y2 ≥ y1` of every box in rows of `K` boxes (`boxes` holds `4·K` numbers
+ * per row), naming the file line and column of the first that is not (formats.md: degenerate
+ * boxes only with lenient reading).
+ *
+ * @param names the column names of the `4·K` coordinates, e.g. `x1,y1,x2,y2`
  */
-export async function readCsvTable(
+export function checkBoxOrder(
   file: string,
-  onHeader: (header: CsvHeader) => void,
+  boxes: Float64Array,
+  K: number,
+  line: Int32Array,
+  names: readonly string[],
+): void {
+  for (let i = 0; i < boxes.length; i += 4) {
+    const x1 = boxes[i]!;
+    const y1 = boxes[i + 1]!;
+    const x2 = boxes[i + 2]!;
+    const y2 = boxes[i + 3]!;
+    if (x2 >= x1 && y2 >= y1) continue;
+    const row = Math.floor(i / (4 * K));
+    const k = (i / 4) % K;
+    const x = x2 < x1;
+    throw new TubekitFormatError(
+      file,
+      `line ${line[row]}, column ${names[4 * k + (x ? 2 : 3)]}`,
+      x ? `expected x2 ≥ x1 = ${x1}, got ${x2}` : `expected y2 ≥ y1 = ${y1}, got ${y2}`,
+    );
+  }
+}
+
+/**
+ * Streams a CSV file with fast-csv from byte `start` (a line start; 0 for the whole file):
+ * every non-empty row goes to `onRow` with its 1-based file line (`linesBefore` lines precede
+ * `start`). Parse errors and unreadable files become {@link TubekitFormatError}s; an error thrown
+ * by `onRow` stops the reading and is passed on. (Line numbers count physical lines; quoted cells
+ * spanning lines are not expected in these formats.)
+ */
+export async function readCsvRows(
+  file: string,
+  start: number,
+  linesBefore: number,
   onRow: (cells: string[], line: number) => void,
 ): Promise<void> {
-  let line = 0;
-  let header: CsvHeader | undefined;
-  const source = createReadStream(file);
+  let line = linesBefore;
+  const source = createReadStream(file, { start });
   const stream = parse<string[], string[]>({ headers: false, trim: true });
-  const handle = (cells: string[]) => {
-    line++;
-    if (cells.length === 0 || (cells.length === 1 && cells[0] === '')) return;
-    if (!header) {
-      const columns = new Map<string, number>();
-      const duplicates: string[] = [];
-      cells.forEach((name, i) => {
-        if (columns.has(name)) duplicates.push(name);
-        else columns.set(name, i);
-      });
-      header = { columns, names: cells, duplicates };
-      onHeader(header);
-      return;
-    }
-    if (cells.length !== header.names.length)
-      throw new TubekitFormatError(
-        file,
-        `line ${line}`,
-        `expected ${header.names.length} cells (${header.names.join(',')}), got ${cells.length}`,
-      );
-    onRow(cells, line);
-  };
   // 'data' events rather than `for await`: one promise per row would dominate the cost
   await new Promise<void>((resolve, reject) => {
     let failed = false;
@@ -162,7 +153,7 @@ export async function readCsvTable(
           new TubekitFormatError(
             file,
             line ? `line ${line + 1}` : '',
-            `cannot read CSV: ${message}`,
+            `cannot read CSV: ${message.length > 200 ? `${message.slice(0, 197)}...` : message}`,
           ),
         );
       }
@@ -172,8 +163,10 @@ export async function readCsvTable(
     stream.on('error', fail);
     stream.on('data', (cells: string[]) => {
       if (failed) return;
+      line++;
+      if (cells.length === 0 || (cells.length === 1 && cells[0] === '')) return;
       try {
-        handle(cells);
+        onRow(cells, line);
       } catch (error) {
         fail(error);
       }
@@ -182,6 +175,34 @@ export async function readCsvTable(
       if (!failed) resolve();
     });
     source.pipe(stream);
+  });
+}
+
+/**
+ * Streams a CSV file with fast-csv: the first non-empty row is the header, checked by
+ * `onHeader`; every following non-empty row goes to `onRow` with its 1-based file line.
+ * Parse errors, unreadable files, rows with the wrong number of cells and a missing header
+ * become {@link TubekitFormatError}s.
+ */
+export async function readCsvTable(
+  file: string,
+  onHeader: (header: CsvHeader) => void,
+  onRow: (cells: string[], line: number) => void,
+): Promise<void> {
+  let header: CsvHeader | undefined;
+  await readCsvRows(file, 0, 0, (cells, line) => {
+    if (!header) {
+      header = csvHeader(cells);
+      onHeader(header);
+      return;
+    }
+    if (cells.length !== header.names.length)
+      throw new TubekitFormatError(
+        file,
+        `line ${line}`,
+        `expected ${header.names.length} cells (${shortList(header.names)}), got ${cells.length}`,
+      );
+    onRow(cells, line);
   });
   if (!header) throw new TubekitFormatError(file, 'line 1', 'empty file: missing header row');
 }
@@ -203,13 +224,13 @@ export function csvColumns<R extends string, O extends string>(
     throw new TubekitFormatError(
       file,
       'line 1',
-      `missing header: expected columns ${required.join(',')}${optional.length ? ` (optional ${optional.join(',')})` : ''}, got ${header.names.join(',')}`,
+      `missing header: expected columns ${required.join(',')}${optional.length ? ` (optional ${optional.join(',')})` : ''}, got ${shortList(header.names)}`,
     );
   if (header.duplicates.length)
     throw new TubekitFormatError(
       file,
       'line 1',
-      `duplicate header column ${header.duplicates.join(',')}`,
+      `duplicate header column ${shortList(header.duplicates)}`,
     );
   if (!allowUnknown) {
     const known = new Set<string>([...required, ...optional]);
@@ -218,7 +239,7 @@ export function csvColumns<R extends string, O extends string>(
       throw new TubekitFormatError(
         file,
         'line 1',
-        `unknown column ${unknown.join(',')} (expected ${[...known].join(',')})`,
+        `unknown column ${shortList(unknown)} (expected ${[...known].join(',')})`,
       );
   }
   const out = {} as Record<R | O, number>;

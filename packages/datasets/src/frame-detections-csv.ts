@@ -1,15 +1,14 @@
 import type { FrameDetections } from '@tubekit/geometry';
-import {
-  BOX_COLUMNS,
-  csvBox,
-  csvColumns,
-  csvNumber,
-  csvVideoIndex,
-  readCsvTable,
-  writeCsvTable,
-} from './csv-table';
+import { BOX_COLUMNS, type CsvHeader, checkBoxOrder, csvColumns, writeCsvTable } from './csv-table';
 import { TubekitFormatError } from './format-error';
-import { GrowableArray } from './growable';
+import {
+  type NumericColumn,
+  type NumericGrouping,
+  type NumericLayout,
+  type NumericRows,
+  readNumericCsv,
+  readNumericCsvByVideo,
+} from './numeric-csv';
 
 /** The canonical frame-detection CSV header (formats.md). */
 export const FRAME_DETECTIONS_COLUMNS = [
@@ -34,11 +33,117 @@ export interface ReadFrameDetectionsOptions {
   lenient?: boolean;
 }
 
+/** Frame detections with the 1-based file line of each row (the header is line 1). */
+export interface FrameDetectionRows extends FrameDetections {
+  line: Int32Array;
+}
+
+/** Options of {@link readFrameDetectionGroups}. */
+export interface ReadFrameDetectionGroupsOptions extends ReadFrameDetectionsOptions {
+  /**
+   * `file`: one call with every row in file order. `video`: one call per video with its rows
+   * (memory bounded by the largest video); the rows of a video must then be contiguous, else an
+   * `InterleavedVideosError` is thrown.
+   */
+  grouping: NumericGrouping;
+}
+
 /**
- * Reads a canonical frame-detection CSV `video,frame,label,score,x1,y1,x2,y2` (header required,
+ * Streams a canonical frame-detection CSV `video,frame,label,score,x1,y1,x2,y2` (header required,
  * columns in any order; `frame` 1-based, `label` 0-based, box in pixels) into columnar
- * {@link FrameDetections}. Videos are numbered in order of first appearance. Errors name the
- * file, line and column and what was expected.
+ * {@link FrameDetectionRows}, a whole file or one video at a time. Numbers are plain decimals
+ * (no hex, `Infinity` or `NaN`); frames and labels must fit the Int32 columns (≤ 2³¹ − 1) and
+ * coordinates |x| ≤ 1e7 (formats.md "Numbers"). Errors name the file, line and column and what
+ * was expected.
+ *
+ * @example
+ * await readFrameDetectionGroups('dets.csv', { grouping: 'video' }, (rows) =>
+ *   evaluator.addVideo(rows.videos[0], rows),
+ * );
+ */
+export async function readFrameDetectionGroups(
+  path: string,
+  options: ReadFrameDetectionGroupsOptions,
+  onRows: (rows: FrameDetectionRows) => void,
+): Promise<void> {
+  const lenient = options.lenient ?? false;
+  await readNumericCsv(path, frameLayout(path, lenient), options.grouping, (rows) =>
+    onRows(frameRows(path, lenient, rows)),
+  );
+}
+
+/** Options of {@link readFrameDetectionsByVideo}. */
+export interface ReadFrameDetectionsByVideoOptions extends ReadFrameDetectionsOptions {
+  /** Stably sort each video's rows by frame (linkers need frame order; evaluators do not). */
+  sortFrames?: boolean;
+}
+
+/**
+ * Reads a frame-detection CSV one video at a time (checks as {@link readFrameDetectionGroups}):
+ * in constant memory when each video's rows are contiguous; otherwise `start` is called again
+ * for a fresh consumer and the file is read whole, then handed over video by video
+ * (`readNumericCsvByVideo`). Every call gets all rows of one video, `videos` holding its name.
+ *
+ * @example
+ * await readFrameDetectionsByVideo('dets.csv', {}, () => {
+ *   evaluator = new FrameMeanAPEvaluator(gt, options);
+ *   return (rows) => evaluator.addVideo(rows.videos[0], rows);
+ * });
+ */
+export async function readFrameDetectionsByVideo(
+  path: string,
+  options: ReadFrameDetectionsByVideoOptions,
+  start: () => (rows: FrameDetectionRows) => void,
+): Promise<void> {
+  const lenient = options.lenient ?? false;
+  await readNumericCsvByVideo(
+    path,
+    frameLayout(path, lenient),
+    options.sortFrames ? 0 : undefined,
+    () => {
+      const consumer = start();
+      return (rows) => consumer(frameRows(path, lenient, rows));
+    },
+  );
+}
+
+/** How the columns of a frame-detection CSV are stored (from its header). */
+function frameLayout(path: string, lenient: boolean): (header: CsvHeader) => NumericLayout {
+  return (header) => {
+    const col = csvColumns(path, header, FRAME_DETECTIONS_COLUMNS, [], lenient);
+    const columns: NumericColumn[] = header.names.map(() => ({ kind: 'skip' }));
+    columns[col.video] = { kind: 'video' };
+    columns[col.frame] = { kind: 'int', check: 'frame', slot: 0 };
+    columns[col.label] = { kind: 'int', check: 'label', slot: 1 };
+    columns[col.score] = { kind: 'float', check: 'finite', group: 0, offset: 0 };
+    BOX_COLUMNS.forEach((name, k) => {
+      columns[col[name]] = { kind: 'float', check: 'coordinate', group: 1, offset: k };
+    });
+    return { columns, intColumns: 2, floatGroups: [1, 4] };
+  };
+}
+
+/** Typed rows as frame detections (boxes checked for order unless lenient). */
+function frameRows(path: string, lenient: boolean, rows: NumericRows): FrameDetectionRows {
+  const boxes = rows.floats[1]!;
+  if (!lenient) checkBoxOrder(path, boxes, 1, rows.line, BOX_COLUMNS);
+  return {
+    videos: rows.videos,
+    videoIndex: rows.videoIndex,
+    frame: rows.ints[0]!,
+    label: rows.ints[1]!,
+    score: rows.floats[0]!,
+    boxes,
+    length: rows.length,
+    line: rows.line,
+  };
+}
+
+/**
+ * Reads a canonical frame-detection CSV `video,frame,label,score,x1,y1,x2,y2` whole into columnar
+ * {@link FrameDetections} (rows in file order, videos numbered in order of first appearance),
+ * with the checks of {@link readFrameDetectionGroups}. For large files prefer that function's
+ * `video` grouping, which holds one video at a time.
  *
  * @example
  * const dets = await readFrameDetectionsCsv('dets.csv');
@@ -48,38 +153,20 @@ export async function readFrameDetectionsCsv(
   path: string,
   options: ReadFrameDetectionsOptions = {},
 ): Promise<FrameDetections> {
-  const lenient = options.lenient ?? false;
-  const videos: string[] = [];
-  const videoIds = new Map<string, number>();
-  const videoIndex = new GrowableArray((n) => new Int32Array(n));
-  const frame = new GrowableArray((n) => new Int32Array(n));
-  const label = new GrowableArray((n) => new Int32Array(n));
-  const score = new GrowableArray((n) => new Float64Array(n));
-  const boxes = new GrowableArray((n) => new Float64Array(n), 4096);
-  let col: Record<(typeof FRAME_DETECTIONS_COLUMNS)[number], number> | undefined;
-  await readCsvTable(
-    path,
-    (header) => {
-      col = csvColumns(path, header, FRAME_DETECTIONS_COLUMNS, [], lenient);
-    },
-    (cells, line) => {
-      const c = col!;
-      videoIndex.push(csvVideoIndex(cells[c.video], path, line, videos, videoIds));
-      frame.push(csvNumber(cells[c.frame], 'frame', path, line, 'frame'));
-      label.push(csvNumber(cells[c.label], 'label', path, line, 'label'));
-      score.push(csvNumber(cells[c.score], 'finite', path, line, 'score'));
-      csvBox(cells, [c.x1, c.y1, c.x2, c.y2], BOX_COLUMNS, path, line, boxes, lenient);
-    },
-  );
-  return {
-    videos,
-    videoIndex: videoIndex.toArray(),
-    frame: frame.toArray(),
-    label: label.toArray(),
-    score: score.toArray(),
-    boxes: boxes.toArray(),
-    length: frame.length,
+  let out: FrameDetections = {
+    videos: [],
+    videoIndex: new Int32Array(0),
+    frame: new Int32Array(0),
+    label: new Int32Array(0),
+    score: new Float64Array(0),
+    boxes: new Float64Array(0),
+    length: 0,
   };
+  await readFrameDetectionGroups(path, { ...options, grouping: 'file' }, (rows) => {
+    const { line: _line, ...dets } = rows;
+    out = dets;
+  });
+  return out;
 }
 
 /** Checks the shape and values of in-memory frame detections before they are written. */

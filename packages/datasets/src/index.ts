@@ -21,6 +21,8 @@ export {
   readClipFrames,
   sampleClips,
 } from './clip-sampler';
+export type { CsvNumberKind } from './csv-number';
+export { MAX_COORDINATE, MAX_INT32 } from './csv-number';
 export { tubekitDataDir, tubekitDataPath } from './data-dir';
 export {
   DATASET_JSON_FORMAT,
@@ -41,9 +43,16 @@ export {
   quoteInput,
   TubekitFormatError,
 } from './format-error';
-export type { ReadFrameDetectionsOptions } from './frame-detections-csv';
+export type {
+  FrameDetectionRows,
+  ReadFrameDetectionGroupsOptions,
+  ReadFrameDetectionsByVideoOptions,
+  ReadFrameDetectionsOptions,
+} from './frame-detections-csv';
 export {
   FRAME_DETECTIONS_COLUMNS,
+  readFrameDetectionGroups,
+  readFrameDetectionsByVideo,
   readFrameDetectionsCsv,
   writeFrameDetectionsCsv,
 } from './frame-detections-csv';
@@ -83,6 +92,8 @@ export type {
   MatValue,
 } from './mat-v5';
 export { parseMat, readMat } from './mat-v5';
+export type { NumericGrouping } from './numeric-csv';
+export { InterleavedVideosError } from './numeric-csv';
 export type { NdArray, NdDtype, NdNumericData, PyValue } from './pickle';
 export { readPickle, unpickle } from './pickle';
 export type { ClipProposals, Proposal, ProposalStage, ProposalsFile } from './proposals-json';
@@ -143,9 +154,10 @@ export type { SynthCacheOptions, SynthCacheSummary } from './synth/synth-cache';
 export { SYNTH_CACHE_VERSION, SynthTubesCache, synthCacheKey } from './synth/synth-cache';
 export type { SynthTubes, SynthTubesOptions } from './synth/synth-tubes';
 export { actorBoxAt, createSynthTubes, validateSynthConfig } from './synth/synth-tubes';
-export type { WriteTubeDetectionsOptions } from './tube-detections-csv';
+export type { ReadTubeDetectionsOptions, WriteTubeDetectionsOptions } from './tube-detections-csv';
 export {
   readTubeDetectionsCsv,
+  readTubeDetectionsWithLines,
   TUBE_DETECTIONS_COLUMNS,
   TUBE_DETECTIONS_OPTIONAL_COLUMNS,
   writeTubeDetectionsCsv,
@@ -158,7 +170,9 @@ export {
   VIZ_TIMELINE_HEIGHT,
   visualizeTubes,
 } from './tube-viz';
+export type { TubeletDetectionRows } from './tubelet-detections-csv';
 export {
+  readTubeletDetectionsByVideo,
   readTubeletDetectionsCsv,
   tubeletDetectionsColumns,
   writeTubeletDetectionsCsv,

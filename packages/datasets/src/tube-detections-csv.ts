@@ -1,12 +1,6 @@
 import type { DetectedTube } from '@tubekit/geometry';
-import {
-  BOX_COLUMNS,
-  csvBox,
-  csvColumns,
-  csvNumber,
-  readCsvTable,
-  writeCsvTable,
-} from './csv-table';
+import { csvNumber, quoteCell } from './csv-number';
+import { BOX_COLUMNS, csvBox, csvColumns, readCsvTable, writeCsvTable } from './csv-table';
 import { TubekitFormatError } from './format-error';
 
 /** The required columns of the canonical tube-detection CSV (long format, one row per frame). */
@@ -24,6 +18,15 @@ export const TUBE_DETECTIONS_COLUMNS = [
 
 /** Optional columns: per-frame `box_score`, and `label_name` (written when labels are given). */
 export const TUBE_DETECTIONS_OPTIONAL_COLUMNS = ['box_score', 'label_name'] as const;
+
+/** Options of {@link readTubeDetectionsCsv}. */
+export interface ReadTubeDetectionsOptions {
+  /**
+   * The labels of the ground truth the tubes will be evaluated against: every `label` must index
+   * into them and a `label_name` column must agree with them.
+   */
+  labels?: readonly string[];
+}
 
 interface PendingTube {
   video: string;
@@ -45,13 +48,32 @@ interface PendingTube {
  * any order; they are sorted by frame and must then cover consecutive frames exactly once. A
  * tube's `label`, `score` (and `label_name`) must agree on every row. Tubes are returned in order
  * of first appearance with `id` the CSV's tube id (a string) and, with `box_score`, per-frame
- * `scores`. Errors name the file, line and column.
+ * `scores`. With `options.labels` (the GT's), every label must index into them and a
+ * `label_name` must be that label's name. Errors name the file, line and column.
  *
  * @example
  * const tubes = await readTubeDetectionsCsv('tubes.csv');
  * console.log(tubes[0].video, tubes[0].start, tubes[0].boxes.length / 4);
  */
-export async function readTubeDetectionsCsv(path: string): Promise<DetectedTube[]> {
+export async function readTubeDetectionsCsv(
+  path: string,
+  options: ReadTubeDetectionsOptions = {},
+): Promise<DetectedTube[]> {
+  return (await readTubeDetectionsWithLines(path, options)).tubes;
+}
+
+/**
+ * {@link readTubeDetectionsCsv}, with the 1-based file line of each tube's first row
+ * (`lines[i]` for `tubes[i]`), for messages about a tube as a whole.
+ *
+ * @example
+ * const { tubes, lines } = await readTubeDetectionsWithLines('tubes.csv');
+ */
+export async function readTubeDetectionsWithLines(
+  path: string,
+  options: ReadTubeDetectionsOptions = {},
+): Promise<{ tubes: DetectedTube[]; lines: Int32Array }> {
+  const labels = options.labels;
   const pending = new Map<string, PendingTube>();
   let col:
     | Record<
@@ -76,6 +98,18 @@ export async function readTubeDetectionsCsv(path: string): Promise<DetectedTube[
       const score = csvNumber(cells[c.score], 'finite', path, line, 'score');
       const frame = csvNumber(cells[c.frame], 'frame', path, line, 'frame');
       const labelName = c.label_name >= 0 ? cells[c.label_name] : undefined;
+      if (labels && label >= labels.length)
+        throw new TubekitFormatError(
+          path,
+          at('label'),
+          `label ${label} is outside the ${labels.length} labels of the ground truth (0…${labels.length - 1})`,
+        );
+      if (labels && labelName !== undefined && labelName !== labels[label])
+        throw new TubekitFormatError(
+          path,
+          at('label_name'),
+          `label_name ${quoteCell(labelName)} contradicts the ground truth, where label ${label} is ${quoteCell(labels[label]!)}`,
+        );
       const key = `${video}\u0000${id}`;
       let tube = pending.get(key);
       if (!tube) {
@@ -120,7 +154,9 @@ export async function readTubeDetectionsCsv(path: string): Promise<DetectedTube[
     },
   );
   const tubes: DetectedTube[] = [];
+  const lines = new Int32Array(pending.size);
   for (const p of pending.values()) {
+    lines[tubes.length] = p.firstLine;
     const T = p.frames.length;
     const order = Array.from({ length: T }, (_, i) => i);
     order.sort((a, b) => p.frames[a]! - p.frames[b]! || p.lines[a]! - p.lines[b]!);
@@ -159,7 +195,7 @@ export async function readTubeDetectionsCsv(path: string): Promise<DetectedTube[
     if (scores) tube.scores = scores;
     tubes.push(tube);
   }
-  return tubes;
+  return { tubes, lines };
 }
 
 /** Options of {@link writeTubeDetectionsCsv}. */

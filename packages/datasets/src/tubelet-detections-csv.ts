@@ -1,7 +1,14 @@
 import type { TubeletDetections } from '@tubekit/geometry';
-import { csvBox, csvNumber, csvVideoIndex, readCsvTable, writeCsvTable } from './csv-table';
+import { shortList } from './csv-number';
+import { type CsvHeader, checkBoxOrder, writeCsvTable } from './csv-table';
 import { TubekitFormatError } from './format-error';
-import { GrowableArray } from './growable';
+import {
+  type NumericColumn,
+  type NumericLayout,
+  type NumericRows,
+  readNumericCsv,
+  readNumericCsvByVideo,
+} from './numeric-csv';
 
 /** The header of a K-frame tubelet CSV: `video,start,label,score,x1_1,y1_1,x2_1,y2_1,…,y2_K`. */
 export function tubeletDetectionsColumns(K: number): string[] {
@@ -10,12 +17,59 @@ export function tubeletDetectionsColumns(K: number): string[] {
   return columns;
 }
 
+/** Tubelet detections with the 1-based file line of each row (the header is line 1). */
+export interface TubeletDetectionRows extends TubeletDetections {
+  line: Int32Array;
+}
+
+/** How the columns of a tubelet CSV are stored: its header must be exactly K tubelet boxes. */
+function tubeletLayout(path: string): (header: CsvHeader) => NumericLayout {
+  return ({ names }) => {
+    const K = (names.length - 4) / 4;
+    const expected = Number.isInteger(K) && K >= 1 ? tubeletDetectionsColumns(K) : [];
+    if (expected.length === 0 || expected.some((name, i) => names[i] !== name))
+      throw new TubekitFormatError(
+        path,
+        'line 1',
+        `missing header: expected video,start,label,score,x1_1,y1_1,x2_1,y2_1,…,x2_K,y2_K, got ${shortList(names)}`,
+      );
+    const columns: NumericColumn[] = [
+      { kind: 'video' },
+      { kind: 'int', check: 'frame', slot: 0 },
+      { kind: 'int', check: 'label', slot: 1 },
+      { kind: 'float', check: 'finite', group: 0, offset: 0 },
+    ];
+    for (let c = 0; c < 4 * K; c++)
+      columns.push({ kind: 'float', check: 'coordinate', group: 1, offset: c });
+    return { columns, intColumns: 2, floatGroups: [1, 4 * K] };
+  };
+}
+
+/** Typed rows as tubelets (every box checked for `x2 ≥ x1`, `y2 ≥ y1`). */
+function tubeletRows(path: string, rows: NumericRows, width: number): TubeletDetectionRows {
+  const K = width / 4;
+  const boxes = rows.floats[1]!;
+  checkBoxOrder(path, boxes, K, rows.line, tubeletDetectionsColumns(K).slice(4));
+  return {
+    videos: rows.videos,
+    K,
+    videoIndex: rows.videoIndex,
+    start: rows.ints[0]!,
+    label: rows.ints[1]!,
+    score: rows.floats[0]!,
+    boxes,
+    length: rows.length,
+    line: rows.line,
+  };
+}
+
 /**
  * Reads the canonical tubelet-detection CSV `video,start,label,score,x1_1,y1_1,x2_1,y2_1,…`
  * (formats.md): one row per clip-level detection covering frames `start … start+K−1` (1-based),
  * `label` 0-based. K is read from the header, which must be exactly
- * {@link tubeletDetectionsColumns}(K) for some K ≥ 1. Every box must be finite with `x2 ≥ x1`,
- * `y2 ≥ y1`. Errors name file, line and column.
+ * {@link tubeletDetectionsColumns}(K) for some K ≥ 1. Every box must have `x2 ≥ x1`, `y2 ≥ y1`;
+ * numbers are checked as in `readFrameDetectionGroups` (plain decimals, Int32 starts and labels,
+ * |coordinates| ≤ 1e7). Errors name file, line and column.
  *
  * @example
  * const dets = await readTubeletDetectionsCsv('tubelets.csv');
@@ -23,56 +77,60 @@ export function tubeletDetectionsColumns(K: number): string[] {
  */
 export async function readTubeletDetectionsCsv(path: string): Promise<TubeletDetections> {
   let K = 0;
-  let names: string[] = [];
-  const videos: string[] = [];
-  const videoIds = new Map<string, number>();
-  const videoIndex = new GrowableArray((n) => new Int32Array(n));
-  const start = new GrowableArray((n) => new Int32Array(n));
-  const label = new GrowableArray((n) => new Int32Array(n));
-  const score = new GrowableArray((n) => new Float64Array(n));
-  const boxes = new GrowableArray((n) => new Float64Array(n), 8192);
-  await readCsvTable(
+  let out: TubeletDetections | undefined;
+  await readNumericCsv(
     path,
     (header) => {
-      names = header.names;
-      K = (names.length - 4) / 4;
-      const expected = Number.isInteger(K) && K >= 1 ? tubeletDetectionsColumns(K) : [];
-      if (expected.length === 0 || expected.some((name, i) => names[i] !== name))
-        throw new TubekitFormatError(
-          path,
-          'line 1',
-          `missing header: expected video,start,label,score,x1_1,y1_1,x2_1,y2_1,…,x2_K,y2_K, got ${names.join(',')}`,
-        );
+      const layout = tubeletLayout(path)(header);
+      K = layout.floatGroups[1]! / 4;
+      return layout;
     },
-    (cells, line) => {
-      videoIndex.push(csvVideoIndex(cells[0], path, line, videos, videoIds));
-      start.push(csvNumber(cells[1], 'frame', path, line, 'start'));
-      label.push(csvNumber(cells[2], 'label', path, line, 'label'));
-      score.push(csvNumber(cells[3], 'finite', path, line, 'score'));
-      for (let k = 0; k < K; k++) {
-        const c = 4 + 4 * k;
-        const columns = [c, c + 1, c + 2, c + 3] as const;
-        csvBox(
-          cells,
-          columns,
-          [names[c]!, names[c + 1]!, names[c + 2]!, names[c + 3]!],
-          path,
-          line,
-          boxes,
-        );
-      }
+    'file',
+    (rows) => {
+      const { line: _line, ...dets } = tubeletRows(path, rows, 4 * K);
+      out = dets;
     },
   );
-  return {
-    videos,
-    K,
-    videoIndex: videoIndex.toArray(),
-    start: start.toArray(),
-    label: label.toArray(),
-    score: score.toArray(),
-    boxes: boxes.toArray(),
-    length: start.length,
-  };
+  return (
+    out ?? {
+      videos: [],
+      K,
+      videoIndex: new Int32Array(0),
+      start: new Int32Array(0),
+      label: new Int32Array(0),
+      score: new Float64Array(0),
+      boxes: new Float64Array(0),
+      length: 0,
+    }
+  );
+}
+
+/**
+ * Reads a tubelet CSV one video at a time, each video's rows stably sorted by start frame (the
+ * order linkers need), in constant memory when each video's rows are contiguous; otherwise
+ * `start` is called again and the file is read whole (`readNumericCsvByVideo`).
+ *
+ * @example
+ * await readTubeletDetectionsByVideo('tubelets.csv', () => (rows) => link(rows));
+ */
+export async function readTubeletDetectionsByVideo(
+  path: string,
+  start: () => (rows: TubeletDetectionRows) => void,
+): Promise<void> {
+  let width = 0;
+  await readNumericCsvByVideo(
+    path,
+    (header) => {
+      const layout = tubeletLayout(path)(header);
+      width = layout.floatGroups[1]!;
+      return layout;
+    },
+    0,
+    () => {
+      const consumer = start();
+      return (rows) => consumer(tubeletRows(path, rows, width));
+    },
+  );
 }
 
 /**

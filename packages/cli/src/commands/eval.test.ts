@@ -1,8 +1,10 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { tubekitDataPath, writeDatasetJson } from '@tubekit/datasets';
+import { loadDataset, tubekitDataPath, writeDatasetJson } from '@tubekit/datasets';
+import { protocolProfile } from '@tubekit/metrics';
 import { runCli } from '../../test/run-cli';
+import { streamFrameMeanAP } from './eval';
 
 let dir: string;
 beforeAll(() => {
@@ -179,7 +181,7 @@ describe('tubekit eval frame', () => {
     expect(voc.stdout).toMatch(/^mAP\s+83\.65 {2}\(mean over \d+ classes with GT\)$/m);
   });
 
-  it('names the file and row of a detection on an unknown video; --lenient warns and counts', async () => {
+  it('names the file and file line of a detection on an unknown video; --lenient warns and counts', async () => {
     const det = join(dir, 'bad.csv');
     writeFileSync(
       det,
@@ -196,7 +198,7 @@ describe('tubekit eval frame', () => {
       'voc',
     ]);
     expect(strict.code).toBe(1);
-    expect(strict.stderr).toContain(`${det} (data row 2): video "nope/video"`);
+    expect(strict.stderr).toContain(`${det}:3: video "nope/video"`);
     const lenient = await runCli([
       'eval',
       'frame',
@@ -327,7 +329,8 @@ describe('tubekit eval frame', () => {
 });
 
 describe('tubekit eval video', () => {
-  it('evaluates a tube CSV at several IoUs and a range', async () => {
+  /** A one-video GT (labels a, b; one 3-frame tube of label 0 on c/v1 of 10 frames). */
+  async function tinyGt(): Promise<string> {
     const gt = join(dir, 'gt.tubes.json');
     const box = [0, 0, 10, 10];
     await writeDatasetJson(gt, {
@@ -344,6 +347,11 @@ describe('tubekit eval video', () => {
       ],
       splits: { test: ['c/v1'] },
     });
+    return gt;
+  }
+
+  it('evaluates a tube CSV at several IoUs and a range', async () => {
+    const gt = await tinyGt();
     const det = join(dir, 'tubes.csv');
     writeFileSync(
       det,
@@ -370,6 +378,62 @@ describe('tubekit eval video', () => {
     // per-frame IoUs 1, 1, 0.6 → mean 13/15 ≈ 0.867: matches at 0.50…0.85 (8 of 10)
     expect(json.results.map((r: { mAP: number }) => r.mAP)).toEqual([1, 0, 0.8]);
     expect(json.results[0].classes[1]).toEqual({ label: 'b', ap: null, gt: 0, det: 0 });
+  });
+
+  it('names the file line of a tube the evaluator refuses (frames beyond the video)', async () => {
+    const gt = await tinyGt();
+    const det = join(dir, 'long-tube.csv');
+    writeFileSync(
+      det,
+      'video,tube,label,score,frame,x1,y1,x2,y2\nc/v1,1,0,0.9,1,0,0,10,10\nc/v1,2,0,0.8,10,0,0,10,10\nc/v1,2,0,0.8,11,0,0,10,10\n',
+    );
+    const run = await runCli(['eval', 'video', '--gt', gt, '--det', det, '--protocol', 'voc']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(
+      new RegExp(
+        `^tubekit eval: ${det.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:3: tube 2 of video "c/v1": frames 10…11`,
+      ),
+    );
+  });
+
+  it('refuses a label_name that contradicts the ground truth, naming the file line', async () => {
+    const gt = await tinyGt();
+    const det = join(dir, 'named-tubes.csv');
+    writeFileSync(
+      det,
+      'video,tube,label,score,frame,x1,y1,x2,y2,label_name\nc/v1,1,0,0.9,1,0,0,10,10,a\nc/v1,2,1,0.9,1,0,0,10,10,a\n',
+    );
+    const run = await runCli(['eval', 'video', '--gt', gt, '--det', det, '--protocol', 'voc']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe(
+      `tubekit eval: ${det}:3: column label_name: label_name "a" contradicts the ground truth, where label 1 is "b"\n`,
+    );
+  });
+
+  it('streams a frame CSV video by video with the same result as reading it whole, also when videos are interleaved', async () => {
+    const gt = tubekitDataPath('fixtures/multisports/gt.pkl');
+    const det = tubekitDataPath('fixtures/multisports/frame_dets.csv');
+    const lines = readFileSync(det, 'utf8').trim().split('\n');
+    const other = lines[1]!.replace(/^[^,]+/, 'not/in-gt');
+    const interleaved = join(dir, 'interleaved-frames.csv');
+    writeFileSync(interleaved, [lines[0], lines[1], other, ...lines.slice(2)].join('\n'));
+    const args = (file: string) => [
+      'eval',
+      'frame',
+      '--gt',
+      gt,
+      '--det',
+      file,
+      '--protocol',
+      'voc',
+      '--json',
+      '--lenient',
+    ];
+    const plain = await runCli(args(det));
+    const mixed = await runCli(args(interleaved));
+    expect(mixed.code).toBe(0);
+    expect(mixed.stdout).toBe(plain.stdout);
+    expect(mixed.stderr).toMatch(/unknown-video ×1/);
   });
 });
 
@@ -411,5 +475,50 @@ describe('tubekit link → eval video (MultiSports fixture)', () => {
     expect(mAPs[1]).toBeCloseTo(0.5, 9);
     expect(mAPs[2]).toBeCloseTo(0.402778, 6);
     expect(mAPs[3]).toBeCloseTo(0.325, 9);
+  });
+});
+
+describe('streamFrameMeanAP with a reading worker thread', () => {
+  it('refuses a --threads that is not a whole number ≥ 1', async () => {
+    const run = await runCli([
+      'eval',
+      'frame',
+      '--gt',
+      tubekitDataPath('fixtures/multisports/gt.pkl'),
+      '--det',
+      tubekitDataPath('fixtures/multisports/frame_dets.csv'),
+      '--protocol',
+      'voc',
+      '--threads',
+      '0',
+    ]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe('tubekit eval: --threads 0: expected a whole number ≥ 1\n');
+  });
+
+  const gtPkl = tubekitDataPath('fixtures/multisports/gt.pkl');
+  const det = tubekitDataPath('fixtures/multisports/frame_dets.csv');
+  const options = { protocol: protocolProfile('voc'), iou: [0.5, '0.5:0.95'], lenient: true };
+
+  it('gives the result of one thread, also for interleaved videos and errors', async () => {
+    const gt = await loadDataset(gtPkl);
+    // a second video between rows of the first: the worker restarts and reads the file whole
+    const lines = readFileSync(det, 'utf8').trim().split('\n');
+    const interleaved = join(dir, 'worker-interleaved.csv');
+    writeFileSync(
+      interleaved,
+      [lines[0], lines[1], lines[2]!.replace(/^[^,]+/, 'x/y'), ...lines.slice(3)].join('\n'),
+    );
+    const one = await streamFrameMeanAP(interleaved, gt, options, 1);
+    const two = await streamFrameMeanAP(interleaved, gt, options, 2, 0);
+    expect(two.rows).toBe(one.rows);
+    expect(two.result).toEqual(one.result);
+    expect(two.result.warnings.skipped['unknown-video']).toBe(1);
+    expect(two.result.results[0]!.mAP).toBeGreaterThan(0);
+    const bad = join(dir, 'worker-bad.csv');
+    writeFileSync(bad, [lines[0], lines[1], lines[2]!.replace(/,[^,]+$/, ',0x10')].join('\n'));
+    await expect(streamFrameMeanAP(bad, gt, options, 2, 0)).rejects.toThrow(
+      /worker-bad\.csv \(line 3, column y2\): .* got "0x10"/,
+    );
   });
 });

@@ -1,17 +1,23 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
+import { dirname, extname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import {
   type ActionDataset,
+  type FrameDetectionRows,
   loadDataset,
   quoteInput,
   readAvaCsv,
   readAvaExclusions,
   readAvaLabelmap,
-  readFrameDetectionsCsv,
+  readFrameDetectionsByVideo,
+  readTubeDetectionsWithLines,
+  TubekitFormatError,
 } from '@tubekit/datasets';
 import {
   avaFrameMeanAP,
   DEFAULT_VIDEO_IOUS,
-  frameMeanAP,
+  FrameMeanAPEvaluator,
   type MeanAPOptions,
   type MeanAPResult,
   MetricsInputError,
@@ -24,8 +30,9 @@ import {
 import { writeFileAtomic } from '@tubekit/report';
 import type { Command } from 'commander';
 import { CliError } from '../cli-error';
-import { readDetectionTubes, refuseMatFile } from '../detection-tubes';
+import { isMatFile, readDetectionTubes, refuseMatFile } from '../detection-tubes';
 import { type CliIO, processIO, runAction } from '../run-action';
+import type { FrameReadMessage, FrameReadRequest } from './frame-read-protocol';
 
 /** Options shared by `tubekit eval frame|video|ava`. */
 export interface EvalCommandOptions {
@@ -40,6 +47,8 @@ export interface EvalCommandOptions {
   plot?: string;
   labelmap?: string;
   exclusions?: string;
+  /** `eval frame`: threads to use (reading in a worker beside the evaluator when ≥ 2). */
+  threads?: string;
 }
 
 /** The `--json` document: exactly `{protocol, results: [{iou, mAP, classes: [{label, ap, gt, det}]}]}`. */
@@ -168,16 +177,18 @@ function warn(io: CliIO, what: string, counts: Record<string, number>): void {
   if (parts.length) io.stderr(`tubekit eval: warning: ${what}: ${parts.join(', ')}\n`);
 }
 
-function withFile<T>(file: string, rowsAreLines: boolean, run: () => T): T {
+/**
+ * Runs `run`, turning the evaluator's input errors into one-line CLI errors naming `file` and,
+ * when `lines` maps the evaluator's rows to file lines, the 1-based file line.
+ */
+function withFile<T>(file: string, lines: Int32Array | undefined, run: () => T): T {
   try {
     return run();
   } catch (error) {
-    if (error instanceof MetricsInputError)
-      throw new CliError(
-        rowsAreLines
-          ? `${file} (data row ${error.row + 1}): ${error.detail}`
-          : `${file}: ${error.detail}`,
-      );
+    if (error instanceof MetricsInputError) {
+      const line = lines?.[error.row];
+      throw new CliError(`${file}${line !== undefined ? `:${line}` : ''}: ${error.detail}`);
+    }
     if (error instanceof RangeError) throw new CliError(error.message);
     throw error;
   }
@@ -208,37 +219,135 @@ async function output(
 }
 
 /**
- * The shared body of `eval frame` and `eval video`: load the GT and the evaluated videos, read the
- * detections, evaluate under the protocol (input errors name the detection file), print.
+ * The shared body of `eval frame` and `eval video`: load the GT and the evaluated videos,
+ * evaluate the detections under the protocol (input errors name the detection file and line),
+ * print.
  */
-async function evalDetections<D>(
+async function evalDetections(
   options: EvalCommandOptions,
   io: CliIO,
   how: {
     kind: 'frame-mAP' | 'video-mAP';
-    read: (path: string) => Promise<D>;
-    count: (detections: D) => string;
-    /** Whether the evaluator's row numbers are the CSV's data rows (frame CSVs: one row each). */
-    rowsAreLines: boolean;
     defaultIoU: ReadonlyArray<number | string>;
-    evaluate: (gt: ActionDataset, detections: D, options: MeanAPOptions) => MeanAPResult;
+    /** Reads `options.det` and evaluates it; returns the result and a count for the table. */
+    evaluate: (
+      gt: ActionDataset,
+      options: MeanAPOptions,
+    ) => Promise<{ result: MeanAPResult; count: string }>;
   },
 ): Promise<MeanAPResult> {
   const protocol = profile(options.protocol);
   const gt = await loadDataset(options.gt);
   const { videos, note } = await evaluatedVideos(gt, options);
-  const detections = await how.read(options.det);
-  const result = withFile(options.det, how.rowsAreLines, () =>
-    how.evaluate(gt, detections, {
-      protocol,
-      iou: options.iou ?? how.defaultIoU,
-      videos,
-      lenient: options.lenient === true,
-      curves: options.plot !== undefined,
-    }),
-  );
-  await output(io, how.kind, result, options, `${note} · ${how.count(detections)}`);
+  const { result, count } = await how.evaluate(gt, {
+    protocol,
+    iou: options.iou ?? how.defaultIoU,
+    videos,
+    lenient: options.lenient === true,
+    curves: options.plot !== undefined,
+  });
+  await output(io, how.kind, result, options, `${note} · ${count}`);
   return result;
+}
+
+/** Below this size a frame CSV is read on the main thread whatever `--threads` says. */
+export const WORKER_MIN_BYTES = 32 * 2 ** 20;
+
+/**
+ * Starts the frame-reading worker: the built `.js`/`.cjs` next to this module, or (running from
+ * sources, as in tests and benchmarks) the `.ts` source through tsx's loader.
+ */
+function startFrameReadWorker(request: FrameReadRequest): Worker {
+  const here = typeof __filename === 'string' ? __filename : fileURLToPath(import.meta.url);
+  const extension = extname(here);
+  const entry = join(dirname(here), `frame-read-worker${extension}`);
+  if (extension !== '.ts') return new Worker(entry, { workerData: request });
+  const bootstrap = `const { createRequire } = require('node:module');
+const api = createRequire(${JSON.stringify(entry)})('tsx/cjs/api');
+api.register();
+require(${JSON.stringify(entry)});`;
+  return new Worker(bootstrap, { eval: true, workerData: request });
+}
+
+/**
+ * Reads a frame CSV video by video in a worker thread (`frame-read-worker.ts`) and hands each
+ * video to the consumer from `start` on this thread, so that reading and evaluating overlap.
+ * The sequence of calls is exactly that of `readFrameDetectionsByVideo` on one thread.
+ */
+async function readFramesInWorker(
+  path: string,
+  lenient: boolean,
+  start: () => (rows: FrameDetectionRows) => void,
+): Promise<void> {
+  const inFlight = new SharedArrayBuffer(4);
+  const counter = new Int32Array(inFlight);
+  const worker = startFrameReadWorker({ path, lenient, inFlight });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let consumer: ((rows: FrameDetectionRows) => void) | undefined;
+      worker.on('message', (message: FrameReadMessage) => {
+        try {
+          if (message.type === 'restart') consumer = start();
+          else if (message.type === 'rows') {
+            consumer!(message.rows);
+            Atomics.sub(counter, 0, 1);
+            Atomics.notify(counter, 0);
+          } else if (message.type === 'done') resolve();
+          else
+            reject(
+              message.file !== undefined
+                ? new TubekitFormatError(message.file, message.place ?? '', message.detail)
+                : new CliError(`${path}: ${message.detail}`),
+            );
+        } catch (error) {
+          reject(error);
+        }
+      });
+      worker.on('error', reject);
+      worker.on('exit', (code) => {
+        reject(new CliError(`${path}: the reading worker stopped (exit code ${code})`));
+      });
+    });
+  } finally {
+    await worker.terminate();
+  }
+}
+
+/**
+ * Frame-mAP of a frame-detection CSV, streamed video by video into a
+ * {@link FrameMeanAPEvaluator}: memory holds the GT, a few videos' rows and the evaluator's
+ * 8 + T bytes per detection (files whose videos are interleaved are read whole). With
+ * `threads ≥ 2` and a file of at least `minWorkerBytes`, the CSV is read in a worker thread while
+ * this thread evaluates; the result is identical (same videos, same order).
+ */
+export async function streamFrameMeanAP(
+  det: string,
+  gt: ActionDataset,
+  options: MeanAPOptions,
+  threads = 1,
+  minWorkerBytes = WORKER_MIN_BYTES,
+): Promise<{ result: MeanAPResult; rows: number }> {
+  let evaluator = new FrameMeanAPEvaluator(gt, options);
+  let rows = 0;
+  const start = () => {
+    evaluator = new FrameMeanAPEvaluator(gt, options);
+    rows = 0;
+    return (video: FrameDetectionRows) => {
+      rows += video.length;
+      withFile(det, video.line, () => evaluator.addVideo(video.videos[0]!, video));
+    };
+  };
+  const lenient = options.lenient === true;
+  const size =
+    threads >= 2
+      ? await stat(det).then(
+          (s) => s.size,
+          () => 0,
+        )
+      : 0;
+  if (threads >= 2 && size >= minWorkerBytes) await readFramesInWorker(det, lenient, start);
+  else await readFrameDetectionsByVideo(det, { lenient }, start);
+  return { result: withFile(det, undefined, () => evaluator.result()), rows };
 }
 
 /** `tubekit eval frame`: frame-mAP of a canonical frame-detection CSV. */
@@ -248,14 +357,15 @@ export function evalFrame(
 ): Promise<MeanAPResult> {
   return evalDetections(options, io, {
     kind: 'frame-mAP',
-    read: async (path) => {
-      await refuseMatFile(path, 'a frame-detection CSV');
-      return readFrameDetectionsCsv(path, { lenient: options.lenient === true });
-    },
-    count: (dets) => `${dets.length} detections`,
-    rowsAreLines: true,
     defaultIoU: [0.5],
-    evaluate: frameMeanAP,
+    evaluate: async (gt, mapOptions) => {
+      await refuseMatFile(options.det, 'a frame-detection CSV');
+      const threads = Number(options.threads ?? 1);
+      if (!(Number.isInteger(threads) && threads >= 1))
+        throw new CliError(`--threads ${options.threads}: expected a whole number ≥ 1`);
+      const { result, rows } = await streamFrameMeanAP(options.det, gt, mapOptions, threads);
+      return { result, count: `${rows} detections` };
+    },
   });
 }
 
@@ -266,11 +376,16 @@ export function evalVideo(
 ): Promise<MeanAPResult> {
   return evalDetections(options, io, {
     kind: 'video-mAP',
-    read: readDetectionTubes,
-    count: (tubes) => `${tubes.length} tubes`,
-    rowsAreLines: false,
     defaultIoU: DEFAULT_VIDEO_IOUS,
-    evaluate: videoMeanAP,
+    evaluate: async (gt, mapOptions) => {
+      // UCF-Sports' published detection tubes come as a MAT-file (no CSV lines to point at)
+      const { tubes, lines } = (await isMatFile(options.det))
+        ? { tubes: await readDetectionTubes(options.det), lines: undefined }
+        : await readTubeDetectionsWithLines(options.det, { labels: gt.labels });
+      // a tube's problems are located at its first row
+      const result = withFile(options.det, lines, () => videoMeanAP(gt, tubes, mapOptions));
+      return { result, count: `${tubes.length} tubes` };
+    },
   });
 }
 
@@ -304,7 +419,7 @@ export async function evalAva(
     [options.gt]: groundTruth,
     [options.det]: detections,
   });
-  const result = withFile(options.det, false, () => {
+  const result = withFile(options.det, undefined, () => {
     try {
       return avaFrameMeanAP(
         { groundTruth, detections, labelmap, exclusions },
@@ -391,9 +506,13 @@ export function registerEvalCommand(program: Command): void {
   )
     .option('--videos <list>', 'evaluate the videos named in this file (one per line)')
     .option('--split <name>', 'evaluate a split of the ground truth (default: test when present)')
+    .option(
+      '--threads <n>',
+      'threads (default 1); with 2 or more, a CSV of 32 MiB or more is read in a worker thread while the main thread evaluates (same result)',
+    )
     .addHelpText(
       'after',
-      '\nExample:\n  tubekit eval frame --gt fixtures/multisports/gt.pkl --det frame_dets.csv --protocol voc --iou 0.5 --json',
+      "\nThe CSV is streamed video by video (memory: one video at a time when each video's rows are together; otherwise it is read whole).\n\nExample:\n  tubekit eval frame --gt fixtures/multisports/gt.pkl --det frame_dets.csv --protocol voc --iou 0.5 --json",
     )
     .action(
       runAction('eval', (options: EvalCommandOptions) => evalFrame(options).then(() => undefined)),

@@ -269,24 +269,6 @@ describe('tubekit link', () => {
     expect(singh.stderr).toMatch(
       /^tubekit link: --trim singh needs tubes that carry each box's class-score vector, which only --method online keeps/,
     );
-    const unsorted = join(dir, 'unsorted.csv');
-    const lines = (await readFile(det, 'utf8')).trim().split('\n');
-    await writeFile(unsorted, [lines[0], lines[3], lines[1], ...lines.slice(4)].join('\n'));
-    const run = await runCli(
-      'link',
-      '--method',
-      'viterbi',
-      '--det',
-      unsorted,
-      '--gt',
-      gt,
-      '--out',
-      join(dir, 'x.csv'),
-    );
-    expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(
-      /unsorted\.csv: row 1 .* has frame 288 after frame 289; frames must be sorted/,
-    );
     const tubelets = join(dir, 'tubelets.csv');
     await writeFile(tubelets, 'video,start,label,score,x1_1,y1_1,x2_1,y2_1\n');
     expect(
@@ -304,5 +286,144 @@ describe('tubekit link', () => {
         )
       ).stderr,
     ).toMatch(/holds K-frame tubelets; --method online links frame detections/);
+  });
+
+  const link = (input: string, out: string, ...more: string[]) =>
+    runCli('link', '--method', 'viterbi', '--det', input, '--gt', gt, '--out', out, ...more);
+
+  it('sorts each video by frame: rows out of frame order, or videos interleaved, link as sorted ones', async () => {
+    const lines = (await readFile(det, 'utf8')).trim().split('\n');
+    const sortedOut = join(dir, 'sorted-tubes.csv');
+    const sorted = await link(det, sortedOut);
+    expect(sorted.code).toBe(0);
+    const unsorted = join(dir, 'unsorted.csv');
+    // frames in reverse order, each frame's rows in their order (ties keep the file order)
+    const byFrame = new Map<string, string[]>();
+    for (const row of lines.slice(1)) {
+      const frame = row.split(',')[1]!;
+      byFrame.set(frame, [...(byFrame.get(frame) ?? []), row]);
+    }
+    const reversed = [...byFrame.values()].reverse().flat();
+    expect(reversed[0]).not.toBe(lines[1]);
+    await writeFile(unsorted, [lines[0], ...reversed].join('\n'));
+    const unsortedOut = join(dir, 'unsorted-tubes.csv');
+    const run = await link(unsorted, unsortedOut);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(await readFile(unsortedOut, 'utf8')).toBe(await readFile(sortedOut, 'utf8'));
+    // a second video between rows of the first: read whole, grouped by video
+    const other = lines[1]!.replace(/^[^,]+/, 'other/video');
+    const interleaved = join(dir, 'interleaved.csv');
+    await writeFile(interleaved, [lines[0], lines[1], other, ...lines.slice(2)].join('\n'));
+    const mixed = await link(interleaved, join(dir, 'x.csv'));
+    expect(mixed.code).toBe(1);
+    expect(mixed.stderr).toBe(
+      `tubekit link: ${interleaved}:3: video "other/video" is not in the ground truth ${gt}\n`,
+    );
+  });
+
+  it('says detection rows, not frames, in its summary', async () => {
+    const run = await link(det, join(dir, 'rows.csv'));
+    const rows = (await readFile(det, 'utf8')).trim().split('\n').length - 1;
+    expect(run.stdout).toMatch(new RegExp(`^linked ${rows} frame-detection rows of 1 videos into`));
+  });
+
+  it.each([
+    [
+      'label 4294967305',
+      'label',
+      '4294967305',
+      /column label: expected a 0-based label id .*got "4294967305"/,
+    ],
+    [
+      'frame 4294967584',
+      'frame',
+      '4294967584',
+      /column frame: expected a 1-based frame number .*got "4294967584"/,
+    ],
+    [
+      'frame 3000000000',
+      'frame',
+      '3000000000',
+      /column frame: expected a 1-based frame number .*got "3000000000"/,
+    ],
+    [
+      'hex frame 0x120',
+      'frame',
+      '0x120',
+      /column frame: expected a finite number in plain decimal notation, got "0x120"/,
+    ],
+    [
+      'coordinate 1e300',
+      'x2',
+      '1e300',
+      /column x2: expected a coordinate with \|x\| ≤ 10000000 pixels, got "1e300"/,
+    ],
+  ])('refuses %s, naming file line 3', async (_, column, value, message) => {
+    const lines = (await readFile(det, 'utf8')).trim().split('\n');
+    const names = lines[0]!.split(',');
+    const cells = lines[2]!.split(',');
+    cells[names.indexOf(column)] = value;
+    const bad = join(dir, `bad-${column}-${value}.csv`);
+    await writeFile(bad, [lines[0], lines[1], cells.join(','), ...lines.slice(3)].join('\n'));
+    const run = await link(bad, join(dir, 'x.csv'));
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(
+      new RegExp(`^tubekit link: ${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:3: column `),
+    );
+    expect(run.stderr).toMatch(message);
+  });
+
+  it('names the file line of a label the ground truth lacks', async () => {
+    const lines = (await readFile(det, 'utf8')).trim().split('\n');
+    const names = lines[0]!.split(',');
+    const cells = lines[3]!.split(',');
+    cells[names.indexOf('label')] = '999';
+    const bad = join(dir, 'label999.csv');
+    await writeFile(bad, [...lines.slice(0, 3), cells.join(','), ...lines.slice(4)].join('\n'));
+    const run = await link(bad, join(dir, 'x.csv'));
+    expect(run.stderr).toMatch(/label999\.csv:4: column label: label 999, but /);
+  });
+
+  it('links a K = 1 tubelet CSV as the same frame detections (act), streamed per video', async () => {
+    const lines = (await readFile(det, 'utf8')).trim().split('\n');
+    const tubelets = join(dir, 'k1-tubelets.csv');
+    await writeFile(
+      tubelets,
+      [
+        'video,start,label,score,x1_1,y1_1,x2_1,y2_1',
+        ...lines.slice(1).reverse(), // starts out of order: sorted per video by the reader
+      ].join('\n'),
+    );
+    const fromFrames = join(dir, 'act-frames.csv');
+    const fromTubelets = join(dir, 'act-tubelets.csv');
+    const a = await runCli(
+      'link',
+      '--method',
+      'act',
+      '--det',
+      det,
+      '--gt',
+      gt,
+      '--out',
+      fromFrames,
+    );
+    const b = await runCli(
+      'link',
+      '--method',
+      'act',
+      '--det',
+      tubelets,
+      '--gt',
+      gt,
+      '--out',
+      fromTubelets,
+    );
+    expect(a.code).toBe(0);
+    expect(b.stderr).toBe('');
+    expect(b.stdout).toMatch(/^linked \d+ tubelet rows of 1 videos into [1-9]\d* tubes/);
+    const tubesA = await readTubeDetectionsCsv(fromFrames);
+    const tubesB = await readTubeDetectionsCsv(fromTubelets);
+    expect(tubesB.length).toBe(tubesA.length);
   });
 });

@@ -1,15 +1,15 @@
 import { open, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { ActionDataset } from '@tubekit/datasets';
+import type { ActionDataset, FrameDetectionRows, TubeletDetectionRows } from '@tubekit/datasets';
 import {
   loadDataset,
   quoteInput,
-  readFrameDetectionsCsv,
+  readFrameDetectionsByVideo,
   readTubeDetectionsCsv,
-  readTubeletDetectionsCsv,
+  readTubeletDetectionsByVideo,
   writeTubeDetectionsCsv,
 } from '@tubekit/datasets';
-import type { DetectedTube, FrameDetections, TubeletDetections } from '@tubekit/geometry';
+import type { DetectedTube } from '@tubekit/geometry';
 import {
   ACT_PIPELINE,
   ACTIONNESS_TRIMMER,
@@ -95,21 +95,23 @@ async function csvHeader(path: string): Promise<string[]> {
   }
 }
 
-/** Every detection video must be a GT video, every label a GT label index. */
+/** One video's detections must be of a GT video, every label a GT label index. */
 function checkAgainstGt(
-  dets: FrameDetections | TubeletDetections,
+  rows: FrameDetectionRows | TubeletDetectionRows,
   gt: ActionDataset,
+  videos: ReadonlySet<string>,
   det: string,
   gtPath: string,
 ): void {
-  const names = new Set(gt.videos.map((v) => v.name));
-  for (const video of dets.videos)
-    if (!names.has(video))
-      throw new CliError(`${det}: video "${video}" is not in the ground truth ${gtPath}`);
-  for (let i = 0; i < dets.length; i++)
-    if (dets.label[i]! >= gt.labels.length)
+  const video = rows.videos[0]!;
+  if (!videos.has(video))
+    throw new CliError(
+      `${det}:${rows.line[0]}: video ${JSON.stringify(video).slice(0, 80)} is not in the ground truth ${gtPath}`,
+    );
+  for (let i = 0; i < rows.length; i++)
+    if (rows.label[i]! >= gt.labels.length)
       throw new CliError(
-        `${det}: row ${i + 1} has label ${dets.label[i]}, but ${gtPath} has ${gt.labels.length} labels (0 … ${gt.labels.length - 1})`,
+        `${det}:${rows.line[i]}: column label: label ${rows.label[i]}, but ${gtPath} has ${gt.labels.length} labels (0…${gt.labels.length - 1})`,
       );
 }
 
@@ -168,6 +170,9 @@ Methods (all defaults as published; see @tubekit/linking):
   yowo         YOWO's Viterbi variant (every frame of the video, gaps filled from the
                nearest frame, ≤ 3 paths, tube NMS 0.3)
   online       Singh et al. (2017) online incremental linking
+Input order: rows may come in any order; each video's rows are sorted by frame (stably) before
+  linking. Files with each video's rows together are streamed one video at a time; otherwise
+  the file is read whole.
 Trimmers: saha (two-state), singh (multi-class; with --method online, class-score vectors
   rebuilt from rows sharing a box), actionness (PCSC; the per-frame scores as actionness)
 
@@ -191,14 +196,14 @@ Example:
         process.stdout.write(
           options.json
             ? `${JSON.stringify({ command: 'link', ...metadata })}\n`
-            : `${metadata.pipeline.linker === null ? 'trimmed' : 'linked'} ${input.rows} ${INPUT_ROWS[input.kind]} of ${input.videos} videos into ${output.tubes} tubes with ${metadata.pipeline.name} → ${options.out}\n`,
+            : `${metadata.pipeline.linker === null ? 'trimmed' : 'linked'} ${input.rows} ${ROW_NOUNS[input.kind]} of ${input.videos} videos into ${output.tubes} tubes with ${metadata.pipeline.name} → ${options.out}\n`,
         );
       }),
     );
 }
 
-/** What the rows counted in `input.rows` are, for the summary line. */
-const INPUT_ROWS = {
+/** What one input row is, for the summary line: detection rows, not frames. */
+const ROW_NOUNS = {
   frames: 'frame-detection rows',
   tubelets: 'tubelet rows',
   tubes: 'tubes',
@@ -246,38 +251,53 @@ async function linkDetectionsCsv(
       `${options.det} holds K-frame tubelets; --method ${options.method} links frame detections (use act or moc)`,
     );
   const gt = await loadDataset(options.gt);
-  const dets = tubelets
-    ? await readTubeletDetectionsCsv(options.det)
-    : await readFrameDetectionsCsv(options.det);
-  checkAgainstGt(dets, gt, options.det, options.gt);
+  const gtVideos = new Set(gt.videos.map((v) => v.name));
   const classes = gt.labels.length;
+  let tubes: DetectedTube[] = [];
+  let rows = 0;
   const nframes = gtFrameCounts(gt);
-  const extra =
-    singh && 'frame' in dets
-      ? {
-          source: options.det,
-          nframes,
-          classes,
-          classScores: classScoresFromRows(dets, classes, { source: options.det }),
-        }
-      : { source: options.det, nframes };
-  const tubes: DetectedTube[] = [];
   let videos = 0;
-  for (const video of linkVideos(dets, pipeline, extra)) {
-    videos++;
-    tubes.push(...video.tubes);
-  }
+  let linked = 0;
+  let K = 1;
+  // one video at a time, its rows sorted by frame (the order the linkers need)
+  const start = () => {
+    tubes = [];
+    rows = 0;
+    videos = 0;
+    linked = 0;
+    return (dets: FrameDetectionRows | TubeletDetectionRows) => {
+      checkAgainstGt(dets, gt, gtVideos, options.det, options.gt);
+      rows += dets.length;
+      videos++;
+      if ('K' in dets) K = dets.K;
+      const extra =
+        singh && 'frame' in dets
+          ? {
+              source: options.det,
+              nframes,
+              classes,
+              classScores: classScoresFromRows(dets, classes, { source: options.det }),
+            }
+          : { source: options.det, nframes };
+      for (const video of linkVideos(dets, pipeline, extra)) {
+        linked++;
+        tubes.push(...video.tubes);
+      }
+    };
+  };
+  if (tubelets) await readTubeletDetectionsByVideo(options.det, start);
+  else await readFrameDetectionsByVideo(options.det, { sortFrames: true }, start);
   return writeOutputs(options, tubes, gt.labels, {
     pipeline,
     input: {
       detections: options.det,
       kind: tubelets ? 'tubelets' : 'frames',
-      K: 'K' in dets ? dets.K : 1,
-      rows: dets.length,
-      videos: dets.videos.length,
+      K,
+      rows,
+      videos,
       groundTruth: options.gt,
     },
-    output: { file: options.out, videos, tubes: tubes.length },
+    output: { file: options.out, videos: linked, tubes: tubes.length },
   });
 }
 
@@ -295,7 +315,7 @@ async function trimTubesCsv(
       `${options.det} already holds tubes: give --trim ${TRIMS.join('|')} to trim them`,
     );
   const gt = await loadDataset(options.gt);
-  const input = await readTubeDetectionsCsv(options.det);
+  const input = await readTubeDetectionsCsv(options.det, { labels: gt.labels });
   const names = new Set(gt.videos.map((v) => v.name));
   for (const tube of input)
     if (!names.has(tube.video))

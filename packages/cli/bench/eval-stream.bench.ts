@@ -1,0 +1,103 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { defineBenchSuite } from '@tubekit/benchmarks';
+import { loadDataset, tubekitDataPath } from '@tubekit/datasets';
+import { writeSyntheticFrameDetections } from './synthetic-detections';
+
+const GT = () => tubekitDataPath('ucf101-24/pyannot.pkl');
+const CHILD = resolve(import.meta.dirname, 'eval-child.ts');
+const TSX = resolve(import.meta.dirname, '../../../node_modules/.bin/tsx');
+
+interface ChildRun {
+  rows: number;
+  gtCpuMs: number;
+  evalCpuMs: number;
+  evalWallMs: number;
+  maxRssMiB: number;
+  mAP: number;
+}
+
+/** Evaluates `det` in a fresh child process (so peak RSS is this evaluation's alone). */
+function child(det: string, threads: number): ChildRun {
+  const out = execFileSync(TSX, [CHILD, GT(), det, String(threads)], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
+  });
+  return JSON.parse(out.trim().split('\n').pop()!) as ChildRun;
+}
+
+/** Writes synthetic detections of `rows` rows to a temp dir, runs `fn`, deletes the dir. */
+async function withDetections<T>(rows: number, fn: (det: string) => T): Promise<T> {
+  const dir = mkdtempSync(join(tmpdir(), 'tubekit-eval-bench-'));
+  try {
+    const det = join(dir, 'dets.csv');
+    writeSyntheticFrameDetections(await loadDataset(GT()), rows, det);
+    return fn(det);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export default defineBenchSuite({
+  name: 'cli: streaming eval frame (UCF101-24 test split, synthetic detections)',
+  cases: [
+    {
+      kind: 'measure',
+      name: 'eval frame (voc) at 10⁶ and 10⁷ rows: peak RSS and rows/s (parse + evaluate, one thread)',
+      run: async () => {
+        const small = await withDetections(1e6, (det) => child(det, 1));
+        const large = await withDetections(1e7, (det) => child(det, 1));
+        return {
+          peakRssMiB_1e6: small.maxRssMiB,
+          peakRssMiB_1e7: large.maxRssMiB,
+          rssGrowth_1e7_over_1e6: large.maxRssMiB / small.maxRssMiB,
+          rowsPerCpuSecond_1e6: small.rows / (small.evalCpuMs / 1000),
+          rowsPerCpuSecond_1e7: large.rows / (large.evalCpuMs / 1000),
+          evalCpuMs_1e7: large.evalCpuMs,
+          gtLoadCpuMs: large.gtCpuMs,
+          mAP_1e7: large.mAP,
+        };
+      },
+      targets: {
+        peakRssMiB_1e7: { atMost: 512 / 1.048576 },
+        rssGrowth_1e7_over_1e6: { atMost: 1.2 },
+        rowsPerCpuSecond_1e7: { atLeast: 2e6 },
+      },
+    },
+    {
+      kind: 'measure',
+      name: 'eval frame (voc), 2 threads vs 1 at 4·10⁶ rows: wall-time speed-up, identical mAP',
+      run: () =>
+        withDetections(4e6, (det) => {
+          const one = child(det, 1);
+          const two = child(det, 2);
+          const oneAgain = child(det, 1);
+          const wallOne = Math.min(one.evalWallMs, oneAgain.evalWallMs);
+          return {
+            wallMs_1thread: wallOne,
+            wallMs_2threads: two.evalWallMs,
+            speedup: wallOne / two.evalWallMs,
+            sameMAP: two.mAP === one.mAP ? 1 : 0,
+          };
+        }),
+      targets: { sameMAP: { atLeast: 1 } },
+    },
+    {
+      kind: 'measure',
+      name: 'eval frame (voc) end to end on 487 k rows: CPU of GT load + streaming evaluation',
+      run: () =>
+        withDetections(487e3, (det) => {
+          const run = child(det, 1);
+          return {
+            cpuMs: run.gtCpuMs + run.evalCpuMs,
+            gtLoadCpuMs: run.gtCpuMs,
+            evalCpuMs: run.evalCpuMs,
+            peakRssMiB: run.maxRssMiB,
+          };
+        }),
+      targets: { cpuMs: { atMost: 1000 } },
+    },
+  ],
+});

@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { initBackend } from '@tubekit/nn';
+import { Trunk } from '@tubekit/backbones';
+import { initBackend, type Rng } from '@tubekit/nn';
 import { toyVideos } from '../../test/toy-videos';
 import { clipWindow } from './clip-window';
 import { ProgressiveDetector } from './progressive-detector';
@@ -18,7 +19,7 @@ describe('trainProgressive checkpoints', () => {
     const make = () =>
       new ProgressiveDetector({
         numClasses: 2,
-        channels: 3,
+        trunk: new Trunk({ channels: 3, widths: [4, 4, 4], neckChannels: 4, seed: 2 }),
         frameWidth: 24,
         frameHeight: 24,
         clipLength: 4,
@@ -35,9 +36,10 @@ describe('trainProgressive checkpoints', () => {
       iouThresholds: [0.3, 0.5],
       positivesPerClip: 1,
       hardAware: true,
-      sampleClip: (rand: () => number) =>
-        clipWindow(videos[Math.floor(rand() * videos.length)], read, {
-          start: 5 + Math.floor(rand() * 4),
+      progress: false as const,
+      sampleClip: (rng: Rng) =>
+        clipWindow(videos[rng.int(videos.length)], read, {
+          start: 5 + rng.int(4),
           clipLength: 4,
           windowLength: det.windowLength,
           frameWidth: 24,
@@ -60,6 +62,7 @@ describe('trainProgressive checkpoints', () => {
       }),
     ).rejects.toThrow('interrupted');
     first.dispose();
+    first.trunk.dispose();
     const second = make();
     const r = await trainProgressive(second, options(second, 4, path));
     expect(r.resumedFrom).toBe(2);
@@ -69,8 +72,10 @@ describe('trainProgressive checkpoints', () => {
     const b = second.variables().map((v) => Array.from(v.dataSync()));
     for (let i = 0; i < a.length; i++)
       for (let j = 0; j < a[i].length; j++) expect(b[i][j]).toBeCloseTo(a[i][j], 2);
-    straight.dispose();
-    second.dispose();
+    for (const d of [straight, second]) {
+      d.dispose();
+      d.trunk.dispose();
+    }
     rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Trunk } from '@tubekit/backbones';
-import { initBackend, type Rng } from '@tubekit/nn';
+import { initBackend, type Rng, tf } from '@tubekit/nn';
 import { toyVideos } from '../../test/toy-videos';
 import { clipWindow } from './clip-window';
 import { ProgressiveDetector } from './progressive-detector';
@@ -13,7 +13,8 @@ beforeAll(async () => {
 });
 
 describe('trainProgressive checkpoints', () => {
-  it('an interrupted run resumes from its checkpoint and ends with the same weights', async () => {
+  it('an interrupted run resumes from its checkpoint, ends with the same weights, and leaks no tensors', async () => {
+    const tensorsBefore = tf.memory().numTensors;
     const dir = mkdtempSync(join(tmpdir(), 'step-ckpt-'));
     const { videos, read } = toyVideos(4, 2, 24, 16);
     const make = () =>
@@ -75,6 +76,8 @@ describe('trainProgressive checkpoints', () => {
       d.dispose();
       d.trunk.dispose();
     }
+    // building, training, resuming (optimizer slots restored) and disposing leave nothing behind
+    expect(tf.memory().numTensors).toBe(tensorsBefore);
     rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -84,12 +84,12 @@ export class TwoBranchHead {
       const data = new Float32Array(size);
       const sd = scale * Math.sqrt(2 / fanIn);
       for (let i = 0; i < size; i++) data[i] = gaussian(rand) * sd;
-      return tf.variable(tf.tensor(data, shape));
+      return tf.tidy(() => tf.variable(tf.tensor(data, shape)));
     };
     const layer = (shape: number[], scale = 1): Layer => {
       const fanIn = shape.slice(0, -1).reduce((a, b) => a * b, 1);
       const out = shape[shape.length - 1];
-      return { w: he(shape, fanIn, scale), b: tf.variable(tf.zeros([out])) };
+      return { w: he(shape, fanIn, scale), b: tf.tidy(() => tf.variable(tf.zeros([out]))) };
     };
     // Region encoder: one fully connected layer per frame (shared by regions and scene).
     this.encoder = [layer([R * R * channels, ENC_FEATURE])];

@@ -18,19 +18,20 @@ export interface StepProfile {
   synth: { preset: SynthPreset; seed: number; actorHeight: { min: number; max: number } };
   /**
    * The stream of the single-stream experiments (Table 1(a), Figure 5, the ablations, Figure 6).
-   * STEP uses RGB. SynthTubes' classes differ only in motion, and within the CPU profiles' training
-   * budget an RGB model does not learn them (class accuracy stays at chance while flow reaches
-   * ~50%), so those profiles compare the progressive mechanics on the flow stream; Table 1(b)
-   * still trains and reports both streams.
+   * STEP uses RGB; the trunk's temporal layers let an RGB model learn SynthTubes' motion classes.
    */
   baseStream: StepStream;
+  /** Trunk size (`Trunk` of @tubekit/backbones): stage widths and neck channels. */
+  trunk: { widths: [number, number, number]; neckChannels: number };
+  /** Trunk pretraining per stream (`pretrainTrunk`): iterations, clips per batch, Adam rate. */
+  pretrain: { iterations: number; batchClips: number; learningRate: number };
   /** Seed of every model's weights and of the training samplers. */
   seed: number;
-  /** Side of the square frames the detector sees (SynthTubes frames are resized to it). */
+  /** Side of the square frames the trunk sees (a multiple of 8; SynthTubes frames are resized to it). */
   frameSize: number;
   /** Clip length K (STEP: 6). */
   clipLength: number;
-  /** RoI side R. */
+  /** RoI side R (RoIAlign bins on the trunk's stride-8 neck). */
   roiSize: number;
   /** Hidden width of each step's head. */
   hidden: number;
@@ -38,8 +39,6 @@ export interface StepProfile {
   iterations: number;
   batchClips: number;
   learningRate: number;
-  /** Regression target normalisation (see `ProgressiveDetectorOptions.deltaStd`). */
-  deltaStd: [number, number, number, number];
   /** Positives per clip and step. */
   positivesPerClip: number;
   /** Use at most this many train / test videos of the preset (`undefined`: all). */
@@ -55,17 +54,18 @@ export interface StepProfile {
 export const PROFILES: Record<StepProfileName, StepProfile> = {
   smoke: {
     name: 'smoke',
-    baseStream: 'flow',
+    baseStream: 'rgb',
     synth: { preset: 'smoke', seed: 1, actorHeight: { min: 19, max: 57 } },
+    trunk: { widths: [4, 8, 8], neckChannels: 8 },
+    pretrain: { iterations: 3, batchClips: 2, learningRate: 2e-3 },
     seed: 1,
     frameSize: 32,
     clipLength: 6,
-    roiSize: 6,
+    roiSize: 3,
     hidden: 32,
     iterations: 3,
     batchClips: 2,
     learningRate: 3e-3,
-    deltaStd: [0.5, 0.5, 1, 1],
     positivesPerClip: 2,
     maxTrainVideos: 6,
     maxTestVideos: 2,
@@ -74,18 +74,19 @@ export const PROFILES: Record<StepProfileName, StepProfile> = {
   },
   quick: {
     name: 'quick',
-    baseStream: 'flow',
+    baseStream: 'rgb',
     synth: { preset: 'quick', seed: 1, actorHeight: { min: 34, max: 100 } },
+    trunk: { widths: [16, 32, 64], neckChannels: 64 },
+    pretrain: { iterations: 400, batchClips: 4, learningRate: 2e-3 },
     seed: 1,
-    frameSize: 64,
+    frameSize: 112,
     clipLength: 6,
-    roiSize: 8,
+    roiSize: 5,
     hidden: 64,
     iterations: 400,
     batchClips: 4,
-    learningRate: 5e-3,
-    deltaStd: [0.5, 0.5, 1, 1],
-    positivesPerClip: 3,
+    learningRate: 2e-3,
+    positivesPerClip: 6,
     testStride: 3,
     timingClips: 16,
   },
@@ -93,15 +94,16 @@ export const PROFILES: Record<StepProfileName, StepProfile> = {
     name: 'full',
     baseStream: 'rgb',
     synth: { preset: 'full', seed: 1, actorHeight: { min: 48, max: 142 } },
+    trunk: { widths: [16, 32, 64], neckChannels: 64 },
+    pretrain: { iterations: 2000, batchClips: 4, learningRate: 2e-3 },
     seed: 1,
-    frameSize: 64,
+    frameSize: 160,
     clipLength: 6,
-    roiSize: 8,
+    roiSize: 5,
     hidden: 96,
     iterations: 3000,
     batchClips: 4,
     learningRate: 1e-3,
-    deltaStd: [0.5, 0.5, 1, 1],
     positivesPerClip: 4,
     testStride: 3,
     timingClips: 64,

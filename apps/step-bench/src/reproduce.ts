@@ -5,6 +5,7 @@ import { initBackend } from '@tubekit/nn';
 import { type ClaimResult, writeFileAtomic } from '@tubekit/report';
 import { streamModelId } from './configurations';
 import { frameMapOf, linkTubes, type VideoTubelets, videoMapOf } from './evaluate';
+import { figure4Of, figure4Svg } from './figure4';
 import { PROFILES, type StepProfile, type StepProfileName } from './profiles';
 import { checkStepClaims, type StepRunInfo, stepFigures, stepReportMarkdown } from './report';
 import type { StepResults } from './step-results';
@@ -261,6 +262,10 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Reprodu
   );
   for (const [file, svg] of Object.entries(stepFigures(results)))
     await writeFileAtomic(join(outDir, file), svg);
+  // STEP Fig. 4: proposal–GT IoU at each step's input, of the 3-step model.
+  const fig4 = figure4Of(get('smax3').inputIoUByStep ?? []);
+  await writeFileAtomic(join(outDir, 'figure4.json'), `${JSON.stringify(fig4)}\n`);
+  await writeFileAtomic(join(outDir, 'figure4.svg'), figure4Svg(fig4));
   const held = claims.filter((c) => c.holds).length;
   (options.log ?? ((line: string) => process.stdout.write(`${line}\n`)))(
     `step-bench: ${held}/${claims.length} STEP claims hold (profile ${profile.name}, ${wallSeconds.toFixed(0)} s, ${info.backend}) — report: ${reportPath}`,

@@ -1,15 +1,20 @@
+import type { Trunk } from '@tubekit/backbones';
 import type { VideoAnnotation } from '@tubekit/datasets';
+import { boxIoUAt } from '@tubekit/geometry';
 import {
   type ClipTubelet,
   clipWindow,
   detectVideo,
   ProgressiveDetector,
+  type StepResult,
   trainProgressive,
 } from '@tubekit/heads/progressive';
+import type { Rng } from '@tubekit/nn';
 import { createProgress } from '@tubekit/report';
 import type { StepModelConfig } from './configurations';
 import { FrameCache } from './frame-cache';
 import type { StepProfile } from './profiles';
+import { flipBoxes, flipFrames, type WindowActors } from './trunks';
 
 /** What training and testing one model produced (all serialisable). */
 export interface ModelRun {
@@ -21,6 +26,12 @@ export interface ModelRun {
   stepTubelets: Array<{ step: number; videos: Array<[string, ClipTubelet[]]> }>;
   /** Inference frames per second when running steps 1…s (index s−1), on cached frames. */
   fpsByStep: number[];
+  /**
+   * STEP Fig. 4: per step s (index s−1), the mean per-frame IoU over the target clip of every
+   * proposal at the step's input with its best-overlapping GT tube, on the test clips that hold
+   * an actor (only with `allSteps`).
+   */
+  inputIoUByStep?: number[][];
   testWallMs: number;
 }
 
@@ -38,6 +49,13 @@ export interface RunModelOptions {
   /** Time every step prefix (Figure 6(a)) or only the full model. */
   timeAllSteps: boolean;
   checkpointPath: string;
+  /** The stream's pretrained trunk (its neck is fine-tuned; the caller disposes it). */
+  trunk: Trunk;
+  /**
+   * Every actor of a window (SynthTubes: from the scene script), for idle-actor negatives; without
+   * it only GT tubes are known.
+   */
+  actors?: WindowActors;
 }
 
 /**
@@ -51,7 +69,7 @@ export async function runModel(options: RunModelOptions): Promise<ModelRun> {
   const channels = FrameCache.channels(config.modality);
   const detector = new ProgressiveDetector({
     numClasses: options.numClasses,
-    channels,
+    trunk: options.trunk,
     frameWidth: S,
     frameHeight: S,
     clipLength: K,
@@ -61,33 +79,48 @@ export async function runModel(options: RunModelOptions): Promise<ModelRun> {
     grid: config.grid,
     roiSize: profile.roiSize,
     hidden: profile.hidden,
-    deltaStd: profile.deltaStd,
     sceneContext: config.sceneContext,
     seed: profile.seed,
   });
   const read = frames.reader(config.modality);
-  // Training clips: a random video, and (with probability ¾) a target clip inside an action, so
-  // positives are frequent; otherwise anywhere (idle and background clips).
+  // Training clips: a random video, and (with probability ½) a target clip inside an action, so
+  // positives are frequent; otherwise anywhere (idle and background clips). Half are flipped.
   const train = options.train;
-  const sampleClip = (rand: () => number) => {
-    const video = train[Math.floor(rand() * train.length)];
+  const Tw = detector.windowLength;
+  const sampleClip = (rng: Rng) => {
+    const video = train[rng.int(train.length)];
     let start: number;
-    const tube = video.tubes[Math.floor(rand() * video.tubes.length)];
-    if (tube && rand() < 0.75) {
+    const tube = video.tubes[rng.int(video.tubes.length)];
+    if (tube && rng.next() < 0.5) {
       const T = tube.boxes.length / 4;
-      start = tube.start + Math.floor(rand() * Math.max(1, T - K + 1));
-    } else start = 1 + Math.floor(rand() * Math.max(1, video.nframes - K + 1));
+      start = tube.start + rng.int(Math.max(1, T - K + 1));
+    } else start = 1 + rng.int(Math.max(1, video.nframes - K + 1));
     start = Math.min(Math.max(start, 1), Math.max(1, video.nframes - K + 1));
-    return clipWindow(video, read, {
+    const window = clipWindow(video, read, {
       start,
       clipLength: K,
-      windowLength: detector.windowLength,
+      windowLength: Tw,
       frameWidth: S,
       frameHeight: S,
       channels,
     });
+    if (options.actors) {
+      const actors = options.actors(video, start - (Tw - K) / 2, Tw);
+      const boxes = new Float64Array(actors.length * Tw * 4);
+      const present = new Uint8Array(actors.length * Tw);
+      actors.forEach((a, i) => {
+        boxes.set(a.boxes, i * Tw * 4);
+        for (let t = 0; t < Tw; t++) present[i * Tw + t] = a.acting[t] ? 0 : 1;
+      });
+      window.gt.idle = { boxes, present };
+    }
+    if (rng.next() < 0.5) {
+      flipFrames(window.frames, S, config.modality);
+      flipBoxes(window.gt.boxes, S);
+      if (window.gt.idle) flipBoxes(window.gt.idle.boxes, S);
+    }
+    return window;
   };
-  const bar = createProgress({ label: `  train ${config.id}`, total: profile.iterations });
   const trained = await trainProgressive(detector, {
     iterations: profile.iterations,
     batchClips: profile.batchClips,
@@ -97,13 +130,12 @@ export async function runModel(options: RunModelOptions): Promise<ModelRun> {
     positivesPerClip: profile.positivesPerClip,
     hardAware: config.hardAware,
     sampleClip,
-    onIteration: (_, loss) => bar.tick(1, `loss ${loss.toFixed(3)}`),
+    progress: `  train ${config.id}`,
     checkpoint: {
       path: options.checkpointPath,
       every: Math.max(10, Math.round(profile.iterations / 10)),
     },
   });
-  bar.done(`loss ${trained.finalLoss.toFixed(3)}`);
   const t0 = Date.now();
   const steps = options.allSteps
     ? Array.from({ length: config.steps }, (_, i) => i + 1)
@@ -113,12 +145,23 @@ export async function runModel(options: RunModelOptions): Promise<ModelRun> {
     label: `  test  ${config.id}`,
     total: steps.length * options.test.length,
   });
+  let inputIoUByStep: number[][] | undefined;
   for (const step of steps) {
     const videos: Array<[string, ClipTubelet[]]> = [];
+    // Fig. 4 comes from the full-depth pass of a model evaluated at every step.
+    const collect = options.allSteps && step === config.steps;
+    if (collect) inputIoUByStep = Array.from({ length: config.steps }, () => []);
     for (const video of options.test) {
       videos.push([
         video.name,
-        detectVideo(detector, video, read, { upToStep: step, stride: profile.testStride }),
+        detectVideo(detector, video, read, {
+          upToStep: step,
+          stride: profile.testStride,
+          onSteps: collect
+            ? (starts, results) =>
+                collectInputIoU(detector, video, starts, results, inputIoUByStep as number[][])
+            : undefined,
+        }),
       ]);
       testBar.tick();
     }
@@ -160,6 +203,56 @@ export async function runModel(options: RunModelOptions): Promise<ModelRun> {
     },
     stepTubelets,
     fpsByStep,
+    inputIoUByStep,
     testWallMs: Date.now() - t0,
   };
+}
+
+/**
+ * STEP Fig. 4 data: for every target clip holding a GT tube on all its frames, the mean per-frame
+ * IoU of each proposal at each step's input (the initial cuboids at step 1, the previous step's
+ * refined tubelets after) with the GT tube it overlaps most, over the K target frames.
+ */
+function collectInputIoU(
+  detector: ProgressiveDetector,
+  video: VideoAnnotation,
+  starts: number[],
+  results: StepResult[],
+  out: number[][],
+): void {
+  const o = detector.options;
+  const K = o.clipLength;
+  const M = detector.numProposals;
+  starts.forEach((start, b) => {
+    const tubes = video.tubes.filter(
+      (t) => t.start <= start && t.start + t.boxes.length / 4 >= start + K,
+    );
+    if (!tubes.length) return;
+    // GT boxes of the target clip at the detector's frame size: tube g, frame k at row g·K + k.
+    const gt = new Float64Array(tubes.length * K * 4);
+    tubes.forEach((tube, g) => {
+      for (let k = 0; k < K; k++)
+        for (let j = 0; j < 4; j++)
+          gt[(g * K + k) * 4 + j] =
+            (tube.boxes[(start + k - tube.start) * 4 + j] *
+              (j % 2 ? o.frameHeight : o.frameWidth)) /
+            (j % 2 ? video.height : video.width);
+    });
+    results.forEach((_, s) => {
+      // The input of step s + 1: the initial cuboids, or step s's refined tubelets.
+      const T = s === 0 ? detector.lengthAt(1) : results[s - 1].length;
+      const target0 = (T - K) / 2;
+      for (let m = 0; m < M; m++) {
+        const row = s === 0 ? m * T : (b * M + m) * T;
+        const input = s === 0 ? detector.initialProposals : results[s - 1].boxes;
+        let best = 0;
+        for (let g = 0; g < tubes.length; g++) {
+          let sum = 0;
+          for (let k = 0; k < K; k++) sum += boxIoUAt(input, row + target0 + k, gt, g * K + k);
+          best = Math.max(best, sum / K);
+        }
+        out[s].push(best);
+      }
+    });
+  });
 }

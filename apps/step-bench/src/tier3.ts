@@ -11,6 +11,7 @@ import { frameMapOf, linkTubes, VIDEO_IOUS, videoMapOf } from './evaluate';
 import { PROFILES, type StepProfile, type StepProfileName } from './profiles';
 import { PUBLISHED } from './published';
 import { runModel } from './run-model';
+import { pretrainedTrunk, tubeActors } from './trunks';
 
 /** The RGB STEP models tier 3 can train: 3 steps without extension, or with anticipation (Eq. 5). */
 export type Tier3Model = 'smax3' | 'anticipation';
@@ -206,7 +207,19 @@ export async function reproduceOnDataset(
     )
     .digest('hex')
     .slice(0, 12);
+  // The RGB trunk, pretrained once on these training videos (GT tubes as the actors).
+  const trunk = await pretrainedTrunk({
+    profile,
+    modality: 'rgb',
+    numClasses: dataset.labels.length,
+    train,
+    read: frames.reader('rgb'),
+    actors: tubeActors(profile.frameSize),
+    path: join(outDir, 'cache', profile.name, `trunk-rgb.${key}.safetensors`),
+    log,
+  });
   const run = await runModel({
+    trunk,
     profile,
     config,
     numClasses: dataset.labels.length,
@@ -215,8 +228,9 @@ export async function reproduceOnDataset(
     frames,
     allSteps: true,
     timeAllSteps: false,
-    checkpointPath: join(outDir, 'cache', profile.name, `${config.id}.${key}.ckpt`),
+    checkpointPath: join(outDir, 'cache', profile.name, `${config.id}.${key}.safetensors`),
   });
+  trunk.dispose();
 
   const K = profile.clipLength;
   const frameMapByStep = run.stepTubelets.map((s) =>
@@ -271,7 +285,7 @@ export async function reproduceOnDataset(
   const md = [
     `# STEP on ${options.dataset} (tier 3, profile ${profile.name})`,
     '',
-    `tubekit's CPU-sized STEP detector (RoI-aligned RGB pixels at ${profile.frameSize}×${profile.frameSize}, model \`${config.id}\`: ${config.steps} steps, extension ${config.extension}, ${gridSize(config.grid)} initial proposals, scene context ${config.sceneContext ? 'on' : 'off'}, hard-aware sampling ${config.hardAware ? 'on' : 'off'}) trained and tested on your data.`,
+    `tubekit's CPU-sized STEP detector (RoIs aligned on a pretrained RGB trunk at ${profile.frameSize}×${profile.frameSize}, model \`${config.id}\`: ${config.steps} steps, extension ${config.extension}, ${gridSize(config.grid)} initial proposals, scene context ${config.sceneContext ? 'on' : 'off'}, hard-aware sampling ${config.hardAware ? 'on' : 'off'}) trained and tested on your data.`,
     '',
     '## Setup',
     '',

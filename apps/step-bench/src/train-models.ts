@@ -12,6 +12,7 @@ import { frameMapOf } from './evaluate';
 import { FrameCache } from './frame-cache';
 import { type StepProfile, synthConfigOf } from './profiles';
 import { runModel } from './run-model';
+import { pretrainedTrunk, synthActors } from './trunks';
 
 /** A model's evaluated numbers, cached on disk so an interrupted run resumes. */
 export interface ModelSummary {
@@ -21,6 +22,8 @@ export interface ModelSummary {
   profile: StepProfile;
   frameMapByStep: number[];
   fpsByStep: number[];
+  /** STEP Fig. 4: proposal–GT IoU at each step's input (models evaluated at every step). */
+  inputIoUByStep?: number[][];
   train: { iterations: number; resumedFrom: number; finalLoss: number; wallMs: number };
   testWallMs: number;
   /** Last-step tubelets ([video, [start, label, score, ...boxes][]]), for the fusion models only. */
@@ -88,10 +91,39 @@ export async function trainAndSummarize(
 ): Promise<ModelSummary> {
   const { profile, synth, test, cacheDir } = bench;
   const base = profile.baseStream;
+  const numClasses = synth.dataset.labels.length;
+  const actors = synthActors(synth, profile.frameSize);
+  // The stream's pretrained trunk, shared by every configuration (pretrained once, cached).
+  const trunkKey = createHash('sha256')
+    .update(
+      JSON.stringify([
+        profile.synth,
+        profile.trunk,
+        profile.pretrain,
+        profile.frameSize,
+        profile.clipLength,
+        profile.seed,
+        bench.train.length,
+      ]),
+    )
+    .digest('hex')
+    .slice(0, 12);
+  const trunk = await pretrainedTrunk({
+    profile,
+    modality: config.modality,
+    numClasses,
+    train: bench.train,
+    read: bench.frames.reader(config.modality),
+    actors,
+    path: join(cacheDir, `trunk-${config.modality}.${trunkKey}.safetensors`),
+    log: (line) => process.stderr.write(`${line}\n`),
+  });
   const run = await runModel({
+    trunk,
+    actors,
     profile,
     config,
-    numClasses: synth.dataset.labels.length,
+    numClasses,
     train: bench.train,
     test,
     frames: bench.frames,
@@ -104,9 +136,10 @@ export async function trainAndSummarize(
       `${config.id}.${createHash('sha256')
         .update(JSON.stringify([profile, config]))
         .digest('hex')
-        .slice(0, 12)}.ckpt`,
+        .slice(0, 12)}.safetensors`,
     ),
   });
+  trunk.dispose();
   const summary: ModelSummary = {
     id: config.id,
     config,
@@ -115,6 +148,7 @@ export async function trainAndSummarize(
       frameMapOf(synth.dataset, test, new Map(s.videos), profile.clipLength),
     ),
     fpsByStep: run.fpsByStep,
+    inputIoUByStep: run.inputIoUByStep,
     train: run.train,
     testWallMs: run.testWallMs,
   };

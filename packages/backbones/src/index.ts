@@ -36,8 +36,16 @@ export {
   createVgg16,
   torchvisionVgg16NameMap,
 } from './plain-conv-net';
+export type {
+  PretrainActor,
+  PretrainClip,
+  PretrainTrunkOptions,
+} from './pretrain-trunk';
+export { pretrainTrunk } from './pretrain-trunk';
 export type { WireField } from './protobuf-wire';
 export { ProtoReader, ProtoWriter } from './protobuf-wire';
+export type { TrunkFeatures, TrunkLevel, TrunkOptions } from './trunk';
+export { Trunk } from './trunk';
 export type { WeightFileFormat } from './weight-file';
 export { detectWeightFormat, loadWeights, readWeightFile, saveWeights } from './weight-file';
 export type {

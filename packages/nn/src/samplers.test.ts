@@ -151,6 +151,12 @@ describe('sampleProposals', () => {
     const none = sampleProposals(new Uint8Array(8), { ...opts, rng: createRng(5) });
     expect(none.positives.length).toBe(0);
     expect(none.negatives.length).toBe(1);
+    const idle = sampleProposals(new Uint8Array(8), {
+      ...opts,
+      minNegatives: 6,
+      rng: createRng(5),
+    });
+    expect(idle.negatives.length).toBe(6);
     expect(() =>
       sampleProposals(positive, { ...opts, negativesPerPositive: -1, rng: createRng(5) }),
     ).toThrow(/negativesPerPositive is -1/);

@@ -151,6 +151,11 @@ export interface SampleOptions {
    * caps the positives. Must be ≥ 0.
    */
   negativesPerPositive?: number;
+  /**
+   * With `negativesPerPositive`: draw at least this many negatives (default 1), so a clip with few
+   * or no positives (an idle actor, background) still contributes negatives to the loss.
+   */
+  minNegatives?: number;
 }
 
 /** Result of {@link sampleProposals}: chosen proposal indices, ascending. */
@@ -192,7 +197,9 @@ export function sampleProposals(positive: Uint8Array, options: SampleOptions): S
     throw new Error(`sampleProposals: negativesPerPositive is ${ratio}; expected a number ≥ 0`);
   const wantNeg = Math.min(
     neg.length,
-    ratio === undefined ? options.batchSize - wantPos : Math.max(1, Math.round(ratio * wantPos)),
+    ratio === undefined
+      ? options.batchSize - wantPos
+      : Math.max(options.minNegatives ?? 1, Math.round(ratio * wantPos)),
   );
   const draw = (pool: number[], k: number): Int32Array => {
     if (k >= pool.length) return Int32Array.from(pool);

@@ -94,7 +94,7 @@ export class Trainer {
     if (!s) {
       s = {};
       for (const slot of optimizerSlots(this.options.optimizer))
-        s[slot] = tf.variable(tf.zerosLike(p.variable), false);
+        s[slot] = tf.tidy(() => tf.variable(tf.zerosLike(p.variable), false));
       this.slots.set(p.name, s);
     }
     return s;

@@ -1,3 +1,4 @@
+import { Trunk } from '@tubekit/backbones';
 import { type ClipProposals, formatProposalsJson, parseProposalsJson } from '@tubekit/datasets';
 import { initBackend } from '@tubekit/nn';
 import { toyVideos } from '../../test/toy-videos';
@@ -12,7 +13,7 @@ describe('detectVideo onProposals', () => {
   it("emits every clip's proposals at each stage, in video pixels, as a tubekit-proposals file", () => {
     const det = new ProgressiveDetector({
       numClasses: 2,
-      channels: 3,
+      trunk: new Trunk({ channels: 3, widths: [4, 8, 8], neckChannels: 8, seed: 1 }),
       frameWidth: 16,
       frameHeight: 16,
       clipLength: 4,

@@ -1,7 +1,7 @@
 import type { ClipProposals, Proposal, VideoAnnotation } from '@tubekit/datasets';
 import { tubeletNMS } from '@tubekit/geometry';
 import { tf } from '@tubekit/nn';
-import { clipWindow, type FrameReader } from './clip-window';
+import type { FrameReader } from './clip-window';
 import type { ProgressiveDetector, StepResult } from './progressive-detector';
 
 /** Options of {@link detectVideo}. */
@@ -17,6 +17,11 @@ export interface DetectVideoOptions {
   topK?: number;
   /** Detections below this class score are dropped (default 0.01). */
   minScore?: number;
+  /**
+   * Called with every batch's raw step results and the target clips' first frames (e.g. for the
+   * proposal–GT IoU distribution of each step's input, STEP Fig. 4).
+   */
+  onSteps?: (starts: number[], steps: StepResult[]) => void;
   /**
    * Called once per target clip with every proposal at every stage — `initial` (the M cuboids
    * of Algorithm 1) and `step 1 … step s` (after each step's update, Eq. 1; label and score of the
@@ -40,7 +45,9 @@ export interface ClipTubelet {
 
 /**
  * Runs a {@link ProgressiveDetector} over a whole video clip by clip (targets `1, 1+stride, …`,
- * with a last clip aligned to the video's end) and returns per-clip, per-class tubelets after
+ * with a last clip aligned to the video's end). The trunk's features are computed once for the
+ * whole video, one map per frame; every clip window gathers its frames' rows from them (frames
+ * beyond the ends repeat the border frame). Returns per-clip, per-class tubelets after
  * class-wise tubelet NMS, scaled back to the video's pixel coordinates — the input of ACT tubelet
  * linking (STEP §3.5) and, frame by frame, of frame-mAP.
  *
@@ -67,61 +74,69 @@ export function detectVideo(
   const sy = video.height / o.frameHeight;
   const out: ClipTubelet[] = [];
   const Tw = detector.windowLength;
-  for (let b0 = 0; b0 < starts.length; b0 += batch) {
-    const group = starts.slice(b0, b0 + batch);
-    const size = Tw * o.frameHeight * o.frameWidth * o.channels;
-    const data = new Float32Array(group.length * size);
-    group.forEach((start, i) => {
-      data.set(
-        clipWindow(video, read, {
-          start,
-          clipLength: K,
-          windowLength: Tw,
-          frameWidth: o.frameWidth,
-          frameHeight: o.frameHeight,
-          channels: o.channels,
-        }).frames,
-        i * size,
+  const ch = detector.trunk.options.channels;
+  const size = o.frameHeight * o.frameWidth * ch;
+  const data = new Float32Array(video.nframes * size);
+  for (let f = 1; f <= video.nframes; f++) {
+    const frame = read(video, f);
+    if (frame.length !== size)
+      throw new Error(
+        `detectVideo: frame ${f} of ${video.name} has ${frame.length} values, expected ${o.frameHeight}×${o.frameWidth}×${ch} = ${size}`,
       );
-    });
-    const windows = tf.tensor4d(data, [group.length * Tw, o.frameHeight, o.frameWidth, o.channels]);
-    const steps = detector.run(windows, options.upToStep ?? o.steps);
-    windows.dispose();
-    const { onProposals } = options;
-    if (onProposals)
-      group.forEach((start, b) => {
-        onProposals(clipProposals(detector, video, start, b, steps, sx, sy));
+    data.set(frame, (f - 1) * size);
+  }
+  const frames = tf.tensor4d(data, [video.nframes, o.frameHeight, o.frameWidth, ch]);
+  const features = detector.neckFeatures(frames);
+  frames.dispose();
+  try {
+    for (let b0 = 0; b0 < starts.length; b0 += batch) {
+      const group = starts.slice(b0, b0 + batch);
+      const rows = new Int32Array(group.length * Tw);
+      group.forEach((start, i) => {
+        const first = start - (Tw - K) / 2;
+        for (let t = 0; t < Tw; t++)
+          rows[i * Tw + t] = Math.min(Math.max(first + t, 1), video.nframes) - 1;
       });
-    const last = steps[steps.length - 1];
-    const tubelets = new Float64Array(M * K * 4);
-    const scores = new Float64Array(M);
-    group.forEach((start, b) => {
-      for (let c = 0; c < C; c++) {
-        for (let m = 0; m < M; m++) {
-          const n = b * M + m;
-          scores[m] = last.probs[n * (C + 1) + c + 1];
-          for (let k = 0; k < K; k++)
-            for (let j = 0; j < 4; j++)
-              tubelets[(m * K + k) * 4 + j] = last.classBoxes[((n * K + k) * C + c) * 4 + j];
-        }
-        const kept = tubeletNMS(tubelets, K, scores, {
-          iouThreshold: options.nmsThreshold ?? 0.3,
-          topK: options.topK ?? 5,
-          scoreThreshold: options.minScore ?? 0.01,
+      const steps = detector.run({ features, rows }, options.upToStep ?? o.steps);
+      options.onSteps?.(group, steps);
+      const { onProposals } = options;
+      if (onProposals)
+        group.forEach((start, b) => {
+          onProposals(clipProposals(detector, video, start, b, steps, sx, sy));
         });
-        for (const m of kept.keep) {
-          const boxes = new Float64Array(K * 4);
-          for (let k = 0; k < K; k++) {
-            const src = (m * K + k) * 4;
-            boxes[k * 4] = tubelets[src] * sx;
-            boxes[k * 4 + 1] = tubelets[src + 1] * sy;
-            boxes[k * 4 + 2] = tubelets[src + 2] * sx;
-            boxes[k * 4 + 3] = tubelets[src + 3] * sy;
+      const last = steps[steps.length - 1];
+      const tubelets = new Float64Array(M * K * 4);
+      const scores = new Float64Array(M);
+      group.forEach((start, b) => {
+        for (let c = 0; c < C; c++) {
+          for (let m = 0; m < M; m++) {
+            const n = b * M + m;
+            scores[m] = last.probs[n * (C + 1) + c + 1];
+            for (let k = 0; k < K; k++)
+              for (let j = 0; j < 4; j++)
+                tubelets[(m * K + k) * 4 + j] = last.classBoxes[((n * K + k) * C + c) * 4 + j];
           }
-          out.push({ start, label: c, score: scores[m], boxes });
+          const kept = tubeletNMS(tubelets, K, scores, {
+            iouThreshold: options.nmsThreshold ?? 0.3,
+            topK: options.topK ?? 5,
+            scoreThreshold: options.minScore ?? 0.01,
+          });
+          for (const m of kept.keep) {
+            const boxes = new Float64Array(K * 4);
+            for (let k = 0; k < K; k++) {
+              const src = (m * K + k) * 4;
+              boxes[k * 4] = tubelets[src] * sx;
+              boxes[k * 4 + 1] = tubelets[src + 1] * sy;
+              boxes[k * 4 + 2] = tubelets[src + 2] * sx;
+              boxes[k * 4 + 3] = tubelets[src + 3] * sy;
+            }
+            out.push({ start, label: c, score: scores[m], boxes });
+          }
         }
-      }
-    });
+      });
+    }
+  } finally {
+    features.dispose();
   }
   return out;
 }

@@ -15,16 +15,15 @@ export {
 } from './initial-proposals';
 export type {
   ClipGroundTruth,
+  FeatureWindows,
   ProgressiveDetectorOptions,
   ProgressiveTrainingOptions,
   StepResult,
   TemporalExtension,
 } from './progressive-detector';
 export { ProgressiveDetector } from './progressive-detector';
-export type { TubeletSamples, TubeletSamplingOptions } from './sample-tubelets';
-export { assignAndSample } from './sample-tubelets';
 export type { TrainProgressiveOptions, TrainProgressiveResult } from './train-progressive';
 export { trainProgressive } from './train-progressive';
-export { clipBox, DELTA_STD, decodeDelta, encodeDelta, extrapolateTubelets } from './tubelet-ops';
+export { extrapolateTubelets, FAST_RCNN_DELTA_STD } from './tubelet-ops';
 export type { TwoBranchHeadOptions, TwoBranchOutput } from './two-branch-head';
 export { TwoBranchHead } from './two-branch-head';

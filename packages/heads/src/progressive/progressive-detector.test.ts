@@ -1,3 +1,4 @@
+import { Trunk } from '@tubekit/backbones';
 import { initBackend, tf } from '@tubekit/nn';
 import { toyVideos } from '../../test/toy-videos';
 import { clipWindow } from './clip-window';
@@ -12,7 +13,7 @@ beforeAll(async () => {
 function makeDetector(extension: 'none' | 'extrapolation' | 'anticipation', steps = 2) {
   return new ProgressiveDetector({
     numClasses: 2,
-    channels: 3,
+    trunk: new Trunk({ channels: 3, widths: [4, 8, 8], neckChannels: 8, seed: 3 }),
     frameWidth: 32,
     frameHeight: 32,
     clipLength: 4,
@@ -28,14 +29,20 @@ describe('ProgressiveDetector', () => {
     for (const ext of ['extrapolation', 'anticipation'] as const) {
       const det = makeDetector(ext);
       const before = tf.memory().numTensors;
-      const windows = tf.zeros([2 * det.windowLength, 32, 32, 3]) as tf.Tensor4D;
-      const steps = det.run(windows);
-      windows.dispose();
+      const frames = tf.randomUniform([det.windowLength + 3, 32, 32, 3], 0, 1, 'float32', 1);
+      const features = det.neckFeatures(frames as tf.Tensor4D);
+      // two overlapping windows of one 15-frame sequence, sharing its per-frame features
+      const rows = Int32Array.from({ length: 2 * det.windowLength }, (_, i) =>
+        i < det.windowLength ? i : i - det.windowLength + 3,
+      );
+      const steps = det.run({ features, rows });
+      tf.dispose([frames, features]);
       expect(steps.map((s) => s.length)).toEqual([4, 12]);
       expect(steps[1].boxes.length).toBe(2 * 11 * 12 * 4);
       expect(steps[1].probs.length).toBe(2 * 11 * 3);
       expect(tf.memory().numTensors).toBe(before);
       det.dispose();
+      det.trunk.dispose();
     }
   });
 
@@ -51,9 +58,10 @@ describe('ProgressiveDetector', () => {
       iouThresholds: [0.3, 0.5],
       positivesPerClip: 2,
       hardAware: true,
-      sampleClip: (rand) => {
-        const video = videos[Math.floor(rand() * videos.length)];
-        const start = 5 + Math.floor(rand() * 10);
+      progress: false,
+      sampleClip: (rng) => {
+        const video = videos[rng.int(videos.length)];
+        const start = 5 + rng.int(10);
         return clipWindow(video, read, {
           start,
           clipLength: 4,
@@ -75,5 +83,6 @@ describe('ProgressiveDetector', () => {
       expect(t.score).toBeGreaterThanOrEqual(0.01);
     }
     det.dispose();
+    det.trunk.dispose();
   });
 });

@@ -1,14 +1,24 @@
-import { boxIoUAt } from '@tubekit/geometry';
-import { tf } from '@tubekit/nn';
+import type { Trunk } from '@tubekit/backbones';
+import { boxIoUAt, clipBoxes, decodeBoxDeltas, encodeBoxDeltas } from '@tubekit/geometry';
+import {
+  assignProposals,
+  type Rng,
+  roiAlign,
+  sampleProposals,
+  type TrainableParameter,
+  tf,
+} from '@tubekit/nn';
 import {
   gridSize,
   initialProposals,
   type ProposalGridLevel,
   STEP_GRID_11,
 } from './initial-proposals';
-import { assignAndSample } from './sample-tubelets';
-import { DELTA_STD, decodeDelta, encodeDelta, extrapolateTubelets } from './tubelet-ops';
+import { extrapolateTubelets, FAST_RCNN_DELTA_STD } from './tubelet-ops';
 import { TwoBranchHead } from './two-branch-head';
+
+/** Largest |dw|, |dh| before `exp` when decoding (detectron2's log(1000/16)). */
+const MAX_LOG_RATIO = Math.log(1000 / 16);
 
 /** How proposals are extended in time between steps (STEP §3.3). */
 export type TemporalExtension = 'none' | 'extrapolation' | 'anticipation';
@@ -17,9 +27,13 @@ export type TemporalExtension = 'none' | 'extrapolation' | 'anticipation';
 export interface ProgressiveDetectorOptions {
   /** Action classes C (background is added). */
   numClasses: number;
-  /** Input channels of the frames (3 RGB or flow; 6 for early fusion). */
-  channels: number;
-  /** Frame size in pixels of the frames given to the detector. */
+  /**
+   * The shared trunk (`@tubekit/backbones`), normally pretrained: every step pools its RoIs from
+   * the trunk neck's per-frame features and fine-tunes the neck jointly (STEP's steps share one
+   * VGG16).
+   */
+  trunk: Trunk;
+  /** Frame size in pixels of the frames given to the trunk. */
   frameWidth: number;
   frameHeight: number;
   /** Clip length K (STEP: 6 on UCF101-24). */
@@ -39,7 +53,7 @@ export interface ProgressiveDetectorOptions {
   directContextClips?: number;
   /** Initial proposal grid (default {@link STEP_GRID_11}). */
   grid?: readonly ProposalGridLevel[];
-  /** RoI output side R (default 8). */
+  /** RoI output side R (RoIAlign bins per side on the neck; default 5). */
   roiSize?: number;
   /** Width of the heads' hidden features (default 64). */
   hidden?: number;
@@ -47,8 +61,7 @@ export interface ProgressiveDetectorOptions {
   sceneContext?: boolean;
   /**
    * Standard deviations dividing the `(dx, dy, dw, dh)` regression targets (default
-   * {@link DELTA_STD}, Fast R-CNN's 0.1, 0.1, 0.2, 0.2). Larger values shrink the targets, which
-   * short training runs (few hundred Adam steps) fit much faster.
+   * {@link FAST_RCNN_DELTA_STD}, Fast R-CNN's 0.1, 0.1, 0.2, 0.2).
    */
   deltaStd?: readonly [number, number, number, number];
   /** Seed of every head's weights (head s uses seed + s). */
@@ -59,15 +72,20 @@ export interface ProgressiveDetectorOptions {
 export interface ProgressiveTrainingOptions {
   /** Overlap threshold τₛ per step (STEP: increasing, e.g. 0.5, 0.6, 0.7; ablation: constant). */
   iouThresholds: number[];
-  /** Positives sampled per clip and step. */
+  /** At most this many positives per clip and step (nn's `sampleProposals`). */
   positivesPerClip: number;
+  /**
+   * Negatives per positive (default 3, Fast R-CNN's 1:3); a clip draws at least
+   * `positivesPerClip` negatives even without positives (idle actors, background).
+   */
+  negativesPerPositive?: number;
   /** Hard-aware sampling (true) or uniform sampling (ablation). */
   hardAware: boolean;
   /** λ of Eq. 2 (default 1) and γ of the anticipation loss (default 1). */
   lambda?: number;
   gamma?: number;
-  /** Seeded uniform source for the sampler. */
-  rand: () => number;
+  /** Seeded generator of the sampler. */
+  rng: Rng;
 }
 
 /**
@@ -81,6 +99,25 @@ export interface ClipGroundTruth {
   present: Uint8Array;
   /** `G` 0-based class labels. */
   labels: Int32Array;
+  /**
+   * Actors that are not acting in the window (the annotated actor before or after its action,
+   * bystanders): `A × windowLength × 4` boxes and `A × windowLength` presence. Proposals on them
+   * are the hard negatives STEP must learn (the same actor idling); the sampler weights each
+   * negative by its overlap with them.
+   */
+  idle?: { boxes: Float64Array; present: Uint8Array };
+}
+
+/**
+ * Per-frame trunk features of B clip windows: a stack of neck feature maps (one row per distinct
+ * frame — a whole video's, or the windows' own) and, for each window frame, its row. Overlapping
+ * windows of one video share rows, so every frame's features are computed once.
+ */
+export interface FeatureWindows {
+  /** `[F, h, w, C]` neck features (stride {@link Trunk.neckStride}). */
+  features: tf.Tensor4D;
+  /** `B × windowLength` rows of `features`, window by window. */
+  rows: Int32Array;
 }
 
 /** Per-step results of a progressive pass over B clips × M proposals. */
@@ -105,14 +142,16 @@ export interface StepResult {
  * anticipation), refines them (classification + class-specific per-frame regression) and updates
  * each proposal with the regression of its highest-scoring action class (Eq. 1).
  *
- * Frames are given as a window of {@link windowLength} frames centred on the target clip (frames
- * beyond the video's ends should replicate the border frame); features are RoI-aligned (bilinear,
- * `tf.image.cropAndResize`) from the frames or from a backbone's feature maps of the same size.
+ * Each clip is a window of {@link windowLength} frames centred on the target clip (frames beyond
+ * the video's ends replicate the border frame). Every step RoI-aligns its tubelets' boxes (nn's
+ * `roiAlign`, per-box frame rows) from the trunk neck's per-frame features, which are computed
+ * once per frame and shared by all steps, proposals and overlapping windows ({@link FeatureWindows}).
  *
  * @example
- * const det = new ProgressiveDetector({ numClasses: 4, channels: 3, frameWidth: 48, frameHeight: 48,
+ * const det = new ProgressiveDetector({ numClasses: 4, trunk, frameWidth: 112, frameHeight: 112,
  *   clipLength: 6, steps: 3, extension: 'extrapolation', seed: 1 });
- * const steps = det.run(windows); // windows: tf.Tensor4D [B·windowLength, 48, 48, 3]
+ * const features = det.neckFeatures(videoFrames);             // [nframes, 14, 14, 64], once
+ * const steps = det.run({ features, rows });                  // rows: B·windowLength frame rows
  */
 export class ProgressiveDetector {
   readonly options: Required<ProgressiveDetectorOptions>;
@@ -126,10 +165,10 @@ export class ProgressiveDetector {
     this.options = {
       directContextClips: 0,
       grid: STEP_GRID_11,
-      roiSize: 8,
+      roiSize: 5,
       hidden: 64,
       sceneContext: true,
-      deltaStd: DELTA_STD,
+      deltaStd: FAST_RCNN_DELTA_STD,
       ...options,
     };
     const o = this.options;
@@ -150,7 +189,7 @@ export class ProgressiveDetector {
       this.heads.push(
         new TwoBranchHead({
           numClasses: o.numClasses,
-          channels: o.channels,
+          channels: o.trunk.options.neckChannels,
           roiSize: o.roiSize,
           hidden: o.hidden,
           sceneContext: o.sceneContext,
@@ -175,16 +214,50 @@ export class ProgressiveDetector {
     return this.lengthAt(this.options.steps);
   }
 
-  /** All trainable variables of all steps. */
-  variables(): tf.Variable[] {
-    return this.heads.flatMap((h) => h.variables());
+  /** The initial proposal cuboids of every clip: `M × lengthAt(1) × 4` (STEP Fig. 2). */
+  get initialProposals(): Float64Array {
+    return this.proposals0;
+  }
+
+  /** The trunk. */
+  get trunk(): Trunk {
+    return this.options.trunk;
   }
 
   /**
-   * Inference (Algorithm 1) on B clip windows stacked as `[B·windowLength, H, W, ch]`; returns
-   * every step's outputs (the last is the detection result). Runs steps `1…upToStep` (default Smax).
+   * What training updates, named for nn's `Trainer` and checkpoints: every step's head
+   * (`step<s>/<i>`) and the trunk's neck (`trunk/neck/…`), fine-tuned jointly by all steps. The
+   * trunk's backbone stays as pretrained.
    */
-  run(windows: tf.Tensor4D, upToStep = this.options.steps): StepResult[] {
+  parameters(): TrainableParameter[] {
+    return [
+      ...this.heads.flatMap((h, s) =>
+        h.variables().map((variable, i) => ({ name: `step${s + 1}/${i}`, variable })),
+      ),
+      ...this.trunk.neckWeights().map((w) => ({ name: `trunk/${w.name}`, variable: w.variable })),
+    ];
+  }
+
+  /** All trainable variables ({@link parameters}). */
+  variables(): tf.Variable[] {
+    return this.parameters().map((p) => p.variable);
+  }
+
+  /**
+   * Neck features of contiguous frame sequences `[B·T, H, W, ch]` (T = `sequenceLength`, default
+   * all frames): the trunk's backbone and neck, one feature map per frame.
+   */
+  neckFeatures(frames: tf.Tensor4D, sequenceLength?: number): tf.Tensor4D {
+    return tf.tidy(() =>
+      this.trunk.neck(this.trunk.backbone(frames, sequenceLength), sequenceLength),
+    );
+  }
+
+  /**
+   * Inference (Algorithm 1) on B clip windows; returns every step's outputs (the last is the
+   * detection result). Runs steps `1…upToStep` (default Smax).
+   */
+  run(windows: FeatureWindows, upToStep = this.options.steps): StepResult[] {
     const results: StepResult[] = [];
     this.progress(windows, undefined, undefined, upToStep, results);
     return results;
@@ -192,12 +265,13 @@ export class ProgressiveDetector {
 
   /**
    * Training loss of STEP (§3.4, Eq. 2–3 summed over steps, plus γ·anticipation loss): the
-   * progression runs with gradient through every step's head; at each step positives and
-   * negatives are sampled from the current proposals (hard-aware), each positive assigned to one
-   * GT tube. Call inside `optimizer.minimize`. Returns the scalar loss.
+   * progression runs with gradient through every step's head and into the features (compute the
+   * neck inside the same gradient scope to fine-tune it); at each step proposals are labelled by
+   * nn's `assignProposals` and drawn by its `sampleProposals` (hard-aware, 1:3), each positive
+   * assigned to one GT tube. Call inside nn's `Trainer.step`. Returns the scalar loss.
    */
   loss(
-    windows: tf.Tensor4D,
+    windows: FeatureWindows,
     gt: ClipGroundTruth[],
     training: ProgressiveTrainingOptions,
   ): tf.Scalar {
@@ -207,7 +281,7 @@ export class ProgressiveDetector {
   }
 
   private progress(
-    windows: tf.Tensor4D,
+    windows: FeatureWindows,
     gt: ClipGroundTruth[] | undefined,
     training: ProgressiveTrainingOptions | undefined,
     upToStep: number,
@@ -218,11 +292,14 @@ export class ProgressiveDetector {
     const { clipLength: K, numClasses: C, frameWidth: W, frameHeight: H, roiSize: R } = o;
     const M = this.numProposals;
     const Tw = this.windowLength;
-    const B = windows.shape[0] / Tw;
+    const B = windows.rows.length / Tw;
     if (!Number.isInteger(B) || B < 1)
       throw new Error(
-        `ProgressiveDetector: ${windows.shape[0]} frames is not a multiple of the window length ${Tw}`,
+        `ProgressiveDetector: ${windows.rows.length} window rows is not a multiple of the window length ${Tw}`,
       );
+    const { features, rows } = windows;
+    const ch = features.shape[3];
+    const roi = { outputSize: R, spatialScale: 1 / this.trunk.neckStride };
     const N = B * M;
     let T = this.lengthAt(1);
     let boxes: Float64Array = new Float64Array(N * T * 4);
@@ -247,55 +324,40 @@ export class ProgressiveDetector {
       }
       const offset = (Tw - T) / 2; // first window frame of this step's tubelets
       const target0 = (T - K) / 2; // target clip's first frame within the tubelet
-      // Refine (Sec. 3.2): RoI features of every tubelet frame (+ whole-frame scene RoI).
+      // Refine (Sec. 3.2): RoI features of every tubelet frame (+ whole-frame scene RoI), pooled
+      // from the shared per-frame neck features.
       const head = this.heads[s - 1];
-      const cropBoxes = new Float32Array(N * T * 4);
-      const boxInd = new Int32Array(N * T);
+      const frameIndex = new Int32Array(N * T);
       for (let n = 0; n < N; n++) {
         const b = Math.floor(n / M);
-        for (let t = 0; t < T; t++) {
-          const i = n * T + t;
-          const src = i * 4;
-          cropBoxes[src] = boxes[src + 1] / (H - 1);
-          cropBoxes[src + 1] = boxes[src] / (W - 1);
-          cropBoxes[src + 2] = boxes[src + 3] / (H - 1);
-          cropBoxes[src + 3] = boxes[src + 2] / (W - 1);
-          boxInd[i] = b * Tw + offset + t;
-        }
+        for (let t = 0; t < T; t++) frameIndex[n * T + t] = rows[b * Tw + offset + t];
       }
       const stepOut = tf.tidy(() => {
-        const regions = tf.reshape(
-          tf.image.cropAndResize(
-            windows,
-            tf.tensor2d(cropBoxes, [N * T, 4]),
-            tf.tensor1d(boxInd, 'int32'),
-            [R, R],
-          ),
-          [N, T, R, R, o.channels],
-        ) as tf.Tensor5D;
+        const regions = tf.reshape(roiAlign(features, boxes, frameIndex, roi), [
+          N,
+          T,
+          R,
+          R,
+          ch,
+        ]) as tf.Tensor5D;
         let scene: tf.Tensor5D | undefined;
         if (o.sceneContext) {
           const sceneBoxes = new Float32Array(B * T * 4);
           const sceneInd = new Int32Array(B * T);
           for (let b = 0; b < B; b++)
             for (let t = 0; t < T; t++) {
-              sceneBoxes.set([0, 0, 1, 1], (b * T + t) * 4);
-              sceneInd[b * T + t] = b * Tw + offset + t;
+              sceneBoxes.set([0, 0, W, H], (b * T + t) * 4);
+              sceneInd[b * T + t] = rows[b * Tw + offset + t];
             }
-          scene = tf.reshape(
-            tf.image.cropAndResize(
-              windows,
-              tf.tensor2d(sceneBoxes, [B * T, 4]),
-              tf.tensor1d(sceneInd, 'int32'),
-              [R, R],
-            ),
-            [B, T, R, R, o.channels],
-          ) as tf.Tensor5D;
+          scene = tf.reshape(roiAlign(features, sceneBoxes, sceneInd, roi), [
+            B,
+            T,
+            R,
+            R,
+            ch,
+          ]) as tf.Tensor5D;
         }
-        const out = head.apply(
-          tf.sub(regions, 0.5) as tf.Tensor5D,
-          scene ? (tf.sub(scene, 0.5) as tf.Tensor5D) : undefined,
-        );
+        const out = head.apply(regions, scene);
         const probs = tf.softmax(out.logits);
         return { ...out, probs };
       });
@@ -305,66 +367,64 @@ export class ProgressiveDetector {
       const antNext = stepOut.anticipateNext?.dataSync() as Float32Array | undefined;
       if (losses && training && gt) {
         losses.push(
-          this.stepLoss(s, stepOut, boxes, T, offset, target0, B, gt, training, prevProbs, probs),
+          this.stepLoss(s, stepOut, boxes, T, offset, target0, B, gt, training, prevProbs),
         );
       }
       // Update (Eq. 1): every proposal takes the regression of its argmax action class.
-      const next = new Float64Array(N * T * 4);
-      const classBoxes = new Float64Array(N * K * 4 * C);
+      const codec = { stds: o.deltaStd, maxLogRatio: MAX_LOG_RATIO };
+      const frame = { width: W, height: H };
       const deltaAt = (n: number, t: number, c: number) => ((n * T + t) * C + c) * 4;
-      const tmp = new Float64Array(4);
-      const std = o.deltaStd;
       const argmax = new Int32Array(N);
+      const chosen = new Float32Array(N * T * 4);
+      const classDeltas = new Float32Array(N * K * C * 4);
+      const classAnchors = new Float64Array(N * K * C * 4);
       for (let n = 0; n < N; n++) {
         let best = 1;
         for (let c = 2; c <= C; c++)
           if (probs[n * (C + 1) + c] > probs[n * (C + 1) + best]) best = c;
         argmax[n] = best - 1;
         for (let t = 0; t < T; t++)
-          decodeDelta(
-            boxes,
+          chosen.set(
+            deltas.subarray(deltaAt(n, t, best - 1), deltaAt(n, t, best - 1) + 4),
             (n * T + t) * 4,
-            deltas,
-            deltaAt(n, t, best - 1),
-            next,
-            (n * T + t) * 4,
-            W,
-            H,
-            std,
           );
-        for (let k = 0; k < K; k++)
+        for (let k = 0; k < K; k++) {
+          const a = (n * T + target0 + k) * 4;
           for (let c = 0; c < C; c++) {
-            decodeDelta(
-              boxes,
-              (n * T + target0 + k) * 4,
-              deltas,
-              deltaAt(n, target0 + k, c),
-              tmp,
-              0,
-              W,
-              H,
-              std,
+            const r = ((n * K + k) * C + c) * 4;
+            classDeltas.set(
+              deltas.subarray(deltaAt(n, target0 + k, c), deltaAt(n, target0 + k, c) + 4),
+              r,
             );
-            classBoxes.set(tmp, ((n * K + k) * C + c) * 4);
+            classAnchors.set(boxes.subarray(a, a + 4), r);
           }
+        }
       }
+      const decode = (d: Float32Array, anchors: Float64Array) =>
+        clipBoxes(decodeBoxDeltas(d, anchors, codec), frame, { minSize: 1 }) as Float64Array;
+      const next = decode(chosen, boxes);
+      const classBoxes = decode(classDeltas, classAnchors);
       // Anticipation (Eq. 5): L±1 = L + f±1(x), decoded against the first / last K frames.
       if (antPrev && antNext && s < upToStep) {
-        const prev = new Float64Array(N * K * 4);
-        const nxt = new Float64Array(N * K * 4);
-        const d = new Float32Array(4);
+        const dPrev = new Float32Array(N * K * 4);
+        const dNext = new Float32Array(N * K * 4);
+        const aPrev = new Float64Array(N * K * 4);
+        const aNext = new Float64Array(N * K * 4);
         for (let n = 0; n < N; n++) {
           const c = argmax[n];
           for (let k = 0; k < K; k++) {
+            const r = (n * K + k) * 4;
             const fp = deltaAt(n, k, c);
-            for (let j = 0; j < 4; j++) d[j] = deltas[fp + j] + antPrev[fp + j];
-            decodeDelta(boxes, (n * T + k) * 4, d, 0, prev, (n * K + k) * 4, W, H, std);
             const fn = deltaAt(n, T - K + k, c);
-            for (let j = 0; j < 4; j++) d[j] = deltas[fn + j] + antNext[fn + j];
-            decodeDelta(boxes, (n * T + T - K + k) * 4, d, 0, nxt, (n * K + k) * 4, W, H, std);
+            for (let j = 0; j < 4; j++) {
+              dPrev[r + j] = deltas[fp + j] + antPrev[fp + j];
+              dNext[r + j] = deltas[fn + j] + antNext[fn + j];
+            }
+            aPrev.set(boxes.subarray((n * T + k) * 4, (n * T + k) * 4 + 4), r);
+            aNext.set(boxes.subarray((n * T + T - K + k) * 4, (n * T + T - K + k) * 4 + 4), r);
           }
         }
-        anticipated = { prev, next: nxt };
+        anticipated = { prev: decode(dPrev, aPrev), next: decode(dNext, aNext) };
       }
       if (!losses) tf.dispose(stepOut as unknown as tf.Tensor[]);
       else {
@@ -394,9 +454,7 @@ export class ProgressiveDetector {
     gt: ClipGroundTruth[],
     training: ProgressiveTrainingOptions,
     prevProbs: Float32Array | undefined,
-    probs: Float32Array,
   ): tf.Scalar {
-    void probs;
     const o = this.options;
     const { clipLength: K, numClasses: C } = o;
     const M = this.numProposals;
@@ -415,35 +473,64 @@ export class ProgressiveDetector {
     const antNextMask = new Float32Array(N * T);
     let nPos = 0;
     let nSamples = 0;
+    const codec = { stds: o.deltaStd };
     for (let b = 0; b < B; b++) {
       const g = gt[b];
+      // Fast R-CNN target of GT box `gRow` relative to tubelet box `row`, written at `out[row·4]`.
+      const encode = (row: number, gRow: number, out: Float32Array) =>
+        encodeBoxDeltas(
+          g.boxes.subarray(gRow * 4, gRow * 4 + 4),
+          boxes.subarray(row * 4, row * 4 + 4),
+          codec,
+          out.subarray(row * 4, row * 4 + 4),
+        );
       const G = g.labels.length;
+      // Mean per-frame IoU over the target clip with each GT tube, and with each idle actor.
+      const meanIoU = (gBoxes: Float64Array, present: Uint8Array, j: number, m: number) => {
+        let sum = 0;
+        for (let k = 0; k < K; k++) {
+          const wf = offset + target0 + k;
+          if (present[j * Tw + wf])
+            sum += boxIoUAt(boxes, (b * M + m) * T + target0 + k, gBoxes, j * Tw + wf);
+        }
+        return sum / K;
+      };
       const overlaps = new Float64Array(M * G);
       for (let m = 0; m < M; m++)
-        for (let j = 0; j < G; j++) {
-          let sum = 0;
-          for (let k = 0; k < K; k++) {
-            const wf = offset + target0 + k;
-            if (g.present[j * Tw + wf])
-              sum += boxIoUAt(boxes, (b * M + m) * T + target0 + k, g.boxes, j * Tw + wf);
-          }
-          overlaps[m * G + j] = sum / K;
-        }
+        for (let j = 0; j < G; j++) overlaps[m * G + j] = meanIoU(g.boxes, g.present, j, m);
+      const idleOverlap = new Float64Array(M);
+      if (g.idle) {
+        const A = g.idle.present.length / Tw;
+        for (let m = 0; m < M; m++)
+          for (let j = 0; j < A; j++)
+            idleOverlap[m] = Math.max(idleOverlap[m], meanIoU(g.idle.boxes, g.idle.present, j, m));
+      }
+      const assigned = assignProposals(overlaps, { proposals: M, groundTruths: G }, tau);
+      // Hard-aware weights: the previous step's best action score (the overlap at step 1); a
+      // proposal on an idle actor is at least as hard as its overlap with it.
       const hardness = new Float64Array(M);
       for (let m = 0; m < M; m++) {
         if (prevProbs) {
           const n = b * M + m;
-          let best = 0;
-          for (let c = 1; c <= C; c++) best = Math.max(best, prevProbs[n * (C + 1) + c]);
-          hardness[m] = best;
-        } else for (let j = 0; j < G; j++) hardness[m] = Math.max(hardness[m], overlaps[m * G + j]);
+          for (let c = 1; c <= C; c++)
+            hardness[m] = Math.max(hardness[m], prevProbs[n * (C + 1) + c]);
+        } else hardness[m] = Math.max(0, assigned.maxOverlap[m]);
+        hardness[m] = Math.max(hardness[m], idleOverlap[m]);
       }
-      const picked = assignAndSample(overlaps, M, G, hardness, {
-        iouThreshold: tau,
-        maxPositives: training.positivesPerClip,
-        hardAware: training.hardAware,
-        rand: training.rand,
+      const P = training.positivesPerClip;
+      const drawn = sampleProposals(assigned.positive, {
+        batchSize: 4 * P,
+        positiveFraction: 0.25,
+        weights: training.hardAware ? hardness : 'uniform',
+        rng: training.rng,
+        negativesPerPositive: training.negativesPerPositive ?? 3,
+        minNegatives: P,
       });
+      const picked = {
+        negatives: Array.from(drawn.negatives),
+        positives: Array.from(drawn.positives),
+        positiveGt: Array.from(drawn.positives, (m) => assigned.assignedGt[m]),
+      };
       for (const m of picked.negatives) {
         const n = b * M + m;
         clsWeight[n] = 1;
@@ -462,40 +549,16 @@ export class ProgressiveDetector {
         for (let t = 0; t < T; t++) {
           const wf = offset + t;
           if (g.present[j * Tw + wf]) {
-            encodeDelta(
-              boxes,
-              (n * T + t) * 4,
-              g.boxes,
-              (j * Tw + wf) * 4,
-              locTarget,
-              (n * T + t) * 4,
-              o.deltaStd,
-            );
+            encode(n * T + t, j * Tw + wf, locTarget);
             locMask[n * T + t] = 1;
           }
           // Anticipation targets: frame t of the first/last K frames predicts the frame K before/after.
           if (t < K && wf - K >= 0 && g.present[j * Tw + wf - K]) {
-            encodeDelta(
-              boxes,
-              (n * T + t) * 4,
-              g.boxes,
-              (j * Tw + wf - K) * 4,
-              antPrevT,
-              (n * T + t) * 4,
-              o.deltaStd,
-            );
+            encode(n * T + t, j * Tw + wf - K, antPrevT);
             antPrevMask[n * T + t] = 1;
           }
           if (t >= T - K && wf + K < Tw && g.present[j * Tw + wf + K]) {
-            encodeDelta(
-              boxes,
-              (n * T + t) * 4,
-              g.boxes,
-              (j * Tw + wf + K) * 4,
-              antNextT,
-              (n * T + t) * 4,
-              o.deltaStd,
-            );
+            encode(n * T + t, j * Tw + wf + K, antNextT);
             antNextMask[n * T + t] = 1;
           }
         }

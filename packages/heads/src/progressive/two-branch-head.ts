@@ -6,7 +6,7 @@ import { gaussian } from './gaussian';
 export interface TwoBranchHeadOptions {
   /** Action classes C (the classifier has C + 1 outputs, index 0 = background). */
   numClasses: number;
-  /** Channels of the RoI-pooled regional features (3 RGB, 3 flow, 6 early fusion, or a backbone's). */
+  /** Channels of the RoI-aligned regional features (the trunk neck's). */
   channels: number;
   /** Side R of the R × R RoI-pooled regional feature. */
   roiSize: number;
@@ -20,9 +20,7 @@ export interface TwoBranchHeadOptions {
   seed: number;
 }
 
-/** Channels of the region encoder's two convolutions and width of its per-frame feature. */
-const ENC_CONV1 = 16;
-const ENC_CONV2 = 32;
+/** Width of the region encoder's per-frame feature. */
 const ENC_FEATURE = 128;
 
 /** Outputs of one forward pass over N tubelets of T frames. */
@@ -39,28 +37,24 @@ export interface TwoBranchOutput {
 type Layer = { w: tf.Variable; b: tf.Variable };
 
 /**
- * One step's two-branch network of STEP (Yang et al., CVPR 2019, §3.2): RoI-pooled regional
- * features `[N, T, R, R, ch]` feed (a) a **global branch** — spatio-temporal convolutions and
- * adaptive max pooling over time, then a fully connected layer — whose global feature predicts C + 1 class
- * scores, and (b) a **local branch** that concatenates the global feature with each frame's own
- * regional feature and regresses class-specific per-frame box deltas. With scene context the
- * global branch also sees the RoI of the whole frame (feature concatenation).
+ * One step's two-branch network of STEP (Yang et al., CVPR 2019, §3.2): RoI-aligned regional
+ * features of the shared trunk `[N, T, R, R, ch]` feed (a) a **global branch** — temporal layers
+ * and adaptive max pooling over time, then a fully connected layer — whose global feature predicts
+ * C + 1 class scores, and (b) a **local branch** that concatenates the global feature with each
+ * frame's own regional feature and regresses class-specific per-frame box deltas. With scene
+ * context the global branch also sees the RoI of the whole frame (feature concatenation).
  *
- * CPU-size deviation: the paper's three 3-D convolutions (on VGG16 features) are factorised into a
- * convolutional region encoder (a 3 × 3 × 3 spatio-temporal convolution, a 3 × 3 convolution with
- * stride 2 and a fully connected layer per frame; shared by the regions and the scene RoI) followed
- * by two 3-tap temporal layers, which trains several times faster on tfjs-wasm than a stack of 3-D
- * convolutions. The spatio-temporal first layer lets the encoder respond to motion at pixel
- * level (SynthTubes' classes differ only in motion), not only after the per-frame encoding. The
- * convolutions make the region features translation-equivariant, which is what lets a model
- * trained on a hundred videos generalise (a dense layer on raw RoI pixels memorises them).
+ * CPU-size deviation: the paper's three 3-D convolutions on VGG16's conv5 RoIs are a per-frame
+ * fully connected region encoder (shared by the regions and the scene RoI) followed by two 3-tap
+ * temporal layers; the spatio-temporal features come from the trunk (`@tubekit/backbones`
+ * `Trunk`), whose neck every step fine-tunes jointly.
  *
  * Weights are tfjs variables initialised from a seeded PRNG (He normal); `dispose()` frees them.
  *
  * @example
- * const head = new TwoBranchHead({ numClasses: 4, channels: 3, roiSize: 8, sceneContext: true,
+ * const head = new TwoBranchHead({ numClasses: 4, channels: 64, roiSize: 5, sceneContext: true,
  *   anticipation: false, seed: 1 });
- * const out = head.apply(regions, scene); // regions [N,T,8,8,3]
+ * const out = head.apply(regions, scene); // regions [N,T,5,5,64]
  */
 export class TwoBranchHead {
   readonly options: Required<TwoBranchHeadOptions>;
@@ -90,20 +84,15 @@ export class TwoBranchHead {
       const data = new Float32Array(size);
       const sd = scale * Math.sqrt(2 / fanIn);
       for (let i = 0; i < size; i++) data[i] = gaussian(rand) * sd;
-      return tf.variable(tf.tensor(data, shape));
+      return tf.tidy(() => tf.variable(tf.tensor(data, shape)));
     };
     const layer = (shape: number[], scale = 1): Layer => {
       const fanIn = shape.slice(0, -1).reduce((a, b) => a * b, 1);
       const out = shape[shape.length - 1];
-      return { w: he(shape, fanIn, scale), b: tf.variable(tf.zeros([out])) };
+      return { w: he(shape, fanIn, scale), b: tf.tidy(() => tf.variable(tf.zeros([out]))) };
     };
-    const half = Math.ceil(R / 2);
-    // Region encoder: 3×3 conv, 3×3 conv with stride 2, fully connected (shared by regions and scene).
-    this.encoder = [
-      layer([3, 3, 3 * channels, ENC_CONV1]),
-      layer([3, 3, ENC_CONV1, ENC_CONV2]),
-      layer([half * half * ENC_CONV2, ENC_FEATURE]),
-    ];
+    // Region encoder: one fully connected layer per frame (shared by regions and scene).
+    this.encoder = [layer([R * R * channels, ENC_FEATURE])];
     // Global branch: two 3-tap temporal layers over the per-frame features (regional ⊕ scene),
     // temporal max pooling, a fully connected layer and the classifier.
     const gin = sceneContext ? 2 * ENC_FEATURE : ENC_FEATURE;
@@ -137,25 +126,9 @@ export class TwoBranchHead {
       throw new Error('TwoBranchHead.apply: scene context needs the scene RoI');
     const dense = (x: tf.Tensor2D, c: Layer) =>
       tf.add(tf.matMul(x, c.w as tf.Tensor2D), c.b) as tf.Tensor2D;
-    const conv = (x: tf.Tensor4D, c: Layer, stride: 1 | 2) =>
-      tf.relu(tf.add(tf.conv2d(x, c.w as tf.Tensor4D, stride, 'same'), c.b)) as tf.Tensor4D;
     // Per-frame region encoder: [n, T, R, R, ch] → [n·T, ENC_FEATURE].
-    const encode = (x: tf.Tensor5D) => {
-      const [n] = x.shape;
-      // The first convolution is 3 × 3 × 3 (time × space): frames t−1, t, t+1 stacked on channels,
-      // the ends replicated, so it can respond to motion (a static region has no temporal change).
-      const padded = tf.concat(
-        [tf.slice(x, [0, 0], [n, 1]), x, tf.slice(x, [0, T - 1], [n, 1])],
-        1,
-      );
-      const taps = tf.concat(
-        [0, 1, 2].map((d) => tf.slice(padded, [0, d], [n, T])),
-        4,
-      );
-      let y = conv(tf.reshape(taps, [n * T, R, R, 3 * ch]) as tf.Tensor4D, this.encoder[0], 1);
-      y = conv(y, this.encoder[1], 2);
-      return tf.relu(dense(tf.reshape(y, [n * T, -1]) as tf.Tensor2D, this.encoder[2]));
-    };
+    const encode = (x: tf.Tensor5D) =>
+      tf.relu(dense(tf.reshape(x, [x.shape[0] * T, R * R * ch]) as tf.Tensor2D, this.encoder[0]));
     // 3-tap temporal layer: [x(t−1), x(t), x(t+1)] → dense, zero-padded at the tubelet's ends.
     const temporal = (x: tf.Tensor3D, c: Layer) => {
       const F = x.shape[2];

@@ -1,0 +1,224 @@
+import { closeSync, existsSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { type PretrainActor, pretrainTrunk, Trunk } from '@tubekit/backbones';
+import { actorBoxAt, type SynthTubes, type VideoAnnotation } from '@tubekit/datasets';
+import type { FrameReader } from '@tubekit/heads/progressive';
+import { type Rng, readCheckpoint, writeCheckpoint } from '@tubekit/nn';
+import type { StepModality } from './configurations';
+import { FrameCache } from './frame-cache';
+import type { StepProfile } from './profiles';
+
+/** Every actor of a frame window: boxes at the detector's frame size, acting flags, label. */
+export type WindowActors = (
+  video: VideoAnnotation,
+  first: number,
+  length: number,
+) => PretrainActor[];
+
+/**
+ * The actors of a SynthTubes window from the video's scene script: every actor (annotated or a
+ * bystander) with its box on each window frame (frames beyond the video's ends repeat the border
+ * frame), acting where the frame lies inside its GT tube. Boxes are scaled to `frameSize`.
+ */
+export function synthActors(synth: SynthTubes, frameSize: number): WindowActors {
+  return (video, first, length) => {
+    const scene = synth.scene(video.name);
+    const sx = frameSize / scene.width;
+    const sy = frameSize / scene.height;
+    return scene.actors.map((a) => {
+      const boxes = new Float64Array(length * 4);
+      const acting = new Uint8Array(length);
+      for (let t = 0; t < length; t++) {
+        const f = Math.min(Math.max(first + t, 1), video.nframes);
+        actorBoxAt(scene, a, f, boxes, t * 4);
+        boxes[t * 4] *= sx;
+        boxes[t * 4 + 1] *= sy;
+        boxes[t * 4 + 2] *= sx;
+        boxes[t * 4 + 3] *= sy;
+        acting[t] = a.label >= 0 && f >= a.start && f <= a.end ? 1 : 0;
+      }
+      return { boxes, acting, label: a.label };
+    });
+  };
+}
+
+/**
+ * The actors of a window from GT tubes alone (data without scene scripts, tier 3): each tube is an
+ * actor acting on its annotated frames; frames outside the tube hold its nearest box, not acting.
+ */
+export function tubeActors(frameSize: number): WindowActors {
+  return (video, first, length) =>
+    video.tubes.map((tube) => {
+      const T = tube.boxes.length / 4;
+      const boxes = new Float64Array(length * 4);
+      const acting = new Uint8Array(length);
+      for (let t = 0; t < length; t++) {
+        const f = Math.min(Math.max(first + t, 1), video.nframes);
+        const i = Math.min(Math.max(f - tube.start, 0), T - 1);
+        for (let j = 0; j < 4; j++)
+          boxes[t * 4 + j] =
+            (tube.boxes[i * 4 + j] * frameSize) / (j % 2 ? video.height : video.width);
+        acting[t] = f >= tube.start && f < tube.start + T ? 1 : 0;
+      }
+      return { boxes, acting, label: tube.label };
+    });
+}
+
+/**
+ * Horizontal flip of `frames` (`T × S × S × ch`, in place) and of `boxes` (`[x1, y1, x2, y2]` rows, in
+ * place): the training augmentation of the trunk and of STEP. A flipped flow field has its
+ * horizontal component negated: channel 0 of encoded flow (0.5 + u/2b) becomes 1 − value (channel
+ * 3 in RGB ⊕ flow).
+ */
+export function flipFrames(frames: Float32Array, S: number, modality: StepModality): void {
+  const ch = FrameCache.channels(modality);
+  const row = S * ch;
+  const u = modality === 'flow' ? 0 : modality === 'early' ? 3 : -1;
+  for (let r = 0; r < frames.length / row; r++) {
+    const o = r * row;
+    for (let x = 0; x < S / 2; x++)
+      for (let c = 0; c < ch; c++) {
+        const a = o + x * ch + c;
+        const b = o + (S - 1 - x) * ch + c;
+        const v = frames[a];
+        frames[a] = frames[b];
+        frames[b] = v;
+      }
+    if (u >= 0) for (let x = 0; x < S; x++) frames[o + x * ch + u] = 1 - frames[o + x * ch + u];
+  }
+}
+
+/** Mirrors `[x1, y1, x2, y2]` rows in place across a frame of width `S`. */
+export function flipBoxes(boxes: Float64Array, S: number): void {
+  for (let i = 0; i < boxes.length; i += 4) {
+    const x1 = boxes[i];
+    boxes[i] = S - boxes[i + 2];
+    boxes[i + 2] = S - x1;
+  }
+}
+
+/** What {@link pretrainedTrunk} needs to pretrain a stream's trunk. */
+export interface TrunkSource {
+  profile: StepProfile;
+  modality: StepModality;
+  numClasses: number;
+  train: readonly VideoAnnotation[];
+  read: FrameReader;
+  actors: WindowActors;
+  /** Final checkpoint of the pretrained trunk (the resumable one is `<path>.partial`). */
+  path: string;
+  log: (line: string) => void;
+}
+
+/** A trunk of the profile's size for a modality, freshly initialised. */
+export function createTrunk(profile: StepProfile, modality: StepModality): Trunk {
+  return new Trunk({
+    channels: FrameCache.channels(modality),
+    widths: profile.trunk.widths,
+    neckChannels: profile.trunk.neckChannels,
+    seed: profile.seed,
+  });
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Takes `<path>.lock` (exclusive create; a lock whose process is gone is taken over). */
+function tryLock(lock: string): boolean {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(lock, 'wx');
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      return true;
+    } catch {
+      const pid = Number(readFileSync(lock, 'utf8'));
+      if (pidAlive(pid)) return false;
+      unlinkSync(lock);
+    }
+  }
+  return false;
+}
+
+/**
+ * The pretrained trunk of a stream (tubekit's stand-in for the papers' ImageNet/Kinetics weights,
+ * see `pretrainTrunk` of @tubekit/backbones), trained once per profile and stream on the training
+ * videos and cached as a safetensors file that every configuration starts from. Pretraining
+ * resumes from `<path>.partial`; concurrent processes (benchmark workers) needing the same stream
+ * wait for the one holding `<path>.lock`.
+ */
+export async function pretrainedTrunk(source: TrunkSource): Promise<Trunk> {
+  const { profile, modality, path } = source;
+  const trunk = createTrunk(profile, modality);
+  await mkdir(dirname(path), { recursive: true });
+  const lock = `${path}.lock`;
+  while (!existsSync(path)) {
+    if (!tryLock(lock)) {
+      await new Promise((r) => setTimeout(r, 1000));
+      continue;
+    }
+    try {
+      if (!existsSync(path)) await pretrainOnce(trunk, source);
+    } finally {
+      unlinkSync(lock);
+    }
+  }
+  trunk.load(await readCheckpoint(path), path);
+  return trunk;
+}
+
+async function pretrainOnce(trunk: Trunk, source: TrunkSource): Promise<void> {
+  const { profile, modality, train, read } = source;
+  const S = profile.frameSize;
+  const T = profile.clipLength;
+  const p = profile.pretrain;
+  const sampleClip = (rng: Rng) => {
+    const video = train[rng.int(train.length)];
+    const first = 1 + rng.int(Math.max(1, video.nframes - T + 1));
+    const size = S * S * FrameCache.channels(modality);
+    const frames = new Float32Array(T * size);
+    for (let t = 0; t < T; t++)
+      frames.set(read(video, Math.min(first + t, video.nframes)), t * size);
+    const actors = source.actors(video, first, T);
+    if (rng.next() < 0.5) {
+      flipFrames(frames, S, modality);
+      for (const a of actors) flipBoxes(a.boxes, S);
+    }
+    return { frames, actors };
+  };
+  source.log(`step-bench: pretraining the ${modality} trunk (${p.iterations} iterations)`);
+  const summary = await pretrainTrunk(trunk, {
+    numClasses: source.numClasses,
+    clipLength: T,
+    frameWidth: S,
+    frameHeight: S,
+    iterations: p.iterations,
+    batchClips: p.batchClips,
+    learningRate: p.learningRate,
+    seed: profile.seed,
+    sampleClip,
+    checkpoint: {
+      path: `${source.path}.partial`,
+      every: Math.max(10, Math.round(p.iterations / 10)),
+    },
+    progress: `  pretrain ${modality} trunk`,
+  });
+  const tail = summary.losses.slice(-Math.max(1, Math.round(summary.losses.length / 10)));
+  source.log(
+    `step-bench: ${modality} trunk pretrained (final loss ${(tail.reduce((a, b) => a + b, 0) / Math.max(1, tail.length)).toFixed(3)}, ${(summary.wallMs / 1000).toFixed(0)} s)`,
+  );
+  const trunkWeights = (await readCheckpoint(`${source.path}.partial`)).tensors.filter((t) =>
+    t.name.startsWith('param/trunk/'),
+  );
+  await writeCheckpoint(source.path, {
+    tensors: trunkWeights,
+    metadata: { format: 'tubekit-trunk', modality, profile: profile.name },
+  });
+}

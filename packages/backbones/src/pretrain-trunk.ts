@@ -1,0 +1,242 @@
+import {
+  createNamedWeight,
+  createRng,
+  heNormal,
+  type NamedWeight,
+  type Rng,
+  roiAlign,
+  Trainer,
+  type TrainSummary,
+  tf,
+  train,
+  variableScope,
+} from '@tubekit/nn';
+import type { Trunk } from './trunk';
+
+/** One actor of a pretraining clip (annotated or not), with a box on every clip frame. */
+export interface PretrainActor {
+  /** `T × 4` boxes `[x1, y1, x2, y2]` in clip-frame pixels. */
+  boxes: Float64Array;
+  /** `T` flags: 1 where the actor performs its action, 0 where it idles. */
+  acting: Uint8Array;
+  /** 0-based action class, or −1 for an actor that never acts (a bystander). */
+  label: number;
+}
+
+/** One pretraining clip: `T` consecutive frames and every actor in them. */
+export interface PretrainClip {
+  /** `T × H × W × channels` values in [0, 1]. */
+  frames: Float32Array;
+  actors: PretrainActor[];
+}
+
+/** Options of {@link pretrainTrunk}. */
+export interface PretrainTrunkOptions {
+  /** Action classes C (the clip classifier has C + 1 outputs, 0 = idle). */
+  numClasses: number;
+  /** Frames per clip T. */
+  clipLength: number;
+  frameWidth: number;
+  frameHeight: number;
+  iterations: number;
+  /** Clips per mini-batch. */
+  batchClips: number;
+  /** Adam learning rate (cosine-free: constant, ×0.1 for the last third). */
+  learningRate: number;
+  /** Seed of the pretraining heads and of the clip stream. */
+  seed: number;
+  /** Draws one clip (augmentation included) from the trainer's seeded generator. */
+  sampleClip: (rng: Rng) => PretrainClip;
+  /** Resumable safetensors checkpoint (nn's `Trainer`): trunk + pretraining heads + Adam state. */
+  checkpoint?: { path: string; every: number };
+  /** Progress bar label (default `pretrain trunk`); `false` for silence. */
+  progress?: string | false;
+  /** RoI side of the clip classifier (default 4). */
+  roiSize?: number;
+}
+
+interface Dense {
+  w: NamedWeight;
+  b: NamedWeight;
+}
+
+function dense(scope: string, rng: Rng, name: string, fanIn: number, out: number, gain = 1): Dense {
+  const w = heNormal(fanIn * out, fanIn, rng);
+  for (let i = 0; i < w.length; i++) w[i] *= gain;
+  return {
+    w: createNamedWeight(scope, `${name}.weight`, [fanIn, out], w, { kind: 'conv' }),
+    b: createNamedWeight(scope, `${name}.bias`, [out], new Float32Array(out), { kind: 'vector' }),
+  };
+}
+
+const linear = (x: tf.Tensor2D, d: Dense) =>
+  tf.add(tf.matMul(x, d.w.variable as tf.Tensor2D), d.b.variable) as tf.Tensor2D;
+
+/**
+ * Per-cell targets of the dense objectness task on the stride-s grid: channel 0 = the cell centre
+ * lies inside some actor's box, channel 1 = inside an actor that is acting at that frame.
+ */
+function cellTargets(clips: PretrainClip[], T: number, h: number, w: number, stride: number) {
+  const target = new Float32Array(clips.length * T * h * w * 2);
+  clips.forEach((clip, b) => {
+    for (const a of clip.actors)
+      for (let t = 0; t < T; t++) {
+        const o = t * 4;
+        const [x1, y1, x2, y2] = [a.boxes[o], a.boxes[o + 1], a.boxes[o + 2], a.boxes[o + 3]];
+        for (let i = 0; i < h; i++) {
+          const cy = (i + 0.5) * stride;
+          if (cy < y1 || cy > y2) continue;
+          for (let j = 0; j < w; j++) {
+            const cx = (j + 0.5) * stride;
+            if (cx < x1 || cx > x2) continue;
+            const k = ((((b * T + t) * h + i) * w + j) * 2) as number;
+            target[k] = 1;
+            if (a.acting[t]) target[k + 1] = 1;
+          }
+        }
+      }
+  });
+  return target;
+}
+
+/**
+ * Balanced binary cross-entropy of logits against 0/1 targets: the mean over positives and the
+ * mean over negatives, averaged (actors cover a small part of a frame).
+ */
+function balancedBce(logits: tf.Tensor, target: Float32Array): tf.Scalar {
+  let pos = 0;
+  for (const v of target) pos += v;
+  const neg = target.length - pos;
+  const weight = new Float32Array(target.length);
+  for (let i = 0; i < target.length; i++)
+    weight[i] = target[i] ? 0.5 / Math.max(pos, 1) : 0.5 / Math.max(neg, 1);
+  const y = tf.tensor(target, logits.shape);
+  // log(1 + e^x) − y·x, stable: relu(x) − y·x + log(1 + e^−|x|)
+  const l = tf.add(
+    tf.sub(tf.relu(logits), tf.mul(y, logits)),
+    tf.log1p(tf.exp(tf.neg(tf.abs(logits)))),
+  );
+  return tf.sum(tf.mul(l, tf.tensor(weight, logits.shape))) as tf.Scalar;
+}
+
+/**
+ * Pretrains a {@link Trunk} on clips of one stream, once, as the papers start from ImageNet /
+ * Kinetics weights (tubekit's choice of pretext tasks, on the benchmark's own training videos):
+ *
+ * 1. **dense actorness**, per frame and per stride-8 cell of the neck: "inside an actor" and
+ *    "inside an acting actor" (balanced binary cross-entropy) — localisation features over the
+ *    whole frame, and the action/idle distinction the detectors' classifiers need;
+ * 2. **clip recognition** per actor: the actor's boxes on the clip's T frames are RoI-aligned from
+ *    the neck, averaged spatially, passed through a 3-tap temporal layer and max-pooled over time,
+ *    and classified into idle + C classes (softmax cross-entropy; an actor acting on at least half
+ *    of the frames has its class, otherwise idle) — motion features, the only cue of SynthTubes'
+ *    classes, so an RGB trunk learns motion through its temporal layers.
+ *
+ * The loss is the sum of both. Training uses nn's `Trainer` (Adam, ×0.1 at 2/3) and `train` loop:
+ * a safetensors checkpoint of trunk, pretraining heads and optimiser state, resumed when present,
+ * with a progress bar. The pretraining heads are discarded afterwards; {@link Trunk.load} reads
+ * the trunk's weights (`param/trunk/…`) from the checkpoint.
+ *
+ * @example
+ * const trunk = new Trunk({ channels: 3, seed: 1 });
+ * await pretrainTrunk(trunk, { numClasses: 8, clipLength: 6, frameWidth: 112, frameHeight: 112,
+ *   iterations: 300, batchClips: 4, learningRate: 2e-3, seed: 1, sampleClip,
+ *   checkpoint: { path: 'trunk-rgb.safetensors', every: 50 } });
+ */
+export async function pretrainTrunk(
+  trunk: Trunk,
+  options: PretrainTrunkOptions,
+): Promise<TrainSummary> {
+  const { numClasses: C, clipLength: T, frameWidth: W, frameHeight: H } = options;
+  if (!(Number.isInteger(T) && T >= 2))
+    throw new Error(`pretrainTrunk: clipLength must be an integer ≥ 2, got ${T}`);
+  const R = options.roiSize ?? 4;
+  const F = trunk.options.neckChannels;
+  const stride = trunk.neckStride;
+  const scope = variableScope('pretrain');
+  const rng = createRng(options.seed * 7919 + 17);
+  const obj = dense(scope, rng, 'objectness', F, 2, 0.1);
+  const temporal = dense(scope, rng, 'clip.temporal', 3 * F, F);
+  const cls = dense(scope, rng, 'clip.classifier', F, C + 1, 0.1);
+  const heads = [obj, temporal, cls].flatMap((d) => [d.w, d.b]);
+  const trainer = new Trainer({
+    parameters: [
+      ...trunk.weights().map((w) => ({ name: `trunk/${w.name}`, variable: w.variable })),
+      ...heads.map((w) => ({ name: `pretrain/${w.name}`, variable: w.variable })),
+    ],
+    optimizer: { kind: 'adam', learningRate: options.learningRate },
+    schedule: { kind: 'step', milestones: [Math.round((options.iterations * 2) / 3)], gamma: 0.1 },
+    seed: options.seed,
+  });
+  try {
+    return await train(trainer, {
+      steps: options.iterations,
+      checkpoint: options.checkpoint,
+      progress:
+        options.progress === false ? false : { label: options.progress ?? 'pretrain trunk' },
+      loss: (_step, clipRng) => {
+        const clips = Array.from({ length: options.batchClips }, () => options.sampleClip(clipRng));
+        const B = clips.length;
+        const frames = new Float32Array(clips.reduce((n, c) => n + c.frames.length, 0));
+        let o = 0;
+        for (const c of clips) {
+          frames.set(c.frames, o);
+          o += c.frames.length;
+        }
+        const h = Math.ceil(H / stride);
+        const w = Math.ceil(W / stride);
+        const target = cellTargets(clips, T, h, w, stride);
+        // Clip recognition samples: every actor's T boxes.
+        const boxes: number[] = [];
+        const frameIndex: number[] = [];
+        const labels: number[] = [];
+        clips.forEach((clip, b) => {
+          for (const a of clip.actors) {
+            let acting = 0;
+            for (let t = 0; t < T; t++) acting += a.acting[t];
+            labels.push(a.label >= 0 && acting * 2 >= T ? a.label + 1 : 0);
+            for (let t = 0; t < T; t++) {
+              for (let j = 0; j < 4; j++) boxes.push(a.boxes[t * 4 + j]);
+              frameIndex.push(b * T + t);
+            }
+          }
+        });
+        const n = labels.length;
+        const x = tf.tensor4d(frames, [B * T, H, W, trunk.options.channels]);
+        const neck = trunk.neck(trunk.backbone(x, T), T);
+        const objLogits = tf.reshape(linear(tf.reshape(neck, [-1, F]) as tf.Tensor2D, obj), [
+          B * T,
+          h,
+          w,
+          2,
+        ]);
+        let loss = balancedBce(objLogits, target);
+        if (n > 0) {
+          const pooled = roiAlign(neck, Float32Array.from(boxes), frameIndex, {
+            outputSize: R,
+            spatialScale: 1 / stride,
+          });
+          const seq = tf.reshape(tf.mean(pooled, [1, 2]), [n, T, F]);
+          const prev = tf.concat(
+            [tf.slice(seq, [0, 0], [n, 1]), tf.slice(seq, [0, 0], [n, T - 1])],
+            1,
+          );
+          const next = tf.concat(
+            [tf.slice(seq, [0, 1], [n, T - 1]), tf.slice(seq, [0, T - 1], [n, 1])],
+            1,
+          );
+          const taps = tf.reshape(tf.concat([prev, seq, next], 2), [n * T, 3 * F]) as tf.Tensor2D;
+          const hidden = tf.max(tf.reshape(tf.relu(linear(taps, temporal)), [n, T, F]), 1);
+          const logits = linear(hidden as tf.Tensor2D, cls);
+          const onehot = tf.oneHot(tf.tensor1d(labels, 'int32'), C + 1);
+          const ce = tf.mean(tf.neg(tf.sum(tf.mul(onehot, tf.logSoftmax(logits)), 1)));
+          loss = tf.add(loss, ce) as tf.Scalar;
+        }
+        return loss;
+      },
+    });
+  } finally {
+    trainer.dispose();
+    for (const v of heads) v.variable.dispose();
+  }
+}

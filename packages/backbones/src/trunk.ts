@@ -1,0 +1,219 @@
+import {
+  type CheckpointContents,
+  createNamedWeight,
+  createRng,
+  heNormal,
+  type NamedWeight,
+  type Rng,
+  tf,
+  variableScope,
+} from '@tubekit/nn';
+
+/** Options of a {@link Trunk}. */
+export interface TrunkOptions {
+  /** Input channels per frame: 3 (RGB or encoded flow); 6 for RGB ⊕ flow. */
+  channels: number;
+  /** Widths of the stride-2, stride-4 and stride-8 stages (default 16, 32, 64). */
+  widths?: readonly [number, number, number];
+  /** Channels of the neck's output (default 64). */
+  neckChannels?: number;
+  /** Seed of the weight initialisation (He normal). */
+  seed: number;
+}
+
+/** One feature map of a frame sequence: `[T, H/stride, W/stride, C]`, one row per input frame. */
+export interface TrunkLevel {
+  /** Input pixels per feature cell (RoIAlign's `spatialScale` is `1 / stride`). */
+  stride: number;
+  tensor: tf.Tensor4D;
+}
+
+/** Multi-level per-frame features of a frame sequence, finest first. */
+export interface TrunkFeatures {
+  levels: TrunkLevel[];
+}
+
+interface Conv {
+  w: NamedWeight;
+  b: NamedWeight;
+}
+
+/**
+ * Replicate-padded 3-tap temporal stack of `B` stacked sequences of `T` frames, `[B·T, h, w, c]` →
+ * `[B·T, h, w, 3c]` (frames t−1, t, t+1 on channels; a sequence's first and last frames repeat at
+ * its ends, never crossing into the next sequence), so a following convolution is a (2+1)-D
+ * spatio-temporal layer computed once per frame.
+ */
+function temporalTaps(x: tf.Tensor4D, T: number): tf.Tensor4D {
+  const [BT, h, w, c] = x.shape;
+  const B = BT / T;
+  const s = tf.reshape(x, [B, T, h * w, c]);
+  const cut = (from: number, size: number) => tf.slice(s, [0, from], [B, size]);
+  const prev = T === 1 ? s : tf.concat([cut(0, 1), cut(0, T - 1)], 1);
+  const next = T === 1 ? s : tf.concat([cut(1, T - 1), cut(T - 1, 1)], 1);
+  return tf.reshape(tf.concat([prev, s, next], 3), [BT, h, w, 3 * c]);
+}
+
+function sequenceLengthOf(frames: number, sequenceLength: number | undefined, op: string): number {
+  const T = sequenceLength ?? frames;
+  if (!(Number.isInteger(T) && T >= 1 && frames % T === 0))
+    throw new Error(`${op}: ${frames} frames are not a whole number of sequences of ${T} frames`);
+  return T;
+}
+
+/**
+ * The detection trunk shared by tubekit's heads (STEP, CFAD, PCSC): a small learned convolutional
+ * backbone over whole frames of one stream (RGB, flow, or both stacked), run **once per frame**
+ * of a contiguous frame sequence, plus a neck the heads fine-tune.
+ *
+ * It plays the role of the papers' pretrained VGG16 (STEP, PCSC) or I3D (CFAD) on a CPU budget:
+ * - stem: a 3 × 3 convolution with stride 2 over frames t−1, t, t+1 stacked on channels — the
+ *   clip's first temporal layer, so an RGB trunk can respond to motion (STEP's RGB stream learns
+ *   motion through its 3-D layers; SynthTubes' classes differ only in motion);
+ * - stage 4: two 3 × 3 convolutions (stride 2, then 1) → level **stride 4**;
+ * - stage 8: a 3 × 3 convolution with stride 2 and a residual 3-tap temporal layer → level
+ *   **stride 8**;
+ * - neck (fine-tuned by the heads): a 3 × 3 convolution and a residual 3-tap temporal layer on the
+ *   stride-8 level.
+ *
+ * Features of a frame depend only on that frame and its neighbours, so a video's features are
+ * computed once and every step, proposal and overlapping window gathers its RoIs from them
+ * (`roiAlign` of `@tubekit/nn` with per-box frame indices). Levels serve an FPN (PCSC), spatial
+ * pooling of the clip's maps serves CFAD's temporal proposals, and the neck serves STEP's RoIs.
+ *
+ * @example
+ * const trunk = new Trunk({ channels: 3, seed: 1 });
+ * const feats = trunk.backbone(frames);      // frames [T, 112, 112, 3] → strides 4 and 8
+ * const neck = trunk.neck(feats);            // [T, 14, 14, 64]
+ */
+export class Trunk {
+  readonly options: Required<TrunkOptions>;
+  private readonly scope: string;
+  private readonly stem: Conv;
+  private readonly c4a: Conv;
+  private readonly c4b: Conv;
+  private readonly c8: Conv;
+  private readonly t8: Conv;
+  private readonly n8: Conv;
+  private readonly nt: Conv;
+
+  constructor(options: TrunkOptions) {
+    this.options = { widths: [16, 32, 64], neckChannels: 64, ...options };
+    const { channels, widths, neckChannels: N, seed } = this.options;
+    if (!(Number.isInteger(channels) && channels >= 1))
+      throw new Error(`Trunk: channels must be a positive integer, got ${channels}`);
+    this.scope = variableScope('trunk');
+    const rng = createRng(seed);
+    const [w2, w4, w8] = widths;
+    this.stem = this.conv(rng, 'backbone/stem', [3, 3, 3 * channels, w2]);
+    this.c4a = this.conv(rng, 'backbone/c4a', [3, 3, w2, w4]);
+    this.c4b = this.conv(rng, 'backbone/c4b', [3, 3, w4, w4]);
+    this.c8 = this.conv(rng, 'backbone/c8', [3, 3, w4, w8]);
+    this.t8 = this.conv(rng, 'backbone/t8', [1, 1, 3 * w8, w8], 0.5);
+    this.n8 = this.conv(rng, 'neck/conv', [3, 3, w8, N]);
+    this.nt = this.conv(rng, 'neck/temporal', [1, 1, 3 * N, N], 0.5);
+  }
+
+  private conv(rng: Rng, name: string, shape: [number, number, number, number], gain = 1): Conv {
+    const fanIn = shape[0] * shape[1] * shape[2];
+    const size = fanIn * shape[3];
+    const w = heNormal(size, fanIn, rng);
+    if (gain !== 1) for (let i = 0; i < size; i++) w[i] *= gain;
+    return {
+      w: createNamedWeight(this.scope, `${name}.weight`, shape, w, { kind: 'conv' }),
+      b: createNamedWeight(this.scope, `${name}.bias`, [shape[3]], new Float32Array(shape[3]), {
+        kind: 'vector',
+      }),
+    };
+  }
+
+  /** Stride of the neck's output (8). */
+  get neckStride(): number {
+    return 8;
+  }
+
+  /** The backbone's weights (frozen by the heads after pretraining). */
+  backboneWeights(): NamedWeight[] {
+    return [this.stem, this.c4a, this.c4b, this.c8, this.t8].flatMap((c) => [c.w, c.b]);
+  }
+
+  /** The neck's weights (fine-tuned jointly by every step of a head). */
+  neckWeights(): NamedWeight[] {
+    return [this.n8, this.nt].flatMap((c) => [c.w, c.b]);
+  }
+
+  /** All weights, backbone first. */
+  weights(): NamedWeight[] {
+    return [...this.backboneWeights(), ...this.neckWeights()];
+  }
+
+  private apply(x: tf.Tensor4D, c: Conv, stride: 1 | 2): tf.Tensor4D {
+    return tf.relu(
+      tf.add(tf.conv2d(x, c.w.variable as tf.Tensor4D, stride, 'same'), c.b.variable),
+    ) as tf.Tensor4D;
+  }
+
+  /** Residual 3-tap temporal layer: `x + relu(W · [x(t−1), x(t), x(t+1)] + b)`. */
+  private temporal(x: tf.Tensor4D, c: Conv, T: number): tf.Tensor4D {
+    return tf.add(x, this.apply(temporalTaps(x, T), c, 1)) as tf.Tensor4D;
+  }
+
+  /**
+   * Backbone features of contiguous frame sequences stacked as `[B·T, H, W, channels]` (values in
+   * [0, 1]; centred internally; `sequenceLength` T defaults to all frames): levels of stride 4 and 8.
+   * `H` and `W` must be multiples of 8. Call inside `tf.tidy` (or dispose the levels).
+   */
+  backbone(frames: tf.Tensor4D, sequenceLength?: number): TrunkFeatures {
+    const T = sequenceLengthOf(frames.shape[0], sequenceLength, 'Trunk.backbone');
+    const [, H, W, ch] = frames.shape;
+    if (ch !== this.options.channels)
+      throw new Error(
+        `Trunk.backbone: frames have ${ch} channels, expected ${this.options.channels}`,
+      );
+    if (H % 8 !== 0 || W % 8 !== 0)
+      throw new Error(`Trunk.backbone: frame size ${W}×${H} must be a multiple of 8`);
+    const x = tf.sub(frames, 0.5) as tf.Tensor4D;
+    const s2 = this.apply(temporalTaps(x, T), this.stem, 2);
+    const s4 = this.apply(this.apply(s2, this.c4a, 2), this.c4b, 1);
+    const s8 = this.temporal(this.apply(s4, this.c8, 2), this.t8, T);
+    return {
+      levels: [
+        { stride: 4, tensor: s4 },
+        { stride: 8, tensor: s8 },
+      ],
+    };
+  }
+
+  /**
+   * The neck on the stride-8 level: `[B·T, H/8, W/8, neckChannels]` (same sequences as
+   * {@link backbone}). Call inside `tf.tidy`.
+   */
+  neck(features: TrunkFeatures, sequenceLength?: number): tf.Tensor4D {
+    const level = features.levels.find((l) => l.stride === 8);
+    if (!level) throw new Error('Trunk.neck: the features have no stride-8 level');
+    const T = sequenceLengthOf(level.tensor.shape[0], sequenceLength, 'Trunk.neck');
+    return this.temporal(this.apply(level.tensor, this.n8, 1), this.nt, T);
+  }
+
+  /**
+   * Loads the trunk's weights from a checkpoint written by {@link pretrainTrunk} (or any
+   * `Trainer` checkpoint holding `param/<name>` tensors for every trunk weight).
+   */
+  load(contents: CheckpointContents, source = 'checkpoint'): void {
+    const byName = new Map(contents.tensors.map((t) => [t.name, t]));
+    for (const w of this.weights()) {
+      const t = byName.get(`param/trunk/${w.name}`);
+      if (!t) throw new Error(`${source}: has no tensor "param/trunk/${w.name}"`);
+      if (!tf.util.arraysEqual(t.shape, w.variable.shape))
+        throw new Error(
+          `${source}: "param/trunk/${w.name}" has shape [${t.shape}], the trunk expects [${w.variable.shape}]`,
+        );
+      tf.tidy(() => w.variable.assign(tf.tensor(t.data, t.shape)));
+    }
+  }
+
+  /** Frees the weights. */
+  dispose(): void {
+    for (const w of this.weights()) w.variable.dispose();
+  }
+}

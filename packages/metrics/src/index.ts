@@ -21,8 +21,6 @@ export type { MABOOptions, MABOResult } from './mabo';
 export { frameMABO, videoMABO } from './mabo';
 export { matchOne, matchRanked } from './match';
 export type { ClassAP, MeanAPOptions, MeanAPResult, ThresholdResult } from './mean-ap';
-export type { PRCurvesSvgOptions } from './pr-curve-svg';
-export { prCurvesSvg } from './pr-curve-svg';
 export type {
   APRule,
   AvaRules,

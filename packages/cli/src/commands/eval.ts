@@ -17,11 +17,10 @@ import {
   MetricsInputError,
   PROTOCOL_NAMES,
   type ProtocolProfile,
-  prCurvesSvg,
   protocolProfile,
   videoMeanAP,
 } from '@tubekit/metrics';
-import { writeFileAtomic } from '@tubekit/report';
+import { svgPrCurves, writeFileAtomic } from '@tubekit/report';
 import type { Command } from 'commander';
 import { CliError } from '../cli-error';
 import { type CliIO, processIO, runAction } from '../run-action';
@@ -177,7 +176,9 @@ async function output(
       throw new CliError('--plot needs at least one single IoU threshold (not only a range)');
     await writeFileAtomic(
       options.plot,
-      prCurvesSvg(single, { title: `${kind} PR curves · ${result.protocol} · IoU ${single.iou}` }),
+      svgPrCurves(single.classes, {
+        title: `${kind} PR curves · ${result.protocol} · IoU ${single.iou}`,
+      }),
     );
   }
   io.stdout(options.json ? `${evalJson(result)}\n` : evalTable(kind, result, note));

@@ -24,8 +24,13 @@ export interface StepProfile {
    * still trains and reports both streams.
    */
   baseStream: StepStream;
-  /** Seed of every model's weights and of the training samplers. */
+  /** Seed of every model's weights and of the training samplers (of one seed's run: see `seeds`). */
   seed: number;
+  /**
+   * The model seeds the profile trains every configuration with. Claims are decided only on at
+   * least 3 seeds (see `@tubekit/report`'s claim rule); a profile with fewer marks them undecided.
+   */
+  seeds: number[];
   /** Side of the square frames the detector sees (SynthTubes frames are resized to it). */
   frameSize: number;
   /** Clip length K (STEP: 6). */
@@ -58,6 +63,7 @@ export const PROFILES: Record<StepProfileName, StepProfile> = {
     baseStream: 'flow',
     synth: { preset: 'smoke', seed: 1, actorHeight: { min: 19, max: 57 } },
     seed: 1,
+    seeds: [1],
     frameSize: 32,
     clipLength: 6,
     roiSize: 6,
@@ -77,6 +83,7 @@ export const PROFILES: Record<StepProfileName, StepProfile> = {
     baseStream: 'flow',
     synth: { preset: 'quick', seed: 1, actorHeight: { min: 34, max: 100 } },
     seed: 1,
+    seeds: [1],
     frameSize: 64,
     clipLength: 6,
     roiSize: 8,
@@ -94,6 +101,7 @@ export const PROFILES: Record<StepProfileName, StepProfile> = {
     baseStream: 'rgb',
     synth: { preset: 'full', seed: 1, actorHeight: { min: 48, max: 142 } },
     seed: 1,
+    seeds: [1, 2, 3],
     frameSize: 64,
     clipLength: 6,
     roiSize: 8,
@@ -119,4 +127,9 @@ export function synthConfigOf(profile: StepProfile): SynthTubesConfig {
       maxHeight: profile.synth.actorHeight.max,
     },
   };
+}
+
+/** The profile of one seed's run: `seed` set, `seeds` reduced to it (cache keys stay per seed). */
+export function seedProfile(profile: StepProfile, seed: number): StepProfile {
+  return { ...profile, seed, seeds: [seed] };
 }

@@ -28,6 +28,7 @@ interface Run {
 }
 
 function reproduceCli(out: string, onStderr?: (text: string, child: ChildProcess) => void) {
+  // Its own process group, so that a test can send Ctrl-C's SIGINT to the group as a terminal does.
   return new Promise<Run>((done) => {
     const child = spawn(
       tsx,
@@ -40,7 +41,12 @@ function reproduceCli(out: string, onStderr?: (text: string, child: ChildProcess
         '--out',
         out,
       ],
-      { cwd: root, env: { ...process.env, CI: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
+      {
+        cwd: root,
+        env: { ...process.env, CI: '1' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+        detached: true,
+      },
     );
     let stdout = '';
     let stderr = '';
@@ -152,7 +158,7 @@ describe('pnpm reproduce --paper step --profile smoke (end to end)', () => {
     const r = await reproduceCli(fresh, (text, child) => {
       if (!sent && /training \d+ of \d+ models/.test(text)) {
         sent = true;
-        child.kill('SIGINT');
+        process.kill(-(child.pid as number), 'SIGINT'); // Ctrl-C: the whole process group
       }
     });
     expect(sent).toBe(true);
@@ -161,5 +167,6 @@ describe('pnpm reproduce --paper step --profile smoke (end to end)', () => {
       `stopped; rerun the same command to resume from ${join(fresh, 'cache', 'smoke')}`,
     );
     expect(existsSync(join(fresh, '.reproduce.lock'))).toBe(false);
+    expect(r.stderr).not.toMatch(/\n\s+at |model worker \d stopped/);
   });
 });

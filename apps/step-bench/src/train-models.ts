@@ -259,8 +259,11 @@ export async function trainJobs(options: TrainJobsOptions): Promise<void> {
   const entry = fileURLToPath(new URL('./model-worker.ts', import.meta.url));
   const runOne = (w: number) =>
     new Promise<void>((resolveRun, reject) => {
+      // A process group of its own: Ctrl-C in the terminal reaches only the parent, which stops
+      // the workers itself (and a worker whose parent dies exits by itself: parent-watch.ts).
       const child = fork(entry, [bench.profile.name, options.outDir], {
         stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+        detached: true,
       });
       options.children.add(child);
       for (const stream of [child.stdout, child.stderr])

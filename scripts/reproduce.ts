@@ -18,8 +18,6 @@ type Paper = (typeof PAPERS)[number];
 type Profile = (typeof PROFILES)[number];
 
 const USER_DATA_FLAGS = ['--dataset', '--root', '--gt', '--train-split', '--test-split'] as const;
-/** Options of the benchmark apps: output folder (default results/<paper>) and worker processes. */
-const RUN_FLAGS = ['--out', '--workers'] as const;
 type UserData = Partial<Record<(typeof USER_DATA_FLAGS)[number], string>>;
 const USAGE =
   'usage: pnpm reproduce [--profile smoke|quick|full] [--paper step|cfad|pcsc]… [--out <dir>] [--workers <n>]\n' +

@@ -520,7 +520,7 @@ export function stepFigures(r: StepResults): Record<string, string> {
       yLabel: 'frame-mAP@0.5 (%)',
       // The step-1 values of every Smax are often equal: dodged lines and distinct markers keep
       // all four visible.
-      dodge: 5,
+      dodge: 8,
       xTicks: [1, 2, 3, 4],
       series: (['1', '2', '3', '4'] as const).map((smax) => ({
         name: `Smax=${smax}`,

@@ -18,6 +18,7 @@ const spec = (
 describe('checkClaim', () => {
   it('is undecided on fewer than 3 seeds, whatever the gap', () => {
     expect(spec([90], '>', [10]).status).toBe('undecided');
+    expect(spec([90], '>', [10]).evidence).toContain('noise n/a');
     expect(spec([90, 91], '>', [10, 11]).holds).toBe(false);
     expect(spec([90, 91, 92], '>', [10, 11]).status).toBe('undecided');
   });

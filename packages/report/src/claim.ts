@@ -41,7 +41,10 @@ export interface ClaimResult extends ClaimSpec {
   holds: boolean;
   /** How far the claim is from its boundary (positive: on the claim's side), in the values' unit. */
   margin: number;
-  /** The noise the margin must exceed: {@link CLAIM_NOISE_FACTOR} × standard error of the difference. */
+  /**
+   * The noise the margin must exceed: {@link CLAIM_NOISE_FACTOR} × standard error of the
+   * difference; NaN when a side has a single seed (its spread is unknown).
+   */
   noise: number;
   /** Human-readable evidence, e.g. `s=3 62.1 ± 0.8 > s=1 55.0 ± 1.1 (margin 7.1, noise 1.1, 3 seeds)`. */
   evidence: string;
@@ -100,7 +103,8 @@ export function checkClaim(spec: ClaimSpec): ClaimResult {
             ? tol - d
             : tol - Math.abs(d);
   const se = Math.sqrt((l.n > 0 ? l.std ** 2 / l.n : 0) + (r.n > 0 ? r.std ** 2 / r.n : 0));
-  const noise = CLAIM_NOISE_FACTOR * se;
+  // One seed measures no spread: the noise is unknown (NaN, printed n/a), not zero.
+  const noise = Math.min(l.n, r.n) < 2 ? Number.NaN : CLAIM_NOISE_FACTOR * se;
   const strict = relation === '>' || relation === '<';
   let status: ClaimStatus;
   if (!Number.isFinite(margin) || Math.min(l.n, r.n) < CLAIM_MIN_SEEDS) status = 'undecided';

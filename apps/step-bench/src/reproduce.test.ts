@@ -15,11 +15,10 @@ import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CLAIMS } from './published';
 
-// The end-to-end test runs `pnpm reproduce` itself (scripts/reproduce.ts under tsx) in a child
-// process: that checks the command a user types, with its worker processes, and runs at the CLI's
-// speed rather than inside jest's vm context.
+// The end-to-end test runs `pnpm reproduce`'s command itself (`node --import tsx
+// scripts/reproduce.ts`) in a child process: that checks what a user runs, with its worker
+// processes, at the CLI's speed rather than inside jest's vm context.
 const root = resolve(__dirname, '..', '..', '..');
-const tsx = join(root, 'node_modules', '.bin', 'tsx');
 
 interface Run {
   code: number | null;
@@ -31,8 +30,10 @@ function reproduceCli(out: string, onStderr?: (text: string, child: ChildProcess
   // Its own process group, so that a test can send Ctrl-C's SIGINT to the group as a terminal does.
   return new Promise<Run>((done) => {
     const child = spawn(
-      tsx,
+      process.execPath,
       [
+        '--import',
+        'tsx',
         join(root, 'scripts', 'reproduce.ts'),
         '--paper',
         'step',

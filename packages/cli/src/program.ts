@@ -5,6 +5,7 @@ import { registerInspectCommand } from './commands/inspect';
 import { registerLinkCommand } from './commands/link';
 import { registerSynthCommand } from './commands/synth';
 import { registerVersionCommand } from './commands/version';
+import { registerViewCommand } from './commands/view';
 import { registerVizCommand } from './commands/viz';
 import { TUBEKIT_VERSION } from './version';
 
@@ -26,6 +27,7 @@ export function createProgram(): Command {
   registerLinkCommand(program);
   registerSynthCommand(program);
   registerVersionCommand(program);
+  registerViewCommand(program);
   registerVizCommand(program);
   return program;
 }

@@ -104,6 +104,28 @@ function lineColumn(text: string, offset: number): string {
 }
 
 /**
+ * `JSON.parse` for tubekit's JSON files: a syntax error becomes a {@link TubekitFormatError} that
+ * names `file` and the line and column.
+ *
+ * @example
+ * parseJsonText('{"a": 1,}', 'x.json'); // throws "x.json (line 1, column 9): not valid JSON: …"
+ */
+export function parseJsonText(text: string, file: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const position = /position (\d+)/.exec(message);
+    const place = lineColumn(text, position ? Number(position[1]) : jsonErrorOffset(text));
+    throw new TubekitFormatError(
+      file,
+      place,
+      `not valid JSON: ${message.split('\n')[0]!.replace(/, \.\.\..*$/, '')}`,
+    );
+  }
+}
+
+/**
  * Parses the text of a canonical ground-truth file (`*.tubes.json`, formats.md "Canonical files")
  * into an {@link ActionDataset}: boxes become packed `Float64Array` rows, unknown keys are
  * rejected, and the result is checked with {@link validateDataset}. Errors name `file` and the key
@@ -117,19 +139,7 @@ function lineColumn(text: string, offset: number): string {
  *   '"boxes":[[1,2,30,40],[2,2,31,40]]}]}],"splits":{"test":["run/a"]}}', 'toy.tubes.json');
  */
 export function parseDatasetJson(text: string, file: string): ActionDataset {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    const position = /position (\d+)/.exec(message);
-    const place = lineColumn(text, position ? Number(position[1]) : jsonErrorOffset(text));
-    throw new TubekitFormatError(
-      file,
-      place,
-      `not valid JSON: ${message.split('\n')[0]!.replace(/, \.\.\..*$/, '')}`,
-    );
-  }
+  const raw = parseJsonText(text, file);
   const fail = (place: string, detail: string): never => {
     throw new TubekitFormatError(file, place ? `key ${place}` : '', detail);
   };

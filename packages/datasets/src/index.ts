@@ -27,6 +27,7 @@ export {
   DATASET_JSON_VERSION,
   formatDatasetJson,
   parseDatasetJson,
+  parseJsonText,
   readDatasetJson,
   writeDatasetJson,
 } from './dataset-json';
@@ -77,21 +78,61 @@ export type {
 export { parseMat, readMat } from './mat-v5';
 export type { NdArray, NdDtype, NdNumericData, PyValue } from './pickle';
 export { readPickle, unpickle } from './pickle';
-export type { SynthActionClass, SynthPoseCycle } from './synth/classes';
-export { SYNTH_CLASSES } from './synth/classes';
-export type { SynthPreset, SynthTubesConfig } from './synth/config';
-export { synthPresetConfig } from './synth/config';
+export type { ClipProposals, Proposal, ProposalStage, ProposalsFile } from './proposals-json';
+export {
+  formatProposalsJson,
+  PROPOSALS_JSON_FORMAT,
+  PROPOSALS_JSON_VERSION,
+  parseProposalsJson,
+  readProposalsJson,
+  writeProposalsJson,
+} from './proposals-json';
+export type { SynthActionClass, SynthPoseCycle, SynthSubAction } from './synth/classes';
+export {
+  ORDER_FADE,
+  ORDER_MIN_SEGMENT,
+  SYNTH_CLASSES,
+  SYNTH_CLASSES_V2,
+  SYNTH_POSE_CYCLES,
+} from './synth/classes';
+export type {
+  SynthFlowErrors,
+  SynthMotionOptions,
+  SynthPreset,
+  SynthTubesConfig,
+  SynthVariant,
+} from './synth/config';
+export {
+  SYNTH_FLOW_ERRORS,
+  SYNTH_PRESETS,
+  SYNTH_SCENE_CONTEXT_RATE,
+  SYNTH_VARIANTS,
+  synthPresetConfig,
+} from './synth/config';
 export type { SynthExportOptions, SynthExportSummary } from './synth/export';
 export { exportSynthTubes } from './synth/export';
+export type { FlowDegradationInput, FlowDegradationScratch } from './synth/flow-degradation';
+export { degradeFlow } from './synth/flow-degradation';
 export { decodeFlow, encodeFlow } from './synth/flow-encoding';
 export type { SceneRenderTargets } from './synth/renderer';
 export {
   OWNER_BACKGROUND,
   OWNER_DISTRACTOR_BASE,
   OWNER_OCCLUDER_BASE,
+  OWNER_PROP_BASE,
   SceneRenderer,
 } from './synth/renderer';
-export type { ActorTrack, DistractorTrack, OccluderTrack, SceneScript } from './synth/scene';
+export type {
+  ActorTrack,
+  DistractorTrack,
+  OccluderTrack,
+  PropShape,
+  PropTrack,
+  SceneScript,
+} from './synth/scene';
+export { propStyle } from './synth/scene';
+export type { SynthCacheOptions, SynthCacheSummary } from './synth/synth-cache';
+export { SYNTH_CACHE_VERSION, SynthTubesCache, synthCacheKey } from './synth/synth-cache';
 export type { SynthTubes, SynthTubesOptions } from './synth/synth-tubes';
 export { actorBoxAt, createSynthTubes, validateSynthConfig } from './synth/synth-tubes';
 export type { WriteTubeDetectionsOptions } from './tube-detections-csv';

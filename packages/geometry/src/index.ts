@@ -16,8 +16,13 @@ export { evaluateCubicSpline, fitCubicSpline } from './cubic-spline';
 export type { DetectedTube, FrameDetections, TubeletDetections } from './detections';
 export type { ExtrapolateOptions } from './extrapolation';
 export { extrapolateTubelet } from './extrapolation';
+export type { GridAnchorOptions } from './grid-anchors';
+export { anchorSizes, gridAnchors } from './grid-anchors';
 export type { InterpolateOptions, InterpolationMethod } from './interpolation';
 export { interpolateBoxes, interpolateTube, resampleTube } from './interpolation';
+export type { KeyTimestampOptions, KeyTimestampSelection } from './key-timestamps';
+export { selectKeyTimestamps } from './key-timestamps';
+export { searchArea, selectInSearchArea } from './local-search';
 export type { NMSOptions, NMSResult } from './nms';
 export {
   decodePolynomialTube,
@@ -28,6 +33,18 @@ export {
 } from './polynomial-tube';
 export type { SeededRandom } from './random';
 export { createRandom } from './random';
+export type { SegmentIoUs } from './segment-iou';
+export { segmentIoUs } from './segment-iou';
+export type { SpanArray } from './span';
+export { spanCount } from './span';
+export type { SpanAnchorOptions } from './span-anchors';
+export { spanAnchors } from './span-anchors';
+export type { SpanDeltaOptions } from './span-delta';
+export { decodeSpanDeltas, encodeSpanDeltas } from './span-delta';
+export type { SpanIoUOptions } from './span-iou';
+export { matchedSpanIoU, pairwiseSpanIoU } from './span-iou';
+export type { SpanNMSOptions } from './span-nms';
+export { spanNMS } from './span-nms';
 export type { TubeIoUConvention } from './temporal-iou';
 export { temporalIoU, temporalIoUOfSpans } from './temporal-iou';
 export type { FrameSpan, Tube } from './tube';

@@ -1,6 +1,7 @@
 import type { DetectedTube } from '@tubekit/geometry';
 import { LinkingInputError } from './errors';
 import { checkTubes, renumberTubes, sliceTube } from './tube-input';
+import type { InputSource } from './video-ranges';
 
 /** Options of {@link actionnessTrimming}; {@link PCSC_TRIMMING} holds tubekit's defaults. */
 export interface ActionnessTrimmingOptions {
@@ -32,6 +33,8 @@ export const PCSC_TRIMMING: ActionnessTrimmingOptions = Object.freeze({
  *
  * @param actionness - per tube, `T` actionness probabilities; default: the tube's per-frame
  *   `scores` (when the detector's class score is the actionness).
+ * @param input - the source named in errors (e.g. the tube CSV) and, optionally, each video's
+ *   frame count: tubes reaching beyond it are refused ({@link checkTubes}).
  * @example
  * ```ts
  * const trimmed = actionnessTrimming(tubes, PCSC_TRIMMING, actionnessPerTube);
@@ -43,12 +46,13 @@ export function actionnessTrimming(
   tubes: readonly DetectedTube[],
   options: ActionnessTrimmingOptions,
   actionness?: readonly ArrayLike<number>[],
+  input: InputSource = {},
 ): DetectedTube[] {
   if (!(Number.isInteger(options.window) && options.window >= 1 && options.window % 2 === 1))
     throw new RangeError(
       `actionnessTrimming: window must be an odd integer ≥ 1, got ${options.window}`,
     );
-  checkTubes(tubes, 'actionnessTrimming', { scores: actionness === undefined });
+  checkTubes(tubes, 'actionnessTrimming', { scores: actionness === undefined }, input);
   if (actionness !== undefined && actionness.length !== tubes.length)
     throw new LinkingInputError(
       `actionnessTrimming: ${actionness.length} actionness arrays for ${tubes.length} tubes`,

@@ -2,6 +2,7 @@ export type { ActionnessTrimmingOptions } from './actionness-trimming';
 export { actionnessTrimming, PCSC_TRIMMING } from './actionness-trimming';
 export { classScoresFromRows } from './class-score-vectors';
 export { LinkingInputError } from './errors';
+export { float32Mean } from './float32-mean';
 export { smoothLabels } from './label-smoothing';
 export type { MultiClassTrimmingOptions } from './multi-class-trimming';
 export { multiClassTrimming, SINGH_TRIMMING } from './multi-class-trimming';
@@ -48,7 +49,7 @@ export {
 export type { TwoStateTrimmingOptions } from './two-state-trimming';
 export { SAHA_TRIMMING, twoStateTrimming } from './two-state-trimming';
 export type { InputSource, VideoRange } from './video-ranges';
-export { rowsByLabel, videoRanges } from './video-ranges';
+export { rowsByLabel, videoFrameCount, videoRanges } from './video-ranges';
 export type { ViterbiLinkingOptions } from './viterbi-linking';
 export {
   GKIOXARI_MALIK_LINKING,

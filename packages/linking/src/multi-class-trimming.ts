@@ -3,6 +3,7 @@ import { smoothLabels } from './label-smoothing';
 import { topKMean } from './top-k-mean';
 import { checkTubes, renumberTubes, sliceTube } from './tube-input';
 import { classAlpha } from './two-state-trimming';
+import type { InputSource } from './video-ranges';
 
 /** Options of {@link multiClassTrimming}; {@link SINGH_TRIMMING} holds the published ones. */
 export interface MultiClassTrimmingOptions {
@@ -40,6 +41,8 @@ export const SINGH_TRIMMING: MultiClassTrimmingOptions = Object.freeze({
  *
  * Cost O(Σ T · C) time, O(max T · C) memory.
  *
+ * @param input - the source named in errors (e.g. the tube CSV) and, optionally, each video's
+ *   frame count: tubes reaching beyond it are refused ({@link checkTubes}).
  * @example
  * ```ts
  * const trimmed = multiClassTrimming(tubes, { ...SINGH_TRIMMING, alpha: 5 });
@@ -48,8 +51,9 @@ export const SINGH_TRIMMING: MultiClassTrimmingOptions = Object.freeze({
 export function multiClassTrimming(
   tubes: readonly DetectedTube[],
   options: MultiClassTrimmingOptions,
+  input: InputSource = {},
 ): DetectedTube[] {
-  const C = checkTubes(tubes, 'multiClassTrimming', { classScores: true });
+  const C = checkTubes(tubes, 'multiClassTrimming', { classScores: true }, input);
   const out: DetectedTube[] = [];
   let labels = new Int32Array(0);
   let column = new Float64Array(0);

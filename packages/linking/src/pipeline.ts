@@ -98,10 +98,14 @@ export function* linkVideos(
   for (const video of videos) {
     if (trimmer === null) yield video;
     else if (trimmer.method === 'two-state')
-      yield { video: video.video, tubes: twoStateTrimming(video.tubes, trimmer.options) };
+      yield { video: video.video, tubes: twoStateTrimming(video.tubes, trimmer.options, extra) };
     else if (trimmer.method === 'multi-class')
-      yield { video: video.video, tubes: multiClassTrimming(video.tubes, trimmer.options) };
-    else yield { video: video.video, tubes: actionnessTrimming(video.tubes, trimmer.options) };
+      yield { video: video.video, tubes: multiClassTrimming(video.tubes, trimmer.options, extra) };
+    else
+      yield {
+        video: video.video,
+        tubes: actionnessTrimming(video.tubes, trimmer.options, undefined, extra),
+      };
   }
 }
 

@@ -105,3 +105,38 @@ describe('actionnessTrimming (PCSC)', () => {
     );
   });
 });
+
+describe('trimmers check tubes as strictly as the evaluators (issue 17)', () => {
+  const nframes = new Map([['v', 725]]);
+  const source = 'tubes.csv';
+
+  it('refuse frames beyond the video (a tube at frame 10¹² of a 725-frame video)', () => {
+    // before: trimmed and written, then refused by `tubekit eval video`
+    expect(() =>
+      twoStateTrimming([tube(1e12, [0.9, 0.9])], SAHA_TRIMMING, { source, nframes }),
+    ).toThrow(
+      'tubes.csv: twoStateTrimming: tube 0 (video "v") covers frames 1000000000000 … 1000000000001, beyond the video\'s 725 frames',
+    );
+    expect(() =>
+      actionnessTrimming([tube(725, [0.9, 0.9])], PCSC_TRIMMING, undefined, { nframes }),
+    ).toThrow(/covers frames 725 … 726, beyond the video's 725 frames/);
+  });
+
+  it('refuse negative tube and per-frame scores', () => {
+    // before: a tube of score −0.4 came out of the trimmer
+    expect(() => twoStateTrimming([tube(1, [0.9], { score: -0.4 })], SAHA_TRIMMING)).toThrow(
+      /tube 0 \(video "v"\) has score -0.4, expected a finite number ≥ 0/,
+    );
+    expect(() => actionnessTrimming([tube(1, [0.9, -0.1])], PCSC_TRIMMING)).toThrow(
+      /frame 2: per-frame score -0.1, expected a finite number ≥ 0/,
+    );
+  });
+
+  it('name the file when boxes come without scores', () => {
+    const { scores: _, ...noScores } = tube(1, [0.5]);
+    // before: 'twoStateTrimming: tube 0 (video "v") has no per-frame scores …' (no file)
+    expect(() => twoStateTrimming([noScores], SAHA_TRIMMING, { source })).toThrow(
+      'tubes.csv: twoStateTrimming: tube 0 (video "v") has no per-frame scores for 1 frames; the trimmer needs one score per frame (a box_score column)',
+    );
+  });
+});

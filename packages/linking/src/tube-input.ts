@@ -1,12 +1,18 @@
 import type { DetectedTube } from '@tubekit/geometry';
 import { LinkingInputError } from './errors';
+import { type InputSource, videoFrameCount } from './video-ranges';
 
 /**
- * Checks tubes given to a trimmer: a box per frame (`boxes.length = 4T`, T ≥ 1), an integer
- * start ≥ 1, per-frame `scores` of length T when `needScores`, `classScores` of length T·C when
- * `needClassScores` (returns C), finite scores, and ids unique within each video.
+ * Checks tubes given to a trimmer as strictly as the evaluators check them: a box per frame
+ * (`boxes.length = 4T`, T ≥ 1), an integer start ≥ 1, the last frame within the video's frame
+ * count when {@link InputSource.nframes} gives it, a finite score ≥ 0, per-frame `scores` of
+ * length T (finite, ≥ 0) when `need.scores`, `classScores` of length T·C when
+ * `need.classScores` (returns C), and ids unique within each video.
  *
- * @throws {@link LinkingInputError} naming the tube (video, id or position) and the problem.
+ * @param input - the source named first in every error (e.g. the tube CSV's path) and the
+ *   videos' frame counts.
+ * @throws {@link LinkingInputError} naming the source, the tube (video, id or position) and the
+ *   problem.
  * @example
  * ```ts
  * const C = checkTubes(tubes, 'my trimmer', { scores: true, classScores: true });
@@ -16,11 +22,14 @@ export function checkTubes(
   tubes: readonly DetectedTube[],
   what: string,
   need: { scores?: boolean; classScores?: boolean } = {},
+  input: InputSource = {},
 ): number {
   const ids = new Map<string, Set<string | number>>();
+  const frameCounts = new Map<string, number | undefined>();
+  const prefix = input.source === undefined ? '' : `${input.source}: `;
   let classes = 0;
   tubes.forEach((tube, i) => {
-    const name = `${what}: tube ${i} (video "${tube.video}"${tube.id === undefined ? '' : `, id ${tube.id}`})`;
+    const name = `${prefix}${what}: tube ${i} (video "${tube.video}"${tube.id === undefined ? '' : `, id ${tube.id}`})`;
     const T = tube.boxes.length / 4;
     if (!(T >= 1 && Number.isInteger(T)))
       throw new LinkingInputError(
@@ -28,17 +37,24 @@ export function checkTubes(
       );
     if (!(Number.isInteger(tube.start) && tube.start >= 1))
       throw new LinkingInputError(`${name} starts at frame ${tube.start}, expected an integer ≥ 1`);
-    if (!Number.isFinite(tube.score))
-      throw new LinkingInputError(`${name} has score ${tube.score}, expected a finite number`);
+    if (!frameCounts.has(tube.video))
+      frameCounts.set(tube.video, videoFrameCount(input, tube.video));
+    const nframes = frameCounts.get(tube.video);
+    if (nframes !== undefined && tube.start + T - 1 > nframes)
+      throw new LinkingInputError(
+        `${name} covers frames ${tube.start} … ${tube.start + T - 1}, beyond the video's ${nframes} frames`,
+      );
+    if (!(Number.isFinite(tube.score) && tube.score >= 0))
+      throw new LinkingInputError(`${name} has score ${tube.score}, expected a finite number ≥ 0`);
     if (need.scores) {
       if (tube.scores === undefined || tube.scores.length !== T)
         throw new LinkingInputError(
-          `${name} has ${tube.scores?.length ?? 'no'} per-frame scores for ${T} frames; the trimmer needs one score per frame`,
+          `${name} has ${tube.scores?.length ?? 'no'} per-frame scores for ${T} frames; the trimmer needs one score per frame (a box_score column)`,
         );
       for (let t = 0; t < T; t++)
-        if (!Number.isFinite(tube.scores[t]))
+        if (!(Number.isFinite(tube.scores[t]) && tube.scores[t]! >= 0))
           throw new LinkingInputError(
-            `${name}, frame ${tube.start + t}: per-frame score ${tube.scores[t]}, expected a finite number`,
+            `${name}, frame ${tube.start + t}: per-frame score ${tube.scores[t]}, expected a finite number ≥ 0`,
           );
     }
     if (need.classScores) {

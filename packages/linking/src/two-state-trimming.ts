@@ -2,6 +2,7 @@ import type { DetectedTube } from '@tubekit/geometry';
 import { smoothLabels } from './label-smoothing';
 import { topKMean } from './top-k-mean';
 import { checkTubes, renumberTubes, sliceTube } from './tube-input';
+import type { InputSource } from './video-ranges';
 
 /** Options of {@link twoStateTrimming}; {@link SAHA_TRIMMING} holds the published ones. */
 export interface TwoStateTrimmingOptions {
@@ -37,6 +38,8 @@ export const SAHA_TRIMMING: TwoStateTrimmingOptions = Object.freeze({
  *
  * Cost O(Σ T) time, O(max T) memory.
  *
+ * @param input - the source named in errors (e.g. the tube CSV) and, optionally, each video's
+ *   frame count: tubes reaching beyond it are refused ({@link checkTubes}).
  * @example
  * ```ts
  * const trimmed = twoStateTrimming(tubes, { ...SAHA_TRIMMING, alpha: [2, 3, 5] });
@@ -45,8 +48,9 @@ export const SAHA_TRIMMING: TwoStateTrimmingOptions = Object.freeze({
 export function twoStateTrimming(
   tubes: readonly DetectedTube[],
   options: TwoStateTrimmingOptions,
+  input: InputSource = {},
 ): DetectedTube[] {
-  checkTubes(tubes, 'twoStateTrimming', { scores: true });
+  checkTubes(tubes, 'twoStateTrimming', { scores: true }, input);
   const out: DetectedTube[] = [];
   let unary = new Float64Array(0);
   let labels = new Int32Array(0);

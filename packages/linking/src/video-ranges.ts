@@ -13,16 +13,48 @@ export interface VideoRange {
   end: number;
 }
 
-/** Where detections came from, for error messages (a file path, or a description). */
+/** Where detections came from (for error messages) and what is known about their videos. */
 export interface InputSource {
   /** Named in every error, e.g. the CSV path. Default `'detections'`. */
   source?: string;
+  /**
+   * Frame count of each video (e.g. the GT's `nframes`). When given, a frame beyond a video's
+   * count is refused (the evaluators refuse it too), and linkers that span the whole video (YOWO)
+   * read the span from it.
+   */
+  nframes?: ReadonlyMap<string, number>;
+}
+
+/**
+ * The frame count of `video` from {@link InputSource.nframes}, checked to be a positive integer;
+ * `undefined` when no count is given for it.
+ *
+ * @throws {@link LinkingInputError} for a count that is not an integer in 1 … 2³¹ − 1.
+ * @example
+ * ```ts
+ * videoFrameCount({ nframes: new Map([['v', 725]]) }, 'v'); // 725
+ * ```
+ */
+export function videoFrameCount(input: InputSource, video: string): number | undefined {
+  const n = input.nframes?.get(video);
+  if (n === undefined) return undefined;
+  if (!(Number.isInteger(n) && n >= 1 && n <= 0x7fffffff))
+    throw new LinkingInputError(
+      `${input.source ?? 'detections'}: video "${video}" has nframes ${n}, expected an integer in 1 … ${0x7fffffff}`,
+    );
+  return n;
 }
 
 /**
  * Splits frame or tubelet detections into per-video row ranges, validating on the way: the rows
  * of one video must be contiguous, frames (or tubelet start frames) non-decreasing within a video
- * and ≥ 1, every score and coordinate finite, `videoIndex` within `videos`. This is the order of
+ * and ≥ 1 (and, when {@link InputSource.nframes} gives the video's count, a detection's last frame
+ * within it), every coordinate finite, every score finite and ≥ 0, `videoIndex` within `videos`.
+ *
+ * Negative scores are refused, not mapped: the references' detection scores are probabilities
+ * (YOWO `get_region_boxes_video`: `det_conf · cls_conf`; ACT/MOC: softmax tubelet scores), and a
+ * Viterbi path over negative scores yields a tube with a negative score, which every evaluator
+ * (ours and the references' PR code) rejects or mis-ranks. This is the order of
  * the canonical CSVs (sorted by video, then frame); anything else is a {@link LinkingInputError}
  * naming the row, never a silent re-sort.
  *
@@ -65,6 +97,7 @@ export function* videoRanges(
         `${source}: rows of video "${videos[v]}" are not contiguous (row ${begin} follows rows of another video); sort detections by video, then frame`,
       );
     seen[v] = 1;
+    const nframes = videoFrameCount(options, videos[v]!);
     let end = begin;
     let previous = 1;
     while (end < length && videoIndex[end] === v) {
@@ -77,11 +110,15 @@ export function* videoRanges(
         throw new LinkingInputError(
           `${source}: row ${end} (video "${videos[v]}") has ${what} ${f} after ${what} ${previous}; frames must be sorted within each video`,
         );
+      if (nframes !== undefined && f + K - 1 > nframes)
+        throw new LinkingInputError(
+          `${source}: row ${end} (video "${videos[v]}") has ${K > 1 ? `a ${K}-frame tubelet from frame ${f}` : `frame ${f}`}, beyond the video's ${nframes} frames`,
+        );
       previous = f;
       const s = score[end]!;
-      if (!Number.isFinite(s))
+      if (!(Number.isFinite(s) && s >= 0))
         throw new LinkingInputError(
-          `${source}: row ${end} (video "${videos[v]}", ${what} ${f}) has score ${s}, expected a finite number`,
+          `${source}: row ${end} (video "${videos[v]}", ${what} ${f}) has score ${s}, expected a finite number ≥ 0 (a detector confidence)`,
         );
       const l = dets.label[end]!;
       if (!(l >= 0))

@@ -48,9 +48,9 @@ describe('linkViterbi', () => {
       ['v', 3, 0, 0.8, 2, 0, 12, 10],
     ];
     expect(linkViterbi(frameDets(rows), GKIOXARI_MALIK_LINKING)).toEqual([]);
-    const [tube] = linkViterbi(frameDets(rows), YOWO_LINKING);
+    const [tube] = linkViterbi(frameDets(rows), YOWO_LINKING, { nframes: new Map([['v', 3]]) });
     expect(Array.from(tube!.boxes)).toEqual([0, 0, 10, 10, 0, 0, 10, 10, 2, 0, 12, 10]);
-    expect(tube!.score).toBeCloseTo((0.9 + 0.9 + 0.8) / 3, 12);
+    expect(tube!.score).toBeCloseTo((0.9 + 0.9 + 0.8) / 3, 6);
   });
 
   it('YOWO: at most 3 paths, then tube NMS removes near-duplicates', () => {
@@ -58,16 +58,17 @@ describe('linkViterbi', () => {
     for (let f = 1; f <= 5; f++)
       for (let k = 0; k < 5; k++)
         rows.push(['v', f, 0, 0.9 - 0.1 * k, 100 * k, 0, 100 * k + 50, 50]);
-    const yowo = linkViterbi(frameDets(rows), YOWO_LINKING);
+    const nframes = new Map([['v', 5]]);
+    const yowo = linkViterbi(frameDets(rows), YOWO_LINKING, { nframes });
     expect(yowo).toHaveLength(3);
     expect(linkViterbi(frameDets(rows), GKIOXARI_MALIK_LINKING)).toHaveLength(5);
-    // Identical tracks: NMS 0.3 per frame already merges them; tube NMS removes copies from filling.
+    // Frame 2 has one box: after the first path it is empty, so linking stops.
     const dup: Row[] = [
       ['v', 1, 0, 0.9, 0, 0, 10, 10],
       ['v', 1, 0, 0.8, 100, 0, 110, 10],
       ['v', 2, 0, 0.9, 0, 0, 10, 10],
     ];
-    expect(linkViterbi(frameDets(dup), YOWO_LINKING)).toHaveLength(1);
+    expect(linkViterbi(frameDets(dup), YOWO_LINKING, { nframes })).toHaveLength(1);
   });
 });
 
@@ -91,7 +92,8 @@ describe('linkViterbi optimality', () => {
       }
       const options = {
         ...YOWO_LINKING,
-        frameNMS: null,
+        span: 'first-to-last-detection' as const,
+        float32: false,
         tubeNMS: null,
         tubeScore: 'path-mean' as const,
       };
@@ -113,5 +115,27 @@ describe('linkViterbi optimality', () => {
       walk(0, [], 0);
       expect(first!.score * T).toBeCloseTo(best, 10);
     }
+  });
+});
+
+describe('linkViterbi input checks (issue 17)', () => {
+  it('refuses negative detection scores instead of emitting negative tube scores', () => {
+    // before: a tube of score (−0.5 − 0.5 + 1) / 2 = 0 … and with −0.9 scores a negative tube
+    const rows: Row[] = [
+      ['v', 1, 0, -0.9, 0, 0, 10, 10],
+      ['v', 2, 0, -0.9, 0, 0, 10, 10],
+    ];
+    expect(() => linkViterbi(frameDets(rows), GKIOXARI_MALIK_LINKING, { source: 'd.csv' })).toThrow(
+      'd.csv: row 0 (video "v", frame 1) has score -0.9, expected a finite number ≥ 0 (a detector confidence)',
+    );
+  });
+
+  it('refuses frames beyond the video when the frame count is known', () => {
+    const rows: Row[] = [['v', 726, 0, 0.9, 0, 0, 10, 10]];
+    const nframes = new Map([['v', 725]]);
+    expect(() => linkViterbi(frameDets(rows), GKIOXARI_MALIK_LINKING, { nframes })).toThrow(
+      /row 0 \(video "v"\) has frame 726, beyond the video's 725 frames/,
+    );
+    expect(linkViterbi(frameDets(rows), GKIOXARI_MALIK_LINKING)).toHaveLength(1);
   });
 });

@@ -78,8 +78,9 @@ function tupleLess(d: AvaRowsInput, a: number, b: number): boolean {
 }
 
 /**
- * The 2019 script's per-keyframe capacity: a min-heap of `capacity` entries, a new row replaces
- * the smallest only if its score is strictly greater (so a tie with the N-th score is not kept).
+ * The official script's per-keyframe capacity (2019 and 2020: `read_csv(…, 50)`): a min-heap of
+ * `capacity` entries, a new row replaces the smallest only if its score is strictly greater (so a
+ * tie with the N-th score is not kept).
  */
 function capacityCap(d: AvaRowsInput, rows: number[], capacity: number): number[] {
   const heap: number[] = [];
@@ -311,6 +312,11 @@ export function avaFrameMeanAP(input: AvaEvaluationInput, options: AvaMeanAPOpti
     classes,
     gtCounts,
     entries,
-    { recallEpsilon: 0, curves: options.curves === true, warnings: issues.warnings },
+    {
+      recallEpsilon: 0,
+      float32PR: protocol.frame.float32PR,
+      curves: options.curves === true,
+      warnings: issues.warnings,
+    },
   );
 }

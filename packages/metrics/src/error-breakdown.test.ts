@@ -1,4 +1,9 @@
-import { frameErrorBreakdown, videoErrorBreakdown } from './error-breakdown';
+import {
+  frameDetectionOutcomes,
+  frameErrorBreakdown,
+  videoDetectionOutcomes,
+  videoErrorBreakdown,
+} from './error-breakdown';
 import { actProtocol, vocProtocol } from './protocol';
 import { frameDetections, groundTruth, repeat, tube } from './test-helpers';
 
@@ -57,5 +62,38 @@ describe('error breakdown', () => {
     const act = videoErrorBreakdown(gt, tubes, { protocol: actProtocol });
     expect(act.classes[0]!.counts).toMatchObject({ truePositive: 1, duplicate: 0 }); // NMS removed it
     expect(act.classes[2]!.counts).toMatchObject({ wrongClass: 1 });
+  });
+});
+
+describe('per-detection outcomes', () => {
+  it('frame level: the categories of the breakdown, per row, with the best same-class IoU', () => {
+    const dets = frameDetections([
+      ['v', 1, 0, 0.8, 0, 0, 10, 9], // duplicate: the higher-scored row below takes the GT
+      ['v', 1, 0, 0.9, 0, 0, 10, 10], // TP
+      ['v', 1, 0, 0.7, 0, 0, 10, 2], // localisation
+      ['v', 5, 0, 0.9, 0, 0, 10, 10], // timing
+      ['x', 1, 0, 0.9, 0, 0, 10, 10], // not a GT video: ignored
+    ]);
+    const o = frameDetectionOutcomes(gt, dets, { protocol: vocProtocol, iou: 0.5 });
+    expect(o.outcome).toEqual(['duplicate', 'truePositive', 'localization', 'timing', 'ignored']);
+    expect(o.bestIoU[1]).toBe(1);
+    expect(o.bestIoU[2]).toBeCloseTo(0.2, 12);
+    expect(Number.isNaN(o.bestIoU[3]!)).toBe(true);
+    // at δ = 0.95 the near-duplicate (IoU 0.9) is a localisation error instead
+    expect(frameDetectionOutcomes(gt, dets, { protocol: vocProtocol, iou: 0.95 }).outcome[0]).toBe(
+      'localization',
+    );
+  });
+
+  it('video level: tubes removed by the protocol tube NMS are "suppressed"', () => {
+    const tubes = [tube('v', 0, 0.8, 1, 2, [0, 0, 10, 9]), tube('v', 0, 0.9, 1, 2, [0, 0, 10, 10])];
+    expect(videoDetectionOutcomes(gt, tubes, { protocol: vocProtocol }).outcome).toEqual([
+      'duplicate',
+      'truePositive',
+    ]);
+    expect(videoDetectionOutcomes(gt, tubes, { protocol: actProtocol }).outcome).toEqual([
+      'suppressed',
+      'truePositive',
+    ]);
   });
 });

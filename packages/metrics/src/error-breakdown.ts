@@ -62,21 +62,45 @@ const zero = (): ErrorCounts => ({
 });
 
 /**
- * Classifies one group of same-class detections (rows of `iouSame`, by descending score)
- * against the GT of their class (`nSame`) and, when that is empty, the best IoU with GT of other
- * classes (`bestOther`, −1 when there is none). The one categorisation behind both levels.
+ * What became of one detection under a protocol at IoU δ: one of the {@link ErrorCounts}
+ * categories, or
+ * - `'suppressed'` (video level): removed by the profile's per-video tube NMS before matching;
+ * - `'ignored'`: not evaluated — its video is not in the evaluated set, its label is not in the
+ *   GT's label list, or (profiles that evaluate annotated frames only) its frame has no GT.
+ */
+export type DetectionOutcome = keyof ErrorCounts | 'suppressed' | 'ignored';
+
+/** Per-detection outcomes, indexed like the input detections (frame rows or tubes). */
+export interface DetectionOutcomes {
+  protocol: string;
+  iou: number;
+  outcome: DetectionOutcome[];
+  /**
+   * The detection's highest IoU (frame: box IoU; video: tube IoU, both with the profile's
+   * conventions) with a GT instance of its own class; NaN when there is none or it is not
+   * evaluated.
+   */
+  bestIoU: Float64Array;
+}
+
+/**
+ * Classifies one group of same-class detections (`rows`, by descending score, IoUs in the rows of
+ * `iouSame`) against the GT of their class (`nSame`) and, when that is empty, the best IoU with GT
+ * of other classes (`bestOther`, −1 when there is none). The one categorisation behind both
+ * levels; writes into `out` at each detection's index.
  */
 function classify(
-  counts: ErrorCounts,
+  out: DetectionOutcomes,
+  rows: readonly number[],
   iouSame: Float64Array,
-  nd: number,
   nSame: number,
   bestOther: Float64Array,
   classInVideo: boolean,
-  delta: number,
   protocol: ProtocolProfile,
   level: 'frame' | 'video',
 ): void {
+  const delta = out.iou;
+  const nd = rows.length;
   const rules = level === 'frame' ? protocol.frame : protocol.video;
   const pass = (v: number) => (rules.threshold === 'above' ? v > delta : v >= delta);
   if (nSame > 0) {
@@ -92,33 +116,44 @@ function classify(
       tp,
     );
     for (let i = 0; i < nd; i++) {
-      if (tp[i]) {
-        counts.truePositive++;
-        continue;
-      }
       let best = 0;
       for (let j = 0; j < nSame; j++) best = Math.max(best, iouSame[i * nSame + j]!);
-      if (pass(best)) counts.duplicate++;
-      else counts.localization++;
+      out.bestIoU[rows[i]!] = best;
+      out.outcome[rows[i]!] = tp[i] ? 'truePositive' : pass(best) ? 'duplicate' : 'localization';
     }
     return;
   }
   for (let i = 0; i < nd; i++) {
-    if (bestOther[i]! >= 0) {
-      if (pass(bestOther[i]!)) counts.wrongClass++;
-      else counts.other++;
-    } else if (classInVideo && level === 'frame') counts.timing++;
-    else counts.other++;
+    out.outcome[rows[i]!] =
+      bestOther[i]! >= 0
+        ? pass(bestOther[i]!)
+          ? 'wrongClass'
+          : 'other'
+        : classInVideo && level === 'frame'
+          ? 'timing'
+          : 'other';
   }
 }
 
+function emptyOutcomes(protocol: ProtocolProfile, delta: number, n: number): DetectionOutcomes {
+  return {
+    protocol: protocol.name,
+    iou: delta,
+    outcome: new Array<DetectionOutcome>(n).fill('ignored'),
+    bestIoU: new Float64Array(n).fill(Number.NaN),
+  };
+}
+
 function finish(
-  protocol: ProtocolProfile,
+  outcomes: DetectionOutcomes,
+  detLabel: (i: number) => number,
   labels: readonly string[],
-  delta: number,
-  per: ErrorCounts[],
   gtCount: Float64Array,
 ): ErrorBreakdown {
+  const per = labels.map(zero);
+  outcomes.outcome.forEach((o, i) => {
+    if (o !== 'ignored' && o !== 'suppressed') per[detLabel(i)]![o]++;
+  });
   const total = zero();
   const classes = labels.map((label, c) => {
     const counts = per[c]!;
@@ -127,37 +162,53 @@ function finish(
     const gt = gtCount[c]!;
     return { label, gt, det, counts, missed: gt > 0 ? 1 - counts.truePositive / gt : Number.NaN };
   });
-  return { protocol: protocol.name, iou: delta, classes, total };
+  return { protocol: outcomes.protocol, iou: outcomes.iou, classes, total };
+}
+
+/** GT instances per label over the evaluated videos: boxes (frame level) or tubes (video level). */
+function gtCounts(
+  gt: GroundTruthInput,
+  videos: readonly string[] | undefined,
+  level: 'frame' | 'video',
+): Float64Array {
+  const L = gt.labels.length;
+  const count = new Float64Array(L);
+  for (const video of new GroundTruthIndex(gt, videos).evaluatedVideos())
+    for (const tube of video.tubes)
+      if (tube.label >= 0 && tube.label < L)
+        count[tube.label] += level === 'frame' ? tube.boxes.length / 4 : 1;
+  return count;
 }
 
 /**
- * Frame-level error breakdown (ACT's `frameAP_error`, with duplicates split from localisation):
- * every detection of each evaluated (video, frame) is classified as in {@link ErrorCounts}, using
- * the profile's box convention, threshold test and duplicate rule at IoU δ. Frames are selected
- * as by frame-mAP (`yowo`: annotated frames only). Detections on unknown videos or with bad
- * labels are ignored here — validate with {@link frameMeanAP} first.
+ * Frame-level outcome of every detection row (ACT's `frameAP_error` per detection, with
+ * duplicates split from localisation): each detection of each evaluated (video, frame) is
+ * classified as in {@link ErrorCounts}, using the profile's box convention, threshold test and
+ * duplicate rule at IoU δ — what a viewer shows as TP / duplicate / FP on one frame. Frames are
+ * selected as by frame-mAP (`yowo`: annotated frames only). Detections on unknown videos or with
+ * bad labels are `'ignored'` — validate with {@link frameMeanAP} first.
  *
  * @example
  * ```ts
- * const e = frameErrorBreakdown(dataset, detections, { protocol: actProtocol, iou: 0.5 });
- * e.total.wrongClass;
+ * const { outcome } = frameDetectionOutcomes(dataset, detections, { protocol: vocProtocol, iou: 0.5 });
+ * outcome[0]; // 'truePositive' | 'duplicate' | 'localization' | … | 'ignored'
  * ```
  */
-export function frameErrorBreakdown(
+export function frameDetectionOutcomes(
   gt: GroundTruthInput,
   dets: FrameDetections,
   options: ErrorBreakdownOptions,
-): ErrorBreakdown {
+): DetectionOutcomes {
   const { protocol } = options;
-  const delta = options.iou ?? 0.5;
+  const out = emptyOutcomes(protocol, options.iou ?? 0.5, dets.length);
   const index = new GroundTruthIndex(gt, options.videos);
   const L = gt.labels.length;
-  const per = gt.labels.map(zero);
-  const gtCount = new Float64Array(L);
   const byName = new Map(dets.videos.map((v, i) => [v, i]));
   const { rows, offsets } = groupRows(dets.videoIndex, dets.length, dets.videos.length);
   const inclusive = protocol.frame.pixelInclusive;
   for (const video of index.evaluatedVideos()) {
+    const vi = byName.get(video.name);
+    if (vi === undefined) continue;
     // GT boxes of the video as (frame, label, box)
     const gFrame: number[] = [];
     const gLabel: number[] = [];
@@ -167,15 +218,12 @@ export function frameErrorBreakdown(
       if (!(tube.label >= 0 && tube.label < L)) continue;
       present.add(tube.label);
       const T = tube.boxes.length / 4;
-      gtCount[tube.label] += T;
       for (let t = 0; t < T; t++) {
         gFrame.push(tube.start + t);
         gLabel.push(tube.label);
         for (let k = 0; k < 4; k++) gBoxes.push(tube.boxes[4 * t + k]!);
       }
     }
-    const vi = byName.get(video.name);
-    if (vi === undefined) continue;
     const boxes = Float64Array.from(gBoxes);
     const byFrame = new Map<number, number[]>();
     gFrame.forEach((fr, j) => {
@@ -214,27 +262,109 @@ export function frameErrorBreakdown(
         for (const j of other)
           bestOther[i] = Math.max(bestOther[i]!, boxIoUAt(dets.boxes, r, boxes, j, inclusive));
       });
-      classify(
-        per[c]!,
-        iouSame,
-        nd,
-        same.length,
-        bestOther,
-        present.has(c),
-        delta,
-        protocol,
-        'frame',
-      );
+      classify(out, group, iouSame, same.length, bestOther, present.has(c), protocol, 'frame');
     }
   }
-  return finish(protocol, gt.labels, delta, per, gtCount);
+  return out;
 }
 
 /**
- * Video-level error breakdown (CFAD Fig. 5): each detected tube (after the profile's per-video
- * tube NMS) is a true positive, duplicate, bad localisation (GT of its class in the video, tube
- * IoU < δ), wrong class (no GT of its class, tube IoU ≥ δ with a GT tube of another class) or
- * other, with the profile's tube IoU and matching rules.
+ * Frame-level error breakdown (ACT's `frameAP_error`, with duplicates split from localisation):
+ * the {@link frameDetectionOutcomes} of every detection, counted per class.
+ *
+ * @example
+ * ```ts
+ * const e = frameErrorBreakdown(dataset, detections, { protocol: actProtocol, iou: 0.5 });
+ * e.total.wrongClass;
+ * ```
+ */
+export function frameErrorBreakdown(
+  gt: GroundTruthInput,
+  dets: FrameDetections,
+  options: ErrorBreakdownOptions,
+): ErrorBreakdown {
+  return finish(
+    frameDetectionOutcomes(gt, dets, options),
+    (i) => dets.label[i]!,
+    gt.labels,
+    gtCounts(gt, options.videos, 'frame'),
+  );
+}
+
+/**
+ * Video-level outcome of every detected tube (CFAD Fig. 5 per tube): `'suppressed'` when the
+ * profile's per-video tube NMS removes it, else a true positive, duplicate, bad localisation (GT of
+ * its class in the video, tube IoU < δ), wrong class (no GT of its class, tube IoU ≥ δ with a GT
+ * tube of another class) or other, with the profile's tube IoU and matching rules.
+ *
+ * @example
+ * ```ts
+ * videoDetectionOutcomes(dataset, tubes, { protocol: actProtocol, iou: 0.5 }).outcome;
+ * ```
+ */
+export function videoDetectionOutcomes(
+  gt: GroundTruthInput,
+  tubes: readonly DetectedTube[],
+  options: ErrorBreakdownOptions,
+): DetectionOutcomes {
+  const { protocol } = options;
+  const rules = protocol.video;
+  const out = emptyOutcomes(protocol, options.iou ?? 0.5, tubes.length);
+  const index = new GroundTruthIndex(gt, options.videos);
+  const L = gt.labels.length;
+  const iouOptions = { convention: rules.temporal, pixelInclusive: rules.pixelInclusive };
+  const byVideo = new Map<string, number[]>();
+  tubes.forEach((t, i) => {
+    if (!(t.label >= 0 && t.label < L)) return;
+    let list = byVideo.get(t.video);
+    if (list === undefined) byVideo.set(t.video, (list = []));
+    list.push(i);
+  });
+  for (const video of index.evaluatedVideos()) {
+    const dets = byVideo.get(video.name) ?? [];
+    for (let c = 0; c < L; c++) {
+      let group = dets.filter((i) => tubes[i]!.label === c);
+      if (group.length === 0) continue;
+      if (rules.tubeNMS !== null) {
+        const all = group;
+        const keep = tubeNMS(
+          all.map((i) => tubes[i]!),
+          all.map((i) => tubes[i]!.score),
+          {
+            iouThreshold: rules.tubeNMS,
+            convention: rules.temporal,
+            pixelInclusive: rules.pixelInclusive,
+          },
+        ).keep;
+        group = Array.from(keep, (k) => all[k]!);
+        for (const i of all) out.outcome[i] = 'suppressed';
+      }
+      group.sort((a, b) => tubes[b]!.score - tubes[a]!.score);
+      const shift = (t: Tube): Tube =>
+        rules.detectionOffset === 0
+          ? t
+          : { start: t.start, boxes: t.boxes.map((v) => v + rules.detectionOffset) };
+      const same = video.tubes.filter((g) => g.label === c);
+      const other = video.tubes.filter((g) => g.label !== c && g.label >= 0 && g.label < L);
+      const nd = group.length;
+      const iouSame = new Float64Array(nd * same.length);
+      const bestOther = new Float64Array(nd).fill(other.length ? 0 : -1);
+      group.forEach((ti, i) => {
+        const d = shift(tubes[ti]!);
+        same.forEach((g, k) => {
+          iouSame[i * same.length + k] = tubeIoU(d, g, iouOptions);
+        });
+        for (const g of other) bestOther[i] = Math.max(bestOther[i]!, tubeIoU(d, g, iouOptions));
+      });
+      classify(out, group, iouSame, same.length, bestOther, same.length > 0, protocol, 'video');
+    }
+  }
+  return out;
+}
+
+/**
+ * Video-level error breakdown (CFAD Fig. 5): the {@link videoDetectionOutcomes} of every detected
+ * tube that survives the profile's tube NMS, counted per class.
  *
  * @example
  * ```ts
@@ -246,68 +376,10 @@ export function videoErrorBreakdown(
   tubes: readonly DetectedTube[],
   options: ErrorBreakdownOptions,
 ): ErrorBreakdown {
-  const { protocol } = options;
-  const rules = protocol.video;
-  const delta = options.iou ?? 0.5;
-  const index = new GroundTruthIndex(gt, options.videos);
-  const L = gt.labels.length;
-  const per = gt.labels.map(zero);
-  const gtCount = new Float64Array(L);
-  const iouOptions = { convention: rules.temporal, pixelInclusive: rules.pixelInclusive };
-  const byVideo = new Map<string, DetectedTube[]>();
-  for (const t of tubes) {
-    if (!(t.label >= 0 && t.label < L)) continue;
-    let list = byVideo.get(t.video);
-    if (list === undefined) byVideo.set(t.video, (list = []));
-    list.push(t);
-  }
-  for (const video of index.evaluatedVideos()) {
-    for (const g of video.tubes) if (g.label >= 0 && g.label < L) gtCount[g.label]++;
-    const dets = byVideo.get(video.name) ?? [];
-    for (let c = 0; c < L; c++) {
-      let group = dets.filter((t) => t.label === c);
-      if (group.length === 0) continue;
-      if (rules.tubeNMS !== null) {
-        const keep = tubeNMS(
-          group,
-          group.map((t) => t.score),
-          {
-            iouThreshold: rules.tubeNMS,
-            convention: rules.temporal,
-            pixelInclusive: rules.pixelInclusive,
-          },
-        ).keep;
-        group = Array.from(keep, (k) => group[k]!);
-      }
-      group.sort((a, b) => b.score - a.score);
-      const shift = (t: Tube): Tube =>
-        rules.detectionOffset === 0
-          ? t
-          : { start: t.start, boxes: t.boxes.map((v) => v + rules.detectionOffset) };
-      const same = video.tubes.filter((g) => g.label === c);
-      const other = video.tubes.filter((g) => g.label !== c && g.label >= 0 && g.label < L);
-      const nd = group.length;
-      const iouSame = new Float64Array(nd * same.length);
-      const bestOther = new Float64Array(nd).fill(other.length ? 0 : -1);
-      group.forEach((t, i) => {
-        const d = shift(t);
-        same.forEach((g, k) => {
-          iouSame[i * same.length + k] = tubeIoU(d, g, iouOptions);
-        });
-        for (const g of other) bestOther[i] = Math.max(bestOther[i]!, tubeIoU(d, g, iouOptions));
-      });
-      classify(
-        per[c]!,
-        iouSame,
-        nd,
-        same.length,
-        bestOther,
-        same.length > 0,
-        delta,
-        protocol,
-        'video',
-      );
-    }
-  }
-  return finish(protocol, gt.labels, delta, per, gtCount);
+  return finish(
+    videoDetectionOutcomes(gt, tubes, options),
+    (i) => tubes[i]!.label,
+    gt.labels,
+    gtCounts(gt, options.videos, 'video'),
+  );
 }

@@ -82,6 +82,29 @@ describe('frameMeanAP: protocol table rows', () => {
     expect(mAP(frameMeanAP(gt, dets, { protocol: yowoProtocol }))).toBe(1);
   });
 
+  it('says which classes each mean averages and why (act counts labels without GT as 0)', () => {
+    const gt = groundTruth(['a', 'b', 'c'], [{ name: 'v', tubes: [[0, 1, [[0, 0, 10, 10]]]] }]);
+    const dets = frameDetections([
+      ['v', 1, 0, 0.9, 0, 0, 10, 10],
+      ['v', 1, 1, 0.9, 0, 0, 10, 10],
+    ]);
+    // a: GT and a TP; b: a detection but no GT; c: neither
+    expect(frameMeanAP(gt, dets, { protocol: actProtocol }).mean).toEqual({
+      rule: 'all-labels',
+      classesInMean: 3,
+      classesWithoutGroundTruth: 2,
+      classesWithoutGroundTruthOrDetections: 1,
+      classesLeftOut: 0,
+    });
+    expect(frameMeanAP(gt, dets, { protocol: vocProtocol }).mean).toEqual({
+      rule: 'labels-with-gt',
+      classesInMean: 1,
+      classesWithoutGroundTruth: 0,
+      classesWithoutGroundTruthOrDetections: 0,
+      classesLeftOut: 2,
+    });
+  });
+
   it('frames evaluated: yowo ignores detections on frames without any GT box', () => {
     const gt = groundTruth(['a'], [{ name: 'v', tubes: [[0, 1, [[0, 0, 10, 10]]]] }]);
     const dets = frameDetections([

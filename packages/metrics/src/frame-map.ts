@@ -273,6 +273,7 @@ export class FrameMeanAPEvaluator {
       this.entries,
       {
         recallEpsilon: 0,
+        float32PR: this.options.protocol.frame.float32PR,
         curves: this.options.curves === true,
         warnings: this.issues.warnings,
       },

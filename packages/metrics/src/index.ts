@@ -8,8 +8,19 @@ export type {
 export { avaFrameMeanAP } from './ava-map';
 export type { AveragePrecisionOptions, PRCurve } from './average-precision';
 export { averagePrecision, precisionRecallCurve } from './average-precision';
-export type { ErrorBreakdown, ErrorBreakdownOptions, ErrorCounts } from './error-breakdown';
-export { frameErrorBreakdown, videoErrorBreakdown } from './error-breakdown';
+export type {
+  DetectionOutcome,
+  DetectionOutcomes,
+  ErrorBreakdown,
+  ErrorBreakdownOptions,
+  ErrorCounts,
+} from './error-breakdown';
+export {
+  frameDetectionOutcomes,
+  frameErrorBreakdown,
+  videoDetectionOutcomes,
+  videoErrorBreakdown,
+} from './error-breakdown';
 export type { FrameDetectionColumns, FrameMeanAPOptions } from './frame-map';
 export { FrameMeanAPEvaluator, frameMeanAP } from './frame-map';
 export type { GroundTruthInput, GroundTruthTubeInput, GroundTruthVideoInput } from './ground-truth';
@@ -20,7 +31,13 @@ export { parseIoUEntries } from './iou-thresholds';
 export type { MABOOptions, MABOResult } from './mabo';
 export { frameMABO, videoMABO } from './mabo';
 export { matchOne, matchRanked } from './match';
-export type { ClassAP, MeanAPOptions, MeanAPResult, ThresholdResult } from './mean-ap';
+export type {
+  ClassAP,
+  MeanAPOptions,
+  MeanAPResult,
+  MeanComposition,
+  ThresholdResult,
+} from './mean-ap';
 export type {
   APRule,
   AvaRules,

@@ -2,7 +2,7 @@ import { averagePrecision, type PRCurve, precisionRecallCurve } from './average-
 import type { ClassScores } from './class-scores';
 import type { InputWarnings, MetricsInputError } from './input-issues';
 import { distinctThresholds, type IoUEntry } from './iou-thresholds';
-import type { ProtocolProfile } from './protocol';
+import type { MeanRule, ProtocolProfile } from './protocol';
 import { rankByScore } from './rank';
 
 /** One class's AP at one IoU entry. */
@@ -46,9 +46,29 @@ export interface MeanAPOptions {
   curves?: boolean;
 }
 
+/**
+ * Which classes each mAP averages, and why: the protocol's {@link MeanRule} and the counts it
+ * leads to. Under `act` every label is averaged, so labels with neither GT nor detections pull
+ * the mean down (as in ACT's own `frameAP`/`videoAP`); a report should say how many.
+ */
+export interface MeanComposition {
+  /** The protocol's mean rule. */
+  rule: MeanRule;
+  /** Classes averaged into every `mAP` of the result. */
+  classesInMean: number;
+  /** Classes in the mean without any GT instance (each scores 0 under `'all-labels'`). */
+  classesWithoutGroundTruth: number;
+  /** Of {@link MeanComposition.classesWithoutGroundTruth}, those without detections either. */
+  classesWithoutGroundTruthOrDetections: number;
+  /** Classes the rule leaves out of the mean (their `ap` is `null`). */
+  classesLeftOut: number;
+}
+
 export interface MeanAPResult {
   protocol: string;
   results: ThresholdResult[];
+  /** Which classes the means average, and why. */
+  mean: MeanComposition;
   warnings: InputWarnings;
 }
 
@@ -62,7 +82,12 @@ export function summarise(
   classes: readonly ClassScores[],
   gtCounts: ArrayLike<number>,
   entries: readonly IoUEntry[],
-  options: { recallEpsilon: number; curves: boolean; warnings: InputWarnings },
+  options: {
+    recallEpsilon: number;
+    float32PR: boolean;
+    curves: boolean;
+    warnings: InputWarnings;
+  },
 ): MeanAPResult {
   const thresholds = distinctThresholds(entries);
   const T = thresholds.length;
@@ -82,7 +107,7 @@ export function summarise(
     }
     const apOptions = {
       rule: protocol.ap,
-      float32: protocol.float32PR,
+      float32: options.float32PR,
       recallEpsilon: options.recallEpsilon,
     };
     const row: number[] = [];
@@ -135,5 +160,22 @@ export function summarise(
     }
     return { iou: entry.iou, mAP: count > 0 ? sum / count : Number.NaN, classes: classResults };
   });
-  return { protocol: protocol.name, results, warnings: options.warnings };
+  const mean: MeanComposition = {
+    rule: protocol.mean,
+    classesInMean: 0,
+    classesWithoutGroundTruth: 0,
+    classesWithoutGroundTruthOrDetections: 0,
+    classesLeftOut: 0,
+  };
+  for (let c = 0; c < labels.length; c++) {
+    if (!included(c)) {
+      mean.classesLeftOut++;
+      continue;
+    }
+    mean.classesInMean++;
+    if (gtCounts[c]! > 0) continue;
+    mean.classesWithoutGroundTruth++;
+    if (classes[c]!.length === 0) mean.classesWithoutGroundTruthOrDetections++;
+  }
+  return { protocol: protocol.name, results, mean, warnings: options.warnings };
 }

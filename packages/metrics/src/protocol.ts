@@ -81,6 +81,8 @@ export interface FrameBoxRules {
   threshold: ThresholdTest;
   duplicates: DuplicateRule;
   frames: FrameSelection;
+  /** Keep frame-level precision and recall in float32 before the AP (ACT's `np.float32` PR array). */
+  float32PR: boolean;
 }
 
 /** How tubes are compared at the video level. */
@@ -100,6 +102,11 @@ export interface VideoTubeRules {
   tubeNMS: number | null;
   /** Added to the recall denominator (YOWO: `tp + fn + 1e-5`). */
   recallEpsilon: number;
+  /**
+   * Keep video-level precision and recall in float32 before the AP (ACT's `videoAP` and YOWO's
+   * `video_ap_one_class` store them in an `np.float32` array).
+   */
+  float32PR: boolean;
 }
 
 /** AVA-specific choices of the official script's versions and of mmaction2's port. */
@@ -117,7 +124,10 @@ export interface AvaRules {
    * - `'with-ground-truth'` (mmaction2): keyframes with a GT row whose action is in the labelmap.
    */
   keyframes: 'ground-truth-or-detected' | 'listed' | 'with-ground-truth';
-  /** Keep only the top-N detections per keyframe by score (2019: 50; ties with the N-th are not kept); 0 = no cap. */
+  /**
+   * Keep only the top-N detections per keyframe (2019 and 2020: 50; `heapq` over the rows in file
+   * order, a row replaces the smallest kept tuple only with a strictly greater score); 0 = no cap.
+   */
   topKPerKeyframe: number;
   /** Detections with x2 ≤ x1 or y2 ≤ y1: dropped before matching (official) or false positives (mmaction2). */
   degenerateDetections: 'drop' | 'false-positive';
@@ -148,8 +158,6 @@ export interface ProtocolProfile {
   frame: FrameBoxRules;
   video: VideoTubeRules;
   ap: APRule;
-  /** Keep precision and recall in float32 before the AP (ACT's `np.float32` PR array). */
-  float32PR: boolean;
   /** Rank by scores rounded to float32 (Singh's `zeros(…, 'single')` score store). */
   float32Scores: boolean;
   mean: MeanRule;
@@ -173,6 +181,7 @@ export const actProtocol: ProtocolProfile = {
     threshold: 'at-least',
     duplicates: 'best-remaining',
     frames: 'all',
+    float32PR: true,
   },
   video: {
     temporal: 'act',
@@ -182,9 +191,9 @@ export const actProtocol: ProtocolProfile = {
     duplicates: 'best-remaining',
     tubeNMS: 0.3,
     recallEpsilon: 0,
+    float32PR: true,
   },
   ap: 'trapezoid',
-  float32PR: true,
   float32Scores: false,
   mean: 'all-labels',
   ava: null,
@@ -206,6 +215,7 @@ export const vocProtocol: ProtocolProfile = {
     threshold: 'at-least',
     duplicates: 'best-overall',
     frames: 'all',
+    float32PR: false,
   },
   video: {
     temporal: 'voc',
@@ -215,9 +225,9 @@ export const vocProtocol: ProtocolProfile = {
     duplicates: 'best-overall',
     tubeNMS: null,
     recallEpsilon: 0,
+    float32PR: false,
   },
   ap: 'voc-all-point',
-  float32PR: false,
   float32Scores: false,
   mean: 'labels-with-gt',
   ava: null,
@@ -240,6 +250,7 @@ export const singhProtocol: ProtocolProfile = {
     threshold: 'at-least',
     duplicates: 'best-remaining',
     frames: 'all',
+    float32PR: false,
   },
   video: {
     temporal: 'singh',
@@ -249,9 +260,9 @@ export const singhProtocol: ProtocolProfile = {
     duplicates: 'best-remaining',
     tubeNMS: null,
     recallEpsilon: 0,
+    float32PR: false,
   },
   ap: 'voc-all-point',
-  float32PR: false,
   float32Scores: true,
   mean: 'all-labels',
   ava: null,
@@ -260,8 +271,12 @@ export const singhProtocol: ProtocolProfile = {
 /**
  * YOWO / YOWOv2 (Köpüklü et al.): frame-mAP by Padilla's Object-Detection-Metrics on annotated
  * frames only (+1 areas, but boxes without continuous contact have IoU 0, VOC duplicate rule);
- * video-mAP by YOWO's `video_mAP.py` (inclusive temporal IoU, 0 if tmax ≤ tmin, matched GT
- * removed, recall denominator `tp + fn + 1e-5`); VOC all-point AP; mean over labels with GT.
+ * video-mAP by YOWO's `video_mAP.py` → `core/eval_results.py` `video_ap_one_class` with
+ * `bTemporal=True` (commit 9d202c1): `iou3dt` with inclusive frame counts, 0 if tmax ≤ tmin, and
+ * +1 pixel `area2d`/`overlap2d`; the best remaining GT at `IoU ≥ th`; recall denominator
+ * `tp + fn + 1e-5`; precision and recall stored in float32 before `voc_ap`. YOWO links (and
+ * `nms_3d`s) the tubes inside its evaluator: produce them with `YOWO_LINKING` of
+ * `@tubekit/linking`. VOC all-point AP; mean over labels with GT.
  */
 export const yowoProtocol: ProtocolProfile = {
   name: 'yowo',
@@ -274,6 +289,7 @@ export const yowoProtocol: ProtocolProfile = {
     threshold: 'at-least',
     duplicates: 'best-overall',
     frames: 'annotated',
+    float32PR: false,
   },
   video: {
     temporal: 'yowo',
@@ -283,9 +299,9 @@ export const yowoProtocol: ProtocolProfile = {
     duplicates: 'best-remaining',
     tubeNMS: null,
     recallEpsilon: 1e-5,
+    float32PR: true,
   },
   ap: 'voc-all-point',
-  float32PR: false,
   float32Scores: false,
   mean: 'labels-with-gt',
   ava: null,
@@ -299,13 +315,13 @@ const avaFrame: FrameBoxRules = {
   threshold: 'at-least',
   duplicates: 'best-overall',
   frames: 'all',
+  float32PR: false,
 };
 
 const avaBase = {
   frame: avaFrame,
   video: vocProtocol.video,
   ap: 'voc-all-point',
-  float32PR: false,
   float32Scores: false,
   mean: 'labels-with-gt',
 } as const satisfies Partial<ProtocolProfile>;
@@ -341,17 +357,18 @@ export const ava2019Protocol: ProtocolProfile = {
 /**
  * AVA official script, 2020 version (AVA-Kinetics): no exclusions file; a 2-column GT row lists a
  * keyframe without boxes; detections on keyframes the GT never lists are ignored; fractional
- * timestamps allowed.
+ * timestamps allowed; and, as in 2019, only the top 50 detections per keyframe are kept (the
+ * script reads them with `read_csv(detections, class_whitelist, 50)`, the same `heapq` cap).
  */
 export const ava2020Protocol: ProtocolProfile = {
   ...avaBase,
   name: 'ava-2020',
-  reference: 'ActivityNet 2020 get_ava_performance.py (AVA-Kinetics)',
+  reference: 'ActivityNet 2020 get_ava_performance.py (AVA-Kinetics; capacity 50 per keyframe)',
   ava: {
     acceptsExclusions: false,
     excludedGroundTruth: 'ignored',
     keyframes: 'listed',
-    topKPerKeyframe: 0,
+    topKPerKeyframe: ava2019Protocol.ava!.topKPerKeyframe,
     degenerateDetections: 'drop',
     fractionalTimestamps: true,
   },

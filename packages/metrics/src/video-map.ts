@@ -209,6 +209,7 @@ export class VideoMeanAPEvaluator {
       this.entries,
       {
         recallEpsilon: this.options.protocol.video.recallEpsilon,
+        float32PR: this.options.protocol.video.float32PR,
         curves: this.options.curves === true,
         warnings: this.issues.warnings,
       },

@@ -9,6 +9,8 @@ export {
 } from './checkpoint-file';
 export type { Conv3dOptions, Conv3dPad } from './conv3d';
 export { conv3d } from './conv3d';
+export type { FpnLevelOptions } from './fpn-level';
+export { fpnLevels } from './fpn-level';
 export type { GradientCheckOptions, GradientCheckResult } from './grad-check';
 export { gradientCheck } from './grad-check';
 export type { BackendInfo, BackendName, InitBackendOptions } from './init-backend';
@@ -21,6 +23,8 @@ export type { NamedWeight } from './layers/named-weight';
 export { createNamedWeight, heNormal, pointwiseConv, variableScope } from './layers/named-weight';
 export type { NonLocalBlockOptions } from './layers/non-local-block';
 export { NonLocalBlock } from './layers/non-local-block';
+export type { RpnHeadOptions, RpnOutput } from './layers/rpn-head';
+export { RpnHead } from './layers/rpn-head';
 export type {
   BinaryCrossEntropyOptions,
   IoULossOptions,
@@ -32,6 +36,11 @@ export type {
 export { binaryCrossEntropy, iouLoss, smoothL1, softmaxCrossEntropy } from './losses';
 export type { LrSchedule, OptimizerConfig } from './optimizer';
 export { applyUpdate, learningRateAt, optimizerSlots } from './optimizer';
+export type {
+  PolynomialTubeLossOptions,
+  PolynomialTubeTarget,
+} from './polynomial-tube-loss';
+export { polynomialTubeLoss } from './polynomial-tube-loss';
 export type { Rng } from './random';
 export { createRng, restoreRng } from './random';
 export type { RawTensor, WeightDtype } from './raw-tensor';
@@ -39,6 +48,12 @@ export { dtypeByteSize, float32RawTensor, rawTensorToFloat32, shapeSize } from '
 export { registerTubekitKernels, TUBEKIT_KERNELS } from './register-kernels';
 export type { RoiAlignOptions, RoiBoxes, RoiOptions, TubeletRoiOptions } from './roi-align';
 export { roiAlign, roiPool, tubeletRoi } from './roi-align';
+export type { RpnLossOptions, RpnLossTerms } from './rpn-loss';
+export { rpnLoss } from './rpn-loss';
+export type { RpnProposalOptions, RpnProposals } from './rpn-proposals';
+export { rpnProposals, rpnScores } from './rpn-proposals';
+export type { RpnTargetOptions, RpnTargets } from './rpn-targets';
+export { rpnTargets } from './rpn-targets';
 export type { SafetensorsFile } from './safetensors';
 export {
   encodeSafetensors,
@@ -46,7 +61,12 @@ export {
   readSafetensors,
   writeSafetensors,
 } from './safetensors';
-export type { ProposalAssignment, SampledProposals, SampleOptions } from './samplers';
+export type {
+  AssignOptions,
+  ProposalAssignment,
+  SampledProposals,
+  SampleOptions,
+} from './samplers';
 export { assignProposals, sampleProposals } from './samplers';
 export type {
   StepResult,

@@ -2,20 +2,56 @@ import type { Rng } from './random';
 
 /** Result of {@link assignProposals}. */
 export interface ProposalAssignment {
-  /** 1 for a positive proposal, 0 for a negative one, per proposal `[N]`. */
+  /** 1 for a positive proposal, 0 otherwise, per proposal `[N]`. */
   positive: Uint8Array;
+  /**
+   * 1 for a proposal in the ignore band (neither positive nor negative: no loss), per proposal
+   * `[N]`; all 0 without {@link AssignOptions.negativeBelow}. Negatives are the proposals that are
+   * neither positive nor ignored.
+   */
+  ignored: Uint8Array;
   /** The ground truth each proposal overlaps most (its regression target), −1 when there is none. */
   assignedGt: Int32Array;
   /** That highest overlap, per proposal. */
   maxOverlap: Float64Array;
 }
 
+/** Options of {@link assignProposals}: the ignore band and the matching rules. */
+export interface AssignOptions {
+  /**
+   * Lower edge of the ignore band: a proposal that is not positive is negative only when its best
+   * overlap is **below** this, and ignored otherwise (Faster R-CNN's RPN: positive ≥ 0.7, negative
+   * < 0.3, the rest ignored; CFAD §3.2 segment-wise matching; PCSC §3.5, where an overlap of
+   * exactly 0.5 is neither). Default: `threshold`, so with the default strict positive test only an
+   * overlap equal to `threshold` is ignored; leave it out (and `negativeOverlaps` too) for STEP's
+   * rule, where every non-positive is negative.
+   */
+  negativeBelow?: number;
+  /** Positive when the best overlap is ≥ `threshold` instead of > (mmdet `MaxIoUAssigner`). Default false. */
+  positiveAtThreshold?: boolean;
+  /**
+   * Force each ground truth's best proposal(s) positive (non-zero overlaps only; ties all kept).
+   * Default true (STEP §3.4, Faster R-CNN's RPN); PCSC's head labels (§3.5) do not.
+   */
+  bestPerGroundTruth?: boolean;
+  /**
+   * `[N·G]` overlaps for the negative test only (default: `overlaps`). CFAD's segment-wise matching
+   * (§3.2, Fig. 3a) tests positives on the first K boxes of a tube and negatives against every
+   * K-box segment: pass the first-segment overlaps as `overlaps` and the best segment's as these.
+   */
+  negativeOverlaps?: ArrayLike<number>;
+}
+
 /**
- * Labels proposals against ground truth by overlap (STEP §3.4, as in Faster R-CNN): first, for
- * each ground truth, the proposal(s) with the highest overlap become positive (so every ground
- * truth has a positive, ties all kept, zero overlaps excluded); then every proposal whose best
- * overlap exceeds `threshold` (τ_s) is positive; the rest are negative. Each proposal is assigned
- * to the single ground truth it overlaps most (lowest index on ties).
+ * Labels proposals against ground truth by overlap — the one matcher of tubekit (STEP §3.4 and
+ * Faster R-CNN's RPN; CFAD's segment-wise matching and PCSC's head labels through
+ * {@link AssignOptions}). First, for each ground truth, the proposal(s) with the highest overlap
+ * become positive (so every ground truth has a positive, ties all kept, zero overlaps excluded;
+ * `bestPerGroundTruth`); then every proposal whose best overlap exceeds `threshold` (τ_s; or
+ * reaches it with `positiveAtThreshold`) is positive. Of the rest, those whose best
+ * (`negativeOverlaps`) overlap is below `negativeBelow` are negative and the others ignored;
+ * without an ignore band the rest are all negative. Each proposal is assigned to the single
+ * ground truth it overlaps most (lowest index on ties).
  *
  * @param overlaps `[N·G]` row-major proposal × ground-truth overlaps (for tubelets: the mean
  *   per-frame IoU over the K frames, e.g. `meanFrameIoU` of @tubekit/geometry)
@@ -24,26 +60,43 @@ export interface ProposalAssignment {
  * ```ts
  * const a = assignProposals(new Float64Array([0.9, 0.1, 0.3, 0.2, 0.05, 0.4]), { proposals: 3, groundTruths: 2 }, 0.5);
  * // proposal 0 (0.9 > 0.5, best for gt 0) and proposal 2 (0.4, best for gt 1) are positive
+ * const rpn = assignProposals(ious, { proposals: A, groundTruths: G }, 0.7, { negativeBelow: 0.3, positiveAtThreshold: true });
+ * // rpn.positive, rpn.ignored (best IoU in [0.3, 0.7), not a GT's best), the rest negative
  * ```
  */
 export function assignProposals(
   overlaps: ArrayLike<number>,
   shape: { proposals: number; groundTruths: number },
   threshold: number,
+  options: AssignOptions = {},
 ): ProposalAssignment {
   const { proposals: N, groundTruths: G } = shape;
   if (overlaps.length !== N * G)
     throw new Error(
       `assignProposals: ${overlaps.length} overlaps for ${N} proposals × ${G} ground truths`,
     );
+  const negOverlaps = options.negativeOverlaps;
+  if (negOverlaps !== undefined && negOverlaps.length !== N * G)
+    throw new Error(
+      `assignProposals: ${negOverlaps.length} negativeOverlaps for ${N} proposals × ${G} ground truths`,
+    );
+  const band = options.negativeBelow !== undefined || negOverlaps !== undefined;
+  const negativeBelow = options.negativeBelow ?? threshold;
+  if (band && !(negativeBelow <= threshold))
+    throw new Error(
+      `assignProposals: negativeBelow = ${negativeBelow}; expected a number ≤ threshold (${threshold})`,
+    );
+  const atThreshold = options.positiveAtThreshold === true;
   const positive = new Uint8Array(N);
+  const ignored = new Uint8Array(N);
   const assignedGt = new Int32Array(N).fill(-1);
   const maxOverlap = new Float64Array(N);
-  if (G === 0) return { positive, assignedGt, maxOverlap };
+  if (G === 0) return { positive, ignored, assignedGt, maxOverlap };
   const bestPerGt = new Float64Array(G);
   for (let i = 0; i < N; i++) {
     let best = -1;
     let bestV = Number.NEGATIVE_INFINITY;
+    let bestNeg = Number.NEGATIVE_INFINITY;
     for (let g = 0; g < G; g++) {
       const v = overlaps[i * G + g];
       if (v > bestV) {
@@ -51,21 +104,33 @@ export function assignProposals(
         best = g;
       }
       if (v > bestPerGt[g]) bestPerGt[g] = v;
+      if (negOverlaps !== undefined && negOverlaps[i * G + g] > bestNeg)
+        bestNeg = negOverlaps[i * G + g];
     }
     assignedGt[i] = best;
     maxOverlap[i] = bestV;
-    if (bestV > threshold) positive[i] = 1;
+    if (bestV > threshold || (atThreshold && bestV === threshold)) positive[i] = 1;
+    else if (band && (negOverlaps === undefined ? bestV : bestNeg) >= negativeBelow) ignored[i] = 1;
   }
-  for (let i = 0; i < N; i++)
-    for (let g = 0; g < G; g++) {
-      const v = overlaps[i * G + g];
-      if (v > 0 && v === bestPerGt[g]) positive[i] = 1;
-    }
-  return { positive, assignedGt, maxOverlap };
+  if (options.bestPerGroundTruth !== false)
+    for (let i = 0; i < N; i++)
+      for (let g = 0; g < G; g++) {
+        const v = overlaps[i * G + g];
+        if (v > 0 && v === bestPerGt[g]) {
+          positive[i] = 1;
+          ignored[i] = 0;
+        }
+      }
+  return { positive, ignored, assignedGt, maxOverlap };
 }
 
 /** Options of {@link sampleProposals}. */
 export interface SampleOptions {
+  /**
+   * `[N]` proposals to leave out of both pools (the ignore band, {@link ProposalAssignment.ignored}).
+   * Default: none.
+   */
+  ignored?: Uint8Array;
   /** Samples per image/clip, positives + negatives. */
   batchSize: number;
   /** Target fraction of positives (default 0.5: "roughly balanced", STEP §3.4); negatives fill the rest. */
@@ -114,7 +179,10 @@ export function sampleProposals(positive: Uint8Array, options: SampleOptions): S
     throw new Error(`sampleProposals: ${weights.length} weights for ${n} proposals`);
   const pos: number[] = [];
   const neg: number[] = [];
-  for (let i = 0; i < n; i++) (positive[i] ? pos : neg).push(i);
+  const ignored = options.ignored;
+  if (ignored !== undefined && ignored.length !== n)
+    throw new Error(`sampleProposals: ${ignored.length} ignored flags for ${n} proposals`);
+  for (let i = 0; i < n; i++) if (!ignored?.[i]) (positive[i] ? pos : neg).push(i);
   const wantPos = Math.min(
     pos.length,
     Math.floor(options.batchSize * (options.positiveFraction ?? 0.5)),

@@ -95,6 +95,19 @@ describe('tubekit eval frame', () => {
     expect(svg).toContain('>recall<');
   });
 
+  it('says on the mAP line how many classes the mean averages and why (act: all labels)', async () => {
+    const det = tubekitDataPath('fixtures/multisports/frame_dets.csv');
+    const act = await runCli(['eval', 'frame', '--gt', gtPkl(), '--det', det, '--protocol', 'act']);
+    expect(act.code).toBe(0);
+    // 66 labels; the fixture's one video has GT and detections for 4 of them (the table shows
+    // those 4 at 67–99 AP; the other 62 count 0, as in ACT's frameAP)
+    expect(act.stdout).toMatch(
+      /^mAP\s+5\.05 {2}\(mean over 66 classes; 62 have neither GT nor detections, counted as 0 under act\)$/m,
+    );
+    const voc = await runCli(['eval', 'frame', '--gt', gtPkl(), '--det', det, '--protocol', 'voc']);
+    expect(voc.stdout).toMatch(/^mAP\s+83\.65 {2}\(mean over \d+ classes with GT\)$/m);
+  });
+
   it('names the file and row of a detection on an unknown video; --lenient warns and counts', async () => {
     const det = join(dir, 'bad.csv');
     writeFileSync(

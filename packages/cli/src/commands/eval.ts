@@ -54,6 +54,21 @@ export function evalJson(result: MeanAPResult): string {
 
 const pct = (v: number | null) => (v === null || !Number.isFinite(v) ? '–' : (100 * v).toFixed(2));
 
+/** Which classes the mAP averages and why, e.g. `(mean over 66 classes; 62 have neither GT nor detections, counted as 0 under act)`. */
+function meanNote({ mean: m, protocol }: MeanAPResult): string {
+  const n = m.classesWithoutGroundTruth;
+  const none = m.classesWithoutGroundTruthOrDetections;
+  const why =
+    m.rule === 'labels-with-gt'
+      ? ' with GT'
+      : m.rule === 'labels-with-gt-and-detections'
+        ? ' with GT and detections'
+        : n === 0
+          ? ''
+          : `; ${n === none ? `${n} have neither GT nor detections` : `${n} have no GT (${none} no detections either)`}, counted as 0 under ${protocol}`;
+  return `(mean over ${m.classesInMean} classes${why})`;
+}
+
 /** A readable table: one AP column per requested IoU, APs in percent. */
 export function evalTable(kind: string, result: MeanAPResult, note: string): string {
   const heads = result.results.map((r) => `AP@${r.iou}`);
@@ -84,7 +99,11 @@ export function evalTable(kind: string, result: MeanAPResult, note: string): str
     );
   });
   lines.push(
-    ['mAP'.padEnd(w), ...result.results.map((r, i) => pad(pct(r.mAP), cols[i]!)), ''].join('  '),
+    [
+      'mAP'.padEnd(w),
+      ...result.results.map((r, i) => pad(pct(r.mAP), cols[i]!)),
+      meanNote(result),
+    ].join('  '),
     `(AP in %; – = left out of the mean by the protocol${hidden ? `; ${hidden} labels without GT or detections not shown` : ''})`,
   );
   return `${lines.join('\n')}\n`;

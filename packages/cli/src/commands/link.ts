@@ -110,6 +110,11 @@ function checkAgainstGt(
       );
 }
 
+/** Each GT video's frame count (videos without one are left out), for the linkers' checks and YOWO's span. */
+function gtFrameCounts(gt: ActionDataset): Map<string, number> {
+  return new Map(gt.videos.filter((v) => v.nframes > 0).map((v) => [v.name, v.nframes]));
+}
+
 interface LinkCommandOptions {
   method?: string;
   trim?: string;
@@ -157,7 +162,8 @@ Methods (all defaults as published; see @tubekit/linking):
   moc          MOC's variant: soft tubelet NMS on summed IoUs (negative scores kept), overlap 0.5
   multisports  MOC's with K = 1 on frame detections, continuous link IoU (MultiSports baseline)
   viterbi      Gkioxari & Malik (2015) Viterbi paths after per-frame NMS 0.3
-  yowo         YOWO's Viterbi variant (≤ 3 paths, filled gaps, tube NMS 0.3)
+  yowo         YOWO's Viterbi variant (every frame of the video, gaps filled from the
+               nearest frame, ≤ 3 paths, tube NMS 0.3)
   online       Singh et al. (2017) online incremental linking
 Trimmers: saha (two-state), singh (multi-class; with --method online, class-score vectors
   rebuilt from rows sharing a box), actionness (PCSC; the per-frame scores as actionness)
@@ -236,14 +242,16 @@ async function linkDetectionsCsv(
     : await readFrameDetectionsCsv(options.det);
   checkAgainstGt(dets, gt, options.det, options.gt);
   const classes = gt.labels.length;
+  const nframes = gtFrameCounts(gt);
   const extra =
     singh && 'frame' in dets
       ? {
           source: options.det,
+          nframes,
           classes,
           classScores: classScoresFromRows(dets, classes, { source: options.det }),
         }
-      : { source: options.det };
+      : { source: options.det, nframes };
   const tubes: DetectedTube[] = [];
   let videos = 0;
   for (const video of linkVideos(dets, pipeline, extra)) {
@@ -291,11 +299,17 @@ async function trimTubesCsv(
   switch (trim) {
     case 'saha':
       trimmer = SAHA_TRIMMER;
-      tubes = twoStateTrimming(input, SAHA_TRIMMER.options);
+      tubes = twoStateTrimming(input, SAHA_TRIMMER.options, {
+        source: options.det,
+        nframes: gtFrameCounts(gt),
+      });
       break;
     case 'actionness':
       trimmer = ACTIONNESS_TRIMMER;
-      tubes = actionnessTrimming(input, ACTIONNESS_TRIMMER.options);
+      tubes = actionnessTrimming(input, ACTIONNESS_TRIMMER.options, undefined, {
+        source: options.det,
+        nframes: gtFrameCounts(gt),
+      });
       break;
     case 'singh':
       throw new CliError(

@@ -8,8 +8,39 @@
  * on. The names are mnemonic.
  */
 
-/** The four pose cycles (the skeleton's joint angles as a function of phase, see `skeleton.ts`). */
-export type SynthPoseCycle = 'gait' | 'arms' | 'bounce' | 'arm-circle';
+/**
+ * The pose cycles (the skeleton's joint angles as a function of phase, see `skeleton.ts`): the
+ * four of {@link SYNTH_CLASSES} and the four sub-actions of the order classes of
+ * {@link SYNTH_CLASSES_V2}.
+ */
+export type SynthPoseCycle =
+  | 'gait'
+  | 'arms'
+  | 'bounce'
+  | 'arm-circle'
+  | 'kick'
+  | 'bow'
+  | 'punch'
+  | 'raise';
+
+/** Every {@link SynthPoseCycle}, for validation. */
+export const SYNTH_POSE_CYCLES: readonly SynthPoseCycle[] = [
+  'gait',
+  'arms',
+  'bounce',
+  'arm-circle',
+  'kick',
+  'bow',
+  'punch',
+  'raise',
+];
+
+/** The second sub-action of an order class: a pose cycle in place (no locomotion, no lift). */
+export interface SynthSubAction {
+  readonly cycle: SynthPoseCycle;
+  /** Frames per cycle. */
+  readonly period: number;
+}
 
 /** One SynthTubes class: a pose cycle plus how it unfolds in time. */
 export interface SynthActionClass {
@@ -27,8 +58,25 @@ export interface SynthActionClass {
   /** Name of the class that shares this class's pose cycle. */
   readonly pairedWith: string;
   /** What differs inside the pair. */
-  readonly differsBy: 'tempo' | 'amplitude' | 'direction';
+  readonly differsBy: 'tempo' | 'amplitude' | 'direction' | 'order';
+  /**
+   * Order classes only: the sub-action performed after this class's own cycle. The action
+   * interval is split in two segments (at 40–60 % of it, each at least
+   * {@link ORDER_MIN_SEGMENT} frames); the first runs `cycle`, the second `followedBy.cycle`, with a
+   * smooth cross-fade of {@link ORDER_FADE} frames. The partner class swaps the two, so each
+   * segment of one is, in motion, a segment of the other: only a window that spans the switch, or
+   * more than one segment, tells the order.
+   */
+  readonly followedBy?: SynthSubAction;
 }
+
+/**
+ * Shortest segment of an order class, in frames: 13 = 2K + 1 for STEP's K = 6, so a window of 2K
+ * frames inside a segment never sees both sub-actions.
+ */
+export const ORDER_MIN_SEGMENT = 13;
+/** Frames of the cross-fade between the two sub-actions of an order class. */
+export const ORDER_FADE = 4;
 
 /**
  * The eight SynthTubes classes, in label order (label id = index):
@@ -121,4 +169,46 @@ export const SYNTH_CLASSES: readonly SynthActionClass[] = [
     pairedWith: 'circle-forward',
     differsBy: 'direction',
   },
+];
+
+const order = (
+  name: string,
+  first: SynthSubAction,
+  second: SynthSubAction,
+  pairedWith: string,
+): SynthActionClass => ({
+  name,
+  cycle: first.cycle,
+  period: first.period,
+  speed: 0,
+  lift: 0,
+  direction: 1,
+  pairedWith,
+  differsBy: 'order',
+  followedBy: second,
+});
+const KICK: SynthSubAction = { cycle: 'kick', period: 18 };
+const BOW: SynthSubAction = { cycle: 'bow', period: 22 };
+const PUNCH: SynthSubAction = { cycle: 'punch', period: 10 };
+const RAISE: SynthSubAction = { cycle: 'raise', period: 20 };
+
+/**
+ * The twelve classes of the `-v2` presets: the eight of {@link SYNTH_CLASSES} (same ids 0–7) and
+ * two *order* pairs, which need temporal context longer than a clip of 2K = 12 frames (STEP's
+ * progressive temporal extension, CFAD's long-range modelling):
+ *
+ * | id | name | pair differs by |
+ * |---|---|---|
+ * | 8, 9 | kick-bow, bow-kick | order: a front kick (18-frame cycle), then a bow (22 frames), or the reverse |
+ * | 10, 11 | punch-raise, raise-punch | order: jabs (10-frame cycle), then both arms raised overhead (20 frames), or the reverse |
+ *
+ * Every segment lasts at least {@link ORDER_MIN_SEGMENT} frames, so any window of 12 frames inside
+ * a segment is, in motion, equally likely to come from either member of the pair.
+ */
+export const SYNTH_CLASSES_V2: readonly SynthActionClass[] = [
+  ...SYNTH_CLASSES,
+  order('kick-bow', KICK, BOW, 'bow-kick'),
+  order('bow-kick', BOW, KICK, 'kick-bow'),
+  order('punch-raise', PUNCH, RAISE, 'raise-punch'),
+  order('raise-punch', RAISE, PUNCH, 'punch-raise'),
 ];

@@ -1,4 +1,4 @@
-import { SYNTH_CLASSES, type SynthActionClass } from './classes';
+import { SYNTH_CLASSES, SYNTH_CLASSES_V2, type SynthActionClass } from './classes';
 
 /**
  * Everything that defines a SynthTubes dataset. Same config (seed included) → byte-identical
@@ -27,6 +27,11 @@ export interface SynthTubesConfig {
     readonly maxHeight: number;
     /** Probability that an extra actor is an unannotated bystander who stays idle all along. */
     readonly bystanderProbability: number;
+    /**
+     * Multiplier of every body part's radius (default 1): the `-v2` presets use 1.4, so that
+     * limbs are ≥ 3 px wide and the box width matches UCF101-24's (median 0.23 of the frame).
+     */
+    readonly build?: number;
   };
   /** Action classes in label order (default {@link SYNTH_CLASSES}). */
   readonly classes: readonly SynthActionClass[];
@@ -53,10 +58,114 @@ export interface SynthTubesConfig {
    * [0, 1] (values beyond are saturated) and the magnitude [0, bound] to [0, 1].
    */
   readonly flowBound: number;
+  /**
+   * Realistic errors of the `flow` stream (see `flow-degradation.ts`); absent: the renderer's
+   * exact flow (the `-v1` presets). The exact field stays available through
+   * `SynthTubes.flowField(video, frame, out, { exact: true })` and `SceneRenderer`.
+   */
+  readonly flowErrors?: SynthFlowErrors;
+  /**
+   * Scene context: every video gets one static prop (a coloured shape standing in the scene);
+   * with probability `rate` it is the prop of the video's class, otherwise the prop of another
+   * class drawn uniformly. Absent: no props (the `-v1` presets).
+   */
+  readonly sceneContext?: { readonly rate: number };
+  /** Actor motion beyond the class (the CFAD `dynamic` / `static` and PCSC `motion-hard` variants). Absent: as `-v1`. */
+  readonly motion?: SynthMotionOptions;
+  /**
+   * Actor contrast: each actor colour is pulled towards the background's mean colour,
+   * `bg + actorContrast · (colour − bg)` (1: unchanged; the PCSC `appearance-hard` variant uses
+   * 0.3). Absent: 1.
+   */
+  readonly appearance?: { readonly actorContrast: number };
 }
 
-/** The named presets, sized for the benchmark profiles (see reproduction.md). */
-export type SynthPreset = 'smoke' | 'quick' | 'full';
+/**
+ * Error model of the flow stream, applied to the exact field in this order (each term models
+ * what variational estimators such as TV-L1 or Brox do wrong, Sun et al. 2010 "Secrets of
+ * optical flow"; Baker et al. 2011 Middlebury):
+ * 1. `occlusion`: pixels that are hidden in the next frame take the motion of whatever covers
+ *    them there (the data term has no match; the smoothness term fills in the occluder's flow);
+ * 2. `boundary` px: motion within this distance of a surface boundary is lost — the pixel gets
+ *    the background's (camera) motion; thin limbs lose their motion entirely;
+ * 3. `smoothing` px: the field is box-filtered twice with this radius (≈ Gaussian σ ≈ 0.8 r),
+ *    so motion bleeds across boundaries and small parts are averaged with their surround;
+ * 4. `noise` px/frame: spatially correlated noise (value noise of cell `noiseCell` px, fresh
+ *    every frame) on each component.
+ */
+export interface SynthFlowErrors {
+  readonly occlusion: boolean;
+  readonly boundary: number;
+  readonly smoothing: number;
+  readonly noise: number;
+  readonly noiseCell: number;
+}
+
+/** Extra actor motion (all actors, acting or idle). */
+export interface SynthMotionOptions {
+  /** Peak action weight in (0, 1]: 1 full pose cycles, 0.3 an actor that barely moves (`motion-hard`). */
+  readonly amplitude: number;
+  /** Multiplier of the idle drift (sway of ≤ 0.15 height horizontally, ≤ 0.05 vertically); 0: none. */
+  readonly drift: number;
+  /** Extra locomotion speed in actor heights per frame (any class; walkers add their own). */
+  readonly travel: number;
+  /** Per-frame probability that an actor with `travel` reverses direction (besides at the frame edge). */
+  readonly turnProbability: number;
+}
+
+/**
+ * The named presets, sized for the benchmark profiles (see reproduction.md). `smoke`, `quick`,
+ * `full` are the first version (64–160 px, exact flow, 8 motion classes), kept byte-identical;
+ * the `-v2` presets are the recalibrated ones (issue 11): native 96–160 px with UCF101-24-sized
+ * actors, flow with realistic errors, 12 classes including order pairs that need more than 12
+ * frames, class-correlated scene props, and 600 training videos in `quick-v2`.
+ */
+export type SynthPreset = 'smoke' | 'quick' | 'full' | 'smoke-v2' | 'quick-v2' | 'full-v2';
+
+/** Every {@link SynthPreset}. */
+export const SYNTH_PRESETS: readonly SynthPreset[] = [
+  'smoke',
+  'quick',
+  'full',
+  'smoke-v2',
+  'quick-v2',
+  'full-v2',
+];
+
+/**
+ * Stretch variants of a preset (applied by {@link synthPresetConfig}, appended to the name):
+ * - `dynamic` (CFAD): large displacement within a clip — every actor also travels 0.03 heights
+ *   per frame, reversing direction at random (p = 0.05 per frame), with 2× the idle drift;
+ * - `static` (CFAD): no drift, no travel beyond the walkers' own, no camera motion;
+ * - `appearance-hard` (PCSC): low-contrast actors (`appearance.actorContrast` 0.3);
+ * - `motion-hard` (PCSC): actors nearly still (action amplitude 0.3, drift 0.3) under a strong
+ *   camera pan (2.5× `maxPan`) and frequent shake.
+ */
+export type SynthVariant = 'dynamic' | 'static' | 'appearance-hard' | 'motion-hard';
+
+/** Every {@link SynthVariant}. */
+export const SYNTH_VARIANTS: readonly SynthVariant[] = [
+  'dynamic',
+  'static',
+  'appearance-hard',
+  'motion-hard',
+];
+
+/**
+ * Default flow errors of the `-v2` presets. Calibrated so that the mean end-point error on moving
+ * actor pixels is about half their motion (tested in `flow-degradation.test.ts`), the order of
+ * TV-L1/Brox on small articulated parts, rather than the exact field's zero.
+ */
+export const SYNTH_FLOW_ERRORS: SynthFlowErrors = {
+  occlusion: true,
+  boundary: 1,
+  smoothing: 2,
+  noise: 0.3,
+  noiseCell: 8,
+};
+
+/** Default scene–class correlation of the `-v2` presets (issue 11: about 50 %). */
+export const SYNTH_SCENE_CONTEXT_RATE = 0.5;
 
 const common = {
   classes: SYNTH_CLASSES,
@@ -74,12 +183,108 @@ const common = {
  * | smoke | 64×64 | 16 / 8 | 24–32 | 11–44 px | unit tests, seconds of training |
  * | quick | 112×112 | 128 / 48 | 40–64 | 19–76 px | the default benchmark profile, minutes on 2 cores |
  * | full | 160×160 | 640 / 240 | 48–96 | 27–108 px | long runs or a GPU |
+ * | smoke-v2 | 112×112 | 24 / 12 | 36–44 | 45–74 px | unit tests of the v2 mechanisms |
+ * | quick-v2 | 112×112 | 600 / 120 | 40–64 | 45–74 px | the trunk's pretraining and `quick` (render once, cache) |
+ * | full-v2 | 160×160 | 1800 / 480 | 48–96 | 64–106 px | long runs or a GPU |
+ *
+ * The `-v2` presets add flow errors ({@link SYNTH_FLOW_ERRORS}), scene props at rate
+ * {@link SYNTH_SCENE_CONTEXT_RATE} and the 12 classes of `SYNTH_CLASSES_V2`; `variant` applies a
+ * {@link SynthVariant} stretch to any preset.
  *
  * @example
  * const config = synthPresetConfig('quick', 7); // the quick preset with seed 7
+ * const hard = synthPresetConfig('quick-v2', 1, 'motion-hard');
  */
-export function synthPresetConfig(preset: SynthPreset, seed = 0): SynthTubesConfig {
+export function synthPresetConfig(
+  preset: SynthPreset,
+  seed = 0,
+  variant?: SynthVariant,
+): SynthTubesConfig {
+  const config = baseConfig(preset, seed);
+  return variant ? applyVariant(config, variant) : config;
+}
+
+function applyVariant(c: SynthTubesConfig, variant: SynthVariant): SynthTubesConfig {
+  const name = `${c.name}-${variant}`;
+  switch (variant) {
+    case 'dynamic':
+      return {
+        ...c,
+        name,
+        motion: { amplitude: 1, drift: 2, travel: 0.03, turnProbability: 0.05 },
+      };
+    case 'static':
+      return {
+        ...c,
+        name,
+        motion: { amplitude: 1, drift: 0, travel: 0, turnProbability: 0 },
+        camera: { maxPan: 0, shakeProbability: 0, shake: 0 },
+      };
+    case 'appearance-hard':
+      return { ...c, name, appearance: { actorContrast: 0.3 } };
+    case 'motion-hard':
+      return {
+        ...c,
+        name,
+        motion: { amplitude: 0.3, drift: 0.3, travel: 0, turnProbability: 0 },
+        camera: { maxPan: 2.5 * c.camera.maxPan, shakeProbability: 0.6, shake: c.camera.shake },
+      };
+  }
+}
+
+/** The `-v2` presets' common part at frame side `size` (actor heights 0.4–0.66 of it). */
+function v2(size: number): Omit<SynthTubesConfig, 'name' | 'seed' | 'videos' | 'frames'> {
+  return {
+    ...common,
+    classes: SYNTH_CLASSES_V2,
+    actionFraction: { min: 0.45, max: 0.8 },
+    width: size,
+    height: size,
+    // (1 + u)² from 0.4 to 0.66 of the frame, build 1.5: box height median ≈ 0.55 and width
+    // ≈ 0.23 of the frame as in UCF101-24, and every box ≥ 10 px wide at 112 px (tested).
+    actors: {
+      min: 1,
+      max: 2,
+      minHeight: Math.round(0.4 * size),
+      maxHeight: Math.round(0.66 * size),
+      bystanderProbability: 0.3,
+      build: 1.5,
+    },
+    camera: { maxPan: size / 160, shakeProbability: 0.3, shake: size / 112 },
+    distractors: { min: 1, max: 3 },
+    texture: { cell: Math.round(size / 9), contrast: 0.35 },
+    flowBound: Math.round(size / 14),
+    flowErrors: SYNTH_FLOW_ERRORS,
+    sceneContext: { rate: SYNTH_SCENE_CONTEXT_RATE },
+  };
+}
+
+function baseConfig(preset: SynthPreset, seed: number): SynthTubesConfig {
   switch (preset) {
+    case 'smoke-v2':
+      return {
+        ...v2(112),
+        name: 'synthtubes-smoke-v2',
+        seed,
+        videos: { train: 24, test: 12 },
+        frames: { min: 36, max: 44 },
+      };
+    case 'quick-v2':
+      return {
+        ...v2(112),
+        name: 'synthtubes-quick-v2',
+        seed,
+        videos: { train: 600, test: 120 },
+        frames: { min: 40, max: 64 },
+      };
+    case 'full-v2':
+      return {
+        ...v2(160),
+        name: 'synthtubes-full-v2',
+        seed,
+        videos: { train: 1800, test: 480 },
+        frames: { min: 48, max: 96 },
+      };
     case 'smoke':
       return {
         ...common,

@@ -1,7 +1,7 @@
 /**
  * Rasteriser for SynthTubes scenes: RGB, the exact forward optical flow to the next frame, and an
- * owner mask, in one pass over the scene's shapes in painter's order (background, distractors
- * behind, actors from far to near, distractors in front, occluders).
+ * owner mask, in one pass over the scene's shapes in painter's order (background, scene-context
+ * props, distractors behind, actors from far to near, distractors in front, occluders).
  *
  * Exact flow: every surface is rigid or similarity-transformed between frames — the background
  * and occluders move with the camera, distractors translate, and each body part maps by the
@@ -20,6 +20,7 @@ import { stableSin } from './stable-math';
 export const OWNER_BACKGROUND = 0;
 export const OWNER_DISTRACTOR_BASE = 64;
 export const OWNER_OCCLUDER_BASE = 128;
+export const OWNER_PROP_BASE = 192;
 
 /** Buffers {@link SceneRenderer.render} fills; pass only those you need. */
 export interface SceneRenderTargets {
@@ -94,6 +95,7 @@ export class SceneRenderer {
       }
     }
     if (owner) owner.fill(OWNER_BACKGROUND);
+    for (let p = 0; p < scene.props.length; p++) this.drawProp(p, camX, camY, targets);
 
     for (let d = 0; d < scene.distractors.length; d++)
       if (!scene.distractors[d]?.front) this.drawDistractor(d, f, targets);
@@ -221,7 +223,7 @@ export class SceneRenderer {
     const ownerCode = 1 + index;
     for (const [a, b, radiusFrac, slot, shade] of BODY_PARTS) {
       const head = radiusFrac === 0;
-      const r = Math.max(MIN_RADIUS_PX, (head ? HEAD_RADIUS : radiusFrac) * h);
+      const r = Math.max(MIN_RADIUS_PX, (head ? HEAD_RADIUS : radiusFrac) * h * actor.build);
       this.drawCapsule(
         ja[2 * a] as number,
         ja[2 * a + 1] as number,
@@ -368,6 +370,55 @@ export class SceneRenderer {
         if (flow) {
           flow[2 * i] = u;
           flow[2 * i + 1] = v;
+        }
+        if (owner) owner[i] = code;
+      }
+    }
+  }
+
+  /** A static prop: world-fixed like the background, so its flow is the background's (already written). */
+  private drawProp(index: number, camX: number, camY: number, targets: SceneRenderTargets): void {
+    const scene = this.scene;
+    const p = scene.props[index];
+    if (!p) return;
+    const { rgb, owner } = targets;
+    if (!rgb && !owner) return;
+    const W = scene.width;
+    const H = scene.height;
+    const cx = p.cx - camX;
+    const cy = p.cy - camY;
+    const r = p.size;
+    const x0 = Math.max(0, Math.floor(cx - r));
+    const x1 = Math.min(W - 1, Math.ceil(cx + r));
+    const y0 = Math.max(0, Math.floor(cy - r));
+    const y1 = Math.min(H - 1, Math.ceil(cy + r));
+    const code = OWNER_PROP_BASE + index;
+    for (let y = y0; y <= y1; y++) {
+      const ly = y + 0.5 - cy;
+      for (let x = x0; x <= x1; x++) {
+        const lx = x + 0.5 - cx;
+        const d2 = lx * lx + ly * ly;
+        let inside: boolean;
+        switch (p.shape) {
+          case 'disc':
+            inside = d2 <= r * r;
+            break;
+          case 'box':
+            inside = Math.abs(lx) <= 0.8 * r && Math.abs(ly) <= r;
+            break;
+          case 'triangle':
+            inside = ly >= -r && ly <= r && Math.abs(lx) <= 0.5 * (ly + r);
+            break;
+          default:
+            inside = d2 <= r * r && d2 >= 0.3 * r * r;
+        }
+        if (!inside) continue;
+        const i = y * W + x;
+        if (rgb) {
+          const g = 0.8 + (0.2 * (r - ly)) / (2 * r);
+          rgb[3 * i] = (p.colour[0] as number) * g;
+          rgb[3 * i + 1] = (p.colour[1] as number) * g;
+          rgb[3 * i + 2] = (p.colour[2] as number) * g;
         }
         if (owner) owner[i] = code;
       }

@@ -4,7 +4,7 @@
  * that video's own seeded stream, plus per-frame tracks precomputed for frames 0 … nframes + 1
  * (one past the end, so that forward flow of the last frame is defined).
  */
-import type { SynthActionClass } from './classes';
+import { ORDER_FADE, ORDER_MIN_SEGMENT, type SynthActionClass } from './classes';
 import type { SynthTubesConfig } from './config';
 import { Prng } from './prng';
 import { JOINTS, PALETTE_SLOTS, type PoseInput, posedJoints, skeletonBox } from './skeleton';
@@ -23,6 +23,8 @@ export interface ActorTrack {
   readonly end: number;
   /** Standing height in pixels before the per-frame scale. */
   readonly height: number;
+  /** Multiplier of every body part's radius (`config.actors.build`, default 1). */
+  readonly build: number;
   /** Four RGB colours (shirt, trousers, skin, shoes), drawn independently of the class. */
   readonly palette: Float32Array;
   /** Stripes per bone for each palette slot (0: plain) — clothing texture that moves with the body. */
@@ -39,6 +41,28 @@ export interface ActorTrack {
   readonly weight: Float64Array;
   /** Idle (breathing) phase per frame. */
   readonly idlePhase: Float64Array;
+  /**
+   * Order classes only: the frame where the second sub-action takes over, its phase per frame and
+   * its share of the pose per frame (0 before the cross-fade, 1 after).
+   */
+  readonly split?: number;
+  readonly phase2?: Float64Array;
+  readonly mix?: Float64Array;
+}
+
+/** Prop shapes, one per class modulo 4 (see {@link propStyle}). */
+export type PropShape = 'disc' | 'box' | 'triangle' | 'ring';
+
+/** A static prop standing in the scene (world pixels), styled as the prop of class `propClass`. */
+export interface PropTrack {
+  /** The class whose prop this is (equal to the video's label at the scene-context rate). */
+  readonly propClass: number;
+  readonly shape: PropShape;
+  readonly colour: Float32Array;
+  /** Centre and half-size in world pixels. */
+  readonly cx: number;
+  readonly cy: number;
+  readonly size: number;
 }
 
 /** A moving distractor (disc or box) with a striped texture; closed-form trajectory. */
@@ -89,6 +113,8 @@ export interface SceneScript {
   readonly actors: readonly ActorTrack[];
   readonly distractors: readonly DistractorTrack[];
   readonly occluders: readonly OccluderTrack[];
+  /** Scene-context props, drawn behind the actors (empty without `config.sceneContext`). */
+  readonly props: readonly PropTrack[];
   /** Camera (viewport top-left) in world pixels per frame, 0 … nframes + 1. */
   readonly cameraX: Float64Array;
   readonly cameraY: Float64Array;
@@ -121,6 +147,28 @@ function mutedColour(rng: Prng): Float32Array {
   return c;
 }
 
+const PROP_SHAPES: readonly PropShape[] = ['disc', 'box', 'triangle', 'ring'];
+
+/**
+ * The prop of class c among `classes`: shape `c mod 4` and a saturated hue that steps with
+ * ⌊c / 4⌋, so every class of up to 4 · ⌈classes / 4⌉ has its own (shape, colour).
+ *
+ * @example
+ * propStyle(5, 12); // { shape: 'box', colour: (second hue) }
+ */
+export function propStyle(c: number, classes: number): { shape: PropShape; colour: Float32Array } {
+  const hues = Math.max(1, Math.ceil(classes / 4));
+  const hue = Math.floor(c / 4) / hues;
+  // Piecewise-linear hue → RGB (no trigonometry): a bright, saturated colour.
+  const colour = new Float32Array(3);
+  for (let k = 0; k < 3; k++) {
+    let d = Math.abs(((hue + k / 3) % 1) * 6 - 3);
+    d = Math.min(1, Math.max(0, d - 1));
+    colour[k] = 0.1 + 0.85 * d;
+  }
+  return { shape: PROP_SHAPES[c % 4] as PropShape, colour };
+}
+
 /** The action weight at frame f for an interval [start, end]: smooth ramps of {@link ACTION_RAMP} frames. */
 export function actionWeight(f: number, start: number, end: number): number {
   if (f < start || f > end) return 0;
@@ -139,6 +187,11 @@ export function poseInputAt(a: ActorTrack, f: number, out: PoseInput): PoseInput
   out.weight = a.weight[f] as number;
   out.idlePhase = a.idlePhase[f] as number;
   out.lift = a.actionClass?.lift ?? 0;
+  if (a.mix && a.phase2 && a.actionClass?.followedBy) {
+    out.cycle2 = a.actionClass.followedBy.cycle;
+    out.phase2 = a.phase2[f] as number;
+    out.mix = a.mix[f] as number;
+  } else out.mix = 0;
   return out;
 }
 
@@ -183,7 +236,8 @@ function buildActor(
   let end = 0;
   if (actionClass) {
     const fraction = rng.uniform(config.actionFraction.min, config.actionFraction.max);
-    const length = Math.min(nframes, Math.max(2 * ACTION_RAMP + 2, Math.round(fraction * nframes)));
+    const shortest = actionClass.followedBy ? ORDER_MIN_ACTION : 2 * ACTION_RAMP + 2;
+    const length = Math.min(nframes, Math.max(shortest, Math.round(fraction * nframes)));
     start = rng.int(1, nframes - length + 1);
     end = start + length - 1;
   }
@@ -199,8 +253,9 @@ function buildActor(
   const scaleAmp = rng.uniform(0, 0.12);
   const scaleOmega = (2 * Math.PI) / rng.uniform(60, 160);
   const scalePhase = rng.uniform(0, 2 * Math.PI);
-  const driftX = rng.uniform(0, 0.15) * height;
-  const driftY = rng.uniform(0, 0.05) * height;
+  const drift = config.motion?.drift ?? 1;
+  const driftX = rng.uniform(0, 0.15) * height * drift;
+  const driftY = rng.uniform(0, 0.05) * height * drift;
   const driftOmegaX = (2 * Math.PI) / rng.uniform(40, 120);
   const driftOmegaY = (2 * Math.PI) / rng.uniform(40, 120);
   const driftPhaseX = rng.uniform(0, 2 * Math.PI);
@@ -215,22 +270,61 @@ function buildActor(
   const speed = (actionClass?.speed ?? 0) * height;
   const cycleSign = actionClass?.direction ?? 1;
   const margin = 0.3 * height;
+  const amplitude = config.motion?.amplitude ?? 1;
+  // Extra travel (motion.travel): its own stream, drawn only when configured.
+  const travel = (config.motion?.travel ?? 0) * height;
+  const turnProbability = config.motion?.turnProbability ?? 0;
+  const travelRng = travel > 0 ? new Prng(rng.fork()) : undefined;
+  let travelDirection: number = travelRng ? travelRng.sign() : 1;
+  let travelExtra = 0;
+  // Order classes: the switch to the second sub-action, 40–60 % into the interval, each segment
+  // at least ORDER_MIN_SEGMENT frames in full action.
+  const second = actionClass?.followedBy;
+  let split = 0;
+  let phase2: Float64Array | undefined;
+  let mix: Float64Array | undefined;
+  let phase0b = 0;
+  if (second) {
+    const length = end - start + 1;
+    const edge = ORDER_MIN_SEGMENT + ACTION_RAMP + ORDER_FADE / 2;
+    split = Math.min(
+      end + 1 - edge,
+      Math.max(start + edge, start + Math.round(rng.uniform(0.4, 0.6) * length)),
+    );
+    phase0b = rng.uniform(0, 2 * Math.PI);
+    phase2 = new Float64Array(n);
+    mix = new Float64Array(n);
+  }
 
   let travelled = 0;
   for (let f = 0; f < n; f++) {
-    const w = actionClass ? actionWeight(f, start, end) : 0;
+    const w = actionClass ? amplitude * actionWeight(f, start, end) : 0;
+    if (phase2 && mix && second) {
+      phase2[f] = phase0b + (2 * Math.PI * (f - split)) / second.period;
+      mix[f] = smoothstep((f - split + ORDER_FADE / 2) / ORDER_FADE);
+    }
     scale[f] = 1 + scaleAmp * stableSin(scaleOmega * f + scalePhase);
     weight[f] = w;
     phase[f] = phase0 + (cycleSign * 2 * Math.PI * (f - start)) / period;
     idlePhase[f] = idle0 + (2 * Math.PI * f) / idlePeriod;
     if (f > 0) travelled += direction * speed * w;
-    const px = x0 + travelled + driftX * stableSin(driftOmegaX * f + driftPhaseX);
+    if (travelRng && f > 0) {
+      if (travelRng.chance(turnProbability)) travelDirection = -travelDirection;
+      travelExtra += travelDirection * travel;
+    }
+    const px = x0 + travelled + travelExtra + driftX * stableSin(driftOmegaX * f + driftPhaseX);
     const screen = px - (cameraX[f] as number);
     // Walkers and runners turn round before they leave the frame.
     if (speed > 0 && ((direction > 0 && screen > W - margin) || (direction < 0 && screen < margin)))
       direction = -direction;
+    if (
+      travelRng &&
+      ((travelDirection > 0 && screen > W - margin) || (travelDirection < 0 && screen < margin))
+    )
+      travelDirection = -travelDirection;
     x[f] = px;
-    facing[f] = direction;
+    // Actors that travel without a gait of their own face where they go.
+    facing[f] = travelRng && speed === 0 ? travelDirection : direction;
     ground[f] = g0 + driftY * stableSin(driftOmegaY * f + driftPhaseY);
   }
 
@@ -240,6 +334,7 @@ function buildActor(
     start,
     end,
     height,
+    build: config.actors.build ?? 1,
     palette,
     stripes,
     x,
@@ -249,10 +344,14 @@ function buildActor(
     phase,
     weight,
     idlePhase,
+    ...(second ? { split, phase2, mix } : {}),
   };
   fitIntoFrame(track, W, H, cameraX, cameraY);
   return track;
 }
+
+/** Shortest action interval of an order class: two segments, each with its ramp and half the fade. */
+const ORDER_MIN_ACTION = 2 * (ORDER_MIN_SEGMENT + ACTION_RAMP + ORDER_FADE / 2);
 
 /**
  * Shifts an actor's whole world path (a constant offset, so trajectories stay smooth) so that its
@@ -272,7 +371,7 @@ function fitIntoFrame(
   const input: PoseInput = { cycle: 'gait', phase: 0, weight: 0, idlePhase: 0, lift: 0 };
   for (let f = 0; f < a.x.length; f++) {
     actorJoints(a, f, jointScratch, input);
-    skeletonBox(jointScratch, a.height * (a.scale[f] as number), boxScratch);
+    skeletonBox(jointScratch, a.height * (a.scale[f] as number), boxScratch, 0, a.build);
     const cx = cameraX[f] as number;
     const cy = cameraY[f] as number;
     minX = Math.min(minX, (boxScratch[0] as number) - cx);
@@ -405,6 +504,43 @@ export function buildScene(
     );
   }
 
+  const background = {
+    colourA: mutedColour(rng),
+    colourB: mutedColour(rng),
+    cell: config.texture.cell * rng.uniform(0.7, 1.4),
+    contrast: config.texture.contrast,
+    gradient: rng.uniform(-0.15, 0.15),
+  };
+
+  const props: PropTrack[] = [];
+  if (config.sceneContext) {
+    const C = config.classes.length;
+    const own = rng.chance(config.sceneContext.rate) || C === 1;
+    // Another class uniformly: skip the label.
+    const other = rng.int(0, C - 2);
+    const propClass = own ? label : other >= label ? other + 1 : other;
+    const style = propStyle(propClass, C);
+    const size = rng.uniform(0.07, 0.11) * Math.min(W, H);
+    props.push({
+      propClass,
+      ...style,
+      cx: rng.uniform(0.15, 0.85) * W + (cameraX[0] as number),
+      cy: rng.uniform(0.3, 0.85) * H + (cameraY[0] as number),
+      size,
+    });
+  }
+
+  const contrast = config.appearance?.actorContrast;
+  if (contrast !== undefined) {
+    // Pull every actor colour towards the background's mean colour.
+    for (const a of actors)
+      for (let k = 0; k < a.palette.length; k++) {
+        const c = k % 3;
+        const bg = 0.5 * ((background.colourA[c] as number) + (background.colourB[c] as number));
+        a.palette[k] = bg + contrast * ((a.palette[k] as number) - bg);
+      }
+  }
+
   const index4 = String(index).padStart(4, '0');
   return {
     name: `${actionClass.name}/${actionClass.name}_${index4}`,
@@ -417,15 +553,10 @@ export function buildScene(
     actors,
     distractors,
     occluders,
+    props,
     cameraX,
     cameraY,
-    background: {
-      colourA: mutedColour(rng),
-      colourB: mutedColour(rng),
-      cell: config.texture.cell * rng.uniform(0.7, 1.4),
-      contrast: config.texture.contrast,
-      gradient: rng.uniform(-0.15, 0.15),
-    },
+    background,
     noise: config.noise,
   };
 }

@@ -141,6 +141,61 @@ export function cyclePose(cycle: SynthPoseCycle, phi: number, out: Float64Array)
       out[7] = -0.08;
       out[8] = 0.2;
       return;
+    default:
+      subActionPose(cycle, phi, out);
+  }
+}
+
+/**
+ * The sub-action cycles of the order classes (`kick`, `bow`, `punch`, `raise`), each driven by
+ * p = (1 − cos φ)/2, which rises from 0 to 1 and back once per cycle.
+ */
+function subActionPose(cycle: SynthPoseCycle, phi: number, out: Float64Array): void {
+  const p = 0.5 - 0.5 * stableCos(phi);
+  const chamber = Math.max(0, stableSin(phi));
+  // Idle-like defaults, then the moving joints.
+  out[0] = 0.03;
+  out[1] = 0.05;
+  out[2] = 0.06;
+  out[3] = -0.05;
+  out[4] = 0.06;
+  out[5] = 0.1;
+  out[6] = 0.25;
+  out[7] = -0.08;
+  out[8] = 0.2;
+  switch (cycle) {
+    case 'kick':
+      // Near leg: knee chambers on the way up, extends at the top; torso leans back a little.
+      out[0] = 0.03 - 0.15 * p;
+      out[1] = 0.05 + 1.35 * p;
+      out[2] = 0.1 + 1.2 * chamber;
+      out[5] = 0.1 - 0.5 * p;
+      out[7] = 0.4 * p;
+      return;
+    case 'bow':
+      // Torso bends forward from the hips, arms hang and swing forward with it.
+      out[0] = 0.03 + 0.85 * p;
+      out[1] = -0.2 * p;
+      out[3] = -0.25 * p;
+      out[5] = 0.1 + 0.6 * p;
+      out[7] = -0.08 + 0.6 * p;
+      return;
+    case 'punch':
+      // Near arm: guard (fist at the chin) → straight jab; far arm stays in guard.
+      out[5] = 0.7 + 0.85 * p;
+      out[6] = 1.7 * (1 - p);
+      out[7] = 0.7;
+      out[8] = 1.7;
+      return;
+    case 'raise':
+      // Both arms swing forward and up overhead, elbows nearly straight.
+      out[5] = 0.1 + 2.7 * p;
+      out[6] = 0.2;
+      out[7] = -0.05 + 2.6 * p;
+      out[8] = 0.2;
+      return;
+    default:
+      throw new RangeError(`SynthTubes: unknown pose cycle "${cycle}"`);
   }
 }
 
@@ -155,18 +210,36 @@ export interface PoseInput {
   idlePhase: number;
   /** Peak lift as a fraction of height (bounce cycle). */
   lift: number;
+  /**
+   * Order classes: the second sub-action's cycle, its phase, and its share `mix` ∈ [0, 1] of the
+   * pose (0 or absent: only `cycle`).
+   */
+  cycle2?: SynthPoseCycle;
+  phase2?: number;
+  mix?: number;
 }
 
 const cycleScratch = new Float64Array(POSE_ANGLES);
+const cycle2Scratch = new Float64Array(POSE_ANGLES);
 
 /**
  * The blended pose angles: idle + weight · wrap(cycle − idle), per angle (wrapping makes the
- * onset of a full arm circle take the short way round).
+ * onset of a full arm circle take the short way round); for an order class, `cycle` is first
+ * cross-faded to `cycle2` by `mix`.
  */
 export function blendedPose(input: PoseInput, out: Float64Array): void {
   idlePose(input.idlePhase, out);
   if (input.weight <= 0) return;
   cyclePose(input.cycle, input.phase, cycleScratch);
+  const mix = input.mix ?? 0;
+  if (mix > 0 && input.cycle2) {
+    // Cross-fade to the second sub-action (order classes), angle by angle the short way round.
+    cyclePose(input.cycle2, input.phase2 ?? 0, cycle2Scratch);
+    for (let k = 0; k < POSE_ANGLES; k++) {
+      const a = cycleScratch[k] as number;
+      cycleScratch[k] = a + mix * wrapAngle((cycle2Scratch[k] as number) - a);
+    }
+  }
   for (let k = 0; k < POSE_ANGLES; k++) {
     const idle = out[k] as number;
     out[k] = idle + input.weight * wrapAngle((cycleScratch[k] as number) - idle);
@@ -242,13 +315,14 @@ export function posedJoints(
 
 /**
  * The tight box `[x1, y1, x2, y2]` around all body parts of posed joints (continuous pixels,
- * before any clipping), written to `out[offset…offset+3]`.
+ * before any clipping), written to `out[offset…offset+3]`; `build` multiplies every radius.
  */
 export function skeletonBox(
   joints: Float64Array,
   height: number,
   out: Float64Array,
   offset = 0,
+  build = 1,
 ): void {
   let x1 = Number.POSITIVE_INFINITY;
   let y1 = Number.POSITIVE_INFINITY;
@@ -256,7 +330,7 @@ export function skeletonBox(
   let y2 = Number.NEGATIVE_INFINITY;
   for (const [a, b, radiusFrac] of BODY_PARTS) {
     const head = radiusFrac === 0;
-    const r = Math.max(MIN_RADIUS_PX, (head ? HEAD_RADIUS : radiusFrac) * height);
+    const r = Math.max(MIN_RADIUS_PX, (head ? HEAD_RADIUS : radiusFrac) * height * build);
     for (let e = head ? 1 : 0; e < 2; e++) {
       const j = e === 0 ? a : b;
       const x = joints[2 * j] as number;

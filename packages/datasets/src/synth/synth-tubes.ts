@@ -1,12 +1,18 @@
 import type { ActionDataset, GroundTruthTube, VideoAnnotation } from '../annotation-model';
 import { type FrameModality, GeneratedFrameSource } from '../frame-source';
 import { LruCache } from '../lru-cache';
-import { SYNTH_CLASSES } from './classes';
-import { type SynthPreset, type SynthTubesConfig, synthPresetConfig } from './config';
+import { ORDER_FADE, ORDER_MIN_SEGMENT, SYNTH_CLASSES, SYNTH_POSE_CYCLES } from './classes';
+import {
+  type SynthPreset,
+  type SynthTubesConfig,
+  type SynthVariant,
+  synthPresetConfig,
+} from './config';
+import { degradeFlow, type FlowDegradationScratch } from './flow-degradation';
 import { encodeFlow } from './flow-encoding';
 import { hash3 } from './prng';
 import { SceneRenderer } from './renderer';
-import { type ActorTrack, actorJoints, buildScene, type SceneScript } from './scene';
+import { ACTION_RAMP, type ActorTrack, actorJoints, buildScene, type SceneScript } from './scene';
 import { JOINTS, type PoseInput, skeletonBox } from './skeleton';
 
 /** A generated SynthTubes dataset: ground truth up front, frames rendered lazily on read. */
@@ -16,12 +22,17 @@ export interface SynthTubes {
   /** Labels, videos with GT tubes (1-based frames, `[x1, y1, x2, y2]` px), `train`/`test` splits. */
   readonly dataset: ActionDataset;
   /**
-   * The frames of one video: `'rgb'` (values in [0, 1]) or `'flow'` — the exact forward flow of
-   * the renderer from frame t to t+1, as the 3-channel image of `encodeFlow` with
-   * `config.flowBound`. Sources of the 16 most recently used (video, modality) pairs are reused,
-   * with their frame caches.
+   * The frames of one video: `'rgb'` (values in [0, 1]) or `'flow'` — the forward flow from frame
+   * t to t+1 of {@link SynthTubes.flowField} (exact, or with `config.flowErrors`), as the
+   * 3-channel image of `encodeFlow` with `config.flowBound`. Sources of the 16 most recently used
+   * (video, modality) pairs are reused, with their frame caches.
    */
   frameSource(video: string, modality: FrameModality): GeneratedFrameSource;
+  /**
+   * The forward flow t → t+1 of one frame in px (H×W×2) into `out`: with the config's
+   * `flowErrors` unless `exact` is set or the config has none (then the renderer's exact field).
+   */
+  flowField(video: string, frame: number, out: Float32Array, options?: { exact?: boolean }): void;
   /** The video's scene script (actors, tracks, camera), for analyses and tests. */
   scene(video: string): SceneScript;
   /** A renderer for the video that also gives raw flow (px) and the owner mask. */
@@ -29,7 +40,9 @@ export interface SynthTubes {
 }
 
 /** Options of {@link createSynthTubes}: a named preset (with an optional seed) or a full config. */
-export type SynthTubesOptions = { preset: SynthPreset; seed?: number } | SynthTubesConfig;
+export type SynthTubesOptions =
+  | { preset: SynthPreset; seed?: number; variant?: SynthVariant }
+  | SynthTubesConfig;
 
 function check(ok: boolean, field: string, expected: string, value: unknown): void {
   if (!ok)
@@ -95,6 +108,12 @@ export function validateSynthConfig(c: SynthTubesConfig): void {
     `≤ 0.9 × height (${0.9 * c.height})`,
     c.actors.maxHeight,
   );
+  check(
+    c.actors.build === undefined || (c.actors.build > 0 && c.actors.build <= 3),
+    'actors.build',
+    'in (0, 3]',
+    c.actors.build,
+  );
   check(c.classes.length > 0, 'classes', 'a non-empty list', c.classes.length);
   c.classes.forEach((k, i) => {
     const at = `classes[${i}] (${k.name})`;
@@ -105,11 +124,27 @@ export function validateSynthConfig(c: SynthTubesConfig): void {
       k.name,
     );
     check(
-      ['gait', 'arms', 'bounce', 'arm-circle'].includes(k.cycle),
+      SYNTH_POSE_CYCLES.includes(k.cycle),
       `${at}.cycle`,
-      "one of 'gait', 'arms', 'bounce', 'arm-circle'",
+      `one of ${SYNTH_POSE_CYCLES.map((c) => `'${c}'`).join(', ')}`,
       k.cycle,
     );
+    if (k.followedBy) {
+      check(
+        SYNTH_POSE_CYCLES.includes(k.followedBy.cycle) && k.followedBy.period >= 2,
+        `${at}.followedBy`,
+        'a known cycle with period ≥ 2 frames',
+        k.followedBy,
+      );
+      check(k.speed === 0 && k.lift === 0, `${at}.speed/lift`, '0 for an order class', k);
+      const shortest = 2 * (ORDER_MIN_SEGMENT + ACTION_RAMP + ORDER_FADE / 2);
+      check(
+        c.frames.min >= shortest,
+        'frames.min',
+        `≥ ${shortest} with order classes (two segments of ≥ ${ORDER_MIN_SEGMENT} frames)`,
+        c.frames.min,
+      );
+    }
     check(k.period >= 2, `${at}.period`, '≥ 2 frames', k.period);
     check(
       k.speed >= 0 && k.lift >= 0 && k.lift <= 0.5,
@@ -147,6 +182,47 @@ export function validateSynthConfig(c: SynthTubesConfig): void {
   );
   check(c.noise >= 0 && c.noise < 0.5, 'noise', 'in [0, 0.5)', c.noise);
   check(c.flowBound > 0, 'flowBound', '> 0 px/frame', c.flowBound);
+  const e = c.flowErrors;
+  if (e)
+    check(
+      Number.isInteger(e.boundary) &&
+        e.boundary >= 0 &&
+        Number.isInteger(e.smoothing) &&
+        e.smoothing >= 0 &&
+        e.noise >= 0 &&
+        e.noiseCell > 0 &&
+        typeof e.occlusion === 'boolean',
+      'flowErrors',
+      'integer boundary, smoothing ≥ 0, noise ≥ 0, noiseCell > 0, boolean occlusion',
+      e,
+    );
+  if (c.sceneContext)
+    check(
+      c.sceneContext.rate >= 0 && c.sceneContext.rate <= 1,
+      'sceneContext.rate',
+      'in [0, 1]',
+      c.sceneContext.rate,
+    );
+  const m = c.motion;
+  if (m)
+    check(
+      m.amplitude > 0 &&
+        m.amplitude <= 1 &&
+        m.drift >= 0 &&
+        m.travel >= 0 &&
+        m.turnProbability >= 0 &&
+        m.turnProbability <= 1,
+      'motion',
+      'amplitude in (0, 1], drift ≥ 0, travel ≥ 0, turnProbability in [0, 1]',
+      m,
+    );
+  if (c.appearance)
+    check(
+      c.appearance.actorContrast >= 0 && c.appearance.actorContrast <= 1,
+      'appearance.actorContrast',
+      'in [0, 1]',
+      c.appearance.actorContrast,
+    );
 }
 
 /** Rounds a box outward to 1/100 px (so it still encloses the rendered actor) and clips it to the frame. */
@@ -180,7 +256,7 @@ export function actorBoxAt(
 ): void {
   const joints = boxJoints;
   actorJoints(a, f, joints, boxPoseInput);
-  skeletonBox(joints, a.height * (a.scale[f] as number), out, offset);
+  skeletonBox(joints, a.height * (a.scale[f] as number), out, offset, a.build);
   const cx = scene.cameraX[f] as number;
   const cy = scene.cameraY[f] as number;
   out[offset] = (out[offset] as number) - cx;
@@ -208,6 +284,81 @@ function annotate(scene: SceneScript): VideoAnnotation {
   };
 }
 
+/** Buffers of one frame size for {@link flowFieldOf}. */
+interface FlowBuffers {
+  flow: Float32Array;
+  owner: Uint8Array;
+  nextFlow: Float32Array;
+  nextOwner: Uint8Array;
+  scratch: FlowDegradationScratch;
+  /** The (frame, video) whose exact flow and owners `nextFlow`/`nextOwner` hold ('' if none). */
+  nextKey: string;
+}
+
+/**
+ * The `flowField` of a dataset: the renderer's exact flow, or that field degraded by
+ * `config.flowErrors` (occlusions need frame t + 1's owners and flow; the last frame reuses its
+ * own flow for them, its t + 2 being undefined).
+ */
+function flowFieldOf(
+  config: SynthTubesConfig,
+  sceneOf: (video: string) => SceneScript,
+  rendererOf: (video: string) => SceneRenderer,
+): SynthTubes['flowField'] {
+  let buffers: FlowBuffers | undefined;
+  return (video, frame, out, options) => {
+    const scene = sceneOf(video);
+    const renderer = rendererOf(video);
+    const errors = config.flowErrors;
+    if (!errors || options?.exact) {
+      renderer.render(frame, { flow: out });
+      return;
+    }
+    const N = scene.width * scene.height;
+    if (!buffers || buffers.owner.length !== N)
+      buffers = {
+        flow: new Float32Array(2 * N),
+        owner: new Uint8Array(N),
+        nextFlow: new Float32Array(2 * N),
+        nextOwner: new Uint8Array(N),
+        scratch: { field: new Float32Array(N), line: new Float32Array(scene.width + scene.height) },
+        nextKey: '',
+      };
+    const b = buffers;
+    // Frames are mostly read in order: frame t + 1 of the last call is this call's frame t.
+    if (b.nextKey === `${frame}:${video}`) {
+      [b.flow, b.nextFlow] = [b.nextFlow, b.flow];
+      [b.owner, b.nextOwner] = [b.nextOwner, b.owner];
+    } else renderer.render(frame, { flow: b.flow, owner: b.owner });
+    b.nextKey = '';
+    if (errors.occlusion) {
+      if (frame < scene.nframes) {
+        renderer.render(frame + 1, { flow: b.nextFlow, owner: b.nextOwner });
+        b.nextKey = `${frame + 1}:${video}`;
+      } else {
+        renderer.render(frame + 1, { owner: b.nextOwner });
+        b.nextFlow.set(b.flow);
+      }
+    }
+    degradeFlow(
+      {
+        width: scene.width,
+        height: scene.height,
+        flow: b.flow,
+        owner: b.owner,
+        nextFlow: b.nextFlow,
+        nextOwner: b.nextOwner,
+        backgroundU: (scene.cameraX[frame] as number) - (scene.cameraX[frame + 1] as number),
+        backgroundV: (scene.cameraY[frame] as number) - (scene.cameraY[frame + 1] as number),
+        seed: hash3(scene.seed, frame, 0x666c),
+      },
+      errors,
+      out,
+      b.scratch,
+    );
+  };
+}
+
 const SPLIT_TRAIN = 1;
 const SPLIT_TEST = 2;
 
@@ -218,7 +369,9 @@ const SPLIT_TEST = 2;
  * distractors, occluders, textured background and sensor noise. The GT is computed here (cheap:
  * skeletons only); pixels are rendered lazily when a frame is read. Video `i` of a split has label
  * `i mod classes` (balanced splits) and its own seed `hash(seed, split, i)`, so videos do not
- * depend on each other. Same options → byte-identical frames and GT on every machine.
+ * depend on each other. Same options → byte-identical frames and GT on every machine. The `-v2`
+ * presets add flow errors, order classes, scene props and UCF101-24-sized actors (see
+ * `synthPresetConfig`); `SynthTubesCache` renders a dataset once to disk.
  *
  * @example
  * const synth = createSynthTubes({ preset: 'smoke', seed: 1 });
@@ -228,7 +381,9 @@ const SPLIT_TEST = 2;
  */
 export function createSynthTubes(options: SynthTubesOptions): SynthTubes {
   const config: SynthTubesConfig =
-    'preset' in options ? synthPresetConfig(options.preset, options.seed ?? 0) : options;
+    'preset' in options
+      ? synthPresetConfig(options.preset, options.seed ?? 0, options.variant)
+      : options;
   validateSynthConfig(config);
   const scenes: SceneScript[] = [];
   const byName = new Map<string, SceneScript>();
@@ -272,11 +427,13 @@ export function createSynthTubes(options: SynthTubesOptions): SynthTubes {
     }
     return r;
   };
+  const flowField = flowFieldOf(config, sceneOf, rendererOf);
   return {
     config,
     dataset,
     scene: sceneOf,
     renderer: rendererOf,
+    flowField,
     frameSource(video: string, modality: FrameModality): GeneratedFrameSource {
       const key = `${modality}:${video}`;
       const cached = sources.get(key);
@@ -295,7 +452,7 @@ export function createSynthTubes(options: SynthTubesOptions): SynthTubes {
             ? (frame, out) => rendererOf(video).render(frame, { rgb: out })
             : (frame, out) => {
                 flow ??= new Float32Array(W * H * 2);
-                rendererOf(video).render(frame, { flow });
+                flowField(video, frame, flow);
                 encodeFlow(flow, config.flowBound, out);
               },
       });

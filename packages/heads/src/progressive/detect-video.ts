@@ -1,8 +1,8 @@
-import type { VideoAnnotation } from '@tubekit/datasets';
+import type { ClipProposals, Proposal, VideoAnnotation } from '@tubekit/datasets';
 import { tubeletNMS } from '@tubekit/geometry';
 import { tf } from '@tubekit/nn';
 import { clipWindow, type FrameReader } from './clip-window';
-import type { ProgressiveDetector } from './progressive-detector';
+import type { ProgressiveDetector, StepResult } from './progressive-detector';
 
 /** Options of {@link detectVideo}. */
 export interface DetectVideoOptions {
@@ -17,6 +17,14 @@ export interface DetectVideoOptions {
   topK?: number;
   /** Detections below this class score are dropped (default 0.01). */
   minScore?: number;
+  /**
+   * Called once per target clip with every proposal at every stage — `initial` (the M cuboids
+   * of Algorithm 1) and `step 1 … step s` (after each step's update, Eq. 1; label and score of the
+   * best action class) — in video pixels: STEP's Fig. 1/7, in the `tubekit-proposals` format of
+   * `@tubekit/datasets` (`writeProposalsJson`). Frames of extended steps outside the video are
+   * left out of each proposal.
+   */
+  onProposals?: (clip: ClipProposals) => void;
 }
 
 /** One detected tubelet of a clip, in video pixel coordinates. */
@@ -79,6 +87,11 @@ export function detectVideo(
     const windows = tf.tensor4d(data, [group.length * Tw, o.frameHeight, o.frameWidth, o.channels]);
     const steps = detector.run(windows, options.upToStep ?? o.steps);
     windows.dispose();
+    const { onProposals } = options;
+    if (onProposals)
+      group.forEach((start, b) => {
+        onProposals(clipProposals(detector, video, start, b, steps, sx, sy));
+      });
     const last = steps[steps.length - 1];
     const tubelets = new Float64Array(M * K * 4);
     const scores = new Float64Array(M);
@@ -111,4 +124,64 @@ export function detectVideo(
     });
   }
   return out;
+}
+
+/**
+ * The proposals of clip `b` of a batch at every stage, in video pixels (frames inside the video
+ * only); see {@link DetectVideoOptions.onProposals}.
+ */
+function clipProposals(
+  detector: ProgressiveDetector,
+  video: VideoAnnotation,
+  clipStart: number,
+  b: number,
+  steps: StepResult[],
+  sx: number,
+  sy: number,
+): ClipProposals {
+  const K = detector.options.clipLength;
+  const C = detector.options.numClasses;
+  const M = detector.numProposals;
+  const stage = (
+    name: string,
+    T: number,
+    boxes: Float64Array,
+    offset: number,
+    probs?: Float32Array,
+  ) => {
+    const first = clipStart - (T - K) / 2;
+    const from = Math.max(0, 1 - first);
+    const to = Math.min(T, video.nframes - first + 1);
+    const proposals: Proposal[] = [];
+    for (let m = 0; m < M; m++) {
+      const out = new Float64Array(4 * (to - from));
+      for (let t = from; t < to; t++) {
+        const src = ((offset + m) * T + t) * 4;
+        out[4 * (t - from)] = boxes[src]! * sx;
+        out[4 * (t - from) + 1] = boxes[src + 1]! * sy;
+        out[4 * (t - from) + 2] = boxes[src + 2]! * sx;
+        out[4 * (t - from) + 3] = boxes[src + 3]! * sy;
+      }
+      const p: Proposal = { start: first + from, boxes: out };
+      if (probs) {
+        let best = 0;
+        for (let c = 1; c < C; c++)
+          if (probs[(offset + m) * (C + 1) + c + 1]! > probs[(offset + m) * (C + 1) + best + 1]!)
+            best = c;
+        p.label = best;
+        p.score = probs[(offset + m) * (C + 1) + best + 1]!;
+      }
+      proposals.push(p);
+    }
+    return { name, proposals };
+  };
+  return {
+    video: video.name,
+    start: clipStart,
+    length: K,
+    stages: [
+      stage('initial', detector.lengthAt(1), detector.proposals0, 0),
+      ...steps.map((s) => stage(`step ${s.step}`, s.length, s.boxes, b * M, s.probs)),
+    ],
+  };
 }

@@ -119,7 +119,8 @@ export class ProgressiveDetector {
   readonly heads: TwoBranchHead[];
   /** Number of initial proposals M. */
   readonly numProposals: number;
-  private readonly proposals0: Float64Array;
+  /** The M initial proposal cuboids every clip starts from (`M × T₁ × 4`, network pixels; Algorithm 1). */
+  readonly proposals0: Float64Array;
 
   constructor(options: ProgressiveDetectorOptions) {
     this.options = {

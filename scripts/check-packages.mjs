@@ -3,10 +3,25 @@
 //  1. the manifest has the house shape (exports with types first, sideEffects, files, engines, …);
 //  2. publint finds no error or warning;
 //  3. `pnpm pack` would ship dist/ and the README and nothing from src/ or tests;
-//  4. a child process `require`s and `import`s each exported entry point (the consumer harness).
+//  4. a child process `require`s and `import`s each exported entry point (the consumer harness);
+//  5. the consumer check: every package is packed, the tarballs are installed into a scratch
+//     project (offline from the pnpm store when it can), and there each entry is imported and
+//     required, a TypeScript consumer is type-checked under node16 and node10 resolution,
+//     `npx tubekit --help` runs, `@tubekit/metrics` pulls no ML runtime and no native module,
+//     and importing `@tubekit/datasets` loads no sharp. `--no-consumer` skips step 5.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { publint } from 'publint';
 
 const root = resolve(import.meta.dirname, '..');
@@ -40,8 +55,12 @@ for (const dir of packageDirs) {
   if (manifest.sideEffects !== false) fail(name, 'package.json "sideEffects" must be false');
   if (manifest.publishConfig?.access !== 'public')
     fail(name, 'publishConfig.access must be "public"');
-  if (JSON.stringify(manifest.files) !== JSON.stringify(['dist', 'README.md']))
-    fail(name, 'files must be ["dist", "README.md"]');
+  if (JSON.stringify(manifest.files) !== JSON.stringify(['dist', 'README.md', 'LICENSE']))
+    fail(name, 'files must be ["dist", "README.md", "LICENSE"]');
+  if (!existsSync(join(dir, 'LICENSE'))) fail(name, 'has no LICENSE file');
+  for (const [dep, range] of Object.entries(manifest.dependencies ?? {}))
+    if (!dep.startsWith('@tubekit/') && !dep.startsWith('@tensorflow/') && /^\d/.test(range))
+      fail(name, `dependency ${dep} is pinned to ${range}; use a caret range (^${range})`);
   for (const [subpath, target] of Object.entries(manifest.exports ?? {})) {
     if (subpath === './package.json') continue;
     for (const condition of ['import', 'require']) {
@@ -65,8 +84,8 @@ for (const dir of packageDirs) {
     execFileSync('pnpm', ['pack', '--dry-run', '--json'], { cwd: dir, encoding: 'utf8' }),
   );
   const files = (Array.isArray(packed) ? packed[0] : packed).files.map((f) => f.path);
-  if (!files.includes('package.json') || !files.includes('README.md'))
-    fail(name, 'pack lacks package.json or README.md');
+  if (!files.includes('package.json') || !files.includes('README.md') || !files.includes('LICENSE'))
+    fail(name, 'pack lacks package.json, README.md or LICENSE');
   const stray = files.filter(
     (f) => !(f.startsWith('dist/') || f === 'package.json' || f === 'README.md' || f === 'LICENSE'),
   );
@@ -99,6 +118,177 @@ for (const dir of packageDirs) {
     }
   }
   console.log(`checked ${name}`);
+}
+
+if (!process.argv.includes('--no-consumer')) consumerCheck();
+
+/** The package directories of `pkgDir`'s dependency closure in a pnpm node_modules layout. */
+function closure(pkgDir) {
+  const seen = new Map();
+  const visit = (dir) => {
+    const real = realpathSync(dir);
+    if (seen.has(real)) return;
+    const manifest = JSON.parse(readFileSync(join(real, 'package.json'), 'utf8'));
+    seen.set(real, manifest.name);
+    for (const dep of Object.keys({ ...manifest.dependencies, ...manifest.optionalDependencies })) {
+      // pnpm links a package's dependencies next to it: walk up to the nearest node_modules/<dep>.
+      for (let at = real; at !== dirname(at); at = dirname(at)) {
+        const candidate = join(at, 'node_modules', dep);
+        if (existsSync(join(candidate, 'package.json'))) {
+          visit(candidate);
+          break;
+        }
+      }
+    }
+  };
+  visit(pkgDir);
+  return seen;
+}
+
+/** Files of a native addon (compiled `.node` binaries or a node-gyp build) under `dir`. */
+function nativeFiles(dir) {
+  const found = [];
+  const walk = (d, depth) => {
+    for (const entry of readdirSync(d, { withFileTypes: true })) {
+      if (entry.name === 'node_modules') continue;
+      const path = join(d, entry.name);
+      if (entry.isDirectory() && depth < 6) walk(path, depth + 1);
+      else if (entry.name.endsWith('.node') || entry.name === 'binding.gyp') found.push(path);
+    }
+  };
+  walk(dir, 0);
+  return found;
+}
+
+function consumerCheck() {
+  const scratch = mkdtempSync(join(tmpdir(), 'tubekit-consumer-'));
+  const run = (cmd, args, options = {}) =>
+    execFileSync(cmd, args, { cwd: scratch, encoding: 'utf8', stdio: 'pipe', ...options });
+  const firstError = (error) =>
+    String(error.stderr || error.stdout || error.message)
+      .split('\n')
+      .filter((l) => l.trim())
+      .slice(0, 3)
+      .join(' | ');
+  try {
+    const tarballs = join(scratch, 'tarballs');
+    mkdirSync(tarballs);
+    const packages = [];
+    for (const dir of packageDirs) {
+      const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+      if (manifest.private) continue;
+      const out = run('pnpm', ['pack', '--pack-destination', tarballs], { cwd: dir }).trim();
+      packages.push({ manifest, tarball: out.split('\n').pop() });
+    }
+    const files = Object.fromEntries(packages.map((p) => [p.manifest.name, `file:${p.tarball}`]));
+    writeFileSync(
+      join(scratch, 'package.json'),
+      JSON.stringify({
+        name: 'tubekit-consumer',
+        private: true,
+        type: 'module',
+        dependencies: files,
+        pnpm: { overrides: files },
+      }),
+    );
+    try {
+      run('pnpm', ['install', '--offline', '--ignore-scripts'], { cwd: scratch });
+    } catch {
+      run('pnpm', ['install', '--prefer-offline', '--ignore-scripts'], { cwd: scratch });
+    }
+    const specifiers = packages.flatMap(({ manifest }) =>
+      Object.keys(manifest.exports ?? {})
+        .filter((s) => s !== './package.json')
+        .map((s) => (s === '.' ? manifest.name : `${manifest.name}/${s.slice(2)}`)),
+    );
+    for (const spec of specifiers) {
+      for (const [kind, args] of [
+        [
+          'require',
+          [
+            '-e',
+            `const m = require(${JSON.stringify(spec)}); if (!Object.keys(m).length) throw new Error('no exports');`,
+          ],
+        ],
+        [
+          'import',
+          [
+            '--input-type=module',
+            '-e',
+            `const m = await import(${JSON.stringify(spec)}); if (!Object.keys(m).length) throw new Error('no exports');`,
+          ],
+        ],
+      ]) {
+        try {
+          run(process.execPath, args);
+        } catch (error) {
+          fail(spec, `consumer ${kind} failed: ${firstError(error)}`);
+        }
+      }
+    }
+    // Type-check a consumer under both resolutions a user may have.
+    writeFileSync(
+      join(scratch, 'consumer.ts'),
+      specifiers
+        .map((s, i) => `import * as m${i} from ${JSON.stringify(s)};\nvoid m${i};`)
+        .join('\n'),
+    );
+    const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+    for (const [module, resolution] of [
+      ['node16', 'node16'],
+      ['commonjs', 'node10'],
+    ]) {
+      try {
+        run(process.execPath, [
+          tsc,
+          '--noEmit',
+          '--strict',
+          '--skipLibCheck',
+          '--types',
+          'node',
+          '--typeRoots',
+          join(root, 'node_modules', '@types'),
+          '--module',
+          module,
+          '--moduleResolution',
+          resolution,
+          '--target',
+          'es2022',
+          'consumer.ts',
+        ]);
+      } catch (error) {
+        fail('consumer', `tsc --moduleResolution ${resolution} failed: ${firstError(error)}`);
+      }
+    }
+    try {
+      const help = run('npx', ['--no-install', 'tubekit', '--help']);
+      if (!/Usage: tubekit/i.test(help))
+        fail('tubekit', `npx tubekit --help printed no usage: ${help.slice(0, 80)}`);
+    } catch (error) {
+      fail('tubekit', `npx tubekit --help failed: ${firstError(error)}`);
+    }
+    const metrics = closure(join(scratch, 'node_modules', '@tubekit', 'metrics'));
+    const heavy = [...metrics.values()].filter((n) =>
+      /^(@tensorflow\/|onnxruntime|sharp$|@img\/|torch)/.test(n),
+    );
+    if (heavy.length)
+      fail('@tubekit/metrics', `pulls an ML runtime or image codec: ${heavy.join(', ')}`);
+    const native = [...metrics.keys()].flatMap(nativeFiles);
+    if (native.length) fail('@tubekit/metrics', `pulls native modules: ${native.join(', ')}`);
+    try {
+      run(process.execPath, [
+        '-e',
+        "require('@tubekit/datasets'); if (Object.keys(require.cache).some((k) => /[\\/]sharp[\\/]/.test(k))) throw new Error('sharp loaded');",
+      ]);
+    } catch (error) {
+      fail('@tubekit/datasets', `importing it loads sharp: ${firstError(error)}`);
+    }
+    console.log(
+      `consumer check: ${packages.length} tarballs installed; ${specifiers.length} entries imported, required and type-checked; metrics closure: ${metrics.size} packages, no ML runtime, no native module`,
+    );
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
 }
 
 if (failures.length) {

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Creates a package with the uniform manifest shape that scripts/check-packages.mjs enforces:
 //   node scripts/new-package.mjs <dir> <npm name> "<description>" [workspace deps...]
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const [dir, name, description, ...deps] = process.argv.slice(2);
@@ -34,7 +34,7 @@ const manifest = {
   main: './dist/index.cjs',
   module: './dist/index.js',
   types: './dist/index.d.ts',
-  files: ['dist', 'README.md'],
+  files: ['dist', 'README.md', 'LICENSE'],
   engines: { node: '>=20.9' },
   publishConfig: { access: 'public' },
   repository: { type: 'git', url: 'git+https://github.com/tubekit/tubekit.git', directory: pkgDir },
@@ -66,6 +66,7 @@ write(
     2,
   )}\n`,
 );
+write('LICENSE', readFileSync(join(import.meta.dirname, '..', 'LICENSE'), 'utf8'));
 write('jest.config.cjs', "module.exports = require('../../jest.config.base.cjs')(__dirname);\n");
 write(
   'tsup.config.ts',

@@ -20,13 +20,21 @@ type Profile = (typeof PROFILES)[number];
 const USER_DATA_FLAGS = ['--dataset', '--root', '--gt', '--train-split', '--test-split'] as const;
 type UserData = Partial<Record<(typeof USER_DATA_FLAGS)[number], string>>;
 const USAGE =
-  'usage: pnpm reproduce [--profile smoke|quick|full] [--paper step|cfad|pcsc]…\n' +
+  'usage: pnpm reproduce [--profile smoke|quick|full] [--paper step|cfad|pcsc]… [--out <dir>] [--workers <n>]\n' +
   '       pnpm reproduce --paper step --dataset <name> --root <frames> --gt <annotations> [--train-split train] [--test-split test] [--profile smoke|quick|full]';
 
-function parse(argv: string[]): { profile: Profile; papers: Paper[]; userData: UserData } {
+function parse(argv: string[]): {
+  profile: Profile;
+  papers: Paper[];
+  userData: UserData;
+  out?: string;
+  workers?: number;
+} {
   let profile: Profile = 'quick';
   const papers: Paper[] = [];
   const userData: UserData = {};
+  let out: string | undefined;
+  let workers: number | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = argv[i + 1];
@@ -37,6 +45,12 @@ function parse(argv: string[]): { profile: Profile; papers: Paper[]; userData: U
       !value.startsWith('--')
     ) {
       userData[arg as keyof UserData] = value;
+      i++;
+    } else if (arg === '--out' && value !== undefined && !value.startsWith('--')) {
+      out = value;
+      i++;
+    } else if (arg === '--workers' && /^[1-9]\d*$/.test(value ?? '')) {
+      workers = Number(value);
       i++;
     } else if (arg === '--profile' && PROFILES.includes(value as Profile)) {
       profile = value as Profile;
@@ -49,7 +63,7 @@ function parse(argv: string[]): { profile: Profile; papers: Paper[]; userData: U
       process.exit(0);
     } else {
       console.error(
-        `reproduce: unexpected argument ${arg ?? ''} ${value ?? ''}; expected --profile ${PROFILES.join('|')}, --paper ${PAPERS.join('|')} or ${USER_DATA_FLAGS.join(' / ')} <value>\n${USAGE}`,
+        `reproduce: unexpected argument ${arg ?? ''} ${value ?? ''}; expected --profile ${PROFILES.join('|')}, --paper ${PAPERS.join('|')}, --out <dir>, --workers <n> or ${USER_DATA_FLAGS.join(' / ')} <value>\n${USAGE}`,
       );
       process.exit(2);
     }
@@ -65,11 +79,11 @@ function parse(argv: string[]): { profile: Profile; papers: Paper[]; userData: U
     }
     return { profile, papers: ['step'], userData };
   }
-  return { profile, papers: papers.length ? papers : [...PAPERS], userData };
+  return { profile, papers: papers.length ? papers : [...PAPERS], userData, out, workers };
 }
 
 const root = resolve(import.meta.dirname, '..');
-const { profile, papers, userData } = parse(process.argv.slice(2));
+const { profile, papers, userData, out, workers } = parse(process.argv.slice(2));
 if (userData['--dataset']) {
   const tier3 = await import(
     pathToFileURL(join(root, 'apps', 'step-bench', 'src', 'tier3.ts')).href
@@ -106,6 +120,19 @@ if (available.length === 0) {
       pathToFileURL(join(root, 'apps', `${paper}-bench`, 'src', 'reproduce.ts')).href
     );
     // tfjs-wasm trains on one thread: one worker process per core trains that many models at once.
-    await app.reproduce({ profile, workers: availableParallelism() });
+    // Ctrl-C stops the run with exit code 130 and says how to resume; other failures print one
+    // line (never a stack trace or a dump of minified library source).
+    try {
+      await app.reproduce({
+        profile,
+        workers: workers ?? availableParallelism(),
+        outDir: out === undefined ? undefined : join(out, available.length > 1 ? paper : ''),
+        exitOnInterrupt: true,
+      });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      console.error(`reproduce: ${message.split('\n')[0].slice(0, 300)}`);
+      process.exit(1);
+    }
   }
 }

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
 const total = { passed: 0, failed: 0, skipped: 0, packages: 0 };
+const skippedTests = [];
 for (const area of ['packages', 'apps']) {
   const dir = join(root, area);
   if (!existsSync(dir)) continue;
@@ -15,6 +16,7 @@ for (const area of ['packages', 'apps']) {
     total.passed += r.passed;
     total.failed += r.failed;
     total.skipped += r.skipped;
+    for (const t of r.skippedTests ?? []) skippedTests.push(`${area}/${pkg}/${t}`);
     total.packages += 1;
   }
 }
@@ -24,4 +26,5 @@ if (total.packages === 0) {
 }
 console.log(`\ntest summary over ${total.packages} packages:`);
 console.log(`tests: ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
+for (const t of skippedTests) console.log(`  skipped ${t}`);
 if (total.failed > 0) process.exit(1);

@@ -84,7 +84,7 @@ describe('DatasetFrames (tier 3 frame loading)', () => {
   });
 
   (hasFfmpeg ? it : it.skip)(
-    'reads video files (ffmpeg) with the same pixels as the image folder',
+    `reads video files (ffmpeg) with the same pixels as the image folder${hasFfmpeg ? '' : ' (skipped: ffmpeg not installed — apt-get install ffmpeg)'}`,
     async () => {
       const videoRoot = join(dir, 'videos');
       for (const v of videos) {

@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import type { SynthTubes, VideoAnnotation } from '@tubekit/datasets';
 import type { FrameReader } from '@tubekit/heads/progressive';
+import { openAtomicWriteStream } from '@tubekit/report';
 import type { StepModality } from './configurations';
 import { dequantizeFrame, quantizeFrame } from './frame-bytes';
 
@@ -38,6 +40,56 @@ export class FrameCache {
       }
       onVideo?.();
     }
+  }
+
+  /**
+   * Writes every rendered frame to one file (atomically), so worker processes load the frames
+   * the parent rendered instead of rendering them again: a little-endian uint32 header length,
+   * a JSON header `{ size, entries: [key, byteLength][] }`, then the entries' bytes in order.
+   */
+  async save(path: string): Promise<void> {
+    const entries = [...this.store.entries()];
+    const header = Buffer.from(
+      JSON.stringify({ size: this.size, entries: entries.map(([k, b]) => [k, b.byteLength]) }),
+    );
+    const length = Buffer.alloc(4);
+    length.writeUInt32LE(header.byteLength);
+    const out = openAtomicWriteStream(path);
+    try {
+      for (const chunk of [length, header, ...entries.map(([, b]) => b)])
+        if (!out.stream.write(chunk))
+          await new Promise<void>((resolve) => out.stream.once('drain', resolve));
+      await out.commit();
+    } catch (error) {
+      await out.abort();
+      throw error;
+    }
+  }
+
+  /**
+   * Loads a file written by {@link save} (the entries are views into the one read buffer).
+   * Throws one line naming the file when it is not such a file or was rendered at another size.
+   */
+  static load(synth: SynthTubes, size: number, path: string): FrameCache {
+    const bytes = readFileSync(path);
+    const bad = (why: string) => new Error(`FrameCache: ${path}: ${why}`);
+    if (bytes.byteLength < 4) throw bad('too short for a frame cache');
+    const headerLength = bytes.readUInt32LE(0);
+    let header: { size: number; entries: Array<[string, number]> };
+    try {
+      header = JSON.parse(bytes.subarray(4, 4 + headerLength).toString('utf8'));
+    } catch {
+      throw bad('header is not JSON (damaged file?)');
+    }
+    if (header.size !== size) throw bad(`frames of ${header.size}px, expected ${size}px`);
+    const cache = new FrameCache(synth, size);
+    let at = 4 + headerLength;
+    for (const [key, length] of header.entries) {
+      if (at + length > bytes.byteLength) throw bad('truncated (damaged file?)');
+      cache.store.set(key, new Uint8Array(bytes.buffer, bytes.byteOffset + at, length));
+      at += length;
+    }
+    return cache;
   }
 
   /** Channels of a modality. */

@@ -1,13 +1,18 @@
 /**
- * Child process of `trainInWorkers`: `model-worker.ts <profile> <outDir>`. Renders the profile's
- * SynthTubes data once, then trains the models the parent sends (`{ train: id }`), answering
- * `{ done: id }` after each summary is cached; exits when the parent disconnects.
+ * Child process of `trainJobs`: `model-worker.ts <profile> <outDir>`. Loads the frames the parent
+ * rendered, then trains the jobs the parent sends (`{ train: id, seed }`), answering
+ * `{ done: id, seed, line }` after each summary is cached; its progress bars go to the parent
+ * (`{ progress }`). It exits when the parent disconnects or goes away (even by SIGKILL).
  */
 import { initBackend } from '@tubekit/nn';
+import { setProgressSink } from '@tubekit/report';
+import { firstLine } from './damaged-cache';
+import { exitWithParent } from './parent-watch';
 import { PROFILES, type StepProfileName } from './profiles';
 import {
   prepareSynthBench,
   profileModels,
+  summaryLine,
   trainAndSummarize,
   type WorkerMessage,
 } from './train-models';
@@ -20,9 +25,16 @@ if (!profile || !outDir || !process.send) {
   );
   process.exit(2);
 }
+const checkParent = exitWithParent();
 const send = (m: WorkerMessage) => process.send?.(m);
+// Every bar tick is also a chance to notice a vanished parent during long training stretches.
+setProgressSink((progress) => {
+  checkParent();
+  send({ progress });
+});
+const log = (line: string) => process.stdout.write(`${line}\n`);
 await initBackend({ log: () => undefined });
-const bench = await prepareSynthBench(profile, outDir);
+const bench = await prepareSynthBench(profile, outDir, log);
 const models = profileModels(profile);
 process.on('message', (m: WorkerMessage) => {
   if (!('train' in m)) return;
@@ -31,15 +43,10 @@ process.on('message', (m: WorkerMessage) => {
     process.stderr.write(`model-worker: unknown model ${m.train}\n`);
     process.exit(2);
   }
-  trainAndSummarize(bench, config).then(
-    (s) => {
-      process.stdout.write(
-        `${s.id}: frame-mAP by step ${s.frameMapByStep.map((x) => x.toFixed(1)).join(' → ')}\n`,
-      );
-      send({ done: s.id });
-    },
-    (error: Error) => {
-      process.stderr.write(`model-worker: ${m.train} failed — ${error.message}\n`);
+  trainAndSummarize(bench, config, m.seed, log).then(
+    (s) => send({ done: s.id, seed: m.seed, line: summaryLine(s, m.seed, profile.seeds.length) }),
+    (error: unknown) => {
+      process.stderr.write(`model-worker: ${m.train} failed — ${firstLine(error)}\n`);
       process.exit(1);
     },
   );

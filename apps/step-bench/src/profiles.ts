@@ -25,8 +25,13 @@ export interface StepProfile {
   trunk: { widths: [number, number, number]; neckChannels: number };
   /** Trunk pretraining per stream (`pretrainTrunk`): iterations, clips per batch, Adam rate. */
   pretrain: { iterations: number; batchClips: number; learningRate: number };
-  /** Seed of every model's weights and of the training samplers. */
+  /** Seed of every model's weights and of the training samplers (of one seed's run: see `seeds`). */
   seed: number;
+  /**
+   * The model seeds the profile trains every configuration with. Claims are decided only on at
+   * least 3 seeds (see `@tubekit/report`'s claim rule); a profile with fewer marks them undecided.
+   */
+  seeds: number[];
   /** Side of the square frames the trunk sees (a multiple of 8; SynthTubes frames are resized to it). */
   frameSize: number;
   /** Clip length K (STEP: 6). */
@@ -59,6 +64,7 @@ export const PROFILES: Record<StepProfileName, StepProfile> = {
     trunk: { widths: [4, 8, 8], neckChannels: 8 },
     pretrain: { iterations: 3, batchClips: 2, learningRate: 2e-3 },
     seed: 1,
+    seeds: [1],
     frameSize: 32,
     clipLength: 6,
     roiSize: 3,
@@ -79,6 +85,7 @@ export const PROFILES: Record<StepProfileName, StepProfile> = {
     trunk: { widths: [16, 32, 64], neckChannels: 64 },
     pretrain: { iterations: 400, batchClips: 4, learningRate: 2e-3 },
     seed: 1,
+    seeds: [1],
     frameSize: 112,
     clipLength: 6,
     roiSize: 5,
@@ -97,6 +104,7 @@ export const PROFILES: Record<StepProfileName, StepProfile> = {
     trunk: { widths: [16, 32, 64], neckChannels: 64 },
     pretrain: { iterations: 2000, batchClips: 4, learningRate: 2e-3 },
     seed: 1,
+    seeds: [1, 2, 3],
     frameSize: 160,
     clipLength: 6,
     roiSize: 5,
@@ -121,4 +129,9 @@ export function synthConfigOf(profile: StepProfile): SynthTubesConfig {
       maxHeight: profile.synth.actorHeight.max,
     },
   };
+}
+
+/** The profile of one seed's run: `seed` set, `seeds` reduced to it (cache keys stay per seed). */
+export function seedProfile(profile: StepProfile, seed: number): StepProfile {
+  return { ...profile, seed, seeds: [seed] };
 }

@@ -1,129 +1,157 @@
 import {
   allClaims,
+  CLAIM_MIN_SEEDS,
+  CLAIM_RULE,
   type ClaimResult,
   checkClaim,
-  claimsMarkdown,
-  markdownTable,
+  formatMeanStd,
+  type ReportBlock,
+  type ReportDocument,
   svgBarPlot,
   svgLinePlot,
 } from '@tubekit/report';
 import { CLAIMS, PUBLISHED, type StepClaimId } from './published';
+import { meanOverSeeds } from './seed-mean';
 import type { StepResults } from './step-results';
 import type { DisplacementRow } from './tier2-displacement';
 
-const c = (
-  id: StepClaimId,
-  left: [string, number],
-  relation: '>' | '>=' | '<' | '<=' | '≈',
-  right: [string, number],
-  tolerance?: number,
-): ClaimResult =>
-  checkClaim({
-    id,
-    statement: CLAIMS[id],
-    left: { label: left[0], value: left[1] },
-    relation,
-    right: { label: right[0], value: right[1] },
-    tolerance,
-  });
+type Pick = (r: StepResults) => number;
 
 /**
- * Checks every STEP claim of reproduction.md against our numbers. "≥" claims allow a 0.5-point
- * margin (the noise of one seed); "saturation" means the 4th step changes the final mAP by at
- * most 1.5 points. "More steps lift the early steps" needs a strict gain: in tubekit's CPU model
- * the steps share no trainable layer, so equal step-1 numbers are the expected outcome, not a lift.
+ * Checks every STEP claim of reproduction.md against our runs, one {@link StepResults} per seed,
+ * with `@tubekit/report`'s rule (`CLAIM_RULE`: decided on ≥ 3 seeds, margin > 2 standard
+ * errors). "≥" claims allow a 0.5-point tolerance; "saturation" means the 4th step changes the
+ * final mAP by at most 1.5 points. "More steps lift the early steps" needs a strict gain.
  */
-export function checkStepClaims(r: StepResults): ClaimResult[] {
-  const t = r.table1a;
-  const laterParts: ClaimResult[] = [];
-  for (const smax of ['2', '3', '4'] as const) {
-    const row = t[smax];
-    laterParts.push(
-      c(
-        'table1a.later-steps-beat-earlier',
-        [`Smax=${smax} s=${row.length}`, row[row.length - 1]],
-        '>',
-        [`s=1`, row[0]],
-      ),
-    );
-  }
-  const liftParts = (['2', '3', '4'] as const).map((smax) =>
-    c('table1a.more-steps-lift-early-steps', [`Smax=${smax} s=1`, t[smax][0]], '>', [
-      'Smax=1 s=1',
-      t['1'][0],
-    ]),
-  );
-  const b = r.table1b;
-  const f = r.figure5;
-  const a = r.ablations;
-  const fps = r.figure6a;
-  const p = r.figure6b;
-  const lastP = p[p.length - 1];
-  const firstP = p[0];
+export function checkStepClaims(runs: readonly StepResults[]): ClaimResult[] {
+  const c = (
+    id: StepClaimId,
+    left: [string, Pick],
+    relation: '>' | '>=' | '<' | '<=' | '≈',
+    right: [string, Pick],
+    tolerance?: number,
+  ): ClaimResult =>
+    checkClaim({
+      id,
+      statement: CLAIMS[id],
+      left: { label: left[0], values: runs.map(left[1]) },
+      relation,
+      right: { label: right[0], values: runs.map(right[1]) },
+      tolerance,
+    });
+  const smaxes = ['2', '3', '4'] as const;
+  const last =
+    (smax: '1' | '2' | '3' | '4'): Pick =>
+    (r) =>
+      r.table1a[smax][r.table1a[smax].length - 1];
+  const fusions = ['late', 'early', 'hybrid'] as const;
+  const p0 = runs[0].figure6b;
+  const [firstP, lastP] = [0, p0.length - 1];
   return [
     allClaims(
       'table1a.later-steps-beat-earlier',
       CLAIMS['table1a.later-steps-beat-earlier'],
-      laterParts,
+      smaxes.map((smax) =>
+        c('table1a.later-steps-beat-earlier', [`Smax=${smax} s=${smax}`, last(smax)], '>', [
+          `Smax=${smax} s=1`,
+          (r) => r.table1a[smax][0],
+        ]),
+      ),
     ),
     allClaims(
       'table1a.more-steps-lift-early-steps',
       CLAIMS['table1a.more-steps-lift-early-steps'],
-      liftParts,
+      smaxes.map((smax) =>
+        c(
+          'table1a.more-steps-lift-early-steps',
+          [`Smax=${smax} s=1`, (r) => r.table1a[smax][0]],
+          '>',
+          ['Smax=1 s=1', (r) => r.table1a['1'][0]],
+        ),
+      ),
     ),
     c(
       'table1a.saturation-after-3',
-      ['Smax=4 final', t['4'][3]],
+      ['Smax=4 final', last('4')],
       '≈',
-      ['Smax=3 final', t['3'][2]],
+      ['Smax=3 final', last('3')],
       1.5,
     ),
-    allClaims('table1b.two-streams-beat-one', CLAIMS['table1b.two-streams-beat-one'], [
-      ...(['late', 'early', 'hybrid'] as const).flatMap((m) => [
-        c('table1b.two-streams-beat-one', [m, b[m]], '>', ['RGB', b.rgb]),
-        c('table1b.two-streams-beat-one', [m, b[m]], '>', ['flow', b.flow]),
+    allClaims(
+      'table1b.two-streams-beat-one',
+      CLAIMS['table1b.two-streams-beat-one'],
+      fusions.flatMap((m) => [
+        c('table1b.two-streams-beat-one', [m, (r) => r.table1b[m]], '>', [
+          'RGB',
+          (r) => r.table1b.rgb,
+        ]),
+        c('table1b.two-streams-beat-one', [m, (r) => r.table1b[m]], '>', [
+          'flow',
+          (r) => r.table1b.flow,
+        ]),
       ]),
+    ),
+    c('table1b.early-beats-late', ['early', (r) => r.table1b.early], '>', [
+      'late',
+      (r) => r.table1b.late,
     ]),
-    c('table1b.early-beats-late', ['early', b.early], '>', ['late', b.late]),
     allClaims('table1b.hybrid-best', CLAIMS['table1b.hybrid-best'], [
-      c('table1b.hybrid-best', ['hybrid', b.hybrid], '>=', ['early', b.early]),
-      c('table1b.hybrid-best', ['hybrid', b.hybrid], '>=', ['late', b.late]),
+      c('table1b.hybrid-best', ['hybrid', (r) => r.table1b.hybrid], '>=', [
+        'early',
+        (r) => r.table1b.early,
+      ]),
+      c('table1b.hybrid-best', ['hybrid', (r) => r.table1b.hybrid], '>=', [
+        'late',
+        (r) => r.table1b.late,
+      ]),
     ]),
     allClaims('figure5.extensions-beat-k6', CLAIMS['figure5.extensions-beat-k6'], [
-      c('figure5.extensions-beat-k6', ['extrapolation', f.extrapolation], '>', ['K=6', f.k6]),
-      c('figure5.extensions-beat-k6', ['anticipation', f.anticipation], '>', ['K=6', f.k6]),
+      c('figure5.extensions-beat-k6', ['extrapolation', (r) => r.figure5.extrapolation], '>', [
+        'K=6',
+        (r) => r.figure5.k6,
+      ]),
+      c('figure5.extensions-beat-k6', ['anticipation', (r) => r.figure5.anticipation], '>', [
+        'K=6',
+        (r) => r.figure5.k6,
+      ]),
     ]),
     allClaims('figure5.k30-direct-worse', CLAIMS['figure5.k30-direct-worse'], [
-      c('figure5.k30-direct-worse', ['K=30 direct', f.k30], '<', [
+      c('figure5.k30-direct-worse', ['K=30 direct', (r) => r.figure5.k30], '<', [
         'extrapolation',
-        f.extrapolation,
+        (r) => r.figure5.extrapolation,
       ]),
-      c('figure5.k30-direct-worse', ['K=30 direct', f.k30], '<', ['anticipation', f.anticipation]),
+      c('figure5.k30-direct-worse', ['K=30 direct', (r) => r.figure5.k30], '<', [
+        'anticipation',
+        (r) => r.figure5.anticipation,
+      ]),
     ]),
     c(
       'figure5.anticipation-ge-extrapolation',
-      ['anticipation', f.anticipation],
+      ['anticipation', (r) => r.figure5.anticipation],
       '>=',
-      ['extrapolation', f.extrapolation],
+      ['extrapolation', (r) => r.figure5.extrapolation],
       0.5,
     ),
-    c('ablation.scene-context-helps', ['full', a.full], '>', [
+    c('ablation.scene-context-helps', ['full', (r) => r.ablations.full], '>', [
       'no scene context',
-      a.noSceneContext,
+      (r) => r.ablations.noSceneContext,
     ]),
-    c('ablation.hard-aware-sampling-helps', ['full', a.full], '>', [
+    c('ablation.hard-aware-sampling-helps', ['full', (r) => r.ablations.full], '>', [
       'uniform sampling',
-      a.uniformSampling,
+      (r) => r.ablations.uniformSampling,
     ]),
-    c('ablation.increasing-iou-helps', ['full', a.full], '>', ['constant IoU', a.constantIoU]),
+    c('ablation.increasing-iou-helps', ['full', (r) => r.ablations.full], '>', [
+      'constant IoU',
+      (r) => r.ablations.constantIoU,
+    ]),
     allClaims('figure6.fps-falls-with-steps', CLAIMS['figure6.fps-falls-with-steps'], [
-      c('figure6.fps-falls-with-steps', ['3 steps', fps.fpsNoExtension[2]], '<', [
+      c('figure6.fps-falls-with-steps', ['3 steps', (r) => r.figure6a.fpsNoExtension[2]], '<', [
         '1 step',
-        fps.fpsNoExtension[0],
+        (r) => r.figure6a.fpsNoExtension[0],
       ]),
-      c('figure6.fps-falls-with-steps', ['3 steps + ext', fps.fpsExtension[2]], '<', [
+      c('figure6.fps-falls-with-steps', ['3 steps + ext', (r) => r.figure6a.fpsExtension[2]], '<', [
         '3 steps',
-        fps.fpsNoExtension[2],
+        (r) => r.figure6a.fpsNoExtension[2],
       ]),
     ]),
     allClaims(
@@ -132,15 +160,15 @@ export function checkStepClaims(r: StepResults): ClaimResult[] {
       [
         c(
           'figure6.more-proposals-more-map-less-fps',
-          [`${lastP.proposals} proposals mAP`, lastP.frameMap],
+          [`${p0[lastP].proposals} proposals mAP`, (r) => r.figure6b[lastP].frameMap],
           '>',
-          [`${firstP.proposals} proposals mAP`, firstP.frameMap],
+          [`${p0[firstP].proposals} proposals mAP`, (r) => r.figure6b[firstP].frameMap],
         ),
         c(
           'figure6.more-proposals-more-map-less-fps',
-          [`${lastP.proposals} proposals fps`, lastP.fps],
+          [`${p0[lastP].proposals} proposals fps`, (r) => r.figure6b[lastP].fps],
           '<',
-          [`${firstP.proposals} proposals fps`, firstP.fps],
+          [`${p0[firstP].proposals} proposals fps`, (r) => r.figure6b[firstP].fps],
         ),
       ],
     ),
@@ -151,7 +179,7 @@ export function checkStepClaims(r: StepResults): ClaimResult[] {
 export interface StepRunInfo {
   profile: string;
   tier: string;
-  seeds: { dataset: number; models: number };
+  seeds: { dataset: number; models: number[] };
   backend: string;
   wallSeconds: number;
   startedAt: string;
@@ -159,8 +187,10 @@ export interface StepRunInfo {
   /** Stream of the single-stream experiments (STEP: RGB) and why, when it is not RGB. */
   baseStream: { stream: 'rgb' | 'flow'; note?: string };
   resumed: string[];
+  /** One row per model and seed. */
   models: Array<{
     id: string;
+    seed: number;
     trainSeconds: number;
     testSeconds: number;
     finalLoss: number;
@@ -171,7 +201,7 @@ export interface StepRunInfo {
 /** Frame-mAP (%) below which the report warns that the claim checks compare numbers near the noise. */
 export const NOISE_FLOOR_MAP = 5;
 
-function noiseWarning(r: StepResults): string[] {
+function noiseWarning(r: StepResults): ReportBlock[] {
   const all = [
     ...Object.values(r.table1a).flat(),
     ...Object.values(r.table1b),
@@ -181,194 +211,226 @@ function noiseWarning(r: StepResults): string[] {
   const best = all.length ? Math.max(...all) : Number.NaN;
   if (!(best < NOISE_FLOOR_MAP)) return [];
   return [
-    `> ⚠ Every frame-mAP of this run is below ${NOISE_FLOOR_MAP}% (best ${best.toFixed(2)}%): within this profile's`,
-    '> training budget the models learned little, so gaps of a few tenths of a point are within the noise of',
-    '> one seed and the claim checks below are weak evidence either way. Use a longer profile (`full`).',
-    '',
+    {
+      kind: 'note',
+      text: `⚠ Every frame-mAP of this run is below ${NOISE_FLOOR_MAP}% (best ${best.toFixed(2)}%): within this profile's training budget the models learned little, so the comparisons below are between numbers near zero. Use a longer profile (\`full\`).`,
+    },
   ];
 }
 
-const pair = (pub: number | null | undefined, ours: number) =>
-  `${pub === null || pub === undefined ? '–' : pub.toFixed(1)} / ${Number.isFinite(ours) ? ours.toFixed(1) : '–'}`;
-
-/** The Markdown report in the paper's layout: published / tubekit side by side. */
-export function stepReportMarkdown(
-  r: StepResults,
+/**
+ * The STEP report as a document (rendered to `report.md` and `report.html`) in the paper's
+ * layout: published / tubekit side by side, tubekit cells as mean ± standard deviation over the
+ * profile's seeds, the claims with the rule that decides them, and the figures.
+ */
+export function stepReport(
+  runs: readonly StepResults[],
   claims: ClaimResult[],
   info: StepRunInfo,
-): string {
-  const tag = `tubekit (${info.tier}, ${info.profile}, seed ${info.seeds.models})`;
+): ReportDocument {
+  const r = meanOverSeeds(runs);
+  const ms = (pick: (x: StepResults) => number) => formatMeanStd(runs.map(pick));
+  const pair = (pub: number | null | undefined, pick: (x: StepResults) => number) =>
+    `${pub === null || pub === undefined ? '–' : pub.toFixed(1)} / ${ms(pick)}`;
+  const n = info.seeds.models.length;
+  const tag = `tubekit (${info.tier}, ${info.profile}, ${n === 1 ? `seed ${info.seeds.models[0]}` : `${n} seeds`})`;
   const stream = info.baseStream.stream === 'rgb' ? 'RGB' : 'flow';
   const P = PUBLISHED;
-  const lines: string[] = [];
-  lines.push(
-    '# STEP — Spatio-Temporal Progressive Learning for Video Action Detection (CVPR 2019), reproduced',
-    '',
-    `Published: ${P.source}, ${P.dataset}. Ours: ${info.dataset}. Every cell reads **published / ${tag}**;`,
-    'frame-mAP@0.5 (%) under the `act` protocol unless said otherwise. The absolute numbers are not comparable',
-    '(different data, a CPU-sized model trained for minutes); the *claims* — directions — are what is checked.',
-    '',
-    `Profile **${info.profile}** · backend **${info.backend}** · wall time of this invocation **${info.wallSeconds.toFixed(0)} s**` +
-      ` (training + testing of the ${info.models.length} models: ${info.models.reduce((a, m) => a + m.trainSeconds + m.testSeconds, 0).toFixed(0)} s) · started ${info.startedAt}` +
-      ` · dataset seed ${info.seeds.dataset}, model/training seed ${info.seeds.models}` +
-      (info.resumed.length
-        ? ` · resumed from checkpoints/results: ${info.resumed.join(', ')}`
-        : ''),
-    '',
+  const counts = { holds: 0, fails: 0, undecided: 0 };
+  for (const x of claims) counts[x.status]++;
+  const figures = stepFigures(r);
+  const figure = (file: string, caption: string): ReportBlock[] =>
+    figures[file] ? [{ kind: 'figure', file, svg: figures[file], caption }] : [];
+  const h2 = (text: string): ReportBlock => ({ kind: 'heading', level: 2, text });
+  const p = (text: string): ReportBlock => ({ kind: 'paragraph', text });
+  const blocks: ReportBlock[] = [
+    p(
+      `Published: ${P.source}, ${P.dataset}. Ours: ${info.dataset}. Every cell reads **published / ${tag}**, ours as mean ± standard deviation over seeds ${info.seeds.models.join(', ')}; frame-mAP@0.5 (%) under the \`act\` protocol unless said otherwise. The absolute numbers are not comparable (different data, a CPU-sized model trained for minutes); the *claims* — directions — are what is checked.`,
+    ),
+    p(
+      `Profile **${info.profile}** · backend **${info.backend}** · wall time of this invocation **${info.wallSeconds.toFixed(0)} s**` +
+        ` (training + testing of ${info.models.length} model runs: ${info.models.reduce((a, m) => a + m.trainSeconds + m.testSeconds, 0).toFixed(0)} s) · started ${info.startedAt}` +
+        ` · dataset seed ${info.seeds.dataset}, model/training seeds ${info.seeds.models.join(', ')}` +
+        (info.resumed.length
+          ? ` · resumed from checkpoints/results: ${info.resumed.join(', ')}`
+          : ''),
+    ),
     ...(info.baseStream.note
       ? [
-          `> Single-stream experiments (Table 1(a), Figure 5, ablations, Figure 6) use the **${stream}** stream (paper: RGB): ${info.baseStream.note}`,
-          '',
+          {
+            kind: 'note',
+            text: `Single-stream experiments (Table 1(a), Figure 5, ablations, Figure 6) use the **${stream}** stream (paper: RGB): ${info.baseStream.note}`,
+          } as ReportBlock,
         ]
       : []),
     ...noiseWarning(r),
-    '## Claims',
-    '',
-    claimsMarkdown(claims),
-    `**${claims.filter((x) => x.holds).length} of ${claims.length} claims hold.**`,
-    '',
-    `## Table 1(a) — frame-mAP by step s (columns) for models trained with Smax steps (rows); no temporal extension, ${stream}`,
-    '',
-    markdownTable({
-      header: ['Smax \\ s', '1', '2', '3', '4'],
-      rows: (['1', '2', '3', '4'] as const).map((smax) => [
-        smax,
-        ...[0, 1, 2, 3].map((i) =>
-          i < Number(smax)
-            ? pair(P.table1a[Number(smax) as 1 | 2 | 3 | 4][i], r.table1a[smax][i])
-            : '–',
-        ),
-      ]),
-    }),
-    "In STEP all steps fine-tune one shared VGG16 backbone, which is how extra steps can lift step 1. tubekit's CPU model has no trainable backbone and a separate head per step, so step 1 trains identically whatever Smax (same seed, same samples) and its column repeats; the claim that more steps lift the early steps cannot hold here.",
-    '',
-    '## Table 1(b) — modality and fusion (3 steps, anticipation)',
-    '',
-    markdownTable({
-      header: ['Mode', 'published', 'tubekit'],
-      rows: [
-        ['RGB', P.table1b.rgb, r.table1b.rgb],
-        ['Flow', P.table1b.flow, r.table1b.flow],
-        ['Late fusion', P.table1b.late, r.table1b.late],
-        ['Early fusion', P.table1b.early, r.table1b.early],
-        ['Hybrid fusion', P.table1b.hybrid, r.table1b.hybrid],
-      ],
-    }),
-    `## Figure 5 — temporal extension (${stream}, 3 steps) · plot: \`figure5.svg\``,
-    '',
-    'The paper prints this figure without numbers; its text states the ordering checked above.',
-    '',
-    markdownTable({
-      header: ['Variant', 'published', 'tubekit'],
-      rows: [
-        ['K = 6 (no extension)', null, r.figure5.k6],
-        ['K = 30 input (no extension)', null, r.figure5.k30],
-        ['Extrapolation 6→18→30 (Eq. 4)', null, r.figure5.extrapolation],
-        ['Anticipation 6→18→30 (Eq. 5)', null, r.figure5.anticipation],
-      ],
-    }),
-    `## Ablations (§4.2 "Miscellaneous") — one technique removed from the 3-step ${stream} model`,
-    '',
-    markdownTable({
-      header: ['Removed', 'published Δ', 'tubekit frame-mAP', 'tubekit Δ'],
-      rows: [
-        ['nothing (full)', null, r.ablations.full, null],
-        [
-          'scene context',
-          P.ablations.sceneContext,
-          r.ablations.noSceneContext,
-          r.ablations.noSceneContext - r.ablations.full,
+    h2('Claims'),
+    p(CLAIM_RULE),
+    { kind: 'claims', claims },
+    p(
+      `**${counts.holds} of ${claims.length} claims hold**, ${counts.fails} do not, ${counts.undecided} undecided${n < CLAIM_MIN_SEEDS ? ` (this profile trains ${n} seed${n === 1 ? '' : 's'}; the \`full\` profile trains ${CLAIM_MIN_SEEDS})` : ''}.`,
+    ),
+    h2(
+      `Table 1(a) — frame-mAP by step s (columns) for models trained with Smax steps (rows); no temporal extension, ${stream}`,
+    ),
+    {
+      kind: 'table',
+      table: {
+        header: ['Smax \\ s', '1', '2', '3', '4'],
+        rows: (['1', '2', '3', '4'] as const).map((smax) => [
+          smax,
+          ...[0, 1, 2, 3].map((i) =>
+            i < Number(smax)
+              ? pair(P.table1a[Number(smax) as 1 | 2 | 3 | 4][i], (x) => x.table1a[smax][i])
+              : '–',
+          ),
+        ]),
+      },
+    },
+    ...figure('table1a.svg', 'Table 1(a) as a plot: frame-mAP by step, one line per Smax'),
+    p(
+      "In STEP all steps fine-tune one shared VGG16 backbone, which is how extra steps can lift step 1. If tubekit's model trains step 1 identically whatever Smax (same seed, same samples, nothing shared with later steps), its column repeats and the claim that more steps lift the early steps cannot hold.",
+    ),
+    h2('Table 1(b) — modality and fusion (3 steps, anticipation)'),
+    {
+      kind: 'table',
+      table: {
+        header: ['Mode', 'published', 'tubekit'],
+        rows: (
+          [
+            ['RGB', 'rgb'],
+            ['Flow', 'flow'],
+            ['Late fusion', 'late'],
+            ['Early fusion', 'early'],
+            ['Hybrid fusion', 'hybrid'],
+          ] as const
+        ).map(([label, k]) => [label, P.table1b[k], ms((x) => x.table1b[k])]),
+      },
+    },
+    h2(`Figure 5 — temporal extension (${stream}, 3 steps)`),
+    p('The paper prints this figure without numbers; its text states the ordering checked above.'),
+    {
+      kind: 'table',
+      table: {
+        header: ['Variant', 'published', 'tubekit'],
+        rows: (
+          [
+            ['K = 6 (no extension)', 'k6'],
+            ['K = 30 input (no extension)', 'k30'],
+            ['Extrapolation 6→18→30 (Eq. 4)', 'extrapolation'],
+            ['Anticipation 6→18→30 (Eq. 5)', 'anticipation'],
+          ] as const
+        ).map(([label, k]) => [label, null, ms((x) => x.figure5[k])]),
+      },
+    },
+    ...figure('figure5.svg', 'Figure 5: frame-mAP per temporal-extension variant (seed mean)'),
+    h2(`Ablations (§4.2 "Miscellaneous") — one technique removed from the 3-step ${stream} model`),
+    {
+      kind: 'table',
+      table: {
+        header: ['Removed', 'published Δ', 'tubekit frame-mAP', 'tubekit Δ'],
+        rows: [
+          ['nothing (full)', null, ms((x) => x.ablations.full), null],
+          ...(
+            [
+              ['scene context', 'sceneContext', 'noSceneContext'],
+              ['hard-aware sampling', 'hardAwareSampling', 'uniformSampling'],
+              ['increasing IoU thresholds', 'increasingIoU', 'constantIoU'],
+            ] as const
+          ).map(([label, pub, k]) => [
+            label,
+            P.ablations[pub],
+            ms((x) => x.ablations[k]),
+            ms((x) => x.ablations[k] - x.ablations.full),
+          ]),
         ],
-        [
-          'hard-aware sampling',
-          P.ablations.hardAwareSampling,
-          r.ablations.uniformSampling,
-          r.ablations.uniformSampling - r.ablations.full,
+      },
+    },
+    h2('Figure 6 — runtime'),
+    p(
+      `Published: ${P.runtime.stepFps} fps (early fusion, 11 proposals, 3 steps, one GPU, VGG16 at 400×400); ACT ${P.runtime.actFps} fps, MR-TS ${P.runtime.mrTsFps} fps. Ours: on ${info.backend} (CPU), frames read from memory — fps are not comparable in absolute terms.`,
+    ),
+    {
+      kind: 'table',
+      table: {
+        header: ['steps', 'fps, no extension', 'fps, with extension (anticipation)'],
+        rows: r.figure6a.steps.map((s, i) => [
+          String(s),
+          ms((x) => x.figure6a.fpsNoExtension[i]),
+          ms((x) => x.figure6a.fpsExtension[i]),
+        ]),
+      },
+    },
+    ...figure('figure6a.svg', 'Figure 6(a): inference speed vs steps'),
+    {
+      kind: 'table',
+      table: {
+        header: ['initial proposals', 'frame-mAP (tubekit)', 'fps (tubekit)'],
+        rows: r.figure6b.map((v, i) => [
+          String(v.proposals),
+          ms((x) => x.figure6b[i].frameMap),
+          ms((x) => x.figure6b[i].fps),
+        ]),
+      },
+    },
+    ...figure('figure6b.svg', 'Figure 6(b): frame-mAP vs number of initial proposals'),
+    h2('Table 2 — comparison (UCF101-24 published; SynthTubes ours), hybrid fusion'),
+    p(
+      `Video-mAP under the **act** protocol (spatio-temporal tube IoU, ACT evaluator), tubes from ${r.table2.linking}.`,
+    ),
+    {
+      kind: 'table',
+      table: {
+        header: [
+          'Method',
+          'frame-mAP 0.5',
+          'video-mAP 0.05',
+          'video-mAP 0.1',
+          'video-mAP 0.2',
+          'video-mAP 0.5',
         ],
-        [
-          'increasing IoU thresholds',
-          P.ablations.increasingIoU,
-          r.ablations.constantIoU,
-          r.ablations.constantIoU - r.ablations.full,
+        rows: [
+          [
+            'STEP (published)',
+            P.table2.frameMap,
+            P.table2.videoMap[0.05],
+            P.table2.videoMap[0.1],
+            P.table2.videoMap[0.2],
+            null,
+          ],
+          ...(
+            [
+              [tag, 'videoMap'],
+              [`${tag}, linking without trimming`, 'videoMapLinkingOnly'],
+            ] as const
+          ).map(([label, k]) => [
+            label,
+            ms((x) => x.table2.frameMap),
+            ...['0.05', '0.1', '0.2', '0.5'].map((d) => ms((x) => x.table2[k][d])),
+          ]),
         ],
-      ],
-    }),
-    '## Figure 6 — runtime · plots: `figure6a.svg`, `figure6b.svg`',
-    '',
-    `Published: ${P.runtime.stepFps} fps (early fusion, 11 proposals, 3 steps, one GPU, VGG16 at 400×400); ACT ${P.runtime.actFps} fps, MR-TS ${P.runtime.mrTsFps} fps.`,
-    `Ours: the heads only, on ${info.backend} (CPU), frames of the detector's input size read from memory (no backbone) — fps are not comparable in absolute terms.`,
-    '',
-    markdownTable({
-      header: ['steps', 'fps, no extension', 'fps, with extension (anticipation)'],
-      rows: r.figure6a.steps.map((s, i) => [
-        String(s),
-        r.figure6a.fpsNoExtension[i],
-        r.figure6a.fpsExtension[i],
-      ]),
-    }),
-    markdownTable({
-      header: ['initial proposals', 'frame-mAP (tubekit)', 'fps (tubekit)'],
-      rows: r.figure6b.map((x) => [String(x.proposals), x.frameMap, x.fps]),
-    }),
-    '## Table 2 — comparison (UCF101-24 published; SynthTubes ours), hybrid fusion',
-    '',
-    `Video-mAP under the **act** protocol (spatio-temporal tube IoU, ACT evaluator), tubes from ${r.table2.linking}.`,
-    '',
-    markdownTable({
-      header: [
-        'Method',
-        'frame-mAP 0.5',
-        'video-mAP 0.05',
-        'video-mAP 0.1',
-        'video-mAP 0.2',
-        'video-mAP 0.5',
-      ],
-      rows: [
-        [
-          'STEP (published)',
-          P.table2.frameMap,
-          P.table2.videoMap[0.05],
-          P.table2.videoMap[0.1],
-          P.table2.videoMap[0.2],
-          null,
-        ],
-        [
-          tag,
-          r.table2.frameMap,
-          r.table2.videoMap['0.05'],
-          r.table2.videoMap['0.1'],
-          r.table2.videoMap['0.2'],
-          r.table2.videoMap['0.5'],
-        ],
-        [
-          `${tag}, linking without trimming`,
-          r.table2.frameMap,
-          r.table2.videoMapLinkingOnly['0.05'],
-          r.table2.videoMapLinkingOnly['0.1'],
-          r.table2.videoMapLinkingOnly['0.2'],
-          r.table2.videoMapLinkingOnly['0.5'],
-        ],
-      ],
-    }),
-    "The second tubekit row skips the temporal trimming: Saha et al.'s two-state DP labels a frame as action only where the tube's class score beats 1 − score, and a detector whose class scores stay below 0.5 (as ours, spread over 8 classes) loses almost every tube to it.",
-    '',
-    `Table 3 (AVA v2.1, published ${P.table3.ava}; ${P.table3.avaPublicCode} with the public code) needs AVA videos and an I3D backbone: tier 3 only (see apps/step-bench/README.md).`,
-    '',
-    '## Tier 2 — spatial displacement of real GT tubes (no video) · plot: `tier2-displacement.svg`',
-    '',
-    'IoU of the GT box at t with the box at t+Δ (a cuboid replicated from frame t), and of the Eq. 4',
-    'linear extrapolation from frames t−5…t (K = 6) with the box at t+Δ. "recovered" = share of the lost',
-    'overlap that extrapolation wins back (negative: extrapolating the raw annotation loses overlap).',
-    '',
-  );
+      },
+    },
+    p(
+      "The second tubekit row skips the temporal trimming: Saha et al.'s two-state DP labels a frame as action only where the tube's class score beats 1 − score, and a detector whose class scores stay below 0.5 loses almost every tube to it.",
+    ),
+    p(
+      `Table 3 (AVA v2.1, published ${P.table3.ava}; ${P.table3.avaPublicCode} with the public code) needs AVA videos and an I3D backbone: tier 3 only (see apps/step-bench/README.md).`,
+    ),
+    h2('Tier 2 — spatial displacement of real GT tubes (no video)'),
+    p(
+      'IoU of the GT box at t with the box at t+Δ (a cuboid replicated from frame t), and of the Eq. 4 linear extrapolation from frames t−5…t (K = 6) with the box at t+Δ. "recovered" = share of the lost overlap that extrapolation wins back (negative: extrapolating the raw annotation loses overlap).',
+    ),
+  ];
   for (const [name, t2] of Object.entries(r.tier2)) {
-    lines.push(`### ${name}`, '');
+    blocks.push({ kind: 'heading', level: 3, text: name });
     if ('unavailable' in t2) {
-      lines.push(`Not available: ${t2.unavailable}`, '');
+      blocks.push(p(`Not available: ${t2.unavailable}`));
       continue;
     }
-    lines.push(
-      markdownTable({
+    blocks.push({
+      kind: 'table',
+      table: {
         header: [
           'Δ (frames)',
           'pairs',
@@ -387,26 +449,35 @@ export function stepReportMarkdown(
           `${(100 * x.staticBelowHalf).toFixed(1)}%`,
           `${(100 * x.extrapolatedBelowHalf).toFixed(1)}%`,
         ]),
-      }),
-    );
+      },
+    });
   }
-  lines.push('## Models', '');
-  lines.push(
-    markdownTable({
-      header: ['model', 'iterations', 'final loss', 'train s', 'test s'],
-      rows: info.models.map((m) => [
-        m.id,
-        String(m.iterations),
-        m.finalLoss.toFixed(3),
-        m.trainSeconds.toFixed(1),
-        m.testSeconds.toFixed(1),
-      ]),
-    }),
+  blocks.push(
+    ...figure('tier2-displacement.svg', 'Tier 2: IoU(box at t, box at t+Δ) on real GT'),
+    h2('Models'),
+    {
+      kind: 'table',
+      table: {
+        header: ['model', 'seed', 'iterations', 'final loss', 'train s', 'test s'],
+        rows: info.models.map((m) => [
+          m.id,
+          String(m.seed),
+          String(m.iterations),
+          m.finalLoss.toFixed(3),
+          m.trainSeconds.toFixed(1),
+          m.testSeconds.toFixed(1),
+        ]),
+      },
+    },
   );
-  return `${lines.join('\n')}\n`;
+  return {
+    title:
+      'STEP — Spatio-Temporal Progressive Learning for Video Action Detection (CVPR 2019), reproduced',
+    blocks,
+  };
 }
 
-/** The report's SVG figures, by file name. */
+/** The report's SVG figures (of the seed-mean results), by file name. */
 export function stepFigures(r: StepResults): Record<string, string> {
   const figs: Record<string, string> = {
     'figure5.svg': svgBarPlot({
@@ -447,6 +518,10 @@ export function stepFigures(r: StepResults): Record<string, string> {
       title: 'Table 1(a) — frame-mAP by step',
       xLabel: 'step s',
       yLabel: 'frame-mAP@0.5 (%)',
+      // The step-1 values of every Smax are often equal: dodged lines and distinct markers keep
+      // all four visible.
+      dodge: 8,
+      xTicks: [1, 2, 3, 4],
       series: (['1', '2', '3', '4'] as const).map((smax) => ({
         name: `Smax=${smax}`,
         points: r.table1a[smax].map((v, i) => [i + 1, v] as [number, number]),

@@ -1,17 +1,79 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { type ChildProcess, spawn } from 'node:child_process';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { CLAIMS } from './published';
-import { reproduce } from './reproduce';
 
-describe('reproduce (smoke profile, end to end)', () => {
+// The end-to-end test runs `pnpm reproduce`'s command itself (`node --import tsx
+// scripts/reproduce.ts`) in a child process: that checks what a user runs, with its worker
+// processes, at the CLI's speed rather than inside jest's vm context.
+const root = resolve(__dirname, '..', '..', '..');
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function reproduceCli(out: string, onStderr?: (text: string, child: ChildProcess) => void) {
+  // Its own process group, so that a test can send Ctrl-C's SIGINT to the group as a terminal does.
+  return new Promise<Run>((done) => {
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        join(root, 'scripts', 'reproduce.ts'),
+        '--paper',
+        'step',
+        '--profile',
+        'smoke',
+        '--out',
+        out,
+      ],
+      {
+        cwd: root,
+        env: { ...process.env, CI: '1' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+        detached: true,
+      },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (b) => {
+      stdout += b;
+    });
+    child.stderr.on('data', (b) => {
+      stderr += b;
+      onStderr?.(stderr, child);
+    });
+    child.on('exit', (code) => done({ code, stdout, stderr }));
+  });
+}
+
+describe('pnpm reproduce --paper step --profile smoke (end to end)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'step-bench-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const out = join(dir, 'results');
+  const cache = join(out, 'cache', 'smoke', 'seed-1');
 
-  it('trains, detects, links, evaluates and writes the report; a rerun resumes from the cache', async () => {
-    const lines: string[] = [];
-    const r = await reproduce({ profile: 'smoke', outDir: dir, log: (l) => lines.push(l) });
-    const md = readFileSync(r.reportPath, 'utf8');
+  it('trains, detects, links, evaluates and writes report.md, report.html and report.json', async () => {
+    const r = await reproduceCli(out);
+    expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    expect(r.code).toBe(0);
+    const md = readFileSync(join(out, 'report.md'), 'utf8');
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
     for (const heading of [
       'Table 1(a)',
       'Table 1(b)',
@@ -20,11 +82,18 @@ describe('reproduce (smoke profile, end to end)', () => {
       'Figure 6',
       'Table 2',
       'Tier 2',
-    ])
+    ]) {
       expect(md).toContain(heading);
+      expect(html).toContain(heading);
+    }
     expect(md).toContain('51.5 / '); // published beside ours
-    const json = JSON.parse(readFileSync(r.jsonPath, 'utf8'));
+    expect(md).toContain('❔ undecided'); // one seed decides nothing
+    expect(md).toContain('![Table 1(a)');
+    expect(html.match(/<svg /g)?.length).toBeGreaterThanOrEqual(4); // figures inline
+    const json = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
     expect(json.claims.map((c: { id: string }) => c.id).sort()).toEqual(Object.keys(CLAIMS).sort());
+    expect(json.claims.every((c: { status: string }) => c.status === 'undecided')).toBe(true);
+    expect(json.resultsBySeed).toHaveLength(1);
     expect(json.results.table1a['4']).toHaveLength(4);
     for (const v of [
       ...json.results.table1a['3'],
@@ -35,17 +104,70 @@ describe('reproduce (smoke profile, end to end)', () => {
       expect(v).toBeLessThanOrEqual(100);
     }
     expect(Object.keys(json.results.table2.videoMap)).toEqual(['0.05', '0.1', '0.2', '0.5']);
-    expect(Object.keys(json.results.table2.videoMapLinkingOnly)).toEqual([
-      '0.05',
-      '0.1',
-      '0.2',
-      '0.5',
-    ]);
-    expect(readFileSync(join(dir, 'figure6a.svg'), 'utf8')).toMatch(/^<svg/);
-    expect(lines.at(-1)).toMatch(/STEP claims hold .* report: /);
-    // Second run: every model comes from the cache, same numbers.
-    const again = await reproduce({ profile: 'smoke', outDir: dir, log: () => undefined });
-    expect(again.results.table1a).toEqual(r.results.table1a);
-    expect(again.results.table2).toEqual(r.results.table2);
+    expect(readFileSync(join(out, 'figure6a.svg'), 'utf8')).toMatch(/^<svg/);
+    expect(r.stdout).toMatch(/STEP claims: 0 hold, 0 do not, \d+ undecided .* report: /);
+    // Rendered once, by the parent: the frames file exists and no worker drew a render bar.
+    expect(readdirSync(join(out, 'cache', 'smoke')).some((f) => /^frames-.*\.bin$/.test(f))).toBe(
+      true,
+    );
+    expect(r.stderr).not.toMatch(/\[w\d\] render/);
+    expect(existsSync(join(out, '.reproduce.lock'))).toBe(false);
+  });
+
+  it('reports damaged cache files by path, sets them aside and recomputes them', async () => {
+    const before = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+    // A results JSON cut at 300 bytes, and a checkpoint cut in half whose results are gone (so
+    // the model resumes from it).
+    truncateSync(join(cache, 'smax1.json'), 300);
+    const ckpt = readdirSync(cache).find((f) => /^smax2\..*\.ckpt$/.test(f)) as string;
+    expect(ckpt).toBeDefined();
+    truncateSync(join(cache, ckpt), Math.floor(statSync(join(cache, ckpt)).size / 2));
+    unlinkSync(join(cache, 'smax2.json'));
+    const r = await reproduceCli(out);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`damaged cache file ${join(cache, 'smax1.json')}`);
+    expect(r.stderr).toContain(`cannot resume from ${join(cache, ckpt)}`);
+    expect(r.stderr.length).toBeLessThan(20_000); // no dump of minified library source
+    const aside = readdirSync(cache).filter((f) => f.includes('.damaged-'));
+    expect(aside.length).toBe(2);
+    const after = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+    expect(after.results.table1a).toEqual(before.results.table1a); // seeded: same numbers again
+  });
+
+  it('refuses a results folder another live run holds, naming it', async () => {
+    const sleeper = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);
+    try {
+      writeFileSync(
+        join(out, '.reproduce.lock'),
+        JSON.stringify({ pid: sleeper.pid, host: hostname(), startedAt: '2026-01-01T00:00:00Z' }),
+      );
+      const r = await reproduceCli(out);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(
+        `is in use by another run (pid ${sleeper.pid} on ${hostname()}, started 2026-01-01T00:00:00Z`,
+      );
+    } finally {
+      sleeper.kill();
+      rmSync(join(out, '.reproduce.lock'), { force: true });
+    }
+  });
+
+  it('stops on Ctrl-C with exit code 130 and says how to resume', async () => {
+    const fresh = join(dir, 'interrupted');
+    mkdirSync(fresh);
+    let sent = false;
+    const r = await reproduceCli(fresh, (text, child) => {
+      if (!sent && /training \d+ of \d+ models/.test(text)) {
+        sent = true;
+        process.kill(-(child.pid as number), 'SIGINT'); // Ctrl-C: the whole process group
+      }
+    });
+    expect(sent).toBe(true);
+    expect(r.code).toBe(130);
+    expect(r.stderr).toContain(
+      `stopped; rerun the same command to resume from ${join(fresh, 'cache', 'smoke')}`,
+    );
+    expect(existsSync(join(fresh, '.reproduce.lock'))).toBe(false);
+    expect(r.stderr).not.toMatch(/\n\s+at |model worker \d stopped/);
   });
 });

@@ -1,22 +1,34 @@
+import type { ChildProcess } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { type ActionDataset, loadDataset, tubekitDataPath } from '@tubekit/datasets';
 import { fuseTubelets, gridSize } from '@tubekit/heads/progressive';
 import { initBackend } from '@tubekit/nn';
-import { type ClaimResult, writeFileAtomic } from '@tubekit/report';
+import {
+  type ClaimResult,
+  createMultiProgress,
+  type MultiProgress,
+  renderHtml,
+  renderMarkdown,
+  reportFigures,
+  writeFileAtomic,
+} from '@tubekit/report';
 import { streamModelId } from './configurations';
 import { frameMapOf, linkTubes, type VideoTubelets, videoMapOf } from './evaluate';
 import { figure4Of, figure4Svg } from './figure4';
 import { PROFILES, type StepProfile, type StepProfileName } from './profiles';
-import { checkStepClaims, type StepRunInfo, stepFigures, stepReportMarkdown } from './report';
+import { checkStepClaims, type StepRunInfo, stepReport } from './report';
+import { acquireRunLock } from './run-lock';
+import { meanOverSeeds } from './seed-mean';
 import type { StepResults } from './step-results';
 import { spatialDisplacement } from './tier2-displacement';
 import {
   cachedSummary,
+  type ModelJob,
   type ModelSummary,
   prepareSynthBench,
   profileModels,
-  trainAndSummarize,
-  trainInWorkers,
+  type SynthBench,
+  trainJobs,
 } from './train-models';
 
 /** Options of {@link reproduce}. */
@@ -32,13 +44,23 @@ export interface ReproduceOptions {
   workers?: number;
   /** Progress and summary lines (default stderr / stdout). */
   log?: (line: string) => void;
+  /**
+   * Handle Ctrl-C (SIGINT): stop the workers, release the lock, print "stopped; rerun the same
+   * command to resume from <cache>" and exit 130 (default false; the `pnpm reproduce` script
+   * sets it).
+   */
+  exitOnInterrupt?: boolean;
 }
 
 /** What {@link reproduce} wrote and found. */
 export interface ReproduceResult {
   reportPath: string;
+  htmlPath: string;
   jsonPath: string;
+  /** The seeds' mean of every number. */
   results: StepResults;
+  /** One result per seed of the profile. */
+  resultsBySeed: StepResults[];
   claims: ClaimResult[];
   wallSeconds: number;
 }
@@ -78,69 +100,13 @@ async function tier2(log: (line: string) => void): Promise<StepResults['tier2']>
   return out;
 }
 
-/**
- * `pnpm reproduce --paper step`: reproduces every STEP table and figure of reproduction.md on
- * SynthTubes (tier 1: trains each configuration with a seed, detects, links, evaluates) and the
- * displacement analysis on real annotations (tier 2), and writes `report.md`, `report.json` and the
- * SVG figures atomically into `results/step/`. Trained models' results are cached under
- * `results/step/cache/<profile>/` (with resumable checkpoints), so an interrupted run resumes.
- *
- * @example
- * const { reportPath, claims } = await reproduce({ profile: 'smoke' });
- */
-export async function reproduce(options: ReproduceOptions = {}): Promise<ReproduceResult> {
-  const t0 = Date.now();
-  const profile: StepProfile = PROFILES[options.profile ?? 'quick'];
-  const outDir = resolve(options.outDir ?? join(process.cwd(), 'results', 'step'));
-  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const cacheDir = join(outDir, 'cache', profile.name);
-  const backend = await initBackend({ log });
-  log(
-    `step-bench: profile ${profile.name}, ${profileModels(profile).length} models (single-stream experiments on ${profile.baseStream}), output ${outDir}`,
-  );
-
-  const tier2Results = await tier2(log);
-
-  const models = profileModels(profile);
-  const pending = models.filter((m) => !cachedSummary(cacheDir, profile, m));
-  const workers = Math.max(1, Math.floor(options.workers ?? 1));
-  if (workers > 1 && pending.length > 1) {
-    log(`step-bench: training ${pending.length} models in ${workers} worker processes`);
-    await trainInWorkers(
-      profile,
-      outDir,
-      pending.map((m) => m.id),
-      workers,
-      log,
-    );
-  }
-  const bench = await prepareSynthBench(profile, outDir);
-  const { synth, train, test } = bench;
-  const summaries = new Map<string, ModelSummary>();
-  const resumed: string[] = [];
-  for (const [i, config] of models.entries()) {
-    const cached = cachedSummary(cacheDir, profile, config);
-    if (cached && !pending.includes(config)) {
-      summaries.set(config.id, cached);
-      resumed.push(config.id);
-      log(`[${i + 1}/${models.length}] ${config.id}: cached result`);
-      continue;
-    }
-    let summary = cached;
-    if (!summary) {
-      log(`[${i + 1}/${models.length}] ${config.id}`);
-      summary = await trainAndSummarize(bench, config);
-      log(`    frame-mAP by step: ${summary.frameMapByStep.map((x) => x.toFixed(1)).join(' → ')}`);
-    }
-    if (summary.train.resumedFrom > 0) resumed.push(`${config.id}@${summary.train.resumedFrom}`);
-    summaries.set(config.id, summary);
-  }
-
-  const get = (id: string): ModelSummary => {
-    const s = summaries.get(id);
-    if (!s) throw new Error(`step-bench: model ${id} has no result`);
-    return s;
-  };
+/** The results of one seed, from its models' summaries. */
+function seedResults(
+  bench: SynthBench,
+  get: (id: string) => ModelSummary,
+  tier2Results: StepResults['tier2'],
+): { results: StepResults; linking: unknown } {
+  const { profile, synth, test } = bench;
   const final = (id: string) => {
     const m = get(id).frameMapByStep;
     return m[m.length - 1];
@@ -163,7 +129,6 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Reprodu
   const hybrid = fuse([early, rgb, flow]);
   const hybridMap = frameMapOf(synth.dataset, test, hybrid, K);
   const linked = linkTubes(test, hybrid, K);
-
   const results: StepResults = {
     table1a: {
       '1': get('smax1').frameMapByStep,
@@ -212,63 +177,167 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Reprodu
     },
     tier2: tier2Results,
   };
-  const claims = checkStepClaims(results);
-  const wallSeconds = (Date.now() - t0) / 1000;
-  const info: StepRunInfo = {
-    profile: profile.name,
-    tier: 'tier 1 SynthTubes',
-    seeds: { dataset: profile.synth.seed, models: profile.seed },
-    backend: `${backend.name}${backend.threads ? ` (${backend.threads} thread${backend.threads > 1 ? 's' : ''})` : ''}`,
-    wallSeconds,
-    startedAt: new Date(t0).toISOString(),
-    dataset: `SynthTubes preset "${profile.synth.preset}" (${synth.dataset.labels.length} classes; ${train.length} train / ${test.length} test videos, frames resized to ${profile.frameSize}×${profile.frameSize})`,
-    baseStream: {
-      stream: profile.baseStream,
-      note:
-        profile.baseStream === 'rgb'
-          ? undefined
-          : `SynthTubes' classes differ only in motion, and within this profile's training budget an RGB model does not learn them (see Table 1(b)'s RGB row), so the progressive mechanics are compared on flow.`,
-    },
-    resumed,
-    models: models.map((m) => {
-      const s = get(m.id);
-      return {
-        id: m.id,
-        trainSeconds: s.train.wallMs / 1000,
-        testSeconds: s.testWallMs / 1000,
-        finalLoss: s.train.finalLoss,
-        iterations: s.train.iterations,
-      };
-    }),
+  return { results, linking: linked.pipeline };
+}
+
+/**
+ * `pnpm reproduce --paper step`: reproduces every STEP table and figure of reproduction.md on
+ * SynthTubes (tier 1: trains each configuration with each of the profile's seeds, detects, links,
+ * evaluates) and the displacement analysis on real annotations (tier 2), and writes `report.md`,
+ * `report.html` (the same document, figures inline), `report.json` and the SVG figures atomically
+ * into `results/step/`. The results folder is locked for the run (`.reproduce.lock`: pid, host,
+ * start). Rendered frames and trained models' results are cached under
+ * `results/step/cache/<profile>/` (with resumable checkpoints), so an interrupted run resumes;
+ * damaged cache files are reported, set aside and recomputed.
+ *
+ * @example
+ * const { reportPath, claims } = await reproduce({ profile: 'smoke' });
+ */
+export async function reproduce(options: ReproduceOptions = {}): Promise<ReproduceResult> {
+  const t0 = Date.now();
+  const profile: StepProfile = PROFILES[options.profile ?? 'quick'];
+  const outDir = resolve(options.outDir ?? join(process.cwd(), 'results', 'step'));
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const cacheDir = join(outDir, 'cache', profile.name);
+  const release = acquireRunLock(outDir);
+  const children = new Set<ChildProcess>();
+  let ui: MultiProgress | undefined;
+  const onInterrupt = () => {
+    ui?.stop();
+    for (const child of children) child.kill('SIGTERM');
+    release();
+    process.stderr.write(
+      `\nstep-bench: stopped; rerun the same command to resume from ${cacheDir}\n`,
+    );
+    process.exit(130);
   };
-  const reportPath = join(outDir, 'report.md');
-  const jsonPath = join(outDir, 'report.json');
-  await writeFileAtomic(reportPath, stepReportMarkdown(results, claims, info));
-  await writeFileAtomic(
-    jsonPath,
-    `${JSON.stringify(
-      {
-        paper: 'STEP (CVPR 2019)',
-        info,
+  if (options.exitOnInterrupt) process.on('SIGINT', onInterrupt);
+  try {
+    const backend = await initBackend({ log });
+    const models = profileModels(profile);
+    log(
+      `step-bench: profile ${profile.name}, ${models.length} models × ${profile.seeds.length} seed${profile.seeds.length > 1 ? 's' : ''} (single-stream experiments on ${profile.baseStream}), output ${outDir}`,
+    );
+    const tier2Results = await tier2(log);
+    const bench = await prepareSynthBench(profile, outDir, log);
+    const jobs: ModelJob[] = profile.seeds.flatMap((seed) =>
+      models.map((m) => ({ id: m.id, seed })),
+    );
+    const cached = new Map<string, ModelSummary>();
+    const key = (id: string, seed: number) => `${seed}\u0000${id}`;
+    for (const job of jobs) {
+      const s = cachedSummary(
+        cacheDir,
         profile,
-        models,
-        linking: linked.pipeline,
-        results,
-        claims,
+        models.find((m) => m.id === job.id) as (typeof models)[number],
+        job.seed,
+        log,
+      );
+      if (s) cached.set(key(job.id, job.seed), s);
+    }
+    const pending = jobs.filter((j) => !cached.has(key(j.id, j.seed)));
+    const workers = Math.max(1, Math.floor(options.workers ?? 1));
+    if (pending.length)
+      log(
+        `step-bench: training ${pending.length} of ${jobs.length} models${workers > 1 && pending.length > 1 ? ` in ${Math.min(workers, pending.length)} worker processes` : ''}${cached.size ? ` (${cached.size} cached)` : ''}`,
+      );
+    ui = createMultiProgress({ unit: 'models', total: jobs.length, alreadyDone: cached.size });
+    await trainJobs({ bench, outDir, jobs: pending, workers, ui, children });
+    ui.stop();
+
+    const resumed: string[] = [];
+    let fig4 = figure4Of([]);
+    const runs: StepResults[] = [];
+    const linkings: unknown[] = [];
+    const infoModels: StepRunInfo['models'] = [];
+    for (const seed of profile.seeds) {
+      const summaries = new Map<string, ModelSummary>();
+      for (const m of models) {
+        const s = cached.get(key(m.id, seed)) ?? cachedSummary(cacheDir, profile, m, seed, log);
+        if (!s) throw new Error(`step-bench: model ${m.id} (seed ${seed}) has no result`);
+        if (cached.has(key(m.id, seed)))
+          resumed.push(`${m.id}${profile.seeds.length > 1 ? `@seed${seed}` : ''}`);
+        else if (s.train.resumedFrom > 0) resumed.push(`${m.id}@${s.train.resumedFrom}`);
+        summaries.set(m.id, s);
+        infoModels.push({
+          id: m.id,
+          seed,
+          trainSeconds: s.train.wallMs / 1000,
+          testSeconds: s.testWallMs / 1000,
+          finalLoss: s.train.finalLoss,
+          iterations: s.train.iterations,
+        });
+      }
+      const get = (id: string): ModelSummary => {
+        const s = summaries.get(id);
+        if (!s) throw new Error(`step-bench: model ${id} has no result`);
+        return s;
+      };
+      // STEP Fig. 4: proposal–GT IoU at each step's input, of the first seed's 3-step model.
+      if (seed === profile.seeds[0]) fig4 = figure4Of(get('smax3').inputIoUByStep ?? []);
+      const one = seedResults(bench, get, tier2Results);
+      runs.push(one.results);
+      linkings.push(one.linking);
+    }
+    const results = meanOverSeeds(runs);
+    const claims = checkStepClaims(runs);
+    const wallSeconds = (Date.now() - t0) / 1000;
+    const { synth, train, test } = bench;
+    const info: StepRunInfo = {
+      profile: profile.name,
+      tier: 'tier 1 SynthTubes',
+      seeds: { dataset: profile.synth.seed, models: profile.seeds },
+      backend: `${backend.name}${backend.threads ? ` (${backend.threads} thread${backend.threads > 1 ? 's' : ''})` : ''}`,
+      wallSeconds,
+      startedAt: new Date(t0).toISOString(),
+      dataset: `SynthTubes preset "${profile.synth.preset}" (${synth.dataset.labels.length} classes; ${train.length} train / ${test.length} test videos, frames resized to ${profile.frameSize}×${profile.frameSize})`,
+      baseStream: {
+        stream: profile.baseStream,
+        note:
+          profile.baseStream === 'rgb'
+            ? undefined
+            : `SynthTubes' classes differ only in motion, and within this profile's training budget an RGB model does not learn them (see Table 1(b)'s RGB row), so the progressive mechanics are compared on flow.`,
       },
-      (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v),
-      2,
-    )}\n`,
-  );
-  for (const [file, svg] of Object.entries(stepFigures(results)))
-    await writeFileAtomic(join(outDir, file), svg);
-  // STEP Fig. 4: proposal–GT IoU at each step's input, of the 3-step model.
-  const fig4 = figure4Of(get('smax3').inputIoUByStep ?? []);
-  await writeFileAtomic(join(outDir, 'figure4.json'), `${JSON.stringify(fig4)}\n`);
-  await writeFileAtomic(join(outDir, 'figure4.svg'), figure4Svg(fig4));
-  const held = claims.filter((c) => c.holds).length;
-  (options.log ?? ((line: string) => process.stdout.write(`${line}\n`)))(
-    `step-bench: ${held}/${claims.length} STEP claims hold (profile ${profile.name}, ${wallSeconds.toFixed(0)} s, ${info.backend}) — report: ${reportPath}`,
-  );
-  return { reportPath, jsonPath, results, claims, wallSeconds };
+      resumed,
+      models: infoModels,
+    };
+    const doc = stepReport(runs, claims, info);
+    const reportPath = join(outDir, 'report.md');
+    const htmlPath = join(outDir, 'report.html');
+    const jsonPath = join(outDir, 'report.json');
+    await writeFileAtomic(reportPath, renderMarkdown(doc));
+    await writeFileAtomic(htmlPath, renderHtml(doc));
+    await writeFileAtomic(
+      jsonPath,
+      `${JSON.stringify(
+        {
+          paper: 'STEP (CVPR 2019)',
+          info,
+          profile,
+          models,
+          linking: linkings[0],
+          results,
+          resultsBySeed: runs,
+          claims,
+        },
+        (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v),
+        2,
+      )}\n`,
+    );
+    for (const [file, svg] of Object.entries(reportFigures(doc)))
+      await writeFileAtomic(join(outDir, file), svg);
+    await writeFileAtomic(join(outDir, 'figure4.json'), `${JSON.stringify(fig4)}\n`);
+    await writeFileAtomic(join(outDir, 'figure4.svg'), figure4Svg(fig4));
+    const count = (status: ClaimResult['status']) =>
+      claims.filter((c) => c.status === status).length;
+    (options.log ?? ((line: string) => process.stdout.write(`${line}\n`)))(
+      `step-bench: STEP claims: ${count('holds')} hold, ${count('fails')} do not, ${count('undecided')} undecided of ${claims.length} (profile ${profile.name}, ${profile.seeds.length} seed${profile.seeds.length > 1 ? 's' : ''}, ${wallSeconds.toFixed(0)} s, ${info.backend}) — report: ${reportPath}, ${htmlPath}`,
+    );
+    return { reportPath, htmlPath, jsonPath, results, resultsBySeed: runs, claims, wallSeconds };
+  } finally {
+    ui?.stop();
+    for (const child of children) child.kill('SIGTERM');
+    process.off('SIGINT', onInterrupt);
+    release();
+  }
 }

@@ -17,7 +17,7 @@ describe('reproduceOnDataset (tier 3: your data, smoke profile)', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('trains, detects, links, evaluates and writes report.md + report.json', async () => {
+  it('trains, detects, links, evaluates and writes report.md, report.html and report.json', async () => {
     const lines: string[] = [];
     const outDir = join(dir, 'out');
     const r = await reproduceOnDataset({
@@ -36,6 +36,9 @@ describe('reproduceOnDataset (tier 3: your data, smoke profile)', () => {
     expect(md).toContain(rgb);
     expect(md).toMatch(/train split \| train: 6 of 16 videos/);
     expect(md).toMatch(/test split \| test: 1 of 8 videos/);
+    const html = readFileSync(join(outDir, 'report.html'), 'utf8');
+    expect(html).toContain('<h1>STEP on synth-export (tier 3, profile smoke)</h1>');
+    expect(html).toContain('<td>test: 1 of 8 videos</td>');
     const json = JSON.parse(readFileSync(r.jsonPath, 'utf8'));
     expect(json.tier).toBe(3);
     expect(json.setup.gt).toBe(exported.gt);

@@ -4,7 +4,13 @@ import { join, resolve } from 'node:path';
 import { type ActionDataset, loadDataset, type VideoAnnotation } from '@tubekit/datasets';
 import { gridSize } from '@tubekit/heads/progressive';
 import { initBackend } from '@tubekit/nn';
-import { createProgress, markdownTable, writeFileAtomic } from '@tubekit/report';
+import {
+  createProgress,
+  type ReportDocument,
+  renderHtml,
+  renderMarkdown,
+  writeFileAtomic,
+} from '@tubekit/report';
 import { type StepModelConfig, stepModels } from './configurations';
 import { DatasetFrames, describeFrameLayouts } from './dataset-frames';
 import { frameMapOf, linkTubes, VIDEO_IOUS, videoMapOf } from './evaluate';
@@ -104,7 +110,7 @@ function checkMax(name: string, value: number | undefined): void {
  * `anticipation`; seeded, resumable from `<outDir>/cache/`) with `runModel`, detects on the test
  * videos, evaluates frame-mAP@0.5 after every step, links tubelets into tubes (ACT linking +
  * two-state trimming, STEP §3.5) and evaluates video-mAP at 0.05 / 0.1 / 0.2 / 0.5 under the
- * `act` protocol. Writes `report.md` and `report.json` atomically into `outDir`.
+ * `act` protocol. Writes `report.md`, `report.html` and `report.json` atomically into `outDir`.
  *
  * The model sees RoI-aligned pixels at the profile's frame size (no backbone features), so its
  * numbers are the CPU-sized model's, not the paper's VGG16 ones. Errors name the file, video or
@@ -282,75 +288,90 @@ export async function reproduceOnDataset(
     testSeconds: run.testWallMs / 1000,
   };
 
-  const md = [
-    `# STEP on ${options.dataset} (tier 3, profile ${profile.name})`,
-    '',
-    `tubekit's CPU-sized STEP detector (RoIs aligned on a pretrained RGB trunk at ${profile.frameSize}×${profile.frameSize}, model \`${config.id}\`: ${config.steps} steps, extension ${config.extension}, ${gridSize(config.grid)} initial proposals, scene context ${config.sceneContext ? 'on' : 'off'}, hard-aware sampling ${config.hardAware ? 'on' : 'off'}) trained and tested on your data.`,
-    '',
-    '## Setup',
-    '',
-    markdownTable({
-      header: ['setting', 'value'],
-      rows: [
-        ['annotations', `\`${gt}\``],
-        [
-          'frames',
-          `\`${root}\` (${frames.layouts['image-folder']} image folders, ${frames.layouts['video-file']} video files; RGB)`,
-        ],
-        ['classes', String(dataset.labels.length)],
-        ['train split', `${splitNames.train}: ${train.length} of ${setup.splits.train.of} videos`],
-        ['test split', `${splitNames.test}: ${test.length} of ${setup.splits.test.of} videos`],
-        [
-          'profile',
-          `${profile.name} (${profile.iterations} iterations × ${profile.batchClips} clips, K = ${K}, test stride ${profile.testStride})`,
-        ],
-        ['seed', String(profile.seed)],
-        ['backend', backendText],
-        [
-          'wall time',
-          `${wallSeconds.toFixed(1)} s (train ${(run.train.wallMs / 1000).toFixed(1)} s, test ${(run.testWallMs / 1000).toFixed(1)} s)`,
-        ],
-        [
-          'training',
-          `${run.train.iterations} iterations${run.train.resumedFrom ? ` (resumed from ${run.train.resumedFrom})` : ''}, final loss ${run.train.finalLoss.toFixed(4)}`,
-        ],
-        ['started', setup.startedAt],
-      ],
-      align: ['left', 'left'],
-    }),
-    '## Frame-mAP@0.5 by step (%)',
-    '',
-    markdownTable({
-      header: frameMapByStep.map((_, s) => `step ${s + 1}`),
-      rows: [frameMapByStep],
-      align: frameMapByStep.map(() => 'right'),
-    }),
-    '## Detection (Table 2 layout)',
-    '',
-    `Video-mAP under the \`act\` protocol on the tubes of the linking pipeline "${linked.pipeline.name}" (${linked.tubes.length} tubes). The published row is STEP on UCF101-24 (two-stream hybrid fusion, VGG16 features, full training) — a reference point, not the same model or data.`,
-    '',
-    markdownTable({
-      header: ['', 'frame-mAP', ...VIDEO_IOUS.map((d) => `video-mAP@${d}`), 'fps'],
-      rows: [
-        [
-          `tubekit (${options.dataset}, ${profile.name}, seed ${profile.seed})`,
-          frameMapByStep[frameMapByStep.length - 1],
-          ...VIDEO_IOUS.map((d) => videoMap[String(d)]),
-          fps,
-        ],
-        [
-          'published (UCF101-24)',
-          PUBLISHED.table2.frameMap,
-          ...VIDEO_IOUS.map((d) => PUBLISHED.table2.videoMap[d]),
-          null,
-        ],
-      ],
-    }),
-  ].join('\n');
+  const doc: ReportDocument = {
+    title: `STEP on ${options.dataset} (tier 3, profile ${profile.name})`,
+    blocks: [
+      {
+        kind: 'paragraph',
+        text: `tubekit's CPU-sized STEP detector (RoIs aligned on a pretrained RGB trunk at ${profile.frameSize}×${profile.frameSize}, model \`${config.id}\`: ${config.steps} steps, extension ${config.extension}, ${gridSize(config.grid)} initial proposals, scene context ${config.sceneContext ? 'on' : 'off'}, hard-aware sampling ${config.hardAware ? 'on' : 'off'}) trained and tested on your data.`,
+      },
+      { kind: 'heading', level: 2, text: 'Setup' },
+      {
+        kind: 'table',
+        table: {
+          header: ['setting', 'value'],
+          rows: [
+            ['annotations', `\`${gt}\``],
+            [
+              'frames',
+              `\`${root}\` (${frames.layouts['image-folder']} image folders, ${frames.layouts['video-file']} video files; RGB)`,
+            ],
+            ['classes', String(dataset.labels.length)],
+            [
+              'train split',
+              `${splitNames.train}: ${train.length} of ${setup.splits.train.of} videos`,
+            ],
+            ['test split', `${splitNames.test}: ${test.length} of ${setup.splits.test.of} videos`],
+            [
+              'profile',
+              `${profile.name} (${profile.iterations} iterations × ${profile.batchClips} clips, K = ${K}, test stride ${profile.testStride})`,
+            ],
+            ['seed', String(profile.seed)],
+            ['backend', backendText],
+            [
+              'wall time',
+              `${wallSeconds.toFixed(1)} s (train ${(run.train.wallMs / 1000).toFixed(1)} s, test ${(run.testWallMs / 1000).toFixed(1)} s)`,
+            ],
+            [
+              'training',
+              `${run.train.iterations} iterations${run.train.resumedFrom ? ` (resumed from ${run.train.resumedFrom})` : ''}, final loss ${run.train.finalLoss.toFixed(4)}`,
+            ],
+            ['started', setup.startedAt],
+          ],
+          align: ['left', 'left'],
+        },
+      },
+      { kind: 'heading', level: 2, text: 'Frame-mAP@0.5 by step (%)' },
+      {
+        kind: 'table',
+        table: {
+          header: frameMapByStep.map((_, s) => `step ${s + 1}`),
+          rows: [frameMapByStep],
+          align: frameMapByStep.map(() => 'right'),
+        },
+      },
+      { kind: 'heading', level: 2, text: 'Detection (Table 2 layout)' },
+      {
+        kind: 'paragraph',
+        text: `Video-mAP under the \`act\` protocol on the tubes of the linking pipeline "${linked.pipeline.name}" (${linked.tubes.length} tubes). The published row is STEP on UCF101-24 (two-stream hybrid fusion, VGG16 features, full training) — a reference point, not the same model or data.`,
+      },
+      {
+        kind: 'table',
+        table: {
+          header: ['', 'frame-mAP', ...VIDEO_IOUS.map((d) => `video-mAP@${d}`), 'fps'],
+          rows: [
+            [
+              `tubekit (${options.dataset}, ${profile.name}, seed ${profile.seed})`,
+              frameMapByStep[frameMapByStep.length - 1],
+              ...VIDEO_IOUS.map((d) => videoMap[String(d)]),
+              fps,
+            ],
+            [
+              'published (UCF101-24)',
+              PUBLISHED.table2.frameMap,
+              ...VIDEO_IOUS.map((d) => PUBLISHED.table2.videoMap[d]),
+              null,
+            ],
+          ],
+        },
+      },
+    ],
+  };
 
   const reportPath = join(outDir, 'report.md');
   const jsonPath = join(outDir, 'report.json');
-  await writeFileAtomic(reportPath, md);
+  await writeFileAtomic(reportPath, renderMarkdown(doc));
+  await writeFileAtomic(join(outDir, 'report.html'), renderHtml(doc));
   await writeFileAtomic(
     jsonPath,
     `${JSON.stringify(

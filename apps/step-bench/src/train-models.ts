@@ -1,16 +1,23 @@
-import { fork } from 'node:child_process';
+import { type ChildProcess, fork } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { createSynthTubes, type SynthTubes, type VideoAnnotation } from '@tubekit/datasets';
 import type { ClipTubelet } from '@tubekit/heads/progressive';
-import { createProgress, writeFileAtomic } from '@tubekit/report';
+import {
+  createProgress,
+  type MultiProgress,
+  type ProgressEvent,
+  setProgressSink,
+  writeFileAtomic,
+} from '@tubekit/report';
 import { type StepModelConfig, stepModels, streamModelId } from './configurations';
+import { firstLine, readCacheJson, setAsideDamaged } from './damaged-cache';
 import { frameMapOf } from './evaluate';
 import { FrameCache } from './frame-cache';
-import { type StepProfile, synthConfigOf } from './profiles';
+import { type StepProfile, seedProfile, synthConfigOf } from './profiles';
 import { runModel } from './run-model';
 import { pretrainedTrunk, synthActors } from './trunks';
 
@@ -37,13 +44,35 @@ export interface SynthBench {
   train: VideoAnnotation[];
   test: VideoAnnotation[];
   frames: FrameCache;
-  /** `<outDir>/cache/<profile>`: model summaries and checkpoints. */
+  /** `<outDir>/cache/<profile>`: rendered frames; model summaries and checkpoints per seed below. */
   cacheDir: string;
 }
 
-/** Builds the profile's SynthTubes dataset and renders its train and test videos. */
-export async function prepareSynthBench(profile: StepProfile, outDir: string): Promise<SynthBench> {
-  const synth = createSynthTubes(synthConfigOf(profile));
+/** One model to train: a configuration and a seed. */
+export interface ModelJob {
+  id: string;
+  seed: number;
+}
+
+/** `<cacheDir>/seed-<seed>`: the summaries and checkpoints of one seed's models. */
+export function seedCacheDir(cacheDir: string, seed: number): string {
+  return join(cacheDir, `seed-${seed}`);
+}
+
+/**
+ * Builds the profile's SynthTubes dataset and its train and test videos' frames. The frames are
+ * rendered once and kept in `<cacheDir>/frames-<hash>.bin` (hash of the dataset configuration,
+ * frame size and videos): the parent renders them before it starts workers, and every worker
+ * and every later run loads the file instead of rendering again. A damaged file is set aside and
+ * rendered anew.
+ */
+export async function prepareSynthBench(
+  profile: StepProfile,
+  outDir: string,
+  log: (line: string) => void = () => undefined,
+): Promise<SynthBench> {
+  const config = synthConfigOf(profile);
+  const synth = createSynthTubes(config);
   const byName = new Map(synth.dataset.videos.map((v) => [v.name, v]));
   const pick = (split: string, max?: number): VideoAnnotation[] => {
     const names = synth.dataset.splits[split] ?? [];
@@ -55,24 +84,52 @@ export async function prepareSynthBench(profile: StepProfile, outDir: string): P
   };
   const train = pick('train', profile.maxTrainVideos);
   const test = pick('test', profile.maxTestVideos);
-  const frames = new FrameCache(synth, profile.frameSize);
-  const loadBar = createProgress({ label: 'render SynthTubes', total: train.length + test.length });
-  await frames.preload([...train, ...test], () => loadBar.tick());
-  loadBar.done(`${train.length} train + ${test.length} test videos at ${profile.frameSize}px`);
-  return { profile, synth, train, test, frames, cacheDir: join(outDir, 'cache', profile.name) };
+  const cacheDir = join(outDir, 'cache', profile.name);
+  const hash = createHash('sha256')
+    .update(JSON.stringify([config, profile.frameSize, [...train, ...test].map((v) => v.name)]))
+    .digest('hex')
+    .slice(0, 12);
+  const framesPath = join(cacheDir, `frames-${hash}.bin`);
+  let frames: FrameCache | undefined;
+  if (existsSync(framesPath)) {
+    try {
+      frames = FrameCache.load(synth, profile.frameSize, framesPath);
+    } catch (error) {
+      const aside = setAsideDamaged(framesPath);
+      log(
+        `step-bench: damaged cache file ${framesPath} (${firstLine(error)}); set aside as ${aside}, rendering again`,
+      );
+    }
+  }
+  if (!frames) {
+    frames = new FrameCache(synth, profile.frameSize);
+    const loadBar = createProgress({
+      label: 'render SynthTubes',
+      total: train.length + test.length,
+    });
+    await frames.preload([...train, ...test], () => loadBar.tick());
+    loadBar.done(`${train.length} train + ${test.length} test videos at ${profile.frameSize}px`);
+    await frames.save(framesPath);
+  }
+  return { profile, synth, train, test, frames, cacheDir };
 }
 
-/** The cached summary of a model, if one exists for exactly this profile and configuration. */
+/**
+ * The cached summary of a model and seed, if one exists for exactly this profile and
+ * configuration. A damaged summary file is reported, set aside and treated as absent.
+ */
 export function cachedSummary(
   cacheDir: string,
   profile: StepProfile,
   config: StepModelConfig,
+  seed: number,
+  log: (line: string) => void,
 ): ModelSummary | undefined {
-  const path = join(cacheDir, `${config.id}.json`);
-  if (!existsSync(path)) return undefined;
-  const cached = JSON.parse(readFileSync(path, 'utf8')) as ModelSummary;
-  return JSON.stringify(cached.config) === JSON.stringify(config) &&
-    JSON.stringify(cached.profile) === JSON.stringify(profile)
+  const path = join(seedCacheDir(cacheDir, seed), `${config.id}.json`);
+  const cached = readCacheJson<ModelSummary>(path, log);
+  return cached &&
+    JSON.stringify(cached.config) === JSON.stringify(config) &&
+    JSON.stringify(cached.profile) === JSON.stringify(seedProfile(profile, seed))
     ? cached
     : undefined;
 }
@@ -88,8 +145,12 @@ function encodeTubelets(videos: Array<[string, ClipTubelet[]]>): Array<[string, 
 export async function trainAndSummarize(
   bench: SynthBench,
   config: StepModelConfig,
+  seed: number,
+  log: (line: string) => void,
 ): Promise<ModelSummary> {
-  const { profile, synth, test, cacheDir } = bench;
+  const { synth, test } = bench;
+  const profile = seedProfile(bench.profile, seed);
+  const cacheDir = seedCacheDir(bench.cacheDir, seed);
   const base = profile.baseStream;
   const numClasses = synth.dataset.labels.length;
   const actors = synthActors(synth, profile.frameSize);
@@ -118,27 +179,42 @@ export async function trainAndSummarize(
     path: join(cacheDir, `trunk-${config.modality}.${trunkKey}.safetensors`),
     log: (line) => process.stderr.write(`${line}\n`),
   });
-  const run = await runModel({
-    trunk,
-    actors,
-    profile,
-    config,
-    numClasses,
-    train: bench.train,
-    test,
-    frames: bench.frames,
-    allSteps: config.id.startsWith('smax'),
-    timeAllSteps: config.id === 'smax3' || config.id === 'anticipation',
-    // The checkpoint name carries a hash of profile + config, so a changed setting never resumes
-    // from weights trained under another.
-    checkpointPath: join(
-      cacheDir,
-      `${config.id}.${createHash('sha256')
-        .update(JSON.stringify([profile, config]))
-        .digest('hex')
-        .slice(0, 12)}.safetensors`,
-    ),
-  });
+  const checkpointPath = join(
+    cacheDir,
+    `${config.id}.${createHash('sha256')
+      .update(JSON.stringify([profile, config]))
+      .digest('hex')
+      .slice(0, 12)}.safetensors`,
+  );
+  const train = () =>
+    runModel({
+      trunk,
+      actors,
+      profile,
+      config,
+      numClasses,
+      train: bench.train,
+      test,
+      frames: bench.frames,
+      allSteps: config.id.startsWith('smax'),
+      timeAllSteps: config.id === 'smax3' || config.id === 'anticipation',
+      // The checkpoint name carries a hash of profile + config, so a changed setting never resumes
+      // from weights trained under another.
+      checkpointPath,
+    });
+  let run: Awaited<ReturnType<typeof runModel>>;
+  try {
+    run = await train();
+  } catch (error) {
+    // A checkpoint that cannot be resumed from (cut off, from another format) is set aside and
+    // the model trained from scratch; any other failure is the model's own.
+    if (!existsSync(checkpointPath)) throw error;
+    const aside = setAsideDamaged(checkpointPath);
+    log(
+      `step-bench: cannot resume from ${checkpointPath} (${firstLine(error)}); set aside as ${aside}, training ${config.id} from scratch`,
+    );
+    run = await train();
+  }
   trunk.dispose();
   const summary: ModelSummary = {
     id: config.id,
@@ -159,43 +235,89 @@ export async function trainAndSummarize(
   return summary;
 }
 
-/** Messages between {@link trainInWorkers} and `model-worker.ts`. */
-export type WorkerMessage = { ready: true } | { done: string } | { train: string };
+/** Messages between {@link trainJobs} and `model-worker.ts`. */
+export type WorkerMessage =
+  | { ready: true }
+  | { train: string; seed: number }
+  | { progress: ProgressEvent }
+  | { done: string; seed: number; line: string };
+
+/** `smax3: frame-mAP by step 1.0 → 2.0` (seed 2: `smax3 seed 2: …`). */
+export function summaryLine(s: ModelSummary, seed: number, seeds: number): string {
+  return `${s.id}${seeds > 1 ? ` seed ${seed}` : ''}: frame-mAP by step ${s.frameMapByStep.map((x) => x.toFixed(1)).join(' → ')}`;
+}
+
+/** Options of {@link trainJobs}. */
+export interface TrainJobsOptions {
+  /** The rendered data (trained in this process when `workers` ≤ 1). */
+  bench: SynthBench;
+  outDir: string;
+  jobs: ModelJob[];
+  /** Child processes (tfjs-wasm trains on one thread: one per core trains that many at once). */
+  workers: number;
+  ui: MultiProgress;
+  /** Live worker processes, so that an interrupt can end them. */
+  children: Set<ChildProcess>;
+}
 
 /**
- * Trains `ids` in `workers` child processes (each renders the data once, then takes models from a
- * shared queue and writes their summaries to the cache), so a machine with more cores than
- * tfjs-wasm's one thread trains several models at once. Child output is forwarded line by line
- * with a `[wN]` prefix; a failing child fails the whole run with its exit code.
+ * Trains every job (model × seed), each writing its summary to the cache: in this process, or in
+ * `workers` child processes that load the parent's rendered frames and take jobs from one queue.
+ * Every bar of every worker goes to the one display `ui` (workers send their bars over IPC);
+ * their other output is logged above it with a `[wN]` prefix. A failing child fails the run with
+ * its exit code; finished jobs stay cached.
  */
-export async function trainInWorkers(
-  profile: StepProfile,
-  outDir: string,
-  ids: string[],
-  workers: number,
-  log: (line: string) => void,
-): Promise<void> {
-  const queue = [...ids];
+export async function trainJobs(options: TrainJobsOptions): Promise<void> {
+  const { bench, jobs, ui } = options;
+  const models = profileModels(bench.profile);
+  const seeds = bench.profile.seeds.length;
+  const configOf = (id: string) => {
+    const config = models.find((m) => m.id === id);
+    if (!config) throw new Error(`step-bench: unknown model ${id}`);
+    return config;
+  };
+  if (options.workers <= 1 || jobs.length <= 1) {
+    setProgressSink((e) => ui.update('main', e));
+    try {
+      for (const job of jobs) {
+        const s = await trainAndSummarize(bench, configOf(job.id), job.seed, (l) => ui.log(l));
+        ui.log(summaryLine(s, job.seed, seeds));
+        ui.jobDone('main', `${job.id}${seeds > 1 ? ` seed ${job.seed}` : ''}`);
+      }
+    } finally {
+      setProgressSink(undefined);
+    }
+    return;
+  }
+  const queue = [...jobs];
   const entry = fileURLToPath(new URL('./model-worker.ts', import.meta.url));
   const runOne = (w: number) =>
     new Promise<void>((resolveRun, reject) => {
-      const child = fork(entry, [profile.name, outDir], {
+      // A process group of its own: Ctrl-C in the terminal reaches only the parent, which stops
+      // the workers itself (and a worker whose parent dies exits by itself: parent-watch.ts).
+      const child = fork(entry, [bench.profile.name, options.outDir], {
         stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+        detached: true,
       });
+      options.children.add(child);
       for (const stream of [child.stdout, child.stderr])
-        if (stream) createInterface({ input: stream }).on('line', (line) => log(`[w${w}] ${line}`));
+        if (stream)
+          createInterface({ input: stream }).on('line', (line) => ui.log(`[w${w}] ${line}`));
       const next = () => {
-        const id = queue.shift();
-        if (id === undefined) child.disconnect();
-        else {
-          log(`[w${w}] ${id}`);
-          child.send({ train: id } satisfies WorkerMessage);
-        }
+        const job = queue.shift();
+        if (job === undefined) child.disconnect();
+        else child.send({ train: job.id, seed: job.seed } satisfies WorkerMessage);
       };
       child.on('message', (m: WorkerMessage) => {
-        if ('ready' in m || 'done' in m) next();
+        if ('progress' in m) ui.update(`w${w}`, m.progress);
+        else if ('done' in m) {
+          ui.log(`[w${w}] ${m.line}`);
+          ui.jobDone(`w${w}`, `${m.done}${seeds > 1 ? ` seed ${m.seed}` : ''}`);
+          next();
+        } else if ('ready' in m) next();
       });
       child.on('exit', (code, signal) => {
+        options.children.delete(child);
         if (code === 0) resolveRun();
         else
           reject(
@@ -205,7 +327,9 @@ export async function trainInWorkers(
           );
       });
     });
-  await Promise.all(Array.from({ length: Math.min(workers, ids.length) }, (_, w) => runOne(w + 1)));
+  await Promise.all(
+    Array.from({ length: Math.min(options.workers, jobs.length) }, (_, w) => runOne(w + 1)),
+  );
 }
 
 /** All of a profile's models, in the order the report lists them. */

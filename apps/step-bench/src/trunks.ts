@@ -6,6 +6,7 @@ import { actorBoxAt, type SynthTubes, type VideoAnnotation } from '@tubekit/data
 import type { FrameReader } from '@tubekit/heads/progressive';
 import { type Rng, readCheckpoint, writeCheckpoint } from '@tubekit/nn';
 import type { StepModality } from './configurations';
+import { firstLine, setAsideDamaged } from './damaged-cache';
 import { FrameCache } from './frame-cache';
 import type { StepProfile } from './profiles';
 
@@ -159,19 +160,29 @@ export async function pretrainedTrunk(source: TrunkSource): Promise<Trunk> {
   const trunk = createTrunk(profile, modality);
   await mkdir(dirname(path), { recursive: true });
   const lock = `${path}.lock`;
-  while (!existsSync(path)) {
-    if (!tryLock(lock)) {
-      await new Promise((r) => setTimeout(r, 1000));
-      continue;
+  for (;;) {
+    while (!existsSync(path)) {
+      if (!tryLock(lock)) {
+        await new Promise((r) => setTimeout(r, 1000));
+        continue;
+      }
+      try {
+        if (!existsSync(path)) await pretrainOnce(trunk, source);
+      } finally {
+        unlinkSync(lock);
+      }
     }
     try {
-      if (!existsSync(path)) await pretrainOnce(trunk, source);
-    } finally {
-      unlinkSync(lock);
+      trunk.load(await readCheckpoint(path), path);
+      return trunk;
+    } catch (error) {
+      // a damaged cached trunk (cut off, another format) is reported, set aside and pretrained again
+      const aside = setAsideDamaged(path);
+      source.log(
+        `step-bench: cannot load the pretrained trunk ${path} (${firstLine(error)}); set aside as ${aside}, pretraining again`,
+      );
     }
   }
-  trunk.load(await readCheckpoint(path), path);
-  return trunk;
 }
 
 async function pretrainOnce(trunk: Trunk, source: TrunkSource): Promise<void> {

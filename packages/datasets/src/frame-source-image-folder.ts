@@ -1,6 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import sharp from 'sharp';
+import type sharp from 'sharp';
 import {
   assertFrameIndex,
   type FrameReadOptions,
@@ -8,6 +8,7 @@ import {
   resolveReadSize,
 } from './frame-source';
 import { resizeBilinear } from './image-resize';
+import { loadSharp } from './load-sharp';
 import { LruCache } from './lru-cache';
 
 /** Options of {@link openImageFolderSource}. */
@@ -80,7 +81,7 @@ export async function decodeImage(
 ): Promise<Float32Array> {
   let decoded: { data: Buffer; info: sharp.OutputInfo };
   try {
-    decoded = await sharp(path)
+    decoded = await (await loadSharp())(path)
       .removeAlpha()
       .toColourspace('srgb')
       .raw()
@@ -168,7 +169,7 @@ export async function openImageFolderSource(
   const first = join(directory, formatPattern(pattern, 1));
   let meta: sharp.Metadata;
   try {
-    meta = await sharp(first).metadata();
+    meta = await (await loadSharp())(first).metadata();
   } catch (error) {
     throw new Error(`${first}: cannot read image header (${(error as Error).message})`);
   }

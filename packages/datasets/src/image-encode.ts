@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import { loadSharp } from './load-sharp';
 
 /** Image formats tubekit writes frames as. */
 export type FrameImageFormat = 'png' | 'jpeg';
@@ -35,7 +35,7 @@ export async function encodeFrameImage(
 ): Promise<Buffer> {
   if (rgb.length !== width * height * 3)
     throw new RangeError(`encodeFrameImage: ${rgb.length} values, expected ${width}×${height}×3`);
-  const image = sharp(quantizeRgb(rgb), { raw: { width, height, channels: 3 } });
+  const image = (await loadSharp())(quantizeRgb(rgb), { raw: { width, height, channels: 3 } });
   return format === 'png'
     ? image.png({ compressionLevel: 6 }).toBuffer()
     : image.jpeg({ quality: options.quality ?? 90 }).toBuffer();

@@ -1,8 +1,8 @@
-import sharp from 'sharp';
 import type { VideoAnnotation } from './annotation-model';
 import type { FrameSource } from './frame-source';
 import { quantizeRgb } from './image-encode';
 import { resizeBilinear } from './image-resize';
+import { loadSharp } from './load-sharp';
 
 /** Distinct, saturated outline colours for tubes 0, 1, 2, … (cycled). */
 export const TUBE_COLOURS: readonly (readonly [number, number, number])[] = [
@@ -139,7 +139,7 @@ async function withCaptions(
     )
     .join('');
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><g font-family="DejaVu Sans, Arial, sans-serif" font-size="${fontSize}" fill="white">${body}</g></svg>`;
-  const out = await sharp(image, { raw: { width, height, channels: 3 } })
+  const out = await (await loadSharp())(image, { raw: { width, height, channels: 3 } })
     .composite([{ input: Buffer.from(svg), top: 0, left: 0 }])
     .removeAlpha()
     .raw()
@@ -226,7 +226,9 @@ export async function visualizeTubes(
       text: caption(video, labels, f),
     }));
     const captioned = await withCaptions(sheet, sheetW, sheetH, tiles, fontSize);
-    bytes = await sharp(captioned, { raw: { width: sheetW, height: sheetH, channels: 3 } })
+    bytes = await (await loadSharp())(captioned, {
+      raw: { width: sheetW, height: sheetH, channels: 3 },
+    })
       .png()
       .toBuffer();
   } else {
@@ -235,7 +237,7 @@ export async function visualizeTubes(
     const tiles = frames.map((f, k) => ({ x: 0, y: k * h, w, text: caption(video, labels, f) }));
     const stacked = await withCaptions(plain, w, h * rendered.length, tiles, fontSize);
     const delay = rendered.map(() => options.delay ?? 100);
-    const animated = sharp(stacked, {
+    const animated = (await loadSharp())(stacked, {
       raw: { width: w, height: h * rendered.length, channels: 3, pageHeight: h },
     });
     bytes = await (format === 'gif'

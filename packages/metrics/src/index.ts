@@ -38,8 +38,6 @@ export type {
   MeanComposition,
   ThresholdResult,
 } from './mean-ap';
-export type { PRCurvesSvgOptions } from './pr-curve-svg';
-export { prCurvesSvg } from './pr-curve-svg';
 export type {
   APRule,
   AvaRules,

@@ -8,16 +8,34 @@ export {
   writeFileAtomic,
   writeFileAtomicSync,
 } from './atomic-write';
-export type { ClaimOperand, ClaimRelation, ClaimResult, ClaimSpec } from './claim';
-export { allClaims, checkClaim, claimsMarkdown } from './claim';
+export type { ClaimOperand, ClaimRelation, ClaimResult, ClaimSpec, ClaimStatus } from './claim';
+export {
+  allClaims,
+  CLAIM_MIN_SEEDS,
+  CLAIM_NOISE_FACTOR,
+  CLAIM_RULE,
+  checkClaim,
+  claimStatusLabel,
+  claimsMarkdown,
+  formatMeanStd,
+  meanAndStd,
+} from './claim';
 export type { ColumnAlign, MarkdownTableOptions } from './markdown-table';
 export { formatCell, markdownTable } from './markdown-table';
-export type { ProgressBar, ProgressOptions } from './progress';
-export { createProgress } from './progress';
+export type { MultiProgress, MultiProgressOptions } from './multi-progress';
+export { createMultiProgress, formatDuration } from './multi-progress';
+export type { PRCurveClass, PRCurvesPlotOptions } from './pr-curves-plot';
+export { svgPrCurves } from './pr-curves-plot';
+export type { ProgressBar, ProgressEvent, ProgressOptions } from './progress';
+export { createProgress, progressBarText, setProgressSink } from './progress';
+export { escapeHtml, inlineHtml, renderHtml } from './render-html';
+export { renderMarkdown } from './render-markdown';
+export type { ReportBlock, ReportDocument } from './report-document';
+export { reportFigures } from './report-document';
 export type {
   BarPlotOptions,
   LinePlotOptions,
   LineSeries,
   PlotFrameOptions,
 } from './svg-plot';
-export { svgBarPlot, svgLinePlot } from './svg-plot';
+export { formatValue, svgBarPlot, svgLinePlot } from './svg-plot';

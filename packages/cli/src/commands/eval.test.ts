@@ -165,7 +165,8 @@ describe('tubekit eval frame', () => {
     expect(table.stdout).toMatch(/^mAP\s+83\.65\s+/m);
     const svg = readFileSync(plot, 'utf8');
     expect(svg.startsWith('<svg')).toBe(true);
-    expect(svg.match(/<polyline/g)).toHaveLength(4);
+    expect(svg.match(/<path d="M[^"]*" fill="none"/g)).toHaveLength(4); // one curve per class
+    expect(svg).toContain('>recall<');
   });
 
   it('says on the mAP line how many classes the mean averages and why (act: all labels)', async () => {

@@ -23,11 +23,10 @@ import {
   MetricsInputError,
   PROTOCOL_NAMES,
   type ProtocolProfile,
-  prCurvesSvg,
   protocolProfile,
   videoMeanAP,
 } from '@tubekit/metrics';
-import { writeFileAtomic } from '@tubekit/report';
+import { svgPrCurves, writeFileAtomic } from '@tubekit/report';
 import type { Command } from 'commander';
 import { CliError } from '../cli-error';
 import { isMatFile, readDetectionTubes, refuseMatFile } from '../detection-tubes';
@@ -212,7 +211,9 @@ async function output(
       throw new CliError('--plot needs at least one single IoU threshold (not only a range)');
     await writeFileAtomic(
       options.plot,
-      prCurvesSvg(single, { title: `${kind} PR curves · ${result.protocol} · IoU ${single.iou}` }),
+      svgPrCurves(single.classes, {
+        title: `${kind} PR curves · ${result.protocol} · IoU ${single.iou}`,
+      }),
     );
   }
   io.stdout(options.json ? `${evalJson(result)}\n` : evalTable(kind, result, note));

@@ -463,7 +463,8 @@ export function stepReport(
           m.id,
           String(m.seed),
           String(m.iterations),
-          m.finalLoss.toFixed(3),
+          // NaN (null once cached as JSON) when a run resumed from a finished checkpoint
+          Number.isFinite(m.finalLoss) ? m.finalLoss.toFixed(3) : '— (resumed, no iterations)',
           m.trainSeconds.toFixed(1),
           m.testSeconds.toFixed(1),
         ]),

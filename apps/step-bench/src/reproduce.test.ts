@@ -119,7 +119,7 @@ describe('pnpm reproduce --paper step --profile smoke (end to end)', () => {
     // A results JSON cut at 300 bytes, and a checkpoint cut in half whose results are gone (so
     // the model resumes from it).
     truncateSync(join(cache, 'smax1.json'), 300);
-    const ckpt = readdirSync(cache).find((f) => /^smax2\..*\.ckpt$/.test(f)) as string;
+    const ckpt = readdirSync(cache).find((f) => /^smax2\..*\.safetensors$/.test(f)) as string;
     expect(ckpt).toBeDefined();
     truncateSync(join(cache, ckpt), Math.floor(statSync(join(cache, ckpt)).size / 2));
     unlinkSync(join(cache, 'smax2.json'));

@@ -88,14 +88,19 @@ module.exports = {
   createTransformer(swcOptions) {
     const swc = createSwcTransformer(swcOptions);
     // ES-module files of dependencies (e.g. tfjs-core's `register_all_gradients`, which ships only
-    // as ESM) are compiled to CommonJS as JavaScript; CommonJS dependencies get the prologue only.
+    // as ESM and `@tubekit/nn` imports) are compiled to CommonJS as JavaScript; CommonJS
+    // dependencies get the prologue only.
     const swcEsm = createSwcTransformer({
       ...swcOptions,
       jsc: { ...swcOptions.jsc, parser: { syntax: 'ecmascript' } },
       sourceMaps: false,
     });
     const isDependency = (filename) => /[\\/]node_modules[\\/]/.test(filename);
-    const isEsm = (src) => /^(?:import|export)[\s{*'"]/m.test(src);
+    // A line opening with import/export and no CommonJS export (a CommonJS bundle may embed such
+    // lines in a string, e.g. playwright-core's `coreBundle.js`).
+    const isEsm = (src) =>
+      /^(?:import|export)[\s{*'"]/m.test(src) &&
+      !/\bmodule\.exports\b|\bexports\.\w+\s*=|Object\.defineProperty\(exports\b/.test(src);
     return {
       canInstrument: swc.canInstrument,
       process(src, filename, options) {

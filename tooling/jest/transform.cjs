@@ -87,34 +87,17 @@ function withGlobalPrologue(code) {
 module.exports = {
   createTransformer(swcOptions) {
     const swc = createSwcTransformer(swcOptions);
-    // ES-module files of dependencies (e.g. tfjs-core's `register_all_gradients`, which ships only
-    // as ESM and `@tubekit/nn` imports) are compiled to CommonJS as JavaScript; CommonJS
-    // dependencies get the prologue only.
-    const swcEsm = createSwcTransformer({
-      ...swcOptions,
-      jsc: { ...swcOptions.jsc, parser: { syntax: 'ecmascript' } },
-      sourceMaps: false,
-    });
     const isDependency = (filename) => /[\\/]node_modules[\\/]/.test(filename);
-    // A line opening with import/export and no CommonJS export (a CommonJS bundle may embed such
-    // lines in a string, e.g. playwright-core's `coreBundle.js`).
-    const isEsm = (src) =>
-      /^(?:import|export)[\s{*'"]/m.test(src) &&
-      !/\bmodule\.exports\b|\bexports\.\w+\s*=|Object\.defineProperty\(exports\b/.test(src);
     return {
       canInstrument: swc.canInstrument,
       process(src, filename, options) {
-        if (isDependency(filename) && !isEsm(src)) return { code: withGlobalPrologue(src) };
-        const out = (isDependency(filename) ? swcEsm : swc).process(src, filename, options);
+        if (isDependency(filename)) return { code: withGlobalPrologue(src) };
+        const out = swc.process(src, filename, options);
         return { ...out, code: withGlobalPrologue(out.code) };
       },
       getCacheKey(src, filename, ...rest) {
         const base = isDependency(filename)
-          ? createHash('sha1')
-              .update(src)
-              .update(filename)
-              .update(`esm ${isEsm(src)}`)
-              .digest('hex')
+          ? createHash('sha1').update(src).update(filename).digest('hex')
           : swc.getCacheKey(src, filename, ...rest);
         return createHash('sha1').update(base).update(`prologue ${PROLOGUE_VERSION}`).digest('hex');
       },

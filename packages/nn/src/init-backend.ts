@@ -2,18 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { cpus } from 'node:os';
 import { dirname, join, sep } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import * as tf from '@tensorflow/tfjs-core';
-// Complete tfjs-core the way the `@tensorflow/tfjs` bundle does, without its layers, converter,
-// data and webgl packages: the gradient of every core kernel (for `tf.grad(s)`, `tf.variableGrads`
-// and `tf.train`), the chained tensor methods (`x.square()`, …) and the `cpu` backend. tfjs-core's
-// CommonJS entry registers none of them and the two registration modules ship only as ES modules,
-// so the build bundles them into this package's ESM and CommonJS output (they keep their state in
-// tfjs-core's global namespace and so bind to the one external tfjs-core). Every use of tubekit's
-// tensors passes through this module.
-import '@tensorflow/tfjs-core/dist/register_all_gradients';
-import '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
-import '@tensorflow/tfjs-backend-cpu';
 import { registerTubekitKernels } from './register-kernels';
 
 /** The backends tubekit can run on. `'tensorflow'` is libtensorflow through `@tensorflow/tfjs-node-gpu` or `@tensorflow/tfjs-node`. */

@@ -30,3 +30,5 @@ class SharedTypedArraysEnvironment extends TestEnvironment {
 }
 
 module.exports = SharedTypedArraysEnvironment;
+/** The binary-data constructors shared with the test realm (the transformer binds them per module too). */
+module.exports.SHARED = SHARED;

@@ -15,6 +15,7 @@
 // would be a redeclaration error).
 const { createTransformer: createSwcTransformer } = require('@swc/jest');
 const { createHash } = require('node:crypto');
+const { SHARED } = require('./shared-typed-arrays-environment.cjs');
 
 const GLOBALS = [
   'Math',
@@ -39,21 +40,10 @@ const GLOBALS = [
   'isNaN',
   'parseInt',
   'parseFloat',
-  'ArrayBuffer',
-  'DataView',
-  'Int8Array',
-  'Uint8Array',
-  'Uint8ClampedArray',
-  'Int16Array',
-  'Uint16Array',
-  'Int32Array',
-  'Uint32Array',
-  'Float32Array',
-  'Float64Array',
-  'BigInt64Array',
-  'BigUint64Array',
+  // the binary-data constructors, which the test environment shares with the main realm
+  ...SHARED,
 ];
-const PROLOGUE_VERSION = '1';
+const PROLOGUE_VERSION = '2';
 
 /** Offset just past leading whitespace, comments and directive strings ("use strict";). */
 function prologueOffset(code) {

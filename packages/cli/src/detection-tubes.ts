@@ -1,10 +1,5 @@
 import { open } from 'node:fs/promises';
-import {
-  readMat,
-  readTubeDetectionsCsv,
-  TubekitFormatError,
-  ucfSportsTubesFromMat,
-} from '@tubekit/datasets';
+import { readMat, TubekitFormatError, ucfSportsTubesFromMat } from '@tubekit/datasets';
 import type { DetectedTube } from '@tubekit/geometry';
 
 /** Whether a file starts like a MATLAB v5 MAT-file (its text header), whatever its name. */
@@ -21,16 +16,15 @@ export async function isMatFile(path: string): Promise<boolean> {
 }
 
 /**
- * Reads detected tubes for `tubekit eval video --det` and `tubekit convert`: a canonical tube CSV,
- * or a MAT-file of published detection tubes (`ucfsports_tubes_test.mat`, recognised by its
- * content, read with `ucfSportsTubesFromMat`). A MAT-file without a `tubes` variable is refused
- * with the variables it does hold.
+ * Reads a MAT-file of published detection tubes for `tubekit eval video --det`
+ * (`ucfsports_tubes_test.mat`, recognised by {@link isMatFile}, read with
+ * `ucfSportsTubesFromMat`). A MAT-file without a `tubes` variable is refused with the variables it
+ * does hold.
  *
  * @example
- * const tubes = await readDetectionTubes('ucfsports_tubes_test.mat'); // 4700 tubes
+ * const tubes = await readMatDetectionTubes('ucfsports_tubes_test.mat'); // 4700 tubes
  */
-export async function readDetectionTubes(path: string): Promise<DetectedTube[]> {
-  if (!(await isMatFile(path))) return readTubeDetectionsCsv(path);
+export async function readMatDetectionTubes(path: string): Promise<DetectedTube[]> {
   const mat = await readMat(path);
   if (!mat.variables.has('tubes'))
     throw new TubekitFormatError(

@@ -1,20 +1,15 @@
+import { INT32_LIMIT, parseDecimal } from './decimal-number';
 import { TubekitFormatError } from './format-error';
 
 /**
  * What a numeric CSV cell must hold:
  * - `finite`: any finite decimal number (scores);
  * - `coordinate`: a decimal number with |x| ≤ {@link MAX_COORDINATE} (box corners in pixels);
- * - `frame`: an integer in 1 … {@link MAX_INT32} (1-based frame numbers, tubelet starts);
- * - `label`: an integer in 0 … {@link MAX_INT32} (0-based label ids);
- * - `integer`: any integer in −{@link MAX_INT32} … {@link MAX_INT32}.
+ * - `frame`: an integer in 1 … {@link INT32_LIMIT} (1-based frame numbers, tubelet starts);
+ * - `label`: an integer in 0 … {@link INT32_LIMIT} (0-based label ids);
+ * - `integer`: any integer in −{@link INT32_LIMIT} … {@link INT32_LIMIT}.
  */
 export type CsvNumberKind = 'finite' | 'coordinate' | 'frame' | 'label' | 'integer';
-
-/**
- * The largest frame number or label id a CSV may hold: they are stored in `Int32Array`s, so a
- * larger value is refused rather than wrapped around (label 4294967305 must never become 9).
- */
-export const MAX_INT32 = 2 ** 31 - 1;
 
 /**
  * The largest |coordinate| a box corner may have, in pixels. Any real frame is far smaller; a
@@ -22,14 +17,6 @@ export const MAX_INT32 = 2 ** 31 - 1;
  * float32 box convention of some protocols. (formats.md, "Numbers")
  */
 export const MAX_COORDINATE = 1e7;
-
-/**
- * A plain decimal number as the canonical CSVs write it: optional sign, digits with an optional
- * fraction (`12`, `-0.5`, `.5`, `3.`), optional exponent (`1e-3`). Hex (`0x120`), binary, octal,
- * `Infinity`, `NaN` and embedded spaces are not numbers here, though JavaScript's `Number()`
- * accepts several of them.
- */
-export const DECIMAL_NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 /** At most ~80 characters of a cell, JSON-quoted, for error messages. */
 export function quoteCell(cell: string): string {
@@ -61,22 +48,22 @@ export function csvNumberProblem(
         ? undefined
         : `expected a coordinate with |x| ≤ ${MAX_COORDINATE} pixels, got ${quoteCell(cell)}`;
     case 'frame':
-      return Number.isInteger(value) && value >= 1 && value <= MAX_INT32
+      return Number.isInteger(value) && value >= 1 && value <= INT32_LIMIT
         ? undefined
-        : `expected a 1-based frame number (integer in 1…${MAX_INT32}), got ${quoteCell(cell)}`;
+        : `expected a 1-based frame number (integer in 1…${INT32_LIMIT}), got ${quoteCell(cell)}`;
     case 'label':
-      return Number.isInteger(value) && value >= 0 && value <= MAX_INT32
+      return Number.isInteger(value) && value >= 0 && value <= INT32_LIMIT
         ? undefined
-        : `expected a 0-based label id (integer in 0…${MAX_INT32}), got ${quoteCell(cell)}`;
+        : `expected a 0-based label id (integer in 0…${INT32_LIMIT}), got ${quoteCell(cell)}`;
     case 'integer':
-      return Number.isInteger(value) && Math.abs(value) <= MAX_INT32
+      return Number.isInteger(value) && Math.abs(value) <= INT32_LIMIT
         ? undefined
-        : `expected an integer in −${MAX_INT32}…${MAX_INT32}, got ${quoteCell(cell)}`;
+        : `expected an integer in −${INT32_LIMIT}…${INT32_LIMIT}, got ${quoteCell(cell)}`;
   }
 }
 
 /**
- * Reads one CSV cell as a plain decimal number ({@link DECIMAL_NUMBER}) and checks it against
+ * Reads one CSV cell as a plain decimal number ({@link parseDecimal}) and checks it against
  * `kind` (ranges before anything is stored in a 32-bit array). Throws a
  * {@link TubekitFormatError} naming the file, the 1-based file line and the column otherwise.
  */
@@ -88,7 +75,7 @@ export function csvNumber(
   column: string,
 ): number {
   const text = cell ?? '';
-  const value = DECIMAL_NUMBER.test(text) ? Number(text) : Number.NaN;
+  const value = parseDecimal(text);
   const problem = csvNumberProblem(value, text, kind);
   // the place is only formatted on failure: this runs for every cell of large files
   if (problem !== undefined)

@@ -22,7 +22,7 @@ export {
   sampleClips,
 } from './clip-sampler';
 export type { CsvNumberKind } from './csv-number';
-export { MAX_COORDINATE, MAX_INT32 } from './csv-number';
+export { MAX_COORDINATE } from './csv-number';
 export { tubekitDataDir, tubekitDataPath } from './data-dir';
 export {
   DATASET_JSON_FORMAT,

@@ -77,7 +77,7 @@ const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
 
 /**
  * Parses bytes `[s, e)` as a plain decimal number (optional sign, digits with an optional
- * fraction, optional exponent: the grammar of `DECIMAL_NUMBER` in csv-number.ts); `NaN` for
+ * fraction, optional exponent: the grammar of `parseDecimal` in decimal-number.ts); `NaN` for
  * anything else (hex, `Infinity`, empty). Exact: up to 15 significant digits and a decimal
  * exponent within ±22 it is one correctly rounded multiplication or division of exact doubles
  * (Clinger's fast path); anything else goes through `Number()` once the grammar is checked.

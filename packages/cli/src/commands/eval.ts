@@ -29,7 +29,7 @@ import {
 import { svgPrCurves, writeFileAtomic } from '@tubekit/report';
 import type { Command } from 'commander';
 import { CliError } from '../cli-error';
-import { isMatFile, readDetectionTubes, refuseMatFile } from '../detection-tubes';
+import { isMatFile, readMatDetectionTubes, refuseMatFile } from '../detection-tubes';
 import { type CliIO, processIO, runAction } from '../run-action';
 import type { FrameReadMessage, FrameReadRequest } from './frame-read-protocol';
 
@@ -381,7 +381,7 @@ export function evalVideo(
     evaluate: async (gt, mapOptions) => {
       // UCF-Sports' published detection tubes come as a MAT-file (no CSV lines to point at)
       const { tubes, lines } = (await isMatFile(options.det))
-        ? { tubes: await readDetectionTubes(options.det), lines: undefined }
+        ? { tubes: await readMatDetectionTubes(options.det), lines: undefined }
         : await readTubeDetectionsWithLines(options.det, { labels: gt.labels });
       // a tube's problems are located at its first row
       const result = withFile(options.det, lines, () => videoMeanAP(gt, tubes, mapOptions));

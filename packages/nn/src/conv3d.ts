@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 
 /** Padding of {@link conv3d}: tfjs's `'same'` / `'valid'` rules, or one symmetric amount for all three axes. */
 export type Conv3dPad = 'same' | 'valid' | number;

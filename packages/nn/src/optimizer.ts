@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 
 /**
  * Optimizer configuration (a plain object: it is stored in checkpoints). Update rules follow

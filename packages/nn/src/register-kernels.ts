@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { registerBatchMatMulTransposedWasm } from './kernels/batch-matmul-transposed';
 import { conv2dBackpropFilterWasmConfig } from './kernels/conv2d-backprop-filter';
 import { registerConv2dBackpropInputWasm } from './kernels/conv2d-backprop-input';

@@ -91,7 +91,11 @@ for (const dir of packageDirs) {
 
   // 3. what `pnpm pack` would ship
   const packed = JSON.parse(
-    execFileSync('pnpm', ['pack', '--dry-run', '--json'], { cwd: dir, encoding: 'utf8' }),
+    // without lifecycle scripts, whose output would precede the JSON (`@tubekit/nn`'s `prepare`)
+    execFileSync('pnpm', ['--config.ignore-scripts=true', 'pack', '--dry-run', '--json'], {
+      cwd: dir,
+      encoding: 'utf8',
+    }),
   );
   const files = (Array.isArray(packed) ? packed[0] : packed).files.map((f) => f.path);
   if (!files.includes('package.json') || !files.includes('README.md') || !files.includes('LICENSE'))

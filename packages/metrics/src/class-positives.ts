@@ -45,9 +45,10 @@ export interface RankedPositives {
  * The rank of every true positive among all detections of its class, in one pass over the
  * {@link ScoreLog} (no sort of the detections): ranking is by descending score (rounded to
  * float32 with `float32Scores`), ties by log position, so an entry comes before a true positive
- * when its score is higher, or equal with an earlier position. Per entry, a binary search finds
- * the first true positive it comes before; prefix sums turn these counts into ranks.
- * O(n log k) for n detections and k true positives of a class, O(k) memory.
+ * when its score is higher, or equal with an earlier position. Per entry, a search (a score
+ * bucket, then bisection within it) finds the first true positive it comes before; prefix sums
+ * turn these counts into ranks. O(n) for n detections when scores spread evenly, O(n log k) at
+ * worst for k true positives of a class, O(k) memory.
  */
 export function rankPositives(
   classes: readonly ClassPositives[],
@@ -56,19 +57,34 @@ export function rankPositives(
 ): RankedPositives[] {
   const key = (v: number) => (float32Scores ? Math.fround(v) : v) + 0;
   const sorted = classes.map((c) => {
-    const order = new Int32Array(c.length);
-    for (let i = 0; i < c.length; i++) order[i] = i;
-    const s = c.scores.subarray(0, c.length).map(key);
+    const k = c.length;
+    const order = new Int32Array(k);
+    for (let i = 0; i < k; i++) order[i] = i;
+    const s = c.scores.subarray(0, k).map(key);
     order.sort((a, b) => s[b]! - s[a]! || c.positions[a]! - c.positions[b]!);
-    const scores = new Float64Array(c.length);
-    const positions = new Float64Array(c.length);
-    const tp = new Uint8Array(c.length * c.thresholds);
+    const scores = new Float64Array(k);
+    const positions = new Float64Array(k);
+    const tp = new Uint8Array(k * c.thresholds);
     order.forEach((o, i) => {
       scores[i] = s[o]!;
       positions[i] = c.positions[o]!;
       tp.set(c.tp.subarray(o * c.thresholds, (o + 1) * c.thresholds), i * c.thresholds);
     });
-    return { scores, positions, tp, before: new Float64Array(c.length + 1) };
+    // buckets of equal width between the highest and lowest true-positive score narrow the
+    // search: bucket(s) = ⌊(top − s)·scale⌋ is monotone in s, so an entry in bucket b comes
+    // before every true positive of a later bucket and after every one of an earlier bucket
+    const top = k > 0 ? scores[0]! : 0;
+    const bottom = k > 0 ? scores[k - 1]! : 0;
+    const buckets = Math.min(1 << 14, 2 * k + 1);
+    const scale = top > bottom ? buckets / (top - bottom) : 0;
+    const first = new Int32Array(buckets + 2);
+    let b = 0;
+    for (let i = 0; i < k; i++) {
+      const bucket = Math.min(buckets, Math.floor((top - scores[i]!) * scale));
+      while (b <= bucket) first[b++] = i;
+    }
+    while (b < first.length) first[b++] = k;
+    return { scores, positions, tp, before: new Float64Array(k + 1), top, bottom, scale, first };
   });
   const seen = new Float64Array(classes.length);
   log.forEachBlock((labels, scores, n) => {
@@ -76,12 +92,16 @@ export function rankPositives(
       const label = labels[i]!;
       const position = seen[label]!++;
       const c = sorted[label]!;
-      const k = c.scores.length;
-      if (k === 0) continue;
       const s = key(scores[i]!);
-      // first true positive this entry comes before
-      let lo = 0;
-      let hi = k;
+      if (!(s >= c.bottom) || c.scores.length === 0) continue; // before no true positive
+      if (s > c.top) {
+        c.before[0]!++;
+        continue;
+      }
+      // the first true positive this entry comes before, within its bucket
+      const bucket = Math.min(c.first.length - 2, Math.floor((c.top - s) * c.scale));
+      let lo = c.first[bucket]!;
+      let hi = c.first[bucket + 1]!;
       while (lo < hi) {
         const mid = (lo + hi) >>> 1;
         const m = c.scores[mid]!;

@@ -1,3 +1,4 @@
+import { rankByScore, rankItemsByScore } from './rank';
 import type { ScoreLog } from './score-log';
 
 /**
@@ -58,18 +59,24 @@ export function rankPositives(
   const key = (v: number) => (float32Scores ? Math.fround(v) : v) + 0;
   const sorted = classes.map((c) => {
     const k = c.length;
-    const order = new Int32Array(k);
-    for (let i = 0; i < k; i++) order[i] = i;
-    const s = c.scores.subarray(0, k).map(key);
-    order.sort((a, b) => s[b]! - s[a]! || c.positions[a]! - c.positions[b]!);
+    const T = c.thresholds;
+    const keys = new Float64Array(k);
+    const later = new Float64Array(k);
+    for (let i = 0; i < k; i++) {
+      keys[i] = key(c.scores[i]!);
+      later[i] = -c.positions[i]!;
+    }
+    // two stable radix sorts: by position, then by descending score
+    const order = rankItemsByScore(keys, rankByScore(later, k));
     const scores = new Float64Array(k);
     const positions = new Float64Array(k);
-    const tp = new Uint8Array(k * c.thresholds);
-    order.forEach((o, i) => {
-      scores[i] = s[o]!;
+    const tp = new Uint8Array(k * T);
+    for (let i = 0; i < k; i++) {
+      const o = order[i]!;
+      scores[i] = keys[o]!;
       positions[i] = c.positions[o]!;
-      tp.set(c.tp.subarray(o * c.thresholds, (o + 1) * c.thresholds), i * c.thresholds);
-    });
+      for (let t = 0; t < T; t++) tp[i * T + t] = c.tp[o * T + t]!;
+    }
     // buckets of equal width between the highest and lowest true-positive score narrow the
     // search: bucket(s) = ⌊(top − s)·scale⌋ is monotone in s, so an entry in bucket b comes
     // before every true positive of a later bucket and after every one of an earlier bucket

@@ -50,7 +50,14 @@ function filterGradient(
     info;
   const scope = new WasmKernelScope(backend);
   try {
-    const xT = scope.run('Transpose', { x }, { perm: [3, 0, 1, 2] }); // [Cin, B, H, W]
+    // [Cin, B·H·W] (the same as [Cin, B, H, W]): tfjs-wasm's 2-D transpose is 2–4× faster than
+    // its rank-4 one for this permutation.
+    const pixels = tf.util.sizeFromShape(x.shape) / inChannels;
+    const xT = scope.run(
+      'Transpose',
+      { x: scope.reshape(x, [pixels, inChannels]) },
+      { perm: [1, 0] },
+    );
     const N = batchSize * outHeight * outWidth;
     const pointwise =
       !withBias &&

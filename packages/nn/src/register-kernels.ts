@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { fusedConv2dKernelConfigs, registerFusedConv2dGradient } from './fused-conv2d';
+import { adamUpdateKernelConfigs } from './kernels/adam-update';
 import { registerBatchMatMulTransposedWasm } from './kernels/batch-matmul-transposed';
 import { conv2dBackpropFilterWasmConfigs } from './kernels/conv2d-backprop-filter';
 import { registerConv2dBackpropInputWasm } from './kernels/conv2d-backprop-input';
@@ -11,6 +12,7 @@ import { unsortedSegmentSumWasmConfig } from './kernels/unsorted-segment-sum';
 export const TUBEKIT_KERNELS: readonly tf.KernelConfig[] = [
   ...conv2dBackpropFilterWasmConfigs,
   ...fusedConv2dKernelConfigs,
+  ...adamUpdateKernelConfigs,
   ...depthwiseBackpropWasmConfigs,
   unsortedSegmentSumWasmConfig,
 ];

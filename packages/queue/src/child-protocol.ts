@@ -6,6 +6,7 @@ export interface ChildRequest {
   module: string;
   url: string;
   store?: string;
+  workDir: string;
   job: {
     id: string;
     label: string;

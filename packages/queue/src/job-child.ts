@@ -1,8 +1,8 @@
 /**
- * Child process of `runQueueWorker`: runs one job. The worker forks it per job and sends one
- * {@link ChildRequest}; it answers with progress, log lines, and one `result`, `error` or
- * `refused`, then exits. It exits as well when the worker goes away (IPC disconnect), so a dead
- * worker leaves no job running.
+ * Child process of `runQueueWorker`: runs jobs, one at a time. The worker sends a
+ * {@link ChildRequest} per job; it answers with progress, log lines, and one `result`, `error` or
+ * `refused`. It exits when the worker goes away (IPC disconnect), so a dead worker leaves no job
+ * running.
  */
 import { stat } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
@@ -37,6 +37,7 @@ async function runJob(request: ChildRequest): Promise<void> {
       id: job.id,
       label: job.label,
       attempt: job.attempt,
+      workDir: request.workDir,
       parents: job.parents,
       put: (name, file) => store.put(`${job.id}/${name}`, file),
       get: (ref, file) => store.get(ref, file),
@@ -81,13 +82,9 @@ async function runJob(request: ChildRequest): Promise<void> {
   }
 }
 
-process.once('message', (request: ChildRequest) => {
-  runJob(request).then(
-    () => process.disconnect?.(),
-    (error: unknown) => {
-      const message = error instanceof Error ? error.message || error.name : String(error);
-      send({ error: redactIn(message.split('\n')[0].slice(0, 500), request.url) });
-      process.disconnect?.();
-    },
-  );
+process.on('message', (request: ChildRequest) => {
+  runJob(request).catch((error: unknown) => {
+    const message = error instanceof Error ? error.message || error.name : String(error);
+    send({ error: redactIn(message.split('\n')[0].slice(0, 500), request.url) });
+  });
 });

@@ -6,6 +6,11 @@ export interface JobContext {
   label: string;
   /** 1 on the first attempt, 2 on the retry. */
   attempt: number;
+  /**
+   * This worker's folder for files its jobs share and that need not survive it (rendered data,
+   * local copies of checkpoints).
+   */
+  workDir: string;
   /** The results of the job's parents, by job id. */
   parents: Record<string, unknown>;
   /** Stores a file under `<job id>/<name>` (the worker's `--store` folder, or Redis). */

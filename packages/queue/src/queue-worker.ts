@@ -1,5 +1,6 @@
-import { fork } from 'node:child_process';
-import { hostname } from 'node:os';
+import { type ChildProcess, fork } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Job, Queue, UnrecoverableError, WaitingError, Worker } from 'bullmq';
@@ -24,6 +25,11 @@ export interface QueueWorkerOptions {
   concurrency?: number;
   /** Shared folder for checkpoints (default: through Redis, up to 64 MiB a file). */
   store?: string;
+  /**
+   * Folder for the files of this worker's jobs (rendered data, local checkpoints; default a
+   * temporary folder, removed when the worker stops).
+   */
+  workDir?: string;
   /** This worker's tubekit version (default the package's; tests pass another). */
   version?: string;
   /** Name in progress lines (default `<host>:<pid>`). */
@@ -65,48 +71,69 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<Queue
   });
   const queue = new Queue(QUEUE_NAME, { connection });
   const summary: QueueWorkerSummary = { done: 0, failed: 0 };
+  const workDir = options.workDir ?? mkdtempSync(join(tmpdir(), 'tubekit-worker-'));
   let stop: () => void = () => undefined;
   const stopped = new Promise<void>((resolve) => {
     stop = resolve;
   });
 
+  // One child process per slot, kept between jobs (a job that fails or dies takes its process
+  // with it; the next job gets a fresh one).
+  const idle: ChildProcess[] = [];
+  const spawnChild = () => {
+    const child = fork(CHILD, [], {
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      env: process.env,
+      execArgv: CHILD.endsWith('.ts') ? ['--import', 'tsx'] : [],
+    });
+    const lines = (b: Buffer) => {
+      for (const line of String(b).split('\n'))
+        if (line.trim()) log(`[${(child as Labelled).jobLabel ?? 'idle'}] ${redactIn(line, url)}`);
+    };
+    child.stdout?.on('data', lines);
+    child.stderr?.on('data', lines);
+    return child as Labelled;
+  };
   const runChild = (job: Job<QueueJobData>, parents: Record<string, unknown>) =>
     new Promise<unknown>((resolve, reject) => {
-      const child = fork(CHILD, [], {
-        stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-        env: process.env,
-        execArgv: CHILD.endsWith('.ts') ? ['--import', 'tsx'] : [],
-      });
-      let reply: ChildReply | undefined;
       const label = job.data.label;
-      for (const stream of [child.stdout, child.stderr])
-        stream?.on('data', (b: Buffer) => {
-          for (const line of String(b).split('\n'))
-            if (line.trim()) log(`[${label}] ${redactIn(line, url)}`);
-        });
-      child.on('message', (m: ChildReply) => {
+      const child = (idle.pop() ?? spawnChild()) as Labelled;
+      child.jobLabel = label;
+      log(`worker ${name}: ${label} (attempt ${job.attemptsMade + 1}, pid ${child.pid})`);
+      const onMessage = (m: ChildReply) => {
         if ('progress' in m)
           job
             .updateProgress({ worker: name, event: m.progress } satisfies QueueJobProgress)
             .catch(() => undefined);
         else if ('log' in m) log(`[${label}] ${redactIn(m.log, url)}`);
-        else reply = m;
-      });
-      child.on('exit', (code, signal) => {
-        if (reply && 'result' in reply) resolve(reply.result);
-        else if (reply && 'refused' in reply) reject(new RefusedError(reply.refused));
-        else if (reply && 'error' in reply) reject(new Error(reply.error));
-        else
-          reject(
-            new Error(
-              `the process running ${label} on worker ${name} died (${signal ?? `exit code ${code}`})`,
-            ),
-          );
-      });
+        else {
+          child.off('message', onMessage);
+          child.off('exit', onExit);
+          child.jobLabel = undefined;
+          if ('result' in m) {
+            idle.push(child);
+            resolve(m.result);
+          } else {
+            child.kill('SIGKILL');
+            reject('refused' in m ? new RefusedError(m.refused) : new Error(m.error));
+          }
+        }
+      };
+      const onExit = (code: number | null, signal: string | null) => {
+        child.off('message', onMessage);
+        reject(
+          new Error(
+            `the process running ${label} on worker ${name} died (${signal ?? `exit code ${code}`})`,
+          ),
+        );
+      };
+      child.on('message', onMessage);
+      child.once('exit', onExit);
       child.send({
         module: options.kinds[job.data.kind],
         url,
         store: options.store,
+        workDir,
         job: {
           id: job.id as string,
           label,
@@ -147,7 +174,6 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<Queue
         if (!value) throw new Error(`parent job ${id} of ${label} has no result`);
         parents[id] = value.result;
       }
-      log(`worker ${name}: ${label} (attempt ${job.attemptsMade + 1})`);
       try {
         const result = await runChild(job, parents);
         summary.done++;
@@ -177,9 +203,13 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<Queue
   await stopped;
   options.signal?.removeEventListener('abort', onAbort);
   await worker.close();
+  for (const child of idle) child.kill('SIGTERM');
   await queue.close();
   connection.disconnect();
+  if (!options.workDir) rmSync(workDir, { recursive: true, force: true });
   return summary;
 }
 
 class RefusedError extends Error {}
+
+type Labelled = ChildProcess & { jobLabel?: string };

@@ -30,7 +30,7 @@ import {
   type SynthBench,
   trainJobs,
 } from './train-models';
-import { missingSummary, trainOnQueue } from './train-on-queue';
+import { type MissingModel, missingSummary, trainOnQueue } from './train-on-queue';
 
 /** Options of {@link reproduce}. */
 export interface ReproduceOptions {
@@ -267,16 +267,17 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Reprodu
         `step-bench: training ${pending.length} of ${jobs.length} models${workers > 1 && pending.length > 1 ? ` in ${Math.min(workers, pending.length)} worker processes` : ''}${cached.size ? ` (${cached.size} cached)` : ''}`,
       );
     ui = createMultiProgress({ unit: 'models', total: jobs.length, alreadyDone: cached.size });
-    const missing = options.queue
-      ? await trainOnQueue({
-          url: options.queue,
-          profile,
-          cacheDir,
-          jobs: pending,
-          ui,
-          stallTimeoutMs: options.queueStallTimeoutMs,
-        })
-      : (await trainJobs({ bench, outDir, jobs: pending, workers, ui, children }), []);
+    let missing: MissingModel[] = [];
+    if (options.queue)
+      missing = await trainOnQueue({
+        url: options.queue,
+        profile,
+        cacheDir,
+        jobs: pending,
+        ui,
+        stallTimeoutMs: options.queueStallTimeoutMs,
+      });
+    else await trainJobs({ bench, outDir, jobs: pending, workers, ui, children });
     ui.stop();
 
     const resumed: string[] = [];

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { fusedConv2d } from './fused-conv2d';
 
 /** Padding of {@link conv3d}: tfjs's `'same'` / `'valid'` rules, or one symmetric amount for all three axes. */

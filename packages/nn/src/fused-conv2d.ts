@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 
 /** Options of {@link fusedConv2d} (those of `tf.fused.conv2d` that it supports). */
 export interface FusedConv2dOptions {

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { fusedConv2dKernelConfigs, registerFusedConv2dGradient } from './fused-conv2d';
 import { adamUpdateKernelConfigs } from './kernels/adam-update';
 import { registerBatchMatMulTransposedWasm } from './kernels/batch-matmul-transposed';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../init-backend';
 import { applyUpdate, type OptimizerConfig } from '../optimizer';
 import { createRng } from '../random';

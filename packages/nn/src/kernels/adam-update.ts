@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { WasmKernelArgs } from './wasm-kernel-scope';
 
 /** Kernel name of the fused Adam update (registered for cpu and wasm). */

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { gemmWasm, im2colTransposed } from './im2col';
 import { type WasmKernelArgs, WasmKernelScope } from './wasm-kernel-scope';
 

@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs-core';
 import type { WasmKernelScope } from './wasm-kernel-scope';
 
 /** The geometry of one NHWC 2-D convolution that {@link im2colTransposed} unrolls. */

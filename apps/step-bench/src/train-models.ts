@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import type { Trunk } from '@tubekit/backbones';
 import { createSynthTubes, type SynthTubes, type VideoAnnotation } from '@tubekit/datasets';
 import type { ClipTubelet } from '@tubekit/heads/progressive';
 import {
@@ -13,7 +14,12 @@ import {
   setProgressSink,
   writeFileAtomic,
 } from '@tubekit/report';
-import { type StepModelConfig, stepModels, streamModelId } from './configurations';
+import {
+  type StepModality,
+  type StepModelConfig,
+  stepModels,
+  streamModelId,
+} from './configurations';
 import { firstLine, readCacheJson, setAsideDamaged } from './damaged-cache';
 import { frameMapOf } from './evaluate';
 import { FrameCache } from './frame-cache';
@@ -139,6 +145,44 @@ function encodeTubelets(videos: Array<[string, ClipTubelet[]]>): Array<[string, 
 }
 
 /**
+ * The pretrained trunk of a stream for one seed's run, shared by every STEP configuration and by
+ * the other papers' benchmarks (cfad-bench): pretrained once on the profile's training videos and
+ * cached as `trunk-<modality>.<key>.safetensors` in the seed's cache folder (see
+ * {@link pretrainedTrunk}). The caller disposes it.
+ */
+export async function streamTrunk(
+  bench: SynthBench,
+  seed: number,
+  modality: StepModality,
+): Promise<Trunk> {
+  const profile = seedProfile(bench.profile, seed);
+  const trunkKey = createHash('sha256')
+    .update(
+      JSON.stringify([
+        profile.synth,
+        profile.trunk,
+        profile.pretrain,
+        profile.frameSize,
+        profile.clipLength,
+        profile.seed,
+        bench.train.length,
+      ]),
+    )
+    .digest('hex')
+    .slice(0, 12);
+  return pretrainedTrunk({
+    profile,
+    modality,
+    numClasses: bench.synth.dataset.labels.length,
+    train: bench.train,
+    read: bench.frames.reader(modality),
+    actors: synthActors(bench.synth, profile.frameSize),
+    path: join(seedCacheDir(bench.cacheDir, seed), `trunk-${modality}.${trunkKey}.safetensors`),
+    log: (line) => process.stderr.write(`${line}\n`),
+  });
+}
+
+/**
  * Trains one configuration (resuming from its checkpoint), tests it, and writes its summary to
  * the cache. The models whose tubelets feed the fusions of Table 1(b) keep their last-step tubelets.
  */
@@ -154,31 +198,7 @@ export async function trainAndSummarize(
   const base = profile.baseStream;
   const numClasses = synth.dataset.labels.length;
   const actors = synthActors(synth, profile.frameSize);
-  // The stream's pretrained trunk, shared by every configuration (pretrained once, cached).
-  const trunkKey = createHash('sha256')
-    .update(
-      JSON.stringify([
-        profile.synth,
-        profile.trunk,
-        profile.pretrain,
-        profile.frameSize,
-        profile.clipLength,
-        profile.seed,
-        bench.train.length,
-      ]),
-    )
-    .digest('hex')
-    .slice(0, 12);
-  const trunk = await pretrainedTrunk({
-    profile,
-    modality: config.modality,
-    numClasses,
-    train: bench.train,
-    read: bench.frames.reader(config.modality),
-    actors,
-    path: join(cacheDir, `trunk-${config.modality}.${trunkKey}.safetensors`),
-    log: (line) => process.stderr.write(`${line}\n`),
-  });
+  const trunk = await streamTrunk(bench, seed, config.modality);
   const checkpointPath = join(
     cacheDir,
     `${config.id}.${createHash('sha256')

@@ -23,6 +23,8 @@ export interface CfadProfile {
   alphas: number[];
   /** Channels C' of the coarse module's 3-D conv heads and the RPN. */
   hidden: number;
+  /** Neck pooling before CFAD's modules (`featurePool`: 2 gives I3D's 7×7 map at 112 px). */
+  featurePool: number;
   /** TPN anchor lengths as fractions of T (spec: {1, 2, 4, 8, 12} of 12 cells). */
   tpnLengths: number[];
   /** Optimiser iterations, training videos per iteration, Adam learning rate (×0.1 at 2/3). */
@@ -34,6 +36,8 @@ export interface CfadProfile {
   /** Use at most this many train / test videos of each preset variant. */
   maxTrainVideos?: number;
   maxTestVideos?: number;
+  /** Tier 2: polynomial orders fitted, and at most this many annotated videos per dataset (all when absent). */
+  tier2: { orders: number[]; maxVideos?: number };
 }
 
 /** The three profiles; `quick` is the default of `pnpm reproduce`. */
@@ -47,6 +51,7 @@ export const PROFILES: Record<CfadProfileName, CfadProfile> = {
     sigmas: [0.4, 0.6, 0.8],
     alphas: [0.15, 0.45],
     hidden: 4,
+    featurePool: 1,
     tpnLengths: [0.25, 0.5, 1],
     iterations: 2,
     batchVideos: 1,
@@ -54,6 +59,7 @@ export const PROFILES: Record<CfadProfileName, CfadProfile> = {
     seeds: [1],
     maxTrainVideos: 4,
     maxTestVideos: 2,
+    tier2: { orders: [1, 2], maxVideos: 20 },
   },
   quick: {
     name: 'quick',
@@ -64,13 +70,15 @@ export const PROFILES: Record<CfadProfileName, CfadProfile> = {
     sigmas: [0.4, 0.6, 0.8],
     alphas: [0.15, 0.25, 0.35, 0.45],
     hidden: 16,
+    featurePool: 2,
     tpnLengths: [0.125, 0.25, 0.5, 0.75, 1],
-    iterations: 150,
+    iterations: 100,
     batchVideos: 2,
     learningRate: 2e-3,
     seeds: [1],
     maxTrainVideos: 64,
     maxTestVideos: 24,
+    tier2: { orders: [1, 2, 3, 4, 5, 6] },
   },
   full: {
     name: 'full',
@@ -81,10 +89,12 @@ export const PROFILES: Record<CfadProfileName, CfadProfile> = {
     sigmas: [0.4, 0.6, 0.8],
     alphas: [0.15, 0.25, 0.35, 0.45],
     hidden: 32,
+    featurePool: 2,
     tpnLengths: [0.125, 0.25, 0.5, 0.75, 1],
     iterations: 1500,
     batchVideos: 4,
     learningRate: 1e-3,
     seeds: [1, 2, 3],
+    tier2: { orders: [1, 2, 3, 4, 5, 6] },
   },
 };

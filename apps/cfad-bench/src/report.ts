@@ -201,6 +201,7 @@ export function cfadReport(
       });
       continue;
     }
+    p(`${t.videos} annotated videos.`);
     b.push({
       kind: 'table',
       table: {

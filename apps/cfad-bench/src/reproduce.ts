@@ -72,11 +72,13 @@ async function tier2(profile: CfadProfile, log: (line: string) => void): Promise
       );
       continue;
     }
-    const orders = profile.name === 'smoke' ? [1, 2] : [1, 2, 3, 4, 5, 6];
+    const videos = dataset.videos.slice(0, profile.tier2.maxVideos);
+    const subset = { ...dataset, videos };
     out[name] = {
-      fit: polynomialFitMabo(dataset, orders),
-      keys: keyTimestampCounts(dataset, samples),
+      fit: polynomialFitMabo(subset, profile.tier2.orders),
+      keys: keyTimestampCounts(subset, samples),
       samples,
+      videos: videos.length,
     };
   }
   return out;

@@ -73,7 +73,8 @@ export interface CfadResults {
 /** Tier 2 on real annotations: the polynomial fits and Eq. 5 key counts, or why unavailable. */
 export type CfadTier2 = Record<
   string,
-  { fit: PolynomialFitRow[]; keys: KeyTimestampRow[]; samples: number } | { unavailable: string }
+  | { fit: PolynomialFitRow[]; keys: KeyTimestampRow[]; samples: number; videos: number }
+  | { unavailable: string }
 >;
 
 /** Assembles one seed's {@link CfadResults} from its models. */

@@ -186,6 +186,7 @@ export async function runModel(
     anchorSizes,
     tpnLengths: profile.tpnLengths.map((f) => Math.max(1, f * T)),
     hidden: profile.hidden,
+    featurePool: profile.featurePool,
     diffBlock: config.diffBlock,
     seed,
   });

@@ -76,8 +76,21 @@ describe('CoarseToFineDetector (CFAD end to end on the shared trunk)', () => {
     const one = det.detect(v, { maxTubes: 1, timestamps: { kind: 'uniform', count: 2 } });
     expect(one).toHaveLength(1);
     expect(one[0]!.selected).toBe(2);
-    expect(tf.memory().numTensors).toBe(before);
     expect(det.headParameters()).toBeGreaterThan(0);
+    // pooled features (stride 16): a 2 × 2 map at 32 px, anchors on its grid
+    const pooled = new CoarseToFineDetector({ ...det.options, trunk: det.trunk, featurePool: 2 });
+    expect(pooled.anchors.length).toBe(2 * 2 * 2 * 4);
+    const shape = tf.tidy(() => {
+      const f = pooled.features(v.frames);
+      return f.shape;
+    });
+    expect(shape).toEqual([8, 2, 2, 8]);
+    expect(pooled.detect(v).length).toBeGreaterThan(0);
+    pooled.dispose();
+    expect(
+      () => new CoarseToFineDetector({ ...det.options, trunk: det.trunk, featurePool: 3 }),
+    ).toThrow(/multiple of the feature stride 24/);
+    expect(tf.memory().numTensors).toBe(before);
     tf.dispose(v.frames);
     det.dispose();
     det.trunk.dispose();

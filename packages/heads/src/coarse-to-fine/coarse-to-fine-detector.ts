@@ -35,7 +35,7 @@ export interface CoarseToFineOptions {
   numClasses: number;
   /** The shared trunk (pretrained per stream); its neck is fine-tuned, its backbone frozen. */
   trunk: Trunk;
-  /** Side S of the square frames the trunk sees (a multiple of 8). */
+  /** Side S of the square frames the trunk sees (a multiple of the feature stride 8·featurePool). */
   frameSize: number;
   /** Frames T of the resampled clip (§4.1: 96 UCF101-24, 32 J-HMDB). */
   clipLength: number;
@@ -51,6 +51,12 @@ export interface CoarseToFineOptions {
   hidden: number;
   /** The Coarse Module's Diff Block (Fig. 5 ablation). Default true. */
   diffBlock?: boolean;
+  /**
+   * Average-pool the neck by this factor before CFAD's modules (default 1: the neck's stride 8).
+   * 2 gives stride 16, a 7×7 map at 112 px — the size of I3D `mixed_5b` at 224 px that CFAD's
+   * coarse module and RPN see (§4.1), and 16× less non-local attention than 14×14.
+   */
+  featurePool?: number;
   seed: number;
 }
 
@@ -134,7 +140,7 @@ export class CoarseToFineDetector {
   readonly anchors: Float64Array;
 
   constructor(options: CoarseToFineOptions) {
-    this.options = { diffBlock: true, ...options };
+    this.options = { diffBlock: true, featurePool: 1, ...options };
     const {
       trunk,
       numClasses,
@@ -145,8 +151,11 @@ export class CoarseToFineDetector {
       seed,
       frameSize: S,
     } = this.options;
-    if (S % 8 !== 0)
-      throw new RangeError(`CoarseToFineDetector: frameSize ${S} is not a multiple of 8`);
+    const stride = trunk.neckStride * this.options.featurePool;
+    if (S % stride !== 0)
+      throw new RangeError(
+        `CoarseToFineDetector: frameSize ${S} is not a multiple of the feature stride ${stride}`,
+      );
     this.trunk = trunk;
     const C = trunk.options.neckChannels;
     const A = anchorSizes.length / 2;
@@ -173,11 +182,10 @@ export class CoarseToFineDetector {
       scoreClasses: numClasses + 1,
       seed: seed + 4,
     });
-    const h = S / trunk.neckStride;
     this.anchors = gridAnchors({
-      height: h,
-      width: h,
-      stride: trunk.neckStride,
+      height: S / stride,
+      width: S / stride,
+      stride,
       sizes: anchorSizes,
     });
   }
@@ -203,9 +211,14 @@ export class CoarseToFineDetector {
     ].reduce((n, w) => n + w.variable.size, 0);
   }
 
-  /** Per-frame neck features `[T, S/8, S/8, C]` of a clip. Call inside `tf.tidy`. */
+  /**
+   * Per-frame features `[T, S/s, S/s, C]` of a clip: the neck, average-pooled to stride
+   * `s = 8·featurePool`. Call inside `tf.tidy`.
+   */
   features(frames: tf.Tensor4D): tf.Tensor4D {
-    return this.trunk.neck(this.trunk.backbone(frames));
+    const neck = this.trunk.neck(this.trunk.backbone(frames));
+    const p = this.options.featurePool;
+    return p === 1 ? neck : tf.avgPool(neck, p, p, 'valid');
   }
 
   /** Feature row (fractional) of original frame `f` in a clip of `L` frames. */

@@ -76,6 +76,9 @@ export function cfadReport(
       },
     });
   }
+  p(
+    `Main model (dynamic, k = ${results.figure4a.orders[Math.floor((results.figure4a.orders.length - 1) / 2)]}) at the largest σ: ${results.refinement.selected.toFixed(1)} of N = ${profile.samples} timestamps selected and ${results.refinement.refined.toFixed(1)} knots replaced by an RPN box per output tube.`,
+  );
   const line = (file: string, caption: string, plot: Parameters<typeof svgLinePlot>[0]) =>
     b.push({ kind: 'figure', file, caption, svg: svgLinePlot(plot) });
   b.push({ kind: 'heading', level: 2, text: 'Figure 4(a) — v-MABO vs k' });

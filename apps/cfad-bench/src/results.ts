@@ -68,6 +68,8 @@ export interface CfadResults {
   table3: { rgb: number; flow: number };
   /** Fig. 6: ms per resampled frame and parameter counts of the main model. */
   figure6: { msPerFrame: number; headParameters: number; trunkParameters: number };
+  /** Main model at the largest σ: timestamps selected and knots replaced per output tube. */
+  refinement: { selected: number; refined: number };
 }
 
 /** Tier 2 on real annotations: the polynomial fits and Eq. 5 key counts, or why unavailable. */
@@ -117,6 +119,10 @@ export function seedResults(
       msPerFrame: main.refine[sigmaMax]!.msPerFrame,
       headParameters: main.parameters.head,
       trunkParameters: main.parameters.trunk,
+    },
+    refinement: {
+      selected: main.refine[sigmaMax]!.selected,
+      refined: main.refine[sigmaMax]!.refined,
     },
   };
 }

@@ -47,6 +47,8 @@ export interface CfadEvaluation {
   msPerFrame: number;
   /** Mean timestamps selected for refinement per output tube. */
   selected: number;
+  /** Mean knots actually replaced by an RPN box (a proposal centre inside Ω) per output tube. */
+  refined: number;
 }
 
 /** What a model's run leaves in the cache. */
@@ -78,6 +80,7 @@ function evaluate(
   const tubes: DetectedTube[] = [];
   let ms = 0;
   let selected = 0;
+  let refined = 0;
   for (const video of data.test) {
     const frames = clipTensor(data, modality, video, T);
     const t0 = performance.now();
@@ -86,6 +89,7 @@ function evaluate(
     frames.dispose();
     out.forEach((d, i) => {
       selected += d.selected;
+      refined += d.refined;
       tubes.push({
         video: video.name,
         id: i,
@@ -109,6 +113,7 @@ function evaluate(
     errors: videoErrorBreakdown(gt, tubes, { protocol: actProtocol, iou: 0.5, videos }).total,
     msPerFrame: ms / (data.test.length * T),
     selected: tubes.length ? selected / tubes.length : 0,
+    refined: tubes.length ? refined / tubes.length : 0,
   };
 }
 

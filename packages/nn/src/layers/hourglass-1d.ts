@@ -16,10 +16,10 @@ export interface Hourglass1dOptions {
 
 /**
  * A temporal (1-D) hourglass: the encoder–decoder of Newell et al. (ECCV 2016, Fig. 3) over the
- * time axis of a feature sequence, as temporal proposal networks use to see context at several
- * time scales (CFAD's TPN). Level ℓ: `down{ℓ}` conv + ReLU then max-pool /2, recursion, nearest
- * upsampling ×2 (cropped to the level's length), plus the skip branch `skip{ℓ}` (conv + ReLU at
- * full resolution); the innermost level is `bottom` conv + ReLU. Convolutions are 'same'-padded,
+ * time axis of a feature sequence, to see context at several time scales (CFAD's key-timestamp
+ * selector, §3.3, runs one over its sampled features). Level ℓ: `down{ℓ}` conv + ReLU then
+ * max-pool /2, recursion, nearest upsampling ×2 (cropped to the level's length), plus the skip
+ * branch `skip{ℓ}` (conv + ReLU at full resolution); the innermost level is `bottom` conv + ReLU. Convolutions are 'same'-padded,
  * stride 1, with bias; kernels `[k, Cin, Cout]` (PyTorch `Conv1d` stores `[Cout, Cin, k]`).
  * Any length T ≥ 1 works; the output has the input's shape `[N, T, C]`.
  *

@@ -1,0 +1,214 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { type ActionDataset, loadDataset, tubekitDataPath } from '@tubekit/datasets';
+import { initBackend } from '@tubekit/nn';
+import {
+  type ClaimResult,
+  renderHtml,
+  renderMarkdown,
+  reportFigures,
+  writeFileAtomic,
+} from '@tubekit/report';
+import { PROFILES as STEP_PROFILES } from '@tubekit/step-bench/profiles';
+import { meanOverSeeds } from '@tubekit/step-bench/seed-mean';
+import { loadTrunk, prepareSynthBench } from '@tubekit/step-bench/train-models';
+import { type CfadVariant, prepareVariant, type VariantData } from './data';
+import { type CfadProfile, type CfadProfileName, PROFILES } from './profiles';
+import { type CfadRunInfo, cfadReport } from './report';
+import {
+  type CfadResults,
+  type CfadTier2,
+  checkCfadClaims,
+  profileModels,
+  seedResults,
+} from './results';
+import { type CfadModelResult, runModel } from './run-model';
+import { keyTimestampCounts, polynomialFitMabo } from './tier2';
+
+/** Options of {@link reproduce}. */
+export interface ReproduceOptions {
+  /** Benchmark profile (default `quick`). */
+  profile?: CfadProfileName;
+  /** Output folder (default `results/cfad` under the current directory). */
+  outDir?: string;
+  /**
+   * step-bench's output folder, whose cache holds the pretrained trunks and rendered frames CFAD
+   * shares (default: `step` beside `outDir`, i.e. `results/step`).
+   */
+  stepOutDir?: string;
+  /** Accepted for `pnpm reproduce`'s shape; CFAD's models train one after another in this process. */
+  workers?: number;
+  /** Progress and summary lines (default stderr / stdout). */
+  log?: (line: string) => void;
+  /** Accepted for `pnpm reproduce`'s shape (Ctrl-C ends the run; finished models stay cached). */
+  exitOnInterrupt?: boolean;
+}
+
+/** What {@link reproduce} wrote and found. */
+export interface ReproduceResult {
+  reportPath: string;
+  htmlPath: string;
+  jsonPath: string;
+  results: CfadResults;
+  resultsBySeed: CfadResults[];
+  claims: ClaimResult[];
+  wallSeconds: number;
+}
+
+async function tier2(profile: CfadProfile, log: (line: string) => void): Promise<CfadTier2> {
+  const out: CfadTier2 = {};
+  for (const [name, rel, samples] of [
+    ['UCF101-24', 'ucf101-24/pyannot.pkl', 16],
+    ['J-HMDB-21', 'jhmdb-21/groundtruths_jhmdb.zip', 6],
+  ] as const) {
+    let dataset: ActionDataset;
+    try {
+      dataset = await loadDataset(tubekitDataPath(rel));
+    } catch (error) {
+      out[name] = { unavailable: (error as Error).message.split('\n')[0]! };
+      log(
+        `cfad-bench: tier 2 ${name} unavailable — ${(out[name] as { unavailable: string }).unavailable}`,
+      );
+      continue;
+    }
+    const videos = dataset.videos.slice(0, profile.tier2.maxVideos);
+    const subset = { ...dataset, videos };
+    out[name] = {
+      fit: polynomialFitMabo(subset, profile.tier2.orders),
+      keys: keyTimestampCounts(subset, samples),
+      samples,
+      videos: videos.length,
+    };
+  }
+  return out;
+}
+
+/**
+ * `pnpm reproduce --paper cfad`: reproduces CFAD's Table 1–3 and Figures 4–6 on two SynthTubes
+ * variants (dynamic for UCF101-24, static for J-HMDB) from step-bench's pretrained trunk, and the
+ * polynomial-fit and key-timestamp analyses on real annotations (tier 2); writes `report.md`,
+ * `report.html`, `report.json` and the SVG figures atomically into `results/cfad/`. Each trained
+ * model's result is cached under `results/cfad/cache/<profile>/`, so a rerun resumes.
+ *
+ * @example
+ * const { reportPath, claims } = await reproduce({ profile: 'smoke' });
+ */
+export async function reproduce(options: ReproduceOptions = {}): Promise<ReproduceResult> {
+  const t0 = Date.now();
+  const profile = PROFILES[options.profile ?? 'quick'];
+  const step = STEP_PROFILES[profile.step];
+  const outDir = resolve(options.outDir ?? join(process.cwd(), 'results', 'cfad'));
+  const stepOutDir = resolve(options.stepOutDir ?? join(dirname(outDir), 'step'));
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const cacheDir = join(outDir, 'cache', profile.name);
+  const backend = await initBackend({ log });
+  const models = profileModels(profile);
+  log(
+    `cfad-bench: profile ${profile.name}, ${models.length} models × ${profile.seeds.length} seed(s), trunk from ${stepOutDir}, output ${outDir}`,
+  );
+  const tier2Results = await tier2(profile, log);
+  const bench = await prepareSynthBench(step, stepOutDir, log);
+  const data = new Map<CfadVariant, VariantData>();
+  for (const variant of ['dynamic', 'static'] as const)
+    data.set(variant, await prepareVariant(profile, step, variant, cacheDir));
+  const runs: CfadResults[] = [];
+  const infoModels: CfadRunInfo['models'] = [];
+  for (const seed of profile.seeds) {
+    const byId = new Map<string, CfadModelResult>();
+    for (const config of models) {
+      const key = createHash('sha256')
+        .update(JSON.stringify([profile, step.synth, step.trunk, config, seed]))
+        .digest('hex')
+        .slice(0, 12);
+      const path = join(cacheDir, `seed-${seed}`, `${config.id}.${key}.json`);
+      let result: CfadModelResult | undefined;
+      if (existsSync(path)) {
+        try {
+          result = JSON.parse(readFileSync(path, 'utf8')) as CfadModelResult;
+        } catch (error) {
+          log(
+            `cfad-bench: ${path}: unreadable cached result (${(error as Error).message.split('\n')[0]}); training again`,
+          );
+        }
+      }
+      if (!result) {
+        const trunk = await loadTrunk(bench, config.modality, seed);
+        try {
+          result = await runModel(
+            profile,
+            data.get(config.variant) as VariantData,
+            trunk,
+            config,
+            seed,
+          );
+        } finally {
+          trunk.dispose();
+        }
+        await writeFileAtomic(
+          path,
+          `${JSON.stringify(result, (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v))}\n`,
+        );
+      }
+      byId.set(config.id, result);
+      infoModels.push({
+        id: config.id,
+        seed,
+        trainSeconds: result.train.wallMs / 1000,
+        finalLoss: result.train.finalLoss,
+      });
+    }
+    runs.push(
+      seedResults(profile, (id) => {
+        const r = byId.get(id);
+        if (!r) throw new Error(`cfad-bench: model ${id} (seed ${seed}) has no result`);
+        return r;
+      }),
+    );
+  }
+  const results = meanOverSeeds(runs);
+  const claims = checkCfadClaims(profile, runs);
+  const wallSeconds = (Date.now() - t0) / 1000;
+  const describe = (d: VariantData) =>
+    `SynthTubes "${d.synth.config.name}" (${d.synth.dataset.labels.length} classes; ${d.train.length} train / ${d.test.length} test videos at ${d.frames.size}×${d.frames.size})`;
+  const info: CfadRunInfo = {
+    profile: profile.name,
+    seeds: profile.seeds,
+    backend: `${backend.name}${backend.threads ? ` (${backend.threads} thread${backend.threads > 1 ? 's' : ''})` : ''}`,
+    wallSeconds,
+    startedAt: new Date(t0).toISOString(),
+    datasets: Object.fromEntries([...data].map(([v, d]) => [v, describe(d)])),
+    trunk: `step-bench's pretrained ${step.name} trunk per stream (${stepOutDir}/cache/${step.name}), neck fine-tuned per model`,
+    models: infoModels,
+  };
+  const doc = cfadReport(profile, results, tier2Results, claims, info);
+  const reportPath = join(outDir, 'report.md');
+  const htmlPath = join(outDir, 'report.html');
+  const jsonPath = join(outDir, 'report.json');
+  await writeFileAtomic(reportPath, renderMarkdown(doc));
+  await writeFileAtomic(htmlPath, renderHtml(doc));
+  await writeFileAtomic(
+    jsonPath,
+    `${JSON.stringify(
+      {
+        paper: 'CFAD (ECCV 2020)',
+        info,
+        profile,
+        models,
+        results,
+        resultsBySeed: runs,
+        tier2: tier2Results,
+        claims,
+      },
+      (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v),
+      2,
+    )}\n`,
+  );
+  for (const [file, svg] of Object.entries(reportFigures(doc)))
+    await writeFileAtomic(join(outDir, file), svg);
+  const count = (status: ClaimResult['status']) => claims.filter((c) => c.status === status).length;
+  (options.log ?? ((line: string) => process.stdout.write(`${line}\n`)))(
+    `cfad-bench: CFAD claims: ${count('holds')} hold, ${count('fails')} do not, ${count('undecided')} undecided of ${claims.length} (profile ${profile.name}, ${wallSeconds.toFixed(0)} s, ${info.backend}) — report: ${reportPath}, ${htmlPath}`,
+  );
+  return { reportPath, htmlPath, jsonPath, results, resultsBySeed: runs, claims, wallSeconds };
+}

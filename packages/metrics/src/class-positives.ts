@@ -93,15 +93,19 @@ export function rankPositives(
     while (b < first.length) first[b++] = k;
     return { scores, positions, tp, before: new Float64Array(k + 1), top, bottom, scale, first };
   });
+  // per label, flat for the loop over every detection
+  const tops = Float64Array.from(sorted, (c) => (c.scores.length > 0 ? c.top : -Infinity));
+  const bottoms = Float64Array.from(sorted, (c) => (c.scores.length > 0 ? c.bottom : Infinity));
   const seen = new Float64Array(classes.length);
   log.forEachBlock((labels, scores, n) => {
     for (let i = 0; i < n; i++) {
       const label = labels[i]!;
       const position = seen[label]!++;
+      const v = scores[i]!;
+      const s = (float32Scores ? Math.fround(v) : v) + 0;
+      if (!(s >= bottoms[label]!)) continue; // before no true positive
       const c = sorted[label]!;
-      const s = key(scores[i]!);
-      if (!(s >= c.bottom) || c.scores.length === 0) continue; // before no true positive
-      if (s > c.top) {
+      if (s > tops[label]!) {
         c.before[0]!++;
         continue;
       }

@@ -13,7 +13,9 @@ import {
 } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { hasRedisServer, startLocalRedis } from '@tubekit/queue';
 import { CLAIMS } from './published';
+import type { StepResults } from './step-results';
 
 // The end-to-end test runs `pnpm reproduce`'s command itself (`node --import tsx
 // scripts/reproduce.ts`) in a child process: that checks what a user runs, with its worker
@@ -24,6 +26,8 @@ const root = resolve(__dirname, '..', '..', '..');
 // hence the limits.
 const FULL_RUN_MS = 240_000;
 const RERUN_MS = 180_000;
+// The same smoke run through a queue, with a killed job retried: a few more processes start.
+const QUEUE_RUN_MS = 180_000;
 
 interface Run {
   code: number | null;
@@ -31,7 +35,11 @@ interface Run {
   stderr: string;
 }
 
-function reproduceCli(out: string, onStderr?: (text: string, child: ChildProcess) => void) {
+function reproduceCli(
+  out: string,
+  onStderr?: (text: string, child: ChildProcess) => void,
+  extra: string[] = [],
+) {
   // Its own process group, so that a test can send Ctrl-C's SIGINT to the group as a terminal does.
   return new Promise<Run>((done) => {
     const child = spawn(
@@ -46,6 +54,7 @@ function reproduceCli(out: string, onStderr?: (text: string, child: ChildProcess
         'smoke',
         '--out',
         out,
+        ...extra,
       ],
       {
         cwd: root,
@@ -123,6 +132,66 @@ describe('pnpm reproduce --paper step --profile smoke (end to end)', () => {
       expect(existsSync(join(out, '.reproduce.lock'))).toBe(false);
     },
     FULL_RUN_MS,
+  );
+
+  // Across machines: a coordinator and 2 `tubekit worker` processes on a local redis-server; the
+  // process running a job is killed mid-way (it is retried); the numbers equal the local run's
+  // bit for bit (timings aside).
+  (hasRedisServer() ? it : it.skip)(
+    'runs on a BullMQ queue with 2 workers, survives a killed job, and reports the same numbers',
+    async () => {
+      const redis = await startLocalRedis({ password: 'hunter2' });
+      const workers: Array<{ child: ChildProcess; log: string }> = [];
+      let killed = '';
+      try {
+        for (let w = 0; w < 2; w++) {
+          const child = spawn(
+            process.execPath,
+            ['--import', 'tsx', join(root, 'packages', 'cli', 'src', 'bin.ts'), 'worker'].concat([
+              '--queue',
+              redis.url,
+            ]),
+            { cwd: root, env: { ...process.env, CI: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
+          );
+          const worker = { child, log: '' };
+          child.stderr?.on('data', (b) => {
+            worker.log += b;
+            // kill the process running the first trunk pretraining, mid-way
+            const m =
+              /\n?worker \S+: (\S+ trunk) \(attempt 1, pid (\d+)\)\n\[\1\] step-bench: pretraining/.exec(
+                worker.log,
+              );
+            if (m && !killed) {
+              killed = m[1];
+              process.kill(Number(m[2]), 'SIGKILL');
+            }
+          });
+          workers.push(worker);
+        }
+        const queued = join(dir, 'queued');
+        const r = await reproduceCli(queued, undefined, ['--queue', redis.url]);
+        expect(r.code).toBe(0);
+        expect(killed).not.toBe('');
+        const logs = [r.stderr, r.stdout, ...workers.map((w) => w.log)].join('\n');
+        expect(logs).toContain(`${killed} on worker`);
+        expect(logs).toMatch(new RegExp(`${killed} \\(attempt 2`));
+        expect(logs).not.toContain('hunter2');
+        const local = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+        const remote = JSON.parse(readFileSync(join(queued, 'report.json'), 'utf8'));
+        const numbers = (json: { resultsBySeed: StepResults[] }) =>
+          json.resultsBySeed.map((x) => ({
+            ...x,
+            figure6a: { ...x.figure6a, fpsNoExtension: [], fpsExtension: [] },
+            figure6b: x.figure6b.map((b) => ({ ...b, fps: 0 })),
+          }));
+        expect(numbers(remote)).toEqual(numbers(local));
+        expect(readFileSync(join(queued, 'report.md'), 'utf8')).not.toContain('Missing models');
+      } finally {
+        for (const w of workers) w.child.kill('SIGKILL');
+        await redis.stop();
+      }
+    },
+    QUEUE_RUN_MS,
   );
 
   it(

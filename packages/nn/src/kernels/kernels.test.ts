@@ -160,6 +160,19 @@ describe('wasm gap kernels', () => {
     tf.dispose([table, idx]);
   });
 
+  test('Identity on wasm aliases its input: no copy, and each reference outlives the other', async () => {
+    await initBackend({ backend: 'wasm', ...quiet });
+    const backend = tf.backend() as unknown as { numDataIds(): number };
+    const ids = backend.numDataIds();
+    const x = tf.tensor1d([1, 2, 3]);
+    const y = tf.clone(x);
+    expect(backend.numDataIds()).toBe(ids + 1);
+    x.dispose();
+    expect(Array.from(y.dataSync())).toEqual([1, 2, 3]);
+    y.dispose();
+    expect(backend.numDataIds()).toBe(ids);
+  });
+
   test('kernels leak no tensors or wasm buffers', async () => {
     await initBackend({ backend: 'wasm', ...quiet });
     const x = rand([1, 6, 6, 2], 8);

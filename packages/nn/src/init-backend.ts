@@ -9,9 +9,9 @@ import * as tf from '@tensorflow/tfjs-core';
 // and `tf.train`), the chained tensor methods (`x.square()`, …) and the `cpu` backend. tfjs-core's
 // CommonJS entry registers neither of the first two, and its registration modules are ES modules
 // Node cannot load, so `scripts/bundle-tfjs-core-registrations.mjs` bundles them into one
-// CommonJS file (written on install and by the build, which inlines it into `dist`). Every use of
-// tubekit's tensors passes through this module. (The bundle's declarations add the chained methods
-// to the type of `tf.Tensor`.)
+// CommonJS file (written on install and by the build; `dist` imports it by the same path). Every
+// use of tubekit's tensors passes through this module. (The bundle's declarations add the chained
+// methods to the type of `tf.Tensor`.)
 import '../generated/tfjs-core-registrations.cjs';
 import '@tensorflow/tfjs-backend-cpu';
 import { registerTubekitKernels } from './register-kernels';

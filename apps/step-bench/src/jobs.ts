@@ -1,8 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { type QueueJob, queueJob } from '@tubekit/queue';
-import type { StepModality, StepModelConfig } from './configurations';
+import { type StepModality, type StepModelConfig, stepModels } from './configurations';
 import { type StepProfile, seedProfile, synthConfigOf } from './profiles';
-import { profileModels } from './train-models';
 
 /** Configuration of a `step-trunk` job: pretraining one stream's trunk for one seed. */
 export interface TrunkJobConfig {
@@ -33,7 +32,7 @@ export function stepEnvironment(profile: StepProfile): Record<string, unknown> {
  */
 export function stepJobs(
   profile: StepProfile,
-  models: readonly StepModelConfig[] = profileModels(profile),
+  models: readonly StepModelConfig[] = stepModels(profile.baseStream),
 ): Array<QueueJob<TrunkJobConfig | ModelJobConfig>> {
   const environment = stepEnvironment(profile);
   const seeds = profile.seeds.length;

@@ -12,11 +12,11 @@ import { type ModelJobConfig, stepEnvironment } from './jobs';
 import {
   type ModelSummary,
   modelCheckpointPath,
-  prepareSynthBench,
   trainAndSummarize,
   trunkPath,
 } from './train-models';
 import type { TrunkJobResult } from './trunk-job';
+import { workerBench } from './worker-bench';
 
 /** Result of a `step-model` job. */
 export interface ModelJobResult {
@@ -28,7 +28,7 @@ export const jobKind: JobKind<ModelJobConfig, ModelJobResult> = {
   environment: (config) => stepEnvironment(config.profile),
   async run(config, context) {
     await initBackend({ log: () => undefined });
-    const bench = await prepareSynthBench(config.profile, context.workDir, context.log);
+    const bench = await workerBench(config.profile, context.workDir, context.log);
     const seed = config.profile.seed;
     const [parent] = Object.values(context.parents) as TrunkJobResult[];
     if (!parent?.trunk) throw new Error(`${context.label}: the trunk job's result is missing`);

@@ -8,7 +8,8 @@
 import { initBackend } from '@tubekit/nn';
 import type { BlobRef, JobKind } from '@tubekit/queue';
 import { stepEnvironment, type TrunkJobConfig } from './jobs';
-import { loadTrunk, prepareSynthBench, trunkPath } from './train-models';
+import { loadTrunk, trunkPath } from './train-models';
+import { workerBench } from './worker-bench';
 
 /** Result of a `step-trunk` job. */
 export interface TrunkJobResult {
@@ -19,7 +20,7 @@ export const jobKind: JobKind<TrunkJobConfig, TrunkJobResult> = {
   environment: (config) => stepEnvironment(config.profile),
   async run(config, context) {
     await initBackend({ log: () => undefined });
-    const bench = await prepareSynthBench(config.profile, context.workDir, context.log);
+    const bench = await workerBench(config.profile, context.workDir, context.log);
     const seed = config.profile.seed;
     const path = trunkPath(bench, config.modality, seed);
     await context.keepCheckpoint(`${path}.partial`);

@@ -28,9 +28,10 @@ export async function connectRedis(
     throw new Error(`bad Redis URL ${redactUrl(url)} (${redactIn(String(error), url)})`);
   }
   let last = '';
+  let ready = false;
   redis.on('error', (error: Error) => {
     last = redactIn(error.message, url);
-    options.onError?.(last);
+    if (ready) options.onError?.(last);
   });
   const probe = async () => {
     await redis.connect();
@@ -54,5 +55,6 @@ export async function connectRedis(
   } finally {
     clearTimeout(timer);
   }
+  ready = true;
   return redis;
 }

@@ -1,4 +1,5 @@
 import { type Job, Queue } from 'bullmq';
+import { canonicalJson } from './canonical';
 import { connectRedis } from './connection';
 import type { QueueJob, QueueJobData, QueueJobProgress, QueueJobReturn } from './job';
 import { JOB_ATTEMPTS, QUEUE_NAME } from './queue-settings';
@@ -39,7 +40,7 @@ export interface RunOnQueueOptions {
  * configuration, and resolves with every job's outcome. A job that failed twice is an outcome with
  * its error (its descendants fail as `parent … failed`). Job ids are stable, so a restarted
  * coordinator picks up the same queue: finished jobs are taken as they are, running ones are
- * waited for (jobs left failed by an earlier coordinator are tried again). An unreachable Redis
+ * waited for (jobs left failed by an earlier coordinator, or queued under another tubekit version or dataset, run again). An unreachable Redis
  * rejects within about 3 s naming the URL (password masked); no progress for `stallTimeoutMs`
  * rejects too.
  */
@@ -66,12 +67,18 @@ export async function runOnQueue(options: RunOnQueueOptions): Promise<Map<string
     await options.onOutcome?.(job, outcome);
   };
   const submit = async (job: QueueJob) => {
+    const environment = { tubekit: options.version ?? TUBEKIT_VERSION, app: job.environment };
     const existing = await queue.getJob(job.id);
-    if (existing && (await existing.getState()) === 'failed') {
-      log(
-        `coordinator: trying ${job.label} again (failed in an earlier run: ${existing.failedReason})`,
-      );
-      await existing.remove();
+    if (existing) {
+      // jobs an earlier coordinator left failed, or ran under another version or dataset, run again
+      const state = await existing.getState();
+      const stale = canonicalJson(existing.data.environment) !== canonicalJson(environment);
+      if (state === 'failed' || (stale && state !== 'active')) {
+        log(
+          `coordinator: running ${job.label} again (${stale ? 'queued under another version or dataset' : `failed in an earlier run: ${existing.failedReason}`})`,
+        );
+        await existing.remove();
+      }
     }
     await queue.add(
       job.kind,
@@ -81,7 +88,7 @@ export async function runOnQueue(options: RunOnQueueOptions): Promise<Map<string
         hash: job.hash,
         parents: job.parents,
         label: job.label,
-        environment: { tubekit: options.version ?? TUBEKIT_VERSION, app: job.environment },
+        environment,
       },
       { jobId: job.id, attempts: JOB_ATTEMPTS, removeOnComplete: false, removeOnFail: false },
     );

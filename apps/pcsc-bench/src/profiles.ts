@@ -41,6 +41,8 @@ export interface PcscProfile {
   seeds: number[];
   /** Frames timed per stage count for the fps table. */
   timingFrames: number;
+  /** Tier 2: real test videos per dataset fed to the detector simulator. */
+  tier2Videos: number;
 }
 
 /** The three profiles; `quick` is the default of `pnpm reproduce`. */
@@ -65,6 +67,7 @@ export const PROFILES: Record<PcscProfileName, PcscProfile> = {
     actionness: { videos: 1, iterations: 3, learningRate: 1e-2 },
     seeds: [1],
     timingFrames: 2,
+    tier2Videos: 12,
   },
   quick: {
     name: 'quick',
@@ -86,6 +89,7 @@ export const PROFILES: Record<PcscProfileName, PcscProfile> = {
     actionness: { videos: 20, iterations: 200, learningRate: 1e-2 },
     seeds: [1, 2, 3],
     timingFrames: 16,
+    tier2Videos: 300,
   },
   full: {
     name: 'full',
@@ -107,5 +111,6 @@ export const PROFILES: Record<PcscProfileName, PcscProfile> = {
     actionness: { videos: 64, iterations: 500, learningRate: 1e-2 },
     seeds: [1, 2, 3],
     timingFrames: 32,
+    tier2Videos: 100_000,
   },
 };

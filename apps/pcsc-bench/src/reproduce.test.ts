@@ -35,6 +35,9 @@ describe('pcsc-bench smoke profile', () => {
     ]);
     expect(Object.keys(seed.recall.pcsc.plain)).toEqual(['0/rgb', '0/flow', '1/rgb', '2/flow']);
     expect(json.info.fps).toHaveLength(3);
+    // tier 2 runs on the shared annotations when present (else says why: set TUBEKIT_DATA)
+    expect(Object.keys(json.info.tier2)).toEqual(['UCF101-24', 'J-HMDB-21']);
+    expect(md).toContain('Tier 2');
     // one seed: every claim is undecided under the seeds rule
     expect(r.claims.every((c) => c.status === 'undecided')).toBe(true);
     // each stream's trunk is pretrained once; the speed table loads the cached ones

@@ -13,6 +13,7 @@ import { loadBenchData } from './bench-data';
 import { type PcscProfileName, PROFILES } from './profiles';
 import { pcscClaims, pcscReport } from './report';
 import { runSeed, type SeedResults } from './run-seed';
+import { tier2Trimmers } from './tier2-trimmers';
 import { fpsByStages } from './timing';
 import { pretrainedTrunk } from './trunk-cache';
 
@@ -82,6 +83,7 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Reprodu
   const fps = fpsByStages(profile, trunks, data.test[0]!, data.labels.length);
   trunks.rgb.dispose();
   trunks.flow.dispose();
+  const tier2 = await tier2Trimmers(profile.tier2Videos, profile.seeds[0]!, log);
   const claims = pcscClaims(seeds);
   const wallSeconds = (Date.now() - started) / 1000;
   const count = (videos: typeof data.train, every: number) =>
@@ -98,6 +100,7 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Reprodu
     trainFrames: count(data.train, profile.trainEvery),
     testFrames: data.test.reduce((s, v) => s + v.annotation.nframes, 0),
     fps,
+    tier2,
   };
   const doc = pcscReport(profile, seeds, claims, info);
   const reportPath = join(outDir, 'report.md');

@@ -7,10 +7,19 @@ import type { InputSource } from './video-ranges';
 export interface ActionnessTrimmingOptions {
   /** Median filter window in frames (odd), centred; truncated at the tube's ends. */
   readonly window: number;
-  /** Frames whose smoothed actionness is below this are dropped (the tube splits there). */
+  /** Frames whose smoothed actionness is below this are dropped (see `cut`). */
   readonly threshold: number;
   /** Pieces shorter than this many frames are dropped. */
   readonly minLength: number;
+  /**
+   * What a drop does (PCSC §3.4 leaves it open: "filtered out from this action tube"). `'split'`
+   * (default): every frame below the threshold is removed and the tube splits at interior drops,
+   * one piece per kept run. `'ends'`: only the leading and trailing runs below the threshold are
+   * cut, the tube stays one piece from its first to its last kept frame (an interior dip — an
+   * occlusion, a pause — keeps the tube whole, so a long action is not scored as several short
+   * ones).
+   */
+  readonly cut?: 'split' | 'ends';
 }
 
 /**
@@ -28,7 +37,8 @@ export const PCSC_TRIMMING: ActionnessTrimmingOptions = Object.freeze({
  * Actionness trimming (PCSC): per tube, the class-specific actionness probability of each box is
  * median-filtered over `window` frames (centred; near the ends over the frames available; an
  * even count takes the mean of the two middle values); boxes whose smoothed actionness is below
- * `threshold` are dropped and the tube is split where it breaks. Pieces keep the tube's class and
+ * `threshold` are dropped and the tube is split where it breaks (or, with `cut: 'ends'`, only its
+ * leading and trailing drops are cut). Pieces keep the tube's class and
  * score; ids are re-issued 1, 2, … per video.
  *
  * @param actionness - per tube, `T` actionness probabilities; default: the tube's per-frame
@@ -48,6 +58,8 @@ export function actionnessTrimming(
   actionness?: readonly ArrayLike<number>[],
   input: InputSource = {},
 ): DetectedTube[] {
+  if (options.cut !== undefined && options.cut !== 'split' && options.cut !== 'ends')
+    throw new RangeError(`actionnessTrimming: cut must be 'split' or 'ends', got ${options.cut}`);
   if (!(Number.isInteger(options.window) && options.window >= 1 && options.window % 2 === 1))
     throw new RangeError(
       `actionnessTrimming: window must be an odd integer ≥ 1, got ${options.window}`,
@@ -89,6 +101,15 @@ export function actionnessTrimming(
       }
       const median = n % 2 === 1 ? win[(n - 1) / 2]! : 0.5 * (win[n / 2 - 1]! + win[n / 2]!);
       keep[t] = median >= options.threshold ? 1 : 0;
+    }
+    if (options.cut === 'ends') {
+      let first = 0;
+      let last = T - 1;
+      while (first < T && !keep[first]) first++;
+      while (last > first && !keep[last]) last--;
+      if (first < T && last + 1 - first >= options.minLength)
+        out.push(sliceTube(tube, first, last + 1, tube.label, tube.score));
+      return;
     }
     let t = 0;
     while (t < T) {

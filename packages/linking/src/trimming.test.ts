@@ -94,6 +94,20 @@ describe('actionnessTrimming (PCSC)', () => {
     expect(out.map((t) => t.id)).toEqual([1, 2]);
   });
 
+  it("with cut: 'ends' trims only the leading and trailing drops, keeping interior dips", () => {
+    const a = [0.1, 0.2, 0.9, 0.8, 0.1, 0.9, 0.9, 0.1, 0.1, 0.1, 0.9, 0.8, 0.9];
+    const out = actionnessTrimming([tube(1, a)], { ...PCSC_TRIMMING, window: 3, cut: 'ends' });
+    // same smoothing as above: kept frames 3…7 and 11…13 → one piece from frame 3 to 13
+    expect(out.map((t) => [t.start, t.boxes.length / 4])).toEqual([[3, 11]]);
+    const none = actionnessTrimming([tube(1, [0.1, 0.1])], { ...PCSC_TRIMMING, cut: 'ends' });
+    expect(none).toEqual([]);
+    const short = { ...PCSC_TRIMMING, window: 1, cut: 'ends' as const, minLength: 3 };
+    expect(actionnessTrimming([tube(1, [0.1, 0.9, 0.9, 0.1])], short)).toEqual([]);
+    expect(() =>
+      actionnessTrimming([tube(1, a)], { ...PCSC_TRIMMING, cut: 'middle' as 'ends' }),
+    ).toThrow(/cut must be 'split' or 'ends'/);
+  });
+
   it('takes separate actionness arrays and checks their lengths', () => {
     const out = actionnessTrimming([tube(1, [0.1, 0.1, 0.1])], PCSC_TRIMMING, [[0.9, 0.9, 0.9]]);
     expect(out).toHaveLength(1);

@@ -1,0 +1,40 @@
+import { defineBenchSuite } from '@tubekit/benchmarks';
+import { initBackend } from '@tubekit/nn';
+import type { BenchVideo } from '../src/bench-data';
+import { PROFILES } from '../src/profiles';
+import { detectionFps } from '../src/timing';
+import { createTrunk } from '../src/trunk-cache';
+
+const quick = PROFILES.quick;
+const S = quick.frameSize;
+const T = 24;
+const frames = () => Float32Array.from({ length: T * S * S * 3 }, (_, i) => (i % 97) / 97);
+const video: BenchVideo = {
+  variant: 'plain',
+  annotation: { name: 'bench/v', nframes: T, width: S, height: S, tubes: [] },
+  rgb: frames(),
+  flow: frames(),
+};
+
+async function fps(stages: number): Promise<Record<string, number>> {
+  await initBackend({ log: () => undefined });
+  const trunks = { rgb: createTrunk(quick, 1), flow: createTrunk(quick, 2) };
+  detectionFps(quick, trunks, video, 8, stages); // warm-up
+  const value = detectionFps(quick, trunks, video, 8, stages);
+  trunks.rgb.dispose();
+  trunks.flow.dispose();
+  return { fps: value };
+}
+
+/**
+ * PCSC on the trunks, CPU (quick profile: 64 px frames, 8 classes, both streams' trunks, FPN and
+ * heads): detection fps of `timingFrames` key frames by number of refinement stages.
+ */
+export default defineBenchSuite({
+  name: 'heads/cross-stream: PCSC detection fps by stage count',
+  cases: Array.from({ length: quick.stages + 1 }, (_, stages) => ({
+    kind: 'measure' as const,
+    name: `${stages} refinement stage${stages === 1 ? '' : 's'}`,
+    run: () => fps(stages),
+  })),
+});

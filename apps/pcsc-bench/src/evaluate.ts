@@ -1,0 +1,270 @@
+import type { VideoAnnotation } from '@tubekit/datasets';
+import { boxIoU, type DetectedTube, type FrameDetections } from '@tubekit/geometry';
+import {
+  type ActionnessClassifiers,
+  type CrossStreamDetector,
+  type FrameBoxes,
+  type StageResult,
+  unionFrameOutput,
+} from '@tubekit/heads/cross-stream';
+import {
+  actionnessTrimming,
+  linkOnline,
+  PCSC_TRIMMING,
+  SINGH_ONLINE_LINKING,
+} from '@tubekit/linking';
+import { actProtocol, frameMeanAP, videoMeanAP } from '@tubekit/metrics';
+import { tf } from '@tubekit/nn';
+import { type BenchVideo, frameGroundTruth } from './bench-data';
+import { disposeInput, type StreamTrunks, sliceInput, videoInput } from './video-features';
+
+/** IoU thresholds of Tables 1–4 (spec §4). */
+export const TABLE_IOUS = [0.2, 0.5, 0.75, '0.5:0.95'] as const;
+/** Key frames per detector pass. */
+const CHUNK = 8;
+
+/** Everything the detector gave on one video. */
+export interface VideoRun {
+  video: BenchVideo;
+  /** Per stage t, per frame: the frame output (union of stages 0…t, per-class NMS). */
+  frameOutputs: FrameBoxes[][];
+  /** Per head pass (stage 0 RGB, stage 0 Flow, stage 1, …): GT boxes hit by a proposal at IoU ≥ 0.5, and GT boxes. */
+  recall: { hit: number; total: number }[];
+  /** The head passes' names, `t/stream`. */
+  passes: string[];
+}
+
+function proposalHits(
+  stage: StageResult,
+  video: VideoAnnotation,
+  first: number,
+): { hit: number; total: number } {
+  let hit = 0;
+  let total = 0;
+  stage.proposals.forEach((p, b) => {
+    const gt = frameGroundTruth(video, first + b);
+    const G = gt.labels.length;
+    total += G;
+    for (let g = 0; g < G; g++) {
+      const box = gt.boxes.subarray(4 * g, 4 * g + 4);
+      for (let i = 0; i < p.scores.length; i++)
+        if (boxIoU(p.boxes.subarray(4 * i, 4 * i + 4), box) >= 0.5) {
+          hit++;
+          break;
+        }
+    }
+  });
+  return { hit, total };
+}
+
+/**
+ * Runs the detector on every frame of a video (each frame a key frame), giving the frame output of
+ * every stage and the proposals' recall per head pass. `keep` receives the video's key-frame maps
+ * and the run before the maps are freed (for linking and the actionness features).
+ */
+export function runVideo(
+  det: CrossStreamDetector,
+  trunks: StreamTrunks,
+  video: BenchVideo,
+  k: number,
+  keep?: (input: ReturnType<typeof videoInput>, run: VideoRun) => void,
+): VideoRun {
+  const T = video.annotation.nframes;
+  const input = videoInput(
+    trunks,
+    video,
+    Array.from({ length: T }, (_, i) => i + 1),
+    k,
+  );
+  const stagesCount = det.options.stages + 1;
+  const run: VideoRun = {
+    video,
+    frameOutputs: Array.from({ length: stagesCount }, () => []),
+    recall: [],
+    passes: [],
+  };
+  try {
+    for (let from = 0; from < T; from += CHUNK) {
+      const n = Math.min(CHUNK, T - from);
+      const chunk = sliceInput(input, from, n);
+      const stages = det.detect(chunk);
+      disposeInput(chunk);
+      if (run.passes.length === 0) {
+        run.passes = stages.map((s) => `${s.stage}/${s.stream}`);
+        run.recall = stages.map(() => ({ hit: 0, total: 0 }));
+      }
+      stages.forEach((s, i) => {
+        const r = proposalHits(s, video.annotation, from + 1);
+        run.recall[i]!.hit += r.hit;
+        run.recall[i]!.total += r.total;
+      });
+      for (let b = 0; b < n; b++)
+        for (let t = 0; t < stagesCount; t++)
+          run.frameOutputs[t]!.push(
+            unionFrameOutput(stages.filter((s) => s.stage <= t).map((s) => s.detections[b]!)),
+          );
+    }
+    keep?.(input, run);
+  } finally {
+    disposeInput(input);
+  }
+  return run;
+}
+
+/** The frame detections of several videos' runs at stage t (0-based labels), sorted by frame. */
+export function frameDetectionsAt(runs: readonly VideoRun[], t: number): FrameDetections {
+  const videos = runs.map((r) => r.video.annotation.name);
+  const rows: { v: number; f: number; l: number; s: number; b: ArrayLike<number> }[] = [];
+  runs.forEach((r, v) => {
+    r.frameOutputs[t]!.forEach((out, i) => {
+      for (let j = 0; j < out.scores.length; j++)
+        rows.push({
+          v,
+          f: i + 1,
+          l: out.labels[j]! - 1,
+          s: out.scores[j]!,
+          b: out.boxes.subarray(4 * j, 4 * j + 4),
+        });
+    });
+  });
+  const n = rows.length;
+  const dets: FrameDetections = {
+    videos,
+    videoIndex: new Int32Array(n),
+    frame: new Int32Array(n),
+    label: new Int32Array(n),
+    score: new Float64Array(n),
+    boxes: new Float64Array(4 * n),
+    length: n,
+  };
+  rows.forEach((r, i) => {
+    dets.videoIndex[i] = r.v;
+    dets.frame[i] = r.f;
+    dets.label[i] = r.l;
+    dets.score[i] = r.s;
+    dets.boxes.set(r.b, 4 * i);
+  });
+  return dets;
+}
+
+/** Frame-mAP (%) at each of {@link TABLE_IOUS}, `act` protocol. */
+export function frameMaps(
+  labels: string[],
+  runs: readonly VideoRun[],
+  t: number,
+): Record<string, number> {
+  const r = frameMeanAP(
+    { labels, videos: runs.map((x) => x.video.annotation) },
+    frameDetectionsAt(runs, t),
+    { protocol: actProtocol, iou: [...TABLE_IOUS] },
+  );
+  return Object.fromEntries(r.results.map((x) => [String(x.iou), 100 * x.mAP]));
+}
+
+/** Video-mAP (%) at each of {@link TABLE_IOUS}, `act` protocol. */
+export function videoMaps(
+  labels: string[],
+  videos: readonly VideoAnnotation[],
+  tubes: DetectedTube[],
+): Record<string, number> {
+  const r = videoMeanAP({ labels, videos }, tubes, { protocol: actProtocol, iou: [...TABLE_IOUS] });
+  return Object.fromEntries(r.results.map((x) => [String(x.iou), 100 * x.mAP]));
+}
+
+/** Singh's online linking (spec S8, no temporal labelling) of a run's final-stage detections. */
+export function linkRun(run: VideoRun): DetectedTube[] {
+  const last = run.frameOutputs.length - 1;
+  return linkOnline(frameDetectionsAt([run], last), SINGH_ONLINE_LINKING);
+}
+
+/** Per tube box: its row features (`boxFeatures`) and whether it overlaps its class's GT by > 0.5. */
+export interface ActionnessSamples {
+  features: Float32Array[];
+  classes: number[];
+  labels: number[];
+}
+
+/** Actionness features of every box of `tubes` on a video, from its kept key-frame maps. */
+export function tubeBoxFeatures(
+  det: CrossStreamDetector,
+  input: ReturnType<typeof videoInput>,
+  tubes: readonly DetectedTube[],
+): Float32Array[] {
+  const boxes: number[] = [];
+  const frames: number[] = [];
+  for (const tube of tubes)
+    for (let i = 0; i < tube.boxes.length / 4; i++) {
+      boxes.push(...tube.boxes.subarray(4 * i, 4 * i + 4));
+      frames.push(tube.start + i - 1);
+    }
+  if (frames.length === 0) return [];
+  const data = tf.tidy(() => det.boxFeatures(input, Float64Array.from(boxes), frames).dataSync());
+  const D = det.boxFeatureWidth;
+  return frames.map((_, i) => data.slice(i * D, (i + 1) * D) as Float32Array);
+}
+
+/**
+ * Training samples of the actionness classifiers (spec S9): boxes of tubes linked on a training
+ * video, labelled 1 when they overlap a GT box of the tube's class on that frame by IoU > 0.5.
+ */
+export function actionnessSamples(
+  det: CrossStreamDetector,
+  trunks: StreamTrunks,
+  video: BenchVideo,
+  k: number,
+  into: ActionnessSamples,
+): void {
+  let features: Float32Array[] = [];
+  let tubes: DetectedTube[] = [];
+  runVideo(det, trunks, video, k, (input, run) => {
+    tubes = linkRun(run);
+    features = tubeBoxFeatures(det, input, tubes);
+  });
+  let r = 0;
+  for (const tube of tubes)
+    for (let i = 0; i < tube.boxes.length / 4; i++, r++) {
+      const gt = frameGroundTruth(video.annotation, tube.start + i);
+      let label = 0;
+      for (let g = 0; g < gt.labels.length; g++)
+        if (
+          gt.labels[g] === tube.label + 1 &&
+          boxIoU(gt.boxes.subarray(4 * g, 4 * g + 4), tube.boxes.subarray(4 * i, 4 * i + 4)) > 0.5
+        )
+          label = 1;
+      into.features.push(features[r]!);
+      into.classes.push(tube.label + 1);
+      into.labels.push(label);
+    }
+}
+
+/**
+ * Temporal refinement of a video's tubes (spec S9): each box scored by its class's actionness
+ * classifier, then `actionnessTrimming` (window 5, threshold 0.5) splitting at interior drops or
+ * cutting the ends only.
+ */
+export function refineTubes(
+  det: CrossStreamDetector,
+  classifiers: ActionnessClassifiers,
+  input: ReturnType<typeof videoInput>,
+  tubes: readonly DetectedTube[],
+  cut: 'split' | 'ends',
+): DetectedTube[] {
+  if (tubes.length === 0) return [];
+  const features = tubeBoxFeatures(det, input, tubes);
+  const D = det.boxFeatureWidth;
+  const flat = new Float32Array(features.length * D);
+  for (const [i, f] of features.entries()) flat.set(f, i * D);
+  const classes: number[] = [];
+  for (const t of tubes) for (let i = 0; i < t.boxes.length / 4; i++) classes.push(t.label + 1);
+  const x = tf.tensor2d(flat, [features.length, D]);
+  const p = classifiers.probabilities(x, classes);
+  x.dispose();
+  let o = 0;
+  const actionness = tubes.map((t) => {
+    const n = t.boxes.length / 4;
+    const a = p.subarray(o, o + n);
+    o += n;
+    return a;
+  });
+  return actionnessTrimming(tubes, { ...PCSC_TRIMMING, cut }, actionness);
+}

@@ -1,0 +1,116 @@
+import type { SynthPreset } from '@tubekit/datasets';
+
+/** The benchmark profiles of `pnpm reproduce --paper pcsc --profile …`. */
+export type PcscProfileName = 'smoke' | 'quick' | 'full';
+
+/** Everything a profile fixes; the report records it verbatim. */
+export interface PcscProfile {
+  name: PcscProfileName;
+  /**
+   * SynthTubes preset and seed, and the videos taken from each variant: the plain preset,
+   * `appearance-hard` (low-contrast actors RGB misses) and `motion-hard` (nearly still actors under
+   * a camera pan, which flow misses) — so each stream fails on different actors (spec §5).
+   */
+  synth: { preset: SynthPreset; seed: number; trainVideos: number; testVideos: number };
+  /** Side of the square frames the trunks see (a multiple of 8). */
+  frameSize: number;
+  /** Frames per key-centred stack `k` (spec S1: ACT's K = 6 on CPU). */
+  stackLength: number;
+  /** Trunk stage widths (`Trunk` of @tubekit/backbones; the FPN uses the stride-4 and stride-8 levels). */
+  trunkWidths: [number, number, number];
+  /** Trunk pretraining per stream (`pretrainTrunk`): iterations, clips per batch, Adam rate. */
+  pretrain: { iterations: number; batchClips: number; learningRate: number };
+  /** FPN channels d, RoIAlign side P and the heads' fc width (spec S2/S5 CPU values 64, 7, 128). */
+  fpnChannels: number;
+  roiSize: number;
+  hidden: number;
+  /** Refinement stages (the paper's 4). */
+  stages: number;
+  /** Every n-th annotated frame of a training video is a key frame (mini-UCF-101-24: 10). */
+  trainEvery: number;
+  /** Detector training: iterations, key frames per batch, Adam rate. */
+  iterations: number;
+  batchFrames: number;
+  learningRate: number;
+  /** RPN proposals per frame (train / test) and samples per frame (RPN anchors / head RoIs). */
+  rpnTopN: { train: number; test: number };
+  sampling: { rpnBatch: number; headBatch: number };
+  /** Actionness classifiers: training videos whose linked tubes give samples, iterations, rate. */
+  actionness: { videos: number; iterations: number; learningRate: number };
+  /** Model seeds; claims are decided on ≥ 3 (`@tubekit/report`'s rule). */
+  seeds: number[];
+  /** Frames timed per stage count for the fps table. */
+  timingFrames: number;
+  /** Tier 2: real test videos per dataset fed to the detector simulator. */
+  tier2Videos: number;
+}
+
+/** The three profiles; `quick` is the default of `pnpm reproduce`. */
+export const PROFILES: Record<PcscProfileName, PcscProfile> = {
+  smoke: {
+    name: 'smoke',
+    synth: { preset: 'smoke', seed: 1, trainVideos: 2, testVideos: 1 },
+    frameSize: 32,
+    stackLength: 3,
+    trunkWidths: [4, 8, 8],
+    pretrain: { iterations: 2, batchClips: 2, learningRate: 2e-3 },
+    fpnChannels: 8,
+    roiSize: 3,
+    hidden: 16,
+    stages: 2,
+    trainEvery: 10,
+    iterations: 3,
+    batchFrames: 2,
+    learningRate: 1e-3,
+    rpnTopN: { train: 20, test: 10 },
+    sampling: { rpnBatch: 32, headBatch: 16 },
+    actionness: { videos: 1, iterations: 3, learningRate: 1e-2 },
+    seeds: [1],
+    timingFrames: 2,
+    tier2Videos: 12,
+  },
+  quick: {
+    name: 'quick',
+    synth: { preset: 'quick', seed: 1, trainVideos: 40, testVideos: 12 },
+    frameSize: 64,
+    stackLength: 6,
+    trunkWidths: [16, 32, 64],
+    pretrain: { iterations: 150, batchClips: 4, learningRate: 2e-3 },
+    fpnChannels: 32,
+    roiSize: 5,
+    hidden: 128,
+    stages: 4,
+    trainEvery: 10,
+    iterations: 300,
+    batchFrames: 4,
+    learningRate: 1e-3,
+    rpnTopN: { train: 100, test: 50 },
+    sampling: { rpnBatch: 128, headBatch: 64 },
+    actionness: { videos: 20, iterations: 200, learningRate: 1e-2 },
+    seeds: [1, 2, 3],
+    timingFrames: 16,
+    tier2Videos: 300,
+  },
+  full: {
+    name: 'full',
+    synth: { preset: 'quick', seed: 1, trainVideos: 128, testVideos: 48 },
+    frameSize: 112,
+    stackLength: 6,
+    trunkWidths: [16, 32, 64],
+    pretrain: { iterations: 400, batchClips: 4, learningRate: 2e-3 },
+    fpnChannels: 64,
+    roiSize: 7,
+    hidden: 128,
+    stages: 4,
+    trainEvery: 10,
+    iterations: 2000,
+    batchFrames: 4,
+    learningRate: 1e-3,
+    rpnTopN: { train: 300, test: 100 },
+    sampling: { rpnBatch: 256, headBatch: 128 },
+    actionness: { videos: 64, iterations: 500, learningRate: 1e-2 },
+    seeds: [1, 2, 3],
+    timingFrames: 32,
+    tier2Videos: 100_000,
+  },
+};

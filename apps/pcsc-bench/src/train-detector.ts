@@ -1,0 +1,131 @@
+import {
+  CrossStreamDetector,
+  type CrossStreamInput,
+  type FrameGroundTruth,
+} from '@tubekit/heads/cross-stream';
+import { createRng, tf } from '@tubekit/nn';
+import { type BenchVideo, frameGroundTruth } from './bench-data';
+import type { PcscProfile } from './profiles';
+import { disposeInput, gatherInput, type StreamTrunks, videoInput } from './video-features';
+
+/** The three detectors the bench trains (spec §4: Tables 5 and 6). */
+export type PcscModel = 'fpn' | 'pcsc-no-fc' | 'pcsc';
+
+/** What distinguishes them: refinement stages and feature cooperation. */
+export const MODELS: Record<
+  PcscModel,
+  { stages: (p: PcscProfile) => number; featureCooperation: boolean; title: string }
+> = {
+  fpn: {
+    stages: () => 0,
+    featureCooperation: false,
+    title: 'Faster R-CNN + FPN (two streams, no cooperation)',
+  },
+  'pcsc-no-fc': {
+    stages: (p) => p.stages,
+    featureCooperation: false,
+    title: 'PCSC w/o feature cooperation',
+  },
+  pcsc: { stages: (p) => p.stages, featureCooperation: true, title: 'PCSC' },
+};
+
+/** A detector of the profile's size for a model. */
+export function createDetector(
+  profile: PcscProfile,
+  model: PcscModel,
+  seed: number,
+  numClasses: number,
+): CrossStreamDetector {
+  const m = MODELS[model];
+  const [, w4, w8] = profile.trunkWidths;
+  return new CrossStreamDetector({
+    numClasses,
+    frameSize: profile.frameSize,
+    trunkLevels: { channels: [w4, w8], strides: [4, 8] },
+    fpnChannels: profile.fpnChannels,
+    roiSize: profile.roiSize,
+    hidden: profile.hidden,
+    stages: m.stages(profile),
+    featureCooperation: m.featureCooperation,
+    rpnTopN: profile.rpnTopN,
+    sampling: profile.sampling,
+    seed,
+  });
+}
+
+/** Training key frames of the videos (mini-UCF-101-24 style): every n-th annotated frame. */
+export interface TrainingFrames {
+  items: { input: CrossStreamInput; row: number; gt: FrameGroundTruth }[];
+  inputs: CrossStreamInput[];
+}
+
+/** Computes (once per seed's trunks) the key-frame maps of every `trainEvery`-th annotated frame. */
+export function trainingFrames(
+  profile: PcscProfile,
+  trunks: StreamTrunks,
+  videos: readonly BenchVideo[],
+): TrainingFrames {
+  const out: TrainingFrames = { items: [], inputs: [] };
+  for (const video of videos) {
+    const annotated: number[] = [];
+    for (let f = 1; f <= video.annotation.nframes; f++)
+      if (frameGroundTruth(video.annotation, f).labels.length > 0) annotated.push(f);
+    const keys = annotated.filter((_, i) => i % profile.trainEvery === 0);
+    if (keys.length === 0) continue;
+    const input = videoInput(trunks, video, keys, profile.stackLength);
+    out.inputs.push(input);
+    keys.forEach((f, row) => {
+      out.items.push({ input, row, gt: frameGroundTruth(video.annotation, f) });
+    });
+  }
+  return out;
+}
+
+/** Frees the training frames' tensors. */
+export function disposeTrainingFrames(frames: TrainingFrames): void {
+  for (const input of frames.inputs) disposeInput(input);
+}
+
+/**
+ * Trains a detector end to end on the training key frames (spec §2: the sum of every stage's and
+ * both RPNs' losses). Optimiser: Adam (the paper's SGD schedule, 6 epochs at lr 0.01 on three
+ * GPUs, does not fit the CPU budget; *our choice*). Returns the mean loss of the last tenth.
+ */
+export function trainDetector(
+  profile: PcscProfile,
+  det: CrossStreamDetector,
+  frames: TrainingFrames,
+  seed: number,
+  onIteration?: (i: number, loss: number) => void,
+): number {
+  if (frames.items.length === 0) throw new Error('pcsc-bench: no annotated training frames');
+  const rng = createRng(seed * 7 + 3);
+  const optimizer = tf.train.adam(profile.learningRate);
+  const vars = det.trainableVariables;
+  const losses: number[] = [];
+  for (let i = 0; i < profile.iterations; i++) {
+    const batch = Array.from(
+      { length: profile.batchFrames },
+      () => frames.items[rng.int(frames.items.length)]!,
+    );
+    const input = gatherInput(batch);
+    const loss = optimizer.minimize(
+      () =>
+        det.run(
+          input,
+          batch.map((b) => b.gt),
+          rng,
+        ).loss!,
+      true,
+      vars,
+    );
+    const value = loss!.dataSync()[0]!;
+    loss!.dispose();
+    disposeInput(input);
+    losses.push(value);
+    onIteration?.(i, value);
+  }
+  optimizer.dispose();
+  const tail = losses.slice(-Math.max(1, Math.round(losses.length / 10)));
+  return tail.reduce((a, b) => a + b, 0) / tail.length;
+}

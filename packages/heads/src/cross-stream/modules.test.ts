@@ -1,0 +1,223 @@
+import { Trunk } from '@tubekit/backbones';
+import { createRng, gradientCheck, initBackend, roiAlign, tf } from '@tubekit/nn';
+import { ActionnessClassifiers } from './actionness-classifiers';
+import { BoxHead } from './box-head';
+import { cooperateProposals } from './cooperate-proposals';
+import { CrossStreamDetector, type CrossStreamDetectorOptions } from './cross-stream-detector';
+import { FeaturePyramid } from './feature-pyramid';
+import { pyramidRoiAlign } from './pyramid-roi-align';
+import { proposalsOf } from './scored-boxes';
+import { stackFeatures } from './stack-features';
+
+beforeAll(async () => {
+  await initBackend({ backend: 'wasm', log: () => {} });
+});
+
+const S = 32;
+const options = (featureCooperation: boolean, stages = 2): CrossStreamDetectorOptions => ({
+  numClasses: 2,
+  frameSize: S,
+  trunkLevels: { channels: [4, 6], strides: [4, 8] },
+  fpnChannels: 4,
+  roiSize: 3,
+  hidden: 8,
+  stages,
+  featureCooperation,
+  rpnTopN: { train: 12, test: 8 },
+  sampling: { rpnBatch: 32, headBatch: 16 },
+  seed: 3,
+});
+const input = (seed: number, B = 2) => ({
+  rgb: [
+    tf.randomNormal([B, 8, 8, 4], 0, 1, 'float32', seed) as tf.Tensor4D,
+    tf.randomNormal([B, 4, 4, 6], 0, 1, 'float32', seed + 1) as tf.Tensor4D,
+  ],
+  flow: [
+    tf.randomNormal([B, 8, 8, 4], 0, 1, 'float32', seed + 2) as tf.Tensor4D,
+    tf.randomNormal([B, 4, 4, 6], 0, 1, 'float32', seed + 3) as tf.Tensor4D,
+  ],
+});
+const gt = [
+  { boxes: Float64Array.from([4, 2, 14, 26]), labels: Int32Array.from([1]) },
+  { boxes: Float64Array.from([12, 6, 28, 30, 0, 0, 8, 12]), labels: Int32Array.from([2, 1]) },
+];
+
+describe('FeaturePyramid (FPN, PCSC §3.3)', () => {
+  it('gives d-channel maps at the input strides plus P6, with correct gradients', () => {
+    const fpn = new FeaturePyramid({ inChannels: [2, 3], strides: [4, 8], channels: 2, seed: 1 });
+    expect(fpn.strides).toEqual([4, 8, 16]);
+    const c4 = tf.randomNormal([1, 4, 4, 2], 0, 1, 'float32', 1);
+    const c8 = tf.randomNormal([1, 2, 2, 3], 0, 1, 'float32', 2);
+    const before = tf.memory().numTensors;
+    const shapes = tf.tidy(() =>
+      fpn.forward([c4 as tf.Tensor4D, c8 as tf.Tensor4D]).map((l) => l.tensor.shape),
+    );
+    expect(shapes).toEqual([
+      [1, 4, 4, 2],
+      [1, 2, 2, 2],
+      [1, 1, 1, 2],
+    ]);
+    expect(tf.memory().numTensors).toBe(before);
+    const f = (a: tf.Tensor, b: tf.Tensor) =>
+      tf.addN(
+        fpn.forward([a as tf.Tensor4D, b as tf.Tensor4D]).map((l) => tf.sum(tf.square(l.tensor))),
+      ) as tf.Scalar;
+    expect(gradientCheck(f, [c4, c8], { samples: 8 }).maxError).toBeLessThan(2e-2);
+    expect(
+      () => new FeaturePyramid({ inChannels: [2, 3], strides: [4, 16], channels: 2, seed: 1 }),
+    ).toThrow(/double/);
+    tf.dispose([c4, c8]);
+    fpn.dispose();
+  });
+});
+
+describe('pyramidRoiAlign', () => {
+  it('pools each box from its FPN level and keeps the boxes’ order', () => {
+    const levels = [4, 8, 16].map((stride, i) => ({
+      stride,
+      tensor: tf.randomNormal([2, 32 / stride, 32 / stride, 3], 0, 1, 'float32', i) as tf.Tensor4D,
+    }));
+    // 32 px frame as canonical size: a 32 px box → level 4 (stride 16), 8 px → level 2 (stride 4)
+    const boxes = Float64Array.from([0, 0, 32, 32, 4, 4, 12, 12]);
+    const out = pyramidRoiAlign(levels, boxes, [1, 0], { outputSize: 2, canonicalSize: 32 });
+    const big = roiAlign(levels[2]!.tensor, boxes.subarray(0, 4), [1], {
+      outputSize: 2,
+      spatialScale: 1 / 16,
+      samplingRatio: 2,
+    });
+    const small = roiAlign(levels[0]!.tensor, boxes.subarray(4, 8), [0], {
+      outputSize: 2,
+      spatialScale: 1 / 4,
+      samplingRatio: 2,
+    });
+    expect(Array.from(out.dataSync())).toEqual([...big.dataSync(), ...small.dataSync()]);
+    tf.dispose([out, big, small, ...levels.map((l) => l.tensor)]);
+  });
+});
+
+describe('BoxHead', () => {
+  it('gives C + 1 logits and 4C deltas; every weight gets a gradient', () => {
+    const head = new BoxHead({ channels: 2, roiSize: 2, hidden: 4, numClasses: 3, seed: 1 });
+    const x = tf.randomNormal([5, 2, 2, 2], 0, 1, 'float32', 3) as tf.Tensor4D;
+    const { value, grads } = tf.variableGrads(() =>
+      tf.tidy(() => {
+        const o = head.forward(x);
+        expect(o.logits.shape).toEqual([5, 4]);
+        expect(o.deltas.shape).toEqual([5, 3, 4]);
+        return tf.add(tf.sum(tf.square(o.logits)), tf.sum(tf.square(o.deltas))) as tf.Scalar;
+      }),
+    );
+    for (const w of head.weights)
+      expect(tf.sum(tf.abs(grads[w.variable.name]!)).dataSync()[0]).toBeGreaterThan(0);
+    tf.dispose([value, x, ...Object.values(grads)]);
+    head.dispose();
+  });
+});
+
+describe('stackFeatures', () => {
+  it('averages the trunk levels over each key frame’s stack', () => {
+    const trunk = new Trunk({ channels: 3, widths: [4, 4, 6], neckChannels: 4, seed: 1 });
+    const frames = tf.randomUniform([4, 16, 16, 3], 0, 1, 'float32', 5) as tf.Tensor4D;
+    const [out, full] = tf.tidy(() => {
+      const o = stackFeatures(trunk, frames, [
+        [0, 1, 2],
+        [2, 2, 2],
+      ]);
+      const f = trunk.backbone(frames).levels.map((l) => l.tensor);
+      return [o.map((t) => tf.keep(t)), f.map((t) => tf.keep(t))];
+    });
+    expect(out.map((t) => t.shape)).toEqual([
+      [2, 4, 4, 4],
+      [2, 2, 2, 6],
+    ]);
+    const mean = tf.mean(tf.slice(full[0]!, 0, 3), 0);
+    const repeated = tf.slice(full[0]!, 2, 1);
+    expect(tf.max(tf.abs(tf.sub(tf.slice(out[0]!, 0, 1), mean))).dataSync()[0]).toBeLessThan(1e-5);
+    expect(tf.max(tf.abs(tf.sub(tf.slice(out[0]!, 1, 1), repeated))).dataSync()[0]).toBeLessThan(
+      1e-5,
+    );
+    expect(() => stackFeatures(trunk, frames, [[0, 9]])).toThrow(/frame row 9/);
+    tf.dispose([...out, ...full, mean, repeated, frames]);
+    trunk.dispose();
+  });
+});
+
+describe('CrossStreamDetector (PCSC)', () => {
+  it('sums every stage’s loss; every module gets a gradient; no tensor leaks', () => {
+    const det = new CrossStreamDetector(options(true));
+    const x = input(1);
+    const before = tf.memory().numTensors;
+    const rng = createRng(1);
+    let stages: string[] = [];
+    const { value, grads } = tf.variableGrads(() => {
+      const r = det.run(x, gt, rng);
+      stages = r.stages.map((s) => `${s.stage}/${s.stream}`);
+      return r.loss!;
+    }, det.trainableVariables);
+    expect(stages).toEqual(['0/rgb', '0/flow', '1/rgb', '2/flow']);
+    expect(Number.isFinite(value.dataSync()[0])).toBe(true);
+    const silent = det.weights.filter(
+      (w) => !(tf.tidy(() => tf.sum(tf.abs(grads[w.variable.name]!)).dataSync()[0]!) > 0),
+    );
+    expect(silent.map((w) => w.name)).toEqual([]);
+    tf.dispose([value, ...Object.values(grads)]);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([...x.rgb, ...x.flow]);
+    det.dispose();
+  });
+
+  it('wires message passing Flow → RGB and proposal cooperation between the stages', () => {
+    for (const featureCooperation of [true, false]) {
+      const det = new CrossStreamDetector(options(featureCooperation, 1));
+      const a = input(1);
+      const b = { rgb: a.rgb, flow: input(9).flow };
+      const ra = det.detect(a);
+      const rb = det.detect(b);
+      const rgb0 = (r: typeof ra) => Array.from(r[0]!.detections[0]!.probs);
+      // stage-0 RGB sees flow only through image-level message passing (Eq. 1)
+      if (featureCooperation) expect(rgb0(rb)).not.toEqual(rgb0(ra));
+      else expect(rgb0(rb)).toEqual(rgb0(ra));
+      // P^RGB_1 = B^RGB_0 ∪ B^Flow_0
+      const P1 = cooperateProposals(
+        proposalsOf(ra[0]!.detections[1]!),
+        proposalsOf(ra[1]!.detections[1]!),
+      );
+      expect(Array.from(ra[2]!.proposals[1]!.boxes)).toEqual(Array.from(P1.boxes));
+      tf.dispose([...a.rgb, ...a.flow, ...b.flow]);
+      det.dispose();
+    }
+  });
+
+  it('gives actionness features of 2d per box', () => {
+    const det = new CrossStreamDetector(options(true));
+    const x = input(2);
+    const f = tf.tidy(() =>
+      det.boxFeatures(x, Float64Array.from([0, 0, 16, 16, 4, 4, 30, 30]), [0, 1]),
+    );
+    expect(f.shape).toEqual([2, det.boxFeatureWidth]);
+    tf.dispose([f, ...x.rgb, ...x.flow]);
+    det.dispose();
+  });
+});
+
+describe('ActionnessClassifiers (PCSC §3.4)', () => {
+  it('scores each row with its class’s classifier; balanced BCE; gradients reach both', () => {
+    const tr = new ActionnessClassifiers({ numClasses: 2, inChannels: 2, seed: 1 });
+    tr.weights[0]!.variable.assign(tf.tensor2d([1, 0, 0, 2], [2, 2]));
+    tr.weights[1]!.variable.assign(tf.tensor1d([0, -1]));
+    const x = tf.tensor2d([1, 1, 1, 1, 0, 0], [3, 2]);
+    const logits = tr.logits(x, [1, 2, 2]);
+    expect(Array.from(logits.dataSync())).toEqual([1, 1, -1]);
+    // labels 1, 0, 0: one positive, two negatives → positive weight 2
+    const sp = (v: number) => Math.log(1 + Math.exp(v));
+    const expected = (2 * sp(-1) + sp(1) + sp(-1)) / 3;
+    const loss = tr.loss(x, [1, 2, 2], [1, 0, 0]);
+    expect(loss.dataSync()[0]).toBeCloseTo(expected, 5);
+    const { grads, value } = tf.variableGrads(() => tr.loss(x, [1, 2, 2], [1, 0, 0]));
+    for (const w of tr.weights)
+      expect(tf.sum(tf.abs(grads[w.variable.name]!)).dataSync()[0]).toBeGreaterThan(0);
+    expect(() => tr.logits(x, [1, 3, 1])).toThrow(/class 3/);
+    tf.dispose([x, logits, loss, value, ...Object.values(grads)]);
+    tr.dispose();
+  });
+});

@@ -39,6 +39,7 @@ export {
 export type {
   PretrainActor,
   PretrainClip,
+  PretrainLossTerms,
   PretrainTrunkOptions,
 } from './pretrain-trunk';
 export { pretrainTrunk } from './pretrain-trunk';

@@ -53,6 +53,24 @@ export interface PretrainTrunkOptions {
   progress?: string | false;
   /** RoI side of the clip classifier (default 4). */
   roiSize?: number;
+  /**
+   * Called after each iteration's forward pass with its loss terms and the clip classifier's
+   * accuracy on the batch's actors (measured before the update: the batch is fresh clips, so it
+   * tracks held-out recognition on a large training set).
+   */
+  onLossTerms?: (iteration: number, terms: PretrainLossTerms) => void;
+}
+
+/** The loss terms of one pretraining iteration ({@link PretrainTrunkOptions.onLossTerms}). */
+export interface PretrainLossTerms {
+  /** Balanced BCE of the dense actorness task. */
+  actorness: number;
+  /** Softmax cross-entropy of clip recognition (NaN for a batch with no actor). */
+  recognition: number;
+  /** Fraction of the batch's actors whose argmax class (idle + C) is right (NaN without actors). */
+  accuracy: number;
+  /** Actors in the batch. */
+  actors: number;
 }
 
 interface Dense {
@@ -174,7 +192,7 @@ export async function pretrainTrunk(
       checkpoint: options.checkpoint,
       progress:
         options.progress === false ? false : { label: options.progress ?? 'pretrain trunk' },
-      loss: (_step, clipRng) => {
+      loss: (step, clipRng) => {
         const clips = Array.from({ length: options.batchClips }, () => options.sampleClip(clipRng));
         const B = clips.length;
         const frames = new Float32Array(clips.reduce((n, c) => n + c.frames.length, 0));
@@ -210,7 +228,10 @@ export async function pretrainTrunk(
           w,
           2,
         ]);
-        let loss = balancedBce(objLogits, target);
+        const actorness = balancedBce(objLogits, target);
+        let loss = actorness;
+        let recognition = Number.NaN;
+        let accuracy = Number.NaN;
         if (n > 0) {
           const pooled = roiAlign(neck, Float32Array.from(boxes), frameIndex, {
             outputSize: R,
@@ -231,7 +252,18 @@ export async function pretrainTrunk(
           const onehot = tf.oneHot(tf.tensor1d(labels, 'int32'), C + 1);
           const ce = tf.mean(tf.neg(tf.sum(tf.mul(onehot, tf.logSoftmax(logits)), 1)));
           loss = tf.add(loss, ce) as tf.Scalar;
+          if (options.onLossTerms) {
+            recognition = ce.dataSync()[0];
+            const predicted = tf.argMax(logits, 1).dataSync();
+            accuracy = labels.filter((l, i) => predicted[i] === l).length / n;
+          }
         }
+        options.onLossTerms?.(step, {
+          actorness: actorness.dataSync()[0],
+          recognition,
+          accuracy,
+          actors: n,
+        });
         return loss;
       },
     });

@@ -6,6 +6,8 @@ export type {
   InputSize,
   NamedWeight,
 } from './backbone';
+export type { BankFrameShape } from './backbone-feature-bank';
+export { BackboneFeatureBank } from './backbone-feature-bank';
 export type { I3DEndpoint, I3DOptions } from './i3d';
 export { createI3D, deepmindI3dNameMap, I3D_ENDPOINTS } from './i3d';
 export type { WeightInit } from './modules';

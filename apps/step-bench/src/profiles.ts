@@ -23,6 +23,11 @@ export interface StepProfile {
   baseStream: StepStream;
   /** Trunk size (`Trunk` of @tubekit/backbones): stage widths and neck channels. */
   trunk: { widths: [number, number, number]; neckChannels: number };
+  /**
+   * Freeze the pretrained backbone: its features of every frame are computed once per stream
+   * (`streamFeatures`) and each configuration trains only the neck and heads on them.
+   */
+  frozenBackbone: boolean;
   /** Trunk pretraining per stream (`pretrainTrunk`): iterations, clips per batch, Adam rate. */
   pretrain: { iterations: number; batchClips: number; learningRate: number };
   /** Seed of every model's weights and of the training samplers (of one seed's run: see `seeds`). */
@@ -62,6 +67,7 @@ export const PROFILES: Record<StepProfileName, StepProfile> = {
     baseStream: 'rgb',
     synth: { preset: 'smoke', seed: 1, actorHeight: { min: 19, max: 57 } },
     trunk: { widths: [4, 8, 8], neckChannels: 8 },
+    frozenBackbone: true,
     pretrain: { iterations: 3, batchClips: 2, learningRate: 2e-3 },
     seed: 1,
     seeds: [1],
@@ -83,6 +89,7 @@ export const PROFILES: Record<StepProfileName, StepProfile> = {
     baseStream: 'rgb',
     synth: { preset: 'quick', seed: 1, actorHeight: { min: 34, max: 100 } },
     trunk: { widths: [16, 32, 64], neckChannels: 64 },
+    frozenBackbone: true,
     pretrain: { iterations: 400, batchClips: 4, learningRate: 2e-3 },
     seed: 1,
     seeds: [1],
@@ -102,6 +109,7 @@ export const PROFILES: Record<StepProfileName, StepProfile> = {
     baseStream: 'rgb',
     synth: { preset: 'full', seed: 1, actorHeight: { min: 48, max: 142 } },
     trunk: { widths: [16, 32, 64], neckChannels: 64 },
+    frozenBackbone: true,
     pretrain: { iterations: 2000, batchClips: 4, learningRate: 2e-3 },
     seed: 1,
     seeds: [1, 2, 3],

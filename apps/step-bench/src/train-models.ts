@@ -16,6 +16,7 @@ import {
 import { type StepModelConfig, stepModels, streamModelId } from './configurations';
 import { firstLine, readCacheJson, setAsideDamaged } from './damaged-cache';
 import { frameMapOf } from './evaluate';
+import { streamFeatures } from './feature-banks';
 import { FrameCache } from './frame-cache';
 import { type StepProfile, seedProfile, synthConfigOf } from './profiles';
 import { runModel } from './run-model';
@@ -169,6 +170,7 @@ export async function trainAndSummarize(
     )
     .digest('hex')
     .slice(0, 12);
+  const trunkPath = join(cacheDir, `trunk-${config.modality}.${trunkKey}.safetensors`);
   const trunk = await pretrainedTrunk({
     profile,
     modality: config.modality,
@@ -176,9 +178,21 @@ export async function trainAndSummarize(
     train: bench.train,
     read: bench.frames.reader(config.modality),
     actors,
-    path: join(cacheDir, `trunk-${config.modality}.${trunkKey}.safetensors`),
+    path: trunkPath,
     log: (line) => process.stderr.write(`${line}\n`),
   });
+  const features = profile.frozenBackbone
+    ? streamFeatures({
+        key: trunkPath,
+        trunk,
+        modality: config.modality,
+        frameSize: profile.frameSize,
+        train: bench.train,
+        test,
+        read: bench.frames.reader(config.modality),
+        log: (line) => process.stderr.write(`${line}\n`),
+      })
+    : undefined;
   const checkpointPath = join(
     cacheDir,
     `${config.id}.${createHash('sha256')
@@ -190,6 +204,7 @@ export async function trainAndSummarize(
     runModel({
       trunk,
       actors,
+      features,
       profile,
       config,
       numClasses,

@@ -1,7 +1,8 @@
 /**
  * Can the trunk's pretraining learn SynthTubes' classes? Pretrains a trunk on the first `videos`
  * training videos of a profile (or, with `--overfit N`, on N fixed clips) and prints the loss
- * terms and the clip classifier's batch accuracy every 10 iterations (chance: 1/(C+1)).
+ * terms and the clip classifier's batch accuracy every 10 iterations, beside the accuracy of
+ * always answering idle (the batch's fraction of idle actors).
  *
  *   nice -n 10 npx tsx apps/step-bench/scripts/pretrain-probe.ts [profile] [iterations] [videos] [--overfit N]
  */
@@ -64,7 +65,7 @@ async function main() {
     sampleClip: overfit ? (rng) => fixed[rng.int(fixed.length)] : draw,
     progress: false,
     onLossTerms: (i, x) => {
-      window.push([x.actorness, x.recognition, x.accuracy]);
+      window.push([x.actorness, x.recognition, x.accuracy, 1 - x.acting / Math.max(1, x.actors)]);
       if ((i + 1) % 10 === 0) {
         const mean = (j: number) =>
           window
@@ -73,7 +74,7 @@ async function main() {
             .reduce((a, b) => a + b, 0) /
           Math.max(1, window.filter((r) => Number.isFinite(r[j])).length);
         console.log(
-          `it ${String(i + 1).padStart(4)}  actorness ${mean(0).toFixed(3)}  recognition ${mean(1).toFixed(3)}  acc ${mean(2).toFixed(3)} (chance ${(1 / (C + 1)).toFixed(3)})  ${((performance.now() - t) / (i + 1)).toFixed(0)} ms/it`,
+          `it ${String(i + 1).padStart(4)}  actorness ${mean(0).toFixed(3)}  recognition ${mean(1).toFixed(3)}  acc ${mean(2).toFixed(3)} (all-idle ${mean(3).toFixed(3)})  ${((performance.now() - t) / (i + 1)).toFixed(0)} ms/it`,
         );
         window.length = 0;
       }

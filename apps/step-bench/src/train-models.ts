@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { PRETRAIN_OBJECTIVE_VERSION } from '@tubekit/backbones';
 import { createSynthTubes, type SynthTubes, type VideoAnnotation } from '@tubekit/datasets';
 import type { ClipTubelet } from '@tubekit/heads/progressive';
 import {
@@ -159,6 +160,7 @@ export async function trainAndSummarize(
   const trunkKey = createHash('sha256')
     .update(
       JSON.stringify([
+        PRETRAIN_OBJECTIVE_VERSION,
         profile.synth,
         profile.trunk,
         profile.pretrain,

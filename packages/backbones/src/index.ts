@@ -44,7 +44,7 @@ export type {
   PretrainLossTerms,
   PretrainTrunkOptions,
 } from './pretrain-trunk';
-export { pretrainTrunk } from './pretrain-trunk';
+export { PRETRAIN_OBJECTIVE_VERSION, pretrainTrunk } from './pretrain-trunk';
 export type { WireField } from './protobuf-wire';
 export { ProtoReader, ProtoWriter } from './protobuf-wire';
 export type { TrunkFeatures, TrunkLevel, TrunkOptions } from './trunk';

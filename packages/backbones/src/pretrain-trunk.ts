@@ -13,6 +13,13 @@ import {
 } from '@tubekit/nn';
 import type { Trunk } from './trunk';
 
+/**
+ * Version of {@link pretrainTrunk}'s objective and heads. Caches of pretrained trunks put it in
+ * their key, so a changed objective pretrains again. 2: clip recognition encodes each frame's
+ * RoI layout instead of its spatial mean.
+ */
+export const PRETRAIN_OBJECTIVE_VERSION = 2;
+
 /** One actor of a pretraining clip (annotated or not), with a box on every clip frame. */
 export interface PretrainActor {
   /** `T × 4` boxes `[x1, y1, x2, y2]` in clip-frame pixels. */
@@ -69,8 +76,9 @@ export interface PretrainLossTerms {
   recognition: number;
   /** Fraction of the batch's actors whose argmax class (idle + C) is right (NaN without actors). */
   accuracy: number;
-  /** Actors in the batch. */
+  /** Actors in the batch, and those of them labelled with a class (the rest are idle). */
   actors: number;
+  acting: number;
 }
 
 interface Dense {
@@ -145,7 +153,9 @@ function balancedBce(logits: tf.Tensor, target: Float32Array): tf.Scalar {
  *    "inside an acting actor" (balanced binary cross-entropy) — localisation features over the
  *    whole frame, and the action/idle distinction the detectors' classifiers need;
  * 2. **clip recognition** per actor: the actor's boxes on the clip's T frames are RoI-aligned from
- *    the neck, averaged spatially, passed through a 3-tap temporal layer and max-pooled over time,
+ *    the neck (R × R bins), each frame's bins encoded by a fully connected layer (keeping where in
+ *    the box the limbs are: a spatial mean loses it, and the classifier stayed at chance on fresh
+ *    clips), passed through a 3-tap temporal layer and max-pooled over time,
  *    and classified into idle + C classes (softmax cross-entropy; an actor acting on at least half
  *    of the frames has its class, otherwise idle) — motion features, the only cue of SynthTubes'
  *    classes, so an RGB trunk learns motion through its temporal layers.
@@ -174,9 +184,10 @@ export async function pretrainTrunk(
   const scope = variableScope('pretrain');
   const rng = createRng(options.seed * 7919 + 17);
   const obj = dense(scope, rng, 'objectness', F, 2, 0.1);
+  const frame = dense(scope, rng, 'clip.frame', R * R * F, F);
   const temporal = dense(scope, rng, 'clip.temporal', 3 * F, F);
   const cls = dense(scope, rng, 'clip.classifier', F, C + 1, 0.1);
-  const heads = [obj, temporal, cls].flatMap((d) => [d.w, d.b]);
+  const heads = [obj, frame, temporal, cls].flatMap((d) => [d.w, d.b]);
   const trainer = new Trainer({
     parameters: [
       ...trunk.weights().map((w) => ({ name: `trunk/${w.name}`, variable: w.variable })),
@@ -237,7 +248,11 @@ export async function pretrainTrunk(
             outputSize: R,
             spatialScale: 1 / stride,
           });
-          const seq = tf.reshape(tf.mean(pooled, [1, 2]), [n, T, F]);
+          // per frame: the RoI's R × R layout (where the limbs are) → F features
+          const perFrame = tf.relu(
+            linear(tf.reshape(pooled, [n * T, R * R * F]) as tf.Tensor2D, frame),
+          );
+          const seq = tf.reshape(perFrame, [n, T, F]);
           const prev = tf.concat(
             [tf.slice(seq, [0, 0], [n, 1]), tf.slice(seq, [0, 0], [n, T - 1])],
             1,
@@ -263,6 +278,7 @@ export async function pretrainTrunk(
           recognition,
           accuracy,
           actors: n,
+          acting: labels.filter((l) => l > 0).length,
         });
         return loss;
       },

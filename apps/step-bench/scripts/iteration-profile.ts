@@ -3,7 +3,9 @@
  * trunk's backbone forward, the neck forward, the progression's forward (RoIAlign + heads), and
  * the full loss + backward, with the backbone inside the iteration vs. precomputed once.
  *
- *   nice -n 10 npx tsx apps/step-bench/scripts/iteration-profile.ts [extrapolation|none]
+ *   nice -n 10 npx tsx apps/step-bench/scripts/iteration-profile.ts [extrapolation|none] [case…]
+ *
+ * With case names (substrings), only the matching cases run.
  */
 import { Trunk } from '@tubekit/backbones';
 import { ProgressiveDetector } from '@tubekit/heads/progressive';
@@ -40,7 +42,9 @@ async function main() {
     labels: Int32Array.from([1]),
   }));
   const opt = tf.train.adam(1e-3);
+  const only = process.argv.slice(3);
   const time = (name: string, f: () => void, reps = 3) => {
+    if (only.length && !only.some((o) => name.includes(o))) return;
     f();
     const t = performance.now();
     for (let r = 0; r < reps; r++) f();

@@ -61,6 +61,7 @@ async function main() {
     iterations,
     batchClips: profile.pretrain.batchClips,
     learningRate: profile.pretrain.learningRate,
+    cropSize: profile.pretrain.cropSize,
     seed: profile.seed,
     sampleClip: overfit ? (rng) => fixed[rng.int(fixed.length)] : draw,
     progress: false,

@@ -68,7 +68,6 @@ export async function trainProgressive(
     clipGradNorm: 10,
     seed: options.seed,
   });
-  const o = detector.options;
   const Tw = detector.windowLength;
   const input = options.input ?? 'frames';
   const [h, w, ch] = detector.inputShape(input);

@@ -34,8 +34,9 @@ module.exports = function jestConfig(packageDir, overrides = {}) {
     },
     testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
     moduleFileExtensions: ['ts', 'js', 'cjs', 'mjs', 'json'],
-    // generous: on 2 shared cores tfjs-wasm training tests run several times slower than alone
-    testTimeout: 180_000,
+    // Tests are small (tiny shapes, few iterations); 60 s leaves room for a 2-core machine under
+    // other load. The few end-to-end tests that run a whole CLI pipeline set their own limit.
+    testTimeout: 60_000,
     reporters: ['default', path.join(root, 'tooling/jest/summary-reporter.cjs')],
     ...overrides,
   };

@@ -8,7 +8,9 @@
 //     project (offline from the pnpm store when it can), and there each entry is imported and
 //     required, a TypeScript consumer is type-checked under node16 and node10 resolution,
 //     `npx tubekit --help` runs, `@tubekit/metrics` pulls no ML runtime and no native module,
-//     and importing `@tubekit/datasets` loads no sharp. `--no-consumer` skips step 5.
+//     importing `@tubekit/datasets` loads no sharp, `@tubekit/nn`'s `tf` computes gradients with
+//     chained methods, and `@tubekit/nn` installs in ≤ 60 MB beyond tfjs-core and the wasm
+//     backend. `--no-consumer` skips step 5.
 import { execFileSync } from 'node:child_process';
 import {
   existsSync,
@@ -18,6 +20,7 @@ import {
   readFileSync,
   realpathSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -52,11 +55,18 @@ for (const dir of packageDirs) {
     if (manifest[key] === undefined) fail(name, `package.json lacks "${key}"`);
   }
   if (manifest.type !== 'module') fail(name, 'package.json "type" must be "module"');
-  if (manifest.sideEffects !== false) fail(name, 'package.json "sideEffects" must be false');
+  // A package may ship a bundle written at install time (`generated/`, e.g. `@tubekit/nn`'s
+  // tfjs-core registrations); sideEffects lists it so that bundlers keep it.
+  const shipsGenerated = Array.isArray(manifest.sideEffects);
+  if (shipsGenerated && !manifest.sideEffects.every((p) => p.startsWith('./generated/')))
+    fail(name, 'package.json "sideEffects" may list only ./generated/ files');
+  if (!shipsGenerated && manifest.sideEffects !== false)
+    fail(name, 'package.json "sideEffects" must be false (or list its ./generated/ files)');
   if (manifest.publishConfig?.access !== 'public')
     fail(name, 'publishConfig.access must be "public"');
-  if (JSON.stringify(manifest.files) !== JSON.stringify(['dist', 'README.md', 'LICENSE']))
-    fail(name, 'files must be ["dist", "README.md", "LICENSE"]');
+  const shippedFiles = ['dist', ...(shipsGenerated ? ['generated'] : []), 'README.md', 'LICENSE'];
+  if (JSON.stringify(manifest.files) !== JSON.stringify(shippedFiles))
+    fail(name, `files must be ${JSON.stringify(shippedFiles)}`);
   if (!existsSync(join(dir, 'LICENSE'))) fail(name, 'has no LICENSE file');
   for (const [dep, range] of Object.entries(manifest.dependencies ?? {}))
     if (!dep.startsWith('@tubekit/') && !dep.startsWith('@tensorflow/') && /^\d/.test(range))
@@ -81,13 +91,24 @@ for (const dir of packageDirs) {
 
   // 3. what `pnpm pack` would ship
   const packed = JSON.parse(
-    execFileSync('pnpm', ['pack', '--dry-run', '--json'], { cwd: dir, encoding: 'utf8' }),
+    // without lifecycle scripts, whose output would precede the JSON (`@tubekit/nn`'s `prepare`)
+    execFileSync('pnpm', ['--config.ignore-scripts=true', 'pack', '--dry-run', '--json'], {
+      cwd: dir,
+      encoding: 'utf8',
+    }),
   );
   const files = (Array.isArray(packed) ? packed[0] : packed).files.map((f) => f.path);
   if (!files.includes('package.json') || !files.includes('README.md') || !files.includes('LICENSE'))
     fail(name, 'pack lacks package.json, README.md or LICENSE');
   const stray = files.filter(
-    (f) => !(f.startsWith('dist/') || f === 'package.json' || f === 'README.md' || f === 'LICENSE'),
+    (f) =>
+      !(
+        f.startsWith('dist/') ||
+        (shipsGenerated && f.startsWith('generated/')) ||
+        f === 'package.json' ||
+        f === 'README.md' ||
+        f === 'LICENSE'
+      ),
   );
   if (stray.length) fail(name, `pack would ship ${stray.join(', ')}`);
   if (files.some((f) => /\.test\.|\.bench\./.test(f)))
@@ -143,6 +164,18 @@ function closure(pkgDir) {
   };
   visit(pkgDir);
   return seen;
+}
+
+/** Bytes of the files under `dir` (not following links, not descending into node_modules). */
+function treeBytes(dir) {
+  let bytes = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === 'node_modules') continue;
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) bytes += treeBytes(path);
+    else if (entry.isFile()) bytes += statSync(path).size;
+  }
+  return bytes;
 }
 
 /** Files of a native addon (compiled `.node` binaries or a node-gyp build) under `dir`. */
@@ -227,11 +260,14 @@ function consumerCheck() {
       }
     }
     // Type-check a consumer under both resolutions a user may have.
+    // ...and `@tubekit/nn`'s `tf` declares tfjs-core's chained methods (`x.square()`).
     writeFileSync(
       join(scratch, 'consumer.ts'),
-      specifiers
-        .map((s, i) => `import * as m${i} from ${JSON.stringify(s)};\nvoid m${i};`)
-        .join('\n'),
+      [
+        ...specifiers.map((s, i) => `import * as m${i} from ${JSON.stringify(s)};\nvoid m${i};`),
+        "import { tf } from '@tubekit/nn';",
+        'void tf.scalar(2).square();',
+      ].join('\n'),
     );
     const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
     for (const [module, resolution] of [
@@ -283,6 +319,30 @@ function consumerCheck() {
     } catch (error) {
       fail('@tubekit/datasets', `importing it loads sharp: ${firstError(error)}`);
     }
+    // `@tubekit/nn` completes tfjs-core with the bundle of its gradient and chained-op registrations.
+    const gradCheck = (load) =>
+      `const nn = ${load}; nn.initBackend({ backend: 'cpu', log() {} }).then(() => { const g = nn.tf.grad((x) => x.square().sum())(nn.tf.tensor1d([1, 2])).arraySync(); if (String(g) !== '2,4') throw new Error('gradient ' + g); });`;
+    for (const [kind, args] of [
+      ['require', ['-e', gradCheck("require('@tubekit/nn')")]],
+      ['import', ['--input-type=module', '-e', gradCheck("await import('@tubekit/nn')")]],
+    ]) {
+      try {
+        run(process.execPath, args);
+      } catch (error) {
+        fail('@tubekit/nn', `tf.grad of a chained op failed under ${kind}: ${firstError(error)}`);
+      }
+    }
+    const nnClosure = closure(join(scratch, 'node_modules', '@tubekit', 'nn'));
+    const NN_BUDGET_MB = 60;
+    const beyondTfjs = [...nnClosure].filter(
+      ([, n]) => n !== '@tensorflow/tfjs-core' && n !== '@tensorflow/tfjs-backend-wasm',
+    );
+    const nnMB = beyondTfjs.reduce((sum, [dir]) => sum + treeBytes(dir), 0) / 2 ** 20;
+    if (nnMB > NN_BUDGET_MB)
+      fail('@tubekit/nn', `installs ${nnMB.toFixed(1)} MB beyond tfjs-core and the wasm backend`);
+    console.log(
+      `@tubekit/nn: ${nnClosure.size} packages, ${nnMB.toFixed(1)} MB beyond tfjs-core and the wasm backend (budget ${NN_BUDGET_MB} MB)`,
+    );
     console.log(
       `consumer check: ${packages.length} tarballs installed; ${specifiers.length} entries imported, required and type-checked; metrics closure: ${metrics.size} packages, no ML runtime, no native module`,
     );

@@ -4,6 +4,9 @@
  * Runs the benchmark app of each selected paper (apps/<paper>-bench) with the profile. Until the
  * benchmark apps land, it runs the geometry demo instead and says so.
  *
+ * Across machines: `pnpm reproduce --paper step --queue redis://[:password@]host:port` puts the
+ * jobs on that Redis's BullMQ queue for `tubekit worker --queue …` processes to run.
+ *
  * Tier 3 (your data, STEP only): `pnpm reproduce --paper step --dataset <name> --root <frames>
  * --gt <annotations> [--train-split <name>] [--test-split <name>] [--profile …]`.
  */
@@ -20,7 +23,7 @@ type Profile = (typeof PROFILES)[number];
 const USER_DATA_FLAGS = ['--dataset', '--root', '--gt', '--train-split', '--test-split'] as const;
 type UserData = Partial<Record<(typeof USER_DATA_FLAGS)[number], string>>;
 const USAGE =
-  'usage: pnpm reproduce [--profile smoke|quick|full] [--paper step|cfad|pcsc]… [--out <dir>] [--workers <n>]\n' +
+  'usage: pnpm reproduce [--profile smoke|quick|full] [--paper step|cfad|pcsc]… [--out <dir>] [--workers <n> | --queue redis://host:port]\n' +
   '       pnpm reproduce --paper step --dataset <name> --root <frames> --gt <annotations> [--train-split train] [--test-split test] [--profile smoke|quick|full]';
 
 function parse(argv: string[]): {
@@ -29,12 +32,14 @@ function parse(argv: string[]): {
   userData: UserData;
   out?: string;
   workers?: number;
+  queue?: string;
 } {
   let profile: Profile = 'quick';
   const papers: Paper[] = [];
   const userData: UserData = {};
   let out: string | undefined;
   let workers: number | undefined;
+  let queue: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = argv[i + 1];
@@ -48,6 +53,9 @@ function parse(argv: string[]): {
       i++;
     } else if (arg === '--out' && value !== undefined && !value.startsWith('--')) {
       out = value;
+      i++;
+    } else if (arg === '--queue' && /^rediss?:\/\//.test(value ?? '')) {
+      queue = value;
       i++;
     } else if (arg === '--workers' && /^[1-9]\d*$/.test(value ?? '')) {
       workers = Number(value);
@@ -63,7 +71,7 @@ function parse(argv: string[]): {
       process.exit(0);
     } else {
       console.error(
-        `reproduce: unexpected argument ${arg ?? ''} ${value ?? ''}; expected --profile ${PROFILES.join('|')}, --paper ${PAPERS.join('|')}, --out <dir>, --workers <n> or ${USER_DATA_FLAGS.join(' / ')} <value>\n${USAGE}`,
+        `reproduce: unexpected argument ${arg ?? ''} ${value ?? ''}; expected --profile ${PROFILES.join('|')}, --paper ${PAPERS.join('|')}, --out <dir>, --workers <n>, --queue redis://host:port or ${USER_DATA_FLAGS.join(' / ')} <value>\n${USAGE}`,
       );
       process.exit(2);
     }
@@ -79,11 +87,11 @@ function parse(argv: string[]): {
     }
     return { profile, papers: ['step'], userData };
   }
-  return { profile, papers: papers.length ? papers : [...PAPERS], userData, out, workers };
+  return { profile, papers: papers.length ? papers : [...PAPERS], userData, out, workers, queue };
 }
 
 const root = resolve(import.meta.dirname, '..');
-const { profile, papers, userData, out, workers } = parse(process.argv.slice(2));
+const { profile, papers, userData, out, workers, queue } = parse(process.argv.slice(2));
 if (userData['--dataset']) {
   const tier3 = await import(
     pathToFileURL(join(root, 'apps', 'step-bench', 'src', 'tier3.ts')).href
@@ -128,6 +136,7 @@ if (available.length === 0) {
         workers: workers ?? availableParallelism(),
         outDir: out === undefined ? undefined : join(out, available.length > 1 ? paper : ''),
         exitOnInterrupt: true,
+        queue,
       });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);

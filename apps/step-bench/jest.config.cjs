@@ -1,1 +1,1 @@
-module.exports = require('../../jest.config.base.cjs')(__dirname, { testTimeout: 900_000 });
+module.exports = require('../../jest.config.base.cjs')(__dirname);

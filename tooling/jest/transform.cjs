@@ -77,7 +77,9 @@ function withGlobalPrologue(code) {
 module.exports = {
   createTransformer(swcOptions) {
     const swc = createSwcTransformer(swcOptions);
-    const isDependency = (filename) => /[\\/]node_modules[\\/]/.test(filename);
+    // Dependencies, and bundles of dependencies written at install time (`@tubekit/nn`'s
+    // `generated/`), are plain CommonJS JavaScript: they get the prologue only.
+    const isDependency = (filename) => /[\\/](?:node_modules|generated)[\\/]/.test(filename);
     return {
       canInstrument: swc.canInstrument,
       process(src, filename, options) {

@@ -187,6 +187,11 @@ export interface StepRunInfo {
   /** Stream of the single-stream experiments (STEP: RGB) and why, when it is not RGB. */
   baseStream: { stream: 'rgb' | 'flow'; note?: string };
   resumed: string[];
+  /**
+   * Models without a result (a queued job that failed twice): their cells read `–`, and the
+   * report lists them with the error.
+   */
+  missing?: Array<{ id: string; seed: number; error: string }>;
   /** One row per model and seed. */
   models: Array<{
     id: string;
@@ -264,6 +269,21 @@ export function stepReport(
         ]
       : []),
     ...noiseWarning(r),
+    ...(info.missing?.length
+      ? [
+          h2('Missing models'),
+          p(
+            'These models have no result (their jobs failed twice); every cell that needs them reads `–`.',
+          ),
+          {
+            kind: 'table',
+            table: {
+              header: ['model', 'seed', 'error'],
+              rows: info.missing.map((m) => [m.id, String(m.seed), m.error]),
+            },
+          } as ReportBlock,
+        ]
+      : []),
     h2('Claims'),
     p(CLAIM_RULE),
     { kind: 'claims', claims },

@@ -13,12 +13,20 @@ import {
 } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { hasRedisServer, startLocalRedis } from '@tubekit/queue';
 import { CLAIMS } from './published';
+import type { StepResults } from './step-results';
 
 // The end-to-end test runs `pnpm reproduce`'s command itself (`node --import tsx
 // scripts/reproduce.ts`) in a child process: that checks what a user runs, with its worker
 // processes, at the CLI's speed rather than inside jest's vm context.
 const root = resolve(__dirname, '..', '..', '..');
+// The smoke run takes about a minute of CPU time (its two model workers share it); the limits leave
+// room for a busy 2-core machine.
+const FULL_RUN_MS = 120_000;
+const RERUN_MS = 90_000;
+// The same smoke run through a queue, with a killed job retried: a few more processes start.
+const QUEUE_RUN_MS = 180_000;
 
 interface Run {
   code: number | null;
@@ -26,7 +34,11 @@ interface Run {
   stderr: string;
 }
 
-function reproduceCli(out: string, onStderr?: (text: string, child: ChildProcess) => void) {
+function reproduceCli(
+  out: string,
+  onStderr?: (text: string, child: ChildProcess) => void,
+  extra: string[] = [],
+) {
   // Its own process group, so that a test can send Ctrl-C's SIGINT to the group as a terminal does.
   return new Promise<Run>((done) => {
     const child = spawn(
@@ -41,6 +53,7 @@ function reproduceCli(out: string, onStderr?: (text: string, child: ChildProcess
         'smoke',
         '--out',
         out,
+        ...extra,
       ],
       {
         cwd: root,
@@ -68,71 +81,141 @@ describe('pnpm reproduce --paper step --profile smoke (end to end)', () => {
   const out = join(dir, 'results');
   const cache = join(out, 'cache', 'smoke', 'seed-1');
 
-  it('trains, detects, links, evaluates and writes report.md, report.html and report.json', async () => {
-    const r = await reproduceCli(out);
-    expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
-    expect(r.code).toBe(0);
-    const md = readFileSync(join(out, 'report.md'), 'utf8');
-    const html = readFileSync(join(out, 'report.html'), 'utf8');
-    for (const heading of [
-      'Table 1(a)',
-      'Table 1(b)',
-      'Figure 5',
-      'Ablations',
-      'Figure 6',
-      'Table 2',
-      'Tier 2',
-    ]) {
-      expect(md).toContain(heading);
-      expect(html).toContain(heading);
-    }
-    expect(md).toContain('51.5 / '); // published beside ours
-    expect(md).toContain('❔ undecided'); // one seed decides nothing
-    expect(md).toContain('![Table 1(a)');
-    expect(html.match(/<svg /g)?.length).toBeGreaterThanOrEqual(4); // figures inline
-    const json = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
-    expect(json.claims.map((c: { id: string }) => c.id).sort()).toEqual(Object.keys(CLAIMS).sort());
-    expect(json.claims.every((c: { status: string }) => c.status === 'undecided')).toBe(true);
-    expect(json.resultsBySeed).toHaveLength(1);
-    expect(json.results.table1a['4']).toHaveLength(4);
-    for (const v of [
-      ...json.results.table1a['3'],
-      json.results.table2.frameMap,
-      json.results.table1b.late,
-    ]) {
-      expect(v).toBeGreaterThanOrEqual(0);
-      expect(v).toBeLessThanOrEqual(100);
-    }
-    expect(Object.keys(json.results.table2.videoMap)).toEqual(['0.05', '0.1', '0.2', '0.5']);
-    expect(readFileSync(join(out, 'figure6a.svg'), 'utf8')).toMatch(/^<svg/);
-    expect(r.stdout).toMatch(/STEP claims: 0 hold, 0 do not, \d+ undecided .* report: /);
-    // Rendered once, by the parent: the frames file exists and no worker drew a render bar.
-    expect(readdirSync(join(out, 'cache', 'smoke')).some((f) => /^frames-.*\.bin$/.test(f))).toBe(
-      true,
-    );
-    expect(r.stderr).not.toMatch(/\[w\d\] render/);
-    expect(existsSync(join(out, '.reproduce.lock'))).toBe(false);
-  });
+  it(
+    'trains, detects, links, evaluates and writes report.md, report.html and report.json',
+    async () => {
+      const r = await reproduceCli(out);
+      expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+      expect(r.code).toBe(0);
+      const md = readFileSync(join(out, 'report.md'), 'utf8');
+      const html = readFileSync(join(out, 'report.html'), 'utf8');
+      for (const heading of [
+        'Table 1(a)',
+        'Table 1(b)',
+        'Figure 5',
+        'Ablations',
+        'Figure 6',
+        'Table 2',
+        'Tier 2',
+      ]) {
+        expect(md).toContain(heading);
+        expect(html).toContain(heading);
+      }
+      expect(md).toContain('51.5 / '); // published beside ours
+      expect(md).toContain('❔ undecided'); // one seed decides nothing
+      expect(md).toContain('![Table 1(a)');
+      expect(html.match(/<svg /g)?.length).toBeGreaterThanOrEqual(4); // figures inline
+      const json = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+      expect(json.claims.map((c: { id: string }) => c.id).sort()).toEqual(
+        Object.keys(CLAIMS).sort(),
+      );
+      expect(json.claims.every((c: { status: string }) => c.status === 'undecided')).toBe(true);
+      expect(json.resultsBySeed).toHaveLength(1);
+      expect(json.results.table1a['4']).toHaveLength(4);
+      for (const v of [
+        ...json.results.table1a['3'],
+        json.results.table2.frameMap,
+        json.results.table1b.late,
+      ]) {
+        expect(v).toBeGreaterThanOrEqual(0);
+        expect(v).toBeLessThanOrEqual(100);
+      }
+      expect(Object.keys(json.results.table2.videoMap)).toEqual(['0.05', '0.1', '0.2', '0.5']);
+      expect(readFileSync(join(out, 'figure6a.svg'), 'utf8')).toMatch(/^<svg/);
+      expect(r.stdout).toMatch(/STEP claims: 0 hold, 0 do not, \d+ undecided .* report: /);
+      // Rendered once, by the parent: the frames file exists and no worker drew a render bar.
+      expect(readdirSync(join(out, 'cache', 'smoke')).some((f) => /^frames-.*\.bin$/.test(f))).toBe(
+        true,
+      );
+      expect(r.stderr).not.toMatch(/\[w\d\] render/);
+      expect(existsSync(join(out, '.reproduce.lock'))).toBe(false);
+    },
+    FULL_RUN_MS,
+  );
 
-  it('reports damaged cache files by path, sets them aside and recomputes them', async () => {
-    const before = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
-    // A results JSON cut at 300 bytes, and a checkpoint cut in half whose results are gone (so
-    // the model resumes from it).
-    truncateSync(join(cache, 'smax1.json'), 300);
-    const ckpt = readdirSync(cache).find((f) => /^smax2\..*\.safetensors$/.test(f)) as string;
-    expect(ckpt).toBeDefined();
-    truncateSync(join(cache, ckpt), Math.floor(statSync(join(cache, ckpt)).size / 2));
-    unlinkSync(join(cache, 'smax2.json'));
-    const r = await reproduceCli(out);
-    expect(r.code).toBe(0);
-    expect(r.stderr).toContain(`damaged cache file ${join(cache, 'smax1.json')}`);
-    expect(r.stderr).toContain(`cannot resume from ${join(cache, ckpt)}`);
-    expect(r.stderr.length).toBeLessThan(20_000); // no dump of minified library source
-    const aside = readdirSync(cache).filter((f) => f.includes('.damaged-'));
-    expect(aside.length).toBe(2);
-    const after = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
-    expect(after.results.table1a).toEqual(before.results.table1a); // seeded: same numbers again
-  });
+  // Across machines: a coordinator and 2 `tubekit worker` processes on a local redis-server; the
+  // process running a job is killed mid-way (it is retried); the numbers equal the local run's
+  // bit for bit (timings aside).
+  (hasRedisServer() ? it : it.skip)(
+    'runs on a BullMQ queue with 2 workers, survives a killed job, and reports the same numbers',
+    async () => {
+      const redis = await startLocalRedis({ password: 'hunter2' });
+      const workers: Array<{ child: ChildProcess; log: string }> = [];
+      let killed = '';
+      try {
+        for (let w = 0; w < 2; w++) {
+          const child = spawn(
+            process.execPath,
+            ['--import', 'tsx', join(root, 'packages', 'cli', 'src', 'bin.ts'), 'worker'].concat([
+              '--queue',
+              redis.url,
+            ]),
+            { cwd: root, env: { ...process.env, CI: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
+          );
+          const worker = { child, log: '' };
+          child.stderr?.on('data', (b) => {
+            worker.log += b;
+            // kill the process running the first trunk pretraining, mid-way
+            const m =
+              /\n?worker \S+: (\S+ trunk) \(attempt 1, pid (\d+)\)\n\[\1\] step-bench: pretraining/.exec(
+                worker.log,
+              );
+            if (m && !killed) {
+              killed = m[1];
+              process.kill(Number(m[2]), 'SIGKILL');
+            }
+          });
+          workers.push(worker);
+        }
+        const queued = join(dir, 'queued');
+        const r = await reproduceCli(queued, undefined, ['--queue', redis.url]);
+        expect(r.code).toBe(0);
+        expect(killed).not.toBe('');
+        const logs = [r.stderr, r.stdout, ...workers.map((w) => w.log)].join('\n');
+        expect(logs).toContain(`${killed} on worker`);
+        expect(logs).toMatch(new RegExp(`${killed} \\(attempt 2`));
+        expect(logs).not.toContain('hunter2');
+        const local = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+        const remote = JSON.parse(readFileSync(join(queued, 'report.json'), 'utf8'));
+        const numbers = (json: { resultsBySeed: StepResults[] }) =>
+          json.resultsBySeed.map((x) => ({
+            ...x,
+            figure6a: { ...x.figure6a, fpsNoExtension: [], fpsExtension: [] },
+            figure6b: x.figure6b.map((b) => ({ ...b, fps: 0 })),
+          }));
+        expect(numbers(remote)).toEqual(numbers(local));
+        expect(readFileSync(join(queued, 'report.md'), 'utf8')).not.toContain('Missing models');
+      } finally {
+        for (const w of workers) w.child.kill('SIGKILL');
+        await redis.stop();
+      }
+    },
+    QUEUE_RUN_MS,
+  );
+
+  it(
+    'reports damaged cache files by path, sets them aside and recomputes them',
+    async () => {
+      const before = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+      // A results JSON cut at 300 bytes, and a checkpoint cut in half whose results are gone (so
+      // the model resumes from it).
+      truncateSync(join(cache, 'smax1.json'), 300);
+      const ckpt = readdirSync(cache).find((f) => /^smax2\..*\.safetensors$/.test(f)) as string;
+      expect(ckpt).toBeDefined();
+      truncateSync(join(cache, ckpt), Math.floor(statSync(join(cache, ckpt)).size / 2));
+      unlinkSync(join(cache, 'smax2.json'));
+      const r = await reproduceCli(out);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toContain(`damaged cache file ${join(cache, 'smax1.json')}`);
+      expect(r.stderr).toContain(`cannot resume from ${join(cache, ckpt)}`);
+      expect(r.stderr.length).toBeLessThan(20_000); // no dump of minified library source
+      const aside = readdirSync(cache).filter((f) => f.includes('.damaged-'));
+      expect(aside.length).toBe(2);
+      const after = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+      expect(after.results.table1a).toEqual(before.results.table1a); // seeded: same numbers again
+    },
+    RERUN_MS,
+  );
 
   it('refuses a results folder another live run holds, naming it', async () => {
     const sleeper = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);

@@ -15,7 +15,7 @@ import {
 import { streamModelId } from './configurations';
 import { frameMapOf, linkTubes, type VideoTubelets, videoMapOf } from './evaluate';
 import { figure4Of, figure4Svg } from './figure4';
-import { PROFILES, type StepProfile, type StepProfileName } from './profiles';
+import { PROFILES, type StepProfile, type StepProfileName, seedProfile } from './profiles';
 import { checkStepClaims, type StepRunInfo, stepReport } from './report';
 import { acquireRunLock } from './run-lock';
 import { meanOverSeeds } from './seed-mean';
@@ -30,6 +30,7 @@ import {
   type SynthBench,
   trainJobs,
 } from './train-models';
+import { type MissingModel, missingSummary, trainOnQueue } from './train-on-queue';
 
 /** Options of {@link reproduce}. */
 export interface ReproduceOptions {
@@ -50,6 +51,14 @@ export interface ReproduceOptions {
    * sets it).
    */
   exitOnInterrupt?: boolean;
+  /**
+   * Train on the BullMQ queue of this Redis (`redis://[:password@]host:port[/db]`) instead of
+   * local worker processes: `tubekit worker --queue <url>` processes on any machines take the
+   * jobs (see `trainOnQueue`).
+   */
+  queue?: string;
+  /** With `queue`: give up when no job progressed for this long (ms; default 30 min). */
+  queueStallTimeoutMs?: number;
 }
 
 /** What {@link reproduce} wrote and found. */
@@ -115,6 +124,13 @@ function seedResults(
   const rgb = decodeTubelets(get(streamModelId('rgb', profile.baseStream)).tubelets ?? []);
   const flow = decodeTubelets(get(streamModelId('flow', profile.baseStream)).tubelets ?? []);
   const early = decodeTubelets(get('early').tubelets ?? []);
+  // a fusion lacking one of its models' results is missing too
+  const fusable = [
+    streamModelId('rgb', profile.baseStream),
+    streamModelId('flow', profile.baseStream),
+  ]
+    .concat('early')
+    .every((id) => get(id).tubelets !== undefined);
   const fuse = (streams: VideoTubelets[]): VideoTubelets =>
     new Map(
       test.map((v) => [
@@ -177,6 +193,15 @@ function seedResults(
     },
     tier2: tier2Results,
   };
+  if (!fusable) {
+    const gone = (o: Record<string, number>) =>
+      Object.fromEntries(Object.keys(o).map((k) => [k, Number.NaN]));
+    results.table1b.late = Number.NaN;
+    results.table1b.hybrid = Number.NaN;
+    results.table2.frameMap = Number.NaN;
+    results.table2.videoMap = gone(results.table2.videoMap);
+    results.table2.videoMapLinkingOnly = gone(results.table2.videoMapLinkingOnly);
+  }
   return { results, linking: linked.pipeline };
 }
 
@@ -242,7 +267,17 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Reprodu
         `step-bench: training ${pending.length} of ${jobs.length} models${workers > 1 && pending.length > 1 ? ` in ${Math.min(workers, pending.length)} worker processes` : ''}${cached.size ? ` (${cached.size} cached)` : ''}`,
       );
     ui = createMultiProgress({ unit: 'models', total: jobs.length, alreadyDone: cached.size });
-    await trainJobs({ bench, outDir, jobs: pending, workers, ui, children });
+    let missing: MissingModel[] = [];
+    if (options.queue)
+      missing = await trainOnQueue({
+        url: options.queue,
+        profile,
+        cacheDir,
+        jobs: pending,
+        ui,
+        stallTimeoutMs: options.queueStallTimeoutMs,
+      });
+    else await trainJobs({ bench, outDir, jobs: pending, workers, ui, children });
     ui.stop();
 
     const resumed: string[] = [];
@@ -253,6 +288,11 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Reprodu
     for (const seed of profile.seeds) {
       const summaries = new Map<string, ModelSummary>();
       for (const m of models) {
+        const lost = missing.find((x) => x.id === m.id && x.seed === seed);
+        if (lost) {
+          summaries.set(m.id, missingSummary(m, seedProfile(profile, seed)));
+          continue;
+        }
         const s = cached.get(key(m.id, seed)) ?? cachedSummary(cacheDir, profile, m, seed, log);
         if (!s) throw new Error(`step-bench: model ${m.id} (seed ${seed}) has no result`);
         if (cached.has(key(m.id, seed)))
@@ -299,6 +339,7 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Reprodu
             : `SynthTubes' classes differ only in motion, and within this profile's training budget an RGB model does not learn them (see Table 1(b)'s RGB row), so the progressive mechanics are compared on flow.`,
       },
       resumed,
+      missing,
       models: infoModels,
     };
     const doc = stepReport(runs, claims, info);

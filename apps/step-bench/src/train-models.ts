@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { PRETRAIN_OBJECTIVE_VERSION } from '@tubekit/backbones';
+import { PRETRAIN_OBJECTIVE_VERSION, type Trunk } from '@tubekit/backbones';
 import { createSynthTubes, type SynthTubes, type VideoAnnotation } from '@tubekit/datasets';
 import type { ClipTubelet } from '@tubekit/heads/progressive';
 import {
@@ -14,7 +14,12 @@ import {
   setProgressSink,
   writeFileAtomic,
 } from '@tubekit/report';
-import { type StepModelConfig, stepModels, streamModelId } from './configurations';
+import {
+  type StepModality,
+  type StepModelConfig,
+  stepModels,
+  streamModelId,
+} from './configurations';
 import { firstLine, readCacheJson, setAsideDamaged } from './damaged-cache';
 import { frameMapOf } from './evaluate';
 import { streamFeatures } from './feature-banks';
@@ -141,22 +146,11 @@ function encodeTubelets(videos: Array<[string, ClipTubelet[]]>): Array<[string, 
 }
 
 /**
- * Trains one configuration (resuming from its checkpoint), tests it, and writes its summary to
- * the cache. The models whose tubelets feed the fusions of Table 1(b) keep their last-step tubelets.
+ * `<cacheDir>/seed-<seed>/trunk-<modality>.<hash>.safetensors`: the pretrained trunk of a stream,
+ * named by a hash of everything its pretraining depends on.
  */
-export async function trainAndSummarize(
-  bench: SynthBench,
-  config: StepModelConfig,
-  seed: number,
-  log: (line: string) => void,
-): Promise<ModelSummary> {
-  const { synth, test } = bench;
+export function trunkPath(bench: SynthBench, modality: StepModality, seed: number): string {
   const profile = seedProfile(bench.profile, seed);
-  const cacheDir = seedCacheDir(bench.cacheDir, seed);
-  const base = profile.baseStream;
-  const numClasses = synth.dataset.labels.length;
-  const actors = synthActors(synth, profile.frameSize);
-  // The stream's pretrained trunk, shared by every configuration (pretrained once, cached).
   const trunkKey = createHash('sha256')
     .update(
       JSON.stringify([
@@ -172,20 +166,63 @@ export async function trainAndSummarize(
     )
     .digest('hex')
     .slice(0, 12);
-  const trunkPath = join(cacheDir, `trunk-${config.modality}.${trunkKey}.safetensors`);
-  const trunk = await pretrainedTrunk({
+  return join(seedCacheDir(bench.cacheDir, seed), `trunk-${modality}.${trunkKey}.safetensors`);
+}
+
+/** The stream's pretrained trunk, shared by every configuration (pretrained once, cached). */
+export function loadTrunk(bench: SynthBench, modality: StepModality, seed: number): Promise<Trunk> {
+  const profile = seedProfile(bench.profile, seed);
+  return pretrainedTrunk({
     profile,
-    modality: config.modality,
-    numClasses,
+    modality,
+    numClasses: bench.synth.dataset.labels.length,
     train: bench.train,
-    read: bench.frames.reader(config.modality),
-    actors,
-    path: trunkPath,
+    read: bench.frames.reader(modality),
+    actors: synthActors(bench.synth, profile.frameSize),
+    path: trunkPath(bench, modality, seed),
     log: (line) => process.stderr.write(`${line}\n`),
   });
+}
+
+/**
+ * The resumable training checkpoint of a model and seed: its name carries a hash of profile +
+ * config, so a changed setting never resumes from weights trained under another.
+ */
+export function modelCheckpointPath(
+  bench: SynthBench,
+  config: StepModelConfig,
+  seed: number,
+): string {
+  const profile = seedProfile(bench.profile, seed);
+  return join(
+    seedCacheDir(bench.cacheDir, seed),
+    `${config.id}.${createHash('sha256')
+      .update(JSON.stringify([profile, config]))
+      .digest('hex')
+      .slice(0, 12)}.safetensors`,
+  );
+}
+
+/**
+ * Trains one configuration (resuming from its checkpoint), tests it, and writes its summary to
+ * the cache. The models whose tubelets feed the fusions of Table 1(b) keep their last-step tubelets.
+ */
+export async function trainAndSummarize(
+  bench: SynthBench,
+  config: StepModelConfig,
+  seed: number,
+  log: (line: string) => void,
+): Promise<ModelSummary> {
+  const { synth, test } = bench;
+  const profile = seedProfile(bench.profile, seed);
+  const cacheDir = seedCacheDir(bench.cacheDir, seed);
+  const base = profile.baseStream;
+  const numClasses = synth.dataset.labels.length;
+  const actors = synthActors(synth, profile.frameSize);
+  const trunk = await loadTrunk(bench, config.modality, seed);
   const features = profile.frozenBackbone
     ? streamFeatures({
-        key: trunkPath,
+        key: trunkPath(bench, config.modality, seed),
         trunk,
         modality: config.modality,
         frameSize: profile.frameSize,
@@ -195,13 +232,7 @@ export async function trainAndSummarize(
         log: (line) => process.stderr.write(`${line}\n`),
       })
     : undefined;
-  const checkpointPath = join(
-    cacheDir,
-    `${config.id}.${createHash('sha256')
-      .update(JSON.stringify([profile, config]))
-      .digest('hex')
-      .slice(0, 12)}.safetensors`,
-  );
+  const checkpointPath = modelCheckpointPath(bench, config, seed);
   const train = () =>
     runModel({
       trunk,
@@ -215,8 +246,6 @@ export async function trainAndSummarize(
       frames: bench.frames,
       allSteps: config.id.startsWith('smax'),
       timeAllSteps: config.id === 'smax3' || config.id === 'anticipation',
-      // The checkpoint name carries a hash of profile + config, so a changed setting never resumes
-      // from weights trained under another.
       checkpointPath,
     });
   let run: Awaited<ReturnType<typeof runModel>>;

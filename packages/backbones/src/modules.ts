@@ -2,6 +2,7 @@ import {
   conv3d,
   createNamedWeight,
   float32RawTensor,
+  fusedConv2d,
   heNormal,
   type NamedWeight,
   type RawTensor,
@@ -134,7 +135,7 @@ export type WeightInit = 'he-normal' | 'zeros';
  * Convolution ('same' padding, TensorFlow convention: for even inputs with stride 2 the extra
  * padding goes to the bottom/right) + optional bias + optional frozen batch norm + ReLU.
  * 3-D convolutions use @tubekit/nn's `conv3d` (a sum of 2-D convolutions over the temporal
- * kernel, fast and differentiable on wasm); 2-D ones tfjs's fused conv2d.
+ * kernel, fast and differentiable on wasm); 2-D ones @tubekit/nn's `fusedConv2d` (fused in training too).
  * Weights are He-initialised (normal, σ = √(2 / fan_in)) from the given generator.
  */
 export class ConvUnit implements Module {
@@ -208,12 +209,12 @@ export class ConvUnit implements Module {
       const relu = this.options.relu ?? true;
       let y: tf.Tensor;
       if (dims === 2 && !this.bn) {
-        y = tf.fused.conv2d({
+        y = fusedConv2d({
           x: x as tf.Tensor4D,
           filter: this.kernel.variable as tf.Tensor4D,
           strides: this.stride as [number, number],
           pad: 'same',
-          bias: this.biasW?.variable,
+          bias: this.biasW?.variable as tf.Tensor1D | undefined,
           activation: relu ? 'relu' : 'linear',
         });
         return y;

@@ -7,6 +7,7 @@ import { registerSynthCommand } from './commands/synth';
 import { registerVersionCommand } from './commands/version';
 import { registerViewCommand } from './commands/view';
 import { registerVizCommand } from './commands/viz';
+import { registerWorkerCommand } from './commands/worker';
 import { TUBEKIT_VERSION } from './version';
 
 /**
@@ -27,6 +28,7 @@ export function createProgram(): Command {
   registerVersionCommand(program);
   registerViewCommand(program);
   registerVizCommand(program);
+  registerWorkerCommand(program);
   configureUsageErrors(program, 'tubekit');
   return program;
 }

@@ -1,8 +1,8 @@
 import { createReadStream } from 'node:fs';
-import { parse } from 'fast-csv';
 import { INT32_LIMIT, parseDecimal } from './decimal-number';
 import { errorLine, quoteInput, TubekitFormatError } from './format-error';
 import { GrowableArray } from './growable';
+import { loadFastCsv } from './load-fast-csv';
 
 /**
  * The rows of an official AVA CSV, columnar. Row `i`: video `videos[videoIndex[i]]`, keyframe
@@ -211,6 +211,7 @@ export async function readAvaCsv(
   };
 
   let line = 0;
+  const { parse } = await loadFastCsv();
   const source = createReadStream(path);
   const stream = parse<string[], string[]>({ headers: false, trim: true });
   source.on('error', (error) => stream.destroy(error));
@@ -273,6 +274,7 @@ export async function readAvaExclusions(path: string): Promise<AvaKeyframes> {
   const videos: string[] = [];
   const timestamp: number[] = [];
   let line = 0;
+  const { parse } = await loadFastCsv();
   const source = createReadStream(path);
   const stream = parse<string[], string[]>({ headers: false, trim: true });
   source.on('error', (error) => stream.destroy(error));

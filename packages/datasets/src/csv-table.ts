@@ -1,9 +1,9 @@
 import { once } from 'node:events';
 import { createReadStream } from 'node:fs';
 import { openAtomicWriteStream } from '@tubekit/report';
-import { format, parse } from 'fast-csv';
 import { csvNumber, shortList } from './csv-number';
 import { TubekitFormatError } from './format-error';
+import { loadFastCsv } from './load-fast-csv';
 
 /** The header of a CSV file as read: column name → index, and the 1-based line of each row. */
 export interface CsvHeader {
@@ -135,6 +135,7 @@ export async function readCsvRows(
   onRow: (cells: string[], line: number) => void,
 ): Promise<void> {
   let line = linesBefore;
+  const { parse } = await loadFastCsv();
   const source = createReadStream(file, { start });
   const stream = parse<string[], string[]>({ headers: false, trim: true });
   // 'data' events rather than `for await`: one promise per row would dominate the cost
@@ -258,6 +259,7 @@ export async function writeCsvTable(
   header: readonly string[],
   rows: Iterable<readonly (string | number)[]>,
 ): Promise<void> {
+  const { format } = await loadFastCsv();
   const out = openAtomicWriteStream(path);
   const csv = format<readonly (string | number)[], readonly (string | number)[]>({
     headers: [...header],

@@ -7,6 +7,7 @@ import {
   shortList,
 } from './csv-number';
 import { type CsvHeader, csvHeader, readCsvRows } from './csv-table';
+import { INT32_LIMIT } from './decimal-number';
 import { TubekitFormatError } from './format-error';
 
 /**
@@ -160,21 +161,22 @@ function scanNumber(b: Uint8Array, s: number): number {
   const negative = c === 45;
   if (c === 45 || c === 43) c = b[++i]!;
   let m = 0;
-  let digits = 0;
-  let fraction = 0;
+  const first = i;
   while (c >= 48 && c <= 57) {
     m = m * 10 + (c - 48);
-    digits++;
     c = b[++i]!;
   }
+  let digits = i - first;
+  let fraction = 0;
   if (c === 46) {
+    const point = i;
     c = b[++i]!;
     while (c >= 48 && c <= 57) {
       m = m * 10 + (c - 48);
-      digits++;
-      fraction++;
       c = b[++i]!;
     }
+    fraction = i - point - 1;
+    digits += fraction;
   }
   while (c === 32 || c === 9) c = b[++i]!;
   if (digits === 0 || digits > 15 || !(c === 44 || c === 10 || c === 13)) {
@@ -332,9 +334,11 @@ export async function readNumericCsv(
   let targetOf = new Int32Array(0);
   let strideOf = new Int32Array(0);
   let offsetOf = new Int32Array(0);
+  let lowestOf = new Float64Array(0); // the smallest integer accepted without the full check
   const compile = (l: NumericLayout) => {
     const n = l.columns.length;
     kindOf = new Uint8Array(n);
+    lowestOf = new Float64Array(n);
     targetOf = new Int32Array(n);
     strideOf = new Int32Array(n);
     offsetOf = new Int32Array(n);
@@ -343,6 +347,7 @@ export async function readNumericCsv(
       else if (c.kind === 'int') {
         kindOf[i] = 2;
         targetOf[i] = c.slot;
+        lowestOf[i] = c.check === 'frame' ? 1 : c.check === 'label' ? 0 : -INT32_LIMIT;
       } else if (c.kind === 'float') {
         kindOf[i] = 3;
         targetOf[i] = c.group;
@@ -372,6 +377,7 @@ export async function readNumericCsv(
     let col = 0;
     let vs = -1;
     let ve = -1;
+    let same = false;
     let end = -1;
     for (;;) {
       const kind = col < ncols ? kindOf[col]! : 0;
@@ -380,6 +386,23 @@ export async function readNumericCsv(
       if (kind >= 2) {
         v = scanNumber(b, s);
         q = scanned;
+      } else if (kind === 1 && vs < 0) {
+        // the video cell: compared with the previous row's while scanning for its end
+        q = s;
+        let c = b[q]!;
+        let k = 0;
+        same = true;
+        while (c !== 44 && c !== 10 && c !== 34) {
+          if (c !== lastVideo[k++]) same = false;
+          c = b[++q]!;
+        }
+        if (c === 34) {
+          st.length--;
+          return -1;
+        }
+        vs = s;
+        ve = q;
+        if (k !== lastVideoLength) same = false;
       } else q = -1;
       let cs = s;
       let ce = q;
@@ -399,8 +422,9 @@ export async function readNumericCsv(
         while (ce > cs && isBlank(b[ce - 1]!)) ce--;
         if (kind >= 2) v = parseDecimal(b, cs, ce);
         else if (kind === 1) {
-          vs = cs;
-          ve = ce;
+          vs = s;
+          ve = q;
+          same = false;
         }
       }
       if (kind === 3) {
@@ -408,7 +432,8 @@ export async function readNumericCsv(
         if (!(v >= -1e7 && v <= 1e7)) check(col, v, b, cs, ce);
         floats[targetOf[col]!]![row * strideOf[col]! + offsetOf[col]!] = v;
       } else if (kind === 2) {
-        if (!(v >= 1 && v <= 2147483647 && v === Math.floor(v))) check(col, v, b, cs, ce);
+        if (!(v >= lowestOf[col]! && v <= INT32_LIMIT && v === Math.floor(v)))
+          check(col, v, b, cs, ce);
         ints[targetOf[col]!]![row] = v;
       }
       col++;
@@ -440,11 +465,14 @@ export async function readNumericCsv(
     st.line[row] = line;
     // the video last: a quote later in the line must leave no trace
     let video = current;
-    const n = ve - vs;
-    let same = n === lastVideoLength;
-    for (let k = 0; same && k < n; k++) same = b[vs + k] === lastVideo[k];
     if (!same) {
-      video = videoId(b.toString('utf8', vs, ve), line);
+      // the raw cell (blanks and a line's \r included) is what the next row is compared with
+      const n = ve - vs;
+      let ts = vs;
+      let te = ve > vs && b[ve - 1] === 13 && b[ve] === 10 ? ve - 1 : ve;
+      while (ts < te && isBlank(b[ts]!)) ts++;
+      while (te > ts && isBlank(b[te - 1]!)) te--;
+      video = videoId(b.toString('utf8', ts, te), line);
       if (n > lastVideo.length) lastVideo = Buffer.alloc(2 * n);
       b.copy(lastVideo, 0, vs, ve);
       lastVideoLength = n;

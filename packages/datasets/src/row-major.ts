@@ -19,6 +19,13 @@ export function columnToRowMajor<T extends { length: number; [i: number]: unknow
   for (let d = 0; d < nd; d++) if (dims[d]! > 1) long++;
   if (long <= 1) return data;
   const out = make(n);
+  if (nd === 2) {
+    // the common matrix case (e.g. a numpy T×4 box array in Fortran order), without index arrays
+    const [rows, columns] = dims as [number, number];
+    for (let r = 0; r < rows; r++)
+      for (let c = 0; c < columns; c++) out[r * columns + c] = data[r + rows * c];
+    return out;
+  }
   const idx = new Array<number>(nd).fill(0);
   const stride = new Array<number>(nd);
   stride[0] = 1;

@@ -108,7 +108,10 @@ export function ucf101DatasetFromPickle(
  * packed `[x1, y1, x2, y2]` doubles with `x2 = x + w`, `y2 = y + h` — no ±1 shift. The sums are
  * formed in doubles, so uint8/uint16 inputs cannot wrap.
  */
-export function xywhToCorners(xywh: ArrayLike<number>, T: number): Float64Array {
+export function xywhToCorners(input: ArrayLike<number>, T: number): Float64Array {
+  // one native copy to doubles first keeps the loop below to one array type (the stored dtype
+  // varies from file to file: uint8, uint16, float32 …)
+  const xywh = input instanceof Float64Array ? input : new Float64Array(input);
   const out = new Float64Array(4 * T);
   for (let t = 0; t < T; t++) {
     const x = +xywh[4 * t]!;

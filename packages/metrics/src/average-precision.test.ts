@@ -1,5 +1,9 @@
 import fc from 'fast-check';
-import { averagePrecision, precisionRecallCurve } from './average-precision';
+import {
+  averagePrecision,
+  averagePrecisionAtRanks,
+  precisionRecallCurve,
+} from './average-precision';
 
 /** The reference formulas written the slow, obvious way (MultiSports `voc_ap`, ACT `pr_to_ap`). */
 function vocReference(tp: number[], gt: number): number {
@@ -73,5 +77,42 @@ describe('averagePrecision', () => {
     });
     expect(Array.from(c.precision)).toEqual([0, 0.5, 2 / 3]);
     expect(Array.from(c.recall)).toEqual([0, 0.25, 0.5]);
+  });
+});
+
+describe('averagePrecisionAtRanks', () => {
+  it('gives the same number, bit for bit, as averagePrecision on the whole list', () => {
+    fc.assert(
+      fc.property(
+        // per detection: 0 false positive, or a bit mask of the 2 thresholds it is a TP at
+        fc.array(fc.integer({ min: 0, max: 3 }), { maxLength: 80 }),
+        fc.integer({ min: 0, max: 30 }),
+        fc.boolean(),
+        fc.constantFrom(0, 1e-5),
+        (masks, extraGT, float32, recallEpsilon) => {
+          const n = masks.length;
+          const flags = new Uint8Array(2 * n);
+          masks.forEach((mask, i) => {
+            flags[2 * i] = mask & 1;
+            flags[2 * i + 1] = mask >> 1;
+          });
+          const ranks: number[] = [];
+          const tp: number[] = [];
+          masks.forEach((mask, i) => {
+            if (mask === 0) return;
+            ranks.push(i + 1);
+            tp.push(mask & 1, mask >> 1);
+          });
+          const gt = masks.filter((m) => m > 0).length + extraGT;
+          for (const rule of ['voc-all-point', 'trapezoid'] as const)
+            for (const t of [0, 1]) {
+              const options = { rule, float32, recallEpsilon };
+              expect(averagePrecisionAtRanks(ranks, tp, ranks.length, n, gt, options, 2, t)).toBe(
+                averagePrecision(flags, n, gt, options, 2, t),
+              );
+            }
+        },
+      ),
+    );
   });
 });

@@ -139,3 +139,61 @@ export function precisionRecallCurve(
   }
   return { precision, recall, score };
 }
+
+/**
+ * {@link averagePrecision} from the true positives' ranks alone, for a class whose ranked list is
+ * too long to keep: `ranks[k]` (1-based, ascending) is the rank among all `n` ranked detections of
+ * the k-th detection that is a true positive at some threshold, `tp[stride·k + offset]` its flag
+ * at this one. Every other rank is a false positive, so only these ranks move recall; the result
+ * is the same number, bit for bit, as {@link averagePrecision} on the whole list:
+ * - `'voc-all-point'`: between true positives precision only falls, so the envelope
+ *   `max_{j ≥ i} p_j` is reached at a true positive, `p = TP_k / rank_k`;
+ * - `'trapezoid'`: a false positive adds `(r_i − r_{i−1}) · … = 0`; a true positive at rank R
+ *   pairs `p_R` with `p_{R−1} = (TP − 1) / (R − 1)` (1 at R = 1).
+ *
+ * @example
+ * ```ts
+ * // the same list as averagePrecision([1, 0, 1], 3, 4, …): true positives at ranks 1 and 3
+ * averagePrecisionAtRanks([1, 3], [1, 1], 2, 3, 4, { rule: 'voc-all-point' }); // 0.25 + 0.25·2/3
+ * ```
+ */
+export function averagePrecisionAtRanks(
+  ranks: ArrayLike<number>,
+  tp: ArrayLike<number>,
+  m: number,
+  n: number,
+  gt: number,
+  options: AveragePrecisionOptions,
+  stride = 1,
+  offset = 0,
+): number {
+  if (!(gt > 0)) return n === 0 && options.rule === 'trapezoid' ? 0 : Number.NaN;
+  if (n === 0) return 0;
+  const f32 = options.float32 === true;
+  const round = (v: number) => (f32 ? Math.fround(v) : v);
+  const denominator = gt + (options.recallEpsilon ?? 0);
+  let ap = 0;
+  if (options.rule === 'trapezoid') {
+    let cum = 0;
+    for (let k = 0; k < m; k++) {
+      if (!tp[stride * k + offset]) continue;
+      cum++;
+      const rank = ranks[k]!;
+      const p = round(cum / rank);
+      const pPrev = rank === 1 ? 1 : round((cum - 1) / (rank - 1));
+      ap += (round(cum / denominator) - round((cum - 1) / denominator)) * (p + pPrev) * 0.5;
+    }
+    return ap;
+  }
+  let cum = 0;
+  for (let k = 0; k < m; k++) cum += tp[stride * k + offset]!;
+  let envelope = 0;
+  for (let k = m - 1; k >= 0; k--) {
+    if (!tp[stride * k + offset]) continue;
+    const p = round(cum / ranks[k]!);
+    if (p > envelope) envelope = p;
+    ap += (round(cum / denominator) - round((cum - 1) / denominator)) * envelope;
+    cum--;
+  }
+  return ap;
+}

@@ -237,3 +237,43 @@ describe('frameMeanAP: bad input and streaming', () => {
     expect(Array.from(c.score)).toEqual([0.9, 0.3]);
   });
 });
+
+describe('FrameMeanAPEvaluator: true-positive ranks in the score log', () => {
+  it('gives the AP of the whole ranked lists (curves), ties and float32 scores included', () => {
+    // 3 labels, 2 videos, GT on some frames; detections with many tied scores
+    let state = 7;
+    const random = () => {
+      state = (state * 1103515245 + 12345) % 2147483648;
+      return state / 2147483648;
+    };
+    const gtVideos = ['v', 'w'].map((name) => ({
+      name,
+      tubes: [0, 1, 2].map((label): [number, number, number[][]] => [
+        label,
+        1 + label * 3,
+        Array.from({ length: 12 }, (_, t) => [10 * label, t, 10 * label + 20, t + 20]),
+      ]),
+    }));
+    const gt = groundTruth(['a', 'b', 'c'], gtVideos);
+    const rows: Array<[string, number, number, number, number, number, number, number]> = [];
+    for (let i = 0; i < 3000; i++) {
+      const label = Math.floor(random() * 3);
+      const frame = 1 + Math.floor(random() * 20);
+      const x = 10 * label + Math.floor(random() * 8);
+      // scores on a coarse grid (ties), some raised by less than float32 can tell (ties under singh)
+      const score = Math.floor(random() * 40) / 40 + (random() < 0.3 ? 1e-9 : 0);
+      rows.push([i < 1500 ? 'v' : 'w', frame, label, score, x, frame, x + 20, frame + 20]);
+    }
+    const dets = frameDetections(rows);
+    for (const protocol of [vocProtocol, actProtocol, singhProtocol, yowoProtocol]) {
+      const options = { protocol, iou: [0.3, '0.5:0.95'] as (number | string)[] };
+      const whole = frameMeanAP(gt, dets, { ...options, curves: true });
+      const ranks = frameMeanAP(gt, dets, options);
+      const strip = (r: typeof whole) =>
+        r.results.map((t) => ({ ...t, classes: t.classes.map(({ curve, ...c }) => c) }));
+      expect(strip(ranks)).toEqual(strip(whole));
+      expect(whole.results[0]!.mAP).toBeGreaterThan(0);
+      expect(whole.results[0]!.mAP).toBeLessThan(1);
+    }
+  });
+});

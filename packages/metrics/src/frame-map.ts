@@ -1,5 +1,7 @@
 import type { FrameDetections } from '@tubekit/geometry';
 import { boxIoUAt } from '@tubekit/geometry';
+import { averagePrecisionAtRanks } from './average-precision';
+import { ClassPositives, rankPositives } from './class-positives';
 import { ClassScores } from './class-scores';
 import {
   GroundTruthIndex,
@@ -10,8 +12,15 @@ import { groupRows } from './group-rows';
 import { IssueTracker } from './input-issues';
 import { distinctThresholds, type IoUEntry, parseIoUEntries } from './iou-thresholds';
 import { matchOne } from './match';
-import { type MeanAPOptions, type MeanAPResult, summarise } from './mean-ap';
-import { rankItemsByScore } from './rank';
+import {
+  apOptionsOf,
+  type MeanAPOptions,
+  type MeanAPResult,
+  summarise,
+  summariseAPs,
+} from './mean-ap';
+import { rankByScore } from './rank';
+import { ScoreLog, type ScoreLogSpill } from './score-log';
 
 /** The columns of {@link FrameDetections} that describe boxes (one video's rows, or many). */
 export type FrameDetectionColumns = Pick<
@@ -20,7 +29,13 @@ export type FrameDetectionColumns = Pick<
 >;
 
 /** Options of {@link frameMeanAP} and {@link FrameMeanAPEvaluator} (default `iou`: `[0.5]`). */
-export type FrameMeanAPOptions = MeanAPOptions;
+export interface FrameMeanAPOptions extends MeanAPOptions {
+  /**
+   * Where the score log (12 bytes per detection) goes beyond 8 MiB, e.g. a temporary file, so
+   * that memory stays flat in the number of detections; default: it stays in memory.
+   */
+  scoreSpill?: ScoreLogSpill;
+}
 
 const FRAME_BITS = 2 ** 26;
 
@@ -90,8 +105,10 @@ function lowerBound(keys: Float64Array, key: number): number {
  * Streaming frame-mAP (per-frame detection AP averaged over classes) under a protocol profile.
  *
  * Add detections video by video ({@link FrameMeanAPEvaluator.addVideo}) or in any grouping
- * ({@link FrameMeanAPEvaluator.add}); each video's detections are matched when added, so only
- * a score and one TP flag per threshold are kept per detection. Call
+ * ({@link FrameMeanAPEvaluator.add}); each video's detections are matched when added. What is
+ * kept: the true positives (score, position, flags: bounded by the GT) and a {@link ScoreLog} of
+ * every detection's label and score (12 bytes each, spilled past 8 MiB with `scoreSpill`), from
+ * which the true positives' ranks, and so the exact AP, are counted at the end. Call
  * {@link FrameMeanAPEvaluator.result} once at the end.
  *
  * Per class (spec/metrics.md "frame-mAP"): detections sorted by descending score; each is
@@ -111,13 +128,18 @@ export class FrameMeanAPEvaluator {
   private readonly index: GroundTruthIndex;
   private readonly entries: IoUEntry[];
   private readonly thresholds: number[];
-  private readonly classes: ClassScores[];
+  private readonly log: ScoreLog;
+  private readonly positives: ClassPositives[];
   private readonly gtCounts: Float64Array;
   private readonly issues: IssueTracker;
   private readonly added = new Set<string>();
   private iou = new Float64Array(256);
   private readonly detBoxes = new Float64Array(4);
   private taken = new Uint8Array(64);
+  private readonly flags: Uint8Array;
+  private candidates = new Int32Array(0);
+  private candidateScores = new Float64Array(0);
+  private candidatePositions = new Float64Array(0);
 
   constructor(
     readonly gt: GroundTruthInput,
@@ -126,7 +148,9 @@ export class FrameMeanAPEvaluator {
     this.index = new GroundTruthIndex(gt, options.videos);
     this.entries = parseIoUEntries(options.iou ?? [0.5]);
     this.thresholds = distinctThresholds(this.entries);
-    this.classes = gt.labels.map(() => new ClassScores(this.thresholds.length));
+    this.log = new ScoreLog(gt.labels.length, options.scoreSpill);
+    this.positives = gt.labels.map(() => new ClassPositives(this.thresholds.length));
+    this.flags = new Uint8Array(this.thresholds.length);
     this.issues = new IssueTracker(options.lenient === true);
     this.gtCounts = new Float64Array(gt.labels.length);
     for (const video of this.index.evaluatedVideos())
@@ -206,28 +230,51 @@ export class FrameMeanAPEvaluator {
         );
       else valid[n++] = row;
     }
-    // Matching is local to a (frame, label) group, so processing the video's detections in one
-    // descending-score order (ties by row) is the per-group order of every reference.
-    const order = rankItemsByScore(d.score, valid.subarray(0, n));
-    const T = this.thresholds.length;
+    // Every detection is logged in row order (the ranking's tie order, as in the references'
+    // stable sorts); only those on a (frame, label) with GT can match. Matching is local to a
+    // (frame, label) group, so processing these in one descending-score order (ties by row) is
+    // the per-group order of every reference.
+    const annotatedOnly = rules.frames === 'annotated';
     const nGT = g.keys.length;
+    if (this.candidates.length < n) {
+      this.candidates = new Int32Array(2 * n);
+      this.candidateScores = new Float64Array(2 * n);
+      this.candidatePositions = new Float64Array(2 * n);
+    }
+    const { candidates, candidateScores, candidatePositions, log } = this;
+    let m = 0;
+    for (let k = 0; k < n; k++) {
+      const row = valid[k]!;
+      const frame = d.frame[row]!;
+      const isAnnotated = g.annotated[frame] === 1;
+      if (annotatedOnly && !isAnnotated) continue;
+      const label = d.label[row]!;
+      const score = d.score[row]!;
+      const position = log.append(label, score);
+      if (!isAnnotated) continue;
+      const key = label * FRAME_BITS + frame;
+      const g0 = lowerBound(g.keys, key);
+      if (g0 === nGT || g.keys[g0] !== key) continue;
+      candidates[m] = row;
+      candidateScores[m] = score;
+      candidatePositions[m++] = position;
+    }
+    const order = rankByScore(candidateScores, m);
+    const T = this.thresholds.length;
     if (this.taken.length < T * nGT) this.taken = new Uint8Array(2 * T * nGT);
     const taken = this.taken;
     taken.fill(0, 0, T * nGT);
     const db = this.detBoxes;
-    for (let k = 0; k < n; k++) {
-      const row = order[k]!;
+    const flags = this.flags;
+    for (let k = 0; k < m; k++) {
+      const i = order[k]!;
+      const row = candidates[i]!;
       const label = d.label[row]!;
-      const frame = d.frame[row]!;
-      if (rules.frames === 'annotated' && !g.annotated[frame]) continue;
-      const store = this.classes[label]!;
-      const at = store.push(d.score[row]!);
-      const key = label * FRAME_BITS + frame;
+      const key = label * FRAME_BITS + d.frame[row]!;
       const g0 = lowerBound(g.keys, key);
       let g1 = g0;
       while (g1 < nGT && g.keys[g1] === key) g1++;
       const ng = g1 - g0;
-      if (ng === 0) continue;
       for (let c = 0; c < 4; c++) {
         const v = d.boxes[4 * row + c]! + rules.detectionOffset;
         db[c] = rules.float32Boxes ? Math.fround(v) : v;
@@ -248,9 +295,9 @@ export class FrameMeanAPEvaluator {
         }
         iou[j] = v;
       }
-      const tp = store.tp;
+      let any = 0;
       for (let t = 0; t < T; t++)
-        tp[at * T + t] = matchOne(
+        any |= flags[t] = matchOne(
           iou,
           0,
           ng,
@@ -260,24 +307,69 @@ export class FrameMeanAPEvaluator {
           taken,
           t * nGT + g0,
         );
+      if (!any) continue;
+      const positives = this.positives[label]!;
+      const at = positives.push(candidateScores[i]!, candidatePositions[i]!);
+      positives.tp.set(flags, at * T);
     }
   }
 
-  /** Per-class AP and mAP at every requested IoU. */
+  /**
+   * Per-class AP and mAP at every requested IoU, from the true positives' ranks in the score log
+   * ({@link rankPositives}, {@link averagePrecisionAtRanks}); with `curves`, from the whole
+   * ranked lists rebuilt from the log. Call once: the log's spill is released.
+   */
   result(): MeanAPResult {
-    return summarise(
-      this.options.protocol,
-      this.gt.labels,
-      this.classes,
-      this.gtCounts,
-      this.entries,
-      {
-        recallEpsilon: 0,
-        float32PR: this.options.protocol.frame.float32PR,
-        curves: this.options.curves === true,
-        warnings: this.issues.warnings,
-      },
-    );
+    const { protocol } = this.options;
+    const labels = this.gt.labels;
+    const T = this.thresholds.length;
+    const summary = {
+      recallEpsilon: 0,
+      float32PR: protocol.frame.float32PR,
+      curves: this.options.curves === true,
+      warnings: this.issues.warnings,
+    };
+    const { log } = this;
+    try {
+      if (summary.curves) {
+        const classes = labels.map((_, c) => new ClassScores(T, Math.max(1, log.counts[c]!)));
+        log.forEachBlock((label, score, n) => {
+          for (let i = 0; i < n; i++) classes[label[i]!]!.push(score[i]!);
+        });
+        this.positives.forEach((p, c) => {
+          for (let i = 0; i < p.length; i++)
+            classes[c]!.tp.set(p.tp.subarray(i * T, (i + 1) * T), p.positions[i]! * T);
+        });
+        return summarise(protocol, labels, classes, this.gtCounts, this.entries, summary);
+      }
+      const apOptions = apOptionsOf(protocol, summary);
+      const ap = rankPositives(this.positives, log, protocol.float32Scores).map((r, c) =>
+        this.thresholds.map((_, t) =>
+          averagePrecisionAtRanks(
+            r.ranks,
+            r.tp,
+            r.ranks.length,
+            log.counts[c]!,
+            this.gtCounts[c]!,
+            apOptions,
+            T,
+            t,
+          ),
+        ),
+      );
+      return summariseAPs(
+        protocol,
+        labels,
+        ap,
+        undefined,
+        this.gtCounts,
+        log.counts,
+        this.entries,
+        summary,
+      );
+    } finally {
+      log.close();
+    }
   }
 }
 

@@ -7,7 +7,11 @@ export type {
 } from './ava-map';
 export { avaFrameMeanAP } from './ava-map';
 export type { AveragePrecisionOptions, PRCurve } from './average-precision';
-export { averagePrecision, precisionRecallCurve } from './average-precision';
+export {
+  averagePrecision,
+  averagePrecisionAtRanks,
+  precisionRecallCurve,
+} from './average-precision';
 export type {
   DetectionOutcome,
   DetectionOutcomes,
@@ -63,5 +67,7 @@ export {
   yowoProtocol,
 } from './protocol';
 export { rankByScore } from './rank';
+export type { ScoreLogSpill } from './score-log';
+export { ScoreLog } from './score-log';
 export type { VideoMeanAPOptions } from './video-map';
 export { DEFAULT_VIDEO_IOUS, VideoMeanAPEvaluator, videoMeanAP } from './video-map';

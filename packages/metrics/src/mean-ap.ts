@@ -1,4 +1,9 @@
-import { averagePrecision, type PRCurve, precisionRecallCurve } from './average-precision';
+import {
+  type AveragePrecisionOptions,
+  averagePrecision,
+  type PRCurve,
+  precisionRecallCurve,
+} from './average-precision';
 import type { ClassScores } from './class-scores';
 import type { InputWarnings, MetricsInputError } from './input-issues';
 import { distinctThresholds, type IoUEntry } from './iou-thresholds';
@@ -72,6 +77,14 @@ export interface MeanAPResult {
   warnings: InputWarnings;
 }
 
+/** How {@link summarise} and {@link summariseAPs} read the PR curves and what they report. */
+export interface SummaryOptions {
+  recallEpsilon: number;
+  float32PR: boolean;
+  curves: boolean;
+  warnings: InputWarnings;
+}
+
 /**
  * Turns per-class ranked TP flags into per-class AP and mAP for every requested IoU entry, under
  * the protocol's AP rule and mean rule. Internal to the evaluators.
@@ -82,12 +95,7 @@ export function summarise(
   classes: readonly ClassScores[],
   gtCounts: ArrayLike<number>,
   entries: readonly IoUEntry[],
-  options: {
-    recallEpsilon: number;
-    float32PR: boolean;
-    curves: boolean;
-    warnings: InputWarnings;
-  },
+  options: SummaryOptions,
 ): MeanAPResult {
   const thresholds = distinctThresholds(entries);
   const T = thresholds.length;
@@ -105,11 +113,7 @@ export function summarise(
       for (let t = 0; t < T; t++) ranked[i * T + t] = store.tp[src + t]!;
       scores[i] = store.scores[order[i]!]!;
     }
-    const apOptions = {
-      rule: protocol.ap,
-      float32: options.float32PR,
-      recallEpsilon: options.recallEpsilon,
-    };
+    const apOptions = apOptionsOf(protocol, options);
     const row: number[] = [];
     const curveRow: (PRCurve | undefined)[] = [];
     for (let t = 0; t < T; t++) {
@@ -123,7 +127,41 @@ export function summarise(
     ap.push(row);
     curves.push(curveRow);
   }
+  return summariseAPs(
+    protocol,
+    labels,
+    ap,
+    curves,
+    gtCounts,
+    classes.map((c) => c.length),
+    entries,
+    options,
+  );
+}
 
+/** The AP options of a protocol's ranked lists. */
+export function apOptionsOf(
+  protocol: ProtocolProfile,
+  options: Pick<SummaryOptions, 'float32PR' | 'recallEpsilon'>,
+): AveragePrecisionOptions {
+  return { rule: protocol.ap, float32: options.float32PR, recallEpsilon: options.recallEpsilon };
+}
+
+/**
+ * Per-class AP (`ap[c][t]` at each distinct threshold of `entries`) and curves into the
+ * per-entry results and means, under the protocol's mean rule. Internal to the evaluators.
+ */
+export function summariseAPs(
+  protocol: ProtocolProfile,
+  labels: readonly string[],
+  ap: readonly (readonly number[])[],
+  curves: readonly (readonly (PRCurve | undefined)[])[] | undefined,
+  gtCounts: ArrayLike<number>,
+  detCounts: ArrayLike<number>,
+  entries: readonly IoUEntry[],
+  options: SummaryOptions,
+): MeanAPResult {
+  const thresholds = distinctThresholds(entries);
   const included = (c: number): boolean => {
     switch (protocol.mean) {
       case 'all-labels':
@@ -131,7 +169,7 @@ export function summarise(
       case 'labels-with-gt':
         return gtCounts[c]! > 0;
       case 'labels-with-gt-and-detections':
-        return gtCounts[c]! > 0 && classes[c]!.length > 0;
+        return gtCounts[c]! > 0 && detCounts[c]! > 0;
     }
   };
 
@@ -147,8 +185,8 @@ export function summarise(
         }
         value = sum / ts.length;
       }
-      const result: ClassAP = { label, ap: value, gt: gtCounts[c]!, det: classes[c]!.length };
-      if (options.curves && ts.length === 1) result.curve = curves[c]![ts[0]!];
+      const result: ClassAP = { label, ap: value, gt: gtCounts[c]!, det: detCounts[c]! };
+      if (options.curves && curves && ts.length === 1) result.curve = curves[c]![ts[0]!];
       return result;
     });
     let sum = 0;
@@ -175,7 +213,7 @@ export function summarise(
     mean.classesInMean++;
     if (gtCounts[c]! > 0) continue;
     mean.classesWithoutGroundTruth++;
-    if (classes[c]!.length === 0) mean.classesWithoutGroundTruthOrDetections++;
+    if (detCounts[c] === 0) mean.classesWithoutGroundTruthOrDetections++;
   }
   return { protocol: protocol.name, results, mean, warnings: options.warnings };
 }

@@ -1,4 +1,4 @@
-import { conv3d, createRng, type TrainableParameter, tf } from '../src/index';
+import { conv3d, createRng, fusedConv2d, type TrainableParameter, tf } from '../src/index';
 
 /**
  * The shared conv trunk of issue #12, defined identically here and in `trunk_step.py`:
@@ -99,12 +99,12 @@ export function createTrunkNet(input: TrunkInput, seed: number): TrunkNet {
           });
           h = tf.reshape(y, [n, hh, ww, -1]) as tf.Tensor4D;
         } else
-          h = tf.fused.conv2d({
+          h = fusedConv2d({
             x: h,
             filter: w as tf.Tensor4D,
             strides: l.stride,
             pad: 'same',
-            bias: b,
+            bias: b as tf.Tensor1D,
             activation: 'relu',
           });
       });

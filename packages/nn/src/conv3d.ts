@@ -1,4 +1,5 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
+import { fusedConv2d } from './fused-conv2d';
 
 /** Padding of {@link conv3d}: tfjs's `'same'` / `'valid'` rules, or one symmetric amount for all three axes. */
 export type Conv3dPad = 'same' | 'valid' | number;
@@ -15,7 +16,7 @@ export interface Conv3dOptions {
   bias?: tf.Tensor1D;
   /**
    * `'relu'` applies max(0, ·) after the bias. On the purely temporal path bias and ReLU are fused
-   * into the one convolution (`tf.fused.conv2d`), so the backward pass has no separate bias-add and
+   * into the one convolution ({@link fusedConv2d}), so the backward pass has no separate bias-add and
    * ReLU-mask dispatches. Default `'linear'`.
    */
   activation?: 'linear' | 'relu';
@@ -98,7 +99,7 @@ export function conv3d(
   };
   if (KH === 1 && KW === 1 && strides[1] === 1 && strides[2] === 1 && dd === 1)
     return tf.tidy(() => {
-      const y = tf.fused.conv2d({
+      const y = fusedConv2d({
         x: tf.reshape(x, [B, D, H * W, Cin]) as tf.Tensor4D,
         filter: tf.reshape(filter, [KD, 1, Cin, Cout]) as tf.Tensor4D,
         strides: [sd, 1],

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 
 export type { CheckpointContents, CheckpointTensor } from './checkpoint-file';
 export {
@@ -11,6 +11,8 @@ export type { Conv3dOptions, Conv3dPad } from './conv3d';
 export { conv3d } from './conv3d';
 export type { FpnLevelOptions } from './fpn-level';
 export { fpnLevels } from './fpn-level';
+export type { FusedConv2dOptions } from './fused-conv2d';
+export { fusedConv2d } from './fused-conv2d';
 export type { GradientCheckOptions, GradientCheckResult } from './grad-check';
 export { gradientCheck } from './grad-check';
 export type { BackendInfo, BackendName, InitBackendOptions } from './init-backend';

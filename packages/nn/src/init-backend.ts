@@ -2,8 +2,18 @@ import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { cpus } from 'node:os';
 import { dirname, join, sep } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import * as tf from '@tensorflow/tfjs-core';
+// Complete tfjs-core the way the `@tensorflow/tfjs` bundle does, without its layers, converter,
+// data and webgl packages: the gradient of every core kernel (for `tf.grad(s)`, `tf.variableGrads`
+// and `tf.train`), the chained tensor methods (`x.square()`, …) and the `cpu` backend. tfjs-core's
+// CommonJS entry registers neither of the first two, and its registration modules are ES modules
+// Node cannot load, so `scripts/bundle-tfjs-core-registrations.mjs` bundles them into one
+// CommonJS file (written on install and by the build, which inlines it into `dist`). Every use of
+// tubekit's tensors passes through this module. (The bundle's declarations add the chained methods
+// to the type of `tf.Tensor`.)
+import '../generated/tfjs-core-registrations.cjs';
+import '@tensorflow/tfjs-backend-cpu';
 import { registerTubekitKernels } from './register-kernels';
 
 /** The backends tubekit can run on. `'tensorflow'` is libtensorflow through `@tensorflow/tfjs-node-gpu` or `@tensorflow/tfjs-node`. */

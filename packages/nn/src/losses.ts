@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 
 /**
  * How a per-sample loss is reduced: `'mean'` (divided by the number of samples, or by the sum of

@@ -1,4 +1,5 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
+import { ADAM_UPDATE_KERNEL, type AdamUpdateAttrs } from './kernels/adam-update';
 
 /**
  * Optimizer configuration (a plain object: it is stored in checkpoints). Update rules follow
@@ -107,6 +108,29 @@ export function applyUpdate(
     const b1 = config.beta1 ?? 0.9;
     const b2 = config.beta2 ?? 0.999;
     const eps = config.epsilon ?? 1e-8;
+    if (tf.getKernel(ADAM_UPDATE_KERNEL, tf.getBackend())) {
+      // One fused kernel per variable (cpu and wasm); the ops below elsewhere.
+      const attrs: AdamUpdateAttrs = {
+        learningRate: lr,
+        beta1: b1,
+        beta2: b2,
+        epsilon: eps,
+        weightDecay: wd,
+        decoupled: config.decoupled ?? false,
+        t,
+      };
+      const [p, m, v] = tf
+        .engine()
+        .runKernel(
+          ADAM_UPDATE_KERNEL,
+          { param, grad, m: slots.m, v: slots.v },
+          attrs as unknown as tf.NamedAttrMap,
+        ) as tf.Tensor[];
+      slots.m.assign(m as tf.Tensor);
+      slots.v.assign(v as tf.Tensor);
+      param.assign(p as tf.Tensor);
+      return;
+    }
     let p: tf.Tensor = param;
     if (wd !== 0) {
       if (config.decoupled) p = tf.mul(param, 1 - lr * wd);

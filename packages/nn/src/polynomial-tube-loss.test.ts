@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { encodeBoxDeltas, fitPolynomialTube, normalizedTimestamps } from '@tubekit/geometry';
 import { gradientCheck } from './grad-check';
 import { initBackend } from './init-backend';

@@ -1,13 +1,18 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
+import { fusedConv2dKernelConfigs, registerFusedConv2dGradient } from './fused-conv2d';
+import { adamUpdateKernelConfigs } from './kernels/adam-update';
 import { registerBatchMatMulTransposedWasm } from './kernels/batch-matmul-transposed';
-import { conv2dBackpropFilterWasmConfig } from './kernels/conv2d-backprop-filter';
+import { conv2dBackpropFilterWasmConfigs } from './kernels/conv2d-backprop-filter';
 import { registerConv2dBackpropInputWasm } from './kernels/conv2d-backprop-input';
 import { depthwiseBackpropWasmConfigs } from './kernels/depthwise-backprop';
+import { registerIdentityAliasWasm } from './kernels/identity-alias';
 import { unsortedSegmentSumWasmConfig } from './kernels/unsorted-segment-sum';
 
 /** The kernels tubekit adds to tfjs, by backend. */
 export const TUBEKIT_KERNELS: readonly tf.KernelConfig[] = [
-  conv2dBackpropFilterWasmConfig,
+  ...conv2dBackpropFilterWasmConfigs,
+  ...fusedConv2dKernelConfigs,
+  ...adamUpdateKernelConfigs,
   ...depthwiseBackpropWasmConfigs,
   unsortedSegmentSumWasmConfig,
 ];
@@ -26,8 +31,10 @@ export function registerTubekitKernels(): string[] {
     tf.registerKernel(config);
     added.push(`${config.kernelName}@${config.backendName}`);
   }
+  if (registerFusedConv2dGradient()) added.push('TubekitFusedConv2D gradient');
   // Not gaps but slow kernels: replaced, each calling tfjs's own on the fast path.
   if (registerConv2dBackpropInputWasm()) added.push('Conv2DBackpropInput@wasm (faster)');
   if (registerBatchMatMulTransposedWasm()) added.push('BatchMatMul@wasm (fast transposes)');
+  if (registerIdentityAliasWasm()) added.push('Identity@wasm (alias, no copy)');
   return added;
 }

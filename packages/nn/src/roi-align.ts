@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 
 /** Options shared by {@link roiAlign} and {@link roiPool}. */
 export interface RoiOptions {

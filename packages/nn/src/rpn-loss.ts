@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { RpnOutput } from './layers/rpn-head';
 import { binaryCrossEntropy, smoothL1, softmaxCrossEntropy } from './losses';
 import type { RpnTargets } from './rpn-targets';

@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { decodeCheckpoint, encodeCheckpoint } from './checkpoint-file';
 import { conv3d } from './conv3d';
 import { initBackend } from './init-backend';

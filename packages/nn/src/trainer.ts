@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { createProgress, type ProgressBar } from '@tubekit/report';
 import { type CheckpointContents, readCheckpoint, writeCheckpoint } from './checkpoint-file';
 import {

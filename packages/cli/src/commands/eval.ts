@@ -32,6 +32,7 @@ import { CliError } from '../cli-error';
 import { isMatFile, readMatDetectionTubes, refuseMatFile } from '../detection-tubes';
 import { type CliIO, processIO, runAction } from '../run-action';
 import type { FrameReadMessage, FrameReadRequest } from './frame-read-protocol';
+import { scoreSpillFile } from './score-spill-file';
 
 /** Options shared by `tubekit eval frame|video|ava`. */
 export interface EvalCommandOptions {
@@ -316,8 +317,9 @@ async function readFramesInWorker(
 
 /**
  * Frame-mAP of a frame-detection CSV, streamed video by video into a
- * {@link FrameMeanAPEvaluator}: memory holds the GT, a few videos' rows and the evaluator's
- * 8 + T bytes per detection (files whose videos are interleaved are read whole). With
+ * {@link FrameMeanAPEvaluator}: memory holds the GT, a few videos' rows, the true positives and
+ * at most 8 MiB of the evaluator's score log, the rest of which goes to an unlinked temporary
+ * file ({@link scoreSpillFile}); files whose videos are interleaved are read whole. With
  * `threads ≥ 2` and a file of at least `minWorkerBytes`, the CSV is read in a worker thread while
  * this thread evaluates; the result is identical (same videos, same order).
  */
@@ -328,10 +330,14 @@ export async function streamFrameMeanAP(
   threads = 1,
   minWorkerBytes = WORKER_MIN_BYTES,
 ): Promise<{ result: MeanAPResult; rows: number }> {
-  let evaluator = new FrameMeanAPEvaluator(gt, options);
+  // each evaluator's score log goes to its own unlinked temporary file past 8 MiB
+  let spill = scoreSpillFile();
+  let evaluator = new FrameMeanAPEvaluator(gt, { ...options, scoreSpill: spill });
   let rows = 0;
   const start = () => {
-    evaluator = new FrameMeanAPEvaluator(gt, options);
+    spill.close();
+    spill = scoreSpillFile();
+    evaluator = new FrameMeanAPEvaluator(gt, { ...options, scoreSpill: spill });
     rows = 0;
     return (video: FrameDetectionRows) => {
       rows += video.length;
@@ -346,9 +352,13 @@ export async function streamFrameMeanAP(
           () => 0,
         )
       : 0;
-  if (threads >= 2 && size >= minWorkerBytes) await readFramesInWorker(det, lenient, start);
-  else await readFrameDetectionsByVideo(det, { lenient }, start);
-  return { result: withFile(det, undefined, () => evaluator.result()), rows };
+  try {
+    if (threads >= 2 && size >= minWorkerBytes) await readFramesInWorker(det, lenient, start);
+    else await readFrameDetectionsByVideo(det, { lenient }, start);
+    return { result: withFile(det, undefined, () => evaluator.result()), rows };
+  } finally {
+    spill.close();
+  }
 }
 
 /** `tubekit eval frame`: frame-mAP of a canonical frame-detection CSV. */

@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs-core';
 import { replaceWasmKernel, type WasmKernelArgs, WasmKernelScope } from './wasm-kernel-scope';
 
 let tfjsKernel: tf.KernelFunc | undefined;

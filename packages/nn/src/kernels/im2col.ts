@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs-core';
 import type { WasmKernelScope } from './wasm-kernel-scope';
 
 /** The geometry of one NHWC 2-D convolution that {@link im2colTransposed} unrolls. */
@@ -26,6 +26,9 @@ export interface ConvGeometry {
  * result is already the `[KH, KW, Cin, Cout]` filter layout (Chellapilla et al., "High Performance
  * Convolutional Neural Networks for Document Processing", 2006).
  *
+ * With `onesRow` the matrix gets one more row of ones, so the same GEMM also sums dY over all
+ * pixels: the bias gradient as the product's last row.
+ *
  * `xChannelsFirst` is the input as `[Cin, B, H, W]` (one native `Transpose` away from NHWC), so
  * each output row is filled by contiguous runs: one copy per (kh, kw, ci, b) at unit strides
  * with 'same'-width output, one per (kh, kw, ci, b, oh) at unit width stride, else element-wise.
@@ -34,13 +37,15 @@ export function im2colTransposed(
   scope: WasmKernelScope,
   xChannelsFirst: tf.TensorInfo,
   g: ConvGeometry,
+  onesRow = false,
 ): tf.TensorInfo {
   const { batchSize: B, inHeight: H, inWidth: W, inChannels: C } = g;
   const { outHeight: OH, outWidth: OW, filterHeight: KH, filterWidth: KW } = g;
   const { strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw } = g;
   const { top, left } = g.padInfo;
   const backend = scope.backend;
-  const cols = backend.makeOutput([KH * KW * C, B * OH * OW], 'float32');
+  const N = B * OH * OW;
+  const cols = backend.makeOutput([KH * KW * C + (onesRow ? 1 : 0), N], 'float32');
   scope.track(cols);
   // Views after the allocation (allocating can grow, and so detach, the wasm heap). Copies use
   // copyWithin on one view of the whole heap: no subarray object per copied run.
@@ -49,7 +54,7 @@ export function im2colTransposed(
   const heap = new Float32Array(outView.buffer);
   const outBase = outView.byteOffset >> 2;
   const xBase = xView.byteOffset >> 2;
-  const N = B * OH * OW;
+  if (onesRow) heap.fill(1, outBase + KH * KW * C * N, outBase + (KH * KW * C + 1) * N);
   // Unit strides with OW = W: the rows of one (tap, channel, image) are one run in both arrays,
   // shifted by the tap; the few wrapped edge values are zeroed after the copy.
   const blockCopy = sh === 1 && sw === 1 && dh === 1 && OW === W;
@@ -74,17 +79,18 @@ export function im2colTransposed(
             if (oh1 === oh0) continue;
             const src = srcImage + (oh0 + shiftH) * W + shiftW;
             heap.copyWithin(image + oh0 * OW, src, src + (oh1 - oh0) * OW);
-            for (let oh = oh0; oh < oh1; oh++) {
-              const dst = image + oh * OW;
-              if (ow0 > 0) heap.fill(0, dst, dst + ow0);
-              if (ow1 < OW) heap.fill(0, dst + ow1, dst + OW);
-            }
+            // Edge columns by element stores: a fill() call per row costs more than the row.
+            if (ow0 > 0 || ow1 < OW)
+              for (let dst = image + oh0 * OW; dst < image + oh1 * OW; dst += OW) {
+                for (let i = dst; i < dst + ow0; i++) heap[i] = 0;
+                for (let i = dst + ow1; i < dst + OW; i++) heap[i] = 0;
+              }
             continue;
           }
           for (let oh = oh0; oh < oh1; oh++) {
             const dst = image + oh * OW;
-            if (ow0 > 0) heap.fill(0, dst, dst + ow0);
-            if (ow1 < OW) heap.fill(0, dst + ow1, dst + OW);
+            for (let i = dst; i < dst + ow0; i++) heap[i] = 0;
+            for (let i = dst + ow1; i < dst + OW; i++) heap[i] = 0;
             const src = srcImage + (oh * sh + shiftH) * W + shiftW;
             if (sw === 1) heap.copyWithin(dst + ow0, src + ow0, src + ow1);
             else for (let ow = ow0; ow < ow1; ow++) heap[dst + ow] = heap[src + ow * sw] as number;

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { gradientCheck } from '../grad-check';
 import { initBackend } from '../init-backend';
 import { createRng } from '../random';
@@ -158,6 +158,19 @@ describe('wasm gap kernels', () => {
     const loss = (t: tf.Tensor) => tf.gather(t, idx).square().sum() as tf.Scalar;
     expect(gradientCheck(loss, [table], { samples: 15 }).maxError).toBeLessThan(1e-2);
     tf.dispose([table, idx]);
+  });
+
+  test('Identity on wasm aliases its input: no copy, and each reference outlives the other', async () => {
+    await initBackend({ backend: 'wasm', ...quiet });
+    const backend = tf.backend() as unknown as { numDataIds(): number };
+    const ids = backend.numDataIds();
+    const x = tf.tensor1d([1, 2, 3]);
+    const y = tf.clone(x);
+    expect(backend.numDataIds()).toBe(ids + 1);
+    x.dispose();
+    expect(Array.from(y.dataSync())).toEqual([1, 2, 3]);
+    y.dispose();
+    expect(backend.numDataIds()).toBe(ids);
   });
 
   test('kernels leak no tensors or wasm buffers', async () => {

@@ -1,5 +1,5 @@
-import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import * as tf from '@tensorflow/tfjs-core';
 
 /** The arguments tfjs passes to a kernel function on the wasm backend. */
 export interface WasmKernelArgs {

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { gradientCheck } from '../grad-check';
 import { initBackend } from '../init-backend';
 import { createRng } from '../random';

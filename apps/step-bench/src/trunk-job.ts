@@ -1,0 +1,30 @@
+/**
+ * The `step-trunk` job kind (run by `tubekit worker` in a child process per job): renders the
+ * profile's SynthTubes data in the worker's folder (deterministic from the seed), pretrains one
+ * stream's trunk (its pretraining checkpoint is stored as it goes, so a retry elsewhere resumes
+ * from it) and stores the trunk for the models trained on it.
+ */
+
+import { initBackend } from '@tubekit/nn';
+import type { BlobRef, JobKind } from '@tubekit/queue';
+import { stepEnvironment, type TrunkJobConfig } from './jobs';
+import { loadTrunk, prepareSynthBench, trunkPath } from './train-models';
+
+/** Result of a `step-trunk` job. */
+export interface TrunkJobResult {
+  trunk: BlobRef;
+}
+
+export const jobKind: JobKind<TrunkJobConfig, TrunkJobResult> = {
+  environment: (config) => stepEnvironment(config.profile),
+  async run(config, context) {
+    await initBackend({ log: () => undefined });
+    const bench = await prepareSynthBench(config.profile, context.workDir, context.log);
+    const seed = config.profile.seed;
+    const path = trunkPath(bench, config.modality, seed);
+    await context.keepCheckpoint(`${path}.partial`);
+    const trunk = await loadTrunk(bench, config.modality, seed);
+    trunk.dispose();
+    return { trunk: await context.put('trunk.safetensors', path) };
+  },
+};

@@ -1,0 +1,203 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { fusedConv2d } from './fused-conv2d';
+import { gradientCheck } from './grad-check';
+import { initBackend } from './init-backend';
+import { createRng } from './random';
+
+const quiet = { log: () => {} };
+
+function rand(shape: number[], seed: number): tf.Tensor {
+  const rng = createRng(seed);
+  const n = shape.reduce((a, b) => a * b, 1);
+  return tf.tensor(
+    Float32Array.from({ length: n }, () => rng.normal()),
+    shape,
+  );
+}
+
+/** The reference: conv2d, bias add and ReLU as separate differentiable tfjs ops. */
+function reference(
+  x: tf.Tensor,
+  w: tf.Tensor,
+  b: tf.Tensor | undefined,
+  s: number,
+  pad: 'same' | 'valid',
+  relu: boolean,
+): tf.Tensor {
+  let y: tf.Tensor = tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, s, pad);
+  if (b) y = tf.add(y, b);
+  return relu ? tf.relu(y) : y;
+}
+
+function expectClose(a: Float32Array[], b: Float32Array[], tol = 1e-4): void {
+  expect(a.length).toBe(b.length);
+  for (let k = 0; k < a.length; k++) {
+    expect(a[k].length).toBe(b[k].length);
+    let worst = 0;
+    for (let i = 0; i < a[k].length; i++)
+      worst = Math.max(worst, Math.abs(a[k][i] - b[k][i]) / Math.max(1, Math.abs(a[k][i])));
+    expect(worst).toBeLessThan(tol);
+  }
+}
+
+beforeAll(async () => {
+  await initBackend({ backend: 'wasm', ...quiet });
+});
+
+afterAll(async () => {
+  await initBackend({ backend: 'wasm', ...quiet });
+});
+
+describe('fusedConv2d', () => {
+  const cases: {
+    name: string;
+    x: number[];
+    w: number[];
+    s: number;
+    pad: 'same' | 'valid';
+    bias: boolean;
+    relu: boolean;
+  }[] = [
+    {
+      name: '3x3 same s2, 3 channels',
+      x: [2, 7, 6, 3],
+      w: [3, 3, 3, 5],
+      s: 2,
+      pad: 'same',
+      bias: true,
+      relu: true,
+    },
+    {
+      name: '3x3 valid s1 batch 1 odd channels',
+      x: [1, 6, 5, 7],
+      w: [3, 3, 7, 6],
+      s: 1,
+      pad: 'valid',
+      bias: true,
+      relu: true,
+    },
+    {
+      name: '1x1 same s1',
+      x: [2, 4, 5, 5],
+      w: [1, 1, 5, 3],
+      s: 1,
+      pad: 'same',
+      bias: true,
+      relu: true,
+    },
+    {
+      name: '1x1 valid s2 no bias',
+      x: [1, 5, 7, 3],
+      w: [1, 1, 3, 5],
+      s: 2,
+      pad: 'valid',
+      bias: false,
+      relu: true,
+    },
+    {
+      name: '3x3 same s1 linear',
+      x: [1, 5, 5, 2],
+      w: [3, 3, 2, 3],
+      s: 1,
+      pad: 'same',
+      bias: true,
+      relu: false,
+    },
+  ];
+  for (const c of cases)
+    test(`matches conv2d + bias + relu on cpu, and numeric gradients on wasm: ${c.name}`, async () => {
+      const x = rand(c.x, 1);
+      const w = rand(c.w, 2);
+      const b = c.bias ? rand([c.w[3] as number], 3) : undefined;
+      const args = b ? [x, w, b] : [x, w];
+      const fused = (...t: tf.Tensor[]) =>
+        fusedConv2d({
+          x: t[0] as tf.Tensor4D,
+          filter: t[1] as tf.Tensor4D,
+          strides: c.s,
+          pad: c.pad,
+          bias: t[2] as tf.Tensor1D | undefined,
+          activation: c.relu ? 'relu' : 'linear',
+        })
+          .square()
+          .sum() as tf.Scalar;
+      const plain = (...t: tf.Tensor[]) =>
+        reference(t[0] as tf.Tensor, t[1] as tf.Tensor, t[2], c.s, c.pad, c.relu)
+          .square()
+          .sum() as tf.Scalar;
+      const run = (f: (...t: tf.Tensor[]) => tf.Scalar) =>
+        tf.tidy(() => {
+          const { value, grads } = tf.valueAndGrads(f)(args);
+          return [value, ...grads].map((g) => Float32Array.from(g.dataSync()));
+        });
+      await initBackend({ backend: 'cpu', ...quiet });
+      const cpu = run(plain);
+      expectClose(cpu, run(fused));
+      await initBackend({ backend: 'wasm', ...quiet });
+      expectClose(cpu, run(fused));
+      expect(gradientCheck(fused, args, { samples: 10 }).maxError).toBeLessThan(2e-2);
+      tf.dispose(args);
+    });
+
+  test('computes no input gradient when the input needs none, and leaks nothing on wasm', async () => {
+    await initBackend({ backend: 'wasm', ...quiet });
+    const x = rand([1, 6, 6, 3], 4);
+    const w = tf.variable(rand([3, 3, 3, 4], 5));
+    const b = tf.variable(rand([4], 6));
+    const dX = tf.getKernel('Conv2DBackpropInput', 'wasm');
+    let dXCalls = 0;
+    const step = () =>
+      tf.tidy(() => {
+        const { grads } = tf.variableGrads(
+          () =>
+            fusedConv2d({
+              x: x as tf.Tensor4D,
+              filter: w as tf.Tensor4D,
+              strides: 2,
+              pad: 'same',
+              bias: b as tf.Tensor1D,
+              activation: 'relu',
+            }).sum() as tf.Scalar,
+          [w, b],
+        );
+        return Object.values(grads).map((g) => g.sum().dataSync()[0]);
+      });
+    step();
+    const before = tf.memory().numTensors;
+    const backend = tf.backend() as unknown as { numDataIds(): number };
+    const ids = backend.numDataIds();
+    if (dX) {
+      tf.unregisterKernel('Conv2DBackpropInput', 'wasm');
+      tf.registerKernel({
+        ...dX,
+        kernelFunc: (a) => {
+          dXCalls++;
+          return dX.kernelFunc(a);
+        },
+      });
+    }
+    try {
+      for (let i = 0; i < 3; i++) step();
+    } finally {
+      if (dX) {
+        tf.unregisterKernel('Conv2DBackpropInput', 'wasm');
+        tf.registerKernel(dX);
+      }
+    }
+    expect(dXCalls).toBe(0);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(backend.numDataIds()).toBe(ids);
+    tf.dispose([x, w, b]);
+  });
+
+  test('rejects a bias that is not [Cout]', async () => {
+    await initBackend({ backend: 'wasm', ...quiet });
+    const x = tf.zeros([1, 4, 4, 2]) as tf.Tensor4D;
+    const w = tf.zeros([3, 3, 2, 3]) as tf.Tensor4D;
+    const b = tf.zeros([2]) as tf.Tensor1D;
+    expect(() => fusedConv2d({ x, filter: w, pad: 'same', bias: b })).toThrow(
+      /bias must have shape \[3\]/,
+    );
+    tf.dispose([x, w, b]);
+  });
+});

@@ -1,4 +1,4 @@
-import { Trunk } from '@tubekit/backbones';
+import { BackboneFeatureBank, Trunk } from '@tubekit/backbones';
 import { defineBenchSuite } from '@tubekit/benchmarks';
 import type { VideoAnnotation } from '@tubekit/datasets';
 import {
@@ -66,11 +66,26 @@ async function fps(
   };
 }
 
-/** One STEP training iteration (quick profile: 4 clips, trunk at 112 px, neck + heads updated). */
-async function trainIteration(options: Partial<ProgressiveDetectorOptions>) {
+/**
+ * One STEP training iteration (quick profile: 4 clips, trunk at 112 px, neck + heads updated), on
+ * frames (backbone run per window) or on stored backbone features (`frozenBackbone`).
+ */
+async function trainIteration(
+  options: Partial<ProgressiveDetectorOptions>,
+  input: 'frames' | 'backbone' = 'frames',
+) {
   await initBackend({ log: () => undefined });
   const det = detector(options);
-  const read = frameReader(3);
+  const pixels = frameReader(3);
+  const bank = new BackboneFeatureBank(det.trunk);
+  if (input === 'backbone') {
+    const all = new Float32Array(video.nframes * S * S * 3);
+    for (let f = 1; f <= video.nframes; f++) all.set(pixels(), (f - 1) * S * S * 3);
+    bank.add(video.name, all, video.nframes, S, S);
+  }
+  const read =
+    input === 'frames' ? pixels : (_: unknown, f: number) => bank.read(video.name, f - 1);
+  const [h, w, ch] = det.inputShape(input);
   const gtVideo: VideoAnnotation = {
     ...video,
     tubes: [
@@ -91,6 +106,7 @@ async function trainIteration(options: Partial<ProgressiveDetectorOptions>) {
     positivesPerClip: quick.positivesPerClip,
     hardAware: true,
     progress: false,
+    input,
     sampleClip: (rng) =>
       clipWindow(gtVideo, read, {
         start: 13 + rng.int(30),
@@ -99,6 +115,7 @@ async function trainIteration(options: Partial<ProgressiveDetectorOptions>) {
         frameWidth: S,
         frameHeight: S,
         channels: 3,
+        valuesPerFrame: h * w * ch,
       }),
   });
   det.dispose();
@@ -139,6 +156,11 @@ export default defineBenchSuite({
       run: () => fps({ sceneContext: false, grid: STEP_GRID_11 }),
     },
     { kind: 'measure', name: 'training iteration, 3 steps, K = 6', run: () => trainIteration({}) },
+    {
+      kind: 'measure',
+      name: 'training iteration, 3 steps, K = 6, stored backbone features',
+      run: () => trainIteration({}, 'backbone'),
+    },
     {
       kind: 'measure',
       name: 'training iteration, 3 steps, anticipation 6→18→30',

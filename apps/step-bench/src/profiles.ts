@@ -23,8 +23,16 @@ export interface StepProfile {
   baseStream: StepStream;
   /** Trunk size (`Trunk` of @tubekit/backbones): stage widths and neck channels. */
   trunk: { widths: [number, number, number]; neckChannels: number };
-  /** Trunk pretraining per stream (`pretrainTrunk`): iterations, clips per batch, Adam rate. */
-  pretrain: { iterations: number; batchClips: number; learningRate: number };
+  /**
+   * Freeze the pretrained backbone: its features of every frame are computed once per stream
+   * (`streamFeatures`) and each configuration trains only the neck and heads on them.
+   */
+  frozenBackbone: boolean;
+  /**
+   * Trunk pretraining per stream (`pretrainTrunk`): iterations, clips per batch, Adam rate, side
+   * of the actor crops of clip recognition.
+   */
+  pretrain: { iterations: number; batchClips: number; learningRate: number; cropSize: number };
   /** Seed of every model's weights and of the training samplers (of one seed's run: see `seeds`). */
   seed: number;
   /**
@@ -62,7 +70,8 @@ export const PROFILES: Record<StepProfileName, StepProfile> = {
     baseStream: 'rgb',
     synth: { preset: 'smoke', seed: 1, actorHeight: { min: 19, max: 57 } },
     trunk: { widths: [4, 8, 8], neckChannels: 8 },
-    pretrain: { iterations: 3, batchClips: 2, learningRate: 2e-3 },
+    frozenBackbone: true,
+    pretrain: { iterations: 3, batchClips: 2, learningRate: 2e-3, cropSize: 16 },
     seed: 1,
     seeds: [1],
     frameSize: 32,
@@ -83,7 +92,8 @@ export const PROFILES: Record<StepProfileName, StepProfile> = {
     baseStream: 'rgb',
     synth: { preset: 'quick', seed: 1, actorHeight: { min: 34, max: 100 } },
     trunk: { widths: [16, 32, 64], neckChannels: 64 },
-    pretrain: { iterations: 400, batchClips: 4, learningRate: 2e-3 },
+    frozenBackbone: true,
+    pretrain: { iterations: 400, batchClips: 4, learningRate: 2e-3, cropSize: 48 },
     seed: 1,
     seeds: [1],
     frameSize: 112,
@@ -102,7 +112,8 @@ export const PROFILES: Record<StepProfileName, StepProfile> = {
     baseStream: 'rgb',
     synth: { preset: 'full', seed: 1, actorHeight: { min: 48, max: 142 } },
     trunk: { widths: [16, 32, 64], neckChannels: 64 },
-    pretrain: { iterations: 2000, batchClips: 4, learningRate: 2e-3 },
+    frozenBackbone: true,
+    pretrain: { iterations: 2000, batchClips: 4, learningRate: 2e-3, cropSize: 64 },
     seed: 1,
     seeds: [1, 2, 3],
     frameSize: 160,

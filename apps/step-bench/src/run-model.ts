@@ -12,6 +12,7 @@ import {
 import type { Rng } from '@tubekit/nn';
 import { createProgress } from '@tubekit/report';
 import type { StepModelConfig } from './configurations';
+import type { StreamFeatures } from './feature-banks';
 import { FrameCache } from './frame-cache';
 import type { StepProfile } from './profiles';
 import { flipBoxes, flipFrames, type WindowActors } from './trunks';
@@ -56,6 +57,12 @@ export interface RunModelOptions {
    * it only GT tubes are known.
    */
   actors?: WindowActors;
+  /**
+   * The stream's stored backbone features (`streamFeatures`): training and test passes read them
+   * and run only the neck and heads (a frozen backbone); without them every pass runs the whole
+   * trunk on the frames. Inference fps is always timed on frames, backbone included.
+   */
+  features?: StreamFeatures;
 }
 
 /**
@@ -83,11 +90,14 @@ export async function runModel(options: RunModelOptions): Promise<ModelRun> {
     seed: profile.seed,
   });
   const read = frames.reader(config.modality);
+  const features = options.features;
+  const input = features ? 'backbone' : 'frames';
   // Training clips: a random video, and (with probability ½) a target clip inside an action, so
   // positives are frequent; otherwise anywhere (idle and background clips). Half are flipped.
   const train = options.train;
   const Tw = detector.windowLength;
   const sampleClip = (rng: Rng) => {
+    const flip = rng.next() < 0.5;
     const video = train[rng.int(train.length)];
     let start: number;
     const tube = video.tubes[rng.int(video.tubes.length)];
@@ -96,14 +106,19 @@ export async function runModel(options: RunModelOptions): Promise<ModelRun> {
       start = tube.start + rng.int(Math.max(1, T - K + 1));
     } else start = 1 + rng.int(Math.max(1, video.nframes - K + 1));
     start = Math.min(Math.max(start, 1), Math.max(1, video.nframes - K + 1));
-    const window = clipWindow(video, read, {
-      start,
-      clipLength: K,
-      windowLength: Tw,
-      frameWidth: S,
-      frameHeight: S,
-      channels,
-    });
+    const window = clipWindow(
+      video,
+      features ? (flip ? features.readFlipped : features.read) : read,
+      {
+        start,
+        clipLength: K,
+        windowLength: Tw,
+        frameWidth: S,
+        frameHeight: S,
+        channels,
+        valuesPerFrame: features?.valuesPerFrame,
+      },
+    );
     if (options.actors) {
       const actors = options.actors(video, start - (Tw - K) / 2, Tw);
       const boxes = new Float64Array(actors.length * Tw * 4);
@@ -114,8 +129,8 @@ export async function runModel(options: RunModelOptions): Promise<ModelRun> {
       });
       window.gt.idle = { boxes, present };
     }
-    if (rng.next() < 0.5) {
-      flipFrames(window.frames, S, config.modality);
+    if (flip) {
+      if (!features) flipFrames(window.frames, S, config.modality);
       flipBoxes(window.gt.boxes, S);
       if (window.gt.idle) flipBoxes(window.gt.idle.boxes, S);
     }
@@ -130,6 +145,7 @@ export async function runModel(options: RunModelOptions): Promise<ModelRun> {
     positivesPerClip: profile.positivesPerClip,
     hardAware: config.hardAware,
     sampleClip,
+    input,
     progress: `  train ${config.id}`,
     checkpoint: {
       path: options.checkpointPath,
@@ -154,7 +170,8 @@ export async function runModel(options: RunModelOptions): Promise<ModelRun> {
     for (const video of options.test) {
       videos.push([
         video.name,
-        detectVideo(detector, video, read, {
+        detectVideo(detector, video, features?.read ?? read, {
+          input,
           upToStep: step,
           stride: profile.testStride,
           onSteps: collect

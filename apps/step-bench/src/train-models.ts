@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import type { Trunk } from '@tubekit/backbones';
+import { PRETRAIN_OBJECTIVE_VERSION, type Trunk } from '@tubekit/backbones';
 import { createSynthTubes, type SynthTubes, type VideoAnnotation } from '@tubekit/datasets';
 import type { ClipTubelet } from '@tubekit/heads/progressive';
 import {
@@ -22,6 +22,7 @@ import {
 } from './configurations';
 import { firstLine, readCacheJson, setAsideDamaged } from './damaged-cache';
 import { frameMapOf } from './evaluate';
+import { streamFeatures } from './feature-banks';
 import { FrameCache } from './frame-cache';
 import { type StepProfile, seedProfile, synthConfigOf } from './profiles';
 import { runModel } from './run-model';
@@ -153,6 +154,7 @@ export function trunkPath(bench: SynthBench, modality: StepModality, seed: numbe
   const trunkKey = createHash('sha256')
     .update(
       JSON.stringify([
+        PRETRAIN_OBJECTIVE_VERSION,
         profile.synth,
         profile.trunk,
         profile.pretrain,
@@ -218,11 +220,24 @@ export async function trainAndSummarize(
   const numClasses = synth.dataset.labels.length;
   const actors = synthActors(synth, profile.frameSize);
   const trunk = await loadTrunk(bench, config.modality, seed);
+  const features = profile.frozenBackbone
+    ? streamFeatures({
+        key: trunkPath(bench, config.modality, seed),
+        trunk,
+        modality: config.modality,
+        frameSize: profile.frameSize,
+        train: bench.train,
+        test,
+        read: bench.frames.reader(config.modality),
+        log: (line) => process.stderr.write(`${line}\n`),
+      })
+    : undefined;
   const checkpointPath = modelCheckpointPath(bench, config, seed);
   const train = () =>
     runModel({
       trunk,
       actors,
+      features,
       profile,
       config,
       numClasses,

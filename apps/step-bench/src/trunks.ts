@@ -213,6 +213,7 @@ async function pretrainOnce(trunk: Trunk, source: TrunkSource): Promise<void> {
     iterations: p.iterations,
     batchClips: p.batchClips,
     learningRate: p.learningRate,
+    cropSize: p.cropSize,
     seed: profile.seed,
     sampleClip,
     checkpoint: {

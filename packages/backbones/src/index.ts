@@ -6,6 +6,8 @@ export type {
   InputSize,
   NamedWeight,
 } from './backbone';
+export type { BankFrameShape } from './backbone-feature-bank';
+export { BackboneFeatureBank } from './backbone-feature-bank';
 export type { I3DEndpoint, I3DOptions } from './i3d';
 export { createI3D, deepmindI3dNameMap, I3D_ENDPOINTS } from './i3d';
 export type { WeightInit } from './modules';
@@ -39,9 +41,10 @@ export {
 export type {
   PretrainActor,
   PretrainClip,
+  PretrainLossTerms,
   PretrainTrunkOptions,
 } from './pretrain-trunk';
-export { pretrainTrunk } from './pretrain-trunk';
+export { PRETRAIN_OBJECTIVE_VERSION, pretrainTrunk } from './pretrain-trunk';
 export type { WireField } from './protobuf-wire';
 export { ProtoReader, ProtoWriter } from './protobuf-wire';
 export type { TrunkFeatures, TrunkLevel, TrunkOptions } from './trunk';

@@ -4,7 +4,6 @@ import {
   heNormal,
   type NamedWeight,
   type Rng,
-  roiAlign,
   Trainer,
   type TrainSummary,
   tf,
@@ -12,6 +11,13 @@ import {
   variableScope,
 } from '@tubekit/nn';
 import type { Trunk } from './trunk';
+
+/**
+ * Version of {@link pretrainTrunk}'s objective and heads. Caches of pretrained trunks put it in
+ * their key, so a changed objective pretrains again. 3: clip recognition runs the trunk on actor
+ * crops and encodes each frame's cell layout (1: spatial mean of neck RoIs).
+ */
+export const PRETRAIN_OBJECTIVE_VERSION = 3;
 
 /** One actor of a pretraining clip (annotated or not), with a box on every clip frame. */
 export interface PretrainActor {
@@ -51,8 +57,30 @@ export interface PretrainTrunkOptions {
   checkpoint?: { path: string; every: number };
   /** Progress bar label (default `pretrain trunk`); `false` for silence. */
   progress?: string | false;
-  /** RoI side of the clip classifier (default 4). */
-  roiSize?: number;
+  /**
+   * Side in pixels of the actor crops of clip recognition (default 48; a multiple of the trunk's
+   * stride 8).
+   */
+  cropSize?: number;
+  /**
+   * Called after each iteration's forward pass with its loss terms and the clip classifier's
+   * accuracy on the batch's actors (measured before the update: the batch is fresh clips, so it
+   * tracks held-out recognition on a large training set).
+   */
+  onLossTerms?: (iteration: number, terms: PretrainLossTerms) => void;
+}
+
+/** The loss terms of one pretraining iteration ({@link PretrainTrunkOptions.onLossTerms}). */
+export interface PretrainLossTerms {
+  /** Balanced BCE of the dense actorness task. */
+  actorness: number;
+  /** Softmax cross-entropy of clip recognition (NaN for a batch with no actor). */
+  recognition: number;
+  /** Fraction of the batch's actors whose argmax class (idle + C) is right (NaN without actors). */
+  accuracy: number;
+  /** Actors in the batch, and those of them labelled with a class (the rest are idle). */
+  actors: number;
+  acting: number;
 }
 
 interface Dense {
@@ -126,8 +154,12 @@ function balancedBce(logits: tf.Tensor, target: Float32Array): tf.Scalar {
  * 1. **dense actorness**, per frame and per stride-8 cell of the neck: "inside an actor" and
  *    "inside an acting actor" (balanced binary cross-entropy) — localisation features over the
  *    whole frame, and the action/idle distinction the detectors' classifiers need;
- * 2. **clip recognition** per actor: the actor's boxes on the clip's T frames are RoI-aligned from
- *    the neck, averaged spatially, passed through a 3-tap temporal layer and max-pooled over time,
+ * 2. **clip recognition** per actor: one square around the actor's boxes on the clip's T frames
+ *    is cropped from every frame at `cropSize` px (the actor fills it; its displacement within the
+ *    clip stays visible) and run through the trunk; each frame's neck cells are encoded by a fully
+ *    connected layer (keeping where the limbs are: with the spatial mean of an RoI on the
+ *    full-frame neck, the classifier stayed at the all-idle answer on fresh clips), passed
+ *    through a 3-tap temporal layer and max-pooled over time,
  *    and classified into idle + C classes (softmax cross-entropy; an actor acting on at least half
  *    of the frames has its class, otherwise idle) — motion features, the only cue of SynthTubes'
  *    classes, so an RGB trunk learns motion through its temporal layers.
@@ -150,15 +182,19 @@ export async function pretrainTrunk(
   const { numClasses: C, clipLength: T, frameWidth: W, frameHeight: H } = options;
   if (!(Number.isInteger(T) && T >= 2))
     throw new Error(`pretrainTrunk: clipLength must be an integer ≥ 2, got ${T}`);
-  const R = options.roiSize ?? 4;
+  const Sc = options.cropSize ?? 48;
+  if (!(Number.isInteger(Sc) && Sc > 0 && Sc % 8 === 0))
+    throw new Error(`pretrainTrunk: cropSize must be a positive multiple of 8, got ${Sc}`);
+  const R = Sc / 8;
   const F = trunk.options.neckChannels;
   const stride = trunk.neckStride;
   const scope = variableScope('pretrain');
   const rng = createRng(options.seed * 7919 + 17);
   const obj = dense(scope, rng, 'objectness', F, 2, 0.1);
+  const frame = dense(scope, rng, 'clip.frame', R * R * F, F);
   const temporal = dense(scope, rng, 'clip.temporal', 3 * F, F);
   const cls = dense(scope, rng, 'clip.classifier', F, C + 1, 0.1);
-  const heads = [obj, temporal, cls].flatMap((d) => [d.w, d.b]);
+  const heads = [obj, frame, temporal, cls].flatMap((d) => [d.w, d.b]);
   const trainer = new Trainer({
     parameters: [
       ...trunk.weights().map((w) => ({ name: `trunk/${w.name}`, variable: w.variable })),
@@ -174,7 +210,7 @@ export async function pretrainTrunk(
       checkpoint: options.checkpoint,
       progress:
         options.progress === false ? false : { label: options.progress ?? 'pretrain trunk' },
-      loss: (_step, clipRng) => {
+      loss: (step, clipRng) => {
         const clips = Array.from({ length: options.batchClips }, () => options.sampleClip(clipRng));
         const B = clips.length;
         const frames = new Float32Array(clips.reduce((n, c) => n + c.frames.length, 0));
@@ -186,8 +222,9 @@ export async function pretrainTrunk(
         const h = Math.ceil(H / stride);
         const w = Math.ceil(W / stride);
         const target = cellTargets(clips, T, h, w, stride);
-        // Clip recognition samples: every actor's T boxes.
-        const boxes: number[] = [];
+        // Clip recognition samples: every actor, cropped on each clip frame by one square around
+        // its boxes on all T frames (so its displacement within the clip stays visible).
+        const crops: number[] = [];
         const frameIndex: number[] = [];
         const labels: number[] = [];
         clips.forEach((clip, b) => {
@@ -195,8 +232,22 @@ export async function pretrainTrunk(
             let acting = 0;
             for (let t = 0; t < T; t++) acting += a.acting[t];
             labels.push(a.label >= 0 && acting * 2 >= T ? a.label + 1 : 0);
+            let [x1, y1, x2, y2] = [Infinity, Infinity, -Infinity, -Infinity];
             for (let t = 0; t < T; t++) {
-              for (let j = 0; j < 4; j++) boxes.push(a.boxes[t * 4 + j]);
+              x1 = Math.min(x1, a.boxes[t * 4]);
+              y1 = Math.min(y1, a.boxes[t * 4 + 1]);
+              x2 = Math.max(x2, a.boxes[t * 4 + 2]);
+              y2 = Math.max(y2, a.boxes[t * 4 + 3]);
+            }
+            const half = 0.575 * Math.max(x2 - x1, y2 - y1, 1);
+            const [cx, cy] = [(x1 + x2) / 2, (y1 + y2) / 2];
+            for (let t = 0; t < T; t++) {
+              crops.push(
+                (cy - half) / (H - 1),
+                (cx - half) / (W - 1),
+                (cy + half) / (H - 1),
+                (cx + half) / (W - 1),
+              );
               frameIndex.push(b * T + t);
             }
           }
@@ -210,13 +261,23 @@ export async function pretrainTrunk(
           w,
           2,
         ]);
-        let loss = balancedBce(objLogits, target);
+        const actorness = balancedBce(objLogits, target);
+        let loss = actorness;
+        let recognition = Number.NaN;
+        let accuracy = Number.NaN;
         if (n > 0) {
-          const pooled = roiAlign(neck, Float32Array.from(boxes), frameIndex, {
-            outputSize: R,
-            spatialScale: 1 / stride,
-          });
-          const seq = tf.reshape(tf.mean(pooled, [1, 2]), [n, T, F]);
+          const cropped = tf.image.cropAndResize(
+            x,
+            tf.tensor2d(crops, [n * T, 4]),
+            tf.tensor1d(frameIndex, 'int32'),
+            [Sc, Sc],
+          );
+          const cropNeck = trunk.neck(trunk.backbone(cropped, T), T);
+          // per frame: the crop's R × R neck cells (where the limbs are) → F features
+          const perFrame = tf.relu(
+            linear(tf.reshape(cropNeck, [n * T, R * R * F]) as tf.Tensor2D, frame),
+          );
+          const seq = tf.reshape(perFrame, [n, T, F]);
           const prev = tf.concat(
             [tf.slice(seq, [0, 0], [n, 1]), tf.slice(seq, [0, 0], [n, T - 1])],
             1,
@@ -231,7 +292,19 @@ export async function pretrainTrunk(
           const onehot = tf.oneHot(tf.tensor1d(labels, 'int32'), C + 1);
           const ce = tf.mean(tf.neg(tf.sum(tf.mul(onehot, tf.logSoftmax(logits)), 1)));
           loss = tf.add(loss, ce) as tf.Scalar;
+          if (options.onLossTerms) {
+            recognition = ce.dataSync()[0];
+            const predicted = tf.argMax(logits, 1).dataSync();
+            accuracy = labels.filter((l, i) => predicted[i] === l).length / n;
+          }
         }
+        options.onLossTerms?.(step, {
+          actorness: actorness.dataSync()[0],
+          recognition,
+          accuracy,
+          actors: n,
+          acting: labels.filter((l) => l > 0).length,
+        });
         return loss;
       },
     });

@@ -171,6 +171,7 @@ describe('pretrainTrunk', () => {
       numClasses: 2,
       clipLength: 3,
       frameWidth: S,
+      cropSize: 16,
       frameHeight: S,
       iterations,
       batchClips: 2,

@@ -20,11 +20,19 @@ export interface ClipWindowOptions {
   frameHeight: number;
   /** Channels per frame. */
   channels: number;
+  /**
+   * Values `read` returns per frame (default `frameHeight × frameWidth × channels`, pixels): with
+   * the detector's `'backbone'` input, the size of a frame's stride-8 backbone features.
+   */
+  valuesPerFrame?: number;
 }
 
 /** One clip window's frames and ground truth. */
 export interface ClipWindow {
-  /** `windowLength × H × W × ch` frames; frames beyond the video's ends repeat the border frame. */
+  /**
+   * `windowLength` frames of `read`'s values (pixels `H × W × ch`, or backbone features); frames
+   * beyond the video's ends repeat the border frame.
+   */
   frames: Float32Array;
   /** The video's GT tubes in window coordinates (only tubes present somewhere in the window). */
   gt: ClipGroundTruth;
@@ -53,14 +61,14 @@ export function clipWindow(
     channels,
   } = options;
   const first = start - (Tw - K) / 2;
-  const size = H * W * channels;
+  const size = options.valuesPerFrame ?? H * W * channels;
   const frames = new Float32Array(Tw * size);
   for (let t = 0; t < Tw; t++) {
     const f = Math.min(Math.max(first + t, 1), video.nframes);
     const data = read(video, f);
     if (data.length !== size)
       throw new Error(
-        `clipWindow: frame ${f} of ${video.name} has ${data.length} values, expected ${H}×${W}×${channels} = ${size}`,
+        `clipWindow: frame ${f} of ${video.name} has ${data.length} values, expected ${size}`,
       );
     frames.set(data, t * size);
   }

@@ -2,12 +2,14 @@ import type { ClipProposals, Proposal, VideoAnnotation } from '@tubekit/datasets
 import { tubeletNMS } from '@tubekit/geometry';
 import { tf } from '@tubekit/nn';
 import type { FrameReader } from './clip-window';
-import type { ProgressiveDetector, StepResult } from './progressive-detector';
+import type { DetectorInput, ProgressiveDetector, StepResult } from './progressive-detector';
 
 /** Options of {@link detectVideo}. */
 export interface DetectVideoOptions {
   /** Run steps 1…`upToStep` (default Smax): Table 1(a) evaluates every step of a model. */
   upToStep?: number;
+  /** What `read` returns (default `'frames'`, pixels; `'backbone'`: stored backbone features). */
+  input?: DetectorInput;
   /** Frames between consecutive target clips (default K: non-overlapping clips). */
   stride?: number;
   /** Clips per forward pass (default 8). */
@@ -74,19 +76,20 @@ export function detectVideo(
   const sy = video.height / o.frameHeight;
   const out: ClipTubelet[] = [];
   const Tw = detector.windowLength;
-  const ch = detector.trunk.options.channels;
-  const size = o.frameHeight * o.frameWidth * ch;
+  const input = options.input ?? 'frames';
+  const [h, w, ch] = detector.inputShape(input);
+  const size = h * w * ch;
   const data = new Float32Array(video.nframes * size);
   for (let f = 1; f <= video.nframes; f++) {
     const frame = read(video, f);
     if (frame.length !== size)
       throw new Error(
-        `detectVideo: frame ${f} of ${video.name} has ${frame.length} values, expected ${o.frameHeight}×${o.frameWidth}×${ch} = ${size}`,
+        `detectVideo: frame ${f} of ${video.name} has ${frame.length} values, expected ${h}×${w}×${ch} = ${size}`,
       );
     data.set(frame, (f - 1) * size);
   }
-  const frames = tf.tensor4d(data, [video.nframes, o.frameHeight, o.frameWidth, ch]);
-  const features = detector.neckFeatures(frames);
+  const frames = tf.tensor4d(data, [video.nframes, h, w, ch]);
+  const features = detector.neckFeatures(frames, undefined, input);
   frames.dispose();
   try {
     for (let b0 = 0; b0 < starts.length; b0 += batch) {

@@ -15,6 +15,7 @@ export {
 } from './initial-proposals';
 export type {
   ClipGroundTruth,
+  DetectorInput,
   FeatureWindows,
   ProgressiveDetectorOptions,
   ProgressiveTrainingOptions,

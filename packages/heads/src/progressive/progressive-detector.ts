@@ -20,6 +20,13 @@ import { TwoBranchHead } from './two-branch-head';
 /** Largest |dw|, |dh| before `exp` when decoding (detectron2's log(1000/16)). */
 const MAX_LOG_RATIO = Math.log(1000 / 16);
 
+/**
+ * What the detector's frame readers return: `'frames'`, pixels (`H × W × channels` in [0, 1]);
+ * `'backbone'`, the trunk's stride-8 backbone features of a frozen backbone (`H/8 × W/8 × C`, from
+ * a `BackboneFeatureBank` of @tubekit/backbones), so only the neck runs per use.
+ */
+export type DetectorInput = 'frames' | 'backbone';
+
 /** How proposals are extended in time between steps (STEP §3.3). */
 export type TemporalExtension = 'none' | 'extrapolation' | 'anticipation';
 
@@ -244,13 +251,32 @@ export class ProgressiveDetector {
   }
 
   /**
-   * Neck features of contiguous frame sequences `[B·T, H, W, ch]` (T = `sequenceLength`, default
-   * all frames): the trunk's backbone and neck, one feature map per frame.
+   * Neck features of contiguous sequences of `T` frames (`sequenceLength`, default all): `input`
+   * `'frames'` takes pixels `[B·T, H, W, ch]` through the trunk's backbone and neck; `'backbone'`
+   * takes stored stride-8 backbone features `[B·T, H/8, W/8, C]` through the neck only. One
+   * feature map per frame. Call inside a gradient scope to fine-tune the neck.
    */
-  neckFeatures(frames: tf.Tensor4D, sequenceLength?: number): tf.Tensor4D {
+  neckFeatures(
+    x: tf.Tensor4D,
+    sequenceLength?: number,
+    input: DetectorInput = 'frames',
+  ): tf.Tensor4D {
     return tf.tidy(() =>
-      this.trunk.neck(this.trunk.backbone(frames, sequenceLength), sequenceLength),
+      this.trunk.neck(
+        input === 'frames'
+          ? this.trunk.backbone(x, sequenceLength)
+          : { levels: [{ stride: this.trunk.neckStride, tensor: x }] },
+        sequenceLength,
+      ),
     );
+  }
+
+  /** `[height, width, channels]` of one frame of `input` (pixels, or stride-8 backbone features). */
+  inputShape(input: DetectorInput): [number, number, number] {
+    const { frameHeight: H, frameWidth: W } = this.options;
+    if (input === 'frames') return [H, W, this.trunk.options.channels];
+    const s = this.trunk.neckStride;
+    return [Math.ceil(H / s), Math.ceil(W / s), this.trunk.options.widths[2]];
   }
 
   /**

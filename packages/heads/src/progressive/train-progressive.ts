@@ -1,6 +1,10 @@
 import { type Rng, Trainer, tf, train } from '@tubekit/nn';
 import type { ClipWindow } from './clip-window';
-import type { ProgressiveDetector, ProgressiveTrainingOptions } from './progressive-detector';
+import type {
+  DetectorInput,
+  ProgressiveDetector,
+  ProgressiveTrainingOptions,
+} from './progressive-detector';
 
 /** Options of {@link trainProgressive}. */
 export interface TrainProgressiveOptions extends Omit<ProgressiveTrainingOptions, 'rng'> {
@@ -14,6 +18,11 @@ export interface TrainProgressiveOptions extends Omit<ProgressiveTrainingOptions
   seed: number;
   /** Draws one training clip window (from the trainer's seeded generator). */
   sampleClip: (rng: Rng) => ClipWindow;
+  /**
+   * What the windows' frames hold (default `'frames'`, pixels): `'backbone'` windows carry a
+   * frozen backbone's stored stride-8 features, and each iteration runs only the neck and heads.
+   */
+  input?: DetectorInput;
   /** Called after each iteration with the loss. */
   onIteration?: (iteration: number, loss: number) => void;
   /**
@@ -38,7 +47,8 @@ export interface TrainProgressiveResult {
 /**
  * Trains a {@link ProgressiveDetector} end to end as in STEP §3.4 with nn's `Trainer` and `train`
  * loop: each mini-batch computes the trunk's per-frame features of its clip windows once (the
- * backbone as pretrained, the neck inside the gradient scope), runs the progression over all
+ * backbone as pretrained — or read from a frozen backbone's stored features with `input:
+ * 'backbone'` — and the neck inside the gradient scope), runs the progression over all
  * steps, samples positives/negatives per step (hard-aware, increasing thresholds), sums the steps'
  * losses (Eq. 2–3, λ; γ for anticipation) and updates all heads and the shared neck jointly with
  * Adam (×0.1 at 2/3). Deterministic for a seed; resumable from its checkpoint; progress bar.
@@ -58,9 +68,9 @@ export async function trainProgressive(
     clipGradNorm: 10,
     seed: options.seed,
   });
-  const o = detector.options;
   const Tw = detector.windowLength;
-  const ch = detector.trunk.options.channels;
+  const input = options.input ?? 'frames';
+  const [h, w, ch] = detector.inputShape(input);
   try {
     const summary = await train(trainer, {
       steps: options.iterations,
@@ -73,8 +83,8 @@ export async function trainProgressive(
         clips.forEach((c, i) => {
           data.set(c.frames, i * c.frames.length);
         });
-        const frames = tf.tensor4d(data, [clips.length * Tw, o.frameHeight, o.frameWidth, ch]);
-        const features = detector.trunk.neck(detector.trunk.backbone(frames, Tw), Tw);
+        const x = tf.tensor4d(data, [clips.length * Tw, h, w, ch]);
+        const features = detector.neckFeatures(x, Tw, input);
         const rows = Int32Array.from({ length: clips.length * Tw }, (_, i) => i);
         return detector.loss(
           { features, rows },

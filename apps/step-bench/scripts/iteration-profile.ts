@@ -1,0 +1,103 @@
+/**
+ * Where one STEP training iteration's time goes (quick-profile sizes, synthetic frames): the
+ * trunk's backbone forward, the neck forward, the progression's forward (RoIAlign + heads), and
+ * the full loss + backward, with the backbone inside the iteration vs. precomputed once.
+ *
+ *   nice -n 10 npx tsx apps/step-bench/scripts/iteration-profile.ts [extrapolation|none] [case…]
+ *
+ * With case names (substrings), only the matching cases run.
+ */
+import { Trunk } from '@tubekit/backbones';
+import { ProgressiveDetector } from '@tubekit/heads/progressive';
+import { createRng, initBackend, tf } from '@tubekit/nn';
+import { PROFILES } from '../src/profiles';
+
+async function main() {
+  await initBackend({ log: () => undefined });
+  const q = PROFILES.quick;
+  const S = q.frameSize;
+  const extension = (process.argv[2] ?? 'extrapolation') as 'extrapolation' | 'none';
+  const trunk = new Trunk({ channels: 3, ...q.trunk, seed: 1 });
+  const det = new ProgressiveDetector({
+    numClasses: 8,
+    trunk,
+    frameWidth: S,
+    frameHeight: S,
+    clipLength: q.clipLength,
+    steps: 3,
+    extension,
+    roiSize: q.roiSize,
+    hidden: q.hidden,
+    seed: 1,
+  });
+  const Tw = det.windowLength;
+  const B = q.batchClips;
+  const data = new Float32Array(B * Tw * S * S * 3).map((_, i) => (i % 97) / 97);
+  const frames = tf.tensor4d(data, [B * Tw, S, S, 3]);
+  const rows = Int32Array.from({ length: B * Tw }, (_, i) => i);
+  const box = [20, 10, 60, 100];
+  const gt = Array.from({ length: B }, () => ({
+    boxes: new Float64Array(Tw * 4).map((_, i) => box[i % 4]),
+    present: new Uint8Array(Tw).fill(1),
+    labels: Int32Array.from([1]),
+  }));
+  const opt = tf.train.adam(1e-3);
+  const only = process.argv.slice(3);
+  const time = (name: string, f: () => void, reps = 3) => {
+    if (only.length && !only.some((o) => name.includes(o))) return;
+    f();
+    const t = performance.now();
+    for (let r = 0; r < reps; r++) f();
+    const ms = (performance.now() - t) / reps;
+    console.log(`${name.padEnd(48)} ${ms.toFixed(0).padStart(6)} ms`);
+    return ms;
+  };
+  const training = { iouThresholds: [0.5, 0.6, 0.7], positivesPerClip: 6, hardAware: true };
+  console.log(`batch ${B} windows × ${Tw} frames = ${B * Tw} frames at ${S} px; ${extension}`);
+  time('backbone forward', () =>
+    tf.tidy(() => trunk.backbone(frames, Tw).levels[1].tensor.dataSync()),
+  );
+  const s8 = tf.tidy(() => tf.keep(trunk.backbone(frames, Tw).levels[1].tensor));
+  time('neck forward (on cached stride-8)', () =>
+    tf.tidy(() => trunk.neck({ levels: [{ stride: 8, tensor: s8 }] }, Tw).dataSync()),
+  );
+  const neck = tf.tidy(() => tf.keep(trunk.neck({ levels: [{ stride: 8, tensor: s8 }] }, Tw)));
+  time('progression forward (RoIAlign + heads, 3 steps)', () => det.run({ features: neck, rows }));
+  const rng = createRng(1);
+  const vars = det.variables();
+  const headVars = det.heads.flatMap((h) => h.variables());
+  time('loss+backward, heads only (neck cached)', () =>
+    tf.tidy(() => {
+      opt.minimize(
+        () => det.loss({ features: neck, rows }, gt, { ...training, rng }),
+        false,
+        headVars,
+      );
+    }),
+  );
+  time('loss+backward, neck+heads (backbone cached)', () =>
+    tf.tidy(() => {
+      opt.minimize(
+        () => {
+          const f = trunk.neck({ levels: [{ stride: 8, tensor: s8 }] }, Tw);
+          return det.loss({ features: f, rows }, gt, { ...training, rng });
+        },
+        false,
+        vars,
+      );
+    }),
+  );
+  time('loss+backward, backbone fwd + neck+heads (main)', () =>
+    tf.tidy(() => {
+      opt.minimize(
+        () => {
+          const f = trunk.neck(trunk.backbone(frames, Tw), Tw);
+          return det.loss({ features: f, rows }, gt, { ...training, rng });
+        },
+        false,
+        vars,
+      );
+    }),
+  );
+}
+main();

@@ -94,12 +94,18 @@ export async function runOnQueue(options: RunOnQueueOptions): Promise<Map<string
     );
     submitted.add(job.id);
   };
-  const check = async (job: QueueJob, queued: Job<QueueJobData, QueueJobReturn> | undefined) => {
-    if (!queued) {
+  const check = async (job: QueueJob, snapshot: Job<QueueJobData, QueueJobReturn> | undefined) => {
+    if (!snapshot) {
       submitted.delete(job.id); // removed by hand: put it on again
       return;
     }
-    const state = await queued.getState();
+    const state = await snapshot.getState();
+    // The snapshot was read before the state: a job that finished in between has its result or
+    // error only in a fresh read.
+    const queued =
+      state === 'completed' || state === 'failed'
+        ? ((await queue.getJob(job.id)) ?? snapshot)
+        : snapshot;
     const progress = queued.progress as QueueJobProgress | number;
     const mark = `${state} ${queued.attemptsMade} ${JSON.stringify(progress)}`;
     if (seen.get(job.id) !== mark) {

@@ -1,7 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { type ActionDataset, loadDataset, tubekitDataPath } from '@tubekit/datasets';
-import { fuseTubelets, gridSize } from '@tubekit/heads/progressive';
 import { initBackend } from '@tubekit/nn';
 import {
   type ClaimResult,
@@ -12,13 +11,12 @@ import {
   reportFigures,
   writeFileAtomic,
 } from '@tubekit/report';
-import { streamModelId } from './configurations';
-import { frameMapOf, linkTubes, type VideoTubelets, videoMapOf } from './evaluate';
 import { figure4Of, figure4Svg } from './figure4';
 import { PROFILES, type StepProfile, type StepProfileName, seedProfile } from './profiles';
 import { checkStepClaims, type StepRunInfo, stepReport } from './report';
 import { acquireRunLock } from './run-lock';
 import { meanOverSeeds } from './seed-mean';
+import { seedResults } from './seed-results';
 import type { StepResults } from './step-results';
 import { spatialDisplacement } from './tier2-displacement';
 import {
@@ -27,7 +25,6 @@ import {
   type ModelSummary,
   prepareSynthBench,
   profileModels,
-  type SynthBench,
   trainJobs,
 } from './train-models';
 import { type MissingModel, missingSummary, trainOnQueue } from './train-on-queue';
@@ -74,20 +71,6 @@ export interface ReproduceResult {
   wallSeconds: number;
 }
 
-function decodeTubelets(videos: Array<[string, number[][]]>): VideoTubelets {
-  return new Map(
-    videos.map(([v, rows]) => [
-      v,
-      rows.map((r) => ({
-        start: r[0],
-        label: r[1],
-        score: r[2],
-        boxes: Float64Array.from(r.slice(3)),
-      })),
-    ]),
-  );
-}
-
 async function tier2(log: (line: string) => void): Promise<StepResults['tier2']> {
   const out: StepResults['tier2'] = {};
   for (const [name, rel] of [
@@ -107,102 +90,6 @@ async function tier2(log: (line: string) => void): Promise<StepResults['tier2']>
     out[name] = { rows: spatialDisplacement(dataset, 6) };
   }
   return out;
-}
-
-/** The results of one seed, from its models' summaries. */
-function seedResults(
-  bench: SynthBench,
-  get: (id: string) => ModelSummary,
-  tier2Results: StepResults['tier2'],
-): { results: StepResults; linking: unknown } {
-  const { profile, synth, test } = bench;
-  const final = (id: string) => {
-    const m = get(id).frameMapByStep;
-    return m[m.length - 1];
-  };
-  const K = profile.clipLength;
-  const rgb = decodeTubelets(get(streamModelId('rgb', profile.baseStream)).tubelets ?? []);
-  const flow = decodeTubelets(get(streamModelId('flow', profile.baseStream)).tubelets ?? []);
-  const early = decodeTubelets(get('early').tubelets ?? []);
-  // a fusion lacking one of its models' results is missing too
-  const fusable = [
-    streamModelId('rgb', profile.baseStream),
-    streamModelId('flow', profile.baseStream),
-  ]
-    .concat('early')
-    .every((id) => get(id).tubelets !== undefined);
-  const fuse = (streams: VideoTubelets[]): VideoTubelets =>
-    new Map(
-      test.map((v) => [
-        v.name,
-        fuseTubelets(
-          streams.map((s) => s.get(v.name) ?? []),
-          { clipLength: K },
-        ),
-      ]),
-    );
-  const late = fuse([rgb, flow]);
-  const hybrid = fuse([early, rgb, flow]);
-  const hybridMap = frameMapOf(synth.dataset, test, hybrid, K);
-  const linked = linkTubes(test, hybrid, K);
-  const results: StepResults = {
-    table1a: {
-      '1': get('smax1').frameMapByStep,
-      '2': get('smax2').frameMapByStep,
-      '3': get('smax3').frameMapByStep,
-      '4': get('smax4').frameMapByStep,
-    },
-    table1b: {
-      rgb: final(streamModelId('rgb', profile.baseStream)),
-      flow: final(streamModelId('flow', profile.baseStream)),
-      late: frameMapOf(synth.dataset, test, late, K),
-      early: final('early'),
-      hybrid: hybridMap,
-    },
-    figure5: {
-      k6: final('smax3'),
-      k30: final('k30-direct'),
-      extrapolation: final('extrapolation'),
-      anticipation: final('anticipation'),
-    },
-    ablations: {
-      full: final('smax3'),
-      noSceneContext: final('no-scene-context'),
-      uniformSampling: final('uniform-sampling'),
-      constantIoU: final('constant-iou'),
-    },
-    figure6a: {
-      steps: [1, 2, 3],
-      fpsNoExtension: get('smax3').fpsByStep,
-      fpsExtension: get('anticipation').fpsByStep,
-    },
-    figure6b: (['proposals-5', 'smax3', 'proposals-34'] as const).map((id) => {
-      const s = get(id);
-      return {
-        proposals: gridSize(s.config.grid),
-        frameMap: final(id),
-        fps: s.fpsByStep[s.fpsByStep.length - 1],
-      };
-    }),
-    table2: {
-      frameMap: hybridMap,
-      videoMap: videoMapOf(synth.dataset, test, linked.tubes),
-      videoMapLinkingOnly: videoMapOf(synth.dataset, test, linkTubes(test, hybrid, K, false).tubes),
-      protocol: 'act',
-      linking: linked.pipeline.name,
-    },
-    tier2: tier2Results,
-  };
-  if (!fusable) {
-    const gone = (o: Record<string, number>) =>
-      Object.fromEntries(Object.keys(o).map((k) => [k, Number.NaN]));
-    results.table1b.late = Number.NaN;
-    results.table1b.hybrid = Number.NaN;
-    results.table2.frameMap = Number.NaN;
-    results.table2.videoMap = gone(results.table2.videoMap);
-    results.table2.videoMapLinkingOnly = gone(results.table2.videoMapLinkingOnly);
-  }
-  return { results, linking: linked.pipeline };
 }
 
 /**

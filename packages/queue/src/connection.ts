@@ -5,6 +5,14 @@ import { redactIn, redactUrl } from './redact';
 export const CONNECT_TIMEOUT_MS = 3000;
 
 /**
+ * How long a `disconnect()` waits for the socket to close before destroying it (ms; ioredis'
+ * default is 2 s). ioredis clears that wait when the socket closes, which never happens for a
+ * socket that had already closed (a refused connection), so with the default a worker that could
+ * not reach Redis stayed alive 2 s after failing.
+ */
+export const DISCONNECT_TIMEOUT_MS = 100;
+
+/**
  * A connection to the Redis server at `url` (`redis://[:password@]host:port[/db]`), checked with a
  * PING before it is returned: an unreachable or refusing server fails within `timeoutMs` with
  * `cannot reach Redis at <url with the password masked> (<reason>)`, never hangs. The connection
@@ -21,6 +29,7 @@ export async function connectRedis(
     redis = new Redis(url, {
       lazyConnect: true,
       connectTimeout: timeoutMs,
+      disconnectTimeout: DISCONNECT_TIMEOUT_MS,
       maxRetriesPerRequest: null,
       enableOfflineQueue: true,
     });

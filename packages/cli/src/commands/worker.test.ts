@@ -1,6 +1,23 @@
 import { runCli } from '../../test/run-cli';
 
 describe('tubekit worker', () => {
+  // first: a timer left by an earlier test would still be counted in `before`
+  it('leaves no timer or socket behind when it cannot reach Redis', async () => {
+    const open = () =>
+      process
+        .getActiveResourcesInfo()
+        .filter((r) => r !== 'PipeWrap')
+        .sort();
+    const settle = () => new Promise((done) => setTimeout(done, 300));
+    await settle();
+    const before = open();
+    const r = await runCli('worker', '--queue', 'redis://127.0.0.1:1');
+    expect(r.code).toBe(1);
+    // what the failed connection left may take a moment to close, never seconds
+    await settle();
+    expect(open()).toEqual(before);
+  });
+
   it('fails on an unreachable Redis, naming the URL without its password', async () => {
     const r = await runCli('worker', '--queue', 'redis://:hunter2@127.0.0.1:1');
     expect(r.code).toBe(1);

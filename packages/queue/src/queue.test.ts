@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -5,7 +6,7 @@ import { Queue, Worker } from 'bullmq';
 import { connectRedis } from './connection';
 import { queueJob } from './job';
 import { hasRedisServer, type LocalRedis, startLocalRedis } from './local-redis';
-import { QUEUE_NAME } from './queue-settings';
+import { QUEUE_NAME, WORKER_LOCK_MS } from './queue-settings';
 import { runQueueWorker } from './queue-worker';
 import { runOnQueue } from './run-on-queue';
 
@@ -144,4 +145,49 @@ describeRedis('a run across workers (local redis-server)', () => {
       error: `result's configuration hash f00df00df00d is not the job's ${forged.hash.slice(0, 12)}`,
     });
   });
+
+  it('gives the job of a worker process killed whole to another worker once its lock expires', async () => {
+    const slow = job({ op: 'slow', add: 1500 }, 'slow');
+    const fixture = resolve(__dirname, '..', 'test', 'fixtures', 'worker-process.ts');
+    const doomed = spawn(process.execPath, ['--import', 'tsx', fixture, redis.url, 'doomed'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    doomed.stdout.on('data', (b: Buffer) => {
+      output += b;
+    });
+    doomed.stderr.on('data', (b: Buffer) => {
+      output += b;
+    });
+    const exited = new Promise((done) => doomed.once('exit', done));
+    const run = runOnQueue({ url: redis.url, jobs: [slow], log });
+    // kill the worker process (and with it its job's child) while it runs the job
+    const connection = await connectRedis(redis.url);
+    const queue = new Queue(QUEUE_NAME, { connection });
+    const t0 = Date.now();
+    while ((await (await queue.getJob(slow.id))?.getState()) !== 'active') {
+      if (Date.now() - t0 > 15_000) throw new Error(`the worker process took no job: ${output}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    doomed.kill('SIGKILL');
+    await exited;
+    const killedAt = Date.now();
+    const stop = new AbortController();
+    const survivor = runQueueWorker({
+      url: redis.url,
+      kinds: KINDS,
+      name: 'survivor',
+      log,
+      signal: stop.signal,
+    });
+    const outcomes = await run;
+    stop.abort();
+    await survivor;
+    await queue.close();
+    connection.disconnect();
+    expect(output).toMatch(/worker doomed: taking jobs/);
+    expect(outcomes.get(slow.id)).toEqual({ ok: true, result: 1500, worker: 'survivor' });
+    // taken back after the dead worker's lock expired, not before
+    expect(Date.now() - killedAt).toBeGreaterThanOrEqual(WORKER_LOCK_MS / 2);
+  }, 30_000);
 });

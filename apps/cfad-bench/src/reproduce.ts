@@ -3,13 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { type ActionDataset, loadDataset, tubekitDataPath } from '@tubekit/datasets';
 import { initBackend } from '@tubekit/nn';
-import {
-  type ClaimResult,
-  renderHtml,
-  renderMarkdown,
-  reportFigures,
-  writeFileAtomic,
-} from '@tubekit/report';
+import { type ClaimResult, writeFileAtomic, writeReport } from '@tubekit/report';
 import { PROFILES as STEP_PROFILES } from '@tubekit/step-bench/profiles';
 import { meanOverSeeds } from '@tubekit/step-bench/seed-mean';
 import { loadTrunk, prepareSynthBench } from '@tubekit/step-bench/train-models';
@@ -182,30 +176,16 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Reprodu
     models: infoModels,
   };
   const doc = cfadReport(profile, results, tier2Results, claims, info);
-  const reportPath = join(outDir, 'report.md');
-  const htmlPath = join(outDir, 'report.html');
-  const jsonPath = join(outDir, 'report.json');
-  await writeFileAtomic(reportPath, renderMarkdown(doc));
-  await writeFileAtomic(htmlPath, renderHtml(doc));
-  await writeFileAtomic(
-    jsonPath,
-    `${JSON.stringify(
-      {
-        paper: 'CFAD (ECCV 2020)',
-        info,
-        profile,
-        models,
-        results,
-        resultsBySeed: runs,
-        tier2: tier2Results,
-        claims,
-      },
-      (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v),
-      2,
-    )}\n`,
-  );
-  for (const [file, svg] of Object.entries(reportFigures(doc)))
-    await writeFileAtomic(join(outDir, file), svg);
+  const { reportPath, htmlPath, jsonPath } = await writeReport(outDir, doc, {
+    paper: 'CFAD (ECCV 2020)',
+    info,
+    profile,
+    models,
+    results,
+    resultsBySeed: runs,
+    tier2: tier2Results,
+    claims,
+  });
   const count = (status: ClaimResult['status']) => claims.filter((c) => c.status === status).length;
   (options.log ?? ((line: string) => process.stdout.write(`${line}\n`)))(
     `cfad-bench: CFAD claims: ${count('holds')} hold, ${count('fails')} do not, ${count('undecided')} undecided of ${claims.length} (profile ${profile.name}, ${wallSeconds.toFixed(0)} s, ${info.backend}) — report: ${reportPath}, ${htmlPath}`,

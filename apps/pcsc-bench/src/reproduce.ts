@@ -2,13 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { initBackend } from '@tubekit/nn';
-import {
-  type ClaimResult,
-  renderHtml,
-  renderMarkdown,
-  reportFigures,
-  writeFileAtomic,
-} from '@tubekit/report';
+import { type ClaimResult, writeReport } from '@tubekit/report';
 import { loadBenchData } from './bench-data';
 import { type PcscProfileName, PROFILES } from './profiles';
 import { pcscClaims, pcscReport } from './report';
@@ -103,14 +97,12 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Reprodu
     tier2,
   };
   const doc = pcscReport(profile, seeds, claims, info);
-  const reportPath = join(outDir, 'report.md');
-  const htmlPath = join(outDir, 'report.html');
-  const jsonPath = join(outDir, 'report.json');
-  for (const [file, svg] of Object.entries(reportFigures(doc)))
-    await writeFileAtomic(join(outDir, file), svg);
-  await writeFileAtomic(reportPath, renderMarkdown(doc));
-  await writeFileAtomic(htmlPath, renderHtml(doc));
-  await writeFileAtomic(jsonPath, `${JSON.stringify({ profile, info, seeds, claims }, null, 2)}\n`);
+  const { reportPath, htmlPath, jsonPath } = await writeReport(outDir, doc, {
+    profile,
+    info,
+    seeds,
+    claims,
+  });
   log(`pcsc-bench: wrote ${reportPath} (${(wallSeconds / 60).toFixed(1)} min)`);
   return { reportPath, htmlPath, jsonPath, seeds, claims, wallSeconds };
 }

@@ -6,10 +6,8 @@ import {
   type ClaimResult,
   createMultiProgress,
   type MultiProgress,
-  renderHtml,
-  renderMarkdown,
-  reportFigures,
   writeFileAtomic,
+  writeReport,
 } from '@tubekit/report';
 import { figure4Of, figure4Svg } from './figure4';
 import { PROFILES, type StepProfile, type StepProfileName, seedProfile } from './profiles';
@@ -230,30 +228,16 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Reprodu
       models: infoModels,
     };
     const doc = stepReport(runs, claims, info);
-    const reportPath = join(outDir, 'report.md');
-    const htmlPath = join(outDir, 'report.html');
-    const jsonPath = join(outDir, 'report.json');
-    await writeFileAtomic(reportPath, renderMarkdown(doc));
-    await writeFileAtomic(htmlPath, renderHtml(doc));
-    await writeFileAtomic(
-      jsonPath,
-      `${JSON.stringify(
-        {
-          paper: 'STEP (CVPR 2019)',
-          info,
-          profile,
-          models,
-          linking: linkings[0],
-          results,
-          resultsBySeed: runs,
-          claims,
-        },
-        (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v),
-        2,
-      )}\n`,
-    );
-    for (const [file, svg] of Object.entries(reportFigures(doc)))
-      await writeFileAtomic(join(outDir, file), svg);
+    const { reportPath, htmlPath, jsonPath } = await writeReport(outDir, doc, {
+      paper: 'STEP (CVPR 2019)',
+      info,
+      profile,
+      models,
+      linking: linkings[0],
+      results,
+      resultsBySeed: runs,
+      claims,
+    });
     await writeFileAtomic(join(outDir, 'figure4.json'), `${JSON.stringify(fig4)}\n`);
     await writeFileAtomic(join(outDir, 'figure4.svg'), figure4Svg(fig4));
     const count = (status: ClaimResult['status']) =>

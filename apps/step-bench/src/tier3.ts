@@ -4,13 +4,7 @@ import { join, resolve } from 'node:path';
 import { type ActionDataset, loadDataset, type VideoAnnotation } from '@tubekit/datasets';
 import { gridSize } from '@tubekit/heads/progressive';
 import { initBackend } from '@tubekit/nn';
-import {
-  createProgress,
-  type ReportDocument,
-  renderHtml,
-  renderMarkdown,
-  writeFileAtomic,
-} from '@tubekit/report';
+import { createProgress, type ReportDocument, writeReport } from '@tubekit/report';
 import { type StepModelConfig, stepModels } from './configurations';
 import { DatasetFrames, describeFrameLayouts } from './dataset-frames';
 import { frameMapOf, linkTubes, VIDEO_IOUS, videoMapOf } from './evaluate';
@@ -368,25 +362,14 @@ export async function reproduceOnDataset(
     ],
   };
 
-  const reportPath = join(outDir, 'report.md');
-  const jsonPath = join(outDir, 'report.json');
-  await writeFileAtomic(reportPath, renderMarkdown(doc));
-  await writeFileAtomic(join(outDir, 'report.html'), renderHtml(doc));
-  await writeFileAtomic(
-    jsonPath,
-    `${JSON.stringify(
-      {
-        paper: 'STEP (CVPR 2019)',
-        tier: 3,
-        setup,
-        profileConfig: profile,
-        linking: linked.pipeline,
-        results: numbers,
-      },
-      (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v),
-      2,
-    )}\n`,
-  );
+  const { reportPath, jsonPath } = await writeReport(outDir, doc, {
+    paper: 'STEP (CVPR 2019)',
+    tier: 3,
+    setup,
+    profileConfig: profile,
+    linking: linked.pipeline,
+    results: numbers,
+  });
   summary(
     `step-bench tier 3: ${options.dataset} frame-mAP ${frameMapByStep[frameMapByStep.length - 1].toFixed(1)}, video-mAP@0.2 ${videoMap['0.2'].toFixed(1)} (profile ${profile.name}, ${wallSeconds.toFixed(0)} s, ${backendText}) — report: ${reportPath}`,
   );

@@ -39,3 +39,5 @@ export type {
   PlotFrameOptions,
 } from './svg-plot';
 export { formatValue, svgBarPlot, svgLinePlot } from './svg-plot';
+export type { ReportPaths } from './write-report';
+export { writeReport } from './write-report';

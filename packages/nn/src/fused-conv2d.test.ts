@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { expectClose } from '../test/expect-close';
 import { fusedConv2d } from './fused-conv2d';
 import { gradientCheck } from './grad-check';
 import { initBackend } from './init-backend';
@@ -27,17 +28,6 @@ function reference(
   let y: tf.Tensor = tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, s, pad);
   if (b) y = tf.add(y, b);
   return relu ? tf.relu(y) : y;
-}
-
-function expectClose(a: Float32Array[], b: Float32Array[], tol = 1e-4): void {
-  expect(a.length).toBe(b.length);
-  for (let k = 0; k < a.length; k++) {
-    expect(a[k].length).toBe(b[k].length);
-    let worst = 0;
-    for (let i = 0; i < a[k].length; i++)
-      worst = Math.max(worst, Math.abs(a[k][i] - b[k][i]) / Math.max(1, Math.abs(a[k][i])));
-    expect(worst).toBeLessThan(tol);
-  }
 }
 
 beforeAll(async () => {

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { expectClose } from '../../test/expect-close';
 import { gradientCheck } from '../grad-check';
 import { initBackend } from '../init-backend';
 import { createRng } from '../random';
@@ -28,17 +29,6 @@ async function onBoth(
   await initBackend({ backend: 'wasm', ...quiet });
   const wasm = run();
   return { cpu, wasm };
-}
-
-function expectClose(a: Float32Array[], b: Float32Array[], tol = 1e-4): void {
-  expect(a.length).toBe(b.length);
-  for (let k = 0; k < a.length; k++) {
-    expect(a[k].length).toBe(b[k].length);
-    let worst = 0;
-    for (let i = 0; i < a[k].length; i++)
-      worst = Math.max(worst, Math.abs(a[k][i] - b[k][i]) / Math.max(1, Math.abs(a[k][i])));
-    expect(worst).toBeLessThan(tol);
-  }
 }
 
 beforeAll(async () => {

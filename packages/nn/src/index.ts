@@ -71,9 +71,11 @@ export type {
 } from './samplers';
 export { assignProposals, sampleProposals } from './samplers';
 export type {
+  StepLoss,
   StepResult,
   TrainableParameter,
   TrainerOptions,
+  TrainLoopOptions,
   TrainOptions,
   TrainSummary,
 } from './trainer';

@@ -81,7 +81,21 @@ function tinyNet(seed: number) {
       const perTube = tf.mean(tf.reshape(pooled, [b.n, T, 24]), 1);
       return softmaxCrossEntropy(tf.matMul(perTube, fc) as tf.Tensor2D, b.labels) as tf.Scalar;
     });
-  return { params, makeBatch, loss };
+  /** Samples `from…to−1` of a batch, as a batch of their own. */
+  const part = (b: ReturnType<typeof makeBatch>, from: number, to: number) => ({
+    x: b.x.slice(from * T * S * S, to * T * S * S),
+    labels: b.labels.slice(from, to),
+    boxes: b.boxes.slice(from * T * 4, to * T * 4),
+    frames: b.frames.slice(0, (to - from) * T),
+    n: to - from,
+  });
+  /** Micro-batches of `size` samples whose losses (means weighted by share) sum to the batch mean. */
+  const microBatches = (b: ReturnType<typeof makeBatch>, size: number) =>
+    Array.from({ length: Math.ceil(b.n / size) }, (_, i) => {
+      const p = part(b, i * size, Math.min(b.n, (i + 1) * size));
+      return () => tf.mul(loss(p), p.n / b.n) as tf.Scalar;
+    });
+  return { params, makeBatch, loss, microBatches };
 }
 
 describe('Trainer and train', () => {
@@ -112,44 +126,124 @@ describe('Trainer and train', () => {
     tf.dispose(net.params.map((p) => p.variable));
   });
 
-  test('resuming from a checkpoint reproduces the uninterrupted run exactly (weights, moments, step, rng)', async () => {
-    const run = async (split: boolean) => {
-      const net = tinyNet(5);
-      const mk = () =>
-        new Trainer({
-          parameters: net.params,
-          optimizer: { kind: 'sgd', learningRate: 0.05, momentum: 0.9 },
-          schedule: { kind: 'step', milestones: [3], gamma: 0.5 },
-          seed: 9,
+  test.each([
+    ['one loss closure', false],
+    ['micro-batches', true],
+  ])(
+    'resuming from a checkpoint reproduces the uninterrupted run exactly (weights, moments, step, rng): %s',
+    async (_name, micro) => {
+      const run = async (split: boolean) => {
+        const net = tinyNet(5);
+        const mk = () =>
+          new Trainer({
+            parameters: net.params,
+            optimizer: { kind: 'sgd', learningRate: 0.05, momentum: 0.9 },
+            schedule: { kind: 'step', milestones: [3], gamma: 0.5 },
+            seed: 9,
+          });
+        const path = join(dir, split ? 'split.ckpt' : 'whole.ckpt');
+        const lossOf = micro
+          ? { microBatches: (_s: number, rng: Rng) => net.microBatches(net.makeBatch(rng, 4), 3) }
+          : { loss: (_s: number, rng: Rng) => net.loss(net.makeBatch(rng, 4)) };
+        let trainer = mk();
+        if (split) {
+          await train(trainer, {
+            steps: 3,
+            ...lossOf,
+            checkpoint: { path, every: 2 },
+            progress: false,
+          });
+          trainer.dispose();
+          // scramble the weights: the checkpoint must restore them
+          for (const p of net.params) p.variable.assign(tf.zerosLike(p.variable));
+          trainer = mk();
+        }
+        const s = await train(trainer, {
+          steps: 6,
+          ...lossOf,
+          checkpoint: { path, every: 2 },
+          progress: false,
         });
-      const path = join(dir, split ? 'split.ckpt' : 'whole.ckpt');
-      const loss = (_s: number, rng: Rng) => net.loss(net.makeBatch(rng, 4));
-      let trainer = mk();
-      if (split) {
-        await train(trainer, { steps: 3, loss, checkpoint: { path, every: 2 }, progress: false });
+        const out = net.params.map((p) => Array.from(p.variable.dataSync()));
         trainer.dispose();
-        // scramble the weights: the checkpoint must restore them
-        for (const p of net.params) p.variable.assign(tf.zerosLike(p.variable));
-        trainer = mk();
-      }
+        tf.dispose(net.params.map((p) => p.variable));
+        return { out, s };
+      };
+      const whole = await run(false);
+      const split = await run(true);
+      expect(split.s.startStep).toBe(3);
+      expect(split.s.steps).toBe(3);
+      expect(split.out).toEqual(whole.out);
+      expect(Array.from(split.s.losses)).toEqual(Array.from(whole.s.losses.slice(3)));
+      expect(readdirSync(dir).sort()).toEqual(['split.ckpt', 'whole.ckpt']); // no temporary files left
+    },
+  );
+
+  test('gradient accumulation: micro-batches give the update of the whole batch (Adam, schedule, clipping) and leak no tensors', async () => {
+    const run = async (microSize: number | undefined) => {
+      const net = tinyNet(3);
+      const trainer = new Trainer({
+        parameters: net.params,
+        optimizer: { kind: 'adam', learningRate: 0.01 },
+        schedule: { kind: 'step', milestones: [2], gamma: 0.5, warmupSteps: 1 },
+        clipGradNorm: 0.5, // below the first steps' norms: the clipping acts on the summed gradient
+        seed: 4,
+      });
+      const tensors = tf.memory().numTensors;
+      const counts: number[] = [];
       const s = await train(trainer, {
-        steps: 6,
-        loss,
-        checkpoint: { path, every: 2 },
+        steps: 4,
+        ...(microSize === undefined
+          ? { loss: (_s: number, rng: Rng) => net.loss(net.makeBatch(rng, 7)) }
+          : {
+              microBatches: (_s: number, rng: Rng) =>
+                net.microBatches(net.makeBatch(rng, 7), microSize),
+            }),
+        onStep: (r) => counts.push(r.gradNorm),
         progress: false,
       });
-      const out = net.params.map((p) => Array.from(p.variable.dataSync()));
+      const slots = net.params.length * 2; // Adam's m and v, created on the first step
+      expect(tf.memory().numTensors).toBe(tensors + slots);
+      const out = net.params.map((p) => Float32Array.from(p.variable.dataSync()));
       trainer.dispose();
       tf.dispose(net.params.map((p) => p.variable));
-      return { out, s };
+      return { out, losses: Array.from(s.losses), norms: counts };
     };
-    const whole = await run(false);
-    const split = await run(true);
-    expect(split.s.startStep).toBe(3);
-    expect(split.s.steps).toBe(3);
-    expect(split.out).toEqual(whole.out);
-    expect(Array.from(split.s.losses)).toEqual(Array.from(whole.s.losses.slice(3)));
-    expect(readdirSync(dir).sort()).toEqual(['split.ckpt', 'whole.ckpt']); // no temporary files left
+    const big = await run(undefined);
+    const micro = await run(3); // parts of 3, 3 and 1 samples
+    expect(big.norms[0]).toBeGreaterThan(0.5);
+    micro.losses.forEach((l, i) => {
+      expect(l).toBeCloseTo(big.losses[i], 5);
+    });
+    micro.norms.forEach((n, i) => {
+      expect(n).toBeCloseTo(big.norms[i], 4);
+    });
+    micro.out.forEach((w, i) => {
+      let diff = 0;
+      for (let j = 0; j < w.length; j++) diff = Math.max(diff, Math.abs(w[j] - big.out[i][j]));
+      expect(diff).toBeLessThan(1e-5);
+    });
+  });
+
+  test('gradient accumulation frees each micro-batch before the next: only the gradient sums stay live', () => {
+    const net = tinyNet(6);
+    const trainer = new Trainer({
+      parameters: net.params,
+      optimizer: { kind: 'sgd', learningRate: 0.01 },
+      seed: 1,
+    });
+    const live: number[] = [];
+    const parts = net.microBatches(net.makeBatch(trainer.rng, 6), 2).map((f) => () => {
+      live.push(tf.memory().numTensors);
+      return f();
+    });
+    const before = tf.memory().numTensors;
+    trainer.step(parts);
+    expect(live).toEqual([before, before + net.params.length, before + net.params.length]);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(() => trainer.step([])).toThrow('Trainer: a step needs at least one micro-batch');
+    trainer.dispose();
+    tf.dispose(net.params.map((p) => p.variable));
   });
 
   test('Adam and SGD follow the PyTorch update rules; clipping bounds the step', () => {

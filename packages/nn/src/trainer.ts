@@ -34,10 +34,22 @@ export interface TrainerOptions {
   seed: number;
 }
 
+/**
+ * The loss of one {@link Trainer.step}: one closure, or micro-batch closures (gradient
+ * accumulation). Micro-batch closures run one after another, each in its own gradient scope whose
+ * tensors are freed before the next runs, so only the parameters' summed gradients stay live
+ * between them and the peak memory is one micro-batch's. The step's loss and gradient are the
+ * sums over the closures, so a step equals the one-closure step on the whole batch when the parts
+ * add up to its loss: for a batch loss that is a mean over B samples, let the closure of a part of
+ * b samples return that part's mean times b / B.
+ */
+export type StepLoss = (() => tf.Scalar) | readonly (() => tf.Scalar)[];
+
 /** What one {@link Trainer.step} did. */
 export interface StepResult {
   /** 0-based index of the step just taken. */
   step: number;
+  /** The step's loss (summed over its micro-batches). */
   loss: number;
   /** Global gradient L2 norm before clipping. */
   gradNorm: number;
@@ -101,20 +113,49 @@ export class Trainer {
   }
 
   /**
-   * One optimisation step: gradients of `loss` w.r.t. the trainable parameters, optional global-norm
-   * clipping, the optimizer update at the scheduled rate. Leaks no tensors (`loss` runs in a tidy).
+   * One optimisation step: gradients of the loss w.r.t. the trainable parameters, optional
+   * global-norm clipping, the optimizer update at the scheduled rate. With a list of micro-batch
+   * closures ({@link StepLoss}) their gradients are summed before the clipping and the one update
+   * (gradient accumulation). Leaks no tensors (each closure runs in its own gradient scope).
    */
-  step(loss: () => tf.Scalar): StepResult {
+  step(loss: StepLoss): StepResult {
+    const parts = typeof loss === 'function' ? [loss] : loss;
+    if (parts.length === 0) throw new Error('Trainer: a step needs at least one micro-batch');
     const vars = this.trainable.map((p) => p.variable);
     const lr = this.learningRate();
     const t = this.stepCount + 1;
-    const { value, grads } = tf.variableGrads(loss, vars);
+    // Running gradient sums, one per trainable parameter; only they outlive a micro-batch.
+    const sums: (tf.Tensor | undefined)[] = this.trainable.map(() => undefined);
     try {
-      const lossValue = value.dataSync()[0];
-      if (!Number.isFinite(lossValue))
-        throw new Error(`Trainer: loss is ${lossValue} at step ${this.stepCount}`);
-      const gs = this.trainable.map((p) => {
-        const g = grads[p.variable.name];
+      let lossValue = 0;
+      parts.forEach((part, k) => {
+        const { value, grads } = tf.variableGrads(part, vars);
+        try {
+          const v = value.dataSync()[0];
+          if (!Number.isFinite(v))
+            throw new Error(
+              `Trainer: loss is ${v} at step ${this.stepCount}${parts.length > 1 ? ` (micro-batch ${k + 1} of ${parts.length})` : ''}`,
+            );
+          lossValue += v;
+          this.trainable.forEach((p, i) => {
+            const g = grads[p.variable.name];
+            const prev = sums[i];
+            if (!g) return;
+            if (prev) {
+              sums[i] = tf.add(prev, g);
+              prev.dispose();
+            } else {
+              sums[i] = g;
+              delete grads[p.variable.name]; // owned by `sums` now
+            }
+          });
+        } finally {
+          value.dispose();
+          tf.dispose(Object.values(grads));
+        }
+      });
+      const gs = this.trainable.map((p, i) => {
+        const g = sums[i];
         if (!g)
           throw new Error(
             `Trainer: parameter "${p.name}" received no gradient (is it used by the loss?)`,
@@ -136,8 +177,7 @@ export class Trainer {
       this.stepCount++;
       return result;
     } finally {
-      value.dispose();
-      tf.dispose(Object.values(grads));
+      tf.dispose(sums.filter((g): g is tf.Tensor => g !== undefined));
     }
   }
 
@@ -230,15 +270,14 @@ export class Trainer {
   }
 }
 
-/** Options of {@link train}. */
-export interface TrainOptions {
+/** Options of {@link train} besides its loss. */
+export interface TrainLoopOptions {
   /** Train until {@link Trainer.steps} reaches this count. */
   steps: number;
-  /** Builds the loss of step `step` (draw the batch with `rng`, the trainer's seeded generator). */
-  loss: (step: number, rng: Rng) => tf.Scalar;
   /**
    * Checkpointing: saved atomically every `every` steps and at the end; with `resume` (default
    * true) an existing file at `path` is loaded first and training continues from its step.
+   * Checkpoints fall between optimiser steps only, never between micro-batches.
    */
   checkpoint?: { path: string; every: number; resume?: boolean };
   /** Progress bar with ETA on stderr (default true); `false` for silence. */
@@ -246,6 +285,32 @@ export interface TrainOptions {
   /** Called after every step. */
   onStep?: (result: StepResult) => void;
 }
+
+/**
+ * Options of {@link train}: the loop's, and how each step's loss is built — one closure (`loss`),
+ * or micro-batches whose gradients one step sums (`microBatches`, gradient accumulation).
+ */
+export type TrainOptions = TrainLoopOptions &
+  (
+    | {
+        /**
+         * Builds the loss of step `step` inside the gradient scope (draw the batch with `rng`, the
+         * trainer's seeded generator).
+         */
+        loss: (step: number, rng: Rng) => tf.Scalar;
+        microBatches?: never;
+      }
+    | {
+        /**
+         * Gradient accumulation: called once per step outside any gradient scope (draw the whole
+         * batch here with `rng`), returns the closures of its micro-batches ({@link StepLoss}:
+         * they run one after another, each part's tensors freed before the next, and their
+         * gradients are summed into one update).
+         */
+        microBatches: (step: number, rng: Rng) => readonly (() => tf.Scalar)[];
+        loss?: never;
+      }
+  );
 
 /** `h:mm:ss` or `m:ss` for a number of seconds (`?` when unknown). */
 export function formatDuration(seconds: number): string {
@@ -270,7 +335,7 @@ export interface TrainSummary {
 
 /**
  * The training loop: resumes from a checkpoint when one exists, runs {@link Trainer.step} until
- * `steps`, shows a progress bar (`createProgress` of @tubekit/report) with rate, ETA, smoothed loss
+ * `steps` (on one loss closure per step, or on micro-batches with gradient accumulation), shows a progress bar (`createProgress` of @tubekit/report) with rate, ETA, smoothed loss
  * and learning rate on stderr, and checkpoints
  * atomically. Yields to the event loop between steps so a progress write or signal is not starved.
  *
@@ -303,7 +368,11 @@ export async function train(trainer: Trainer, options: TrainOptions): Promise<Tr
   let note = '';
   while (trainer.steps < options.steps) {
     const step = trainer.steps;
-    const r = trainer.step(() => options.loss(step, trainer.rng));
+    const r = trainer.step(
+      options.microBatches
+        ? options.microBatches(step, trainer.rng)
+        : () => options.loss(step, trainer.rng),
+    );
     losses.push(r.loss);
     smooth = Number.isNaN(smooth) ? r.loss : 0.9 * smooth + 0.1 * r.loss;
     options.onStep?.(r);

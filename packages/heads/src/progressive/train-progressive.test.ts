@@ -138,3 +138,96 @@ describe('trainProgressive from stored backbone features', () => {
     trunk.dispose();
   });
 });
+
+describe('trainProgressive with gradient accumulation', () => {
+  it('a frame budget runs each mini-batch as micro-batches of whole clips; a budget that holds the batch changes nothing', async () => {
+    const tensorsBefore = tf.memory().numTensors;
+    const { videos, read } = toyVideos(4, 2, 24, 16);
+    const run = async (microBatchFrames?: number) => {
+      const det = new ProgressiveDetector({
+        numClasses: 2,
+        trunk: new Trunk({ channels: 3, widths: [4, 4, 4], neckChannels: 4, seed: 2 }),
+        frameWidth: 24,
+        frameHeight: 24,
+        clipLength: 4,
+        steps: 2,
+        extension: 'extrapolation',
+        hidden: 16,
+        seed: 9,
+      });
+      const Tw = det.windowLength;
+      const neck = jest.spyOn(det, 'neckFeatures');
+      const losses: number[] = [];
+      await trainProgressive(det, {
+        iterations: 2,
+        batchClips: 3,
+        learningRate: 1e-3,
+        seed: 4,
+        iouThresholds: [0.3, 0.5],
+        positivesPerClip: 1,
+        hardAware: true,
+        progress: false,
+        microBatchFrames: microBatchFrames === undefined ? undefined : microBatchFrames * Tw,
+        onIteration: (_, loss) => losses.push(loss),
+        sampleClip: (rng: Rng) =>
+          clipWindow(videos[rng.int(videos.length)], read, {
+            start: 5 + rng.int(4),
+            clipLength: 4,
+            windowLength: Tw,
+            frameWidth: 24,
+            frameHeight: 24,
+            channels: 3,
+          }),
+      });
+      const framesPerPass = neck.mock.calls.map(([x]) => x.shape[0] / Tw);
+      const weights = det.variables().map((v) => Array.from(v.dataSync()));
+      det.dispose();
+      det.trunk.dispose();
+      return { framesPerPass, weights, losses };
+    };
+    const whole = await run();
+    const held = await run(3.5); // room for 3 windows: one pass per mini-batch, as without a budget
+    const split = await run(2.5); // 2 windows per micro-batch: 2 + 1 clips per mini-batch
+    expect(whole.framesPerPass).toEqual([3, 3]);
+    expect(held.framesPerPass).toEqual([3, 3]);
+    expect(held.weights).toEqual(whole.weights);
+    expect(split.framesPerPass).toEqual([2, 1, 2, 1]);
+    // The first iteration sees the same clips from the same weights: the clip-weighted mean of
+    // the micro-batches' losses is near the batch's (only the drawn proposals and the
+    // per-micro-batch normalisation differ).
+    expect(Math.abs(split.losses[0] - whole.losses[0])).toBeLessThan(0.01 * whole.losses[0]);
+    expect(tf.memory().numTensors).toBe(tensorsBefore);
+  });
+
+  it('rejects a frame budget that is not a positive integer', async () => {
+    const det = new ProgressiveDetector({
+      numClasses: 2,
+      trunk: new Trunk({ channels: 3, widths: [4, 4, 4], neckChannels: 4, seed: 2 }),
+      frameWidth: 24,
+      frameHeight: 24,
+      clipLength: 4,
+      steps: 1,
+      extension: 'none',
+      hidden: 16,
+      seed: 9,
+    });
+    await expect(
+      trainProgressive(det, {
+        iterations: 1,
+        batchClips: 2,
+        learningRate: 1e-3,
+        seed: 4,
+        iouThresholds: [0.3],
+        positivesPerClip: 1,
+        hardAware: true,
+        progress: false,
+        microBatchFrames: 0,
+        sampleClip: () => {
+          throw new Error('not reached');
+        },
+      }),
+    ).rejects.toThrow('trainProgressive: microBatchFrames must be a positive integer, got 0');
+    det.dispose();
+    det.trunk.dispose();
+  });
+});

@@ -23,6 +23,17 @@ export interface TrainProgressiveOptions extends Omit<ProgressiveTrainingOptions
    * frozen backbone's stored stride-8 features, and each iteration runs only the neck and heads.
    */
   input?: DetectorInput;
+  /**
+   * Gradient accumulation: the most window frames (clips × window length) one micro-batch holds.
+   * Each mini-batch of `batchClips` clips is split into micro-batches of
+   * max(1, ⌊microBatchFrames / window length⌋) clips that run one after another, each freed before
+   * the next (nn's `Trainer` sums their gradients into the one Adam step), so the peak memory is one
+   * micro-batch's (default: the whole mini-batch at once). Each micro-batch's loss is normalised
+   * over its own sampled proposals (Eq. 2–3) and weighted by its share of the clips, so the
+   * iteration's loss is the clip-weighted mean of the micro-batches' losses: the same as the whole
+   * batch's when every clip contributes the same number of samples.
+   */
+  microBatchFrames?: number;
   /** Called after each iteration with the loss. */
   onIteration?: (iteration: number, loss: number) => void;
   /**
@@ -51,7 +62,9 @@ export interface TrainProgressiveResult {
  * 'backbone'` — and the neck inside the gradient scope), runs the progression over all
  * steps, samples positives/negatives per step (hard-aware, increasing thresholds), sums the steps'
  * losses (Eq. 2–3, λ; γ for anticipation) and updates all heads and the shared neck jointly with
- * Adam (×0.1 at 2/3). Deterministic for a seed; resumable from its checkpoint; progress bar.
+ * Adam (×0.1 at 2/3). With `microBatchFrames` the mini-batch runs as micro-batches whose gradients
+ * are summed (K = 30 windows within the wasm heap). Deterministic for a seed; resumable from its
+ * checkpoint; progress bar.
  *
  * @example
  * await trainProgressive(det, { iterations: 200, batchClips: 4, learningRate: 1e-3, seed: 1,
@@ -71,26 +84,37 @@ export async function trainProgressive(
   const Tw = detector.windowLength;
   const input = options.input ?? 'frames';
   const [h, w, ch] = detector.inputShape(input);
+  const budget = options.microBatchFrames;
+  if (budget !== undefined && !(Number.isInteger(budget) && budget > 0))
+    throw new Error(`trainProgressive: microBatchFrames must be a positive integer, got ${budget}`);
+  const perPart = budget === undefined ? options.batchClips : Math.max(1, Math.floor(budget / Tw));
   try {
     const summary = await train(trainer, {
       steps: options.iterations,
       checkpoint: options.checkpoint,
       progress: options.progress === false ? false : { label: options.progress ?? 'train STEP' },
       onStep: (r) => options.onIteration?.(r.step, r.loss),
-      loss: (_step, rng) => {
+      microBatches: (_step, rng) => {
         const clips = Array.from({ length: options.batchClips }, () => options.sampleClip(rng));
-        const data = new Float32Array(clips.length * clips[0].frames.length);
-        clips.forEach((c, i) => {
-          data.set(c.frames, i * c.frames.length);
+        const parts: ClipWindow[][] = [];
+        for (let i = 0; i < clips.length; i += perPart) parts.push(clips.slice(i, i + perPart));
+        return parts.map((part) => () => {
+          const data = new Float32Array(part.length * part[0].frames.length);
+          part.forEach((c, i) => {
+            data.set(c.frames, i * c.frames.length);
+          });
+          const x = tf.tensor4d(data, [part.length * Tw, h, w, ch]);
+          const features = detector.neckFeatures(x, Tw, input);
+          const rows = Int32Array.from({ length: part.length * Tw }, (_, i) => i);
+          const loss = detector.loss(
+            { features, rows },
+            part.map((c) => c.gt),
+            { ...options, rng },
+          );
+          return part.length === clips.length
+            ? loss
+            : (tf.mul(loss, part.length / clips.length) as tf.Scalar);
         });
-        const x = tf.tensor4d(data, [clips.length * Tw, h, w, ch]);
-        const features = detector.neckFeatures(x, Tw, input);
-        const rows = Int32Array.from({ length: clips.length * Tw }, (_, i) => i);
-        return detector.loss(
-          { features, rows },
-          clips.map((c) => c.gt),
-          { ...options, rng },
-        );
       },
     });
     const tail = summary.losses.slice(-Math.max(1, Math.round(summary.losses.length / 10)));

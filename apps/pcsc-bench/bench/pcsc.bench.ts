@@ -3,7 +3,7 @@ import { initBackend } from '@tubekit/nn';
 import type { BenchVideo } from '../src/bench-data';
 import { PROFILES } from '../src/profiles';
 import { detectionFps } from '../src/timing';
-import { createTrunk } from '../src/trunk-cache';
+import { createTrunk } from '../src/trunks';
 
 const quick = PROFILES.quick;
 const S = quick.frameSize;

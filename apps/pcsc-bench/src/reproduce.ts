@@ -9,7 +9,7 @@ import { pcscClaims, pcscReport } from './report';
 import { runSeed, type SeedResults } from './run-seed';
 import { tier2Trimmers } from './tier2-trimmers';
 import { fpsByStages } from './timing';
-import { pretrainedTrunk } from './trunk-cache';
+import { pretrainedTrunk } from './trunks';
 
 /** Options of {@link reproduce} (the shape `scripts/reproduce.ts` passes to every bench app). */
 export interface ReproduceOptions {

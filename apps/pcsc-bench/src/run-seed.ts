@@ -14,7 +14,7 @@ import {
   trainDetector,
   trainingFrames,
 } from './train-detector';
-import { pretrainedTrunk } from './trunk-cache';
+import { pretrainedTrunk } from './trunks';
 import type { StreamTrunks } from './video-features';
 
 /** Video-mAP rows of Table 6 (and its trimmed control). */

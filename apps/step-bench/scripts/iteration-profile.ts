@@ -1,7 +1,10 @@
 /**
  * Where one STEP training iteration's time goes (quick-profile sizes, synthetic frames): the
  * trunk's backbone forward, the neck forward, the progression's forward (RoIAlign + heads), and
- * the full loss + backward, with the backbone inside the iteration vs. precomputed once.
+ * the full loss + backward, with the backbone inside the iteration vs. precomputed once, and the
+ * neck + heads step as the benchmark trains it: nn's `Trainer` on micro-batches within the
+ * profile's `microBatchFrames` (gradient accumulation). Each case prints its time and the peak
+ * of live tfjs memory above what was allocated before it (the wasm heap holds it all).
  *
  *   nice -n 10 npx tsx apps/step-bench/scripts/iteration-profile.ts [extrapolation|none] [case…]
  *
@@ -9,7 +12,7 @@
  */
 import { Trunk } from '@tubekit/backbones';
 import { ProgressiveDetector } from '@tubekit/heads/progressive';
-import { createRng, initBackend, tf } from '@tubekit/nn';
+import { createRng, initBackend, Trainer, tf } from '@tubekit/nn';
 import { PROFILES } from '../src/profiles';
 
 async function main() {
@@ -43,30 +46,35 @@ async function main() {
   }));
   const opt = tf.train.adam(1e-3);
   const only = process.argv.slice(3);
-  const time = (name: string, f: () => void, reps = 3) => {
+  const time = async (name: string, f: () => void, reps = 3) => {
     if (only.length && !only.some((o) => name.includes(o))) return;
-    f();
+    const before = tf.memory().numBytes;
+    const { peakBytes } = await tf.profile(f);
     const t = performance.now();
     for (let r = 0; r < reps; r++) f();
     const ms = (performance.now() - t) / reps;
-    console.log(`${name.padEnd(48)} ${ms.toFixed(0).padStart(6)} ms`);
-    return ms;
+    const mb = (peakBytes - before) / 2 ** 20;
+    console.log(
+      `${name.padEnd(60)} ${ms.toFixed(0).padStart(6)} ms ${mb.toFixed(0).padStart(6)} MB`,
+    );
   };
   const training = { iouThresholds: [0.5, 0.6, 0.7], positivesPerClip: 6, hardAware: true };
   console.log(`batch ${B} windows × ${Tw} frames = ${B * Tw} frames at ${S} px; ${extension}`);
-  time('backbone forward', () =>
+  await time('backbone forward', () =>
     tf.tidy(() => trunk.backbone(frames, Tw).levels[1].tensor.dataSync()),
   );
   const s8 = tf.tidy(() => tf.keep(trunk.backbone(frames, Tw).levels[1].tensor));
-  time('neck forward (on cached stride-8)', () =>
+  await time('neck forward (on cached stride-8)', () =>
     tf.tidy(() => trunk.neck({ levels: [{ stride: 8, tensor: s8 }] }, Tw).dataSync()),
   );
   const neck = tf.tidy(() => tf.keep(trunk.neck({ levels: [{ stride: 8, tensor: s8 }] }, Tw)));
-  time('progression forward (RoIAlign + heads, 3 steps)', () => det.run({ features: neck, rows }));
+  await time('progression forward (RoIAlign + heads, 3 steps)', () =>
+    det.run({ features: neck, rows }),
+  );
   const rng = createRng(1);
   const vars = det.variables();
   const headVars = det.heads.flatMap((h) => h.variables());
-  time('loss+backward, heads only (neck cached)', () =>
+  await time('loss+backward, heads only (neck cached)', () =>
     tf.tidy(() => {
       opt.minimize(
         () => det.loss({ features: neck, rows }, gt, { ...training, rng }),
@@ -75,7 +83,7 @@ async function main() {
       );
     }),
   );
-  time('loss+backward, neck+heads (backbone cached)', () =>
+  await time('loss+backward, neck+heads (backbone cached)', () =>
     tf.tidy(() => {
       opt.minimize(
         () => {
@@ -87,7 +95,31 @@ async function main() {
       );
     }),
   );
-  time('loss+backward, backbone fwd + neck+heads (main)', () =>
+  // The benchmark's step: micro-batches of whole windows within the frame budget, gradients summed.
+  const perPart = Math.max(1, Math.floor(q.microBatchFrames / Tw));
+  const trainer = new Trainer({
+    parameters: det.parameters(),
+    optimizer: { kind: 'adam', learningRate: 1e-3 },
+    seed: 1,
+  });
+  await time(
+    `loss+backward, neck+heads, micro-batches of ${perPart} (≤ ${q.microBatchFrames} frames)`,
+    () => {
+      const parts: Array<() => tf.Scalar> = [];
+      for (let b = 0; b < B; b += perPart) {
+        const n = Math.min(perPart, B - b);
+        parts.push(() => {
+          const x = tf.slice(s8, [b * Tw, 0, 0, 0], [n * Tw, -1, -1, -1]);
+          const f = trunk.neck({ levels: [{ stride: 8, tensor: x }] }, Tw);
+          const part = { features: f, rows: rows.slice(0, n * Tw) };
+          const loss = det.loss(part, gt.slice(b, b + n), { ...training, rng });
+          return tf.mul(loss, n / B) as tf.Scalar;
+        });
+      }
+      trainer.step(parts);
+    },
+  );
+  await time('loss+backward, backbone fwd + neck+heads (main)', () =>
     tf.tidy(() => {
       opt.minimize(
         () => {

@@ -51,6 +51,15 @@ export interface StepProfile {
   /** Optimiser iterations and clips per mini-batch (STEP: batch 4). */
   iterations: number;
   batchClips: number;
+  /**
+   * Frame budget of one micro-batch (gradient accumulation, `microBatchFrames` of
+   * `trainProgressive`): a mini-batch of `batchClips` windows of Tw frames trains as micro-batches
+   * of max(1, ⌊microBatchFrames / Tw⌋) windows whose gradients one Adam step sums, so the wasm
+   * heap holds one micro-batch's activations. K = 6 windows (Tw = 6 or 18) stay one pass; K = 30
+   * windows (Tw = 30, 120 frames a batch, whose backward pass through the neck aborts tfjs-wasm)
+   * train in micro-batches (README, "Making it learn within budget").
+   */
+  microBatchFrames: number;
   learningRate: number;
   /** Positives per clip and step. */
   positivesPerClip: number;
@@ -80,6 +89,7 @@ export const PROFILES: Record<StepProfileName, StepProfile> = {
     hidden: 32,
     iterations: 3,
     batchClips: 2,
+    microBatchFrames: 60,
     learningRate: 3e-3,
     positivesPerClip: 2,
     maxTrainVideos: 6,
@@ -102,6 +112,7 @@ export const PROFILES: Record<StepProfileName, StepProfile> = {
     hidden: 64,
     iterations: 400,
     batchClips: 4,
+    microBatchFrames: 60,
     learningRate: 2e-3,
     positivesPerClip: 6,
     testStride: 3,
@@ -122,6 +133,7 @@ export const PROFILES: Record<StepProfileName, StepProfile> = {
     hidden: 96,
     iterations: 3000,
     batchClips: 4,
+    microBatchFrames: 30,
     learningRate: 1e-3,
     positivesPerClip: 4,
     testStride: 3,

@@ -139,6 +139,7 @@ export async function runModel(options: RunModelOptions): Promise<ModelRun> {
   const trained = await trainProgressive(detector, {
     iterations: profile.iterations,
     batchClips: profile.batchClips,
+    microBatchFrames: profile.microBatchFrames,
     learningRate: profile.learningRate,
     seed: profile.seed,
     iouThresholds: config.iouThresholds,

@@ -67,8 +67,9 @@ async function fps(
 }
 
 /**
- * One STEP training iteration (quick profile: 4 clips, trunk at 112 px, neck + heads updated), on
- * frames (backbone run per window) or on stored backbone features (`frozenBackbone`).
+ * One STEP training iteration (quick profile: 4 clips, trunk at 112 px, neck + heads updated, in
+ * micro-batches within the profile's frame budget), on frames (backbone run per window) or on
+ * stored backbone features (`frozenBackbone`).
  */
 async function trainIteration(
   options: Partial<ProgressiveDetectorOptions>,
@@ -100,6 +101,7 @@ async function trainIteration(
   const r = await trainProgressive(det, {
     iterations,
     batchClips: quick.batchClips,
+    microBatchFrames: quick.microBatchFrames,
     learningRate: 1e-3,
     seed: 1,
     iouThresholds: [0.3, 0.4, 0.5],
@@ -165,6 +167,11 @@ export default defineBenchSuite({
       kind: 'measure',
       name: 'training iteration, 3 steps, anticipation 6→18→30',
       run: () => trainIteration({ extension: 'anticipation' }),
+    },
+    {
+      kind: 'measure',
+      name: 'training iteration, 3 steps, anticipation 6→18→30, stored backbone features',
+      run: () => trainIteration({ extension: 'anticipation' }, 'backbone'),
     },
   ],
 });

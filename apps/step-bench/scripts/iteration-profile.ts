@@ -96,7 +96,7 @@ async function main() {
     }),
   );
   // The benchmark's step: micro-batches of whole windows within the frame budget, gradients summed.
-  const perPart = Math.max(1, Math.floor(q.microBatchFrames / Tw));
+  const perPart = Math.min(B, Math.max(1, Math.floor(q.microBatchFrames / Tw)));
   const trainer = new Trainer({
     parameters: det.parameters(),
     optimizer: { kind: 'adam', learningRate: 1e-3 },

@@ -335,9 +335,10 @@ export interface TrainSummary {
 
 /**
  * The training loop: resumes from a checkpoint when one exists, runs {@link Trainer.step} until
- * `steps` (on one loss closure per step, or on micro-batches with gradient accumulation), shows a progress bar (`createProgress` of @tubekit/report) with rate, ETA, smoothed loss
- * and learning rate on stderr, and checkpoints
- * atomically. Yields to the event loop between steps so a progress write or signal is not starved.
+ * `steps` (on one loss closure per step, or on micro-batches with gradient accumulation), shows a
+ * progress bar (`createProgress` of @tubekit/report) with rate, ETA, smoothed loss and learning
+ * rate on stderr, and checkpoints atomically between steps. Yields to the event loop between
+ * steps so a progress write or signal is not starved.
  *
  * @example
  * ```ts

@@ -184,6 +184,29 @@ describe('roiAlign', () => {
     expect(tf.memory().numTensors).toBe(n);
     feats.dispose();
   });
+
+  test('the backward pass holds memory linear in frames (a K = 30 batch stays small)', async () => {
+    const peak = async (F: number) => {
+      const feats = tf.variable(rand([F, 6, 6, 4], 5));
+      const n = 2 * F;
+      const boxes = new Float32Array(n * 4).map((_, i) => [4, 4, 30, 40][i % 4]);
+      const frames = Int32Array.from({ length: n }, (_, i) => i >> 1);
+      const before = tf.memory().numBytes;
+      const { peakBytes } = await tf.profile(() => {
+        const { value, grads } = tf.variableGrads(
+          () => roiAlign(feats, boxes, frames, { outputSize: 2, spatialScale: 1 / 8 }).sum(),
+          [feats],
+        );
+        tf.dispose([value, ...Object.values(grads)]);
+      });
+      feats.dispose();
+      return peakBytes - before;
+    };
+    const small = await peak(8);
+    const large = await peak(32);
+    // 4× the frames: about 4× the memory (a gradient of the whole stack per frame would be 16×)
+    expect(large / small).toBeLessThan(6);
+  });
 });
 
 describe('roiPool', () => {

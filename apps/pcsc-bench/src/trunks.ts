@@ -1,21 +1,20 @@
 import type { Trunk } from '@tubekit/backbones';
-import { PROFILES as STEP_PROFILES, type StepProfile } from '@tubekit/step-bench/profiles';
 import {
   createTrunk as createStepTrunk,
   pretrainedTrunk as stepPretrainedTrunk,
+  type TrunkProfile,
   tubeActors,
 } from '@tubekit/step-bench/trunks';
 import type { BenchVideo } from './bench-data';
 import type { PcscProfile } from './profiles';
 
 /**
- * A PCSC profile and seed as the profile step-bench's trunk functions take: they read its name,
- * seed, trunk size, frame size, clip length (PCSC's stack length k) and pretraining; the other
- * fields are step-bench's profile of the same name, which they do not read.
+ * A PCSC profile and seed as the trunk profile step-bench's trunk functions take (PCSC's stack
+ * length k is the trunk's clip length).
  */
-function trunkProfile(profile: PcscProfile, seed: number): StepProfile {
+function trunkProfile(profile: PcscProfile, seed: number): TrunkProfile {
   return {
-    ...STEP_PROFILES[profile.name],
+    name: profile.name,
     seed,
     trunk: { widths: profile.trunkWidths, neckChannels: profile.trunkWidths[2] },
     frameSize: profile.frameSize,

@@ -99,9 +99,18 @@ export function flipBoxes(boxes: Float64Array, S: number): void {
   }
 }
 
+/**
+ * The part of a profile that fixes a stream's trunk and its pretraining (the cache of a pretrained
+ * trunk depends on nothing else): step-bench's profiles, and PCSC's, which shares the trunk.
+ */
+export type TrunkProfile = Pick<
+  StepProfile,
+  'name' | 'seed' | 'trunk' | 'frameSize' | 'clipLength' | 'pretrain'
+>;
+
 /** What {@link pretrainedTrunk} needs to pretrain a stream's trunk. */
 export interface TrunkSource {
-  profile: StepProfile;
+  profile: TrunkProfile;
   modality: StepModality;
   numClasses: number;
   train: readonly VideoAnnotation[];
@@ -113,7 +122,7 @@ export interface TrunkSource {
 }
 
 /** A trunk of the profile's size for a modality, freshly initialised. */
-export function createTrunk(profile: StepProfile, modality: StepModality): Trunk {
+export function createTrunk(profile: TrunkProfile, modality: StepModality): Trunk {
   return new Trunk({
     channels: FrameCache.channels(modality),
     widths: profile.trunk.widths,

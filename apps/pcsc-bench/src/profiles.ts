@@ -22,7 +22,13 @@ export interface PcscProfile {
    * Trunk pretraining per stream (`pretrainTrunk`): iterations, clips per batch, Adam rate, side of
    * the actor crops of clip recognition.
    */
-  pretrain: { iterations: number; batchClips: number; learningRate: number; cropSize: number };
+  pretrain: {
+    iterations: number;
+    batchClips: number;
+    actornessClips: number;
+    learningRate: number;
+    cropSize: number;
+  };
   /** FPN channels d, RoIAlign side P and the heads' fc width (spec S2/S5 CPU values 64, 7, 128). */
   fpnChannels: number;
   roiSize: number;
@@ -56,7 +62,7 @@ export const PROFILES: Record<PcscProfileName, PcscProfile> = {
     frameSize: 32,
     stackLength: 3,
     trunkWidths: [4, 8, 8],
-    pretrain: { iterations: 2, batchClips: 2, learningRate: 2e-3, cropSize: 48 },
+    pretrain: { iterations: 2, batchClips: 2, actornessClips: 2, learningRate: 2e-3, cropSize: 48 },
     fpnChannels: 8,
     roiSize: 3,
     hidden: 16,
@@ -78,7 +84,13 @@ export const PROFILES: Record<PcscProfileName, PcscProfile> = {
     frameSize: 64,
     stackLength: 6,
     trunkWidths: [16, 32, 64],
-    pretrain: { iterations: 150, batchClips: 4, learningRate: 2e-3, cropSize: 48 },
+    pretrain: {
+      iterations: 150,
+      batchClips: 4,
+      actornessClips: 4,
+      learningRate: 2e-3,
+      cropSize: 48,
+    },
     fpnChannels: 32,
     roiSize: 5,
     hidden: 128,
@@ -100,7 +112,13 @@ export const PROFILES: Record<PcscProfileName, PcscProfile> = {
     frameSize: 112,
     stackLength: 6,
     trunkWidths: [16, 32, 64],
-    pretrain: { iterations: 400, batchClips: 4, learningRate: 2e-3, cropSize: 48 },
+    pretrain: {
+      iterations: 400,
+      batchClips: 4,
+      actornessClips: 4,
+      learningRate: 2e-3,
+      cropSize: 48,
+    },
     fpnChannels: 64,
     roiSize: 7,
     hidden: 128,

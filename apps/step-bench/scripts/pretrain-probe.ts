@@ -1,79 +1,93 @@
 /**
- * Can the trunk's pretraining learn SynthTubes' classes? Pretrains a trunk on the first `videos`
- * training videos of a profile (or, with `--overfit N`, on N fixed clips) and prints the loss
- * terms and the clip classifier's batch accuracy every 10 iterations, beside the accuracy of
- * always answering idle (the batch's fraction of idle actors).
+ * Can the trunk's pretraining learn SynthTubes' classes? Pretrains a trunk of a profile on its
+ * first `videos` training videos (or, with `--overfit N`, on N fixed clips) with the benchmark's
+ * own clip sampler (`pretrainClipSampler`: flips, colour jitter), and prints every 10 iterations
+ * the loss terms and the clip classifier's accuracy on the batch, and every 50 its accuracy on
+ * fixed clips of the first `--held-out` test videos (default 40), each beside the accuracy of
+ * always answering idle. `--modality rgb|flow|early` picks the stream (default the profile's base
+ * stream).
  *
- *   nice -n 10 npx tsx apps/step-bench/scripts/pretrain-probe.ts [profile] [iterations] [videos] [--overfit N]
+ *   nice -n 10 npx tsx apps/step-bench/scripts/pretrain-probe.ts [profile] [iterations] [videos] [--overfit N] [--held-out N] [--modality m]
  */
 import { pretrainTrunk } from '@tubekit/backbones';
 import { createSynthTubes } from '@tubekit/datasets';
-import { createRng, initBackend, type Rng } from '@tubekit/nn';
+import { createRng, initBackend } from '@tubekit/nn';
+import type { StepModality } from '../src/configurations';
 import { FrameCache } from '../src/frame-cache';
 import { PROFILES, type StepProfileName, synthConfigOf } from '../src/profiles';
-import { createTrunk, flipBoxes, flipFrames, synthActors } from '../src/trunks';
+import { createTrunk, pretrainClipSampler, synthActors } from '../src/trunks';
+
+function option(args: string[], name: string): string | undefined {
+  const at = args.indexOf(name);
+  return at >= 0 ? args.splice(at, 2)[1] : undefined;
+}
 
 async function main() {
   await initBackend({ log: () => undefined });
   const args = process.argv.slice(2);
-  const overfitAt = args.indexOf('--overfit');
-  const overfit = overfitAt >= 0 ? Number(args.splice(overfitAt, 2)[1]) : 0;
+  const overfit = Number(option(args, '--overfit') ?? 0);
+  const heldOutVideos = Number(option(args, '--held-out') ?? 40);
   const profile = PROFILES[(args[0] ?? 'quick') as StepProfileName];
+  const modality = (option(args, '--modality') ?? profile.baseStream) as StepModality;
   const iterations = Number(args[1] ?? 200);
   const nVideos = Number(args[2] ?? 24);
-  const modality = profile.baseStream;
   const synth = createSynthTubes(synthConfigOf(profile));
   const byName = new Map(synth.dataset.videos.map((v) => [v.name, v]));
-  const train = (synth.dataset.splits.train ?? []).slice(0, nVideos).map((n) => byName.get(n)!);
+  const videos = (split: string, n: number) =>
+    (synth.dataset.splits[split] ?? []).slice(0, n).map((name) => byName.get(name)!);
+  const train = videos('train', nVideos);
+  const test = videos('test', heldOutVideos);
   const frames = new FrameCache(synth, profile.frameSize);
   let t = performance.now();
-  await frames.preload(train);
+  await frames.preload([...train, ...test]);
   console.log(
-    `rendered ${train.length} videos in ${((performance.now() - t) / 1000).toFixed(0)} s`,
+    `${profile.synth.preset}: rendered ${train.length} + ${test.length} videos in ${((performance.now() - t) / 1000).toFixed(0)} s`,
   );
-  const read = frames.reader(modality);
-  const actors = synthActors(synth, profile.frameSize);
-  const S = profile.frameSize;
-  const T = profile.clipLength;
-  const draw = (rng: Rng) => {
-    const video = train[rng.int(train.length)];
-    const first = 1 + rng.int(Math.max(1, video.nframes - T + 1));
-    const size = S * S * FrameCache.channels(modality);
-    const data = new Float32Array(T * size);
-    for (let k = 0; k < T; k++) data.set(read(video, Math.min(first + k, video.nframes)), k * size);
-    const list = actors(video, first, T);
-    if (rng.next() < 0.5) {
-      flipFrames(data, S, modality);
-      for (const a of list) flipBoxes(a.boxes, S);
-    }
-    return { frames: data, actors: list };
+  const source = {
+    profile,
+    modality,
+    read: frames.reader(modality),
+    actors: synthActors(synth, profile.frameSize),
   };
+  const draw = pretrainClipSampler({ ...source, train });
+  const drawHeldOut = pretrainClipSampler({ ...source, train: test });
+  const heldOutRng = createRng(4242);
+  const heldOut = Array.from({ length: 4 * test.length }, () => drawHeldOut(heldOutRng));
   const fixed = overfit ? Array.from({ length: overfit }, (_, i) => draw(createRng(1000 + i))) : [];
-  const C = synth.dataset.labels.length;
   const trunk = createTrunk(profile, modality);
   const window: number[][] = [];
   t = performance.now();
   await pretrainTrunk(trunk, {
-    numClasses: C,
-    clipLength: T,
-    frameWidth: S,
-    frameHeight: S,
+    numClasses: synth.dataset.labels.length,
+    clipLength: profile.clipLength,
+    frameWidth: profile.frameSize,
+    frameHeight: profile.frameSize,
     iterations,
     batchClips: profile.pretrain.batchClips,
+    actornessClips: profile.pretrain.actornessClips,
     learningRate: profile.pretrain.learningRate,
     cropSize: profile.pretrain.cropSize,
     seed: profile.seed,
     sampleClip: overfit ? (rng) => fixed[rng.int(fixed.length)] : draw,
     progress: false,
+    heldOut:
+      test.length > 0
+        ? {
+            clips: heldOut,
+            every: 50,
+            onAccuracy: (i, r) =>
+              console.log(
+                `it ${String(i + 1).padStart(4)}  held-out accuracy ${r.accuracy.toFixed(3)} (all-idle ${r.idle.toFixed(3)}, ${r.actors} actors of ${test.length} test videos)`,
+              ),
+          }
+        : undefined,
     onLossTerms: (i, x) => {
       window.push([x.actorness, x.recognition, x.accuracy, 1 - x.acting / Math.max(1, x.actors)]);
       if ((i + 1) % 10 === 0) {
-        const mean = (j: number) =>
-          window
-            .map((r) => r[j])
-            .filter(Number.isFinite)
-            .reduce((a, b) => a + b, 0) /
-          Math.max(1, window.filter((r) => Number.isFinite(r[j])).length);
+        const mean = (j: number) => {
+          const v = window.map((r) => r[j]).filter(Number.isFinite);
+          return v.reduce((a, b) => a + b, 0) / Math.max(1, v.length);
+        };
         console.log(
           `it ${String(i + 1).padStart(4)}  actorness ${mean(0).toFixed(3)}  recognition ${mean(1).toFixed(3)}  acc ${mean(2).toFixed(3)} (all-idle ${mean(3).toFixed(3)})  ${((performance.now() - t) / (i + 1)).toFixed(0)} ms/it`,
         );

@@ -29,10 +29,17 @@ export interface StepProfile {
    */
   frozenBackbone: boolean;
   /**
-   * Trunk pretraining per stream (`pretrainTrunk`): iterations, clips per batch, Adam rate, side
-   * of the actor crops of clip recognition.
+   * Trunk pretraining per stream (`pretrainTrunk`): iterations, clips per batch (every actor of
+   * each is a clip-recognition sample), how many of them also run the whole-frame actorness task,
+   * Adam rate, side of the actor crops of clip recognition.
    */
-  pretrain: { iterations: number; batchClips: number; learningRate: number; cropSize: number };
+  pretrain: {
+    iterations: number;
+    batchClips: number;
+    actornessClips: number;
+    learningRate: number;
+    cropSize: number;
+  };
   /** Seed of every model's weights and of the training samplers (of one seed's run: see `seeds`). */
   seed: number;
   /**
@@ -80,7 +87,7 @@ export const PROFILES: Record<StepProfileName, StepProfile> = {
     synth: { preset: 'smoke', seed: 1, actorHeight: { min: 19, max: 57 } },
     trunk: { widths: [4, 8, 8], neckChannels: 8 },
     frozenBackbone: true,
-    pretrain: { iterations: 3, batchClips: 2, learningRate: 2e-3, cropSize: 16 },
+    pretrain: { iterations: 3, batchClips: 2, actornessClips: 1, learningRate: 2e-3, cropSize: 16 },
     seed: 1,
     seeds: [1],
     frameSize: 32,
@@ -100,10 +107,16 @@ export const PROFILES: Record<StepProfileName, StepProfile> = {
   quick: {
     name: 'quick',
     baseStream: 'rgb',
-    synth: { preset: 'quick', seed: 1, actorHeight: { min: 34, max: 100 } },
+    synth: { preset: 'quick-v2', seed: 1, actorHeight: { min: 45, max: 74 } },
     trunk: { widths: [16, 32, 64], neckChannels: 64 },
     frozenBackbone: true,
-    pretrain: { iterations: 400, batchClips: 4, learningRate: 2e-3, cropSize: 48 },
+    pretrain: {
+      iterations: 600,
+      batchClips: 16,
+      actornessClips: 2,
+      learningRate: 2e-3,
+      cropSize: 32,
+    },
     seed: 1,
     seeds: [1],
     frameSize: 112,
@@ -121,10 +134,16 @@ export const PROFILES: Record<StepProfileName, StepProfile> = {
   full: {
     name: 'full',
     baseStream: 'rgb',
-    synth: { preset: 'full', seed: 1, actorHeight: { min: 48, max: 142 } },
+    synth: { preset: 'full-v2', seed: 1, actorHeight: { min: 64, max: 106 } },
     trunk: { widths: [16, 32, 64], neckChannels: 64 },
     frozenBackbone: true,
-    pretrain: { iterations: 2000, batchClips: 4, learningRate: 2e-3, cropSize: 64 },
+    pretrain: {
+      iterations: 3000,
+      batchClips: 16,
+      actornessClips: 2,
+      learningRate: 2e-3,
+      cropSize: 48,
+    },
     seed: 1,
     seeds: [1, 2, 3],
     frameSize: 160,

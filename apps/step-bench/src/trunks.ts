@@ -1,11 +1,12 @@
 import { closeSync, existsSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { type PretrainActor, pretrainTrunk, Trunk } from '@tubekit/backbones';
+import { type PretrainActor, type PretrainClip, pretrainTrunk, Trunk } from '@tubekit/backbones';
 import { actorBoxAt, type SynthTubes, type VideoAnnotation } from '@tubekit/datasets';
 import type { FrameReader } from '@tubekit/heads/progressive';
 import { type Rng, readCheckpoint, writeCheckpoint } from '@tubekit/nn';
 import type { StepModality } from './configurations';
+import { jitterColours } from './colour-jitter';
 import { firstLine, setAsideDamaged } from './damaged-cache';
 import { FrameCache } from './frame-cache';
 import type { StepProfile } from './profiles';
@@ -194,15 +195,22 @@ export async function pretrainedTrunk(source: TrunkSource): Promise<Trunk> {
   }
 }
 
-async function pretrainOnce(trunk: Trunk, source: TrunkSource): Promise<void> {
+/**
+ * The clip sampler of a stream's trunk pretraining: a uniformly drawn training video and window
+ * of the profile's clip length (frames past the video's end repeat its last frame), every actor
+ * in it, flipped horizontally half of the time and with its RGB colours jittered
+ * ({@link jitterColours}).
+ */
+export function pretrainClipSampler(
+  source: Pick<TrunkSource, 'profile' | 'modality' | 'train' | 'read' | 'actors'>,
+): (rng: Rng) => PretrainClip {
   const { profile, modality, train, read } = source;
   const S = profile.frameSize;
   const T = profile.clipLength;
-  const p = profile.pretrain;
-  const sampleClip = (rng: Rng) => {
+  const size = S * S * FrameCache.channels(modality);
+  return (rng) => {
     const video = train[rng.int(train.length)];
     const first = 1 + rng.int(Math.max(1, video.nframes - T + 1));
-    const size = S * S * FrameCache.channels(modality);
     const frames = new Float32Array(T * size);
     for (let t = 0; t < T; t++)
       frames.set(read(video, Math.min(first + t, video.nframes)), t * size);
@@ -211,8 +219,17 @@ async function pretrainOnce(trunk: Trunk, source: TrunkSource): Promise<void> {
       flipFrames(frames, S, modality);
       for (const a of actors) flipBoxes(a.boxes, S);
     }
+    jitterColours(frames, modality, rng);
     return { frames, actors };
   };
+}
+
+async function pretrainOnce(trunk: Trunk, source: TrunkSource): Promise<void> {
+  const { profile, modality } = source;
+  const S = profile.frameSize;
+  const T = profile.clipLength;
+  const p = profile.pretrain;
+  const sampleClip = pretrainClipSampler(source);
   source.log(`step-bench: pretraining the ${modality} trunk (${p.iterations} iterations)`);
   const summary = await pretrainTrunk(trunk, {
     numClasses: source.numClasses,
@@ -221,6 +238,7 @@ async function pretrainOnce(trunk: Trunk, source: TrunkSource): Promise<void> {
     frameHeight: S,
     iterations: p.iterations,
     batchClips: p.batchClips,
+    actornessClips: p.actornessClips,
     learningRate: p.learningRate,
     cropSize: p.cropSize,
     seed: profile.seed,

@@ -14,10 +14,11 @@ import type { Trunk } from './trunk';
 
 /**
  * Version of {@link pretrainTrunk}'s objective and heads. Caches of pretrained trunks put it in
- * their key, so a changed objective pretrains again. 3: clip recognition runs the trunk on actor
- * crops and encodes each frame's cell layout (1: spatial mean of neck RoIs).
+ * their key, so a changed objective pretrains again. 4: only `actornessClips` clips of a batch run
+ * the dense task, every clip's actors feed recognition; 3: clip recognition runs the trunk on
+ * actor crops and encodes each frame's cell layout (1: spatial mean of neck RoIs).
  */
-export const PRETRAIN_OBJECTIVE_VERSION = 3;
+export const PRETRAIN_OBJECTIVE_VERSION = 4;
 
 /** One actor of a pretraining clip (annotated or not), with a box on every clip frame. */
 export interface PretrainActor {
@@ -45,8 +46,14 @@ export interface PretrainTrunkOptions {
   frameWidth: number;
   frameHeight: number;
   iterations: number;
-  /** Clips per mini-batch. */
+  /** Clips per mini-batch: every actor of each clip is a clip-recognition sample. */
   batchClips: number;
+  /**
+   * How many of a batch's clips (the first ones) also train the dense actorness task on whole
+   * frames (default: all). Recognition runs on small actor crops and learns from many actors per
+   * batch; the whole-frame pass costs far more per clip, so it runs on a few.
+   */
+  actornessClips?: number;
   /** Adam learning rate (cosine-free: constant, ×0.1 for the last third). */
   learningRate: number;
   /** Seed of the pretraining heads and of the clip stream. */
@@ -68,6 +75,25 @@ export interface PretrainTrunkOptions {
    * tracks held-out recognition on a large training set).
    */
   onLossTerms?: (iteration: number, terms: PretrainLossTerms) => void;
+  /**
+   * Fixed clips (e.g. of held-out videos) on which clip recognition is evaluated every `every`
+   * iterations, without updating anything: whether the trunk learns the classes or memorises the
+   * training videos (their actors' colours, their backgrounds).
+   */
+  heldOut?: {
+    clips: readonly PretrainClip[];
+    every: number;
+    onAccuracy: (iteration: number, result: PretrainHeldOutResult) => void;
+  };
+}
+
+/** Clip recognition on {@link PretrainTrunkOptions.heldOut}'s clips. */
+export interface PretrainHeldOutResult {
+  /** Fraction of the clips' actors whose argmax class (idle + C) is right. */
+  accuracy: number;
+  /** Accuracy of always answering idle (the fraction of idle actors): the chance level. */
+  idle: number;
+  actors: number;
 }
 
 /** The loss terms of one pretraining iteration ({@link PretrainTrunkOptions.onLossTerms}). */
@@ -195,6 +221,112 @@ export async function pretrainTrunk(
   const temporal = dense(scope, rng, 'clip.temporal', 3 * F, F);
   const cls = dense(scope, rng, 'clip.classifier', F, C + 1, 0.1);
   const heads = [obj, frame, temporal, cls].flatMap((d) => [d.w, d.b]);
+  const actornessClips = options.actornessClips ?? options.batchClips;
+  if (
+    !(
+      Number.isInteger(actornessClips) &&
+      actornessClips >= 1 &&
+      actornessClips <= options.batchClips
+    )
+  )
+    throw new Error(
+      `pretrainTrunk: actornessClips must be an integer from 1 to batchClips (${options.batchClips}), got ${actornessClips}`,
+    );
+  const heldOut = options.heldOut;
+  if (heldOut && !(Number.isInteger(heldOut.every) && heldOut.every >= 1))
+    throw new Error(
+      `pretrainTrunk: heldOut.every must be a positive integer, got ${heldOut.every}`,
+    );
+  const h = Math.ceil(H / stride);
+  const w = Math.ceil(W / stride);
+  const framesTensor = (clips: readonly PretrainClip[]) => {
+    const frames = new Float32Array(clips.reduce((k, c) => k + c.frames.length, 0));
+    let o = 0;
+    for (const c of clips) {
+      frames.set(c.frames, o);
+      o += c.frames.length;
+    }
+    return tf.tensor4d(frames, [clips.length * T, H, W, trunk.options.channels]);
+  };
+  /**
+   * Clip recognition samples: every actor, cropped on each clip frame by one square around its
+   * boxes on all T frames (so its displacement within the clip stays visible).
+   */
+  const recognitionSamples = (clips: readonly PretrainClip[]) => {
+    const crops: number[] = [];
+    const frameIndex: number[] = [];
+    const labels: number[] = [];
+    clips.forEach((clip, b) => {
+      for (const a of clip.actors) {
+        let acting = 0;
+        for (let t = 0; t < T; t++) acting += a.acting[t];
+        labels.push(a.label >= 0 && acting * 2 >= T ? a.label + 1 : 0);
+        let [x1, y1, x2, y2] = [Infinity, Infinity, -Infinity, -Infinity];
+        for (let t = 0; t < T; t++) {
+          x1 = Math.min(x1, a.boxes[t * 4]);
+          y1 = Math.min(y1, a.boxes[t * 4 + 1]);
+          x2 = Math.max(x2, a.boxes[t * 4 + 2]);
+          y2 = Math.max(y2, a.boxes[t * 4 + 3]);
+        }
+        const half = 0.575 * Math.max(x2 - x1, y2 - y1, 1);
+        const [cx, cy] = [(x1 + x2) / 2, (y1 + y2) / 2];
+        for (let t = 0; t < T; t++) {
+          crops.push(
+            (cy - half) / (H - 1),
+            (cx - half) / (W - 1),
+            (cy + half) / (H - 1),
+            (cx + half) / (W - 1),
+          );
+          frameIndex.push(b * T + t);
+        }
+      }
+    });
+    return { crops, frameIndex, labels };
+  };
+  /** Idle + C logits of the samples' crops of `x` (call inside a tidy or a gradient scope). */
+  const recognitionLogits = (x: tf.Tensor4D, s: ReturnType<typeof recognitionSamples>) => {
+    const n = s.labels.length;
+    const cropped = tf.image.cropAndResize(
+      x,
+      tf.tensor2d(s.crops, [n * T, 4]),
+      tf.tensor1d(s.frameIndex, 'int32'),
+      [Sc, Sc],
+    );
+    const cropNeck = trunk.neck(trunk.backbone(cropped, T), T);
+    // per frame: the crop's R × R neck cells (where the limbs are) → F features
+    const perFrame = tf.relu(
+      linear(tf.reshape(cropNeck, [n * T, R * R * F]) as tf.Tensor2D, frame),
+    );
+    const seq = tf.reshape(perFrame, [n, T, F]);
+    const prev = tf.concat([tf.slice(seq, [0, 0], [n, 1]), tf.slice(seq, [0, 0], [n, T - 1])], 1);
+    const next = tf.concat(
+      [tf.slice(seq, [0, 1], [n, T - 1]), tf.slice(seq, [0, T - 1], [n, 1])],
+      1,
+    );
+    const taps = tf.reshape(tf.concat([prev, seq, next], 2), [n * T, 3 * F]) as tf.Tensor2D;
+    const hidden = tf.max(tf.reshape(tf.relu(linear(taps, temporal)), [n, T, F]), 1);
+    return linear(hidden as tf.Tensor2D, cls);
+  };
+  const correct = (logits: tf.Tensor2D, labels: readonly number[]) => {
+    const predicted = tf.tidy(() => tf.argMax(logits, 1).dataSync());
+    return labels.filter((l, i) => predicted[i] === l).length;
+  };
+  const evaluateHeldOut = (clips: readonly PretrainClip[]): PretrainHeldOutResult => {
+    let right = 0;
+    let actors = 0;
+    let idle = 0;
+    for (let o = 0; o < clips.length; o += options.batchClips) {
+      const batch = clips.slice(o, o + options.batchClips);
+      const samples = recognitionSamples(batch);
+      if (samples.labels.length === 0) continue;
+      right += tf.tidy(() =>
+        correct(recognitionLogits(framesTensor(batch), samples), samples.labels),
+      );
+      actors += samples.labels.length;
+      idle += samples.labels.filter((l) => l === 0).length;
+    }
+    return { accuracy: right / Math.max(actors, 1), idle: idle / Math.max(actors, 1), actors };
+  };
   const trainer = new Trainer({
     parameters: [
       ...trunk.weights().map((w) => ({ name: `trunk/${w.name}`, variable: w.variable })),
@@ -212,90 +344,30 @@ export async function pretrainTrunk(
         options.progress === false ? false : { label: options.progress ?? 'pretrain trunk' },
       loss: (step, clipRng) => {
         const clips = Array.from({ length: options.batchClips }, () => options.sampleClip(clipRng));
-        const B = clips.length;
-        const frames = new Float32Array(clips.reduce((n, c) => n + c.frames.length, 0));
-        let o = 0;
-        for (const c of clips) {
-          frames.set(c.frames, o);
-          o += c.frames.length;
-        }
-        const h = Math.ceil(H / stride);
-        const w = Math.ceil(W / stride);
-        const target = cellTargets(clips, T, h, w, stride);
-        // Clip recognition samples: every actor, cropped on each clip frame by one square around
-        // its boxes on all T frames (so its displacement within the clip stays visible).
-        const crops: number[] = [];
-        const frameIndex: number[] = [];
-        const labels: number[] = [];
-        clips.forEach((clip, b) => {
-          for (const a of clip.actors) {
-            let acting = 0;
-            for (let t = 0; t < T; t++) acting += a.acting[t];
-            labels.push(a.label >= 0 && acting * 2 >= T ? a.label + 1 : 0);
-            let [x1, y1, x2, y2] = [Infinity, Infinity, -Infinity, -Infinity];
-            for (let t = 0; t < T; t++) {
-              x1 = Math.min(x1, a.boxes[t * 4]);
-              y1 = Math.min(y1, a.boxes[t * 4 + 1]);
-              x2 = Math.max(x2, a.boxes[t * 4 + 2]);
-              y2 = Math.max(y2, a.boxes[t * 4 + 3]);
-            }
-            const half = 0.575 * Math.max(x2 - x1, y2 - y1, 1);
-            const [cx, cy] = [(x1 + x2) / 2, (y1 + y2) / 2];
-            for (let t = 0; t < T; t++) {
-              crops.push(
-                (cy - half) / (H - 1),
-                (cx - half) / (W - 1),
-                (cy + half) / (H - 1),
-                (cx + half) / (W - 1),
-              );
-              frameIndex.push(b * T + t);
-            }
-          }
-        });
-        const n = labels.length;
-        const x = tf.tensor4d(frames, [B * T, H, W, trunk.options.channels]);
-        const neck = trunk.neck(trunk.backbone(x, T), T);
+        const x = framesTensor(clips);
+        const A = actornessClips;
+        const whole = A === clips.length ? x : tf.slice(x, 0, A * T);
+        const neck = trunk.neck(trunk.backbone(whole, T), T);
         const objLogits = tf.reshape(linear(tf.reshape(neck, [-1, F]) as tf.Tensor2D, obj), [
-          B * T,
+          A * T,
           h,
           w,
           2,
         ]);
-        const actorness = balancedBce(objLogits, target);
+        const actorness = balancedBce(objLogits, cellTargets(clips.slice(0, A), T, h, w, stride));
         let loss = actorness;
+        const samples = recognitionSamples(clips);
+        const n = samples.labels.length;
         let recognition = Number.NaN;
         let accuracy = Number.NaN;
         if (n > 0) {
-          const cropped = tf.image.cropAndResize(
-            x,
-            tf.tensor2d(crops, [n * T, 4]),
-            tf.tensor1d(frameIndex, 'int32'),
-            [Sc, Sc],
-          );
-          const cropNeck = trunk.neck(trunk.backbone(cropped, T), T);
-          // per frame: the crop's R × R neck cells (where the limbs are) → F features
-          const perFrame = tf.relu(
-            linear(tf.reshape(cropNeck, [n * T, R * R * F]) as tf.Tensor2D, frame),
-          );
-          const seq = tf.reshape(perFrame, [n, T, F]);
-          const prev = tf.concat(
-            [tf.slice(seq, [0, 0], [n, 1]), tf.slice(seq, [0, 0], [n, T - 1])],
-            1,
-          );
-          const next = tf.concat(
-            [tf.slice(seq, [0, 1], [n, T - 1]), tf.slice(seq, [0, T - 1], [n, 1])],
-            1,
-          );
-          const taps = tf.reshape(tf.concat([prev, seq, next], 2), [n * T, 3 * F]) as tf.Tensor2D;
-          const hidden = tf.max(tf.reshape(tf.relu(linear(taps, temporal)), [n, T, F]), 1);
-          const logits = linear(hidden as tf.Tensor2D, cls);
-          const onehot = tf.oneHot(tf.tensor1d(labels, 'int32'), C + 1);
+          const logits = recognitionLogits(x, samples);
+          const onehot = tf.oneHot(tf.tensor1d(samples.labels, 'int32'), C + 1);
           const ce = tf.mean(tf.neg(tf.sum(tf.mul(onehot, tf.logSoftmax(logits)), 1)));
           loss = tf.add(loss, ce) as tf.Scalar;
           if (options.onLossTerms) {
             recognition = ce.dataSync()[0];
-            const predicted = tf.argMax(logits, 1).dataSync();
-            accuracy = labels.filter((l, i) => predicted[i] === l).length / n;
+            accuracy = correct(logits, samples.labels) / n;
           }
         }
         options.onLossTerms?.(step, {
@@ -303,10 +375,16 @@ export async function pretrainTrunk(
           recognition,
           accuracy,
           actors: n,
-          acting: labels.filter((l) => l > 0).length,
+          acting: samples.labels.filter((l) => l > 0).length,
         });
         return loss;
       },
+      onStep: heldOut
+        ? (r) => {
+            if ((r.step + 1) % heldOut.every === 0)
+              heldOut.onAccuracy(r.step, evaluateHeldOut(heldOut.clips));
+          }
+        : undefined,
     });
   } finally {
     trainer.dispose();

@@ -215,6 +215,47 @@ describe('pretrainTrunk', () => {
     straight.trunk.dispose();
   });
 
+  it('runs actorness on the first clips only and reports held-out recognition without leaking', async () => {
+    const rng = createRng(21);
+    const heldOut = [clip(rng), clip(rng), clip(rng), clip(rng)];
+    heldOut[3].actors[0].acting.fill(0); // an idle actor: the chance level is 1/4
+    const reports: Array<[number, number, number, number]> = [];
+    const trunk = new Trunk({ ...tiny, seed: 4 });
+    const before = tf.memory().numTensors;
+    const options = {
+      numClasses: 2,
+      clipLength: 3,
+      frameWidth: S,
+      frameHeight: S,
+      cropSize: 16,
+      iterations: 4,
+      batchClips: 3,
+      actornessClips: 1,
+      learningRate: 1e-2,
+      seed: 4,
+      sampleClip: clip,
+      progress: false as const,
+    };
+    await pretrainTrunk(trunk, {
+      ...options,
+      heldOut: {
+        clips: heldOut,
+        every: 2,
+        onAccuracy: (i, r) => reports.push([i, r.accuracy, r.idle, r.actors]),
+      },
+    });
+    expect(reports.map((r) => [r[0], r[2], r[3]])).toEqual([
+      [1, 0.25, 4],
+      [3, 0.25, 4],
+    ]);
+    for (const [, accuracy] of reports) expect(accuracy * 4).toBe(Math.round(accuracy * 4));
+    expect(tf.memory().numTensors).toBe(before);
+    await expect(pretrainTrunk(trunk, { ...options, actornessClips: 4 })).rejects.toThrow(
+      'pretrainTrunk: actornessClips must be an integer from 1 to batchClips (3), got 4',
+    );
+    trunk.dispose();
+  });
+
   it('names the checkpoint and the tensor when a trunk weight is missing', () => {
     const trunk = new Trunk({ ...tiny, seed: 1 });
     expect(() => trunk.load({ tensors: [], metadata: {} }, 'x.safetensors')).toThrow(

@@ -80,7 +80,7 @@ export { JHMDB_FRAME_SIZE, JHMDB_LABELS, jhmdbDataset, jhmdbVideoName } from './
 export { jhmdbDatasetFromMat, readJhmdbMat } from './jhmdb-mat';
 export type { JhmdbTextGtOptions } from './jhmdb-text-gt';
 export { readJhmdbTextGt } from './jhmdb-text-gt';
-export { loadDataset } from './load-dataset';
+export { type LoadDatasetOptions, loadDataset } from './load-dataset';
 export { LruCache } from './lru-cache';
 export type {
   MatCell,

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadDataset, tubekitDataPath, writeDatasetJson } from '@tubekit/datasets';
@@ -130,6 +130,33 @@ describe('tubekit eval ava', () => {
 
 describe('tubekit eval frame', () => {
   const gtPkl = () => tubekitDataPath('fixtures/multisports/gt.pkl');
+
+  it('keeps a GT cache in $TUBEKIT_GT_CACHE and gives the same output from it', async () => {
+    const cache = join(dir, 'gt-cache');
+    const before = process.env.TUBEKIT_GT_CACHE;
+    process.env.TUBEKIT_GT_CACHE = cache;
+    try {
+      const args = [
+        'eval',
+        'frame',
+        '--gt',
+        gtPkl(),
+        '--det',
+        tubekitDataPath('fixtures/multisports/frame_dets.csv'),
+        '--protocol',
+        'voc',
+        '--json',
+      ];
+      const first = await runCli(args);
+      expect(readdirSync(cache).filter((f) => f.endsWith('.gt'))).toHaveLength(1);
+      const second = await runCli(args);
+      expect(second.code).toBe(0);
+      expect(second.stdout).toBe(first.stdout);
+    } finally {
+      if (before === undefined) delete process.env.TUBEKIT_GT_CACHE;
+      else process.env.TUBEKIT_GT_CACHE = before;
+    }
+  });
 
   it('reproduces MultiSports frame-AP 0.836506 under voc, with a table and a PR plot', async () => {
     const json = await runCli([

@@ -5,7 +5,6 @@ import { Worker } from 'node:worker_threads';
 import {
   type ActionDataset,
   type FrameDetectionRows,
-  loadDataset,
   quoteInput,
   readAvaCsv,
   readAvaExclusions,
@@ -30,6 +29,7 @@ import { svgPrCurves, writeFileAtomic } from '@tubekit/report';
 import type { Command } from 'commander';
 import { CliError } from '../cli-error';
 import { isMatFile, readMatDetectionTubes, refuseMatFile } from '../detection-tubes';
+import { loadGroundTruth } from '../ground-truth-cache';
 import { type CliIO, processIO, runAction } from '../run-action';
 import type { FrameReadMessage, FrameReadRequest } from './frame-read-protocol';
 import { scoreSpillFile } from './score-spill-file';
@@ -239,7 +239,7 @@ async function evalDetections(
   },
 ): Promise<MeanAPResult> {
   const protocol = profile(options.protocol);
-  const gt = await loadDataset(options.gt);
+  const gt = await loadGroundTruth(options.gt);
   const { videos, note } = await evaluatedVideos(gt, options);
   const { result, count } = await how.evaluate(gt, {
     protocol,

@@ -1,15 +1,21 @@
 import type { FrameDetections } from '@tubekit/geometry';
 import { boxIoUAt } from '@tubekit/geometry';
 import { averagePrecisionAtRanks } from './average-precision';
-import { ClassPositives, rankPositives } from './class-positives';
+import {
+  ClassPositives,
+  countEntriesBefore,
+  ranksFromCounts,
+  sortPositives,
+} from './class-positives';
 import { ClassScores } from './class-scores';
+import { type FrameShard, type MergedFrameShards, mergeFrameShards } from './frame-shards';
 import {
   GroundTruthIndex,
   type GroundTruthInput,
   type GroundTruthVideoInput,
 } from './ground-truth';
 import { groupRows } from './group-rows';
-import { IssueTracker } from './input-issues';
+import { type InputWarnings, IssueTracker } from './input-issues';
 import { distinctThresholds, type IoUEntry, parseIoUEntries } from './iou-thresholds';
 import { matchOne } from './match';
 import {
@@ -421,22 +427,16 @@ export class FrameMeanAPEvaluator {
 
   /**
    * Per-class AP and mAP at every requested IoU, from the true positives' ranks in the score log
-   * ({@link rankPositives}, {@link averagePrecisionAtRanks}); with `curves`, from the whole
+   * (this evaluator as the one shard of {@link resultOfShards}, {@link averagePrecisionAtRanks}); with `curves`, from the whole
    * ranked lists rebuilt from the log. Call once: the log's spill is released.
    */
   result(): MeanAPResult {
     const { protocol } = this.options;
     const labels = this.gt.labels;
     const T = this.thresholds.length;
-    const summary = {
-      recallEpsilon: 0,
-      float32PR: protocol.frame.float32PR,
-      curves: this.options.curves === true,
-      warnings: this.issues.warnings,
-    };
     const { log } = this;
     try {
-      if (summary.curves) {
+      if (this.options.curves === true) {
         const classes = labels.map((_, c) => new ClassScores(T, Math.max(1, log.counts[c]!)));
         log.forEachBlock((label, score, n) => {
           for (let i = 0; i < n; i++) classes[label[i]!]!.push(score[i]!);
@@ -445,36 +445,90 @@ export class FrameMeanAPEvaluator {
           for (let i = 0; i < p.length; i++)
             classes[c]!.tp.set(p.tp.subarray(i * T, (i + 1) * T), p.positions[i]! * T);
         });
-        return summarise(protocol, labels, classes, this.gtCounts, this.entries, summary);
+        return summarise(protocol, labels, classes, this.gtCounts, this.entries, {
+          ...this.summaryOptions(this.issues.warnings),
+          curves: true,
+        });
       }
-      const apOptions = apOptionsOf(protocol, summary);
-      const ap = rankPositives(this.positives, log, protocol.float32Scores).map((r, c) =>
-        this.thresholds.map((_, t) =>
-          averagePrecisionAtRanks(
-            r.ranks,
-            r.tp,
-            r.ranks.length,
-            log.counts[c]!,
-            this.gtCounts[c]!,
-            apOptions,
-            T,
-            t,
-          ),
-        ),
-      );
-      return summariseAPs(
-        protocol,
-        labels,
-        ap,
-        undefined,
-        this.gtCounts,
-        log.counts,
-        this.entries,
-        summary,
-      );
+      const merged = mergeFrameShards([this.shard()]);
+      return this.resultOfShards(merged, [this.countBefore(merged, 0)]);
     } finally {
       log.close();
     }
+  }
+
+  /**
+   * This evaluator's part of a sharded evaluation ({@link mergeFrameShards}): its true positives
+   * (positions in its own score log), log counts, warnings and videos, as plain data.
+   */
+  shard(): FrameShard {
+    return {
+      positives: this.positives.map(({ length, scores, positions, tp }) => ({
+        length,
+        scores: scores.slice(0, length),
+        positions: positions.slice(0, length),
+        tp: tp.slice(0, length * this.thresholds.length),
+      })),
+      counts: this.log.counts.slice(),
+      warnings: structuredClone(this.issues.warnings),
+      videos: [...this.added],
+    };
+  }
+
+  /**
+   * For shard `index` of `merged` (this evaluator's), how many of its score-log entries come
+   * right before each true positive of the whole evaluation ({@link countEntriesBefore}); the
+   * counts of all shards go to {@link resultOfShards}.
+   */
+  countBefore(merged: MergedFrameShards, index: number): Float64Array[] {
+    const { float32Scores } = this.options.protocol;
+    const sorted = sortPositives(merged.positives, this.thresholds.length, float32Scores);
+    return countEntriesBefore(sorted, this.log, float32Scores, merged.offsets[index]);
+  }
+
+  /**
+   * The result of a sharded evaluation: `merged` shards (in file order) and each shard's
+   * {@link countBefore}, on any evaluator of the same GT and options (without curves). Equal, bit
+   * for bit, to {@link result} of one evaluator given every detection in the same order.
+   */
+  resultOfShards(
+    merged: MergedFrameShards,
+    counts: readonly (readonly Float64Array[])[],
+  ): MeanAPResult {
+    const { protocol } = this.options;
+    const T = this.thresholds.length;
+    const summary = this.summaryOptions(merged.warnings);
+    const apOptions = apOptionsOf(protocol, summary);
+    const sorted = sortPositives(merged.positives, T, protocol.float32Scores);
+    const ap = ranksFromCounts(sorted, counts).map((r, c) =>
+      this.thresholds.map((_, t) =>
+        averagePrecisionAtRanks(
+          r.ranks,
+          r.tp,
+          r.ranks.length,
+          merged.counts[c]!,
+          this.gtCounts[c]!,
+          apOptions,
+          T,
+          t,
+        ),
+      ),
+    );
+    return summariseAPs(
+      protocol,
+      this.gt.labels,
+      ap,
+      undefined,
+      this.gtCounts,
+      merged.counts,
+      this.entries,
+      summary,
+    );
+  }
+
+  private summaryOptions(warnings: InputWarnings) {
+    const { protocol } = this.options;
+    return { recallEpsilon: 0, float32PR: protocol.frame.float32PR, curves: false, warnings };
   }
 }
 

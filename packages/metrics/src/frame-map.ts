@@ -5,6 +5,7 @@ import {
   ClassPositives,
   countEntriesBefore,
   ranksFromCounts,
+  type SortedPositives,
   sortPositives,
 } from './class-positives';
 import { ClassScores } from './class-scores';
@@ -196,6 +197,7 @@ export class FrameMeanAPEvaluator {
   private candidatePositions = new Float64Array(0);
   private candidateGroups = new Int32Array(0);
   private valid = new Int32Array(0);
+  private sortedFor: { merged: MergedFrameShards; sorted: SortedPositives[] } | undefined;
 
   constructor(
     readonly gt: GroundTruthInput,
@@ -482,7 +484,7 @@ export class FrameMeanAPEvaluator {
    */
   countBefore(merged: MergedFrameShards, index: number): Float64Array[] {
     const { float32Scores } = this.options.protocol;
-    const sorted = sortPositives(merged.positives, this.thresholds.length, float32Scores);
+    const sorted = this.sorted(merged);
     return countEntriesBefore(sorted, this.log, float32Scores, merged.offsets[index]);
   }
 
@@ -499,7 +501,7 @@ export class FrameMeanAPEvaluator {
     const T = this.thresholds.length;
     const summary = this.summaryOptions(merged.warnings);
     const apOptions = apOptionsOf(protocol, summary);
-    const sorted = sortPositives(merged.positives, T, protocol.float32Scores);
+    const sorted = this.sorted(merged);
     const ap = ranksFromCounts(sorted, counts).map((r, c) =>
       this.thresholds.map((_, t) =>
         averagePrecisionAtRanks(
@@ -524,6 +526,16 @@ export class FrameMeanAPEvaluator {
       this.entries,
       summary,
     );
+  }
+
+  /** The merged true positives in rank order (sorted once per merge). */
+  private sorted(merged: MergedFrameShards): SortedPositives[] {
+    if (this.sortedFor?.merged !== merged) {
+      const { float32Scores } = this.options.protocol;
+      const sorted = sortPositives(merged.positives, this.thresholds.length, float32Scores);
+      this.sortedFor = { merged, sorted };
+    }
+    return this.sortedFor.sorted;
   }
 
   private summaryOptions(warnings: InputWarnings) {

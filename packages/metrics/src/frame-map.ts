@@ -26,7 +26,6 @@ import {
   summarise,
   summariseAPs,
 } from './mean-ap';
-import { rankItemsByScore } from './rank';
 import { ScoreLog, type ScoreLogSpill } from './score-log';
 
 /** The columns of {@link FrameDetections} that describe boxes (one video's rows, or many). */
@@ -108,15 +107,16 @@ function indexVideo(
   return { labels, boxes, frameStart, lastFrame, nframes: video.nframes ?? 0 };
 }
 
-/** Groups up to this size are ordered by insertion, larger ones by a radix sort. */
-const INSERTION_MAX = 24;
+/** Groups up to this size are ordered by insertion, larger ones by a comparison sort. */
+const INSERTION_MAX = 64;
 
 /**
- * Orders `items[a, b)` by descending `scores[item]`, ties keeping their order (stable).
+ * Orders `items[a, b)` (candidate indices, ascending) by descending `scores[item]`, ties by
+ * ascending index.
  */
 function orderByScore(items: Int32Array, a: number, b: number, scores: Float64Array): void {
   if (b - a > INSERTION_MAX) {
-    items.set(rankItemsByScore(scores, items.slice(a, b)), a);
+    items.subarray(a, b).sort((x, y) => scores[y]! - scores[x]! || x - y);
     return;
   }
   for (let i = a + 1; i < b; i++) {

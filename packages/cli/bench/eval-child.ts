@@ -1,5 +1,5 @@
 /**
- * Child process of `eval-stream.bench.ts` (run with tsx): `gt det rows threads` → evaluates a
+ * Child process of `eval-stream.bench.ts` (run with tsx): `gt det threads` → evaluates a
  * frame-detection CSV the way `tubekit eval frame` does and prints one JSON line with its CPU
  * time, wall time and peak RSS (`process.resourceUsage().maxRSS`, this process only).
  */
@@ -16,7 +16,7 @@ const c0 = cpu();
 const gt = await loadDataset(gtPath);
 const c1 = cpu();
 const t1 = performance.now();
-const { result, rows } = await streamFrameMeanAP(
+const { result, rows, shards } = await streamFrameMeanAP(
   det,
   gt,
   { protocol: protocolProfile('voc'), iou: [0.5], videos: gt.splits.test },
@@ -27,6 +27,7 @@ const c2 = cpu();
 process.stdout.write(
   `${JSON.stringify({
     rows,
+    shards,
     gtCpuMs: c1 - c0,
     evalCpuMs: c2 - c1,
     evalWallMs: t2 - t1,

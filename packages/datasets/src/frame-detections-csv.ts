@@ -2,6 +2,7 @@ import type { FrameDetections } from '@tubekit/geometry';
 import { BOX_COLUMNS, type CsvHeader, checkBoxOrder, csvColumns, writeCsvTable } from './csv-table';
 import { TubekitFormatError } from './format-error';
 import {
+  type CsvByteRange,
   type NumericColumn,
   type NumericGrouping,
   type NumericLayout,
@@ -76,6 +77,11 @@ export async function readFrameDetectionGroups(
 export interface ReadFrameDetectionsByVideoOptions extends ReadFrameDetectionsOptions {
   /** Stably sort each video's rows by frame (linkers need frame order; evaluators do not). */
   sortFrames?: boolean;
+  /**
+   * Read only these data lines (e.g. one part of `csvShards`); videos must then be
+   * contiguous and unquoted, and line numbers count as if the part followed the header.
+   */
+  range?: CsvByteRange;
 }
 
 /**
@@ -104,6 +110,7 @@ export async function readFrameDetectionsByVideo(
       const consumer = start();
       return (rows) => consumer(frameRows(path, lenient, rows));
     },
+    options.range,
   );
 }
 

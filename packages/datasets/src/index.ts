@@ -23,6 +23,7 @@ export {
 } from './clip-sampler';
 export type { CsvNumberKind } from './csv-number';
 export { MAX_COORDINATE } from './csv-number';
+export { csvShards } from './csv-shards';
 export { tubekitDataDir, tubekitDataPath } from './data-dir';
 export {
   DATASET_JSON_FORMAT,
@@ -80,7 +81,7 @@ export { JHMDB_FRAME_SIZE, JHMDB_LABELS, jhmdbDataset, jhmdbVideoName } from './
 export { jhmdbDatasetFromMat, readJhmdbMat } from './jhmdb-mat';
 export type { JhmdbTextGtOptions } from './jhmdb-text-gt';
 export { readJhmdbTextGt } from './jhmdb-text-gt';
-export { loadDataset } from './load-dataset';
+export { type LoadDatasetOptions, loadDataset } from './load-dataset';
 export { LruCache } from './lru-cache';
 export type {
   MatCell,
@@ -93,7 +94,7 @@ export type {
 } from './mat-v5';
 export { parseMat, readMat } from './mat-v5';
 export type { NumericGrouping } from './numeric-csv';
-export { InterleavedVideosError } from './numeric-csv';
+export { type CsvByteRange, CsvRangeError, InterleavedVideosError } from './numeric-csv';
 export type { NdArray, NdDtype, NdNumericData, PyValue } from './pickle';
 export { readPickle, unpickle } from './pickle';
 export type { ClipProposals, Proposal, ProposalStage, ProposalsFile } from './proposals-json';

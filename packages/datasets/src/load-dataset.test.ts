@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ActionDataset } from './annotation-model';
 import { tubekitDataPath } from './data-dir';
+import { decodeCachedDataset, encodeCachedDataset } from './dataset-cache';
 import { formatDatasetJson, readDatasetJson, writeDatasetJson } from './dataset-json';
 import { TubekitFormatError } from './format-error';
 import { JHMDB_LABELS } from './jhmdb';
@@ -40,6 +41,10 @@ describe('UCF101-24 readers (real files)', () => {
     expect(v.tubes[0]!.start).toBe(9);
     // x2 = x + w: 189 + 47, y2 = 102 + 78 (uint8 in the file: would wrap if added in uint8)
     expect(Array.from(v.tubes[0]!.boxes.subarray(0, 4))).toEqual([189, 102, 236, 180]);
+  });
+
+  it('pyannot.pkl comes back from the binary GT cache exactly', () => {
+    expect(decodeCachedDataset(encodeCachedDataset(fromPickle))).toEqual(fromPickle);
   });
 
   it('widens uint8/uint16 before x + w (boxes beyond 255 exist)', () => {

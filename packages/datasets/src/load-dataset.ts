@@ -3,6 +3,7 @@ import { stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { actDatasetFromPickle } from './act-pickle';
 import type { ActionDataset } from './annotation-model';
+import { loadCachedDataset } from './dataset-cache';
 import { readDatasetJson } from './dataset-json';
 import { TubekitFormatError } from './format-error';
 import { jhmdbDatasetFromMat } from './jhmdb-mat';
@@ -13,9 +14,21 @@ import { readVideoList } from './ucf101-24';
 import { ucf101DatasetFromMat } from './ucf101-24-mat';
 import { ucf101DatasetFromPickle } from './ucf101-24-pickle';
 
+const testListBeside = (path: string) => join(dirname(path), 'testlist01.txt');
+
 async function besideTestList(path: string) {
-  const list = join(dirname(path), 'testlist01.txt');
+  const list = testListBeside(path);
   return existsSync(list) ? { path: list, names: await readVideoList(list) } : undefined;
+}
+
+/** Options of {@link loadDataset}. */
+export interface LoadDatasetOptions {
+  /**
+   * A folder for a binary cache of what a file gave (`dataset-cache.ts`: keyed by the SHA-256 of
+   * the file, of the `testlist01.txt` beside it and of the reader code; never stale, a damaged
+   * entry is read again). Folders of J-HMDB text files are not cached. Default: no cache.
+   */
+  cacheDir?: string;
 }
 
 /**
@@ -31,21 +44,34 @@ async function besideTestList(path: string) {
  * | `*.mat` with `annot.bound` | J-HMDB `jhmdb_annot.mat` ({@link jhmdbDatasetFromMat}) |
  * | `*.zip` or a folder of `<class>_<video>_<frame>.txt` | J-HMDB per-frame GT ({@link readJhmdbTextGt}) |
  *
- * Every result is validated; errors name the file and the place.
+ * Every result is validated; errors name the file and the place. With `cacheDir`, a file read
+ * before comes back from a binary cache ({@link LoadDatasetOptions.cacheDir}).
  *
  * @example
  * const ucf = await loadDataset(tubekitDataPath('ucf101-24/pyannot.pkl'));
  * console.log(ucf.videos.length, ucf.splits.test.length); // 3194 910
  */
-export async function loadDataset(path: string): Promise<ActionDataset> {
-  const lower = path.toLowerCase();
+export async function loadDataset(
+  path: string,
+  options: LoadDatasetOptions = {},
+): Promise<ActionDataset> {
   let isDirectory = false;
   try {
     isDirectory = (await stat(path)).isDirectory();
   } catch (error) {
     throw new TubekitFormatError(path, '', `cannot read: ${(error as Error).message}`);
   }
-  if (isDirectory || lower.endsWith('.zip')) return readJhmdbTextGt(path);
+  if (isDirectory) return readJhmdbTextGt(path);
+  if (options.cacheDir === undefined) return readDatasetFile(path);
+  return loadCachedDataset([path, testListBeside(path)], options.cacheDir, () =>
+    readDatasetFile(path),
+  );
+}
+
+/** {@link loadDataset} of a file (not a folder), without a cache. */
+async function readDatasetFile(path: string): Promise<ActionDataset> {
+  const lower = path.toLowerCase();
+  if (lower.endsWith('.zip')) return readJhmdbTextGt(path);
   if (lower.endsWith('.mat')) {
     const mat = await readMat(path);
     const annot = mat.variables.get('annot');

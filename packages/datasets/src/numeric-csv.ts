@@ -73,6 +73,20 @@ export class InterleavedVideosError extends TubekitFormatError {
   }
 }
 
+/** Data lines `[start, end)` of a CSV, as byte offsets of line starts past the header line. */
+export interface CsvByteRange {
+  start: number;
+  end: number;
+}
+
+/** A part of a CSV ({@link CsvByteRange}) holds what only a reading of the whole file handles (a quote). */
+export class CsvRangeError extends TubekitFormatError {
+  constructor(file: string) {
+    super(file, '', 'quoted cells: the file is read whole, not in parts');
+    this.name = 'CsvRangeError';
+  }
+}
+
 const CHUNK = 1 << 20;
 const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
 
@@ -267,12 +281,16 @@ const isBlank = (c: number) => c === 32 || c === 9;
  * @param layout decides, from the header, how each column is stored (throws on a bad header)
  * @param onRows receives the rows: once (`file`) or per run of one video (`video`; a video that
  *   comes back after another one is an {@link InterleavedVideosError})
+ * @param range read only these data lines (after the header of line 1); their line numbers
+ *   count as if they followed the header. A quote in them is a {@link CsvRangeError} (fast-csv
+ *   reads whole files only).
  */
 export async function readNumericCsv(
   path: string,
   layout: (header: CsvHeader) => NumericLayout,
   grouping: NumericGrouping,
   onRows: (rows: NumericRows) => void,
+  range?: CsvByteRange,
 ): Promise<void> {
   const handle = await open(path, 'r').catch((error: NodeJS.ErrnoException) => {
     throw new TubekitFormatError(path, '', `cannot read CSV: ${error.code ?? error.message}`);
@@ -519,6 +537,7 @@ export async function readNumericCsv(
     let buffer = Buffer.allocUnsafe(CHUNK);
     let filled = 0;
     let base = 0; // file offset of buffer[0]
+    let limit = Number.MAX_SAFE_INTEGER; // file offset where reading stops
     let eof = false;
     reading: for (;;) {
       if (filled === buffer.length) {
@@ -527,7 +546,12 @@ export async function readNumericCsv(
         buffer = bigger;
       }
       const { bytesRead } = await handle
-        .read(buffer, filled, buffer.length - filled, base + filled)
+        .read(
+          buffer,
+          filled,
+          Math.min(buffer.length - filled, limit - base - filled),
+          base + filled,
+        )
         .catch((error: NodeJS.ErrnoException) => {
           throw new TubekitFormatError(path, '', `cannot read CSV: ${error.code ?? error.message}`);
         });
@@ -571,6 +595,7 @@ export async function readNumericCsv(
           p = nl + 1;
           if (text.trim() === '') continue;
           if (text.includes('"')) {
+            if (range) throw new CsvRangeError(path);
             line = 0;
             await readCsvRows(path, 0, 0, fallbackRow);
             break reading;
@@ -579,10 +604,18 @@ export async function readNumericCsv(
           spec = layout(header);
           store = new RowStore(spec);
           compile(spec);
+          if (range) {
+            base = range.start;
+            limit = range.end;
+            filled = 0;
+            line = 1;
+            continue reading;
+          }
           continue;
         }
         const end = parseLine(buffer, p);
         if (end < 0) {
+          if (range) throw new CsvRangeError(path);
           await readCsvRows(path, base + p, line - 1, fallbackRow);
           break reading;
         }
@@ -642,7 +675,8 @@ function stableOrder(key: Int32Array): Int32Array {
  * contiguous (the order every tubekit writer and most detectors produce). When a video comes back
  * after another one, the reading starts over: `start` is called again for a fresh consumer and
  * the file is read whole, then handed over video by video (in order of first appearance). With
- * `sortColumn`, each video's rows are stably sorted by that Int32 column (e.g. the frame).
+ * `sortColumn`, each video's rows are stably sorted by that Int32 column (e.g. the frame). With
+ * `range`, only those data lines are read, and interleaved videos are an error.
  *
  * @param start returns the consumer of one video's rows; called once, or twice on a restart
  */
@@ -651,6 +685,7 @@ export async function readNumericCsvByVideo(
   layout: (header: CsvHeader) => NumericLayout,
   sortColumn: number | undefined,
   start: () => (rows: NumericRows) => void,
+  range?: CsvByteRange,
 ): Promise<void> {
   let widths: number[] = [];
   const withWidths = (header: CsvHeader) => {
@@ -664,10 +699,10 @@ export async function readNumericCsvByVideo(
       : selectRows(rows, stableOrder(rows.ints[sortColumn]!), widths, rows.videos[0]!);
   const consumer = start();
   try {
-    await readNumericCsv(path, withWidths, 'video', (rows) => consumer(sorted(rows)));
+    await readNumericCsv(path, withWidths, 'video', (rows) => consumer(sorted(rows)), range);
     return;
   } catch (error) {
-    if (!(error instanceof InterleavedVideosError)) throw error;
+    if (!(error instanceof InterleavedVideosError) || range) throw error;
   }
   const again = start();
   let all: NumericRows | undefined;

@@ -42,24 +42,41 @@ export interface RankedPositives {
   tp: Uint8Array;
 }
 
+/** The true positives of one class as plain data (what a shard of an evaluation hands over). */
+export interface PositivesData {
+  length: number;
+  scores: Float64Array;
+  /** Positions among the class's score-log entries. */
+  positions: Float64Array;
+  /** `length × thresholds` flags, row-major. */
+  tp: Uint8Array;
+}
+
+/** A class's true positives sorted into rank order, with the buckets that narrow the search. */
+export interface SortedPositives {
+  scores: Float64Array;
+  positions: Float64Array;
+  tp: Uint8Array;
+  top: number;
+  bottom: number;
+  scale: number;
+  first: Int32Array;
+}
+
 /**
- * The rank of every true positive among all detections of its class, in one pass over the
- * {@link ScoreLog} (no sort of the detections): ranking is by descending score (rounded to
- * float32 with `float32Scores`), ties by log position, so an entry comes before a true positive
- * when its score is higher, or equal with an earlier position. Per entry, a search (a score
- * bucket, then bisection within it) finds the first true positive it comes before; prefix sums
- * turn these counts into ranks. O(n) for n detections when scores spread evenly, O(n log k) at
- * worst for k true positives of a class, O(k) memory.
+ * Sorts each class's true positives into rank order: by descending score (rounded to float32
+ * with `float32Scores`), ties by log position (two stable radix sorts), with equal-width score
+ * buckets between the highest and lowest for {@link countEntriesBefore}.
  */
-export function rankPositives(
-  classes: readonly ClassPositives[],
-  log: ScoreLog,
+export function sortPositives(
+  classes: readonly PositivesData[],
+  thresholds: number,
   float32Scores: boolean,
-): RankedPositives[] {
+): SortedPositives[] {
   const key = (v: number) => (float32Scores ? Math.fround(v) : v) + 0;
-  const sorted = classes.map((c) => {
+  const T = thresholds;
+  return classes.map((c) => {
     const k = c.length;
-    const T = c.thresholds;
     const keys = new Float64Array(k);
     const later = new Float64Array(k);
     for (let i = 0; i < k; i++) {
@@ -91,12 +108,29 @@ export function rankPositives(
       while (b <= bucket) first[b++] = i;
     }
     while (b < first.length) first[b++] = k;
-    return { scores, positions, tp, before: new Float64Array(k + 1), top, bottom, scale, first };
+    return { scores, positions, tp, top, bottom, scale, first };
   });
+}
+
+/**
+ * Counts, for each class, the score-log entries that come right before each true positive:
+ * `before[c][i]` entries come before true positive i of class c and after true positive i − 1
+ * (ranking by descending score, ties by log position). Per entry, a search (a score bucket, then
+ * bisection within it) finds the first true positive it comes before. The counts of several
+ * logs add up: a log that continues others gives `offsets[c]`, the entries of class c before
+ * it, so that positions are those of the whole log.
+ */
+export function countEntriesBefore(
+  sorted: readonly SortedPositives[],
+  log: Pick<ScoreLog, 'forEachBlock'>,
+  float32Scores: boolean,
+  offsets?: ArrayLike<number>,
+): Float64Array[] {
+  const before = sorted.map((c) => new Float64Array(c.scores.length + 1));
   // per label, flat for the loop over every detection
   const tops = Float64Array.from(sorted, (c) => (c.scores.length > 0 ? c.top : -Infinity));
   const bottoms = Float64Array.from(sorted, (c) => (c.scores.length > 0 ? c.bottom : Infinity));
-  const seen = new Float64Array(classes.length);
+  const seen = Float64Array.from(sorted, (_, c) => offsets?.[c] ?? 0);
   log.forEachBlock((labels, scores, n) => {
     for (let i = 0; i < n; i++) {
       const label = labels[i]!;
@@ -104,11 +138,11 @@ export function rankPositives(
       const v = scores[i]!;
       const s = (float32Scores ? Math.fround(v) : v) + 0;
       if (!(s >= bottoms[label]!)) continue; // before no true positive
-      const c = sorted[label]!;
       if (s > tops[label]!) {
-        c.before[0]!++;
+        before[label]![0]!++;
         continue;
       }
+      const c = sorted[label]!;
       // the first true positive this entry comes before, within its bucket
       const bucket = Math.min(c.first.length - 2, Math.floor((c.top - s) * c.scale));
       let lo = c.first[bucket]!;
@@ -119,14 +153,22 @@ export function rankPositives(
         if (s > m || (s === m && position < c.positions[mid]!)) hi = mid;
         else lo = mid + 1;
       }
-      c.before[lo]!++;
+      before[label]![lo]!++;
     }
   });
-  return sorted.map(({ before, tp, scores }) => {
+  return before;
+}
+
+/** Ranks from the {@link countEntriesBefore} counts of every log (one array per log, summed). */
+export function ranksFromCounts(
+  sorted: readonly SortedPositives[],
+  counts: readonly (readonly Float64Array[])[],
+): RankedPositives[] {
+  return sorted.map(({ tp, scores }, c) => {
     const ranks = new Float64Array(scores.length);
     let ahead = 0;
     for (let i = 0; i < ranks.length; i++) {
-      ahead += before[i]!;
+      for (const before of counts) ahead += before[c]![i]!;
       ranks[i] = ahead + 1;
     }
     return { ranks, tp };

@@ -1,4 +1,5 @@
 import { FrameMeanAPEvaluator, frameMeanAP } from './frame-map';
+import { mergeFrameShards } from './frame-shards';
 import { MetricsInputError } from './input-issues';
 import { actProtocol, singhProtocol, vocProtocol, yowoProtocol } from './protocol';
 import { frameDetections, groundTruth } from './test-helpers';
@@ -275,5 +276,64 @@ describe('FrameMeanAPEvaluator: true-positive ranks in the score log', () => {
       expect(whole.results[0]!.mAP).toBeGreaterThan(0);
       expect(whole.results[0]!.mAP).toBeLessThan(1);
     }
+  });
+});
+
+describe('FrameMeanAPEvaluator: shards', () => {
+  it('shards of whole videos, merged in file order, give the result of one evaluator bit for bit', () => {
+    let state = 11;
+    const random = () => {
+      state = (state * 1103515245 + 12345) % 2147483648;
+      return state / 2147483648;
+    };
+    const names = ['v0', 'v1', 'v2', 'v3', 'v4', 'v5'];
+    const gt = groundTruth(
+      ['a', 'b', 'c'],
+      names.map((name) => ({
+        name,
+        tubes: [0, 1, 2].map((label): [number, number, number[][]] => [
+          label,
+          1 + label * 2,
+          Array.from({ length: 10 }, (_, t) => [10 * label, t, 10 * label + 20, t + 20]),
+        ]),
+      })),
+    );
+    type Row = [string, number, number, number, number, number, number, number];
+    const rows: Row[] = [];
+    for (const name of names)
+      for (let i = 0; i < 400; i++) {
+        const label = Math.floor(random() * 3);
+        const frame = 1 + Math.floor(random() * 14);
+        const x = 10 * label + Math.floor(random() * 8);
+        // scores on a coarse grid: ties within and across shards; some rows bad (lenient)
+        const score = random() < 0.01 ? -1 : Math.floor(random() * 20) / 20;
+        rows.push([name, frame, label, score, x, frame, x + 20, frame + 20]);
+      }
+    for (const protocol of [vocProtocol, actProtocol, singhProtocol, yowoProtocol]) {
+      const options = { protocol, iou: [0.3, '0.5:0.95'] as (number | string)[], lenient: true };
+      const one = frameMeanAP(gt, frameDetections(rows), options);
+      for (const cuts of [[2], [1, 4], [1, 2, 3, 4, 5]]) {
+        const bounds = [0, ...cuts, names.length];
+        const evaluators = bounds.slice(1).map((end, s) => {
+          const ev = new FrameMeanAPEvaluator(gt, options);
+          const mine = new Set(names.slice(bounds[s]!, end));
+          ev.add(frameDetections(rows.filter((r) => mine.has(r[0]))));
+          return ev;
+        });
+        const merged = mergeFrameShards(evaluators.map((ev) => ev.shard()));
+        const counts = evaluators.map((ev, s) => ev.countBefore(merged, s));
+        expect(evaluators[0]!.resultOfShards(merged, counts)).toEqual(one);
+      }
+    }
+  });
+
+  it('refuses a video in two shards', () => {
+    const gt = groundTruth(['a'], [{ name: 'v', tubes: [[0, 1, [[0, 0, 10, 10]]]] }]);
+    const shard = () => {
+      const ev = new FrameMeanAPEvaluator(gt, { protocol: vocProtocol });
+      ev.add(frameDetections([['v', 1, 0, 0.5, 0, 0, 10, 10]]));
+      return ev.shard();
+    };
+    expect(() => mergeFrameShards([shard(), shard()])).toThrow('video "v" is in two shards');
   });
 });

@@ -1,15 +1,22 @@
 import type { FrameDetections } from '@tubekit/geometry';
 import { boxIoUAt } from '@tubekit/geometry';
 import { averagePrecisionAtRanks } from './average-precision';
-import { ClassPositives, rankPositives } from './class-positives';
+import {
+  ClassPositives,
+  countEntriesBefore,
+  ranksFromCounts,
+  type SortedPositives,
+  sortPositives,
+} from './class-positives';
 import { ClassScores } from './class-scores';
+import { type FrameShard, type MergedFrameShards, mergeFrameShards } from './frame-shards';
 import {
   GroundTruthIndex,
   type GroundTruthInput,
   type GroundTruthVideoInput,
 } from './ground-truth';
 import { groupRows } from './group-rows';
-import { IssueTracker } from './input-issues';
+import { type InputWarnings, IssueTracker } from './input-issues';
 import { distinctThresholds, type IoUEntry, parseIoUEntries } from './iou-thresholds';
 import { matchOne } from './match';
 import {
@@ -19,7 +26,6 @@ import {
   summarise,
   summariseAPs,
 } from './mean-ap';
-import { rankByScore } from './rank';
 import { ScoreLog, type ScoreLogSpill } from './score-log';
 
 /** The columns of {@link FrameDetections} that describe boxes (one video's rows, or many). */
@@ -37,68 +43,117 @@ export interface FrameMeanAPOptions extends MeanAPOptions {
   scoreSpill?: ScoreLogSpill;
 }
 
-const FRAME_BITS = 2 ** 26;
-
-/** One video's GT boxes sorted by (label, frame) with their sort keys. */
+/** One video's GT boxes sorted by frame, then label, then tube order, indexed by frame. */
 interface VideoGroundTruth {
-  keys: Float64Array;
+  labels: Int32Array;
   boxes: Float64Array;
-  /** `annotated[f]` is 1 when frame f has any GT box. */
-  annotated: Uint8Array;
+  /** The boxes of frame f are `[frameStart[f], frameStart[f + 1])`; length `lastFrame + 2`. */
+  frameStart: Int32Array;
+  /** The last frame with a GT box (0 without any). */
+  lastFrame: number;
   nframes: number;
 }
 
+/**
+ * Indexes a video's GT boxes of known labels by (frame, label) with two stable counting sorts
+ * (by label, then by frame): the boxes of one (frame, label) are contiguous, in tube order.
+ */
 function indexVideo(
   video: GroundTruthVideoInput,
   labelCount: number,
   float32: boolean,
 ): VideoGroundTruth {
   let n = 0;
-  let maxFrame = 0;
+  let lastFrame = 0;
+  const known = (label: number) => label >= 0 && label < labelCount;
   for (const tube of video.tubes) {
+    if (!known(tube.label)) continue;
     const T = tube.boxes.length / 4;
     n += T;
-    if (tube.start + T - 1 > maxFrame) maxFrame = tube.start + T - 1;
+    if (tube.start + T - 1 > lastFrame) lastFrame = tube.start + T - 1;
   }
-  const rawKeys = new Float64Array(n);
+  const rawLabels = new Int32Array(n);
+  const rawFrames = new Int32Array(n);
   const rawBoxes = new Float64Array(4 * n);
-  const annotated = new Uint8Array(maxFrame + 1);
+  const perLabel = new Int32Array(labelCount + 1);
+  const frameStart = new Int32Array(lastFrame + 2);
   let k = 0;
   for (const tube of video.tubes) {
-    if (!(tube.label >= 0 && tube.label < labelCount)) continue;
+    if (!known(tube.label)) continue;
     const T = tube.boxes.length / 4;
     for (let t = 0; t < T; t++, k++) {
-      const frame = tube.start + t;
-      rawKeys[k] = tube.label * FRAME_BITS + frame;
-      annotated[frame] = 1;
+      rawLabels[k] = tube.label;
+      rawFrames[k] = tube.start + t;
+      perLabel[tube.label + 1]++;
+      frameStart[tube.start + t + 1]++;
       for (let c = 0; c < 4; c++) {
         const v = tube.boxes[4 * t + c]!;
         rawBoxes[4 * k + c] = float32 ? Math.fround(v) : v;
       }
     }
   }
-  const order = new Int32Array(k);
-  for (let i = 0; i < k; i++) order[i] = i;
-  order.sort((a, b) => rawKeys[a]! - rawKeys[b]! || a - b);
-  const keys = new Float64Array(k);
-  const boxes = new Float64Array(4 * k);
-  for (let i = 0; i < k; i++) {
-    const o = order[i]!;
-    keys[i] = rawKeys[o]!;
+  for (let l = 0; l < labelCount; l++) perLabel[l + 1] += perLabel[l]!;
+  const byLabel = new Int32Array(n);
+  for (let i = 0; i < n; i++) byLabel[perLabel[rawLabels[i]!]!++] = i;
+  for (let f = 0; f <= lastFrame; f++) frameStart[f + 1] += frameStart[f]!;
+  const next = frameStart.slice(0, lastFrame + 1);
+  const labels = new Int32Array(n);
+  const boxes = new Float64Array(4 * n);
+  for (const o of byLabel) {
+    const i = next[rawFrames[o]!]!++;
+    labels[i] = rawLabels[o]!;
     for (let c = 0; c < 4; c++) boxes[4 * i + c] = rawBoxes[4 * o + c]!;
   }
-  return { keys, boxes, annotated, nframes: video.nframes ?? 0 };
+  return { labels, boxes, frameStart, lastFrame, nframes: video.nframes ?? 0 };
 }
 
-function lowerBound(keys: Float64Array, key: number): number {
-  let lo = 0;
-  let hi = keys.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (keys[mid]! < key) lo = mid + 1;
-    else hi = mid;
+/** Groups up to this size are ordered by insertion, larger ones by a comparison sort. */
+const INSERTION_MAX = 64;
+
+/**
+ * Orders `items[a, b)` (candidate indices, ascending) by descending `scores[item]`, ties by
+ * ascending index.
+ */
+function orderByScore(items: Int32Array, a: number, b: number, scores: Float64Array): void {
+  if (b - a > INSERTION_MAX) {
+    items.subarray(a, b).sort((x, y) => scores[y]! - scores[x]! || x - y);
+    return;
   }
-  return lo;
+  for (let i = a + 1; i < b; i++) {
+    const item = items[i]!;
+    const s = scores[item]!;
+    let j = i;
+    while (j > a && scores[items[j - 1]!]! < s) {
+      items[j] = items[j - 1]!;
+      j--;
+    }
+    items[j] = item;
+  }
+}
+
+/**
+ * The candidates `0 … m−1` grouped by their (frame, label) group `groups[i]` (a GT index below
+ * `groupCount`) and, within a group, by descending score, ties in candidate order: matching is
+ * local to a group, so this is the per-group order of every reference's stable sort.
+ */
+function groupOrder(
+  groups: Int32Array,
+  scores: Float64Array,
+  m: number,
+  groupCount: number,
+): Int32Array {
+  const start = new Int32Array(groupCount + 1);
+  for (let i = 0; i < m; i++) start[groups[i]! + 1]++;
+  for (let j = 0; j < groupCount; j++) start[j + 1] += start[j]!;
+  const order = new Int32Array(m);
+  for (let i = 0; i < m; i++) order[start[groups[i]!]!++] = i;
+  for (let a = 0; a < m; ) {
+    let b = a + 1;
+    while (b < m && groups[order[b]!] === groups[order[a]!]) b++;
+    orderByScore(order, a, b, scores);
+    a = b;
+  }
+  return order;
 }
 
 /**
@@ -140,6 +195,9 @@ export class FrameMeanAPEvaluator {
   private candidates = new Int32Array(0);
   private candidateScores = new Float64Array(0);
   private candidatePositions = new Float64Array(0);
+  private candidateGroups = new Int32Array(0);
+  private valid = new Int32Array(0);
+  private sortedFor: { merged: MergedFrameShards; sorted: SortedPositives[] } | undefined;
 
   constructor(
     readonly gt: GroundTruthInput,
@@ -188,14 +246,25 @@ export class FrameMeanAPEvaluator {
       items: 'detections',
     });
     if (gtVideo === undefined) return;
-    const { protocol } = this.options;
-    const rules = protocol.frame;
-    const L = this.gt.labels.length;
-    const g = indexVideo(gtVideo, L, rules.float32Boxes);
+    const rules = this.options.protocol.frame;
+    const g = indexVideo(gtVideo, this.gt.labels.length, rules.float32Boxes);
+    // (small methods: each compiles quickly, and a deopt recompiles only its own part)
+    const n = this.validRows(video, d, rows, g.nframes);
+    const m = this.logRows(d, n, g, rules.frames === 'annotated');
+    this.match(d, g, groupOrder(this.candidateGroups, this.candidateScores, m, g.labels.length));
+  }
 
-    const where = (frame: number) => `video ${JSON.stringify(video)}, frame ${frame}`;
+  /** Puts the rows of `rows` that pass the checks into `valid` and returns their count; reports the others. */
+  private validRows(
+    video: string,
+    d: FrameDetectionColumns,
+    rows: Int32Array,
+    nframes: number,
+  ): number {
+    if (this.valid.length < rows.length) this.valid = new Int32Array(2 * rows.length);
+    const { valid } = this;
+    const L = this.gt.labels.length;
     let n = 0;
-    const valid = new Int32Array(rows.length);
     for (const row of rows) {
       const label = d.label[row]!;
       const frame = d.frame[row]!;
@@ -204,76 +273,120 @@ export class FrameMeanAPEvaluator {
       const y1 = d.boxes[4 * row + 1]!;
       const x2 = d.boxes[4 * row + 2]!;
       const y2 = d.boxes[4 * row + 3]!;
-      if (!(Number.isInteger(label) && label >= 0 && label < L))
-        this.issues.report(
-          'unknown-label',
-          row,
-          `${where(frame)}: label ${label}, expected an integer in 0…${L - 1}`,
-        );
-      else if (!(Number.isFinite(score) && score >= 0))
-        this.issues.report(
-          'bad-score',
-          row,
-          `${where(frame)}: score ${score}, expected a finite number ≥ 0`,
-        );
-      else if (!(Number.isInteger(frame) && frame >= 1 && (g.nframes <= 0 || frame <= g.nframes)))
-        this.issues.report(
-          'bad-frame',
-          row,
-          `${where(frame)}: expected a frame number in 1…${g.nframes > 0 ? g.nframes : '∞'}`,
-        );
-      else if (!(Number.isFinite(x1 + y1 + x2 + y2) && x2 >= x1 && y2 >= y1))
-        this.issues.report(
-          'bad-box',
-          row,
-          `${where(frame)}: box [${x1}, ${y1}, ${x2}, ${y2}], expected finite x1 ≤ x2, y1 ≤ y2`,
-        );
-      else valid[n++] = row;
+      if (
+        Number.isInteger(label) &&
+        label >= 0 &&
+        label < L &&
+        Number.isFinite(score) &&
+        score >= 0 &&
+        Number.isInteger(frame) &&
+        frame >= 1 &&
+        (nframes <= 0 || frame <= nframes) &&
+        Number.isFinite(x1 + y1 + x2 + y2) &&
+        x2 >= x1 &&
+        y2 >= y1
+      )
+        valid[n++] = row;
+      else this.reportRow(video, d, row, nframes);
     }
-    // Every detection is logged in row order (the ranking's tie order, as in the references'
-    // stable sorts); only those on a (frame, label) with GT can match. Matching is local to a
-    // (frame, label) group, so processing these in one descending-score order (ties by row) is
-    // the per-group order of every reference.
-    const annotatedOnly = rules.frames === 'annotated';
-    const nGT = g.keys.length;
+    return n;
+  }
+
+  /** Reports the first problem of a row that failed {@link validRows}'s checks. */
+  private reportRow(video: string, d: FrameDetectionColumns, row: number, nframes: number): void {
+    const L = this.gt.labels.length;
+    const label = d.label[row]!;
+    const frame = d.frame[row]!;
+    const score = d.score[row]!;
+    const [x1, y1, x2, y2] = d.boxes.subarray(4 * row, 4 * row + 4);
+    const where = `video ${JSON.stringify(video)}, frame ${frame}`;
+    if (!(Number.isInteger(label) && label >= 0 && label < L))
+      this.issues.report(
+        'unknown-label',
+        row,
+        `${where}: label ${label}, expected an integer in 0…${L - 1}`,
+      );
+    else if (!(Number.isFinite(score) && score >= 0))
+      this.issues.report(
+        'bad-score',
+        row,
+        `${where}: score ${score}, expected a finite number ≥ 0`,
+      );
+    else if (!(Number.isInteger(frame) && frame >= 1 && (nframes <= 0 || frame <= nframes)))
+      this.issues.report(
+        'bad-frame',
+        row,
+        `${where}: expected a frame number in 1…${nframes > 0 ? nframes : '∞'}`,
+      );
+    else
+      this.issues.report(
+        'bad-box',
+        row,
+        `${where}: box [${x1}, ${y1}, ${x2}, ${y2}], expected finite x1 ≤ x2, y1 ≤ y2`,
+      );
+  }
+
+  /**
+   * Logs every valid row in row order (the ranking's tie order, as in the references' stable
+   * sorts; with `annotatedOnly`, only rows on frames with GT) and keeps as candidates those on a
+   * (frame, label) with GT boxes, the only ones that can match; returns their count.
+   */
+  private logRows(
+    d: FrameDetectionColumns,
+    n: number,
+    g: VideoGroundTruth,
+    annotatedOnly: boolean,
+  ): number {
     if (this.candidates.length < n) {
       this.candidates = new Int32Array(2 * n);
       this.candidateScores = new Float64Array(2 * n);
       this.candidatePositions = new Float64Array(2 * n);
+      this.candidateGroups = new Int32Array(2 * n);
     }
-    const { candidates, candidateScores, candidatePositions, log } = this;
+    const { candidates, candidateScores, candidatePositions, candidateGroups, log, valid } = this;
+    const { frameStart, lastFrame, labels: gtLabels } = g;
     let m = 0;
     for (let k = 0; k < n; k++) {
       const row = valid[k]!;
       const frame = d.frame[row]!;
-      const isAnnotated = g.annotated[frame] === 1;
+      let g0 = frame <= lastFrame ? frameStart[frame]! : 0;
+      const end = frame <= lastFrame ? frameStart[frame + 1]! : 0;
+      const isAnnotated = g0 < end;
       if (annotatedOnly && !isAnnotated) continue;
       const label = d.label[row]!;
       const score = d.score[row]!;
       const position = log.append(label, score);
       if (!isAnnotated) continue;
-      const key = label * FRAME_BITS + frame;
-      const g0 = lowerBound(g.keys, key);
-      if (g0 === nGT || g.keys[g0] !== key) continue;
+      while (g0 < end && gtLabels[g0]! < label) g0++;
+      if (g0 === end || gtLabels[g0] !== label) continue;
       candidates[m] = row;
       candidateScores[m] = score;
-      candidatePositions[m++] = position;
+      candidatePositions[m] = position;
+      candidateGroups[m++] = g0;
     }
-    const order = rankByScore(candidateScores, m);
+    return m;
+  }
+
+  /**
+   * Matches the candidates in `order` (each (frame, label) group's by descending score) against
+   * their group's GT boxes under the protocol's rules and keeps the true positives.
+   */
+  private match(d: FrameDetectionColumns, g: VideoGroundTruth, order: Int32Array): void {
+    const rules = this.options.protocol.frame;
+    const nGT = g.labels.length;
     const T = this.thresholds.length;
     if (this.taken.length < T * nGT) this.taken = new Uint8Array(2 * T * nGT);
-    const taken = this.taken;
+    const { taken, candidates, candidateGroups, candidateScores, candidatePositions, flags } = this;
     taken.fill(0, 0, T * nGT);
     const db = this.detBoxes;
-    const flags = this.flags;
-    for (let k = 0; k < m; k++) {
-      const i = order[k]!;
+    const { frameStart, labels: gtLabels } = g;
+    for (const i of order) {
       const row = candidates[i]!;
       const label = d.label[row]!;
-      const key = label * FRAME_BITS + d.frame[row]!;
-      const g0 = lowerBound(g.keys, key);
-      let g1 = g0;
-      while (g1 < nGT && g.keys[g1] === key) g1++;
+      const g0 = candidateGroups[i]!;
+      const frameEnd = frameStart[d.frame[row]! + 1]!;
+      let g1 = g0 + 1;
+      while (g1 < frameEnd && gtLabels[g1] === label) g1++;
       const ng = g1 - g0;
       for (let c = 0; c < 4; c++) {
         const v = d.boxes[4 * row + c]! + rules.detectionOffset;
@@ -316,22 +429,16 @@ export class FrameMeanAPEvaluator {
 
   /**
    * Per-class AP and mAP at every requested IoU, from the true positives' ranks in the score log
-   * ({@link rankPositives}, {@link averagePrecisionAtRanks}); with `curves`, from the whole
+   * (this evaluator as the one shard of {@link resultOfShards}, {@link averagePrecisionAtRanks}); with `curves`, from the whole
    * ranked lists rebuilt from the log. Call once: the log's spill is released.
    */
   result(): MeanAPResult {
     const { protocol } = this.options;
     const labels = this.gt.labels;
     const T = this.thresholds.length;
-    const summary = {
-      recallEpsilon: 0,
-      float32PR: protocol.frame.float32PR,
-      curves: this.options.curves === true,
-      warnings: this.issues.warnings,
-    };
     const { log } = this;
     try {
-      if (summary.curves) {
+      if (this.options.curves === true) {
         const classes = labels.map((_, c) => new ClassScores(T, Math.max(1, log.counts[c]!)));
         log.forEachBlock((label, score, n) => {
           for (let i = 0; i < n; i++) classes[label[i]!]!.push(score[i]!);
@@ -340,36 +447,100 @@ export class FrameMeanAPEvaluator {
           for (let i = 0; i < p.length; i++)
             classes[c]!.tp.set(p.tp.subarray(i * T, (i + 1) * T), p.positions[i]! * T);
         });
-        return summarise(protocol, labels, classes, this.gtCounts, this.entries, summary);
+        return summarise(protocol, labels, classes, this.gtCounts, this.entries, {
+          ...this.summaryOptions(this.issues.warnings),
+          curves: true,
+        });
       }
-      const apOptions = apOptionsOf(protocol, summary);
-      const ap = rankPositives(this.positives, log, protocol.float32Scores).map((r, c) =>
-        this.thresholds.map((_, t) =>
-          averagePrecisionAtRanks(
-            r.ranks,
-            r.tp,
-            r.ranks.length,
-            log.counts[c]!,
-            this.gtCounts[c]!,
-            apOptions,
-            T,
-            t,
-          ),
-        ),
-      );
-      return summariseAPs(
-        protocol,
-        labels,
-        ap,
-        undefined,
-        this.gtCounts,
-        log.counts,
-        this.entries,
-        summary,
-      );
+      const merged = mergeFrameShards([this.shard()]);
+      return this.resultOfShards(merged, [this.countBefore(merged, 0)]);
     } finally {
       log.close();
     }
+  }
+
+  /**
+   * This evaluator's part of a sharded evaluation ({@link mergeFrameShards}): its true positives
+   * (positions in its own score log), log counts, warnings and videos, as plain data.
+   */
+  shard(): FrameShard {
+    return {
+      positives: this.positives.map(({ length, scores, positions, tp }) => ({
+        length,
+        scores: scores.slice(0, length),
+        positions: positions.slice(0, length),
+        tp: tp.slice(0, length * this.thresholds.length),
+      })),
+      counts: this.log.counts.slice(),
+      warnings: structuredClone(this.issues.warnings),
+      videos: [...this.added],
+    };
+  }
+
+  /**
+   * For shard `index` of `merged` (this evaluator's), how many of its score-log entries come
+   * right before each true positive of the whole evaluation ({@link countEntriesBefore}); the
+   * counts of all shards go to {@link resultOfShards}.
+   */
+  countBefore(merged: MergedFrameShards, index: number): Float64Array[] {
+    const { float32Scores } = this.options.protocol;
+    const sorted = this.sorted(merged);
+    return countEntriesBefore(sorted, this.log, float32Scores, merged.offsets[index]);
+  }
+
+  /**
+   * The result of a sharded evaluation: `merged` shards (in file order) and each shard's
+   * {@link countBefore}, on any evaluator of the same GT and options (without curves). Equal, bit
+   * for bit, to {@link result} of one evaluator given every detection in the same order.
+   */
+  resultOfShards(
+    merged: MergedFrameShards,
+    counts: readonly (readonly Float64Array[])[],
+  ): MeanAPResult {
+    const { protocol } = this.options;
+    const T = this.thresholds.length;
+    const summary = this.summaryOptions(merged.warnings);
+    const apOptions = apOptionsOf(protocol, summary);
+    const sorted = this.sorted(merged);
+    const ap = ranksFromCounts(sorted, counts).map((r, c) =>
+      this.thresholds.map((_, t) =>
+        averagePrecisionAtRanks(
+          r.ranks,
+          r.tp,
+          r.ranks.length,
+          merged.counts[c]!,
+          this.gtCounts[c]!,
+          apOptions,
+          T,
+          t,
+        ),
+      ),
+    );
+    return summariseAPs(
+      protocol,
+      this.gt.labels,
+      ap,
+      undefined,
+      this.gtCounts,
+      merged.counts,
+      this.entries,
+      summary,
+    );
+  }
+
+  /** The merged true positives in rank order (sorted once per merge). */
+  private sorted(merged: MergedFrameShards): SortedPositives[] {
+    if (this.sortedFor?.merged !== merged) {
+      const { float32Scores } = this.options.protocol;
+      const sorted = sortPositives(merged.positives, this.thresholds.length, float32Scores);
+      this.sortedFor = { merged, sorted };
+    }
+    return this.sortedFor.sorted;
+  }
+
+  private summaryOptions(warnings: InputWarnings) {
+    const { protocol } = this.options;
+    return { recallEpsilon: 0, float32PR: protocol.frame.float32PR, curves: false, warnings };
   }
 }
 

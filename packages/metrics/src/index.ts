@@ -27,6 +27,8 @@ export {
 } from './error-breakdown';
 export type { FrameDetectionColumns, FrameMeanAPOptions } from './frame-map';
 export { FrameMeanAPEvaluator, frameMeanAP } from './frame-map';
+export type { FrameShard, MergedFrameShards } from './frame-shards';
+export { mergeFrameShards } from './frame-shards';
 export type { GroundTruthInput, GroundTruthTubeInput, GroundTruthVideoInput } from './ground-truth';
 export type { InputIssueKind, InputWarnings } from './input-issues';
 export { MetricsInputError } from './input-issues';

@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadDataset, tubekitDataPath, writeDatasetJson } from '@tubekit/datasets';
+import { type ActionDataset, tubekitDataPath, writeDatasetJson } from '@tubekit/datasets';
 import { protocolProfile } from '@tubekit/metrics';
 import { runCli } from '../../test/run-cli';
 import { streamFrameMeanAP } from './eval';
@@ -130,6 +130,33 @@ describe('tubekit eval ava', () => {
 
 describe('tubekit eval frame', () => {
   const gtPkl = () => tubekitDataPath('fixtures/multisports/gt.pkl');
+
+  it('keeps a GT cache in $TUBEKIT_GT_CACHE and gives the same output from it', async () => {
+    const cache = join(dir, 'gt-cache');
+    const before = process.env.TUBEKIT_GT_CACHE;
+    process.env.TUBEKIT_GT_CACHE = cache;
+    try {
+      const args = [
+        'eval',
+        'frame',
+        '--gt',
+        gtPkl(),
+        '--det',
+        tubekitDataPath('fixtures/multisports/frame_dets.csv'),
+        '--protocol',
+        'voc',
+        '--json',
+      ];
+      const first = await runCli(args);
+      expect(readdirSync(cache).filter((f) => f.endsWith('.gt'))).toHaveLength(1);
+      const second = await runCli(args);
+      expect(second.code).toBe(0);
+      expect(second.stdout).toBe(first.stdout);
+    } finally {
+      if (before === undefined) delete process.env.TUBEKIT_GT_CACHE;
+      else process.env.TUBEKIT_GT_CACHE = before;
+    }
+  });
 
   it('reproduces MultiSports frame-AP 0.836506 under voc, with a table and a PR plot', async () => {
     const json = await runCli([
@@ -479,7 +506,7 @@ describe('tubekit link → eval video (MultiSports fixture)', () => {
   });
 });
 
-describe('streamFrameMeanAP with a reading worker thread', () => {
+describe('streamFrameMeanAP in shards (--threads)', () => {
   it('refuses a --threads that is not a whole number ≥ 1', async () => {
     const run = await runCli([
       'eval',
@@ -497,29 +524,86 @@ describe('streamFrameMeanAP with a reading worker thread', () => {
     expect(run.stderr).toBe('tubekit eval: --threads 0: expected a whole number ≥ 1\n');
   });
 
-  const gtPkl = tubekitDataPath('fixtures/multisports/gt.pkl');
-  const det = tubekitDataPath('fixtures/multisports/frame_dets.csv');
+  // 8 videos of 3 labels, detections with many tied scores (also across shards)
+  const labels = ['a', 'b', 'c'];
+  const names = Array.from({ length: 8 }, (_, v) => `set/video${v}`);
+  const gt: ActionDataset = {
+    dataset: 'shards',
+    labels,
+    videos: names.map((name) => ({
+      name,
+      nframes: 30,
+      width: 100,
+      height: 100,
+      tubes: [0, 1, 2].map((label) => ({
+        label,
+        start: 1 + label,
+        boxes: Float64Array.from({ length: 4 * 20 }, (_, k) =>
+          k % 4 < 2 ? 10 * label + (k % 4) : 10 * label + 20 + (k % 4),
+        ),
+      })),
+    })),
+    splits: {},
+  };
+  const lines = ['video,frame,label,score,x1,y1,x2,y2'];
+  let state = 5;
+  const random = () => {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return state / 2147483648;
+  };
+  for (const name of names)
+    for (let i = 0; i < 300; i++) {
+      const label = Math.floor(random() * 3);
+      const x = 10 * label + Math.floor(random() * 6);
+      const y = Math.floor(random() * 6);
+      lines.push(
+        `${name},${1 + Math.floor(random() * 25)},${label},${Math.floor(random() * 10) / 10},${x},${y},${x + 22},${y + 23}`,
+      );
+    }
   const options = { protocol: protocolProfile('voc'), iou: [0.5, '0.5:0.95'], lenient: true };
 
-  it('gives the result of one thread, also for interleaved videos and errors', async () => {
-    const gt = await loadDataset(gtPkl);
-    // a second video between rows of the first: the worker restarts and reads the file whole
-    const lines = readFileSync(det, 'utf8').trim().split('\n');
-    const interleaved = join(dir, 'worker-interleaved.csv');
+  it('gives the result of one thread bit for bit, ties across shards included', async () => {
+    const det = join(dir, 'shards.csv');
+    writeFileSync(det, `${lines.join('\n')}\n`);
+    const one = await streamFrameMeanAP(det, gt, options, 1);
+    expect(one.result.results[0]!.mAP).toBeGreaterThan(0);
+    for (const threads of [2, 3]) {
+      const many = await streamFrameMeanAP(det, gt, options, threads, 0);
+      expect(many.shards).toBe(threads);
+      expect(many.rows).toBe(one.rows);
+      expect(many.result).toEqual(one.result);
+    }
+    // act ranks tied scores by file order too (its AP differs when the order does)
+    const act = { ...options, protocol: protocolProfile('act') };
+    expect((await streamFrameMeanAP(det, gt, act, 2, 0)).result).toEqual(
+      (await streamFrameMeanAP(det, gt, act, 1)).result,
+    );
+  });
+
+  it('falls back to one thread for interleaved videos, bad rows and quotes', async () => {
+    // a video back after another one (in another shard): read whole, as on one thread
+    const interleaved = join(dir, 'shards-interleaved.csv');
+    writeFileSync(interleaved, `${[...lines, lines[1]!].join('\n')}\n`);
+    const again = await streamFrameMeanAP(interleaved, gt, options, 2, 0);
+    expect(again.shards).toBe(1);
+    expect(again.result).toEqual((await streamFrameMeanAP(interleaved, gt, options, 1)).result);
+    // a bad number in the last shard: the one-thread error, with its file line
+    const bad = join(dir, 'shards-bad.csv');
     writeFileSync(
-      interleaved,
-      [lines[0], lines[1], lines[2]!.replace(/^[^,]+/, 'x/y'), ...lines.slice(3)].join('\n'),
+      bad,
+      `${[...lines.slice(0, -1), lines.at(-1)!.replace(/,[^,]+$/, ',0x10')].join('\n')}\n`,
     );
-    const one = await streamFrameMeanAP(interleaved, gt, options, 1);
-    const two = await streamFrameMeanAP(interleaved, gt, options, 2, 0);
-    expect(two.rows).toBe(one.rows);
-    expect(two.result).toEqual(one.result);
-    expect(two.result.warnings.skipped['unknown-video']).toBe(1);
-    expect(two.result.results[0]!.mAP).toBeGreaterThan(0);
-    const bad = join(dir, 'worker-bad.csv');
-    writeFileSync(bad, [lines[0], lines[1], lines[2]!.replace(/,[^,]+$/, ',0x10')].join('\n'));
     await expect(streamFrameMeanAP(bad, gt, options, 2, 0)).rejects.toThrow(
-      /worker-bad\.csv \(line 3, column y2\): .* got "0x10"/,
+      new RegExp(`shards-bad\\.csv \\(line ${lines.length}, column y2\\): .* got "0x10"`),
     );
+    // quoted video names: read by fast-csv, whole
+    const quoted = join(dir, 'shards-quoted.csv');
+    writeFileSync(
+      quoted,
+      `${lines.map((l, i) => (i === 0 ? l : l.replace(/^([^,]+)/, '"$1"'))).join('\n')}\n`,
+    );
+    const quotedTwo = await streamFrameMeanAP(quoted, gt, options, 2, 0);
+    expect(quotedTwo.shards).toBe(1);
+    expect(quotedTwo.result).toEqual((await streamFrameMeanAP(quoted, gt, options, 1)).result);
   });
 });

@@ -4,15 +4,15 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import {
   type ActionDataset,
+  type CsvByteRange,
+  csvShards,
   type FrameDetectionRows,
-  loadDataset,
   quoteInput,
   readAvaCsv,
   readAvaExclusions,
   readAvaLabelmap,
   readFrameDetectionsByVideo,
   readTubeDetectionsWithLines,
-  TubekitFormatError,
 } from '@tubekit/datasets';
 import {
   avaFrameMeanAP,
@@ -21,6 +21,7 @@ import {
   type MeanAPOptions,
   type MeanAPResult,
   MetricsInputError,
+  mergeFrameShards,
   PROTOCOL_NAMES,
   type ProtocolProfile,
   protocolProfile,
@@ -30,8 +31,13 @@ import { svgPrCurves, writeFileAtomic } from '@tubekit/report';
 import type { Command } from 'commander';
 import { CliError } from '../cli-error';
 import { isMatFile, readMatDetectionTubes, refuseMatFile } from '../detection-tubes';
+import { loadGroundTruth } from '../ground-truth-cache';
 import { type CliIO, processIO, runAction } from '../run-action';
-import type { FrameReadMessage, FrameReadRequest } from './frame-read-protocol';
+import type {
+  FrameShardMerged,
+  FrameShardMessage,
+  FrameShardRequest,
+} from './frame-shard-protocol';
 import { scoreSpillFile } from './score-spill-file';
 
 /** Options shared by `tubekit eval frame|video|ava`. */
@@ -47,7 +53,7 @@ export interface EvalCommandOptions {
   plot?: string;
   labelmap?: string;
   exclusions?: string;
-  /** `eval frame`: threads to use (reading in a worker beside the evaluator when ≥ 2). */
+  /** `eval frame`: threads to use (shards of whole videos evaluated at once when ≥ 2). */
   threads?: string;
 }
 
@@ -239,7 +245,7 @@ async function evalDetections(
   },
 ): Promise<MeanAPResult> {
   const protocol = profile(options.protocol);
-  const gt = await loadDataset(options.gt);
+  const gt = await loadGroundTruth(options.gt);
   const { videos, note } = await evaluatedVideos(gt, options);
   const { result, count } = await how.evaluate(gt, {
     protocol,
@@ -252,17 +258,24 @@ async function evalDetections(
   return result;
 }
 
-/** Below this size a frame CSV is read on the main thread whatever `--threads` says. */
+/** What {@link streamFrameMeanAP} gives: the result, the detection rows, the shards evaluated at once. */
+export interface FrameEvaluation {
+  result: MeanAPResult;
+  rows: number;
+  shards: number;
+}
+
+/** Below this size a frame CSV is evaluated on one thread whatever `--threads` says. */
 export const WORKER_MIN_BYTES = 32 * 2 ** 20;
 
 /**
- * Starts the frame-reading worker: the built `.js`/`.cjs` next to this module, or (running from
- * sources, as in tests and benchmarks) the `.ts` source through tsx's loader.
+ * Starts a shard worker: the built `.js`/`.cjs` next to this module, or (running from sources,
+ * as in tests and benchmarks) the `.ts` source through tsx's loader.
  */
-function startFrameReadWorker(request: FrameReadRequest): Worker {
+function startShardWorker(request: FrameShardRequest): Worker {
   const here = typeof __filename === 'string' ? __filename : fileURLToPath(import.meta.url);
   const extension = extname(here);
-  const entry = join(dirname(here), `frame-read-worker${extension}`);
+  const entry = join(dirname(here), `frame-shard-worker${extension}`);
   if (extension !== '.ts') return new Worker(entry, { workerData: request });
   const bootstrap = `const { createRequire } = require('node:module');
 const api = createRequire(${JSON.stringify(entry)})('tsx/cjs/api');
@@ -271,47 +284,79 @@ require(${JSON.stringify(entry)});`;
   return new Worker(bootstrap, { eval: true, workerData: request });
 }
 
+/** The worker's next message; an error or exit comes back as an `error` message. */
+function nextMessage(worker: Worker): Promise<FrameShardMessage> {
+  return new Promise((resolve) => {
+    const done = (message: FrameShardMessage) => {
+      worker.off('message', done);
+      worker.off('error', failed);
+      worker.off('exit', exited);
+      resolve(message);
+    };
+    const failed = (error: Error) => done({ type: 'error', detail: error.message });
+    const exited = (code: number) => done({ type: 'error', detail: `exit code ${code}` });
+    worker.on('message', done);
+    worker.on('error', failed);
+    worker.on('exit', exited);
+  });
+}
+
 /**
- * Reads a frame CSV video by video in a worker thread (`frame-read-worker.ts`) and hands each
- * video to the consumer from `start` on this thread, so that reading and evaluating overlap.
- * The sequence of calls is exactly that of `readFrameDetectionsByVideo` on one thread.
+ * Frame-mAP of `det` in shards, one per byte range of whole videos (`csvShards`): this thread
+ * evaluates the first range, a worker thread each other one (`frame-shard-worker.ts`); the
+ * shards merge exactly (`mergeFrameShards`: positions offset by the earlier shards' score logs,
+ * so ties keep file order), bit for bit the result of one thread. `undefined` on any failure (a
+ * bad row, a quote, a video in two ranges): the caller then evaluates on one thread, which
+ * reports a problem in full (file line and all).
  */
-async function readFramesInWorker(
-  path: string,
-  lenient: boolean,
-  start: () => (rows: FrameDetectionRows) => void,
-): Promise<void> {
-  const inFlight = new SharedArrayBuffer(4);
-  const counter = new Int32Array(inFlight);
-  const worker = startFrameReadWorker({ path, lenient, inFlight });
+async function shardedFrameMeanAP(
+  det: string,
+  gt: ActionDataset,
+  options: MeanAPOptions,
+  ranges: CsvByteRange[],
+): Promise<FrameEvaluation | undefined> {
+  const lenient = options.lenient === true;
+  const workers = ranges.slice(1).map((range, i) =>
+    startShardWorker({
+      det,
+      range,
+      index: i + 1,
+      gt,
+      protocol: options.protocol.name,
+      iou: options.iou ?? [0.5],
+      videos: options.videos,
+      lenient,
+    }),
+  );
+  const shardsIn = workers.map(nextMessage);
+  const spill = scoreSpillFile();
   try {
-    await new Promise<void>((resolve, reject) => {
-      let consumer: ((rows: FrameDetectionRows) => void) | undefined;
-      worker.on('message', (message: FrameReadMessage) => {
-        try {
-          if (message.type === 'restart') consumer = start();
-          else if (message.type === 'rows') {
-            consumer!(message.rows);
-            Atomics.sub(counter, 0, 1);
-            Atomics.notify(counter, 0);
-          } else if (message.type === 'done') resolve();
-          else
-            reject(
-              message.file !== undefined
-                ? new TubekitFormatError(message.file, message.place ?? '', message.detail)
-                : new CliError(`${path}: ${message.detail}`),
-            );
-        } catch (error) {
-          reject(error);
-        }
-      });
-      worker.on('error', reject);
-      worker.on('exit', (code) => {
-        reject(new CliError(`${path}: the reading worker stopped (exit code ${code})`));
-      });
+    const evaluator = new FrameMeanAPEvaluator(gt, { ...options, scoreSpill: spill });
+    let rows = 0;
+    await readFrameDetectionsByVideo(det, { lenient, range: ranges[0] }, () => (video) => {
+      rows += video.length;
+      evaluator.addVideo(video.videos[0]!, video);
     });
+    const shards = [evaluator.shard()];
+    for (const reply of await Promise.all(shardsIn)) {
+      if (reply.type !== 'shard') return undefined;
+      shards.push(reply.shard);
+      rows += reply.rows;
+    }
+    const merged = mergeFrameShards(shards);
+    const countsIn = workers.map(nextMessage);
+    for (const worker of workers) worker.postMessage({ merged } satisfies FrameShardMerged);
+    const counts = [evaluator.countBefore(merged, 0)];
+    for (const reply of await Promise.all(countsIn)) {
+      if (reply.type !== 'counts') return undefined;
+      counts.push(reply.counts);
+    }
+    return { result: evaluator.resultOfShards(merged, counts), rows, shards: shards.length };
+  } catch {
+    return undefined;
   } finally {
-    await worker.terminate();
+    spill.close();
+    await Promise.all(workers.map((worker) => worker.terminate()));
   }
 }
 
@@ -320,8 +365,9 @@ async function readFramesInWorker(
  * {@link FrameMeanAPEvaluator}: memory holds the GT, a few videos' rows, the true positives and
  * at most 8 MiB of the evaluator's score log, the rest of which goes to an unlinked temporary
  * file ({@link scoreSpillFile}); files whose videos are interleaved are read whole. With
- * `threads ≥ 2` and a file of at least `minWorkerBytes`, the CSV is read in a worker thread while
- * this thread evaluates; the result is identical (same videos, same order).
+ * `threads ≥ 2` and a file of at least `minWorkerBytes` (and no PR curves), the file is
+ * evaluated in up to `threads` shards of whole videos at once ({@link shardedFrameMeanAP}); the
+ * result is identical.
  */
 export async function streamFrameMeanAP(
   det: string,
@@ -329,7 +375,17 @@ export async function streamFrameMeanAP(
   options: MeanAPOptions,
   threads = 1,
   minWorkerBytes = WORKER_MIN_BYTES,
-): Promise<{ result: MeanAPResult; rows: number }> {
+): Promise<FrameEvaluation> {
+  if (threads >= 2 && options.curves !== true) {
+    const size = await stat(det).then(
+      (s) => s.size,
+      () => 0,
+    );
+    const ranges =
+      size >= minWorkerBytes ? await csvShards(det, threads).catch(() => undefined) : undefined;
+    const sharded = ranges && (await shardedFrameMeanAP(det, gt, options, ranges));
+    if (sharded) return sharded;
+  }
   // each evaluator's score log goes to its own unlinked temporary file past 8 MiB
   let spill = scoreSpillFile();
   let evaluator = new FrameMeanAPEvaluator(gt, { ...options, scoreSpill: spill });
@@ -344,18 +400,9 @@ export async function streamFrameMeanAP(
       withFile(det, video.line, () => evaluator.addVideo(video.videos[0]!, video));
     };
   };
-  const lenient = options.lenient === true;
-  const size =
-    threads >= 2
-      ? await stat(det).then(
-          (s) => s.size,
-          () => 0,
-        )
-      : 0;
   try {
-    if (threads >= 2 && size >= minWorkerBytes) await readFramesInWorker(det, lenient, start);
-    else await readFrameDetectionsByVideo(det, { lenient }, start);
-    return { result: withFile(det, undefined, () => evaluator.result()), rows };
+    await readFrameDetectionsByVideo(det, { lenient: options.lenient === true }, start);
+    return { result: withFile(det, undefined, () => evaluator.result()), rows, shards: 1 };
   } finally {
     spill.close();
   }
@@ -519,7 +566,7 @@ export function registerEvalCommand(program: Command): void {
     .option('--split <name>', 'evaluate a split of the ground truth (default: test when present)')
     .option(
       '--threads <n>',
-      'threads (default 1); with 2 or more, a CSV of 32 MiB or more is read in a worker thread while the main thread evaluates (same result)',
+      'threads (default 1); with 2 or more, a CSV of 32 MiB or more is cut into that many parts of whole videos, evaluated at once and merged exactly (same result)',
     )
     .addHelpText(
       'after',

@@ -2,7 +2,6 @@ import { open, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { ActionDataset, FrameDetectionRows, TubeletDetectionRows } from '@tubekit/datasets';
 import {
-  loadDataset,
   quoteInput,
   readFrameDetectionsByVideo,
   readTubeDetectionsCsv,
@@ -31,6 +30,7 @@ import { stageFileAtomic } from '@tubekit/report';
 import type { Command } from 'commander';
 import { CliError } from '../cli-error';
 import { refuseMatFile } from '../detection-tubes';
+import { loadGroundTruth } from '../ground-truth-cache';
 import { runAction } from '../run-action';
 
 /** `--method` values of `tubekit link`. */
@@ -250,7 +250,7 @@ async function linkDetectionsCsv(
     throw new CliError(
       `${options.det} holds K-frame tubelets; --method ${options.method} links frame detections (use act or moc)`,
     );
-  const gt = await loadDataset(options.gt);
+  const gt = await loadGroundTruth(options.gt);
   const gtVideos = new Set(gt.videos.map((v) => v.name));
   const classes = gt.labels.length;
   let tubes: DetectedTube[] = [];
@@ -314,7 +314,7 @@ async function trimTubesCsv(
     throw new CliError(
       `${options.det} already holds tubes: give --trim ${TRIMS.join('|')} to trim them`,
     );
-  const gt = await loadDataset(options.gt);
+  const gt = await loadGroundTruth(options.gt);
   const input = await readTubeDetectionsCsv(options.det, { labels: gt.labels });
   const names = new Set(gt.videos.map((v) => v.name));
   for (const tube of input)

@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { runQueueWorker } from '@tubekit/queue';
 import type { Command } from 'commander';
 import { CliError } from '../cli-error';
 import { runAction } from '../run-action';
@@ -73,6 +72,8 @@ export function registerWorkerCommand(program: Command): void {
         process.once('SIGINT', onSignal);
         process.once('SIGTERM', onSignal);
         try {
+          // loaded here: bullmq and ioredis cost every other command ~0.2 s of start-up
+          const { runQueueWorker } = await import('@tubekit/queue');
           const summary = await runQueueWorker({
             url: options.queue,
             kinds: await appJobKinds(),

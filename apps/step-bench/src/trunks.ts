@@ -5,8 +5,8 @@ import { type PretrainActor, type PretrainClip, pretrainTrunk, Trunk } from '@tu
 import { actorBoxAt, type SynthTubes, type VideoAnnotation } from '@tubekit/datasets';
 import type { FrameReader } from '@tubekit/heads/progressive';
 import { type Rng, readCheckpoint, writeCheckpoint } from '@tubekit/nn';
-import type { StepModality } from './configurations';
 import { jitterColours } from './colour-jitter';
+import type { StepModality } from './configurations';
 import { firstLine, setAsideDamaged } from './damaged-cache';
 import { FrameCache } from './frame-cache';
 import type { StepProfile } from './profiles';

@@ -4,7 +4,8 @@ import { frameMapOf, linkTubes, type VideoTubelets, videoMapOf } from './evaluat
 import type { StepResults } from './step-results';
 import type { ModelSummary, SynthBench } from './train-models';
 
-function decodeTubelets(videos: Array<[string, number[][]]>): VideoTubelets {
+/** The tubelets of a summary (`ModelSummary.tubelets`) as the evaluators take them. */
+export function decodeTubelets(videos: Array<[string, number[][]]>): VideoTubelets {
   return new Map(
     videos.map(([v, rows]) => [
       v,

@@ -1,10 +1,16 @@
 import { closeSync, existsSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { type PretrainActor, type PretrainClip, pretrainTrunk, Trunk } from '@tubekit/backbones';
+import {
+  type PretrainActor,
+  type PretrainClip,
+  type PretrainHeldOutResult,
+  pretrainTrunk,
+  Trunk,
+} from '@tubekit/backbones';
 import { actorBoxAt, type SynthTubes, type VideoAnnotation } from '@tubekit/datasets';
 import type { FrameReader } from '@tubekit/heads/progressive';
-import { type Rng, readCheckpoint, writeCheckpoint } from '@tubekit/nn';
+import { createRng, type Rng, readCheckpoint, writeCheckpoint } from '@tubekit/nn';
 import { jitterColours } from './colour-jitter';
 import type { StepModality } from './configurations';
 import { firstLine, setAsideDamaged } from './damaged-cache';
@@ -229,8 +235,18 @@ async function pretrainOnce(trunk: Trunk, source: TrunkSource): Promise<void> {
   const S = profile.frameSize;
   const T = profile.clipLength;
   const p = profile.pretrain;
-  const sampleClip = pretrainClipSampler(source);
-  source.log(`step-bench: pretraining the ${modality} trunk (${p.iterations} iterations)`);
+  // 1 in 20 training videos (at least 20 of them) sits out, so the log can say whether the trunk
+  // recognises actions on videos it has not seen, or memorises its training videos.
+  const held = source.train.length >= 20 ? Math.round(source.train.length / 20) : 0;
+  const split = source.train.length - held;
+  const sampleClip = pretrainClipSampler({ ...source, train: source.train.slice(0, split) });
+  const drawHeldOut = pretrainClipSampler({ ...source, train: source.train.slice(split) });
+  const heldOutRng = createRng(profile.seed * 7919 + 31);
+  const heldOutClips = Array.from({ length: 4 * held }, () => drawHeldOut(heldOutRng));
+  let heldOut: PretrainHeldOutResult | undefined;
+  source.log(
+    `step-bench: pretraining the ${modality} trunk (${p.iterations} iterations on ${split} videos${held ? `, ${held} held out` : ''})`,
+  );
   const summary = await pretrainTrunk(trunk, {
     numClasses: source.numClasses,
     clipLength: T,
@@ -248,6 +264,18 @@ async function pretrainOnce(trunk: Trunk, source: TrunkSource): Promise<void> {
       every: Math.max(10, Math.round(p.iterations / 10)),
     },
     progress: `  pretrain ${modality} trunk`,
+    heldOut: held
+      ? {
+          clips: heldOutClips,
+          every: Math.max(1, Math.round(p.iterations / 6)),
+          onAccuracy: (i, r) => {
+            heldOut = r;
+            source.log(
+              `step-bench: ${modality} trunk, iteration ${i + 1}: recognition accuracy ${r.accuracy.toFixed(3)} on ${r.actors} actors of ${held} held-out videos (all-idle ${r.idle.toFixed(3)})`,
+            );
+          },
+        }
+      : undefined,
   });
   const tail = summary.losses.slice(-Math.max(1, Math.round(summary.losses.length / 10)));
   source.log(
@@ -258,6 +286,14 @@ async function pretrainOnce(trunk: Trunk, source: TrunkSource): Promise<void> {
   );
   await writeCheckpoint(source.path, {
     tensors: trunkWeights,
-    metadata: { format: 'tubekit-trunk', modality, profile: profile.name },
+    metadata: {
+      format: 'tubekit-trunk',
+      modality,
+      profile: profile.name,
+      ...(heldOut && {
+        heldOutAccuracy: heldOut.accuracy.toFixed(4),
+        heldOutAllIdle: heldOut.idle.toFixed(4),
+      }),
+    },
   });
 }

@@ -41,6 +41,7 @@ export {
 export type {
   PretrainActor,
   PretrainClip,
+  PretrainHeldOutResult,
   PretrainLossTerms,
   PretrainTrunkOptions,
 } from './pretrain-trunk';

@@ -3,7 +3,7 @@ import type { SynthTubes, VideoAnnotation } from '@tubekit/datasets';
 import type { FrameReader } from '@tubekit/heads/progressive';
 import { openAtomicWriteStream } from '@tubekit/report';
 import type { StepModality } from './configurations';
-import { dequantizeFrame, quantizeFrame } from './frame-bytes';
+import { dequantizeFrame } from './frame-bytes';
 
 /**
  * All frames of the benchmark's videos at the detector's size, rendered once and kept as bytes
@@ -22,23 +22,25 @@ export class FrameCache {
     return `${modality}\u0000${video}`;
   }
 
-  /** Renders every frame of `videos` in both modalities (progress callback per video). */
+  /**
+   * Renders every frame of `videos` in both modalities (progress callback per video), each video
+   * in one pass of `SynthTubes.renderVideo`.
+   */
   async preload(videos: readonly VideoAnnotation[], onVideo?: () => void): Promise<void> {
     const S = this.size;
-    const frame = S * S * 3;
     for (const video of videos) {
+      const targets: { rgb?: Uint8Array; flow?: Uint8Array } = {};
+      for (const modality of ['rgb', 'flow'] as const)
+        if (!this.store.has(this.key(video.name, modality)))
+          targets[modality] = new Uint8Array(video.nframes * S * S * 3);
+      this.synth.renderVideo(video.name, targets, [S, S]);
       for (const modality of ['rgb', 'flow'] as const) {
-        const k = this.key(video.name, modality);
-        if (this.store.has(k)) continue;
-        const source = this.synth.frameSource(video.name, modality);
-        const bytes = new Uint8Array(video.nframes * frame);
-        for (let f = 1; f <= video.nframes; f++) {
-          const data = await source.read(f, { size: [S, S] });
-          quantizeFrame(bytes, (f - 1) * frame, data, frame);
-        }
-        this.store.set(k, bytes);
+        const bytes = targets[modality];
+        if (bytes) this.store.set(this.key(video.name, modality), bytes);
       }
       onVideo?.();
+      // Let progress bars and signals run between videos.
+      await new Promise((resolve) => setImmediate(resolve));
     }
   }
 

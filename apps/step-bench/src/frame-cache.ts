@@ -4,6 +4,7 @@ import type { FrameReader } from '@tubekit/heads/progressive';
 import { openAtomicWriteStream } from '@tubekit/report';
 import type { StepModality } from './configurations';
 import { dequantizeFrame } from './frame-bytes';
+import { renderInWorkers } from './render-in-workers';
 
 /**
  * All frames of the benchmark's videos at the detector's size, rendered once and kept as bytes
@@ -24,20 +25,46 @@ export class FrameCache {
 
   /**
    * Renders every frame of `videos` in both modalities (progress callback per video), each video
-   * in one pass of `SynthTubes.renderVideo`.
+   * in one pass of `SynthTubes.renderVideo`; with `workers` > 1, in that many worker threads
+   * ({@link renderInWorkers}). The store (and so {@link save}'s file) is the same either way:
+   * entries in the order of `videos`, RGB before flow.
    */
-  async preload(videos: readonly VideoAnnotation[], onVideo?: () => void): Promise<void> {
+  async preload(
+    videos: readonly VideoAnnotation[],
+    onVideo?: () => void,
+    options: { workers?: number } = {},
+  ): Promise<void> {
     const S = this.size;
-    for (const video of videos) {
-      const targets: { rgb?: Uint8Array; flow?: Uint8Array } = {};
-      for (const modality of ['rgb', 'flow'] as const)
-        if (!this.store.has(this.key(video.name, modality)))
-          targets[modality] = new Uint8Array(video.nframes * S * S * 3);
-      this.synth.renderVideo(video.name, targets, [S, S]);
-      for (const modality of ['rgb', 'flow'] as const) {
-        const bytes = targets[modality];
-        if (bytes) this.store.set(this.key(video.name, modality), bytes);
+    const todo = videos.filter(
+      (v) => !this.store.has(this.key(v.name, 'rgb')) || !this.store.has(this.key(v.name, 'flow')),
+    );
+    for (let i = todo.length; i < videos.length; i++) onVideo?.();
+    const workers = options.workers ?? 1;
+    if (workers > 1 && todo.length > 1) {
+      const done = new Map<string, [Uint8Array, Uint8Array]>();
+      await renderInWorkers(
+        this.synth.config,
+        todo.map((v) => v.name),
+        S,
+        workers,
+        (video, rgb, flow) => {
+          done.set(video, [rgb, flow]);
+          onVideo?.();
+        },
+      );
+      for (const v of todo) {
+        const [rgb, flow] = done.get(v.name) as [Uint8Array, Uint8Array];
+        this.store.set(this.key(v.name, 'rgb'), rgb);
+        this.store.set(this.key(v.name, 'flow'), flow);
       }
+      return;
+    }
+    for (const video of todo) {
+      const rgb = new Uint8Array(video.nframes * S * S * 3);
+      const flow = new Uint8Array(rgb.length);
+      this.synth.renderVideo(video.name, { rgb, flow }, [S, S]);
+      this.store.set(this.key(video.name, 'rgb'), rgb);
+      this.store.set(this.key(video.name, 'flow'), flow);
       onVideo?.();
       // Let progress bars and signals run between videos.
       await new Promise((resolve) => setImmediate(resolve));

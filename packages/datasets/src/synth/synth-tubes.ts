@@ -50,7 +50,8 @@ export interface SynthTubes {
    * Every frame of one video as 8-bit frames (nframes × H × W × 3 bytes per modality, frame 1
    * first, optionally resized to `size` = [width, height]): the bytes of quantising (`quantizeFrame`)
    * what `frameSource(video, modality).read(f, { size })` gives, rendered in one pass per frame
-   * for both modalities — several times faster than reading the frame sources frame by frame.
+   * for both modalities and without a float copy of every frame (for bulk rendering: worker
+   * threads, caches).
    *
    * @example
    * const v = synth.dataset.videos[0]!;

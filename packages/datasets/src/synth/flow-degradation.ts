@@ -187,18 +187,22 @@ function boxBlurRows(src: Float32Array, dst: Float32Array, W: number, H: number,
   const last = W - 1;
   for (let y = 0; y < H; y++) {
     const base = 2 * y * W;
-    for (let c = 0; c < 2; c++) {
-      const at = base + c;
-      let sum = 0;
-      for (let k = -r; k <= r; k++) sum += src[at + 2 * (k < 0 ? 0 : Math.min(k, last))] as number;
-      for (let k = 0; k < W; k++) {
-        dst[at + 2 * k] = sum * norm;
-        const add = k + r + 1;
-        const drop = k - r;
-        sum +=
-          (src[at + 2 * Math.min(add, last)] as number) -
-          (src[at + 2 * Math.max(drop, 0)] as number);
-      }
+    // Both components, each with its own running sum.
+    let sumU = 0;
+    let sumV = 0;
+    for (let k = -r; k <= r; k++) {
+      const at = base + 2 * (k < 0 ? 0 : Math.min(k, last));
+      sumU += src[at] as number;
+      sumV += src[at + 1] as number;
+    }
+    for (let k = 0; k < W; k++) {
+      const o = base + 2 * k;
+      dst[o] = sumU * norm;
+      dst[o + 1] = sumV * norm;
+      const add = base + 2 * Math.min(k + r + 1, last);
+      const drop = base + 2 * Math.max(k - r, 0);
+      sumU += (src[add] as number) - (src[drop] as number);
+      sumV += (src[add + 1] as number) - (src[drop + 1] as number);
     }
   }
 }

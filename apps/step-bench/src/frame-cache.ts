@@ -3,7 +3,8 @@ import type { SynthTubes, VideoAnnotation } from '@tubekit/datasets';
 import type { FrameReader } from '@tubekit/heads/progressive';
 import { openAtomicWriteStream } from '@tubekit/report';
 import type { StepModality } from './configurations';
-import { dequantizeFrame, quantizeFrame } from './frame-bytes';
+import { dequantizeFrame } from './frame-bytes';
+import { renderInWorkers } from './render-in-workers';
 
 /**
  * All frames of the benchmark's videos at the detector's size, rendered once and kept as bytes
@@ -22,23 +23,51 @@ export class FrameCache {
     return `${modality}\u0000${video}`;
   }
 
-  /** Renders every frame of `videos` in both modalities (progress callback per video). */
-  async preload(videos: readonly VideoAnnotation[], onVideo?: () => void): Promise<void> {
+  /**
+   * Renders every frame of `videos` in both modalities (progress callback per video), each video
+   * in one pass of `SynthTubes.renderVideo`; with `workers` > 1, in that many worker threads
+   * ({@link renderInWorkers}). The store (and so {@link save}'s file) is the same either way:
+   * entries in the order of `videos`, RGB before flow.
+   */
+  async preload(
+    videos: readonly VideoAnnotation[],
+    onVideo?: () => void,
+    options: { workers?: number } = {},
+  ): Promise<void> {
     const S = this.size;
-    const frame = S * S * 3;
-    for (const video of videos) {
-      for (const modality of ['rgb', 'flow'] as const) {
-        const k = this.key(video.name, modality);
-        if (this.store.has(k)) continue;
-        const source = this.synth.frameSource(video.name, modality);
-        const bytes = new Uint8Array(video.nframes * frame);
-        for (let f = 1; f <= video.nframes; f++) {
-          const data = await source.read(f, { size: [S, S] });
-          quantizeFrame(bytes, (f - 1) * frame, data, frame);
-        }
-        this.store.set(k, bytes);
+    const todo = videos.filter(
+      (v) => !this.store.has(this.key(v.name, 'rgb')) || !this.store.has(this.key(v.name, 'flow')),
+    );
+    for (let i = todo.length; i < videos.length; i++) onVideo?.();
+    const workers = options.workers ?? 1;
+    if (workers > 1 && todo.length > 1) {
+      const done = new Map<string, [Uint8Array, Uint8Array]>();
+      await renderInWorkers(
+        this.synth.config,
+        todo.map((v) => v.name),
+        S,
+        workers,
+        (video, rgb, flow) => {
+          done.set(video, [rgb, flow]);
+          onVideo?.();
+        },
+      );
+      for (const v of todo) {
+        const [rgb, flow] = done.get(v.name) as [Uint8Array, Uint8Array];
+        this.store.set(this.key(v.name, 'rgb'), rgb);
+        this.store.set(this.key(v.name, 'flow'), flow);
       }
+      return;
+    }
+    for (const video of todo) {
+      const rgb = new Uint8Array(video.nframes * S * S * 3);
+      const flow = new Uint8Array(rgb.length);
+      this.synth.renderVideo(video.name, { rgb, flow }, [S, S]);
+      this.store.set(this.key(video.name, 'rgb'), rgb);
+      this.store.set(this.key(video.name, 'flow'), flow);
       onVideo?.();
+      // Let progress bars and signals run between videos.
+      await new Promise((resolve) => setImmediate(resolve));
     }
   }
 

@@ -35,7 +35,8 @@ export interface ReproduceOptions {
   outDir?: string;
   /**
    * Child processes that train models concurrently (default 1: in this process). tfjs-wasm runs
-   * one thread, so on a machine with n cores `workers: n` trains about n models at once.
+   * one thread, so on a machine with n cores `workers: n` trains about n models at once. The
+   * SynthTubes frames are rendered in as many worker threads.
    */
   workers?: number;
   /** Progress and summary lines (default stderr / stdout). */
@@ -129,7 +130,8 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Reprodu
       `step-bench: profile ${profile.name}, ${models.length} models × ${profile.seeds.length} seed${profile.seeds.length > 1 ? 's' : ''} (single-stream experiments on ${profile.baseStream}), output ${outDir}`,
     );
     const tier2Results = await tier2(log);
-    const bench = await prepareSynthBench(profile, outDir, log);
+    const workers = Math.max(1, Math.floor(options.workers ?? 1));
+    const bench = await prepareSynthBench(profile, outDir, log, workers);
     const jobs: ModelJob[] = profile.seeds.flatMap((seed) =>
       models.map((m) => ({ id: m.id, seed })),
     );
@@ -146,7 +148,6 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Reprodu
       if (s) cached.set(key(job.id, job.seed), s);
     }
     const pending = jobs.filter((j) => !cached.has(key(j.id, j.seed)));
-    const workers = Math.max(1, Math.floor(options.workers ?? 1));
     if (pending.length)
       log(
         `step-bench: training ${pending.length} of ${jobs.length} models${workers > 1 && pending.length > 1 ? ` in ${Math.min(workers, pending.length)} worker processes` : ''}${cached.size ? ` (${cached.size} cached)` : ''}`,

@@ -71,12 +71,13 @@ export function seedCacheDir(cacheDir: string, seed: number): string {
  * rendered once and kept in `<cacheDir>/frames-<hash>.bin` (hash of the dataset configuration,
  * frame size and videos): the parent renders them before it starts workers, and every worker
  * and every later run loads the file instead of rendering again. A damaged file is set aside and
- * rendered anew.
+ * rendered anew. `renderWorkers` > 1 renders in that many worker threads (same file).
  */
 export async function prepareSynthBench(
   profile: StepProfile,
   outDir: string,
   log: (line: string) => void = () => undefined,
+  renderWorkers = 1,
 ): Promise<SynthBench> {
   const config = synthConfigOf(profile);
   const synth = createSynthTubes(config);
@@ -114,7 +115,7 @@ export async function prepareSynthBench(
       label: 'render SynthTubes',
       total: train.length + test.length,
     });
-    await frames.preload([...train, ...test], () => loadBar.tick());
+    await frames.preload([...train, ...test], () => loadBar.tick(), { workers: renderWorkers });
     loadBar.done(`${train.length} train + ${test.length} test videos at ${profile.frameSize}px`);
     await frames.save(framesPath);
   }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defineBenchSuite } from '@tubekit/benchmarks';
 import { ClipSampler } from '../src/clip-sampler';
+import { quantizeFrame } from '../src/frame-bytes';
 import { SynthTubesCache } from '../src/synth/synth-cache';
 import { createSynthTubes } from '../src/synth/synth-tubes';
 
@@ -84,6 +85,52 @@ export default defineBenchSuite({
       units: { perCall: 1, name: 'frames' },
       target: { atLeastPerSecond: 100 },
       timeMs: 1500,
+    },
+    {
+      kind: 'measure',
+      name: 'quick-v2 videos, rgb + flow as 8-bit frames: frame sources frame by frame vs renderVideo (per CPU second, one thread)',
+      run: async () => {
+        // 12 videos spread over the preset (as FrameCache.preload renders all 720 of them).
+        const all = quickV2.dataset.videos;
+        const videos = Array.from({ length: 12 }, (_, i) => all[i * 60]!);
+        const cpuSeconds = (since: NodeJS.CpuUsage) => {
+          const used = process.cpuUsage(since);
+          return (used.user + used.system) / 1e6;
+        };
+        const S = quickV2.config.width;
+        const frameBytes = S * S * 3;
+        const viaSources = async (v: (typeof videos)[number]) => {
+          for (const modality of ['rgb', 'flow'] as const) {
+            const bytes = new Uint8Array(v.nframes * frameBytes);
+            const source = quickV2.frameSource(v.name, modality);
+            for (let f = 1; f <= v.nframes; f++)
+              quantizeFrame(bytes, (f - 1) * frameBytes, await source.read(f), frameBytes);
+          }
+        };
+        const viaRenderVideo = (v: (typeof videos)[number]) => {
+          const rgb = new Uint8Array(v.nframes * frameBytes);
+          quickV2.renderVideo(v.name, { rgb, flow: new Uint8Array(rgb.length) });
+        };
+        // Warm both paths up (JIT) on another video first.
+        await viaSources(all[1]!);
+        viaRenderVideo(all[1]!);
+        let t0 = process.cpuUsage();
+        for (const v of videos) await viaSources(v);
+        const framesSeconds = cpuSeconds(t0);
+        t0 = process.cpuUsage();
+        for (const v of videos) viaRenderVideo(v);
+        const renderVideoSeconds = cpuSeconds(t0);
+        const frames = videos.reduce((n, v) => n + v.nframes, 0);
+        return {
+          videos: videos.length,
+          frames,
+          renderVideoVideosPerS: Math.round((100 * videos.length) / renderVideoSeconds) / 100,
+          renderVideoFramesPerS: Math.round(frames / renderVideoSeconds),
+          frameSourceVideosPerS: Math.round((100 * videos.length) / framesSeconds) / 100,
+          speedup: Math.round((100 * framesSeconds) / renderVideoSeconds) / 100,
+        };
+      },
+      targets: { renderVideoVideosPerS: { atLeast: 3 } },
     },
     {
       kind: 'measure',

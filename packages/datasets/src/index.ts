@@ -44,6 +44,7 @@ export {
   quoteInput,
   TubekitFormatError,
 } from './format-error';
+export { quantizeFrame } from './frame-bytes';
 export type {
   FrameDetectionRows,
   ReadFrameDetectionGroupsOptions,
@@ -155,6 +156,7 @@ export type { SynthCacheOptions, SynthCacheSummary } from './synth/synth-cache';
 export { SYNTH_CACHE_VERSION, SynthTubesCache, synthCacheKey } from './synth/synth-cache';
 export type { SynthTubes, SynthTubesOptions } from './synth/synth-tubes';
 export { actorBoxAt, createSynthTubes, validateSynthConfig } from './synth/synth-tubes';
+export type { VideoFrameTargets } from './synth/video-frames';
 export type { ReadTubeDetectionsOptions, WriteTubeDetectionsOptions } from './tube-detections-csv';
 export {
   readTubeDetectionsCsv,

@@ -38,10 +38,12 @@ export interface FlowDegradationInput {
   readonly seed: number;
 }
 
-/** Scratch buffers of {@link degradeFlow}, reusable across frames of one size. */
+/** Scratch buffers of {@link degradeFlow}, reusable across frames of one size (resized as needed). */
 export interface FlowDegradationScratch {
+  /** A copy of the field (H×W×2) that a blur pass reads. */
   field: Float32Array;
-  line: Float32Array;
+  /** Running sums of one row (W×2) of the vertical blur pass. */
+  sums: Float64Array;
 }
 
 /**
@@ -113,18 +115,16 @@ export function degradeFlow(
 
   const r = errors.smoothing;
   if (r > 0) {
-    const lineLength = Math.max(W, H) + 2 * (r + 1);
-    const s = scratch ?? { field: new Float32Array(N), line: new Float32Array(lineLength) };
-    if (s.field.length !== N) s.field = new Float32Array(N);
-    if (s.line.length < lineLength) s.line = new Float32Array(lineLength);
-    for (let c = 0; c < 2; c++) {
-      const f = s.field;
-      for (let i = 0; i < N; i++) f[i] = out[2 * i + c] as number;
-      for (let pass = 0; pass < 2; pass++) {
-        boxBlurLines(f, W, H, 1, W, r, s.line);
-        boxBlurLines(f, H, W, W, 1, r, s.line);
-      }
-      for (let i = 0; i < N; i++) out[2 * i + c] = f[i] as number;
+    const s = scratch ?? { field: new Float32Array(2 * N), sums: new Float64Array(2 * W) };
+    if (s.field.length !== 2 * N) s.field = new Float32Array(2 * N);
+    if (s.sums.length !== 2 * W) s.sums = new Float64Array(2 * W);
+    // Two box passes along rows then columns, both components at once (each component gets
+    // exactly the arithmetic of blurring it alone).
+    for (let pass = 0; pass < 2; pass++) {
+      s.field.set(out);
+      boxBlurRows(s.field, out, W, H, r);
+      s.field.set(out);
+      boxBlurColumns(s.field, out, W, H, r, s.sums);
     }
   }
 
@@ -133,64 +133,110 @@ export function degradeFlow(
     const cell = errors.noiseCell;
     const gw = Math.floor((W - 0.5) / cell) + 2;
     const gh = Math.floor((H - 0.5) / cell) + 2;
-    for (let c = 0; c < 2; c++) {
-      // Value noise: hashed lattice values in [−1, 1], smoothstep-interpolated.
+    // Value noise per component: hashed lattice values in [−1, 1], smoothstep-interpolated.
+    const grids = [0, 1].map((c) => {
       const seed = hash3(input.seed, 0x6e75, c);
       const grid = new Float64Array(gw * gh);
       for (let j = 0; j < gh; j++)
         for (let k = 0; k < gw; k++) grid[j * gw + k] = (2 * hash3(seed, k, j)) / 4294967296 - 1;
-      for (let y = 0; y < H; y++) {
-        const py = (y + 0.5) / cell;
-        const iy = Math.floor(py);
-        const fy = smoothstep(py - iy);
-        for (let x = 0; x < W; x++) {
-          const px = (x + 0.5) / cell;
-          const ix = Math.floor(px);
-          const fx = smoothstep(px - ix);
-          const g = iy * gw + ix;
-          const a = grid[g] as number;
-          const b = grid[g + 1] as number;
-          const d = grid[g + gw] as number;
-          const e = grid[g + gw + 1] as number;
-          const n = a + fx * (b - a) + fy * (d - a) + fx * fy * (a - b - d + e);
-          const o = 2 * (y * W + x) + c;
-          out[o] = (out[o] as number) + amp * n;
-        }
+      return grid;
+    });
+    const gu = grids[0] as Float64Array;
+    const gv = grids[1] as Float64Array;
+    const cellX = new Int32Array(W);
+    const fracX = new Float64Array(W);
+    for (let x = 0; x < W; x++) {
+      const px = (x + 0.5) / cell;
+      const ix = Math.floor(px);
+      cellX[x] = ix;
+      fracX[x] = smoothstep(px - ix);
+    }
+    for (let y = 0; y < H; y++) {
+      const py = (y + 0.5) / cell;
+      const iy = Math.floor(py);
+      const fy = smoothstep(py - iy);
+      const row = iy * gw;
+      for (let x = 0; x < W; x++) {
+        const fx = fracX[x] as number;
+        const fxy = fx * fy;
+        const g = row + (cellX[x] as number);
+        const o = 2 * (y * W + x);
+        let a = gu[g] as number;
+        let b = gu[g + 1] as number;
+        let d = gu[g + gw] as number;
+        let e = gu[g + gw + 1] as number;
+        out[o] =
+          (out[o] as number) + amp * (a + fx * (b - a) + fy * (d - a) + fxy * (a - b - d + e));
+        a = gv[g] as number;
+        b = gv[g + 1] as number;
+        d = gv[g + gw] as number;
+        e = gv[g + gw + 1] as number;
+        out[o + 1] =
+          (out[o + 1] as number) + amp * (a + fx * (b - a) + fy * (d - a) + fxy * (a - b - d + e));
       }
     }
   }
 }
 
 /**
- * Box filter of radius r along `count` lines of `length` samples (sample k of line j at
- * `j · lineStep + k · step`), edges clamped; running sums, O(samples).
+ * Box filter of radius r along the rows of the two-component field `src` (H×W×2) into `dst`,
+ * edges clamped; running sums, O(samples): `dst[x] = Σ_{|j| ≤ r} src[clamp(x + j)] / (2r + 1)`.
  */
-function boxBlurLines(
-  f: Float32Array,
-  length: number,
-  count: number,
-  step: number,
-  lineStep: number,
-  r: number,
-  line: Float32Array,
-): void {
-  // `line` holds one line padded by r + 1 clamped samples on each side.
+function boxBlurRows(src: Float32Array, dst: Float32Array, W: number, H: number, r: number): void {
   const norm = 1 / (2 * r + 1);
-  const pad = r + 1;
-  for (let j = 0; j < count; j++) {
-    const base = j * lineStep;
-    for (let k = 0; k < length; k++) line[pad + k] = f[base + k * step] as number;
-    const first = line[pad] as number;
-    const last = line[pad + length - 1] as number;
-    for (let k = 0; k < pad; k++) {
-      line[k] = first;
-      line[pad + length + k] = last;
+  const last = W - 1;
+  for (let y = 0; y < H; y++) {
+    const base = 2 * y * W;
+    // Both components, each with its own running sum.
+    let sumU = 0;
+    let sumV = 0;
+    for (let k = -r; k <= r; k++) {
+      const at = base + 2 * (k < 0 ? 0 : Math.min(k, last));
+      sumU += src[at] as number;
+      sumV += src[at + 1] as number;
     }
-    let sum = 0;
-    for (let k = pad - r; k <= pad + r; k++) sum += line[k] as number;
-    for (let k = 0; k < length; k++) {
-      f[base + k * step] = sum * norm;
-      sum += (line[pad + k + r + 1] as number) - (line[pad + k - r] as number);
+    for (let k = 0; k < W; k++) {
+      const o = base + 2 * k;
+      dst[o] = sumU * norm;
+      dst[o + 1] = sumV * norm;
+      const add = base + 2 * Math.min(k + r + 1, last);
+      const drop = base + 2 * Math.max(k - r, 0);
+      sumU += (src[add] as number) - (src[drop] as number);
+      sumV += (src[add + 1] as number) - (src[drop + 1] as number);
+    }
+  }
+}
+
+/**
+ * The same filter along the columns, a row at a time (running sums of a whole row in `sums`,
+ * cache-friendly): `dst[y] = Σ_{|j| ≤ r} src[clamp(y + j)] / (2r + 1)` per column.
+ */
+function boxBlurColumns(
+  src: Float32Array,
+  dst: Float32Array,
+  W: number,
+  H: number,
+  r: number,
+  sums: Float64Array,
+): void {
+  const norm = 1 / (2 * r + 1);
+  const rowLength = 2 * W;
+  const last = H - 1;
+  sums.fill(0);
+  for (let k = -r; k <= r; k++) {
+    const row = rowLength * (k < 0 ? 0 : Math.min(k, last));
+    for (let i = 0; i < rowLength; i++) sums[i] = (sums[i] as number) + (src[row + i] as number);
+  }
+  for (let y = 0; y < H; y++) {
+    const out = rowLength * y;
+    const add = y + r + 1;
+    const drop = y - r;
+    const addRow = rowLength * Math.min(add, last);
+    const dropRow = rowLength * Math.max(drop, 0);
+    for (let i = 0; i < rowLength; i++) {
+      const sum = sums[i] as number;
+      dst[out + i] = sum * norm;
+      sums[i] = sum + ((src[addRow + i] as number) - (src[dropRow + i] as number));
     }
   }
 }

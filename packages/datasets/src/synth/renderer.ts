@@ -104,15 +104,18 @@ export class SceneRenderer {
       if (scene.distractors[d]?.front) this.drawDistractor(d, f, targets);
     for (let o = 0; o < scene.occluders.length; o++) this.drawOccluder(o, f, targets);
 
-    if (rgb && scene.noise > 0) {
-      const amp = (2 * scene.noise) / 4294967296;
+    const noise = scene.noise;
+    if (rgb && noise > 0) {
+      const amp = (2 * noise) / 4294967296;
       const seed = hash2(scene.seed, f);
-      for (let i = 0; i < W * H; i++) {
-        const n = hash2(seed, i) * amp - scene.noise;
-        for (let c = 0; c < 3; c++) {
-          const v = (rgb[3 * i + c] as number) + n;
-          rgb[3 * i + c] = v < 0 ? 0 : Math.min(v, 1);
-        }
+      for (let i = 0, o = 0; i < W * H; i++, o += 3) {
+        const n = hash2(seed, i) * amp - noise;
+        const r = (rgb[o] as number) + n;
+        const g = (rgb[o + 1] as number) + n;
+        const b = (rgb[o + 2] as number) + n;
+        rgb[o] = r < 0 ? 0 : Math.min(r, 1);
+        rgb[o + 1] = g < 0 ? 0 : Math.min(g, 1);
+        rgb[o + 2] = b < 0 ? 0 : Math.min(b, 1);
       }
     }
   }
@@ -184,13 +187,21 @@ export class SceneRenderer {
       let t1 = t0 + 3 * tw;
       let o = 3 * y * W;
       for (let x = 0; x < W; x++) {
-        for (let c = 0; c < 3; c++) {
-          rgb[o + c] =
-            w00 * (tex[t0 + c] as number) +
-            w10 * (tex[t0 + 3 + c] as number) +
-            w01 * (tex[t1 + c] as number) +
-            w11 * (tex[t1 + 3 + c] as number);
-        }
+        rgb[o] =
+          w00 * (tex[t0] as number) +
+          w10 * (tex[t0 + 3] as number) +
+          w01 * (tex[t1] as number) +
+          w11 * (tex[t1 + 3] as number);
+        rgb[o + 1] =
+          w00 * (tex[t0 + 1] as number) +
+          w10 * (tex[t0 + 4] as number) +
+          w01 * (tex[t1 + 1] as number) +
+          w11 * (tex[t1 + 4] as number);
+        rgb[o + 2] =
+          w00 * (tex[t0 + 2] as number) +
+          w10 * (tex[t0 + 5] as number) +
+          w01 * (tex[t1 + 2] as number) +
+          w11 * (tex[t1 + 5] as number);
         t0 += 3;
         t1 += 3;
         o += 3;
@@ -437,7 +448,9 @@ export class SceneRenderer {
     const x1 = Math.min(W - 1, Math.floor(o.x2 - camX - 0.5));
     const y0 = Math.max(0, Math.ceil(o.y1 - camY - 0.5));
     const y1 = Math.min(H - 1, Math.floor(o.y2 - camY - 0.5));
-    const { rgb, owner } = targets;
+    const { rgb, flow, owner } = targets;
+    const u = camX - (scene.cameraX[f + 1] as number);
+    const v = camY - (scene.cameraY[f + 1] as number);
     const code = OWNER_OCCLUDER_BASE + index;
     for (let y = y0; y <= y1; y++) {
       for (let x = x0; x <= x1; x++) {
@@ -449,9 +462,9 @@ export class SceneRenderer {
           rgb[3 * i + 2] = (o.colour[2] as number) * g;
         }
         // Flow of a static world object is the background's (already written).
-        if (targets.flow) {
-          targets.flow[2 * i] = camX - (scene.cameraX[f + 1] as number);
-          targets.flow[2 * i + 1] = camY - (scene.cameraY[f + 1] as number);
+        if (flow) {
+          flow[2 * i] = u;
+          flow[2 * i + 1] = v;
         }
         if (owner) owner[i] = code;
       }

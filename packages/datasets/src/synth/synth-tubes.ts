@@ -10,12 +10,19 @@ import {
   type SynthVariant,
   synthPresetConfig,
 } from './config';
-import { degradeFlow, type FlowDegradationScratch } from './flow-degradation';
+import type { FlowDegradationScratch } from './flow-degradation';
 import { encodeFlow } from './flow-encoding';
 import { hash3 } from './prng';
 import { SceneRenderer } from './renderer';
 import { ACTION_RAMP, type ActorTrack, actorJoints, buildScene, type SceneScript } from './scene';
 import { JOINTS, type PoseInput, skeletonBox } from './skeleton';
+import {
+  degradeFrameFlow,
+  type ExactFrame,
+  exactFrame,
+  renderVideoFrames,
+  type VideoFrameTargets,
+} from './video-frames';
 
 /** A generated SynthTubes dataset: ground truth up front, frames rendered lazily on read. */
 export interface SynthTubes {
@@ -39,6 +46,20 @@ export interface SynthTubes {
   scene(video: string): SceneScript;
   /** A renderer for the video that also gives raw flow (px) and the owner mask. */
   renderer(video: string): SceneRenderer;
+  /**
+   * Every frame of one video as 8-bit frames (nframes × H × W × 3 bytes per modality, frame 1
+   * first, optionally resized to `size` = [width, height]): the bytes of quantising (`quantizeFrame`)
+   * what `frameSource(video, modality).read(f, { size })` gives, rendered in one pass per frame
+   * for both modalities and without a float copy of every frame (for bulk rendering: worker
+   * threads, caches).
+   *
+   * @example
+   * const v = synth.dataset.videos[0]!;
+   * const rgb = new Uint8Array(v.nframes * v.width * v.height * 3);
+   * const flow = new Uint8Array(rgb.length);
+   * synth.renderVideo(v.name, { rgb, flow });
+   */
+  renderVideo(video: string, targets: VideoFrameTargets, size?: readonly [number, number]): void;
 }
 
 /** Options of {@link createSynthTubes}: a named preset (with an optional seed) or a full config. */
@@ -289,17 +310,6 @@ function annotate(scene: SceneScript): VideoAnnotation {
   };
 }
 
-/** Buffers of one frame size for {@link flowFieldOf}. */
-interface FlowBuffers {
-  flow: Float32Array;
-  owner: Uint8Array;
-  nextFlow: Float32Array;
-  nextOwner: Uint8Array;
-  scratch: FlowDegradationScratch;
-  /** The (frame, video) whose exact flow and owners `nextFlow`/`nextOwner` hold ('' if none). */
-  nextKey: string;
-}
-
 /**
  * The `flowField` of a dataset: the renderer's exact flow, or that field degraded by
  * `config.flowErrors` (occlusions need frame t + 1's owners and flow; the last frame reuses its
@@ -310,7 +320,15 @@ function flowFieldOf(
   sceneOf: (video: string) => SceneScript,
   rendererOf: (video: string) => SceneRenderer,
 ): SynthTubes['flowField'] {
-  let buffers: FlowBuffers | undefined;
+  let buffers:
+    | {
+        current: ExactFrame;
+        next: ExactFrame;
+        scratch: FlowDegradationScratch;
+        /** The (frame, video) whose exact flow and owners `next` holds ('' if none). */
+        nextKey: string;
+      }
+    | undefined;
   return (video, frame, out, options) => {
     const scene = sceneOf(video);
     const renderer = rendererOf(video);
@@ -320,47 +338,28 @@ function flowFieldOf(
       return;
     }
     const N = scene.width * scene.height;
-    if (!buffers || buffers.owner.length !== N)
+    if (!buffers || buffers.current.owner.length !== N)
       buffers = {
-        flow: new Float32Array(2 * N),
-        owner: new Uint8Array(N),
-        nextFlow: new Float32Array(2 * N),
-        nextOwner: new Uint8Array(N),
-        scratch: { field: new Float32Array(N), line: new Float32Array(scene.width + scene.height) },
+        current: exactFrame(N),
+        next: exactFrame(N),
+        scratch: { field: new Float32Array(2 * N), sums: new Float64Array(2 * scene.width) },
         nextKey: '',
       };
     const b = buffers;
     // Frames are mostly read in order: frame t + 1 of the last call is this call's frame t.
-    if (b.nextKey === `${frame}:${video}`) {
-      [b.flow, b.nextFlow] = [b.nextFlow, b.flow];
-      [b.owner, b.nextOwner] = [b.nextOwner, b.owner];
-    } else renderer.render(frame, { flow: b.flow, owner: b.owner });
+    if (b.nextKey === `${frame}:${video}`) [b.current, b.next] = [b.next, b.current];
+    else renderer.render(frame, { flow: b.current.flow, owner: b.current.owner });
     b.nextKey = '';
     if (errors.occlusion) {
       if (frame < scene.nframes) {
-        renderer.render(frame + 1, { flow: b.nextFlow, owner: b.nextOwner });
+        renderer.render(frame + 1, { flow: b.next.flow, owner: b.next.owner });
         b.nextKey = `${frame + 1}:${video}`;
       } else {
-        renderer.render(frame + 1, { owner: b.nextOwner });
-        b.nextFlow.set(b.flow);
+        renderer.render(frame + 1, { owner: b.next.owner });
+        b.next.flow.set(b.current.flow);
       }
     }
-    degradeFlow(
-      {
-        width: scene.width,
-        height: scene.height,
-        flow: b.flow,
-        owner: b.owner,
-        nextFlow: b.nextFlow,
-        nextOwner: b.nextOwner,
-        backgroundU: (scene.cameraX[frame] as number) - (scene.cameraX[frame + 1] as number),
-        backgroundV: (scene.cameraY[frame] as number) - (scene.cameraY[frame + 1] as number),
-        seed: hash3(scene.seed, frame, 0x666c),
-      },
-      errors,
-      out,
-      b.scratch,
-    );
+    degradeFrameFlow(config, scene, frame, b.current, b.next, out, b.scratch);
   };
 }
 
@@ -440,6 +439,8 @@ export function createSynthTubes(options: SynthTubesOptions): SynthTubes {
     scene: sceneOf,
     renderer: rendererOf,
     flowField,
+    renderVideo: (video, targets, size) =>
+      renderVideoFrames(config, sceneOf(video), rendererOf(video), targets, size),
     frameSource(video: string, modality: FrameModality): GeneratedFrameSource {
       const key = `${modality}:${video}`;
       const cached = sources.get(key);

@@ -1,6 +1,7 @@
 import { BackboneFeatureBank, type Trunk } from '@tubekit/backbones';
 import type { VideoAnnotation } from '@tubekit/datasets';
 import type { FrameReader } from '@tubekit/heads/progressive';
+import { createProgress } from '@tubekit/report';
 import type { StepModality } from './configurations';
 import { FrameCache } from './frame-cache';
 import { flipFrames } from './trunks';
@@ -45,6 +46,10 @@ export function streamFeatures(options: StreamFeaturesOptions): StreamFeatures {
   const bank = new BackboneFeatureBank(trunk);
   const size = S * S * FrameCache.channels(modality);
   const t0 = performance.now();
+  const bar = createProgress({
+    label: `  ${modality} backbone features`,
+    total: options.train.length + options.test.length,
+  });
   const add = (video: VideoAnnotation, flipped: boolean) => {
     const frames = new Float32Array(video.nframes * size);
     for (let f = 1; f <= video.nframes; f++) frames.set(read(video, f), (f - 1) * size);
@@ -54,8 +59,13 @@ export function streamFeatures(options: StreamFeaturesOptions): StreamFeatures {
   for (const video of options.train) {
     add(video, false);
     add(video, true);
+    bar.tick();
   }
-  for (const video of options.test) if (!bank.has(video.name)) add(video, false);
+  for (const video of options.test) {
+    if (!bank.has(video.name)) add(video, false);
+    bar.tick();
+  }
+  bar.done(`${(bank.bytes / 2 ** 20).toFixed(0)} MiB`);
   const { height, width, channels } = bank.frameShape;
   const features: StreamFeatures = {
     read: (video, f) => bank.read(video.name, f - 1),

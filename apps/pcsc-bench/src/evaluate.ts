@@ -14,7 +14,7 @@ import {
   SINGH_ONLINE_LINKING,
 } from '@tubekit/linking';
 import { actProtocol, frameMeanAP, videoMeanAP } from '@tubekit/metrics';
-import { tf } from '@tubekit/nn';
+import { tf, tidyValues } from '@tubekit/nn';
 import { type BenchVideo, frameGroundTruth } from './bench-data';
 import { disposeInput, type StreamTrunks, sliceInput, videoInput } from './video-features';
 
@@ -198,7 +198,7 @@ export function tubeBoxFeatures(
       frames.push(tube.start + i - 1);
     }
   if (frames.length === 0) return [];
-  const data = tf.tidy(() => det.boxFeatures(input, Float64Array.from(boxes), frames).dataSync());
+  const data = tidyValues(() => det.boxFeatures(input, Float64Array.from(boxes), frames));
   const D = det.boxFeatureWidth;
   return frames.map((_, i) => data.slice(i * D, (i + 1) * D) as Float32Array);
 }

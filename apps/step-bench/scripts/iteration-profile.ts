@@ -12,7 +12,7 @@
  */
 import { Trunk } from '@tubekit/backbones';
 import { ProgressiveDetector } from '@tubekit/heads/progressive';
-import { createRng, initBackend, Trainer, tf } from '@tubekit/nn';
+import { createRng, initBackend, Trainer, tf, tidyValues } from '@tubekit/nn';
 import { PROFILES } from '../src/profiles';
 
 async function main() {
@@ -61,11 +61,11 @@ async function main() {
   const training = { iouThresholds: [0.5, 0.6, 0.7], positivesPerClip: 6, hardAware: true };
   console.log(`batch ${B} windows × ${Tw} frames = ${B * Tw} frames at ${S} px; ${extension}`);
   await time('backbone forward', () =>
-    tf.tidy(() => trunk.backbone(frames, Tw).levels[1].tensor.dataSync()),
+    tidyValues(() => trunk.backbone(frames, Tw).levels[1].tensor),
   );
   const s8 = tf.tidy(() => tf.keep(trunk.backbone(frames, Tw).levels[1].tensor));
   await time('neck forward (on cached stride-8)', () =>
-    tf.tidy(() => trunk.neck({ levels: [{ stride: 8, tensor: s8 }] }, Tw).dataSync()),
+    tidyValues(() => trunk.neck({ levels: [{ stride: 8, tensor: s8 }] }, Tw)),
   );
   const neck = tf.tidy(() => tf.keep(trunk.neck({ levels: [{ stride: 8, tensor: s8 }] }, Tw)));
   await time('progression forward (RoIAlign + heads, 3 steps)', () =>

@@ -1,4 +1,4 @@
-import { tf } from '@tubekit/nn';
+import { tf, tidyValues } from '@tubekit/nn';
 import type { Trunk } from './trunk';
 
 /** Shape of one frame's stored features: `[h, w, c]` of the trunk's stride-8 level. */
@@ -59,17 +59,16 @@ export class BackboneFeatureBank {
       throw new Error(
         `BackboneFeatureBank.add: ${key}: ${frames.length} values are not ${nframes} frames of ${height}×${width}×${ch}`,
       );
-    const values = tf.tidy(() => {
+    let shape: [number, number, number, number] | undefined;
+    const values = tidyValues(() => {
       const x = tf.tensor4d(frames, [nframes, height, width, ch]);
       const level = this.trunk.backbone(x).levels.find((l) => l.stride === 8);
       if (!level) throw new Error('BackboneFeatureBank: the trunk has no stride-8 level');
-      this.shape = {
-        height: level.tensor.shape[1],
-        width: level.tensor.shape[2],
-        channels: level.tensor.shape[3],
-      };
-      return level.tensor.dataSync() as Float32Array;
-    });
+      shape = level.tensor.shape;
+      return level.tensor;
+    }) as Float32Array;
+    const [, fh, fw, fc] = shape as [number, number, number, number];
+    this.shape = { height: fh, width: fw, channels: fc };
     const { height: h, width: w, channels: c } = this.frameShape;
     const cells = h * w;
     const scales = new Float32Array(nframes * c);

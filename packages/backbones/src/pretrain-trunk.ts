@@ -7,6 +7,7 @@ import {
   Trainer,
   type TrainSummary,
   tf,
+  tidyValues,
   train,
   variableScope,
 } from '@tubekit/nn';
@@ -308,7 +309,7 @@ export async function pretrainTrunk(
     return linear(hidden as tf.Tensor2D, cls);
   };
   const correct = (logits: tf.Tensor2D, labels: readonly number[]) => {
-    const predicted = tf.tidy(() => tf.argMax(logits, 1).dataSync());
+    const predicted = tidyValues(() => tf.argMax(logits, 1));
     return labels.filter((l, i) => predicted[i] === l).length;
   };
   const evaluateHeldOut = (clips: readonly PretrainClip[]): PretrainHeldOutResult => {

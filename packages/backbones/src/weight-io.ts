@@ -1,4 +1,4 @@
-import { float32RawTensor, type RawTensor, rawTensorToFloat32, tf } from '@tubekit/nn';
+import { float32RawTensor, type RawTensor, rawTensorToFloat32, tf, tidyValues } from '@tubekit/nn';
 import type { NamedWeight } from './backbone';
 
 /**
@@ -200,7 +200,7 @@ export function weightToRawTensor(w: NamedWeight, layout: WeightLayout, name = w
   const shape = w.variable.shape;
   if (w.kind === 'conv' && layout === 'channels-first') {
     const perm = toChannelsFirst(shape.length);
-    const values = tf.tidy(() => tf.transpose(w.variable, perm).dataSync() as Float32Array);
+    const values = tidyValues(() => tf.transpose(w.variable, perm)) as Float32Array;
     return float32RawTensor(name, permute(shape, perm), values);
   }
   return float32RawTensor(name, shape, w.variable.dataSync() as Float32Array);

@@ -70,6 +70,7 @@ export type {
   SampleOptions,
 } from './samplers';
 export { assignProposals, sampleProposals } from './samplers';
+export { tidyValues } from './tidy-values';
 export type {
   StepLoss,
   StepResult,

@@ -4,6 +4,7 @@ import {
   createRng,
   type NamedWeight,
   tf,
+  tidyValues,
   variableScope,
 } from '@tubekit/nn';
 
@@ -83,7 +84,7 @@ export class ActionnessClassifiers {
 
   /** Actionness probabilities `[N]` (sigmoid of {@link logits}), as plain numbers. */
   probabilities(features: tf.Tensor2D, classes: ArrayLike<number>): Float64Array {
-    return Float64Array.from(tf.tidy(() => tf.sigmoid(this.logits(features, classes))).dataSync());
+    return Float64Array.from(tidyValues(() => tf.sigmoid(this.logits(features, classes))));
   }
 
   /**

@@ -1,4 +1,5 @@
 import type { SynthPreset } from '@tubekit/datasets';
+import type { TrunkProfile } from '@tubekit/step-bench/trunks';
 
 /** The benchmark profiles of `pnpm reproduce --paper pcsc --profile …`. */
 export type PcscProfileName = 'smoke' | 'quick' | 'full';
@@ -18,17 +19,8 @@ export interface PcscProfile {
   stackLength: number;
   /** Trunk stage widths (`Trunk` of @tubekit/backbones; the FPN uses the stride-4 and stride-8 levels). */
   trunkWidths: [number, number, number];
-  /**
-   * Trunk pretraining per stream (`pretrainTrunk`): iterations, clips per batch, Adam rate, side of
-   * the actor crops of clip recognition.
-   */
-  pretrain: {
-    iterations: number;
-    batchClips: number;
-    actornessClips: number;
-    learningRate: number;
-    cropSize: number;
-  };
+  /** Trunk pretraining per stream: step-bench's shared trunk cache's options (`TrunkProfile`). */
+  pretrain: TrunkProfile['pretrain'];
   /** FPN channels d, RoIAlign side P and the heads' fc width (spec S2/S5 CPU values 64, 7, 128). */
   fpnChannels: number;
   roiSize: number;

@@ -130,23 +130,25 @@ describe('tubekit eval ava', () => {
 
 describe('tubekit eval frame', () => {
   const gtPkl = () => tubekitDataPath('fixtures/multisports/gt.pkl');
+  /** `eval frame` of the MultiSports fixture under `voc`, as JSON. */
+  const multisportsVoc = () => [
+    'eval',
+    'frame',
+    '--gt',
+    gtPkl(),
+    '--det',
+    tubekitDataPath('fixtures/multisports/frame_dets.csv'),
+    '--protocol',
+    'voc',
+    '--json',
+  ];
 
   it('keeps a GT cache in $TUBEKIT_GT_CACHE and gives the same output from it', async () => {
     const cache = join(dir, 'gt-cache');
     const before = process.env.TUBEKIT_GT_CACHE;
     process.env.TUBEKIT_GT_CACHE = cache;
     try {
-      const args = [
-        'eval',
-        'frame',
-        '--gt',
-        gtPkl(),
-        '--det',
-        tubekitDataPath('fixtures/multisports/frame_dets.csv'),
-        '--protocol',
-        'voc',
-        '--json',
-      ];
+      const args = multisportsVoc();
       const first = await runCli(args);
       expect(readdirSync(cache).filter((f) => f.endsWith('.gt'))).toHaveLength(1);
       const second = await runCli(args);
@@ -159,17 +161,7 @@ describe('tubekit eval frame', () => {
   });
 
   it('reproduces MultiSports frame-AP 0.836506 under voc, with a table and a PR plot', async () => {
-    const json = await runCli([
-      'eval',
-      'frame',
-      '--gt',
-      gtPkl(),
-      '--det',
-      tubekitDataPath('fixtures/multisports/frame_dets.csv'),
-      '--protocol',
-      'voc',
-      '--json',
-    ]);
+    const json = await runCli(multisportsVoc());
     expect(json.code).toBe(0);
     expect(JSON.parse(json.stdout).results[0].mAP).toBeCloseTo(0.836506, 6);
     const plot = join(dir, 'pr.svg');

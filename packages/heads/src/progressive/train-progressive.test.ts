@@ -12,23 +12,26 @@ beforeAll(async () => {
   await initBackend({ log: () => undefined });
 });
 
+/** The two-step toy detector (24 px frames, K = 4) the training tests share. */
+const toyDetector = () =>
+  new ProgressiveDetector({
+    numClasses: 2,
+    trunk: new Trunk({ channels: 3, widths: [4, 4, 4], neckChannels: 4, seed: 2 }),
+    frameWidth: 24,
+    frameHeight: 24,
+    clipLength: 4,
+    steps: 2,
+    extension: 'extrapolation',
+    hidden: 16,
+    seed: 9,
+  });
+
 describe('trainProgressive checkpoints', () => {
   it('an interrupted run resumes from its checkpoint, ends with the same weights, and leaks no tensors', async () => {
     const tensorsBefore = tf.memory().numTensors;
     const dir = mkdtempSync(join(tmpdir(), 'step-ckpt-'));
     const { videos, read } = toyVideos(4, 2, 24, 16);
-    const make = () =>
-      new ProgressiveDetector({
-        numClasses: 2,
-        trunk: new Trunk({ channels: 3, widths: [4, 4, 4], neckChannels: 4, seed: 2 }),
-        frameWidth: 24,
-        frameHeight: 24,
-        clipLength: 4,
-        steps: 2,
-        extension: 'extrapolation',
-        hidden: 16,
-        seed: 9,
-      });
+    const make = toyDetector;
     const options = (det: ProgressiveDetector, iterations: number, path?: string) => ({
       iterations,
       batchClips: 1,
@@ -144,17 +147,7 @@ describe('trainProgressive with gradient accumulation', () => {
     const tensorsBefore = tf.memory().numTensors;
     const { videos, read } = toyVideos(4, 2, 24, 16);
     const run = async (microBatchFrames?: number) => {
-      const det = new ProgressiveDetector({
-        numClasses: 2,
-        trunk: new Trunk({ channels: 3, widths: [4, 4, 4], neckChannels: 4, seed: 2 }),
-        frameWidth: 24,
-        frameHeight: 24,
-        clipLength: 4,
-        steps: 2,
-        extension: 'extrapolation',
-        hidden: 16,
-        seed: 9,
-      });
+      const det = toyDetector();
       const Tw = det.windowLength;
       const neck = jest.spyOn(det, 'neckFeatures');
       const losses: number[] = [];

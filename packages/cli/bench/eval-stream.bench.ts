@@ -10,6 +10,20 @@ const GT = () => tubekitDataPath('ucf101-24/pyannot.pkl');
 const CHILD = resolve(import.meta.dirname, 'eval-child.ts');
 const TSX = resolve(import.meta.dirname, '../../../node_modules/.bin/tsx');
 const BUILT_CLI = resolve(import.meta.dirname, '../dist/bin.js');
+/** `node` arguments of the built CLI's `eval frame` of `det` under `voc`, as JSON. */
+const builtEvalFrame = (det: string, ...more: string[]) => [
+  BUILT_CLI,
+  'eval',
+  'frame',
+  '--gt',
+  GT(),
+  '--det',
+  det,
+  '--protocol',
+  'voc',
+  '--json',
+  ...more,
+];
 
 /**
  * Wall and CPU seconds (user + system) of the whole process `node <args>` (start, module load,
@@ -103,20 +117,7 @@ export default defineBenchSuite({
       name: 'built tubekit eval frame (voc) --threads 2 (2 shards of whole videos) vs 1 at 4·10⁶ rows: wall-time speed-up (best of 2 each), identical output',
       run: () =>
         withDetections(4e6, (det) => {
-          const cli = (threads: number) => [
-            BUILT_CLI,
-            'eval',
-            'frame',
-            '--gt',
-            GT(),
-            '--det',
-            det,
-            '--protocol',
-            'voc',
-            '--json',
-            '--threads',
-            String(threads),
-          ];
+          const cli = (threads: number) => builtEvalFrame(det, '--threads', String(threads));
           const cache = mkdtempSync(join(tmpdir(), 'tubekit-gt-cache-'));
           try {
             const env = { ...process.env, TUBEKIT_GT_CACHE: cache };
@@ -146,18 +147,7 @@ export default defineBenchSuite({
       run: () =>
         withDetections(487e3, (det) => {
           const run = child(det, 1);
-          const cli = [
-            BUILT_CLI,
-            'eval',
-            'frame',
-            '--gt',
-            GT(),
-            '--det',
-            det,
-            '--protocol',
-            'voc',
-            '--json',
-          ];
+          const cli = builtEvalFrame(det);
           const cache = mkdtempSync(join(tmpdir(), 'tubekit-gt-cache-'));
           try {
             const cached = { ...process.env, TUBEKIT_GT_CACHE: cache };

@@ -130,8 +130,8 @@ describe('tubekit eval ava', () => {
 
 describe('tubekit eval frame', () => {
   const gtPkl = () => tubekitDataPath('fixtures/multisports/gt.pkl');
-  /** `eval frame` of the MultiSports fixture under `voc`, as JSON. */
-  const multisportsVoc = () => [
+  /** `eval frame` of the MultiSports fixture under `voc`, with more arguments. */
+  const multisportsVoc = (...more: string[]) => [
     'eval',
     'frame',
     '--gt',
@@ -140,7 +140,7 @@ describe('tubekit eval frame', () => {
     tubekitDataPath('fixtures/multisports/frame_dets.csv'),
     '--protocol',
     'voc',
-    '--json',
+    ...more,
   ];
 
   it('keeps a GT cache in $TUBEKIT_GT_CACHE and gives the same output from it', async () => {
@@ -148,7 +148,7 @@ describe('tubekit eval frame', () => {
     const before = process.env.TUBEKIT_GT_CACHE;
     process.env.TUBEKIT_GT_CACHE = cache;
     try {
-      const args = multisportsVoc();
+      const args = multisportsVoc('--json');
       const first = await runCli(args);
       expect(readdirSync(cache).filter((f) => f.endsWith('.gt'))).toHaveLength(1);
       const second = await runCli(args);
@@ -161,25 +161,11 @@ describe('tubekit eval frame', () => {
   });
 
   it('reproduces MultiSports frame-AP 0.836506 under voc, with a table and a PR plot', async () => {
-    const json = await runCli(multisportsVoc());
+    const json = await runCli(multisportsVoc('--json'));
     expect(json.code).toBe(0);
     expect(JSON.parse(json.stdout).results[0].mAP).toBeCloseTo(0.836506, 6);
     const plot = join(dir, 'pr.svg');
-    const table = await runCli([
-      'eval',
-      'frame',
-      '--gt',
-      gtPkl(),
-      '--det',
-      tubekitDataPath('fixtures/multisports/frame_dets.csv'),
-      '--protocol',
-      'voc',
-      '--iou',
-      '0.5',
-      '0.5:0.95',
-      '--plot',
-      plot,
-    ]);
+    const table = await runCli(multisportsVoc('--iou', '0.5', '0.5:0.95', '--plot', plot));
     expect(table.stdout).toMatch(/protocol voc/);
     expect(table.stdout).toMatch(/^mAP\s+83\.65\s+/m);
     const svg = readFileSync(plot, 'utf8');

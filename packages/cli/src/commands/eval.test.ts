@@ -226,47 +226,13 @@ describe('tubekit eval frame', () => {
   it('evaluates the videos of a --videos list and rejects names the GT lacks', async () => {
     const list = join(dir, 'videos.txt');
     writeFileSync(list, '# test videos\naerobic_gymnastics/v_crsi07chcV8_c004\n');
-    const ok = await runCli([
-      'eval',
-      'frame',
-      '--gt',
-      gtPkl(),
-      '--det',
-      tubekitDataPath('fixtures/multisports/frame_dets.csv'),
-      '--protocol',
-      'voc',
-      '--videos',
-      list,
-      '--json',
-    ]);
+    const ok = await runCli(multisportsVoc('--videos', list, '--json'));
     expect(JSON.parse(ok.stdout).results[0].mAP).toBeCloseTo(0.836506, 6);
     writeFileSync(list, 'missing/video\n');
-    const bad = await runCli([
-      'eval',
-      'frame',
-      '--gt',
-      gtPkl(),
-      '--det',
-      tubekitDataPath('fixtures/multisports/frame_dets.csv'),
-      '--protocol',
-      'voc',
-      '--videos',
-      list,
-    ]);
+    const bad = await runCli(multisportsVoc('--videos', list));
     expect(bad.stderr).toContain(`${list}:1: video "missing/video" is not in --gt`);
     writeFileSync(list, '# nothing here\n\n');
-    const empty = await runCli([
-      'eval',
-      'frame',
-      '--gt',
-      gtPkl(),
-      '--det',
-      tubekitDataPath('fixtures/multisports/frame_dets.csv'),
-      '--protocol',
-      'voc',
-      '--videos',
-      list,
-    ]);
+    const empty = await runCli(multisportsVoc('--videos', list));
     expect(empty.code).toBe(1);
     expect(empty.stdout).toBe('');
     expect(empty.stderr).toBe(

@@ -59,16 +59,14 @@ export class BackboneFeatureBank {
       throw new Error(
         `BackboneFeatureBank.add: ${key}: ${frames.length} values are not ${nframes} frames of ${height}×${width}×${ch}`,
       );
-    let shape: [number, number, number, number] | undefined;
     const values = tidyValues(() => {
       const x = tf.tensor4d(frames, [nframes, height, width, ch]);
       const level = this.trunk.backbone(x).levels.find((l) => l.stride === 8);
       if (!level) throw new Error('BackboneFeatureBank: the trunk has no stride-8 level');
-      shape = level.tensor.shape;
+      const [, fh, fw, fc] = level.tensor.shape;
+      this.shape = { height: fh, width: fw, channels: fc };
       return level.tensor;
     }) as Float32Array;
-    const [, fh, fw, fc] = shape as [number, number, number, number];
-    this.shape = { height: fh, width: fw, channels: fc };
     const { height: h, width: w, channels: c } = this.frameShape;
     const cells = h * w;
     const scales = new Float32Array(nframes * c);

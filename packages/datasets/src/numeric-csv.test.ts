@@ -232,6 +232,50 @@ describe('the streaming fast path', () => {
     expect(bad.message).toMatch(/\(line 2\): expected 8 cells .*, got 7/);
   });
 
+  it('tells videos apart that share a prefix or differ in one byte (the fast lane compares words)', async () => {
+    const names = [
+      'abcdefgh',
+      'abcdefgh',
+      'abcdefgi',
+      'abcdefg',
+      'abcdefghX',
+      'abcdefgh',
+      'bcdefgh',
+    ];
+    const body = names.map((v, i) => `${v},${i + 1},0,0.5,1,2,3,4`).join('\n');
+    // the video column last, after the numbers, as a header may order it
+    const last = names.map((v, i) => `${i + 1},0,0.5,1,2,3,4,${v}`).join('\r\n');
+    for (const text of [
+      `${HEADER}\n${body}\n`,
+      `frame,label,score,x1,y1,x2,y2,video\n${last}\r\n`,
+    ]) {
+      let whole: FrameDetectionRows | undefined;
+      await readFrameDetectionGroups(file(text), { grouping: 'file' }, (rows) => {
+        whole = rows;
+      });
+      expect([...whole!.videoIndex].map((i) => whole!.videos[i])).toEqual(names);
+      expect([...whole!.frame]).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    }
+  });
+
+  it('after plain rows, an irregular row is read or refused as on its own, at its file line', async () => {
+    const plain = Array.from({ length: 5 }, (_, i) => `v,${i + 1},0,0.5,1,2,3,4`).join('\n');
+    const ok = await readFrameDetectionsCsv(file(`${HEADER}\n${plain}\nv,3.0,1,1e-1,1,2,3,4\n`));
+    expect([...ok.frame]).toEqual([1, 2, 3, 4, 5, 3]);
+    expect(ok.score[5]).toBe(0.1);
+    const cases: [string, RegExp][] = [
+      ['v,3.5,0,0.5,1,2,3,4', /\(line 7, column frame\): expected a 1-based frame number/],
+      ['v,1,0,0.5,1,2,3,4,5', /\(line 7\): expected 8 cells .*, got 9/],
+      ['v,1,0,0.5,1,2,3', /\(line 7\): expected 8 cells .*, got 7/],
+      ['v,1,0,0.5,1,2,3,1e8', /\(line 7, column y2\): expected a coordinate/],
+      ['v,1,0,0x5,1,2,3,4', /\(line 7, column score\): expected a finite number/],
+    ];
+    for (const [row, message] of cases) {
+      const error = await errorOf(readFrameDetectionsCsv(file(`${HEADER}\n${plain}\n${row}\n`)));
+      expect(error.message).toMatch(message);
+    }
+  });
+
   it('groups by video: one call per video; interleaved videos start over and read whole', async () => {
     const text = `${HEADER}\na,3,0,0.1,1,1,2,2\na,1,0,0.2,1,1,2,2\nb,2,1,0.3,1,1,2,2\n\na,2,0,0.4,1,1,2,2\n`;
     const path = file(text);

@@ -3,6 +3,7 @@ import {
   type CsvNumberKind,
   csvNumber,
   csvNumberProblem,
+  MAX_COORDINATE,
   quoteCell,
   shortList,
 } from './csv-number';
@@ -222,7 +223,8 @@ class RowStore {
     return this.length++;
   }
 
-  private grow(): void {
+  /** Doubles the capacity (the stored rows kept). */
+  grow(): void {
     const capacity = this.capacity * 2;
     const widen = <T extends Int32Array | Float64Array>(
       a: T,
@@ -268,6 +270,150 @@ class RowStore {
 }
 
 const isBlank = (c: number) => c === 32 || c === 9;
+
+/** The columns of a {@link NumericLayout} as flat arrays, for the hot loops. */
+interface CompiledColumns {
+  /** 0 skip, 1 video, 2 int, 3 float */
+  kind: Uint8Array;
+  /** the Int32 column or the Float64 group */
+  target: Int32Array;
+  /** the group's width and the column's offset in it (floats) */
+  stride: Int32Array;
+  offset: Int32Array;
+  /** the smallest value an int column accepts */
+  lowest: Float64Array;
+}
+
+function compileColumns(l: NumericLayout): CompiledColumns {
+  const n = l.columns.length;
+  const t: CompiledColumns = {
+    kind: new Uint8Array(n),
+    target: new Int32Array(n),
+    stride: new Int32Array(n),
+    offset: new Int32Array(n),
+    lowest: new Float64Array(n),
+  };
+  l.columns.forEach((c, i) => {
+    if (c.kind === 'video') t.kind[i] = 1;
+    else if (c.kind === 'int') {
+      t.kind[i] = 2;
+      t.target[i] = c.slot;
+      t.lowest[i] = c.check === 'frame' ? 1 : c.check === 'label' ? 0 : -INT32_LIMIT;
+    } else if (c.kind === 'float') {
+      t.kind[i] = 3;
+      t.target[i] = c.group;
+      t.stride[i] = l.floatGroups[c.group]!;
+      t.offset[i] = c.offset;
+    }
+  });
+  return t;
+}
+
+/** How many lines the last {@link storePlainLines} stored. */
+let plainLines = 0;
+
+/**
+ * The fast lane of {@link readNumericCsv}. Stores the complete lines from `p` on (`last` is the
+ * index of a `\n`) while each one is in the common form: the video cell is the previous row's
+ * (`video[0, videoLength)`, raw bytes), every number cell is a plain decimal of at most 15
+ * digits without blanks and within its range, an integer cell has no fraction, and the line has
+ * exactly the layout's cells. It stops at the first line that is not, storing nothing of it: the
+ * general parser reads that one, with every check and the error's wording. The values are the
+ * general parser's (an integer below 10¹⁵, divided once by an exact power of ten).
+ *
+ * @returns the start of the first line not stored; {@link plainLines} holds how many were
+ */
+function storePlainLines(
+  b: Uint8Array,
+  p: number,
+  last: number,
+  t: CompiledColumns,
+  st: RowStore,
+  video: Uint8Array,
+  videoLength: number,
+  videoIndex: number,
+  line: number,
+): number {
+  const { kind, target, stride, offset, lowest } = t;
+  const ncols = kind.length;
+  const words = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const videoWords = new DataView(video.buffer, video.byteOffset, video.byteLength);
+  let n = 0;
+  lines: while (p <= last) {
+    if (st.length === st.capacity) st.grow();
+    const row = st.length;
+    const ints = st.ints;
+    const floats = st.floats;
+    let i = p;
+    let c = b[i]!;
+    for (let col = 0; col < ncols; col++) {
+      const k = kind[col]!;
+      if (k === 1) {
+        // the previous row's bytes, compared four at a time, then its end where expected (the
+        // previous cell holds no `,`, `\n` or `"`, so this is the general parser's comparison)
+        const end = i + videoLength;
+        if (end > last) break lines;
+        let j = 0;
+        for (; j + 4 <= videoLength; j += 4)
+          if (words.getInt32(i + j, true) !== videoWords.getInt32(j, true)) break lines;
+        for (; j < videoLength; j++) if (b[i + j] !== video[j]) break lines;
+        i = end;
+        c = b[i]!;
+        if (c !== 44 && c !== 10) break lines;
+      } else if (k === 0) {
+        while (c !== 44 && c !== 10) {
+          if (c === 34) break lines;
+          c = b[++i]!;
+        }
+      } else {
+        const negative = c === 45;
+        if (negative) c = b[++i]!;
+        const first = i;
+        let m = 0;
+        while (c >= 48 && c <= 57) {
+          m = m * 10 + (c - 48);
+          c = b[++i]!;
+        }
+        let digits = i - first;
+        let fraction = 0;
+        if (c === 46) {
+          const point = i;
+          c = b[++i]!;
+          while (c >= 48 && c <= 57) {
+            m = m * 10 + (c - 48);
+            c = b[++i]!;
+          }
+          fraction = i - point - 1;
+          digits += fraction;
+        }
+        if (digits === 0 || digits > 15) break lines;
+        let v = fraction === 0 ? m : m / POW10[fraction]!;
+        if (negative) v = -v;
+        if (k === 3) {
+          if (!(v >= -MAX_COORDINATE && v <= MAX_COORDINATE)) break lines;
+          floats[target[col]!]![row * stride[col]! + offset[col]!] = v;
+        } else {
+          if (fraction !== 0 || v < lowest[col]! || v > INT32_LIMIT) break lines;
+          ints[target[col]!]![row] = v;
+        }
+      }
+      if (col + 1 < ncols) {
+        if (c !== 44) break lines;
+        c = b[++i]!;
+      } else {
+        if (c === 13) c = b[++i]!;
+        if (c !== 10) break lines;
+      }
+    }
+    st.line[row] = line + n + 1;
+    st.videoIndex[row] = videoIndex;
+    st.length = row + 1;
+    n++;
+    p = i + 1;
+  }
+  plainLines = n;
+  return p;
+}
 
 /**
  * Streams a numeric CSV (the canonical frame and tubelet detection formats) into typed columns
@@ -346,34 +492,7 @@ export async function readNumericCsv(
   const cellText = (b: Buffer, s: number, e: number) => b.toString('utf8', s, Math.min(e, s + 100));
 
   /** Parses one data line `[p, e)` of `b`; `false` when it holds a quote (fast-csv takes over). */
-  // per column, as flat arrays for the hot loop: kind (0 skip, 1 video, 2 int, 3 float), the
-  // target column or group, the stride and offset in it
-  let kindOf = new Uint8Array(0);
-  let targetOf = new Int32Array(0);
-  let strideOf = new Int32Array(0);
-  let offsetOf = new Int32Array(0);
-  let lowestOf = new Float64Array(0); // the smallest integer accepted without the full check
-  const compile = (l: NumericLayout) => {
-    const n = l.columns.length;
-    kindOf = new Uint8Array(n);
-    lowestOf = new Float64Array(n);
-    targetOf = new Int32Array(n);
-    strideOf = new Int32Array(n);
-    offsetOf = new Int32Array(n);
-    l.columns.forEach((c, i) => {
-      if (c.kind === 'video') kindOf[i] = 1;
-      else if (c.kind === 'int') {
-        kindOf[i] = 2;
-        targetOf[i] = c.slot;
-        lowestOf[i] = c.check === 'frame' ? 1 : c.check === 'label' ? 0 : -INT32_LIMIT;
-      } else if (c.kind === 'float') {
-        kindOf[i] = 3;
-        targetOf[i] = c.group;
-        strideOf[i] = l.floatGroups[c.group]!;
-        offsetOf[i] = c.offset;
-      }
-    });
-  };
+  let columns: CompiledColumns | undefined;
   const check = (col: number, v: number, b: Buffer, cs: number, ce: number) => {
     const column = spec!.columns[col]!;
     if (column.kind !== 'int' && column.kind !== 'float') return;
@@ -387,6 +506,13 @@ export async function readNumericCsv(
    * take over.
    */
   const parseLine = (b: Buffer, p: number): number => {
+    const {
+      kind: kindOf,
+      target: targetOf,
+      stride: strideOf,
+      offset: offsetOf,
+      lowest: lowestOf,
+    } = columns!;
     const ncols = kindOf.length;
     const st = store!;
     const row = st.add();
@@ -579,6 +705,21 @@ export async function readNumericCsv(
         p = 3;
       const last = filled > 0 ? buffer.lastIndexOf(10, filled - 1) : -1;
       while (p <= last) {
+        if (lastVideoLength >= 0 && columns) {
+          p = storePlainLines(
+            buffer,
+            p,
+            last,
+            columns,
+            store!,
+            lastVideo,
+            lastVideoLength,
+            grouping === 'video' ? 0 : current,
+            line,
+          );
+          line += plainLines;
+          if (p > last) break;
+        }
         line++;
         const c = buffer[p]!;
         if (c === 10) {
@@ -603,7 +744,7 @@ export async function readNumericCsv(
           header = csvHeader(text.split(',').map((name) => name.trim()));
           spec = layout(header);
           store = new RowStore(spec);
-          compile(spec);
+          columns = compileColumns(spec);
           if (range) {
             base = range.start;
             limit = range.end;

@@ -366,8 +366,12 @@ function storePlainLines(
           c = b[++i]!;
         }
       } else {
-        const negative = c === 45;
-        if (negative) c = b[++i]!;
+        // the sign without a branch: code that first runs on a rare negative cell, after the
+        // loop was compiled without type feedback for it, would throw the compiled code away
+        const minus = c === 45 ? 1 : 0;
+        const sign = 1 - 2 * minus;
+        i += minus;
+        c = b[i]!;
         const first = i;
         let m = 0;
         while (c >= 48 && c <= 57) {
@@ -387,8 +391,7 @@ function storePlainLines(
           digits += fraction;
         }
         if (digits === 0 || digits > 15) break lines;
-        let v = fraction === 0 ? m : m / POW10[fraction]!;
-        if (negative) v = -v;
+        const v = sign * (fraction === 0 ? m : m / POW10[fraction]!);
         if (k === 3) {
           if (!(v >= -MAX_COORDINATE && v <= MAX_COORDINATE)) break lines;
           floats[target[col]!]![row * stride[col]! + offset[col]!] = v;

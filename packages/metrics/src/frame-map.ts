@@ -107,28 +107,52 @@ function indexVideo(
   return { labels, boxes, frameStart, lastFrame, nframes: video.nframes ?? 0 };
 }
 
-/** Groups up to this size are ordered by insertion, larger ones by a comparison sort. */
-const INSERTION_MAX = 64;
+/** Groups up to this size are ordered by insertion, larger ones by merging. */
+const INSERTION_MAX = 12;
 
 /**
  * Orders `items[a, b)` (candidate indices, ascending) by descending `scores[item]`, ties by
- * ascending index.
+ * ascending index: a stable sort, by insertion for small groups, else by merging sorted runs of
+ * {@link INSERTION_MAX} through `scratch` (length ≥ `b`).
  */
-function orderByScore(items: Int32Array, a: number, b: number, scores: Float64Array): void {
-  if (b - a > INSERTION_MAX) {
-    items.subarray(a, b).sort((x, y) => scores[y]! - scores[x]! || x - y);
-    return;
-  }
-  for (let i = a + 1; i < b; i++) {
-    const item = items[i]!;
-    const s = scores[item]!;
-    let j = i;
-    while (j > a && scores[items[j - 1]!]! < s) {
-      items[j] = items[j - 1]!;
-      j--;
+function orderByScore(
+  items: Int32Array,
+  a: number,
+  b: number,
+  scores: Float64Array,
+  scratch: Int32Array,
+): void {
+  for (let r = a; r < b; r += INSERTION_MAX) {
+    const e = Math.min(b, r + INSERTION_MAX);
+    for (let i = r + 1; i < e; i++) {
+      const item = items[i]!;
+      const s = scores[item]!;
+      let j = i;
+      while (j > r && scores[items[j - 1]!]! < s) {
+        items[j] = items[j - 1]!;
+        j--;
+      }
+      items[j] = item;
     }
-    items[j] = item;
   }
+  let from = items;
+  let to = scratch;
+  for (let width = INSERTION_MAX; width < b - a; width *= 2) {
+    for (let l = a; l < b; l += 2 * width) {
+      const mid = Math.min(b, l + width);
+      const end = Math.min(b, l + 2 * width);
+      let i = l;
+      let j = mid;
+      let k = l;
+      // the left run first on ties: it holds the earlier candidates
+      while (i < mid && j < end)
+        to[k++] = scores[from[j]!]! > scores[from[i]!]! ? from[j++]! : from[i++]!;
+      while (i < mid) to[k++] = from[i++]!;
+      while (j < end) to[k++] = from[j++]!;
+    }
+    [from, to] = [to, from];
+  }
+  if (from !== items) items.set(from.subarray(a, b), a);
 }
 
 /**
@@ -147,10 +171,12 @@ function groupOrder(
   for (let j = 0; j < groupCount; j++) start[j + 1] += start[j]!;
   const order = new Int32Array(m);
   for (let i = 0; i < m; i++) order[start[groups[i]!]!++] = i;
+  let scratch: Int32Array | undefined;
   for (let a = 0; a < m; ) {
     let b = a + 1;
     while (b < m && groups[order[b]!] === groups[order[a]!]) b++;
-    orderByScore(order, a, b, scores);
+    if (b - a > INSERTION_MAX) scratch ??= new Int32Array(m);
+    orderByScore(order, a, b, scores, scratch ?? order);
     a = b;
   }
   return order;
@@ -188,15 +214,19 @@ export class FrameMeanAPEvaluator {
   private readonly gtCounts: Float64Array;
   private readonly issues: IssueTracker;
   private readonly added = new Set<string>();
+  // working arrays, sized for most videos at once: growing them later runs code that never ran
+  // while the loops were compiled, and the compiled code is thrown away (a recompilation)
   private iou = new Float64Array(256);
   private readonly detBoxes = new Float64Array(4);
-  private taken = new Uint8Array(64);
+  private taken = new Uint8Array(1 << 16);
   private readonly flags: Uint8Array;
-  private candidates = new Int32Array(0);
-  private candidateScores = new Float64Array(0);
-  private candidatePositions = new Float64Array(0);
-  private candidateGroups = new Int32Array(0);
-  private valid = new Int32Array(0);
+  private candidates = new Int32Array(1 << 14);
+  private candidateScores = new Float64Array(1 << 14);
+  private candidatePositions = new Float64Array(1 << 14);
+  private candidateGroups = new Int32Array(1 << 14);
+  private valid = new Int32Array(1 << 14);
+  /** 0, 1, 2, …: the rows of a video added whole. */
+  private allRows = new Int32Array(0);
   private sortedFor: { merged: MergedFrameShards; sorted: SortedPositives[] } | undefined;
 
   constructor(
@@ -235,9 +265,12 @@ export class FrameMeanAPEvaluator {
 
   /** Adds all detections of one video (every row of `detections` belongs to `video`). */
   addVideo(video: string, detections: FrameDetectionColumns): void {
-    const rows = new Int32Array(detections.length);
-    for (let i = 0; i < rows.length; i++) rows[i] = i;
-    this.addRows(video, detections, rows);
+    const n = detections.length;
+    if (this.allRows.length < n) {
+      this.allRows = new Int32Array(Math.max(n, 2 * this.allRows.length));
+      for (let i = 0; i < this.allRows.length; i++) this.allRows[i] = i;
+    }
+    this.addRows(video, detections, this.allRows.subarray(0, n));
   }
 
   private addRows(video: string, d: FrameDetectionColumns, rows: Int32Array): void {
@@ -380,6 +413,7 @@ export class FrameMeanAPEvaluator {
     taken.fill(0, 0, T * nGT);
     const db = this.detBoxes;
     const { frameStart, labels: gtLabels } = g;
+    const { detectionOffset, float32Boxes, pixelInclusive, requireContinuousContact } = rules;
     for (const i of order) {
       const row = candidates[i]!;
       const label = d.label[row]!;
@@ -389,14 +423,14 @@ export class FrameMeanAPEvaluator {
       while (g1 < frameEnd && gtLabels[g1] === label) g1++;
       const ng = g1 - g0;
       for (let c = 0; c < 4; c++) {
-        const v = d.boxes[4 * row + c]! + rules.detectionOffset;
-        db[c] = rules.float32Boxes ? Math.fround(v) : v;
+        const v = d.boxes[4 * row + c]! + detectionOffset;
+        db[c] = float32Boxes ? Math.fround(v) : v;
       }
       if (this.iou.length < ng) this.iou = new Float64Array(2 * ng);
       const iou = this.iou;
       for (let j = 0; j < ng; j++) {
-        let v = boxIoUAt(db, 0, g.boxes, g0 + j, rules.pixelInclusive);
-        if (rules.requireContinuousContact) {
+        let v = boxIoUAt(db, 0, g.boxes, g0 + j, pixelInclusive);
+        if (requireContinuousContact) {
           const o = 4 * (g0 + j);
           if (
             db[0]! > g.boxes[o + 2]! ||

@@ -82,6 +82,12 @@ export interface ReadFrameDetectionsByVideoOptions extends ReadFrameDetectionsOp
    * contiguous and unquoted, and line numbers count as if the part followed the header.
    */
   range?: CsvByteRange;
+  /**
+   * Hand each video's rows over as views of the reader's arrays, valid until the consumer
+   * returns, instead of copies: for consumers that keep nothing of them (evaluators). With
+   * `sortFrames`, rows are sorted copies anyway. Default `false`.
+   */
+  borrowRows?: boolean;
 }
 
 /**
@@ -110,7 +116,7 @@ export async function readFrameDetectionsByVideo(
       const consumer = start();
       return (rows) => consumer(frameRows(path, lenient, rows));
     },
-    options.range,
+    { range: options.range, borrow: options.borrowRows === true && !options.sortFrames },
   );
 }
 

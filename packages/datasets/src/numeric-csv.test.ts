@@ -276,6 +276,30 @@ describe('the streaming fast path', () => {
     }
   });
 
+  it('borrowRows hands over views of one reused buffer, with the values of the copies', async () => {
+    const path = file(randomCsv(2000, 5).text);
+    const read = async (borrowRows: boolean) => {
+      const seen: { video: string; frame: number[]; boxes: number[]; line: number[] }[] = [];
+      const buffers = new Set<ArrayBufferLike>();
+      await readFrameDetectionsByVideo(path, { borrowRows }, () => (rows) => {
+        buffers.add(rows.boxes.buffer);
+        seen.push({
+          video: rows.videos[0]!,
+          frame: [...rows.frame],
+          boxes: [...rows.boxes],
+          line: [...rows.line],
+        });
+      });
+      return { seen, buffers: buffers.size };
+    };
+    const copied = await read(false);
+    const borrowed = await read(true);
+    expect(borrowed.seen).toEqual(copied.seen);
+    expect(copied.seen.length).toBeGreaterThan(10);
+    expect(copied.buffers).toBe(copied.seen.length);
+    expect(borrowed.buffers).toBe(1);
+  });
+
   it('groups by video: one call per video; interleaved videos start over and read whole', async () => {
     const text = `${HEADER}\na,3,0,0.1,1,1,2,2\na,1,0,0.2,1,1,2,2\nb,2,1,0.3,1,1,2,2\n\na,2,0,0.4,1,1,2,2\n`;
     const path = file(text);

@@ -255,6 +255,19 @@ class RowStore {
     this.length = 1;
   }
 
+  /** The stored rows as views of the store's arrays: valid until the store is written again. */
+  view(videos: string[]): NumericRows {
+    const n = this.length;
+    return {
+      videos,
+      videoIndex: this.videoIndex.subarray(0, n),
+      ints: this.ints.map((a) => a.subarray(0, n)),
+      floats: this.floats.map((a, g) => a.subarray(0, n * this.layout.floatGroups[g]!)),
+      line: this.line.subarray(0, n),
+      length: n,
+    };
+  }
+
   /** Right-sized copies of the stored rows. */
   take(videos: string[]): NumericRows {
     const n = this.length;
@@ -418,6 +431,22 @@ function storePlainLines(
   return p;
 }
 
+/** Options of {@link readNumericCsv} and {@link readNumericCsvByVideo}. */
+export interface NumericReadOptions {
+  /**
+   * Read only these data lines (after the header of line 1); their line numbers count as if
+   * they followed the header. A quote in them is a {@link CsvRangeError} (fast-csv reads whole
+   * files only).
+   */
+  range?: CsvByteRange;
+  /**
+   * Hand rows over as views of the reader's own arrays instead of copies: valid until the
+   * callback returns, then overwritten. For consumers that keep nothing of them (an evaluator
+   * that takes what it needs), it saves a copy of every row. Default `false`.
+   */
+  borrow?: boolean;
+}
+
 /**
  * Streams a numeric CSV (the canonical frame and tubelet detection formats) into typed columns
  * without a per-row object: bytes are split and numbers parsed in place, a chunk (1 MiB) at a
@@ -430,16 +459,13 @@ function storePlainLines(
  * @param layout decides, from the header, how each column is stored (throws on a bad header)
  * @param onRows receives the rows: once (`file`) or per run of one video (`video`; a video that
  *   comes back after another one is an {@link InterleavedVideosError})
- * @param range read only these data lines (after the header of line 1); their line numbers
- *   count as if they followed the header. A quote in them is a {@link CsvRangeError} (fast-csv
- *   reads whole files only).
  */
 export async function readNumericCsv(
   path: string,
   layout: (header: CsvHeader) => NumericLayout,
   grouping: NumericGrouping,
   onRows: (rows: NumericRows) => void,
-  range?: CsvByteRange,
+  { range, borrow = false }: NumericReadOptions = {},
 ): Promise<void> {
   const handle = await open(path, 'r').catch((error: NodeJS.ErrnoException) => {
     throw new TubekitFormatError(path, '', `cannot read CSV: ${error.code ?? error.message}`);
@@ -456,7 +482,8 @@ export async function readNumericCsv(
 
   const flush = () => {
     if (store && store.length > 0) {
-      onRows(store.take(grouping === 'video' ? [videos[current]!] : videos));
+      const names = grouping === 'video' ? [videos[current]!] : videos;
+      onRows(borrow ? store.view(names) : store.take(names));
       store.length = 0;
     }
   };
@@ -829,8 +856,9 @@ export async function readNumericCsvByVideo(
   layout: (header: CsvHeader) => NumericLayout,
   sortColumn: number | undefined,
   start: () => (rows: NumericRows) => void,
-  range?: CsvByteRange,
+  options: NumericReadOptions = {},
 ): Promise<void> {
+  const { range } = options;
   let widths: number[] = [];
   const withWidths = (header: CsvHeader) => {
     const l = layout(header);
@@ -843,7 +871,7 @@ export async function readNumericCsvByVideo(
       : selectRows(rows, stableOrder(rows.ints[sortColumn]!), widths, rows.videos[0]!);
   const consumer = start();
   try {
-    await readNumericCsv(path, withWidths, 'video', (rows) => consumer(sorted(rows)), range);
+    await readNumericCsv(path, withWidths, 'video', (rows) => consumer(sorted(rows)), options);
     return;
   } catch (error) {
     if (!(error instanceof InterleavedVideosError) || range) throw error;

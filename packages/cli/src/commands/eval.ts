@@ -333,10 +333,15 @@ async function shardedFrameMeanAP(
   try {
     const evaluator = new FrameMeanAPEvaluator(gt, { ...options, scoreSpill: spill });
     let rows = 0;
-    await readFrameDetectionsByVideo(det, { lenient, range: ranges[0] }, () => (video) => {
-      rows += video.length;
-      evaluator.addVideo(video.videos[0]!, video);
-    });
+    // the evaluator keeps nothing of a video's rows: they may be the reader's own arrays
+    await readFrameDetectionsByVideo(
+      det,
+      { lenient, range: ranges[0], borrowRows: true },
+      () => (video) => {
+        rows += video.length;
+        evaluator.addVideo(video.videos[0]!, video);
+      },
+    );
     const shards = [evaluator.shard()];
     for (const reply of await Promise.all(shardsIn)) {
       if (reply.type !== 'shard') return undefined;
@@ -401,7 +406,11 @@ export async function streamFrameMeanAP(
     };
   };
   try {
-    await readFrameDetectionsByVideo(det, { lenient: options.lenient === true }, start);
+    await readFrameDetectionsByVideo(
+      det,
+      { lenient: options.lenient === true, borrowRows: true },
+      start,
+    );
     return { result: withFile(det, undefined, () => evaluator.result()), rows, shards: 1 };
   } finally {
     spill.close();

@@ -34,7 +34,7 @@ async function evaluateShard(): Promise<void> {
   let rows = 0;
   await readFrameDetectionsByVideo(
     request.det,
-    { lenient: request.lenient, range: request.range },
+    { lenient: request.lenient, range: request.range, borrowRows: true },
     () => (video) => {
       rows += video.length;
       evaluator.addVideo(video.videos[0]!, video);

@@ -10,7 +10,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ActionDataset } from './annotation-model';
-import { decodeCachedDataset, encodeCachedDataset } from './dataset-cache';
+import { decodeCachedDataset, encodeCachedDataset, loadCachedDataset } from './dataset-cache';
 import { writeDatasetJson } from './dataset-json';
 import { loadDataset } from './load-dataset';
 
@@ -100,6 +100,33 @@ describe('binary GT cache', () => {
     writeFileSync(join(dir, 'testlist01.txt'), 'a/v1\n');
     await loadDataset(gt, { cacheDir: cache });
     expect(readdirSync(cache)).toHaveLength(2);
+  });
+
+  it('stays within its size bound: the least recently used entries go first', async () => {
+    const cache = join(dir, 'cache');
+    const entryBytes = encodeCachedDataset(dataset(1)).length;
+    const load = (x1: number) => {
+      const gt = join(dir, `gt${x1}.tubes.json`);
+      writeFileSync(gt, String(x1));
+      return loadCachedDataset([gt], cache, async () => dataset(x1), 3 * entryBytes);
+    };
+    const ages = new Map<number, string>();
+    for (const x1 of [1, 2, 3]) {
+      await load(x1);
+      const added = readdirSync(cache).find((e) => ![...ages.values()].includes(e))!;
+      ages.set(x1, added);
+      // older by x1 hours: entry 1 the oldest
+      const then = new Date(Date.now() - (10 - x1) * 3600e3);
+      utimesSync(join(cache, added), then, then);
+    }
+    await load(1); // served: marked used now, so entry 2 is the least recently used
+    expect(readdirSync(cache)).toHaveLength(3);
+    await load(4);
+    const left = readdirSync(cache);
+    expect(left).toHaveLength(3);
+    expect(left).not.toContain(ages.get(2));
+    expect(left).toContain(ages.get(1));
+    expect(left).toContain(ages.get(3));
   });
 
   it('a cache folder that cannot be written is skipped', async () => {

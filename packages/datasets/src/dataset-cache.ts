@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile, stat, unlink, utimes } from 'node:fs/promises';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeFileAtomic } from '@tubekit/report';
@@ -159,13 +159,19 @@ export function decodeCachedDataset(bytes: Uint8Array): ActionDataset | undefine
  * missing or damaged entry (checked by its own SHA-256) is read with `load()` and written again,
  * atomically (temp file + rename); a cache that cannot be written is skipped without a word.
  *
+ * The folder stays within `maxBytes`: an entry served is marked used (its modification time),
+ * and after a write the least recently used entries beyond the bound are removed (a new reader
+ * version makes new keys, so old entries would otherwise pile up).
+ *
  * @param inputs every file the result depends on (e.g. the GT file and a split list beside it)
  * @param load reads and validates the dataset the slow way
+ * @param maxBytes the bound on the folder's `.gt` entries (default {@link GT_CACHE_MAX_BYTES})
  */
 export async function loadCachedDataset(
   inputs: readonly string[],
   dir: string,
   load: () => Promise<ActionDataset>,
+  maxBytes = GT_CACHE_MAX_BYTES,
 ): Promise<ActionDataset> {
   // an input that cannot be read is the reader's to report
   const key = await cacheKey(inputs).catch(() => undefined);
@@ -173,8 +179,36 @@ export async function loadCachedDataset(
   const file = join(dir, `${key}.gt`);
   const bytes = await readFile(file).catch(() => undefined);
   const cached = bytes && decodeCachedDataset(bytes);
-  if (cached) return cached;
+  if (cached) {
+    const now = new Date();
+    await utimes(file, now, now).catch(() => undefined);
+    return cached;
+  }
   const dataset = await load();
-  await writeFileAtomic(file, encodeCachedDataset(dataset)).catch(() => undefined);
+  const written = await writeFileAtomic(file, encodeCachedDataset(dataset)).then(
+    () => true,
+    () => false,
+  );
+  if (written) await pruneCache(dir, file, maxBytes).catch(() => undefined);
   return dataset;
+}
+
+/** The default bound on a GT cache folder: 1 GiB (about 50 UCF101-24 entries). */
+export const GT_CACHE_MAX_BYTES = 2 ** 30;
+
+/** Removes the least recently used `.gt` entries of `dir` beyond `maxBytes`, never `keep`. */
+async function pruneCache(dir: string, keep: string, maxBytes: number): Promise<void> {
+  const entries: { path: string; size: number; used: number }[] = [];
+  for (const name of await readdir(dir)) {
+    if (!name.endsWith('.gt')) continue;
+    const path = join(dir, name);
+    const info = await stat(path).catch(() => undefined);
+    if (info?.isFile()) entries.push({ path, size: info.size, used: info.mtimeMs });
+  }
+  entries.sort((a, b) => (a.path === keep ? -1 : b.path === keep ? 1 : b.used - a.used));
+  let total = 0;
+  for (const entry of entries) {
+    total += entry.size;
+    if (total > maxBytes && entry.path !== keep) await unlink(entry.path).catch(() => undefined);
+  }
 }

@@ -36,6 +36,13 @@ export type {
   SoftmaxCrossEntropyOptions,
 } from './losses';
 export { binaryCrossEntropy, iouLoss, smoothL1, softmaxCrossEntropy } from './losses';
+export type {
+  OnnxAttribute,
+  OnnxModelSpec,
+  OnnxNodeSpec,
+  OnnxValueSpec,
+} from './onnx-model-encode';
+export { dtypeOfOnnx, encodeOnnxModel, onnxOfDtype } from './onnx-model-encode';
 export type { LrSchedule, OptimizerConfig } from './optimizer';
 export { applyUpdate, learningRateAt, optimizerSlots } from './optimizer';
 export type {
@@ -43,6 +50,8 @@ export type {
   PolynomialTubeTarget,
 } from './polynomial-tube-loss';
 export { polynomialTubeLoss } from './polynomial-tube-loss';
+export type { WireField } from './protobuf-wire';
+export { ProtoReader, ProtoWriter, WireType } from './protobuf-wire';
 export type { Rng } from './random';
 export { createRng, restoreRng } from './random';
 export type { RawTensor, WeightDtype } from './raw-tensor';

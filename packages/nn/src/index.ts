@@ -11,7 +11,7 @@ export type { Conv3dOptions, Conv3dPad } from './conv3d';
 export { conv3d } from './conv3d';
 export type { FpnLevelOptions } from './fpn-level';
 export { fpnLevels } from './fpn-level';
-export type { FusedConv2dOptions } from './fused-conv2d';
+export type { ConvKernelProvider, FusedConv2dOptions } from './fused-conv2d';
 export { fusedConv2d } from './fused-conv2d';
 export type { GradientCheckOptions, GradientCheckResult } from './grad-check';
 export { gradientCheck } from './grad-check';
@@ -45,6 +45,8 @@ export type {
 export { dtypeOfOnnx, encodeOnnxModel, onnxOfDtype } from './onnx-model-encode';
 export type { LrSchedule, OptimizerConfig } from './optimizer';
 export { applyUpdate, learningRateAt, optimizerSlots } from './optimizer';
+export type { OnnxConvolutionsInfo, OnnxConvolutionsOptions } from './ort-convolutions';
+export { stopOnnxConvolutions, useOnnxConvolutions } from './ort-convolutions';
 export type {
   PolynomialTubeLossOptions,
   PolynomialTubeTarget,

@@ -221,9 +221,14 @@ export async function useOnnxConvolutions(
   return { version: active.bridge.version, threads };
 }
 
-/** Undoes {@link useOnnxConvolutions}: the tfjs kernels again, the worker and its sessions closed. */
-export async function stopOnnxConvolutions(): Promise<void> {
+/**
+ * Undoes {@link useOnnxConvolutions}: fusedConv2d runs on the backend's kernels again, and the
+ * worker and its sessions are closed — unless `keepWorker`, which keeps them for a later
+ * `useOnnxConvolutions` with the same threads (to switch back and forth, e.g. in a benchmark).
+ */
+export async function stopOnnxConvolutions(options: { keepWorker?: boolean } = {}): Promise<void> {
   setConvKernelProvider(undefined);
+  if (options.keepWorker) return;
   const was = active;
   active = undefined;
   await was?.bridge.close();

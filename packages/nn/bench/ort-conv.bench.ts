@@ -1,5 +1,6 @@
 import { defineBenchSuite } from '@tubekit/benchmarks';
 import { encodeOnnxModel, initBackend, tf, useOnnxConvolutions } from '../src/index';
+import { macsPerFloat } from '../src/ort-convolutions';
 import { OrtSyncBridge } from '../src/ort-sync-bridge';
 import { round } from './timing';
 import { TRUNK_LAYERS, type TrunkInput, trunkLayerMacs } from './trunk-net';
@@ -100,7 +101,7 @@ export default defineBenchSuite({
       name: `trunk conv layers, CPU ms (median of ${REPS}, alternating): tfjs-wasm kernels vs onnxruntime incl. bridge, copies and NHWC↔NCHW transposes`,
       run: async () => {
         await initBackend({ backend: 'wasm', log: () => {} });
-        const ort = await useOnnxConvolutions({ threads: 1, minInputChannels: 1 });
+        const ort = await useOnnxConvolutions({ threads: 1 });
         const engine = tf.engine();
         const out: Record<string, number | string> = { onnxruntime: ort.version };
         const totals = { wasm: 0, ort: 0 };
@@ -111,6 +112,10 @@ export default defineBenchSuite({
           const conv = { strides: [l.stride, l.stride], pad: 'same', dataFormat: 'NHWC' };
           const yShape = tf.tidy(() => tf.conv2d(x, w, l.stride, 'same').shape);
           const dy = tf.randomNormal(yShape) as tf.Tensor4D;
+          out[`${l.name} macs/float`] = round(
+            macsPerFloat(tf.backend_util.computeConv2DInfo(x.shape, w.shape, l.stride, 1, 'same')),
+            0,
+          );
           const fused = { ...conv, activation: 'relu', hasBias: true, dilations: [1, 1] };
           const run = (name: string, inputs: tf.NamedTensorMap, attrs: object) => () =>
             tf.dispose(engine.runKernel(name, inputs, attrs as tf.NamedAttrMap) as tf.Tensor);

@@ -137,7 +137,7 @@ describeOrt('useOnnxConvolutions (fusedConv2d on onnxruntime)', () => {
 
   beforeAll(async () => {
     await initBackend({ backend: 'wasm', ...quiet });
-    const info = await useOnnxConvolutions({ threads: 1 });
+    const info = await useOnnxConvolutions({ threads: 1, minMacsPerFloat: 0 });
     expect(info.version).toMatch(/^\d+\.\d+/);
     for (const k of [
       'TubekitOrtConv2D',
@@ -162,7 +162,7 @@ describeOrt('useOnnxConvolutions (fusedConv2d on onnxruntime)', () => {
       await stopOnnxConvolutions();
       await initBackend({ backend: 'cpu', ...quiet });
       const reference = valueAndGrads(f, args);
-      await useOnnxConvolutions();
+      await useOnnxConvolutions({ minMacsPerFloat: 0 });
       calls = 0;
       expectClose(reference, valueAndGrads(f, args)); // cpu backend, onnxruntime kernels
       expect(calls).toBe(3); // forward, dX, dW + db
@@ -174,8 +174,9 @@ describeOrt('useOnnxConvolutions (fusedConv2d on onnxruntime)', () => {
       tf.dispose(args);
     });
 
-  test('keeps a 3-channel input on the backend (minInputChannels), and switches off', async () => {
+  test('keeps a convolution with few multiply-adds per float on the backend (minMacsPerFloat), and switches off', async () => {
     await initBackend({ backend: 'wasm', ...quiet });
+    await useOnnxConvolutions({ minMacsPerFloat: 20 }); // this one: 9·3·4 / (4·3 + 4) = 6.75
     const c: Case = {
       name: 'rgb',
       x: [1, 6, 6, 3],
@@ -189,14 +190,14 @@ describeOrt('useOnnxConvolutions (fusedConv2d on onnxruntime)', () => {
     calls = 0;
     const onBackend = valueAndGrads(fusedLoss(c), args);
     expect(calls).toBe(0);
-    await useOnnxConvolutions({ minInputChannels: 1 });
+    await useOnnxConvolutions({ minMacsPerFloat: 6 });
     expectClose(onBackend, valueAndGrads(fusedLoss(c), args));
     expect(calls).toBe(3);
     await stopOnnxConvolutions();
     calls = 0;
     valueAndGrads(fusedLoss(c), args);
     expect(calls).toBe(0);
-    await useOnnxConvolutions();
+    await useOnnxConvolutions({ minMacsPerFloat: 0 });
     tf.dispose(args);
   });
 

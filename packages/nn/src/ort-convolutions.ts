@@ -8,10 +8,14 @@ export interface OnnxConvolutionsOptions {
   /** onnxruntime intra-op threads (default 1: the tfjs-wasm default on the shared 2-core machines). */
   threads?: number;
   /**
-   * Convolutions with fewer input channels stay on the tfjs backend (default 4: a 3-channel first
-   * layer measured slower on onnxruntime, its NCHW transposes costing more than its GEMM saves).
+   * Convolutions doing fewer forward multiply-adds per float that crosses the bridge (input and
+   * output maps: out pixels·KH·KW·Cin·Cout / (in pixels·Cin + out pixels·Cout)) stay on the tfjs
+   * backend, where moving the maps would cost more than the faster GEMM saves. Default 40: of the
+   * issue-12 trunk's layers, the 3×3 16→16 (72), the 3×3 s2 16→64 (72) and the 3×3 64→64 (288)
+   * measured faster on onnxruntime, the 3-channel first layer (15), the temporal 3×1 16→16 (24)
+   * and the 1×1 64→32 (21) slower. 0 sends every convolution to onnxruntime.
    */
-  minInputChannels?: number;
+  minMacsPerFloat?: number;
 }
 
 /** What {@link useOnnxConvolutions} started. */
@@ -112,6 +116,16 @@ const conv2dInfo = (
     'channelsLast',
   );
 
+/** Forward multiply-adds per float of the input and output maps (what the bridge copies). */
+export function macsPerFloat(conv: tf.backend_util.Conv2DInfo): number {
+  const outPixels = conv.batchSize * conv.outHeight * conv.outWidth;
+  const macs =
+    outPixels * conv.filterHeight * conv.filterWidth * conv.inChannels * conv.outChannels;
+  const floats =
+    conv.batchSize * conv.inHeight * conv.inWidth * conv.inChannels + outPixels * conv.outChannels;
+  return macs / floats;
+}
+
 interface ForwardAttrs {
   strides: [number, number];
   pad: Pad;
@@ -209,11 +223,11 @@ export async function useOnnxConvolutions(
   for (const backendName of BACKENDS)
     for (const config of kernelConfigs(backendName))
       if (!tf.getKernel(config.kernelName, backendName)) tf.registerKernel(config);
-  const minInputChannels = options.minInputChannels ?? 4;
+  const minMacsPerFloat = options.minMacsPerFloat ?? 40;
   setConvKernelProvider({
     ...KERNELS,
     handles: (conv) =>
-      conv.inChannels >= minInputChannels &&
+      macsPerFloat(conv) >= minMacsPerFloat &&
       conv.dilationHeight === 1 &&
       conv.dilationWidth === 1 &&
       BACKENDS.includes(tf.getBackend() as 'cpu'),

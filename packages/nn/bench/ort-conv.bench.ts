@@ -59,7 +59,7 @@ export default defineBenchSuite({
   cases: [
     {
       kind: 'measure',
-      name: 'synchronous onnxruntime bridge (worker + SharedArrayBuffer + Atomics.wait): round trip and copy cost',
+      name: 'synchronous onnxruntime bridge (worker, transferred buffers, Atomics.wait): round trip and per-MiB cost',
       run: async () => {
         const bridge = await OrtSyncBridge.start({ threads: 1 });
         try {

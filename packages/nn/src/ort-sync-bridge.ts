@@ -35,30 +35,43 @@ interface Reply {
   id?: number;
   version?: string;
   error?: string;
+  /** `run`: the input buffers, handed back for reuse. */
+  inputs?: ArrayBuffer[];
+  /** `run`: each output's values. */
+  outputs?: { buffer: ArrayBuffer; offset: number; length: number }[];
 }
 
 /*
  * The worker: plain CommonJS (run with `eval`, so it needs no file next to the bundle). Every request
  * arrives on `port`; the answer goes back on `port` first, then `signal[0]` is set to 1 and notified,
  * which wakes the main thread blocked in `Atomics.wait`; the main thread reads the answer with
- * `receiveMessageOnPort`. Inputs and outputs are float32 slots of the shared buffer; onnxruntime-node
- * 1.30 accepts neither SharedArrayBuffer-backed inputs nor pre-allocated outputs ("Invalid
- * argument", results in new buffers), so the worker copies inputs into its own arrays and outputs
- * back into the shared buffer.
+ * `receiveMessageOnPort`. Array buffers travel by transfer, not by copy: the inputs to the worker
+ * (which feeds them to onnxruntime as they are) and back for reuse, and onnxruntime's outputs to
+ * the caller (copied first only if onnxruntime's buffer cannot be transferred). A SharedArrayBuffer
+ * would save nothing: onnxruntime-node 1.30 rejects SharedArrayBuffer-backed inputs ("Invalid
+ * argument") and returns outputs in new buffers even when given pre-allocated ones.
  */
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
 const { port, signal: signalBuffer, ortPath, threads } = workerData;
 const signal = new Int32Array(signalBuffer);
-const answer = (reply) => {
-  port.postMessage(reply);
+const answer = (reply, transfer) => {
+  try {
+    port.postMessage(reply, transfer);
+  } catch (e) {
+    // a buffer that cannot be transferred (e.g. external memory): send copies instead
+    if (!reply.outputs) throw e;
+    for (const o of reply.outputs) {
+      o.buffer = new Float32Array(o.buffer, o.offset, o.length).slice().buffer;
+      o.offset = 0;
+    }
+    port.postMessage(reply, [...reply.inputs, ...reply.outputs.map((o) => o.buffer)]);
+  }
   Atomics.store(signal, 0, 1);
   Atomics.notify(signal, 0);
 };
 let ort;
 const sessions = [];
-// onnxruntime-node rejects SharedArrayBuffer-backed arrays: inputs are copied into these, per session and input.
-const scratch = new Map();
 const options = {
   intraOpNumThreads: threads,
   interOpNumThreads: 1,
@@ -66,40 +79,38 @@ const options = {
   graphOptimizationLevel: 'all',
   logSeverityLevel: 3,
 };
-const f32 = (buffer, v) => new Float32Array(buffer, v.offset, v.size);
 async function handle(m) {
   if (m.op === 'load') {
     ort = require(ortPath);
-    return { version: ort.env.versions && ort.env.versions.node ? ort.env.versions.node : 'unknown' };
+    return [{ version: ort.env.versions && ort.env.versions.node ? ort.env.versions.node : 'unknown' }, []];
   }
   if (m.op === 'create') {
     sessions.push(await ort.InferenceSession.create(m.bytes, options));
-    return { id: sessions.length - 1 };
+    return [{ id: sessions.length - 1 }, []];
   }
   if (m.op === 'run') {
-    const session = sessions[m.id];
     const feeds = {};
-    for (const v of m.inputs) {
-      const key = m.id + ':' + v.name;
-      let local = scratch.get(key);
-      if (!local || local.length !== v.size) scratch.set(key, (local = new Float32Array(v.size)));
-      local.set(f32(m.buffer, v));
-      feeds[v.name] = new ort.Tensor('float32', local, v.shape);
-    }
-    const results = await session.run(feeds);
-    for (const v of m.outputs) f32(m.buffer, v).set(results[v.name].data);
-    return {};
+    for (const v of m.inputs) feeds[v.name] = new ort.Tensor('float32', new Float32Array(v.buffer), v.shape);
+    const results = await sessions[m.id].run(feeds);
+    const outputs = m.outputs.map((name) => {
+      const data = results[name].data;
+      return { buffer: data.buffer, offset: data.byteOffset, length: data.length };
+    });
+    const inputs = m.inputs.map((v) => v.buffer);
+    return [{ inputs, outputs }, [...inputs, ...new Set(outputs.map((o) => o.buffer))]];
   }
   if (m.op === 'release') {
     await Promise.all(sessions.map((s) => s.release()));
     sessions.length = 0;
-    scratch.clear();
-    return {};
+    return [{}, []];
   }
   throw new Error('unknown request ' + m.op);
 }
 port.on('message', (m) => {
-  handle(m).then(answer, (e) => answer({ error: String((e && e.message) || e).split('\\n')[0] }));
+  handle(m).then(
+    ([reply, transfer]) => answer(reply, transfer),
+    (e) => answer({ error: String((e && e.message) || e).split('\\n')[0] }, []),
+  );
 });
 `;
 
@@ -114,15 +125,12 @@ const waitAsync = (
   }
 ).waitAsync;
 
-/** Bytes between two arrays in the shared buffer (a cache line, so every view is aligned). */
-const ALIGN = 64;
-const aligned = (bytes: number) => Math.ceil(bytes / ALIGN) * ALIGN;
-
 /**
  * onnxruntime-node called synchronously. tfjs kernels are synchronous and `InferenceSession.run`
  * returns a promise, so the sessions live in a `worker_threads` Worker: the caller writes the inputs
- * into a `SharedArrayBuffer`, posts the request, and blocks in `Atomics.wait` until the worker has
- * run the session (its outputs written into the same buffer) and `Atomics.notify`s. The blocked
+ * into buffers it transfers with the request, and blocks in `Atomics.wait` (on a 4-byte
+ * `SharedArrayBuffer`) until the worker has run the session, posted the outputs (transferred too)
+ * and `Atomics.notify`d. The blocked
  * thread uses no CPU; onnxruntime computes on the worker thread (and its own intra-op pool when
  * `threads` > 1). onnxruntime-node is an optional peer dependency, loaded in the worker only.
  *
@@ -134,7 +142,8 @@ const aligned = (bytes: number) => Math.ceil(bytes / ALIGN) * ALIGN;
  * ```
  */
 export class OrtSyncBridge {
-  private buffer = new SharedArrayBuffer(1 << 20);
+  /** Input buffers back from the worker, by byte length, for the next inputs of that size. */
+  private readonly pool = new Map<number, ArrayBuffer[]>();
   private closed = false;
 
   private constructor(
@@ -191,11 +200,11 @@ export class OrtSyncBridge {
     return new OrtSyncBridge(worker, port1, signal, timeoutMs, loaded.version ?? 'unknown');
   }
 
-  /** Posts one request and blocks until the worker answers; throws the worker's error. */
-  private call(request: Record<string, unknown>): Reply {
+  /** Posts one request (transferring `transfer`) and blocks until the worker answers. */
+  private call(request: Record<string, unknown>, transfer: ArrayBuffer[] = []): Reply {
     if (this.closed) throw new Error('onnxruntime bridge: closed');
     Atomics.store(this.signal, 0, 0);
-    this.port.postMessage(request);
+    this.port.postMessage(request, transfer);
     if (Atomics.wait(this.signal, 0, 0, this.timeoutMs) === 'timed-out')
       throw new Error(
         `onnxruntime bridge: no answer from the worker in ${this.timeoutMs / 1000} s`,
@@ -212,26 +221,34 @@ export class OrtSyncBridge {
   }
 
   /**
-   * Runs session `id` on float32 inputs, synchronously. Returns one view of the shared buffer per
-   * output: valid until the next call on this bridge, so copy them out first.
+   * Runs session `id` on float32 inputs, synchronously; returns each output's values (new arrays,
+   * the caller's to keep). Each input is written once, into a buffer that is transferred to the
+   * worker and fed to onnxruntime as it is, then comes back for reuse.
    */
   run(id: number, inputs: OrtBridgeInput[], outputs: OrtBridgeOutput[]): Float32Array[] {
-    let offset = 0;
-    const place = (v: { name: string; shape: readonly number[] }) => {
-      const size = v.shape.reduce((a, b) => a * b, 1);
-      const slot = { name: v.name, shape: [...v.shape], offset, size };
-      offset += aligned(size * 4);
-      return slot;
-    };
-    const ins = inputs.map(place);
-    const outs = outputs.map(place);
-    if (offset > this.buffer.byteLength)
-      this.buffer = new SharedArrayBuffer(aligned(Math.max(offset, this.buffer.byteLength * 1.5)));
-    const buffer = this.buffer;
-    for (const [i, slot] of ins.entries())
-      inputs[i]?.write(new Float32Array(buffer, slot.offset, slot.size));
-    this.call({ op: 'run', id, buffer, inputs: ins, outputs: outs });
-    return outs.map((slot) => new Float32Array(buffer, slot.offset, slot.size));
+    const feeds = inputs.map((v) => {
+      const bytes = 4 * v.shape.reduce((a, b) => a * b, 1);
+      const buffer = this.pool.get(bytes)?.pop() ?? new ArrayBuffer(bytes);
+      v.write(new Float32Array(buffer));
+      return { name: v.name, shape: [...v.shape], buffer };
+    });
+    const reply = this.call(
+      { op: 'run', id, inputs: feeds, outputs: outputs.map((o) => o.name) },
+      feeds.map((f) => f.buffer),
+    );
+    for (const buffer of reply.inputs ?? []) {
+      const free = this.pool.get(buffer.byteLength) ?? [];
+      free.push(buffer);
+      this.pool.set(buffer.byteLength, free);
+    }
+    return (reply.outputs ?? []).map((o, i) => {
+      const size = outputs[i]?.shape.reduce((a, b) => a * b, 1);
+      if (o.length !== size)
+        throw new Error(
+          `onnxruntime bridge: output ${outputs[i]?.name} has ${o.length} values, expected ${size}`,
+        );
+      return new Float32Array(o.buffer, o.offset, o.length);
+    });
   }
 
   /** Releases every session and stops the worker. */
@@ -239,6 +256,7 @@ export class OrtSyncBridge {
     if (this.closed) return;
     this.call({ op: 'release' });
     this.closed = true;
+    this.pool.clear();
     this.port.close();
     await this.worker.terminate();
   }

@@ -197,8 +197,8 @@ function kernelConfigs(backendName: string): tf.KernelConfig[] {
  * instead of the tfjs backend's (XNNPACK on wasm: 4-lane SIMD, no FMA). The layout changes
  * (NHWC ↔ NCHW) run inside the ONNX graphs; one session per graph and shape, created on first
  * use. onnxruntime's `run` is asynchronous and tfjs kernels are not, so the sessions live in a
- * worker thread called synchronously (`OrtSyncBridge`: SharedArrayBuffer + `Atomics.wait`),
- * which costs about four copies of each input and output and ~0.1 ms per call.
+ * worker thread called synchronously (`OrtSyncBridge`: transferred buffers + `Atomics.wait`),
+ * which costs one copy of each input and output and ~0.1 ms per call.
  *
  * Works on the `cpu` and `wasm` backends; other backends keep their own kernels. Nothing changes
  * until this is called; {@link stopOnnxConvolutions} switches back. onnxruntime-node is an optional

@@ -1,3 +1,5 @@
+export type { WireField } from '@tubekit/nn';
+export { ProtoReader, ProtoWriter } from '@tubekit/nn';
 export type {
   Backbone,
   BackboneLayout,
@@ -46,8 +48,6 @@ export type {
   PretrainTrunkOptions,
 } from './pretrain-trunk';
 export { PRETRAIN_OBJECTIVE_VERSION, pretrainTrunk } from './pretrain-trunk';
-export type { WireField } from './protobuf-wire';
-export { ProtoReader, ProtoWriter } from './protobuf-wire';
 export type { TrunkFeatures, TrunkLevel, TrunkOptions } from './trunk';
 export { Trunk } from './trunk';
 export type { WeightFileFormat } from './weight-file';

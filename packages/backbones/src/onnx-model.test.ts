@@ -1,6 +1,5 @@
-import { float32RawTensor, rawTensorToFloat32 } from '@tubekit/nn';
+import { float32RawTensor, ProtoWriter, rawTensorToFloat32 } from '@tubekit/nn';
 import { encodeOnnxModel, parseOnnxTensors } from './onnx-model';
-import { ProtoWriter } from './protobuf-wire';
 
 describe('ONNX initializers', () => {
   it('round-trips initializers through encodeOnnxModel', () => {

@@ -1,6 +1,22 @@
 import { readFile } from 'node:fs/promises';
-import { dtypeByteSize, type RawTensor, shapeSize, type WeightDtype } from '@tubekit/nn';
-import { ProtoReader, ProtoWriter, type WireField } from './protobuf-wire';
+import {
+  dtypeByteSize,
+  dtypeOfOnnx,
+  ProtoReader,
+  type RawTensor,
+  shapeSize,
+  type WireField,
+} from '@tubekit/nn';
+
+// The writer half (`encodeOnnxModel`) lives in @tubekit/nn, which builds small ONNX graphs for
+// onnxruntime itself (see its `useOnnxConvolutions`); it is re-exported here unchanged.
+export type {
+  OnnxAttribute,
+  OnnxModelSpec,
+  OnnxNodeSpec,
+  OnnxValueSpec,
+} from '@tubekit/nn';
+export { encodeOnnxModel } from '@tubekit/nn';
 
 /*
  * Field numbers from onnx/onnx.proto (IR version 3+ and later; unchanged since):
@@ -16,33 +32,6 @@ import { ProtoReader, ProtoWriter, type WireField } from './protobuf-wire';
  *   ValueInfoProto: name=1 type=2 · TypeProto: tensor_type=1 · TypeProto.Tensor: elem_type=1
  *                shape=2 · TensorShapeProto: dim=1 · Dimension: dim_value=1 dim_param=2
  */
-
-/** ONNX `TensorProto.DataType` codes ↔ {@link WeightDtype}. */
-const ONNX_TYPES: ReadonlyArray<readonly [number, WeightDtype]> = [
-  [1, 'float32'],
-  [2, 'uint8'],
-  [3, 'int8'],
-  [4, 'uint16'],
-  [5, 'int16'],
-  [6, 'int32'],
-  [7, 'int64'],
-  [9, 'bool'],
-  [10, 'float16'],
-  [11, 'float64'],
-  [12, 'uint32'],
-  [13, 'uint64'],
-  [16, 'bfloat16'],
-];
-
-function dtypeOfOnnx(code: number): WeightDtype | undefined {
-  for (const [c, d] of ONNX_TYPES) if (c === code) return d;
-  return undefined;
-}
-
-function onnxOfDtype(dtype: WeightDtype): number {
-  for (const [c, d] of ONNX_TYPES) if (d === dtype) return c;
-  throw new Error(`onnx: no data type code for ${dtype}`);
-}
 
 /** A tensor found in an ONNX model, with where it came from. */
 export interface OnnxTensor extends RawTensor {
@@ -234,115 +223,4 @@ export function parseOnnxTensors(bytes: Uint8Array, source = 'onnx'): OnnxTensor
 export async function readOnnxTensors(path: string): Promise<OnnxTensor[]> {
   const bytes = await readFile(path);
   return parseOnnxTensors(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), path);
-}
-
-/** A node attribute value for {@link encodeOnnxModel}; the key says its ONNX attribute type. */
-export type OnnxAttribute =
-  | { readonly int: number }
-  | { readonly ints: readonly number[] }
-  | { readonly float: number }
-  | { readonly floats: readonly number[] }
-  | { readonly string: string };
-
-/** One node of a graph to encode. */
-export interface OnnxNodeSpec {
-  readonly opType: string;
-  readonly inputs: readonly string[];
-  readonly outputs: readonly string[];
-  readonly name?: string;
-  readonly attributes?: Readonly<Record<string, OnnxAttribute>>;
-}
-
-/** A graph input or output: a float tensor with fixed sizes or named symbolic dimensions. */
-export interface OnnxValueSpec {
-  readonly name: string;
-  readonly shape: readonly (number | string)[];
-  /** Element type, default `float32`. */
-  readonly dtype?: WeightDtype;
-}
-
-/** What {@link encodeOnnxModel} writes: a single-graph model in the default `ai.onnx` domain. */
-export interface OnnxModelSpec {
-  readonly nodes: readonly OnnxNodeSpec[];
-  readonly initializers: readonly RawTensor[];
-  readonly inputs: readonly OnnxValueSpec[];
-  readonly outputs: readonly OnnxValueSpec[];
-  /** Opset of the default domain (default 13). */
-  readonly opsetVersion?: number;
-  /** Graph name (default `tubekit`). */
-  readonly graphName?: string;
-}
-
-function encodeTensor(t: RawTensor): ProtoWriter {
-  const w = new ProtoWriter();
-  if (t.shape.length > 0) w.packedVarints(1, t.shape);
-  w.varint(2, onnxOfDtype(t.dtype));
-  w.string(8, t.name);
-  w.bytes(9, t.bytes);
-  return w;
-}
-
-function encodeValueInfo(v: OnnxValueSpec): ProtoWriter {
-  const shape = new ProtoWriter();
-  for (const d of v.shape) {
-    const dim = new ProtoWriter();
-    if (typeof d === 'number') dim.varint(1, d);
-    else dim.string(2, d);
-    shape.message(1, dim);
-  }
-  const tensorType = new ProtoWriter()
-    .varint(1, onnxOfDtype(v.dtype ?? 'float32'))
-    .message(2, shape);
-  const type = new ProtoWriter().message(1, tensorType);
-  return new ProtoWriter().string(1, v.name).message(2, type);
-}
-
-function encodeAttribute(name: string, a: OnnxAttribute): ProtoWriter {
-  const w = new ProtoWriter().string(1, name);
-  if ('int' in a) w.varint(3, a.int).varint(20, 2);
-  else if ('ints' in a) {
-    for (const x of a.ints) w.varint(8, x);
-    w.varint(20, 7);
-  } else if ('float' in a) w.float32(2, a.float).varint(20, 1);
-  else if ('floats' in a) {
-    for (const x of a.floats) w.float32(7, x);
-    w.varint(20, 6);
-  } else w.string(4, a.string).varint(20, 3);
-  return w;
-}
-
-/**
- * Encodes a small ONNX model (IR version 8) — enough to write test models, to export weights as
- * initializers, or to wrap a graph for onnxruntime. Tensors are written as `raw_data`.
- *
- * @example
- * const bytes = encodeOnnxModel({
- *   nodes: [{ opType: 'Relu', inputs: ['x'], outputs: ['y'] }],
- *   initializers: [],
- *   inputs: [{ name: 'x', shape: ['N', 4] }],
- *   outputs: [{ name: 'y', shape: ['N', 4] }],
- * });
- */
-export function encodeOnnxModel(spec: OnnxModelSpec): Uint8Array {
-  const graph = new ProtoWriter();
-  for (const n of spec.nodes) {
-    const node = new ProtoWriter();
-    for (const i of n.inputs) node.string(1, i);
-    for (const o of n.outputs) node.string(2, o);
-    if (n.name) node.string(3, n.name);
-    node.string(4, n.opType);
-    for (const [k, a] of Object.entries(n.attributes ?? {})) node.message(5, encodeAttribute(k, a));
-    graph.message(1, node);
-  }
-  graph.string(2, spec.graphName ?? 'tubekit');
-  for (const t of spec.initializers) graph.message(5, encodeTensor(t));
-  for (const v of spec.inputs) graph.message(11, encodeValueInfo(v));
-  for (const v of spec.outputs) graph.message(12, encodeValueInfo(v));
-  const opset = new ProtoWriter().string(1, '').varint(2, spec.opsetVersion ?? 13);
-  return new ProtoWriter()
-    .varint(1, 8)
-    .string(2, 'tubekit')
-    .message(7, graph)
-    .message(8, opset)
-    .finish();
 }

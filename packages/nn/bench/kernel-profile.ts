@@ -1,15 +1,18 @@
 /**
  * Where a training step of the issue-12 trunk spends its time on wasm, kernel by kernel:
- * `npx tsx bench/kernel-profile.ts [steps]`. Every registered wasm kernel is wrapped with a timer;
+ * `npx tsx bench/kernel-profile.ts [steps] [--onnx]` (`--onnx`: with `useOnnxConvolutions`, whose
+ * kernels then show as `TubekitOrt…`). Every registered wasm kernel is wrapped with a timer;
  * CPU times are exclusive (a kernel composed of other kernels is charged only for its own work), so
  * the column sums to the kernels' share of the step and the rest is tfjs/JS overhead (tape,
  * dispatch, tidy). Not a benchmark case: the timers themselves cost a little per dispatch.
  */
-import { initBackend, Trainer, tf } from '../src/index';
+import { initBackend, stopOnnxConvolutions, Trainer, tf, useOnnxConvolutions } from '../src/index';
 import { createTrunkNet } from './trunk-net';
 
-const steps = Number(process.argv[2] ?? 3);
+const args = process.argv.slice(2);
+const steps = Number(args.find((a) => !a.startsWith('--')) ?? 3);
 await initBackend({ backend: 'wasm', log: () => {} });
+if (args.includes('--onnx')) await useOnnxConvolutions();
 const exclusive = new Map<string, { ms: number; calls: number }>();
 const stack: number[] = []; // child time accumulated per open kernel call
 const names: string[] = [];
@@ -67,3 +70,4 @@ console.log(`${'kernels'.padEnd(44)} ${kernels.toFixed(1).padStart(8)} ms`);
 console.log(`${'step (CPU)'.padEnd(44)} ${total.toFixed(1).padStart(8)} ms`);
 trainer.dispose();
 net.dispose();
+await stopOnnxConvolutions();

@@ -2,7 +2,7 @@ import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:chil
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { defineBenchSuite } from '@tubekit/benchmarks';
-import { initBackend, Trainer, tf } from '../src/index';
+import { initBackend, stopOnnxConvolutions, Trainer, tf, useOnnxConvolutions } from '../src/index';
 import { round } from './timing';
 import {
   createTrunkNet,
@@ -84,7 +84,7 @@ export default defineBenchSuite({
   cases: [
     {
       kind: 'measure',
-      name: `trunk training step (4 clips × 6 frames × 112², fwd + bwd + Adam): tubekit wasm vs PyTorch CPU, same threads, alternating, median of ${REPS}`,
+      name: `trunk training step (4 clips × 6 frames × 112², fwd + bwd + Adam): tubekit wasm, tubekit wasm + onnxruntime convolutions (opt-in), PyTorch CPU; same threads, alternating, median of ${REPS}`,
       run: async () => {
         const backend = await initBackend({ backend: 'wasm', log: () => {} });
         const threads = backend.threads ?? 1;
@@ -95,18 +95,32 @@ export default defineBenchSuite({
           seed: 1,
         });
         const flops = trunkStepFlops(INPUT);
+        const ort = await useOnnxConvolutions({ threads }).catch((e: Error) => e);
         const python = pythonWithTorch();
         const torch = python ? await TorchTrunk.start(python, threads) : undefined;
         const ours: { wallMs: number; cpuMs: number }[] = [];
+        const withOrt: { wallMs: number; cpuMs: number }[] = [];
         const theirs: { wallMs: number; cpuMs: number }[] = [];
+        // Each runner switches the convolution kernels first (outside the timed step).
+        const wasmStep = async () => {
+          await stopOnnxConvolutions({ keepWorker: true });
+          return timed(() => trainer.step(net.loss));
+        };
+        const ortStep = async () => {
+          await useOnnxConvolutions({ threads });
+          return timed(() => trainer.step(net.loss));
+        };
         try {
-          trainer.step(net.loss); // warm-up (operator setup, heap growth)
+          await wasmStep(); // warm-up (operator setup, heap growth, onnxruntime sessions)
+          if (!(ort instanceof Error)) await ortStep();
           for (let r = 0; r < REPS; r++) {
-            ours.push(timed(() => trainer.step(net.loss)));
+            ours.push(await wasmStep());
+            if (!(ort instanceof Error)) withOrt.push(await ortStep());
             if (torch) theirs.push(await torch.torch.step());
           }
         } finally {
           torch?.torch.stop();
+          await stopOnnxConvolutions();
           trainer.dispose();
           net.dispose();
         }
@@ -121,6 +135,16 @@ export default defineBenchSuite({
           tubekitGflopsCpu: gflops(oursCpu),
           tubekitGflopsWall: gflops(oursWall),
         };
+        const ortCpu = median(withOrt.map((o) => o.cpuMs));
+        if (ort instanceof Error) out.onnxruntime = `skipped: ${ort.message}`;
+        else
+          Object.assign(out, {
+            onnxruntime: ort.version,
+            tubekitOrtStepCpuMs: round(ortCpu),
+            tubekitOrtStepWallMs: round(median(withOrt.map((o) => o.wallMs))),
+            tubekitOrtGflopsCpu: gflops(ortCpu),
+            ortOverWasmCpu: round(oursCpu / ortCpu, 2),
+          });
         if (!torch) {
           out.torch = 'skipped: python3 -c "import torch" fails (apt-get install -y python3-torch)';
           return out;
@@ -136,6 +160,7 @@ export default defineBenchSuite({
           // Throughput ratios: CPU time is the robust one on a shared machine.
           tubekitOverTorchCpu: round(torchCpu / oursCpu, 2),
           tubekitOverTorchWall: round(torchWall / oursWall, 2),
+          ...(ort instanceof Error ? {} : { tubekitOrtOverTorchCpu: round(torchCpu / ortCpu, 2) }),
         });
         return out;
       },

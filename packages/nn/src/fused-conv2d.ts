@@ -29,6 +29,52 @@ interface FusedAttrs {
 }
 
 /**
+ * Kernels, registered on the cpu and wasm backends, that run {@link fusedConv2d}'s convolutions in
+ * place of the backend's own (`useOnnxConvolutions` installs onnxruntime's). Each takes the inputs
+ * and attributes of the kernel it replaces.
+ */
+export interface ConvKernelProvider {
+  /** Whether the provider runs convolutions of this geometry (else the backend's kernels do). */
+  handles(conv: tf.backend_util.Conv2DInfo): boolean;
+  /** Forward: inputs `{x, filter, bias?}`, attributes `{strides, pad, activation, hasBias}`. */
+  forward: string;
+  /** dX: inputs `{dy, filter}`, attributes those of `Conv2DBackpropInput`. */
+  inputGrad: string;
+  /**
+   * dW and db: inputs `{x, dy}`, attributes those of `Conv2DBackpropFilter`; output
+   * `[KH·KW·Cin + 1, Cout]`, dW's rows then db (the layout of `TubekitConv2DBackpropFilterBias`).
+   */
+  filterBiasGrad: string;
+}
+
+let provider: ConvKernelProvider | undefined;
+
+/** Installs (or, with `undefined`, removes) the {@link ConvKernelProvider} of {@link fusedConv2d}. */
+export function setConvKernelProvider(next: ConvKernelProvider | undefined): void {
+  provider = next;
+}
+
+/** The provider that runs a convolution of these shapes, if one is installed and takes it. */
+function providerFor(
+  xShape: number[],
+  filterShape: number[],
+  a: FusedAttrs,
+): ConvKernelProvider | undefined {
+  if (!provider) return undefined;
+  const info = tf.backend_util.computeConv2DInfo(
+    xShape as [number, number, number, number],
+    filterShape as [number, number, number, number],
+    a.strides,
+    1,
+    a.pad,
+    undefined,
+    false,
+    'channelsLast',
+  );
+  return provider.handles(info) ? provider : undefined;
+}
+
+/**
  * The forward kernel, on every backend that has tfjs's `FusedConv2D`: that kernel (bias and ReLU
  * applied by the convolution itself, e.g. in XNNPACK's output clamp) under a name whose gradient is
  * {@link fusedConv2dGradConfig}.
@@ -38,9 +84,15 @@ function fusedConv2dKernel(backendName: string): tf.KernelConfig {
     kernelName: FUSED_CONV2D_KERNEL,
     backendName,
     kernelFunc: (args) => {
-      const kernel = tf.getKernel('FusedConv2D', backendName);
-      if (!kernel) throw new Error(`@tubekit/nn fusedConv2d: ${backendName} has no FusedConv2D`);
       const a = args.attrs as unknown as FusedAttrs;
+      const { x, filter } = args.inputs as { x: tf.TensorInfo; filter: tf.TensorInfo };
+      const other = providerFor(x.shape, filter.shape, a);
+      const kernel = tf.getKernel(other ? other.forward : 'FusedConv2D', backendName);
+      if (!kernel)
+        throw new Error(
+          `@tubekit/nn fusedConv2d: ${backendName} has no ${other?.forward ?? 'FusedConv2D'}`,
+        );
+      if (other) return kernel.kernelFunc(args);
       return kernel.kernelFunc({
         ...args,
         attrs: {
@@ -68,7 +120,8 @@ export const fusedConv2dKernelConfigs: tf.KernelConfig[] = [
  * dX = Conv2DBackpropInput(dYₐ, W) only when the input needs a gradient, and dW, db together: on
  * a backend with `TubekitConv2DBackpropFilterBias` (wasm) one GEMM gives both, computed once when
  * the gradient is taken (freed with the other intermediates of `tf.grads`); elsewhere
- * `Conv2DBackpropFilter` and a sum over [B, H, W].
+ * `Conv2DBackpropFilter` and a sum over [B, H, W]. With a {@link ConvKernelProvider} that takes
+ * the geometry, its kernels compute dX and (dW, db).
  */
 export const fusedConv2dGradConfig: tf.GradConfig = {
   kernelName: FUSED_CONV2D_KERNEL,
@@ -81,17 +134,18 @@ export const fusedConv2dGradConfig: tf.GradConfig = {
     const dYa = a.activation === 'relu' ? tf.mul(dY, tf.step(y)) : dY;
     const conv = { strides: a.strides, pad: a.pad, dataFormat: 'NHWC', dimRoundingMode: undefined };
     const engine = tf.engine();
+    const other = providerFor(x.shape, filter.shape, a);
     const grads: Record<string, () => tf.Tensor> = {
       x: () =>
-        engine.runKernel('Conv2DBackpropInput', { dy: dYa, filter }, {
+        engine.runKernel(other ? other.inputGrad : 'Conv2DBackpropInput', { dy: dYa, filter }, {
           ...conv,
           inputShape: x.shape,
         } as unknown as tf.NamedAttrMap) as tf.Tensor,
     };
     const filterAttrs = { ...conv, filterShape: filter.shape } as unknown as tf.NamedAttrMap;
-    if (a.hasBias && tf.getKernel(FILTER_BIAS_GRAD_KERNEL, tf.getBackend())) {
+    if (other || (a.hasBias && tf.getKernel(FILTER_BIAS_GRAD_KERNEL, tf.getBackend()))) {
       const both = engine.runKernel(
-        FILTER_BIAS_GRAD_KERNEL,
+        other ? other.filterBiasGrad : FILTER_BIAS_GRAD_KERNEL,
         { x, dy: dYa },
         filterAttrs,
       ) as tf.Tensor2D;

@@ -11,7 +11,7 @@ export type { Conv3dOptions, Conv3dPad } from './conv3d';
 export { conv3d } from './conv3d';
 export type { FpnLevelOptions } from './fpn-level';
 export { fpnLevels } from './fpn-level';
-export type { FusedConv2dOptions } from './fused-conv2d';
+export type { ConvKernelProvider, FusedConv2dOptions } from './fused-conv2d';
 export { fusedConv2d } from './fused-conv2d';
 export type { GradientCheckOptions, GradientCheckResult } from './grad-check';
 export { gradientCheck } from './grad-check';
@@ -36,13 +36,24 @@ export type {
   SoftmaxCrossEntropyOptions,
 } from './losses';
 export { binaryCrossEntropy, iouLoss, smoothL1, softmaxCrossEntropy } from './losses';
+export type {
+  OnnxAttribute,
+  OnnxModelSpec,
+  OnnxNodeSpec,
+  OnnxValueSpec,
+} from './onnx-model-encode';
+export { dtypeOfOnnx, encodeOnnxModel, onnxOfDtype } from './onnx-model-encode';
 export type { LrSchedule, OptimizerConfig } from './optimizer';
 export { applyUpdate, learningRateAt, optimizerSlots } from './optimizer';
+export type { OnnxConvolutionsInfo, OnnxConvolutionsOptions } from './ort-convolutions';
+export { stopOnnxConvolutions, useOnnxConvolutions } from './ort-convolutions';
 export type {
   PolynomialTubeLossOptions,
   PolynomialTubeTarget,
 } from './polynomial-tube-loss';
 export { polynomialTubeLoss } from './polynomial-tube-loss';
+export type { WireField } from './protobuf-wire';
+export { ProtoReader, ProtoWriter, WireType } from './protobuf-wire';
 export type { Rng } from './random';
 export { createRng, restoreRng } from './random';
 export type { RawTensor, WeightDtype } from './raw-tensor';

@@ -1,0 +1,240 @@
+import { createRequire } from 'node:module';
+import * as tf from '@tensorflow/tfjs-core';
+import { expectClose } from '../test/expect-close';
+import { fusedConv2d } from './fused-conv2d';
+import { gradientCheck } from './grad-check';
+import { initBackend } from './init-backend';
+import { stopOnnxConvolutions, useOnnxConvolutions } from './ort-convolutions';
+import { createRng } from './random';
+
+const quiet = { log: () => {} };
+
+function ortInstalled(): boolean {
+  try {
+    createRequire(__filename).resolve('onnxruntime-node');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const SKIP =
+  'skipped: onnxruntime-node is not installed (an optional peer: pnpm add -D onnxruntime-node)';
+const describeOrt = ortInstalled() ? describe : describe.skip;
+
+function rand(shape: number[], seed: number): tf.Tensor {
+  const rng = createRng(seed);
+  const n = shape.reduce((a, b) => a * b, 1);
+  return tf.tensor(
+    Float32Array.from({ length: n }, () => rng.normal()),
+    shape,
+  );
+}
+
+interface Case {
+  name: string;
+  x: number[];
+  w: number[];
+  s: number;
+  pad: 'same' | 'valid';
+  bias: boolean;
+  relu: boolean;
+}
+
+const CASES: Case[] = [
+  {
+    name: '3x3 same s2, odd sizes',
+    x: [2, 7, 9, 5],
+    w: [3, 3, 5, 6],
+    s: 2,
+    pad: 'same',
+    bias: true,
+    relu: true,
+  },
+  {
+    name: '3x3 valid s1, batch 1, no bias, linear',
+    x: [1, 6, 5, 6],
+    w: [3, 3, 6, 3],
+    s: 1,
+    pad: 'valid',
+    bias: false,
+    relu: false,
+  },
+  {
+    name: '3x3 valid s2 (unread rows)',
+    x: [1, 8, 7, 5],
+    w: [3, 3, 5, 7],
+    s: 2,
+    pad: 'valid',
+    bias: true,
+    relu: true,
+  },
+  {
+    name: '1x1 same s1 (pointwise Gemm)',
+    x: [2, 4, 5, 6],
+    w: [1, 1, 6, 5],
+    s: 1,
+    pad: 'same',
+    bias: true,
+    relu: true,
+  },
+  {
+    name: '1x1 valid s2',
+    x: [1, 5, 7, 5],
+    w: [1, 1, 5, 3],
+    s: 2,
+    pad: 'valid',
+    bias: false,
+    relu: true,
+  },
+  {
+    name: '3x1 same (temporal layer)',
+    x: [2, 6, 10, 7],
+    w: [3, 1, 7, 5],
+    s: 1,
+    pad: 'same',
+    bias: true,
+    relu: true,
+  },
+];
+
+const fusedLoss =
+  (c: Case) =>
+  (...t: tf.Tensor[]) =>
+    fusedConv2d({
+      x: t[0] as tf.Tensor4D,
+      filter: t[1] as tf.Tensor4D,
+      strides: c.s,
+      pad: c.pad,
+      bias: t[2] as tf.Tensor1D | undefined,
+      activation: c.relu ? 'relu' : 'linear',
+    })
+      .square()
+      .sum() as tf.Scalar;
+
+const valueAndGrads = (f: (...t: tf.Tensor[]) => tf.Scalar, args: tf.Tensor[]) =>
+  tf.tidy(() => {
+    const { value, grads } = tf.valueAndGrads(f)(args);
+    return [value, ...grads].map((g) => Float32Array.from(g.dataSync()));
+  });
+
+describeOrt('useOnnxConvolutions (fusedConv2d on onnxruntime)', () => {
+  let calls = 0;
+  const counted = (name: string) => {
+    for (const backend of ['cpu', 'wasm']) {
+      const k = tf.getKernel(name, backend);
+      if (!k) continue;
+      tf.unregisterKernel(name, backend);
+      tf.registerKernel({
+        ...k,
+        kernelFunc: (a) => {
+          calls++;
+          return k.kernelFunc(a);
+        },
+      });
+    }
+  };
+
+  beforeAll(async () => {
+    await initBackend({ backend: 'wasm', ...quiet });
+    const info = await useOnnxConvolutions({ threads: 1, minMacsPerFloat: 0 });
+    expect(info.version).toMatch(/^\d+\.\d+/);
+    for (const k of [
+      'TubekitOrtConv2D',
+      'TubekitOrtConv2DBackpropInput',
+      'TubekitOrtConv2DBackpropFilterBias',
+    ])
+      counted(k);
+  });
+
+  afterAll(async () => {
+    await stopOnnxConvolutions();
+    await initBackend({ backend: 'wasm', ...quiet });
+  });
+
+  for (const c of CASES)
+    test(`matches the cpu backend and numeric gradients: ${c.name}`, async () => {
+      const x = rand(c.x, 1);
+      const w = rand(c.w, 2);
+      const b = c.bias ? rand([c.w[3] as number], 3) : undefined;
+      const args = b ? [x, w, b] : [x, w];
+      const f = fusedLoss(c);
+      await stopOnnxConvolutions();
+      await initBackend({ backend: 'cpu', ...quiet });
+      const reference = valueAndGrads(f, args);
+      await useOnnxConvolutions({ minMacsPerFloat: 0 });
+      calls = 0;
+      expectClose(reference, valueAndGrads(f, args)); // cpu backend, onnxruntime kernels
+      expect(calls).toBe(3); // forward, dX, dW + db
+      await initBackend({ backend: 'wasm', ...quiet });
+      calls = 0;
+      expectClose(reference, valueAndGrads(f, args));
+      expect(calls).toBe(3);
+      expect(gradientCheck(f, args, { samples: 10 }).maxError).toBeLessThan(2e-2);
+      tf.dispose(args);
+    });
+
+  test('keeps a convolution with few multiply-adds per float on the backend (minMacsPerFloat), and switches off', async () => {
+    await initBackend({ backend: 'wasm', ...quiet });
+    await useOnnxConvolutions({ minMacsPerFloat: 20 }); // this one: 9·3·4 / (4·3 + 4) = 6.75
+    const c: Case = {
+      name: 'rgb',
+      x: [1, 6, 6, 3],
+      w: [3, 3, 3, 4],
+      s: 2,
+      pad: 'same',
+      bias: true,
+      relu: true,
+    };
+    const args = [rand(c.x, 4), rand(c.w, 5), rand([4], 6)];
+    calls = 0;
+    const onBackend = valueAndGrads(fusedLoss(c), args);
+    expect(calls).toBe(0);
+    await useOnnxConvolutions({ minMacsPerFloat: 6 });
+    expectClose(onBackend, valueAndGrads(fusedLoss(c), args));
+    expect(calls).toBe(3);
+    await stopOnnxConvolutions();
+    calls = 0;
+    valueAndGrads(fusedLoss(c), args);
+    expect(calls).toBe(0);
+    await useOnnxConvolutions({ minMacsPerFloat: 0 });
+    tf.dispose(args);
+  });
+
+  test('leaks no tensor and no backend data over training steps', async () => {
+    await initBackend({ backend: 'wasm', ...quiet });
+    const x = rand([2, 9, 9, 6], 7);
+    const w = tf.variable(rand([3, 3, 6, 8], 8));
+    const b = tf.variable(rand([8], 9));
+    const step = () =>
+      tf.tidy(() => {
+        const { grads } = tf.variableGrads(
+          () =>
+            fusedConv2d({
+              x: x as tf.Tensor4D,
+              filter: w as tf.Tensor4D,
+              strides: 2,
+              pad: 'same',
+              bias: b as tf.Tensor1D,
+              activation: 'relu',
+            })
+              .square()
+              .sum() as tf.Scalar,
+          [w, b],
+        );
+        return Object.values(grads).map((g) => g.sum().dataSync()[0]);
+      });
+    step();
+    const before = tf.memory().numTensors;
+    const backend = tf.backend() as unknown as { numDataIds(): number };
+    const ids = backend.numDataIds();
+    calls = 0;
+    for (let i = 0; i < 3; i++) step();
+    expect(calls).toBe(6); // forward and dW + db per step; x needs no gradient
+    expect(tf.memory().numTensors).toBe(before);
+    expect(backend.numDataIds()).toBe(ids);
+    tf.dispose([x, w, b]);
+  });
+});
+
+if (!ortInstalled()) test.skip(`useOnnxConvolutions: ${SKIP}`, () => {});

@@ -1,0 +1,249 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { setConvKernelProvider } from './fused-conv2d';
+import { convFilterBiasGradModel, convForwardModel, convInputGradModel } from './ort-conv-graphs';
+import { type OrtBridgeInput, OrtSyncBridge } from './ort-sync-bridge';
+
+/** Options of {@link useOnnxConvolutions}. */
+export interface OnnxConvolutionsOptions {
+  /** onnxruntime intra-op threads (default 1: the tfjs-wasm default on the shared 2-core machines). */
+  threads?: number;
+  /**
+   * Convolutions doing fewer forward multiply-adds per float that crosses the bridge (input and
+   * output maps: out pixels·KH·KW·Cin·Cout / (in pixels·Cin + out pixels·Cout)) stay on the tfjs
+   * backend, where moving the maps would cost more than the faster GEMM saves. Default 40: of the
+   * issue-12 trunk's layers, the 3×3 16→16 (72), the 3×3 s2 16→64 (72) and the 3×3 64→64 (288)
+   * measured faster on onnxruntime, the 3-channel first layer (15), the temporal 3×1 16→16 (24)
+   * and the 1×1 64→32 (21) slower. 0 sends every convolution to onnxruntime.
+   */
+  minMacsPerFloat?: number;
+}
+
+/** What {@link useOnnxConvolutions} started. */
+export interface OnnxConvolutionsInfo {
+  /** onnxruntime-node's version. */
+  version: string;
+  threads: number;
+}
+
+const KERNELS = {
+  forward: 'TubekitOrtConv2D',
+  inputGrad: 'TubekitOrtConv2DBackpropInput',
+  filterBiasGrad: 'TubekitOrtConv2DBackpropFilterBias',
+} as const;
+const BACKENDS = ['cpu', 'wasm'] as const;
+
+interface Provider {
+  bridge: OrtSyncBridge;
+  /** Session id per graph kind and geometry. */
+  sessions: Map<string, number>;
+  threads: number;
+}
+
+let active: Provider | undefined;
+
+type Heap = { typedArrayFromHeap(t: tf.TensorInfo): tf.TypedArray };
+type HeapOutput = Heap & { makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo };
+
+/** A float32 tensor's values without a copy: a view of the wasm heap, or the cpu backend's array. */
+function valuesOf(backend: tf.KernelBackend, t: tf.TensorInfo): Float32Array {
+  if (t.dtype !== 'float32')
+    throw new Error(`@tubekit/nn onnxruntime convolutions: float32 only, got ${t.dtype}`);
+  const heap = backend as unknown as Partial<Heap>;
+  return (
+    heap.typedArrayFromHeap ? heap.typedArrayFromHeap(t) : backend.readSync(t.dataId)
+  ) as Float32Array;
+}
+
+/** A new backend tensor holding a copy of `values`. */
+function outputOf(backend: tf.KernelBackend, shape: number[], values: Float32Array): tf.TensorInfo {
+  const heap = backend as unknown as Partial<HeapOutput>;
+  if (heap.makeOutput && heap.typedArrayFromHeap) {
+    const out = heap.makeOutput(shape, 'float32');
+    heap.typedArrayFromHeap(out).set(values);
+    return out;
+  }
+  const cpu = backend as unknown as {
+    makeTensorInfo(shape: number[], dtype: tf.DataType, values: Float32Array): tf.TensorInfo;
+  };
+  return cpu.makeTensorInfo(shape, 'float32', values.slice());
+}
+
+/**
+ * Runs the graph of `kind` for geometry `conv` (its session created on first use, then cached) on
+ * the named backend tensors; returns its one output as a new backend tensor of `outShape`.
+ */
+function runGraph(
+  backend: tf.KernelBackend,
+  kind: string,
+  conv: tf.backend_util.Conv2DInfo,
+  model: () => Uint8Array,
+  inputs: Record<string, tf.TensorInfo>,
+  output: { name: string; shape: number[] },
+): tf.TensorInfo {
+  if (!active)
+    throw new Error('@tubekit/nn: onnxruntime convolutions are not started (useOnnxConvolutions)');
+  const key = `${kind} ${conv.inShape} ${conv.filterHeight}x${conv.filterWidth} ${conv.outChannels} s${conv.strideHeight},${conv.strideWidth} p${Object.values(conv.padInfo)}`;
+  let id = active.sessions.get(key);
+  if (id === undefined) {
+    id = active.bridge.createSession(model());
+    active.sessions.set(key, id);
+  }
+  const feeds: OrtBridgeInput[] = Object.entries(inputs).map(([name, t]) => ({
+    name,
+    shape: t.shape,
+    write: (target) => target.set(valuesOf(backend, t)),
+  }));
+  const [values] = active.bridge.run(id, feeds, [output]);
+  return outputOf(backend, output.shape, values as Float32Array);
+}
+
+type Pad = 'same' | 'valid' | number | tf.backend_util.ExplicitPadding;
+
+const conv2dInfo = (
+  xShape: number[],
+  filterShape: number[],
+  strides: [number, number] | number,
+  pad: Pad,
+) =>
+  tf.backend_util.computeConv2DInfo(
+    xShape as [number, number, number, number],
+    filterShape as [number, number, number, number],
+    strides,
+    1,
+    pad,
+    undefined,
+    false,
+    'channelsLast',
+  );
+
+/** Forward multiply-adds per float of the input and output maps (what the bridge copies). */
+export function macsPerFloat(conv: tf.backend_util.Conv2DInfo): number {
+  const outPixels = conv.batchSize * conv.outHeight * conv.outWidth;
+  const macs =
+    outPixels * conv.filterHeight * conv.filterWidth * conv.inChannels * conv.outChannels;
+  const floats =
+    conv.batchSize * conv.inHeight * conv.inWidth * conv.inChannels + outPixels * conv.outChannels;
+  return macs / floats;
+}
+
+interface ForwardAttrs {
+  strides: [number, number];
+  pad: Pad;
+  activation: 'linear' | 'relu';
+  hasBias: boolean;
+}
+
+function kernelConfigs(backendName: string): tf.KernelConfig[] {
+  return [
+    {
+      kernelName: KERNELS.forward,
+      backendName,
+      kernelFunc: ({ inputs, backend, attrs }) => {
+        const { x, filter, bias } = inputs as Record<string, tf.TensorInfo>;
+        const a = attrs as unknown as ForwardAttrs;
+        const conv = conv2dInfo(x.shape, filter.shape, a.strides, a.pad);
+        const relu = a.activation === 'relu';
+        return runGraph(
+          backend as tf.KernelBackend,
+          `forward bias=${a.hasBias} relu=${relu}`,
+          conv,
+          () => convForwardModel(conv, { bias: a.hasBias, relu }),
+          a.hasBias ? { x, w: filter, b: bias as tf.TensorInfo } : { x, w: filter },
+          { name: 'y', shape: conv.outShape },
+        );
+      },
+    },
+    {
+      kernelName: KERNELS.inputGrad,
+      backendName,
+      kernelFunc: ({ inputs, backend, attrs }) => {
+        const { dy, filter } = inputs as Record<string, tf.TensorInfo>;
+        const a = attrs as unknown as tf.Conv2DBackpropInputAttrs;
+        const conv = conv2dInfo(a.inputShape, filter.shape, a.strides, a.pad);
+        return runGraph(
+          backend as tf.KernelBackend,
+          'input-grad',
+          conv,
+          () => convInputGradModel(conv),
+          { dy, w: filter },
+          { name: 'dx', shape: conv.inShape },
+        );
+      },
+    },
+    {
+      kernelName: KERNELS.filterBiasGrad,
+      backendName,
+      kernelFunc: ({ inputs, backend, attrs }) => {
+        const { x, dy } = inputs as Record<string, tf.TensorInfo>;
+        const a = attrs as unknown as tf.Conv2DBackpropFilterAttrs;
+        const conv = conv2dInfo(x.shape, a.filterShape, a.strides, a.pad);
+        const rows = conv.filterHeight * conv.filterWidth * conv.inChannels + 1;
+        return runGraph(
+          backend as tf.KernelBackend,
+          'filter-bias-grad',
+          conv,
+          () => convFilterBiasGradModel(conv),
+          { x, dy },
+          { name: 'dwb', shape: [rows, conv.outChannels] },
+        );
+      },
+    },
+  ];
+}
+
+/**
+ * Opt-in: runs {@link fusedConv2d}'s convolutions — forward, input gradient, filter and bias
+ * gradients — on onnxruntime-node's CPU kernels (MLAS, native SIMD with FMA: AVX2 / AVX-512)
+ * instead of the tfjs backend's (XNNPACK on wasm: 4-lane SIMD, no FMA). The layout changes
+ * (NHWC ↔ NCHW) run inside the ONNX graphs; one session per graph and shape, created on first
+ * use. onnxruntime's `run` is asynchronous and tfjs kernels are not, so the sessions live in a
+ * worker thread called synchronously (`OrtSyncBridge`: transferred buffers + `Atomics.wait`),
+ * which costs one copy of each input and output and ~0.1 ms per call.
+ *
+ * Works on the `cpu` and `wasm` backends; other backends keep their own kernels. Nothing changes
+ * until this is called; {@link stopOnnxConvolutions} switches back. onnxruntime-node is an optional
+ * peer dependency: without it this rejects with an install hint.
+ *
+ * @example
+ * ```ts
+ * await initBackend({ backend: 'wasm' });
+ * await useOnnxConvolutions({ threads: 1 });
+ * const y = fusedConv2d({ x, filter: w, strides: 2, pad: 'same', bias: b, activation: 'relu' });
+ * ```
+ */
+export async function useOnnxConvolutions(
+  options: OnnxConvolutionsOptions = {},
+): Promise<OnnxConvolutionsInfo> {
+  const threads = Math.max(1, Math.floor(options.threads ?? 1));
+  if (active && active.threads !== threads) await stopOnnxConvolutions();
+  if (!active) {
+    const bridge = await OrtSyncBridge.start({ threads });
+    active = { bridge, sessions: new Map(), threads };
+  }
+  for (const backendName of BACKENDS)
+    for (const config of kernelConfigs(backendName))
+      if (!tf.getKernel(config.kernelName, backendName)) tf.registerKernel(config);
+  const minMacsPerFloat = options.minMacsPerFloat ?? 40;
+  setConvKernelProvider({
+    ...KERNELS,
+    handles: (conv) =>
+      macsPerFloat(conv) >= minMacsPerFloat &&
+      conv.dilationHeight === 1 &&
+      conv.dilationWidth === 1 &&
+      BACKENDS.includes(tf.getBackend() as 'cpu'),
+  });
+  return { version: active.bridge.version, threads };
+}
+
+/**
+ * Undoes {@link useOnnxConvolutions}: fusedConv2d runs on the backend's kernels again, and the
+ * worker and its sessions are closed — unless `keepWorker`, which keeps them for a later
+ * `useOnnxConvolutions` with the same threads (to switch back and forth, e.g. in a benchmark).
+ */
+export async function stopOnnxConvolutions(options: { keepWorker?: boolean } = {}): Promise<void> {
+  setConvKernelProvider(undefined);
+  if (options.keepWorker) return;
+  const was = active;
+  active = undefined;
+  await was?.bridge.close();
+}

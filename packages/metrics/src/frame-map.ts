@@ -52,6 +52,8 @@ interface VideoGroundTruth {
   /** The last frame with a GT box (0 without any). */
   lastFrame: number;
   nframes: number;
+  /** For each box, the end of its (frame, label) group: the group of box i is `[i′, groupEnd[i])`. */
+  groupEnd: Int32Array;
 }
 
 /**
@@ -104,7 +106,13 @@ function indexVideo(
     labels[i] = rawLabels[o]!;
     for (let c = 0; c < 4; c++) boxes[4 * i + c] = rawBoxes[4 * o + c]!;
   }
-  return { labels, boxes, frameStart, lastFrame, nframes: video.nframes ?? 0 };
+  const groupEnd = new Int32Array(n);
+  for (let f = 0; f <= lastFrame; f++)
+    for (let i = frameStart[f + 1]! - 1, end = i + 1; i >= frameStart[f]!; i--) {
+      if (i + 1 < end && labels[i + 1] !== labels[i]) end = i + 1;
+      groupEnd[i] = end;
+    }
+  return { labels, boxes, frameStart, lastFrame, nframes: video.nframes ?? 0, groupEnd };
 }
 
 /** Groups up to this size are ordered by insertion, larger ones by merging. */
@@ -156,16 +164,19 @@ function orderByScore(
 }
 
 /**
- * The candidates `0 … m−1` grouped by their (frame, label) group `groups[i]` (a GT index below
- * `groupCount`) and, within a group, by descending score, ties in candidate order: matching is
- * local to a group, so this is the per-group order of every reference's stable sort.
+ * The candidates `0 … m−1` grouped by their (frame, label) group `groups[i]` (the index of the
+ * group's first GT box; `groupEnd` as in {@link VideoGroundTruth}) and, within a group with more
+ * than one GT box, by descending score, ties in candidate order: matching is local to a group, so
+ * this is the per-group order of every reference's stable sort. A group with one GT box keeps
+ * candidate order: its match needs no order ({@link FrameMeanAPEvaluator}'s `matchSingle`).
  */
 function groupOrder(
   groups: Int32Array,
   scores: Float64Array,
   m: number,
-  groupCount: number,
+  groupEnd: Int32Array,
 ): Int32Array {
+  const groupCount = groupEnd.length;
   const start = new Int32Array(groupCount + 1);
   for (let i = 0; i < m; i++) start[groups[i]! + 1]++;
   for (let j = 0; j < groupCount; j++) start[j + 1] += start[j]!;
@@ -173,10 +184,13 @@ function groupOrder(
   for (let i = 0; i < m; i++) order[start[groups[i]!]!++] = i;
   let scratch: Int32Array | undefined;
   for (let a = 0; a < m; ) {
+    const group = groups[order[a]!]!;
     let b = a + 1;
-    while (b < m && groups[order[b]!] === groups[order[a]!]) b++;
-    if (b - a > INSERTION_MAX) scratch ??= new Int32Array(m);
-    orderByScore(order, a, b, scores, scratch ?? order);
+    while (b < m && groups[order[b]!] === group) b++;
+    if (groupEnd[group]! - group > 1) {
+      if (b - a > INSERTION_MAX) scratch ??= new Int32Array(m);
+      orderByScore(order, a, b, scores, scratch ?? order);
+    }
     a = b;
   }
   return order;
@@ -225,6 +239,8 @@ export class FrameMeanAPEvaluator {
   private candidatePositions = new Float64Array(1 << 14);
   private candidateGroups = new Int32Array(1 << 14);
   private valid = new Int32Array(1 << 14);
+  /** Per threshold, the winning candidate of a group with one GT box. */
+  private winners = new Int32Array(8);
   /** 0, 1, 2, …: the rows of a video added whole. */
   private allRows = new Int32Array(0);
   private sortedFor: { merged: MergedFrameShards; sorted: SortedPositives[] } | undefined;
@@ -284,7 +300,7 @@ export class FrameMeanAPEvaluator {
     // (small methods: each compiles quickly, and a deopt recompiles only its own part)
     const n = this.validRows(video, d, rows, g.nframes);
     const m = this.logRows(d, n, g, rules.frames === 'annotated');
-    this.match(d, g, groupOrder(this.candidateGroups, this.candidateScores, m, g.labels.length));
+    this.match(d, g, groupOrder(this.candidateGroups, this.candidateScores, m, g.groupEnd), m);
   }
 
   /** Puts the rows of `rows` that pass the checks into `valid` and returns their count; reports the others. */
@@ -401,64 +417,131 @@ export class FrameMeanAPEvaluator {
   }
 
   /**
-   * Matches the candidates in `order` (each (frame, label) group's by descending score) against
-   * their group's GT boxes under the protocol's rules and keeps the true positives.
+   * Matches the candidates in `order` (grouped by (frame, label), each group with several GT
+   * boxes by descending score) against their group's GT boxes under the protocol's rules and keeps
+   * the true positives.
    */
-  private match(d: FrameDetectionColumns, g: VideoGroundTruth, order: Int32Array): void {
-    const rules = this.options.protocol.frame;
+  private match(d: FrameDetectionColumns, g: VideoGroundTruth, order: Int32Array, m: number): void {
     const nGT = g.labels.length;
     const T = this.thresholds.length;
     if (this.taken.length < T * nGT) this.taken = new Uint8Array(2 * T * nGT);
-    const { taken, candidates, candidateGroups, candidateScores, candidatePositions, flags } = this;
-    taken.fill(0, 0, T * nGT);
-    const db = this.detBoxes;
-    const { frameStart, labels: gtLabels } = g;
-    const { detectionOffset, float32Boxes, pixelInclusive, requireContinuousContact } = rules;
-    for (const i of order) {
-      const row = candidates[i]!;
-      const label = d.label[row]!;
-      const g0 = candidateGroups[i]!;
-      const frameEnd = frameStart[d.frame[row]! + 1]!;
-      let g1 = g0 + 1;
-      while (g1 < frameEnd && gtLabels[g1] === label) g1++;
-      const ng = g1 - g0;
-      for (let c = 0; c < 4; c++) {
-        const v = d.boxes[4 * row + c]! + detectionOffset;
-        db[c] = float32Boxes ? Math.fround(v) : v;
-      }
-      if (this.iou.length < ng) this.iou = new Float64Array(2 * ng);
-      const iou = this.iou;
-      for (let j = 0; j < ng; j++) {
-        let v = boxIoUAt(db, 0, g.boxes, g0 + j, pixelInclusive);
-        if (requireContinuousContact) {
-          const o = 4 * (g0 + j);
-          if (
-            db[0]! > g.boxes[o + 2]! ||
-            g.boxes[o]! > db[2]! ||
-            db[3]! < g.boxes[o + 1]! ||
-            db[1]! > g.boxes[o + 3]!
-          )
-            v = 0;
-        }
-        iou[j] = v;
-      }
-      let any = 0;
-      for (let t = 0; t < T; t++)
-        any |= flags[t] = matchOne(
-          iou,
-          0,
-          ng,
-          this.thresholds[t]!,
-          rules.threshold,
-          rules.duplicates,
-          taken,
-          t * nGT + g0,
-        );
-      if (!any) continue;
-      const positives = this.positives[label]!;
-      const at = positives.push(candidateScores[i]!, candidatePositions[i]!);
-      positives.tp.set(flags, at * T);
+    this.taken.fill(0, 0, T * nGT);
+    const { candidateGroups } = this;
+    for (let a = 0; a < m; ) {
+      const g0 = candidateGroups[order[a]!]!;
+      let b = a + 1;
+      while (b < m && candidateGroups[order[b]!] === g0) b++;
+      if (g.groupEnd[g0]! - g0 === 1) this.matchSingle(d, g, order, a, b);
+      else for (let k = a; k < b; k++) this.matchNext(d, g, order[k]!);
+      a = b;
     }
+  }
+
+  /**
+   * The IoUs of candidate row `row`'s box with the boxes `[g0, g0 + ng)` of its group, under the
+   * protocol's box conventions, into `this.iou`.
+   */
+  private groupIoUs(
+    d: FrameDetectionColumns,
+    g: VideoGroundTruth,
+    row: number,
+    g0: number,
+    ng: number,
+  ): Float64Array {
+    const { detectionOffset, float32Boxes, pixelInclusive, requireContinuousContact } =
+      this.options.protocol.frame;
+    const db = this.detBoxes;
+    for (let c = 0; c < 4; c++) {
+      const v = d.boxes[4 * row + c]! + detectionOffset;
+      db[c] = float32Boxes ? Math.fround(v) : v;
+    }
+    if (this.iou.length < ng) this.iou = new Float64Array(2 * ng);
+    const iou = this.iou;
+    for (let j = 0; j < ng; j++) {
+      let v = boxIoUAt(db, 0, g.boxes, g0 + j, pixelInclusive);
+      if (requireContinuousContact) {
+        const o = 4 * (g0 + j);
+        if (
+          db[0]! > g.boxes[o + 2]! ||
+          g.boxes[o]! > db[2]! ||
+          db[3]! < g.boxes[o + 1]! ||
+          db[1]! > g.boxes[o + 3]!
+        )
+          v = 0;
+      }
+      iou[j] = v;
+    }
+    return iou;
+  }
+
+  /** Matches candidate `i`, the next of its group in descending score order ({@link matchOne}). */
+  private matchNext(d: FrameDetectionColumns, g: VideoGroundTruth, i: number): void {
+    const rules = this.options.protocol.frame;
+    const T = this.thresholds.length;
+    const nGT = g.labels.length;
+    const row = this.candidates[i]!;
+    const g0 = this.candidateGroups[i]!;
+    const ng = g.groupEnd[g0]! - g0;
+    const iou = this.groupIoUs(d, g, row, g0, ng);
+    const { flags } = this;
+    let any = 0;
+    for (let t = 0; t < T; t++)
+      any |= flags[t] = matchOne(
+        iou,
+        0,
+        ng,
+        this.thresholds[t]!,
+        rules.threshold,
+        rules.duplicates,
+        this.taken,
+        t * nGT + g0,
+      );
+    if (any) this.keep(d.label[row]!, i);
+  }
+
+  /**
+   * Matches the candidates `order[a, b)` of a group with one GT box, in candidate order. Under
+   * every duplicate rule, the one box goes, at each threshold, to the first candidate in
+   * descending score order (ties: candidate order) whose IoU passes; every other candidate is a
+   * false positive. So the winner is the highest score among the passing ones, the earliest on a
+   * tie: what {@link matchOne} gives in sorted order, without sorting the group.
+   */
+  private matchSingle(
+    d: FrameDetectionColumns,
+    g: VideoGroundTruth,
+    order: Int32Array,
+    a: number,
+    b: number,
+  ): void {
+    const T = this.thresholds.length;
+    const above = this.options.protocol.frame.threshold === 'above';
+    const { candidates, candidateScores, flags } = this;
+    if (this.winners.length < T) this.winners = new Int32Array(2 * T);
+    const winners = this.winners.fill(-1, 0, T);
+    for (let k = a; k < b; k++) {
+      const i = order[k]!;
+      const v = this.groupIoUs(d, g, candidates[i]!, this.candidateGroups[i]!, 1)[0]!;
+      const score = candidateScores[i]!;
+      for (let t = 0; t < T; t++) {
+        const threshold = this.thresholds[t]!;
+        if (!(above ? v > threshold : v >= threshold)) continue;
+        const w = winners[t]!;
+        if (w < 0 || score > candidateScores[w]!) winners[t] = i;
+      }
+    }
+    for (let t = 0; t < T; t++) {
+      const i = winners[t]!;
+      if (i < 0 || winners.indexOf(i) < t) continue; // kept once, with all its thresholds
+      for (let u = 0; u < T; u++) flags[u] = winners[u] === i ? 1 : 0;
+      this.keep(d.label[candidates[i]!]!, i);
+    }
+  }
+
+  /** Keeps candidate `i` as a true positive of `label` at the thresholds set in `flags`. */
+  private keep(label: number, i: number): void {
+    const positives = this.positives[label]!;
+    const at = positives.push(this.candidateScores[i]!, this.candidatePositions[i]!);
+    positives.tp.set(this.flags, at * this.thresholds.length);
   }
 
   /**

@@ -52,7 +52,10 @@ interface VideoGroundTruth {
   /** The last frame with a GT box (0 without any). */
   lastFrame: number;
   nframes: number;
-  /** For each box, the end of its (frame, label) group: the group of box i is `[i′, groupEnd[i])`. */
+  /**
+   * For each box, the end of its (frame, label) group: the group of box i is `[i′, groupEnd[i])`
+   * (one entry more than the boxes).
+   */
   groupEnd: Int32Array;
 }
 
@@ -65,14 +68,16 @@ function indexVideo(
   labelCount: number,
   float32: boolean,
 ): VideoGroundTruth {
+  // (indexed loops, every statement run on every video: this compiles once and small)
+  const tubes = video.tubes;
   let n = 0;
   let lastFrame = 0;
-  const known = (label: number) => label >= 0 && label < labelCount;
-  for (const tube of video.tubes) {
-    if (!known(tube.label)) continue;
-    const T = tube.boxes.length / 4;
+  for (let j = 0; j < tubes.length; j++) {
+    const tube = tubes[j]!;
+    const known = tube.label >= 0 && tube.label < labelCount ? 1 : 0;
+    const T = known * (tube.boxes.length / 4);
     n += T;
-    if (tube.start + T - 1 > lastFrame) lastFrame = tube.start + T - 1;
+    lastFrame = Math.max(lastFrame, known * (tube.start + T - 1));
   }
   const rawLabels = new Int32Array(n);
   const rawFrames = new Int32Array(n);
@@ -80,8 +85,9 @@ function indexVideo(
   const perLabel = new Int32Array(labelCount + 1);
   const frameStart = new Int32Array(lastFrame + 2);
   let k = 0;
-  for (const tube of video.tubes) {
-    if (!known(tube.label)) continue;
+  for (let j = 0; j < tubes.length; j++) {
+    const tube = tubes[j]!;
+    if (!(tube.label >= 0 && tube.label < labelCount)) continue;
     const T = tube.boxes.length / 4;
     for (let t = 0; t < T; t++, k++) {
       rawLabels[k] = tube.label;
@@ -101,17 +107,21 @@ function indexVideo(
   const next = frameStart.slice(0, lastFrame + 1);
   const labels = new Int32Array(n);
   const boxes = new Float64Array(4 * n);
-  for (const o of byLabel) {
+  // (frame, label) of each box in the new order, and a last entry that matches none
+  const group = new Float64Array(n + 1).fill(-1);
+  for (let j = 0; j < n; j++) {
+    const o = byLabel[j]!;
     const i = next[rawFrames[o]!]!++;
     labels[i] = rawLabels[o]!;
+    group[i] = rawFrames[o]! * (labelCount + 1) + rawLabels[o]!;
     for (let c = 0; c < 4; c++) boxes[4 * i + c] = rawBoxes[4 * o + c]!;
   }
-  const groupEnd = new Int32Array(n);
-  for (let f = 0; f <= lastFrame; f++)
-    for (let i = frameStart[f + 1]! - 1, end = i + 1; i >= frameStart[f]!; i--) {
-      if (i + 1 < end && labels[i + 1] !== labels[i]) end = i + 1;
-      groupEnd[i] = end;
-    }
+  const groupEnd = new Int32Array(n + 1);
+  groupEnd[n] = n;
+  for (let i = n - 1; i >= 0; i--) {
+    const same = group[i + 1] === group[i] ? 1 : 0;
+    groupEnd[i] = same * groupEnd[i + 1]! + (1 - same) * (i + 1);
+  }
   return { labels, boxes, frameStart, lastFrame, nframes: video.nframes ?? 0, groupEnd };
 }
 

@@ -173,8 +173,11 @@ function scanNumber(b: Uint8Array, s: number): number {
   let i = s;
   let c = b[i]!;
   while (c === 32 || c === 9) c = b[++i]!;
-  const negative = c === 45;
-  if (c === 45 || c === 43) c = b[++i]!;
+  // the sign without a branch: code that first runs on a rare negative cell, after a loop was
+  // compiled without type feedback for it, would throw the compiled code away
+  const minus = c === 45 ? 1 : 0;
+  i += minus | (c === 43 ? 1 : 0);
+  c = b[i]!;
   let m = 0;
   const first = i;
   while (c >= 48 && c <= 57) {
@@ -199,8 +202,7 @@ function scanNumber(b: Uint8Array, s: number): number {
     return Number.NaN;
   }
   scanned = i;
-  const v = fraction === 0 ? m : m / POW10[fraction]!;
-  return negative ? -v : v;
+  return (1 - 2 * minus) * (fraction === 0 ? m : m / POW10[fraction]!);
 }
 
 /** Growable typed columns for the rows of {@link readNumericCsv}. */
@@ -328,11 +330,10 @@ let plainLines = 0;
 /**
  * The fast lane of {@link readNumericCsv}. Stores the complete lines from `p` on (`last` is the
  * index of a `\n`) while each one is in the common form: the video cell is the previous row's
- * (`video[0, videoLength)`, raw bytes), every number cell is a plain decimal of at most 15
- * digits without blanks and within its range, an integer cell has no fraction, and the line has
+ * (`video[0, videoLength)`, raw bytes), every number cell is one {@link scanNumber} reads
+ * (a plain decimal of at most 15 digits) within its range (integers whole), and the line has
  * exactly the layout's cells. It stops at the first line that is not, storing nothing of it: the
- * general parser reads that one, with every check and the error's wording. The values are the
- * general parser's (an integer below 10¹⁵, divided once by an exact power of ten).
+ * general parser reads that one, with every check and the error's wording.
  *
  * @returns the start of the first line not stored; {@link plainLines} holds how many were
  */
@@ -379,37 +380,15 @@ function storePlainLines(
           c = b[++i]!;
         }
       } else {
-        // the sign without a branch: code that first runs on a rare negative cell, after the
-        // loop was compiled without type feedback for it, would throw the compiled code away
-        const minus = c === 45 ? 1 : 0;
-        const sign = 1 - 2 * minus;
-        i += minus;
+        const v = scanNumber(b, i);
+        if (scanned < 0) break lines;
+        i = scanned;
         c = b[i]!;
-        const first = i;
-        let m = 0;
-        while (c >= 48 && c <= 57) {
-          m = m * 10 + (c - 48);
-          c = b[++i]!;
-        }
-        let digits = i - first;
-        let fraction = 0;
-        if (c === 46) {
-          const point = i;
-          c = b[++i]!;
-          while (c >= 48 && c <= 57) {
-            m = m * 10 + (c - 48);
-            c = b[++i]!;
-          }
-          fraction = i - point - 1;
-          digits += fraction;
-        }
-        if (digits === 0 || digits > 15) break lines;
-        const v = sign * (fraction === 0 ? m : m / POW10[fraction]!);
         if (k === 3) {
           if (!(v >= -MAX_COORDINATE && v <= MAX_COORDINATE)) break lines;
           floats[target[col]!]![row * stride[col]! + offset[col]!] = v;
         } else {
-          if (fraction !== 0 || v < lowest[col]! || v > INT32_LIMIT) break lines;
+          if (!(v >= lowest[col]! && v <= INT32_LIMIT && v === Math.floor(v))) break lines;
           ints[target[col]!]![row] = v;
         }
       }

@@ -20,6 +20,7 @@ import {
   stepModels,
   streamModelId,
 } from './configurations';
+import type { Convolutions } from './convolutions';
 import { firstLine, readCacheJson, setAsideDamaged } from './damaged-cache';
 import { frameMapOf } from './evaluate';
 import { streamFeatures } from './feature-banks';
@@ -302,6 +303,8 @@ export interface TrainJobsOptions {
   jobs: ModelJob[];
   /** Child processes (tfjs-wasm trains on one thread: one per core trains that many at once). */
   workers: number;
+  /** Where the child processes' convolutions run (`selectConvolutions`; default `wasm`). */
+  convolutions?: Convolutions;
   ui: MultiProgress;
   /** Live worker processes, so that an interrupt can end them. */
   children: Set<ChildProcess>;
@@ -342,10 +345,14 @@ export async function trainJobs(options: TrainJobsOptions): Promise<void> {
     new Promise<void>((resolveRun, reject) => {
       // A process group of its own: Ctrl-C in the terminal reaches only the parent, which stops
       // the workers itself (and a worker whose parent dies exits by itself: parent-watch.ts).
-      const child = fork(entry, [bench.profile.name, options.outDir], {
-        stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-        detached: true,
-      });
+      const child = fork(
+        entry,
+        [bench.profile.name, options.outDir, options.convolutions ?? 'wasm'],
+        {
+          stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+          detached: true,
+        },
+      );
       options.children.add(child);
       for (const stream of [child.stdout, child.stderr])
         if (stream)

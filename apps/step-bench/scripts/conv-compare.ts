@@ -165,9 +165,12 @@ async function main() {
     }
   }
   rmSync(dir, { recursive: true, force: true });
-  // Medians over the rounds, and the projected quick run: 3 streams' trunks (RGB, flow, early),
-  // each pretrained `q.pretrain.iterations` times and its features stored for 600 × 2 + 120
-  // videos; 5 models on K = 30 windows (anticipation-like) and 9 on K = 6 (smax3-like), 400 its.
+  // Medians over the rounds, and the projected quick run (CPU of the stages measured here; not
+  // rendering, testing or timing): 3 streams' trunks (RGB, flow, early) pretrained
+  // `q.pretrain.iterations` times; features of 600 × 2 + 120 video passes per stream and process
+  // that trains it (`streamFeatures` keeps one bank per process: with `pnpm reproduce`'s 2 workers,
+  // RGB twice, flow and early once); 5 models on K = 30 windows (anticipation-like) and 9 on
+  // K = 6 (smax3-like), 400 iterations each.
   const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor((v.length - 1) / 2)];
   const stat = (choice: Choice, stage: string, key: 'cpu' | 'wall') =>
     median(
@@ -175,7 +178,7 @@ async function main() {
     );
   const counts: Record<string, number> = {
     'pretraining iteration': 3 * q.pretrain.iterations,
-    'features, per video': 3 * (600 * 2 + 120),
+    'features, per video': 4 * (600 * 2 + 120),
     'anticipation iteration': 5 * q.iterations,
     'smax3 (K = 6) iteration': 9 * q.iterations,
   };
@@ -193,7 +196,7 @@ async function main() {
     );
   }
   console.log(
-    `projected quick CPU (1 core): wasm ${(total.wasm / 3600).toFixed(1)} h, onnxruntime ${(total.onnxruntime / 3600).toFixed(1)} h; loads ${Math.min(...rows.map((r) => r.load as number)).toFixed(1)}–${Math.max(...rows.map((r) => r.load as number)).toFixed(1)}`,
+    `projected quick CPU of these stages: wasm ${(total.wasm / 3600).toFixed(1)} h, onnxruntime ${(total.onnxruntime / 3600).toFixed(1)} h (wall on 2 cores ≥ half of it); loads ${Math.min(...rows.map((r) => r.load as number)).toFixed(1)}–${Math.max(...rows.map((r) => r.load as number)).toFixed(1)}`,
   );
   const w = numbers.get('wasm');
   const o = numbers.get('onnxruntime');

@@ -4,7 +4,11 @@ import { dirname, join, resolve } from 'node:path';
 import { type ActionDataset, loadDataset, tubekitDataPath } from '@tubekit/datasets';
 import { initBackend } from '@tubekit/nn';
 import { type ClaimResult, writeFileAtomic, writeReport } from '@tubekit/report';
-import { type Convolutions, selectConvolutions } from '@tubekit/step-bench/convolutions';
+import {
+  type Convolutions,
+  convolutionsCacheKey,
+  selectConvolutions,
+} from '@tubekit/step-bench/convolutions';
 import { PROFILES as STEP_PROFILES } from '@tubekit/step-bench/profiles';
 import { meanOverSeeds } from '@tubekit/step-bench/seed-mean';
 import { loadTrunk, prepareSynthBench } from '@tubekit/step-bench/train-models';
@@ -34,7 +38,7 @@ export interface ReproduceOptions {
   stepOutDir?: string;
   /**
    * Where the trunk's convolutions run (default `wasm`; step-bench's `CONVOLUTIONS`): recorded in
-   * the report, not part of any cache key.
+   * the report; `onnxruntime` runs cache their trunks and models apart (`convolutionsCacheKey`).
    */
   convolutions?: Convolutions;
   /** Accepted for `pnpm reproduce`'s shape; CFAD's models train one after another in this process. */
@@ -119,7 +123,16 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Reprodu
     const byId = new Map<string, CfadModelResult>();
     for (const config of models) {
       const key = createHash('sha256')
-        .update(JSON.stringify([profile, step.synth, step.trunk, config, seed]))
+        .update(
+          JSON.stringify([
+            profile,
+            step.synth,
+            step.trunk,
+            config,
+            seed,
+            ...convolutionsCacheKey(),
+          ]),
+        )
         .digest('hex')
         .slice(0, 12);
       const path = join(cacheDir, `seed-${seed}`, `${config.id}.${key}.json`);

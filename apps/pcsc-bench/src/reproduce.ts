@@ -22,7 +22,7 @@ export interface ReproduceOptions {
   workers?: number;
   /**
    * Where the trunk's convolutions run (default `wasm`; step-bench's `CONVOLUTIONS`): recorded in
-   * the report, not part of any cache key.
+   * the report; `onnxruntime` runs cache their trunks and models apart (`convolutionsCacheKey`).
    */
   convolutions?: Convolutions;
   /** Progress and summary lines (default stderr). */
@@ -68,7 +68,7 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Reprodu
       profile.seeds[0]!,
       data.train,
       data.labels.length,
-      join(cacheDir, `trunk-rgb-s${profile.seeds[0]}.safetensors`),
+      cacheDir,
       log,
     ),
     flow: await pretrainedTrunk(
@@ -77,7 +77,7 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Reprodu
       profile.seeds[0]!,
       data.train,
       data.labels.length,
-      join(cacheDir, `trunk-flow-s${profile.seeds[0]}.safetensors`),
+      cacheDir,
       log,
     ),
   };

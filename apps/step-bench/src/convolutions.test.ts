@@ -5,9 +5,14 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { initBackend, tf } from '@tubekit/nn';
 import { stepModels } from './configurations';
-import { CONVOLUTIONS, parseConvolutions, selectConvolutions } from './convolutions';
+import {
+  CONVOLUTIONS,
+  convolutionsCacheKey,
+  parseConvolutions,
+  selectConvolutions,
+} from './convolutions';
 import { PROFILES } from './profiles';
-import { prepareSynthBench, trainAndSummarize } from './train-models';
+import { cachedSummary, prepareSynthBench, trainAndSummarize, trunkPath } from './train-models';
 import { createTrunk } from './trunks';
 
 const root = resolve(__dirname, '..', '..', '..');
@@ -86,14 +91,23 @@ describeOrt('--conv onnxruntime', () => {
 
   // The smoke trunk's layers do too few multiply-adds per float to leave wasm (fusedConv2d's own
   // kernels run them): this checks the benchmark path under the option, the test above onnxruntime.
-  it('trains and tests a smoke model through the benchmark path', async () => {
-    await selectConvolutions('onnxruntime');
+  it('trains and tests a smoke model through the benchmark path, cached apart from wasm', async () => {
     const bench = await prepareSynthBench(PROFILES.smoke, dir);
+    const wasmTrunk = trunkPath(bench, 'rgb', 1);
+    expect(convolutionsCacheKey()).toEqual([]);
+    await selectConvolutions('onnxruntime');
+    expect(convolutionsCacheKey()).toEqual(['onnxruntime']);
+    expect(trunkPath(bench, 'rgb', 1)).not.toBe(wasmTrunk);
     const config = stepModels('rgb').find((m) => m.id === 'smax1');
     if (!config) throw new Error('no smax1');
     const s = await trainAndSummarize(bench, config, 1, () => undefined);
     expect(s.train.iterations).toBe(PROFILES.smoke.iterations);
     expect(Number.isFinite(s.train.finalLoss)).toBe(true);
     expect(s.frameMapByStep).toHaveLength(1);
+    expect(s.convolutions).toBe('onnxruntime');
+    const cached = () => cachedSummary(bench.cacheDir, PROFILES.smoke, config, 1, () => undefined);
+    expect(cached()?.train.finalLoss).toBe(s.train.finalLoss);
+    await selectConvolutions('wasm');
+    expect(cached()).toBeUndefined(); // a wasm run trains its own
   });
 });

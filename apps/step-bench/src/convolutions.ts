@@ -1,11 +1,16 @@
-import { stopOnnxConvolutions, useOnnxConvolutions } from '@tubekit/nn';
+import {
+  convKernelProviderInstalled,
+  stopOnnxConvolutions,
+  useOnnxConvolutions,
+} from '@tubekit/nn';
 
 /**
  * Where the trunk's convolutions run (`pnpm reproduce --conv …`, `reproduce({ convolutions })`):
  * `wasm`, the tfjs backend's own kernels (the default); or `onnxruntime`, `fusedConv2d`'s
  * forward, input-gradient and filter + bias-gradient convolutions on onnxruntime-node's CPU
  * kernels (`useOnnxConvolutions` of @tubekit/nn, an optional peer dependency). Both compute the
- * same model; the numbers differ by float rounding (README, "Convolutions on onnxruntime").
+ * same model; the numbers differ by float rounding, which training amplifies (README, "Where the
+ * convolutions run"), so cached results name the choice ({@link convolutionsCacheKey}).
  */
 export const CONVOLUTIONS = ['wasm', 'onnxruntime'] as const;
 export type Convolutions = (typeof CONVOLUTIONS)[number];
@@ -35,4 +40,19 @@ export async function selectConvolutions(choice: Convolutions = 'wasm'): Promise
   }
   const ort = await useOnnxConvolutions({ threads: 1 });
   return `${choice} (onnxruntime-node ${ort.version}, ${ort.threads} thread${ort.threads > 1 ? 's' : ''})`;
+}
+
+/** Where this process runs its convolutions now (`selectConvolutions`). */
+export function convolutionsInUse(): Convolutions {
+  return convKernelProviderInstalled() ? 'onnxruntime' : 'wasm';
+}
+
+/**
+ * The part of a cache key (pretrained trunks, training checkpoints, results) that says where the
+ * convolutions ran: nothing for `wasm`, so caches written before the option keep their names;
+ * `['onnxruntime']` otherwise. Trained numbers differ between the two (float rounding, amplified
+ * by training), so neither reuses the other's.
+ */
+export function convolutionsCacheKey(): [] | ['onnxruntime'] {
+  return convolutionsInUse() === 'wasm' ? [] : ['onnxruntime'];
 }

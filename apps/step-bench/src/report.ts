@@ -183,7 +183,7 @@ export interface StepRunInfo {
   backend: string;
   /**
    * Where this invocation ran the trunk's convolutions (`selectConvolutions`: `wasm`, or
-   * `onnxruntime (onnxruntime-node <version>, 1 thread)`); cached results keep whichever ran them.
+   * `onnxruntime (onnxruntime-node <version>, 1 thread)`); each choice has its own cached results.
    */
   convolutions: string;
   wallSeconds: number;

@@ -42,8 +42,9 @@ export interface ReproduceOptions {
   workers?: number;
   /**
    * Where the trunk's convolutions run, in this process and every worker (default `wasm`; see
-   * `CONVOLUTIONS`): `onnxruntime` needs onnxruntime-node installed. Recorded in the report; not
-   * part of any cache key (the two differ by float rounding).
+   * `CONVOLUTIONS`): `onnxruntime` needs onnxruntime-node installed. Recorded in the report.
+   * Trained numbers differ between the two (float rounding, amplified by training), so
+   * `onnxruntime` runs cache their trunks and models apart (`convolutionsCacheKey`).
    */
   convolutions?: Convolutions;
   /** Progress and summary lines (default stderr / stdout). */

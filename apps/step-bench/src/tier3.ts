@@ -6,7 +6,7 @@ import { gridSize } from '@tubekit/heads/progressive';
 import { initBackend } from '@tubekit/nn';
 import { createProgress, type ReportDocument, writeReport } from '@tubekit/report';
 import { type StepModelConfig, stepModels } from './configurations';
-import { type Convolutions, selectConvolutions } from './convolutions';
+import { type Convolutions, convolutionsCacheKey, selectConvolutions } from './convolutions';
 import { DatasetFrames, describeFrameLayouts } from './dataset-frames';
 import { frameMapOf, linkTubes, VIDEO_IOUS, videoMapOf } from './evaluate';
 import { PROFILES, type StepProfile, type StepProfileName } from './profiles';
@@ -207,6 +207,7 @@ export async function reproduceOnDataset(
         root,
         train.map((v) => v.name),
         test.map((v) => v.name),
+        ...convolutionsCacheKey(),
       ]),
     )
     .digest('hex')

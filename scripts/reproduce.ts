@@ -7,6 +7,9 @@
  * Across machines: `pnpm reproduce --paper step --queue redis://[:password@]host:port` puts the
  * jobs on that Redis's BullMQ queue for `tubekit worker --queue …` processes to run.
  *
+ * `--conv wasm|onnxruntime` (default wasm): where the trunks' convolutions run, in every process
+ * (`reproduce({ convolutions })` of each app; onnxruntime needs onnxruntime-node installed).
+ *
  * Tier 3 (your data, STEP only): `pnpm reproduce --paper step --dataset <name> --root <frames>
  * --gt <annotations> [--train-split <name>] [--test-split <name>] [--profile …]`.
  */
@@ -14,6 +17,11 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import {
+  CONVOLUTIONS,
+  type Convolutions,
+  parseConvolutions,
+} from '../apps/step-bench/src/convolutions';
 
 const PAPERS = ['step', 'cfad', 'pcsc'] as const;
 const PROFILES = ['smoke', 'quick', 'full'] as const;
@@ -23,8 +31,8 @@ type Profile = (typeof PROFILES)[number];
 const USER_DATA_FLAGS = ['--dataset', '--root', '--gt', '--train-split', '--test-split'] as const;
 type UserData = Partial<Record<(typeof USER_DATA_FLAGS)[number], string>>;
 const USAGE =
-  'usage: pnpm reproduce [--profile smoke|quick|full] [--paper step|cfad|pcsc]… [--out <dir>] [--workers <n> | --queue redis://host:port]\n' +
-  '       pnpm reproduce --paper step --dataset <name> --root <frames> --gt <annotations> [--train-split train] [--test-split test] [--profile smoke|quick|full]';
+  `usage: pnpm reproduce [--profile smoke|quick|full] [--paper step|cfad|pcsc]… [--out <dir>] [--workers <n> | --queue redis://host:port] [--conv ${CONVOLUTIONS.join('|')}]\n` +
+  `       pnpm reproduce --paper step --dataset <name> --root <frames> --gt <annotations> [--train-split train] [--test-split test] [--profile smoke|quick|full] [--conv ${CONVOLUTIONS.join('|')}]`;
 
 function parse(argv: string[]): {
   profile: Profile;
@@ -33,6 +41,7 @@ function parse(argv: string[]): {
   out?: string;
   workers?: number;
   queue?: string;
+  convolutions: Convolutions;
 } {
   let profile: Profile = 'quick';
   const papers: Paper[] = [];
@@ -40,6 +49,7 @@ function parse(argv: string[]): {
   let out: string | undefined;
   let workers: number | undefined;
   let queue: string | undefined;
+  let convolutions: Convolutions = 'wasm';
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = argv[i + 1];
@@ -60,6 +70,14 @@ function parse(argv: string[]): {
     } else if (arg === '--workers' && /^[1-9]\d*$/.test(value ?? '')) {
       workers = Number(value);
       i++;
+    } else if (arg === '--conv') {
+      try {
+        convolutions = parseConvolutions(value);
+      } catch (error) {
+        console.error(`reproduce: ${(error as Error).message}`);
+        process.exit(2);
+      }
+      i++;
     } else if (arg === '--profile' && PROFILES.includes(value as Profile)) {
       profile = value as Profile;
       i++;
@@ -71,7 +89,7 @@ function parse(argv: string[]): {
       process.exit(0);
     } else {
       console.error(
-        `reproduce: unexpected argument ${arg ?? ''} ${value ?? ''}; expected --profile ${PROFILES.join('|')}, --paper ${PAPERS.join('|')}, --out <dir>, --workers <n>, --queue redis://host:port or ${USER_DATA_FLAGS.join(' / ')} <value>\n${USAGE}`,
+        `reproduce: unexpected argument ${arg ?? ''} ${value ?? ''}; expected --profile ${PROFILES.join('|')}, --paper ${PAPERS.join('|')}, --out <dir>, --workers <n>, --queue redis://host:port, --conv ${CONVOLUTIONS.join('|')} or ${USER_DATA_FLAGS.join(' / ')} <value>\n${USAGE}`,
       );
       process.exit(2);
     }
@@ -85,13 +103,23 @@ function parse(argv: string[]): {
       );
       process.exit(2);
     }
-    return { profile, papers: ['step'], userData };
+    return { profile, papers: ['step'], userData, convolutions };
   }
-  return { profile, papers: papers.length ? papers : [...PAPERS], userData, out, workers, queue };
+  return {
+    profile,
+    papers: papers.length ? papers : [...PAPERS],
+    userData,
+    out,
+    workers,
+    queue,
+    convolutions,
+  };
 }
 
 const root = resolve(import.meta.dirname, '..');
-const { profile, papers, userData, out, workers, queue } = parse(process.argv.slice(2));
+const { profile, papers, userData, out, workers, queue, convolutions } = parse(
+  process.argv.slice(2),
+);
 if (userData['--dataset']) {
   const tier3 = await import(
     pathToFileURL(join(root, 'apps', 'step-bench', 'src', 'tier3.ts')).href
@@ -103,6 +131,7 @@ if (userData['--dataset']) {
       gt: userData['--gt'],
       splits: { train: userData['--train-split'], test: userData['--test-split'] },
       profile,
+      convolutions,
     });
   } catch (error) {
     console.error(`reproduce: ${(error as Error).message}`);
@@ -137,6 +166,7 @@ if (available.length === 0) {
         outDir: out === undefined ? undefined : join(out, available.length > 1 ? paper : ''),
         exitOnInterrupt: true,
         queue,
+        convolutions,
       });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);

@@ -15,6 +15,8 @@ export interface CfadRunInfo {
   profile: string;
   seeds: number[];
   backend: string;
+  /** Where the trunk's convolutions ran (step-bench's `selectConvolutions`). */
+  convolutions: string;
   wallSeconds: number;
   startedAt: string;
   datasets: Record<string, string>;
@@ -37,7 +39,7 @@ export function cfadReport(
   const p = (text: string) => b.push({ kind: 'paragraph', text });
   b.push({ kind: 'heading', level: 2, text: 'Run' });
   p(
-    `Profile **${info.profile}**, seeds ${info.seeds.join(', ')}, backend ${info.backend}, ${info.wallSeconds.toFixed(0)} s (started ${info.startedAt}). Trunk: ${info.trunk}.`,
+    `Profile **${info.profile}**, seeds ${info.seeds.join(', ')}, backend ${info.backend}, convolutions ${info.convolutions}, ${info.wallSeconds.toFixed(0)} s (started ${info.startedAt}). Trunk: ${info.trunk}.`,
   );
   for (const [name, text] of Object.entries(info.datasets)) p(`${name}: ${text}`);
   p(

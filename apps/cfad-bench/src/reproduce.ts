@@ -4,6 +4,11 @@ import { dirname, join, resolve } from 'node:path';
 import { type ActionDataset, loadDataset, tubekitDataPath } from '@tubekit/datasets';
 import { initBackend } from '@tubekit/nn';
 import { type ClaimResult, writeFileAtomic, writeReport } from '@tubekit/report';
+import {
+  type Convolutions,
+  convolutionsCacheKey,
+  selectConvolutions,
+} from '@tubekit/step-bench/convolutions';
 import { PROFILES as STEP_PROFILES } from '@tubekit/step-bench/profiles';
 import { meanOverSeeds } from '@tubekit/step-bench/seed-mean';
 import { loadTrunk, prepareSynthBench } from '@tubekit/step-bench/train-models';
@@ -31,6 +36,11 @@ export interface ReproduceOptions {
    * shares (default: `step` beside `outDir`, i.e. `results/step`).
    */
   stepOutDir?: string;
+  /**
+   * Where the trunk's convolutions run (default `wasm`; step-bench's `CONVOLUTIONS`): recorded in
+   * the report; `onnxruntime` runs cache their trunks and models apart (`convolutionsCacheKey`).
+   */
+  convolutions?: Convolutions;
   /** Accepted for `pnpm reproduce`'s shape; CFAD's models train one after another in this process. */
   workers?: number;
   /** Progress and summary lines (default stderr / stdout). */
@@ -97,6 +107,7 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Reprodu
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const cacheDir = join(outDir, 'cache', profile.name);
   const backend = await initBackend({ log });
+  const convolutions = await selectConvolutions(options.convolutions);
   const models = profileModels(profile);
   log(
     `cfad-bench: profile ${profile.name}, ${models.length} models × ${profile.seeds.length} seed(s), trunk from ${stepOutDir}, output ${outDir}`,
@@ -112,7 +123,16 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Reprodu
     const byId = new Map<string, CfadModelResult>();
     for (const config of models) {
       const key = createHash('sha256')
-        .update(JSON.stringify([profile, step.synth, step.trunk, config, seed]))
+        .update(
+          JSON.stringify([
+            profile,
+            step.synth,
+            step.trunk,
+            config,
+            seed,
+            ...convolutionsCacheKey(),
+          ]),
+        )
         .digest('hex')
         .slice(0, 12);
       const path = join(cacheDir, `seed-${seed}`, `${config.id}.${key}.json`);
@@ -169,6 +189,7 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Reprodu
     profile: profile.name,
     seeds: profile.seeds,
     backend: `${backend.name}${backend.threads ? ` (${backend.threads} thread${backend.threads > 1 ? 's' : ''})` : ''}`,
+    convolutions,
     wallSeconds,
     startedAt: new Date(t0).toISOString(),
     datasets: Object.fromEntries([...data].map(([v, d]) => [v, describe(d)])),

@@ -18,6 +18,8 @@ import { MODELS } from './train-detector';
 /** Run facts printed in the report. */
 export interface PcscRunInfo {
   wallSeconds: number;
+  /** Where the trunks' convolutions ran (step-bench's `selectConvolutions`). */
+  convolutions: string;
   load: string;
   trainFrames: number;
   testFrames: number;
@@ -130,7 +132,7 @@ export function pcscReport(
   const blocks: ReportBlock[] = [
     {
       kind: 'paragraph',
-      text: `Profile **${profile.name}**, seeds ${profile.seeds.join(', ')}; SynthTubes \`${profile.synth.preset}\` (seed ${profile.synth.seed}) mixing the plain, \`appearance-hard\` and \`motion-hard\` variants (${profile.synth.trainVideos} training and ${profile.synth.testVideos} test videos each); frames ${profile.frameSize} px; ${info.trainFrames} training key frames (every ${profile.trainEvery}th annotated frame, the paper's mini-UCF protocol), ${info.testFrames} test frames. Wall time ${(info.wallSeconds / 60).toFixed(1)} min (load: ${info.load}). Metrics under the \`act\` protocol.`,
+      text: `Profile **${profile.name}**, seeds ${profile.seeds.join(', ')}; SynthTubes \`${profile.synth.preset}\` (seed ${profile.synth.seed}) mixing the plain, \`appearance-hard\` and \`motion-hard\` variants (${profile.synth.trainVideos} training and ${profile.synth.testVideos} test videos each); frames ${profile.frameSize} px; ${info.trainFrames} training key frames (every ${profile.trainEvery}th annotated frame, the paper's mini-UCF protocol), ${info.testFrames} test frames. Wall time ${(info.wallSeconds / 60).toFixed(1)} min (load: ${info.load}), convolutions ${info.convolutions}. Metrics under the \`act\` protocol.`,
     },
     {
       kind: 'heading',

@@ -14,6 +14,7 @@ describe('pcsc-bench smoke profile', () => {
     expect(md).toContain('Table 5');
     expect(md).toContain('Table 6');
     expect(md).toContain('Proposal recall per stage');
+    expect(md).toContain('convolutions wasm');
     expect(readFileSync(r.htmlPath, 'utf8')).toContain('<html');
     const json = JSON.parse(readFileSync(r.jsonPath, 'utf8'));
     const seed = json.seeds[0];

@@ -3,6 +3,7 @@ import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { initBackend } from '@tubekit/nn';
 import { type ClaimResult, writeReport } from '@tubekit/report';
+import { type Convolutions, selectConvolutions } from '@tubekit/step-bench/convolutions';
 import { loadBenchData } from './bench-data';
 import { type PcscProfileName, PROFILES } from './profiles';
 import { pcscClaims, pcscReport } from './report';
@@ -19,6 +20,11 @@ export interface ReproduceOptions {
   outDir?: string;
   /** Accepted for the common interface; this bench trains in one process. */
   workers?: number;
+  /**
+   * Where the trunk's convolutions run (default `wasm`; step-bench's `CONVOLUTIONS`): recorded in
+   * the report; `onnxruntime` runs cache their trunks and models apart (`convolutionsCacheKey`).
+   */
+  convolutions?: Convolutions;
   /** Progress and summary lines (default stderr). */
   log?: (line: string) => void;
   /** Accepted for the common interface; Ctrl-C stops the run (the trunks cache keeps). */
@@ -48,6 +54,7 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Reprodu
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const started = Date.now();
   await initBackend({ log: () => undefined });
+  const convolutions = await selectConvolutions(options.convolutions);
   await mkdir(outDir, { recursive: true });
   log(`pcsc-bench: profile ${profile.name}, rendering SynthTubes videos`);
   const data = await loadBenchData(profile);
@@ -61,7 +68,7 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Reprodu
       profile.seeds[0]!,
       data.train,
       data.labels.length,
-      join(cacheDir, `trunk-rgb-s${profile.seeds[0]}.safetensors`),
+      cacheDir,
       log,
     ),
     flow: await pretrainedTrunk(
@@ -70,7 +77,7 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Reprodu
       profile.seeds[0]!,
       data.train,
       data.labels.length,
-      join(cacheDir, `trunk-flow-s${profile.seeds[0]}.safetensors`),
+      cacheDir,
       log,
     ),
   };
@@ -88,6 +95,7 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Reprodu
     );
   const info = {
     wallSeconds,
+    convolutions,
     load: loadavg()
       .map((l) => l.toFixed(2))
       .join(' '),

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import type { DetectedTube } from '@tubekit/geometry';
 import type { ActionnessClassifiers, CrossStreamDetector } from '@tubekit/heads/cross-stream';
 import { BENCH_VARIANTS, type BenchData, type BenchVariant, type BenchVideo } from './bench-data';
@@ -99,24 +98,8 @@ export async function runSeed(
 ): Promise<SeedResults> {
   const C = data.labels.length;
   const trunks: StreamTrunks = {
-    rgb: await pretrainedTrunk(
-      profile,
-      'rgb',
-      seed,
-      data.train,
-      C,
-      join(cacheDir, `trunk-rgb-s${seed}.safetensors`),
-      log,
-    ),
-    flow: await pretrainedTrunk(
-      profile,
-      'flow',
-      seed,
-      data.train,
-      C,
-      join(cacheDir, `trunk-flow-s${seed}.safetensors`),
-      log,
-    ),
+    rgb: await pretrainedTrunk(profile, 'rgb', seed, data.train, C, cacheDir, log),
+    flow: await pretrainedTrunk(profile, 'flow', seed, data.train, C, cacheDir, log),
   };
   const frames = trainingFrames(profile, trunks, data.train);
   const k = profile.stackLength;

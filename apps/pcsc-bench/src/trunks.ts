@@ -1,4 +1,6 @@
+import { join } from 'node:path';
 import type { Trunk } from '@tubekit/backbones';
+import { convolutionsCacheKey } from '@tubekit/step-bench/convolutions';
 import {
   createTrunk as createStepTrunk,
   pretrainedTrunk as stepPretrainedTrunk,
@@ -32,7 +34,9 @@ export function createTrunk(profile: PcscProfile, seed: number): Trunk {
  * The pretrained trunk of one stream (tubekit's stand-in for PCSC's Kinetics-pretrained I3D,
  * `pretrainTrunk` of @tubekit/backbones) through step-bench's shared `pretrainedTrunk`: pretrained
  * once per profile, stream and seed on the training videos (stacks of k frames, actors from the
- * GT tubes, half of the clips flipped), resumable, cached at `path` (safetensors) for later runs;
+ * GT tubes, half of the clips flipped), resumable, cached as
+ * `<cacheDir>/trunk-<stream>-s<seed>[.onnxruntime].safetensors` (where the convolutions ran:
+ * `convolutionsCacheKey`) for later runs;
  * concurrent processes wait for the one pretraining, and a damaged file is set aside and
  * pretrained again.
  */
@@ -42,7 +46,7 @@ export function pretrainedTrunk(
   seed: number,
   train: readonly BenchVideo[],
   numClasses: number,
-  path: string,
+  cacheDir: string,
   log: (line: string) => void,
 ): Promise<Trunk> {
   const size = profile.frameSize * profile.frameSize * 3;
@@ -58,7 +62,12 @@ export function pretrainedTrunk(
       return v[stream].subarray((f - 1) * size, f * size);
     },
     actors: tubeActors(profile.frameSize),
-    path,
+    path: join(
+      cacheDir,
+      `trunk-${stream}-s${seed}${convolutionsCacheKey()
+        .map((k) => `.${k}`)
+        .join('')}.safetensors`,
+    ),
     log,
   });
 }

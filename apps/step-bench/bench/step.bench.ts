@@ -11,6 +11,7 @@ import {
   trainProgressive,
 } from '@tubekit/heads/progressive';
 import { initBackend, tf } from '@tubekit/nn';
+import { type Convolutions, selectConvolutions } from '../src/convolutions';
 import { PROFILES } from '../src/profiles';
 
 const S = 112;
@@ -69,13 +70,16 @@ async function fps(
 /**
  * One STEP training iteration (quick profile: 4 clips, trunk at 112 px, neck + heads updated, in
  * micro-batches within the profile's frame budget), on frames (backbone run per window) or on
- * stored backbone features (`frozenBackbone`).
+ * stored backbone features (`frozenBackbone`), with the convolutions on wasm or onnxruntime
+ * (`selectConvolutions`).
  */
 async function trainIteration(
   options: Partial<ProgressiveDetectorOptions>,
   input: 'frames' | 'backbone' = 'frames',
+  convolutions: Convolutions = 'wasm',
 ) {
   await initBackend({ log: () => undefined });
+  await selectConvolutions(convolutions);
   const det = detector(options);
   const pixels = frameReader(3);
   const bank = new BackboneFeatureBank(det.trunk);
@@ -122,6 +126,7 @@ async function trainIteration(
   });
   det.dispose();
   det.trunk.dispose();
+  await selectConvolutions('wasm');
   return { msPerIteration: r.wallMs / iterations };
 }
 
@@ -172,6 +177,16 @@ export default defineBenchSuite({
       kind: 'measure',
       name: 'training iteration, 3 steps, anticipation 6→18→30, stored backbone features',
       run: () => trainIteration({ extension: 'anticipation' }, 'backbone'),
+    },
+    {
+      kind: 'measure',
+      name: 'training iteration, 3 steps, K = 6, stored backbone features, onnxruntime convolutions',
+      run: () => trainIteration({}, 'backbone', 'onnxruntime'),
+    },
+    {
+      kind: 'measure',
+      name: 'training iteration, 3 steps, anticipation 6→18→30, stored backbone features, onnxruntime convolutions',
+      run: () => trainIteration({ extension: 'anticipation' }, 'backbone', 'onnxruntime'),
     },
   ],
 });

@@ -7,9 +7,12 @@
  * class-agnostic frame-AP@0.5 (every GT tube and detection relabelled as one class: how well it
  * localises, whatever the class).
  *
- *   nice -n 10 npx tsx apps/step-bench/scripts/diagnose-step.ts [profile] [model] [--train N] [--test N] [--iterations N] [--out dir]
+ *   nice -n 10 npx tsx apps/step-bench/scripts/diagnose-step.ts [profile] [model] [--train N] [--test N] [--iterations N] [--out dir] [--conv wasm|onnxruntime]
+ *
+ * `--conv` picks where the trunk's convolutions run (`selectConvolutions`; default wasm).
  */
 import { initBackend } from '@tubekit/nn';
+import { parseConvolutions, selectConvolutions } from '../src/convolutions';
 import { frameMapOf } from '../src/evaluate';
 import { PROFILES, type StepProfileName } from '../src/profiles';
 import { decodeTubelets } from '../src/seed-results';
@@ -25,6 +28,10 @@ async function main() {
   const args = process.argv.slice(2);
   const outAt = args.indexOf('--out');
   const out = outAt >= 0 ? args.splice(outAt, 2)[1] : 'results/diagnose';
+  const convAt = args.indexOf('--conv');
+  const convolutions = await selectConvolutions(
+    convAt >= 0 ? parseConvolutions(args.splice(convAt, 2)[1]) : 'wasm',
+  );
   const base = PROFILES[(args[0] ?? 'quick') as StepProfileName];
   const profile = {
     ...base,
@@ -42,7 +49,9 @@ async function main() {
     );
   const log = (line: string) => console.log(line);
   const bench = await prepareSynthBench(profile, out, log);
-  log(`${bench.train.length} train / ${bench.test.length} test videos, model ${id}`);
+  log(
+    `${bench.train.length} train / ${bench.test.length} test videos, model ${id}, convolutions ${convolutions}`,
+  );
   const t = performance.now();
   const s = await trainAndSummarize(bench, config, profile.seed, log);
   const pct = (v: number) => `${v.toFixed(1)}%`; // the evaluators give percent
@@ -68,6 +77,6 @@ async function main() {
 }
 
 main().catch((error) => {
-  console.error(error instanceof Error ? error.message : error);
+  console.error(`diagnose-step: ${error instanceof Error ? error.message : error}`);
   process.exit(1);
 });

@@ -6,20 +6,27 @@
  * profile's `microBatchFrames` (gradient accumulation). Each case prints its time and the peak
  * of live tfjs memory above what was allocated before it (the wasm heap holds it all).
  *
- *   nice -n 10 npx tsx apps/step-bench/scripts/iteration-profile.ts [extrapolation|none] [case…]
+ *   nice -n 10 npx tsx apps/step-bench/scripts/iteration-profile.ts [extrapolation|none] [case…] [--conv wasm|onnxruntime]
  *
- * With case names (substrings), only the matching cases run.
+ * With case names (substrings), only the matching cases run. `--conv` picks where the trunk's
+ * convolutions run (`selectConvolutions`; default wasm).
  */
 import { Trunk } from '@tubekit/backbones';
 import { ProgressiveDetector } from '@tubekit/heads/progressive';
 import { createRng, initBackend, Trainer, tf, tidyValues } from '@tubekit/nn';
+import { parseConvolutions, selectConvolutions } from '../src/convolutions';
 import { PROFILES } from '../src/profiles';
 
 async function main() {
   await initBackend({ log: () => undefined });
+  const args = process.argv.slice(2);
+  const convAt = args.indexOf('--conv');
+  const convolutions = await selectConvolutions(
+    convAt >= 0 ? parseConvolutions(args.splice(convAt, 2)[1]) : 'wasm',
+  );
   const q = PROFILES.quick;
   const S = q.frameSize;
-  const extension = (process.argv[2] ?? 'extrapolation') as 'extrapolation' | 'none';
+  const extension = (args[0] ?? 'extrapolation') as 'extrapolation' | 'none';
   const trunk = new Trunk({ channels: 3, ...q.trunk, seed: 1 });
   const det = new ProgressiveDetector({
     numClasses: 8,
@@ -45,7 +52,7 @@ async function main() {
     labels: Int32Array.from([1]),
   }));
   const opt = tf.train.adam(1e-3);
-  const only = process.argv.slice(3);
+  const only = args.slice(1);
   const time = async (name: string, f: () => void, reps = 3) => {
     if (only.length && !only.some((o) => name.includes(o))) return;
     const before = tf.memory().numBytes;
@@ -59,7 +66,9 @@ async function main() {
     );
   };
   const training = { iouThresholds: [0.5, 0.6, 0.7], positivesPerClip: 6, hardAware: true };
-  console.log(`batch ${B} windows × ${Tw} frames = ${B * Tw} frames at ${S} px; ${extension}`);
+  console.log(
+    `batch ${B} windows × ${Tw} frames = ${B * Tw} frames at ${S} px; ${extension}; convolutions ${convolutions}`,
+  );
   await time('backbone forward', () =>
     tidyValues(() => trunk.backbone(frames, Tw).levels[1].tensor),
   );
@@ -132,4 +141,7 @@ async function main() {
     }),
   );
 }
-main();
+main().catch((error) => {
+  console.error(`iteration-profile: ${error instanceof Error ? error.message : error}`);
+  process.exit(1);
+});

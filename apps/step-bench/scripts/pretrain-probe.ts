@@ -5,14 +5,16 @@
  * the loss terms and the clip classifier's accuracy on the batch, and every 50 its accuracy on
  * fixed clips of the first `--held-out` test videos (default 40), each beside the accuracy of
  * always answering idle. `--modality rgb|flow|early` picks the stream (default the profile's base
- * stream).
+ * stream); `--conv wasm|onnxruntime` where the trunk's convolutions run (`selectConvolutions`,
+ * default wasm).
  *
- *   nice -n 10 npx tsx apps/step-bench/scripts/pretrain-probe.ts [profile] [iterations] [videos] [--overfit N] [--held-out N] [--modality m]
+ *   nice -n 10 npx tsx apps/step-bench/scripts/pretrain-probe.ts [profile] [iterations] [videos] [--overfit N] [--held-out N] [--modality m] [--conv c]
  */
 import { pretrainTrunk } from '@tubekit/backbones';
 import { createSynthTubes } from '@tubekit/datasets';
 import { createRng, initBackend } from '@tubekit/nn';
 import type { StepModality } from '../src/configurations';
+import { parseConvolutions, selectConvolutions } from '../src/convolutions';
 import { FrameCache } from '../src/frame-cache';
 import { PROFILES, type StepProfileName, synthConfigOf } from '../src/profiles';
 import { createTrunk, pretrainClipSampler, synthActors } from '../src/trunks';
@@ -29,6 +31,9 @@ async function main() {
   const heldOutVideos = Number(option(args, '--held-out') ?? 40);
   const profile = PROFILES[(args[0] ?? 'quick') as StepProfileName];
   const modality = (option(args, '--modality') ?? profile.baseStream) as StepModality;
+  const convolutions = await selectConvolutions(
+    parseConvolutions(option(args, '--conv') ?? 'wasm'),
+  );
   const iterations = Number(args[1] ?? 200);
   const nVideos = Number(args[2] ?? 24);
   const synth = createSynthTubes(synthConfigOf(profile));
@@ -41,7 +46,7 @@ async function main() {
   let t = performance.now();
   await frames.preload([...train, ...test]);
   console.log(
-    `${profile.synth.preset}: rendered ${train.length} + ${test.length} videos in ${((performance.now() - t) / 1000).toFixed(0)} s`,
+    `${profile.synth.preset}: rendered ${train.length} + ${test.length} videos in ${((performance.now() - t) / 1000).toFixed(0)} s; convolutions ${convolutions}`,
   );
   const source = {
     profile,
@@ -97,4 +102,7 @@ async function main() {
   });
 }
 
-main();
+main().catch((error) => {
+  console.error(`pretrain-probe: ${error instanceof Error ? error.message : error}`);
+  process.exit(1);
+});

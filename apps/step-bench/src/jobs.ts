@@ -1,18 +1,23 @@
 import { fileURLToPath } from 'node:url';
 import { type QueueJob, queueJob } from '@tubekit/queue';
 import { type StepModality, type StepModelConfig, stepModels } from './configurations';
+import type { Convolutions } from './convolutions';
 import { type StepProfile, seedProfile, synthConfigOf } from './profiles';
 
 /** Configuration of a `step-trunk` job: pretraining one stream's trunk for one seed. */
 export interface TrunkJobConfig {
   profile: StepProfile;
   modality: StepModality;
+  /** Where the worker runs the convolutions (absent: `wasm`). */
+  convolutions?: Convolutions;
 }
 
 /** Configuration of a `step-model` job: training and testing one configuration for one seed. */
 export interface ModelJobConfig {
   profile: StepProfile;
   model: StepModelConfig;
+  /** Where the worker runs the convolutions (absent: `wasm`). */
+  convolutions?: Convolutions;
 }
 
 /**
@@ -33,8 +38,11 @@ export function stepEnvironment(profile: StepProfile): Record<string, unknown> {
 export function stepJobs(
   profile: StepProfile,
   models: readonly StepModelConfig[] = stepModels(profile.baseStream),
+  convolutions: Convolutions = 'wasm',
 ): Array<QueueJob<TrunkJobConfig | ModelJobConfig>> {
   const environment = stepEnvironment(profile);
+  // `wasm` stays out of the configurations, so their jobs are the ones runs before the option made.
+  const where = convolutions === 'wasm' ? {} : { convolutions };
   const seeds = profile.seeds.length;
   const jobs: Array<QueueJob<TrunkJobConfig | ModelJobConfig>> = [];
   for (const seed of profile.seeds) {
@@ -46,7 +54,7 @@ export function stepJobs(
       if (!trunk) {
         trunk = queueJob<TrunkJobConfig>(
           'step-trunk',
-          { profile: seeded, modality: model.modality },
+          { profile: seeded, modality: model.modality, ...where },
           { label: `${model.modality} trunk${suffix}`, environment },
         );
         trunks.set(model.modality, trunk);
@@ -55,7 +63,7 @@ export function stepJobs(
       jobs.push(
         queueJob<ModelJobConfig>(
           'step-model',
-          { profile: seeded, model },
+          { profile: seeded, model, ...where },
           { label: `${model.id}${suffix}`, parents: [trunk.id], environment },
         ),
       );

@@ -65,6 +65,7 @@ function report(missing: string[]): string {
     tier: 'tier 1 SynthTubes',
     seeds: { dataset: profile.synth.seed, models: [profile.seeds[0]] },
     backend: 'test',
+    convolutions: 'wasm',
     wallSeconds: 0,
     startedAt: '2026-01-01T00:00:00.000Z',
     dataset: 'one video',

@@ -1,11 +1,13 @@
 /**
- * Child process of `trainJobs`: `model-worker.ts <profile> <outDir>`. Loads the frames the parent
+ * Child process of `trainJobs`: `model-worker.ts <profile> <outDir> <wasm|onnxruntime>` (where its
+ * convolutions run: `selectConvolutions`). Loads the frames the parent
  * rendered, then trains the jobs the parent sends (`{ train: id, seed }`), answering
  * `{ done: id, seed, line }` after each summary is cached; its progress bars go to the parent
  * (`{ progress }`). It exits when the parent disconnects or goes away (even by SIGKILL).
  */
 import { initBackend } from '@tubekit/nn';
 import { setProgressSink } from '@tubekit/report';
+import { CONVOLUTIONS, type Convolutions, selectConvolutions } from './convolutions';
 import { firstLine } from './damaged-cache';
 import { exitWithParent } from './parent-watch';
 import { PROFILES, type StepProfileName } from './profiles';
@@ -17,11 +19,11 @@ import {
   type WorkerMessage,
 } from './train-models';
 
-const [name, outDir] = process.argv.slice(2);
+const [name, outDir, convolutions] = process.argv.slice(2);
 const profile = PROFILES[name as StepProfileName];
-if (!profile || !outDir || !process.send) {
+if (!profile || !outDir || !CONVOLUTIONS.includes(convolutions as Convolutions) || !process.send) {
   process.stderr.write(
-    `model-worker: usage model-worker.ts <${Object.keys(PROFILES).join('|')}> <outDir> (as a forked child)\n`,
+    `model-worker: usage model-worker.ts <${Object.keys(PROFILES).join('|')}> <outDir> <${CONVOLUTIONS.join('|')}> (as a forked child)\n`,
   );
   process.exit(2);
 }
@@ -34,6 +36,7 @@ setProgressSink((progress) => {
 });
 const log = (line: string) => process.stdout.write(`${line}\n`);
 await initBackend({ log: () => undefined });
+await selectConvolutions(convolutions as Convolutions);
 const bench = await prepareSynthBench(profile, outDir, log);
 const models = profileModels(profile);
 process.on('message', (m: WorkerMessage) => {

@@ -181,6 +181,11 @@ export interface StepRunInfo {
   tier: string;
   seeds: { dataset: number; models: number[] };
   backend: string;
+  /**
+   * Where this invocation ran the trunk's convolutions (`selectConvolutions`: `wasm`, or
+   * `onnxruntime (onnxruntime-node <version>, 1 thread)`); each choice has its own cached results.
+   */
+  convolutions: string;
   wallSeconds: number;
   startedAt: string;
   dataset: string;
@@ -253,7 +258,7 @@ export function stepReport(
       `Published: ${P.source}, ${P.dataset}. Ours: ${info.dataset}. Every cell reads **published / ${tag}**, ours as mean ± standard deviation over seeds ${info.seeds.models.join(', ')}; frame-mAP@0.5 (%) under the \`act\` protocol unless said otherwise. The absolute numbers are not comparable (different data, a CPU-sized model trained for minutes); the *claims* — directions — are what is checked.`,
     ),
     p(
-      `Profile **${info.profile}** · backend **${info.backend}** · wall time of this invocation **${info.wallSeconds.toFixed(0)} s**` +
+      `Profile **${info.profile}** · backend **${info.backend}** · convolutions **${info.convolutions}** · wall time of this invocation **${info.wallSeconds.toFixed(0)} s**` +
         ` (training + testing of ${info.models.length} model runs: ${info.models.reduce((a, m) => a + m.trainSeconds + m.testSeconds, 0).toFixed(0)} s) · started ${info.startedAt}` +
         ` · dataset seed ${info.seeds.dataset}, model/training seeds ${info.seeds.models.join(', ')}` +
         (info.resumed.length

@@ -9,6 +9,7 @@ import {
   writeFileAtomic,
   writeReport,
 } from '@tubekit/report';
+import { type Convolutions, selectConvolutions } from './convolutions';
 import { figure4Of, figure4Svg } from './figure4';
 import { PROFILES, type StepProfile, type StepProfileName, seedProfile } from './profiles';
 import { checkStepClaims, type StepRunInfo, stepReport } from './report';
@@ -39,6 +40,13 @@ export interface ReproduceOptions {
    * SynthTubes frames are rendered in as many worker threads.
    */
   workers?: number;
+  /**
+   * Where the trunk's convolutions run, in this process and every worker (default `wasm`; see
+   * `CONVOLUTIONS`): `onnxruntime` needs onnxruntime-node installed. Recorded in the report.
+   * Trained numbers differ between the two (float rounding, amplified by training), so
+   * `onnxruntime` runs cache their trunks and models apart (`convolutionsCacheKey`).
+   */
+  convolutions?: Convolutions;
   /** Progress and summary lines (default stderr / stdout). */
   log?: (line: string) => void;
   /**
@@ -125,6 +133,7 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Reprodu
   if (options.exitOnInterrupt) process.on('SIGINT', onInterrupt);
   try {
     const backend = await initBackend({ log });
+    const convolutions = await selectConvolutions(options.convolutions);
     const models = profileModels(profile);
     log(
       `step-bench: profile ${profile.name}, ${models.length} models × ${profile.seeds.length} seed${profile.seeds.length > 1 ? 's' : ''} (single-stream experiments on ${profile.baseStream}), output ${outDir}`,
@@ -160,10 +169,20 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Reprodu
         profile,
         cacheDir,
         jobs: pending,
+        convolutions: options.convolutions,
         ui,
         stallTimeoutMs: options.queueStallTimeoutMs,
       });
-    else await trainJobs({ bench, outDir, jobs: pending, workers, ui, children });
+    else
+      await trainJobs({
+        bench,
+        outDir,
+        jobs: pending,
+        workers,
+        convolutions: options.convolutions,
+        ui,
+        children,
+      });
     ui.stop();
 
     const resumed: string[] = [];
@@ -214,6 +233,7 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Reprodu
       tier: 'tier 1 SynthTubes',
       seeds: { dataset: profile.synth.seed, models: profile.seeds },
       backend: `${backend.name}${backend.threads ? ` (${backend.threads} thread${backend.threads > 1 ? 's' : ''})` : ''}`,
+      convolutions,
       wallSeconds,
       startedAt: new Date(t0).toISOString(),
       dataset: `SynthTubes preset "${profile.synth.preset}" (${synth.dataset.labels.length} classes; ${train.length} train / ${test.length} test videos, frames resized to ${profile.frameSize}×${profile.frameSize})`,
@@ -244,7 +264,7 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Reprodu
     const count = (status: ClaimResult['status']) =>
       claims.filter((c) => c.status === status).length;
     (options.log ?? ((line: string) => process.stdout.write(`${line}\n`)))(
-      `step-bench: STEP claims: ${count('holds')} hold, ${count('fails')} do not, ${count('undecided')} undecided of ${claims.length} (profile ${profile.name}, ${profile.seeds.length} seed${profile.seeds.length > 1 ? 's' : ''}, ${wallSeconds.toFixed(0)} s, ${info.backend}) — report: ${reportPath}, ${htmlPath}`,
+      `step-bench: STEP claims: ${count('holds')} hold, ${count('fails')} do not, ${count('undecided')} undecided of ${claims.length} (profile ${profile.name}, ${profile.seeds.length} seed${profile.seeds.length > 1 ? 's' : ''}, ${wallSeconds.toFixed(0)} s, ${info.backend}, convolutions ${info.convolutions}) — report: ${reportPath}, ${htmlPath}`,
     );
     return { reportPath, htmlPath, jsonPath, results, resultsBySeed: runs, claims, wallSeconds };
   } finally {

@@ -6,6 +6,7 @@ import { gridSize } from '@tubekit/heads/progressive';
 import { initBackend } from '@tubekit/nn';
 import { createProgress, type ReportDocument, writeReport } from '@tubekit/report';
 import { type StepModelConfig, stepModels } from './configurations';
+import { type Convolutions, convolutionsCacheKey, selectConvolutions } from './convolutions';
 import { DatasetFrames, describeFrameLayouts } from './dataset-frames';
 import { frameMapOf, linkTubes, VIDEO_IOUS, videoMapOf } from './evaluate';
 import { PROFILES, type StepProfile, type StepProfileName } from './profiles';
@@ -42,6 +43,8 @@ export interface ReproduceOnDatasetOptions {
   maxTestVideos?: number;
   /** Output folder (default `results/step-<dataset>` under the current directory). */
   outDir?: string;
+  /** Where the trunk's convolutions run (default `wasm`; `reproduce`'s option of the same name). */
+  convolutions?: Convolutions;
   /** Progress lines (default stderr) and the final summary line (default stdout). */
   log?: (line: string) => void;
 }
@@ -194,6 +197,7 @@ export async function reproduceOnDataset(
   );
 
   const backend = await initBackend({ log });
+  const convolutions = await selectConvolutions(options.convolutions);
   const key = createHash('sha256')
     .update(
       JSON.stringify([
@@ -203,6 +207,7 @@ export async function reproduceOnDataset(
         root,
         train.map((v) => v.name),
         test.map((v) => v.name),
+        ...convolutionsCacheKey(),
       ]),
     )
     .digest('hex')
@@ -270,6 +275,7 @@ export async function reproduceOnDataset(
     seed: profile.seed,
     model: config,
     backend: backendText,
+    convolutions,
     startedAt: new Date(t0).toISOString(),
     wallSeconds,
   };
@@ -312,6 +318,7 @@ export async function reproduceOnDataset(
             ],
             ['seed', String(profile.seed)],
             ['backend', backendText],
+            ['convolutions', convolutions],
             [
               'wall time',
               `${wallSeconds.toFixed(1)} s (train ${(run.train.wallMs / 1000).toFixed(1)} s, test ${(run.testWallMs / 1000).toFixed(1)} s)`,

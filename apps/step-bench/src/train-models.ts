@@ -20,6 +20,7 @@ import {
   stepModels,
   streamModelId,
 } from './configurations';
+import { type Convolutions, convolutionsCacheKey, convolutionsInUse } from './convolutions';
 import { firstLine, readCacheJson, setAsideDamaged } from './damaged-cache';
 import { frameMapOf } from './evaluate';
 import { streamFeatures } from './feature-banks';
@@ -40,6 +41,8 @@ export interface ModelSummary {
   inputIoUByStep?: number[][];
   train: { iterations: number; resumedFrom: number; finalLoss: number; wallMs: number };
   testWallMs: number;
+  /** `onnxruntime` when trained with onnxruntime convolutions (absent: wasm). */
+  convolutions?: 'onnxruntime';
   /** Last-step tubelets ([video, [start, label, score, ...boxes][]]), for the fusion models only. */
   tubelets?: Array<[string, number[][]]>;
 }
@@ -124,7 +127,7 @@ export async function prepareSynthBench(
 
 /**
  * The cached summary of a model and seed, if one exists for exactly this profile and
- * configuration. A damaged summary file is reported, set aside and treated as absent.
+ * configuration, trained with the convolutions this process runs. A damaged summary file is reported, set aside and treated as absent.
  */
 export function cachedSummary(
   cacheDir: string,
@@ -137,7 +140,8 @@ export function cachedSummary(
   const cached = readCacheJson<ModelSummary>(path, log);
   return cached &&
     JSON.stringify(cached.config) === JSON.stringify(config) &&
-    JSON.stringify(cached.profile) === JSON.stringify(seedProfile(profile, seed))
+    JSON.stringify(cached.profile) === JSON.stringify(seedProfile(profile, seed)) &&
+    (cached.convolutions ?? 'wasm') === convolutionsInUse()
     ? cached
     : undefined;
 }
@@ -148,7 +152,8 @@ function encodeTubelets(videos: Array<[string, ClipTubelet[]]>): Array<[string, 
 
 /**
  * `<cacheDir>/seed-<seed>/trunk-<modality>.<hash>.safetensors`: the pretrained trunk of a stream,
- * named by a hash of everything its pretraining depends on.
+ * named by a hash of everything its pretraining depends on (where the convolutions run included:
+ * `convolutionsCacheKey`).
  */
 export function trunkPath(bench: SynthBench, modality: StepModality, seed: number): string {
   const profile = seedProfile(bench.profile, seed);
@@ -163,6 +168,7 @@ export function trunkPath(bench: SynthBench, modality: StepModality, seed: numbe
         profile.clipLength,
         profile.seed,
         bench.train.length,
+        ...convolutionsCacheKey(),
       ]),
     )
     .digest('hex')
@@ -187,7 +193,7 @@ export function loadTrunk(bench: SynthBench, modality: StepModality, seed: numbe
 
 /**
  * The resumable training checkpoint of a model and seed: its name carries a hash of profile +
- * config, so a changed setting never resumes from weights trained under another.
+ * config (+ `convolutionsCacheKey`), so a changed setting never resumes from weights trained under another.
  */
 export function modelCheckpointPath(
   bench: SynthBench,
@@ -198,7 +204,7 @@ export function modelCheckpointPath(
   return join(
     seedCacheDir(bench.cacheDir, seed),
     `${config.id}.${createHash('sha256')
-      .update(JSON.stringify([profile, config]))
+      .update(JSON.stringify([profile, config, ...convolutionsCacheKey()]))
       .digest('hex')
       .slice(0, 12)}.safetensors`,
   );
@@ -274,6 +280,7 @@ export async function trainAndSummarize(
     inputIoUByStep: run.inputIoUByStep,
     train: run.train,
     testWallMs: run.testWallMs,
+    ...(convolutionsInUse() === 'onnxruntime' && { convolutions: 'onnxruntime' as const }),
   };
   const fusionInputs = [streamModelId('rgb', base), streamModelId('flow', base), 'early'];
   if (fusionInputs.includes(config.id))
@@ -302,6 +309,8 @@ export interface TrainJobsOptions {
   jobs: ModelJob[];
   /** Child processes (tfjs-wasm trains on one thread: one per core trains that many at once). */
   workers: number;
+  /** Where the child processes' convolutions run (`selectConvolutions`; default `wasm`). */
+  convolutions?: Convolutions;
   ui: MultiProgress;
   /** Live worker processes, so that an interrupt can end them. */
   children: Set<ChildProcess>;
@@ -342,10 +351,14 @@ export async function trainJobs(options: TrainJobsOptions): Promise<void> {
     new Promise<void>((resolveRun, reject) => {
       // A process group of its own: Ctrl-C in the terminal reaches only the parent, which stops
       // the workers itself (and a worker whose parent dies exits by itself: parent-watch.ts).
-      const child = fork(entry, [bench.profile.name, options.outDir], {
-        stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-        detached: true,
-      });
+      const child = fork(
+        entry,
+        [bench.profile.name, options.outDir, options.convolutions ?? 'wasm'],
+        {
+          stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+          detached: true,
+        },
+      );
       options.children.add(child);
       for (const stream of [child.stdout, child.stderr])
         if (stream)

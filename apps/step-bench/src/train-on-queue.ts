@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { runOnQueue } from '@tubekit/queue';
 import { type MultiProgress, writeFileAtomic } from '@tubekit/report';
 import type { StepModelConfig } from './configurations';
+import type { Convolutions } from './convolutions';
 import { type ModelJobConfig, stepJobs } from './jobs';
 import type { ModelJobResult } from './model-job';
 import type { StepProfile } from './profiles';
@@ -22,6 +23,8 @@ export interface TrainOnQueueOptions {
   cacheDir: string;
   /** The models to train (model × seed); their trunk jobs come along. */
   jobs: ModelJob[];
+  /** Where the workers run the convolutions (default `wasm`). */
+  convolutions?: Convolutions;
   ui: MultiProgress;
   /** See `runOnQueue` (default 30 min). */
   stallTimeoutMs?: number;
@@ -44,7 +47,7 @@ export interface MissingModel {
 export async function trainOnQueue(options: TrainOnQueueOptions): Promise<MissingModel[]> {
   const { profile, ui } = options;
   const wanted = new Set(options.jobs.map((j) => `${j.seed}\u0000${j.id}`));
-  const all = stepJobs(profile, profileModels(profile));
+  const all = stepJobs(profile, profileModels(profile), options.convolutions);
   const models = all.filter((j) => {
     if (j.kind !== 'step-model') return false;
     const c = j.config as ModelJobConfig;

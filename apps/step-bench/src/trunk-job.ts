@@ -7,6 +7,7 @@
 
 import { initBackend } from '@tubekit/nn';
 import type { BlobRef, JobKind } from '@tubekit/queue';
+import { selectConvolutions } from './convolutions';
 import { stepEnvironment, type TrunkJobConfig } from './jobs';
 import { loadTrunk, trunkPath } from './train-models';
 import { workerBench } from './worker-bench';
@@ -20,6 +21,7 @@ export const jobKind: JobKind<TrunkJobConfig, TrunkJobResult> = {
   environment: (config) => stepEnvironment(config.profile),
   async run(config, context) {
     await initBackend({ log: () => undefined });
+    await selectConvolutions(config.convolutions);
     const bench = await workerBench(config.profile, context.workDir, context.log);
     const seed = config.profile.seed;
     const path = trunkPath(bench, config.modality, seed);

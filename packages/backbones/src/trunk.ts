@@ -1,7 +1,9 @@
 import {
   type CheckpointContents,
+  convKernelProviderInstalled,
   createNamedWeight,
   createRng,
+  fusedConv2d,
   heNormal,
   type NamedWeight,
   type Rng,
@@ -147,7 +149,22 @@ export class Trunk {
     return [...this.backboneWeights(), ...this.neckWeights()];
   }
 
+  /**
+   * relu(conv(x) + b). With onnxruntime convolutions on (`useOnnxConvolutions` of @tubekit/nn)
+   * it is nn's `fusedConv2d`, whose convolutions onnxruntime runs; otherwise tfjs's conv2d, add
+   * and relu, so the default (wasm) numbers — and the trunks and models cached with them — stay
+   * as they were (the fused kernel rounds differently: ~1e-6 relative).
+   */
   private apply(x: tf.Tensor4D, c: Conv, stride: 1 | 2): tf.Tensor4D {
+    if (convKernelProviderInstalled())
+      return fusedConv2d({
+        x,
+        filter: c.w.variable as tf.Tensor4D,
+        strides: stride,
+        pad: 'same',
+        bias: c.b.variable as tf.Tensor1D,
+        activation: 'relu',
+      });
     return tf.relu(
       tf.add(tf.conv2d(x, c.w.variable as tf.Tensor4D, stride, 'same'), c.b.variable),
     ) as tf.Tensor4D;

@@ -54,6 +54,15 @@ export function setConvKernelProvider(next: ConvKernelProvider | undefined): voi
   provider = next;
 }
 
+/**
+ * Whether a {@link ConvKernelProvider} is installed (`useOnnxConvolutions`): code whose
+ * convolutions are plain tfjs ops can route them through {@link fusedConv2d} only then, keeping
+ * its numbers unchanged otherwise.
+ */
+export function convKernelProviderInstalled(): boolean {
+  return provider !== undefined;
+}
+
 /** The provider that runs a convolution of these shapes, if one is installed and takes it. */
 function providerFor(
   xShape: number[],

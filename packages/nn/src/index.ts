@@ -12,7 +12,7 @@ export { conv3d } from './conv3d';
 export type { FpnLevelOptions } from './fpn-level';
 export { fpnLevels } from './fpn-level';
 export type { ConvKernelProvider, FusedConv2dOptions } from './fused-conv2d';
-export { fusedConv2d } from './fused-conv2d';
+export { convKernelProviderInstalled, fusedConv2d } from './fused-conv2d';
 export type { GradientCheckOptions, GradientCheckResult } from './grad-check';
 export { gradientCheck } from './grad-check';
 export type { BackendInfo, BackendName, InitBackendOptions } from './init-backend';

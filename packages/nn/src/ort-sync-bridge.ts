@@ -205,10 +205,17 @@ export class OrtSyncBridge {
     if (this.closed) throw new Error('onnxruntime bridge: closed');
     Atomics.store(this.signal, 0, 0);
     this.port.postMessage(request, transfer);
-    if (Atomics.wait(this.signal, 0, 0, this.timeoutMs) === 'timed-out')
-      throw new Error(
-        `onnxruntime bridge: no answer from the worker in ${this.timeoutMs / 1000} s`,
-      );
+    // Wait until the flag is set, not merely until a notify: the worker's notify of the previous
+    // request can land late (the worker preempted between its store and its notify while this
+    // thread saw the flag, read that answer and posted this request), waking this wait early.
+    const deadline = performance.now() + this.timeoutMs;
+    while (Atomics.load(this.signal, 0) === 0) {
+      const left = deadline - performance.now();
+      if (left <= 0 || Atomics.wait(this.signal, 0, 0, left) === 'timed-out')
+        throw new Error(
+          `onnxruntime bridge: no answer from the worker in ${this.timeoutMs / 1000} s`,
+        );
+    }
     const reply = receiveMessageOnPort(this.port)?.message as Reply | undefined;
     if (!reply) throw new Error('onnxruntime bridge: the worker signalled without an answer');
     if (reply.error) throw new Error(`onnxruntime: ${reply.error}`);

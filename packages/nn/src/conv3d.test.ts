@@ -1,18 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { randomTensor } from '../test/random-tensor';
 import { type Conv3dOptions, conv3d } from './conv3d';
 import { gradientCheck } from './grad-check';
 import { initBackend } from './init-backend';
-import { createRng } from './random';
 
 const quiet = { log: () => {} };
-function rand(shape: number[], seed: number): tf.Tensor {
-  const rng = createRng(seed);
-  return tf.tensor(
-    Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.normal()),
-    shape,
-  );
-}
-
 beforeAll(async () => {
   await initBackend({ backend: 'wasm', ...quiet });
 });
@@ -52,8 +44,8 @@ const cases: { name: string; x: number[]; w: number[]; o: Conv3dOptions }[] = [
 describe('conv3d as a sum of 2-D convolutions', () => {
   for (const c of cases) {
     test(`${c.name}: forward and gradients equal tf.conv3d on cpu; numeric gradient check on wasm`, async () => {
-      const x = rand(c.x, 1) as tf.Tensor5D;
-      const w = rand(c.w, 2) as tf.Tensor5D;
+      const x = randomTensor(c.x, 1) as tf.Tensor5D;
+      const w = randomTensor(c.w, 2) as tf.Tensor5D;
       const s = c.o.strides ?? 1;
       const strides = typeof s === 'number' ? ([s, s, s] as [number, number, number]) : s;
       const dil = c.o.temporalDilation ?? 1;
@@ -67,7 +59,7 @@ describe('conv3d as a sum of 2-D convolutions', () => {
           [dil, 1, 1],
         );
       const ours = (a: tf.Tensor, b: tf.Tensor) => conv3d(a as tf.Tensor5D, b as tf.Tensor5D, c.o);
-      const weight = tf.tidy(() => rand(ref(x, w).shape, 3));
+      const weight = tf.tidy(() => randomTensor(ref(x, w).shape, 3));
       const lossOf = (f: typeof ours) => (a: tf.Tensor, b: tf.Tensor) =>
         f(a, b).mul(weight).sum() as tf.Scalar;
       await initBackend({ backend: 'cpu', ...quiet });
@@ -104,9 +96,9 @@ describe('conv3d as a sum of 2-D convolutions', () => {
   ])(
     'bias + ReLU on the $path path: equals relu(tf.conv3d + bias) on cpu, gradients check numerically',
     async ({ w: wShape }) => {
-      const x = rand([1, 4, 3, 5, 3], 11) as tf.Tensor5D;
-      const w = rand(wShape, 12) as tf.Tensor5D;
-      const bias = rand([5], 13) as tf.Tensor1D;
+      const x = randomTensor([1, 4, 3, 5, 3], 11) as tf.Tensor5D;
+      const w = randomTensor(wShape, 12) as tf.Tensor5D;
+      const bias = randomTensor([5], 13) as tf.Tensor1D;
       await initBackend({ backend: 'cpu', ...quiet });
       const expected = tf.tidy(() =>
         Float32Array.from(tf.relu(tf.add(tf.conv3d(x, w, 1, 'same'), bias)).dataSync()),
@@ -127,8 +119,8 @@ describe('conv3d as a sum of 2-D convolutions', () => {
   );
 
   test('leaks no tensors across forward/backward steps', () => {
-    const x = rand([1, 4, 6, 6, 2], 4) as tf.Tensor5D;
-    const w = rand([3, 3, 3, 2, 2], 5) as tf.Tensor5D;
+    const x = randomTensor([1, 4, 6, 6, 2], 4) as tf.Tensor5D;
+    const w = randomTensor([3, 3, 3, 2, 2], 5) as tf.Tensor5D;
     const step = () =>
       tf.tidy(
         () =>

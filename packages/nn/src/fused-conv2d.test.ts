@@ -1,20 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { expectClose } from '../test/expect-close';
+import { randomTensor } from '../test/random-tensor';
 import { fusedConv2d } from './fused-conv2d';
 import { gradientCheck } from './grad-check';
 import { initBackend } from './init-backend';
-import { createRng } from './random';
 
 const quiet = { log: () => {} };
-
-function rand(shape: number[], seed: number): tf.Tensor {
-  const rng = createRng(seed);
-  const n = shape.reduce((a, b) => a * b, 1);
-  return tf.tensor(
-    Float32Array.from({ length: n }, () => rng.normal()),
-    shape,
-  );
-}
 
 /** The reference: conv2d, bias add and ReLU as separate differentiable tfjs ops. */
 function reference(
@@ -96,9 +87,9 @@ describe('fusedConv2d', () => {
   ];
   for (const c of cases)
     test(`matches conv2d + bias + relu on cpu, and numeric gradients on wasm: ${c.name}`, async () => {
-      const x = rand(c.x, 1);
-      const w = rand(c.w, 2);
-      const b = c.bias ? rand([c.w[3] as number], 3) : undefined;
+      const x = randomTensor(c.x, 1);
+      const w = randomTensor(c.w, 2);
+      const b = c.bias ? randomTensor([c.w[3] as number], 3) : undefined;
       const args = b ? [x, w, b] : [x, w];
       const fused = (...t: tf.Tensor[]) =>
         fusedConv2d({
@@ -131,9 +122,9 @@ describe('fusedConv2d', () => {
 
   test('computes no input gradient when the input needs none, and leaks nothing on wasm', async () => {
     await initBackend({ backend: 'wasm', ...quiet });
-    const x = rand([1, 6, 6, 3], 4);
-    const w = tf.variable(rand([3, 3, 3, 4], 5));
-    const b = tf.variable(rand([4], 6));
+    const x = randomTensor([1, 6, 6, 3], 4);
+    const w = tf.variable(randomTensor([3, 3, 3, 4], 5));
+    const b = tf.variable(randomTensor([4], 6));
     const dX = tf.getKernel('Conv2DBackpropInput', 'wasm');
     let dXCalls = 0;
     const step = () =>

@@ -1,35 +1,15 @@
-import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs-core';
 import { expectClose } from '../test/expect-close';
+import { ONNXRUNTIME_SKIP, onnxruntimeInstalled } from '../test/onnxruntime';
+import { randomTensor } from '../test/random-tensor';
 import { fusedConv2d } from './fused-conv2d';
 import { gradientCheck } from './grad-check';
 import { initBackend } from './init-backend';
 import { stopOnnxConvolutions, useOnnxConvolutions } from './ort-convolutions';
-import { createRng } from './random';
 
 const quiet = { log: () => {} };
 
-function ortInstalled(): boolean {
-  try {
-    createRequire(__filename).resolve('onnxruntime-node');
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const SKIP =
-  'skipped: onnxruntime-node is not installed (an optional peer: pnpm add -D onnxruntime-node)';
-const describeOrt = ortInstalled() ? describe : describe.skip;
-
-function rand(shape: number[], seed: number): tf.Tensor {
-  const rng = createRng(seed);
-  const n = shape.reduce((a, b) => a * b, 1);
-  return tf.tensor(
-    Float32Array.from({ length: n }, () => rng.normal()),
-    shape,
-  );
-}
+const describeOrt = onnxruntimeInstalled ? describe : describe.skip;
 
 interface Case {
   name: string;
@@ -154,9 +134,9 @@ describeOrt('useOnnxConvolutions (fusedConv2d on onnxruntime)', () => {
 
   for (const c of CASES)
     test(`matches the cpu backend and numeric gradients: ${c.name}`, async () => {
-      const x = rand(c.x, 1);
-      const w = rand(c.w, 2);
-      const b = c.bias ? rand([c.w[3] as number], 3) : undefined;
+      const x = randomTensor(c.x, 1);
+      const w = randomTensor(c.w, 2);
+      const b = c.bias ? randomTensor([c.w[3] as number], 3) : undefined;
       const args = b ? [x, w, b] : [x, w];
       const f = fusedLoss(c);
       await stopOnnxConvolutions();
@@ -186,7 +166,7 @@ describeOrt('useOnnxConvolutions (fusedConv2d on onnxruntime)', () => {
       bias: true,
       relu: true,
     };
-    const args = [rand(c.x, 4), rand(c.w, 5), rand([4], 6)];
+    const args = [randomTensor(c.x, 4), randomTensor(c.w, 5), randomTensor([4], 6)];
     calls = 0;
     const onBackend = valueAndGrads(fusedLoss(c), args);
     expect(calls).toBe(0);
@@ -203,9 +183,9 @@ describeOrt('useOnnxConvolutions (fusedConv2d on onnxruntime)', () => {
 
   test('leaks no tensor and no backend data over training steps', async () => {
     await initBackend({ backend: 'wasm', ...quiet });
-    const x = rand([2, 9, 9, 6], 7);
-    const w = tf.variable(rand([3, 3, 6, 8], 8));
-    const b = tf.variable(rand([8], 9));
+    const x = randomTensor([2, 9, 9, 6], 7);
+    const w = tf.variable(randomTensor([3, 3, 6, 8], 8));
+    const b = tf.variable(randomTensor([8], 9));
     const step = () =>
       tf.tidy(() => {
         const { grads } = tf.variableGrads(
@@ -237,4 +217,4 @@ describeOrt('useOnnxConvolutions (fusedConv2d on onnxruntime)', () => {
   });
 });
 
-if (!ortInstalled()) test.skip(`useOnnxConvolutions: ${SKIP}`, () => {});
+if (!onnxruntimeInstalled) test.skip(`useOnnxConvolutions: ${ONNXRUNTIME_SKIP}`, () => {});

@@ -1,17 +1,6 @@
-import { createRequire } from 'node:module';
+import { ONNXRUNTIME_SKIP, onnxruntimeInstalled } from '../test/onnxruntime';
 import { encodeOnnxModel } from './onnx-model-encode';
 import { OrtSyncBridge } from './ort-sync-bridge';
-
-const installed = (() => {
-  try {
-    createRequire(__filename).resolve('onnxruntime-node');
-    return true;
-  } catch {
-    return false;
-  }
-})();
-const SKIP =
-  'skipped: onnxruntime-node is not installed (an optional peer: pnpm add -D onnxruntime-node)';
 
 const relu = encodeOnnxModel({
   nodes: [
@@ -26,7 +15,7 @@ const relu = encodeOnnxModel({
   outputs: [{ name: 'y', shape: ['N'] }],
 });
 
-(installed ? describe : describe.skip)(
+(onnxruntimeInstalled ? describe : describe.skip)(
   'OrtSyncBridge (onnxruntime in a worker, called synchronously)',
   () => {
     let bridge: OrtSyncBridge;
@@ -79,4 +68,4 @@ const relu = encodeOnnxModel({
   },
 );
 
-if (!installed) test.skip(`OrtSyncBridge: ${SKIP}`, () => {});
+if (!onnxruntimeInstalled) test.skip(`OrtSyncBridge: ${ONNXRUNTIME_SKIP}`, () => {});

@@ -1,20 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { randomTensor } from '../test/random-tensor';
 import { gradientCheck } from './grad-check';
 import { initBackend } from './init-backend';
-import { createRng } from './random';
 import { roiAlign, roiPool, tubeletRoi } from './roi-align';
 
 beforeAll(async () => {
   await initBackend({ backend: 'wasm', log: () => {} });
 });
-
-function rand(shape: [number, number, number, number], seed: number): tf.Tensor4D {
-  const rng = createRng(seed);
-  return tf.tensor(
-    Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.normal()),
-    shape,
-  ) as tf.Tensor4D;
-}
 
 /** detectron2 ROIAlign forward, written sample by sample (not separably) as an independent reference. */
 function referenceRoiAlign(
@@ -93,7 +85,7 @@ describe('roiAlign', () => {
     [1, false],
   ] as [number, boolean][]) {
     test(`matches a per-sample detectron2 reference (samplingRatio ${ratio}, aligned ${aligned}), unsorted frames`, () => {
-      const feats = rand(shape, 1);
+      const feats = randomTensor<tf.Rank.R4>(shape, 1);
       const out = roiAlign(feats, boxes, frames, {
         outputSize: 3,
         spatialScale: 1 / 16,
@@ -138,7 +130,7 @@ describe('roiAlign', () => {
   });
 
   test('gradient w.r.t. features passes a numeric check on wasm', () => {
-    const feats = rand([2, 5, 6, 2], 2);
+    const feats = randomTensor<tf.Rank.R4>([2, 5, 6, 2], 2);
     const b = new Float32Array([4, 4, 40, 30, 10, 2, 50, 60, 0, 0, 20, 20]);
     const loss = (f: tf.Tensor) =>
       roiAlign(f as tf.Tensor4D, b, [1, 0, 1], { outputSize: 2, spatialScale: 1 / 8 })
@@ -149,7 +141,7 @@ describe('roiAlign', () => {
   });
 
   test('zero boxes give an empty batch; bad frame indices and lengths are named', () => {
-    const feats = rand([2, 4, 4, 3], 3);
+    const feats = randomTensor<tf.Rank.R4>([2, 4, 4, 3], 3);
     const e = roiAlign(feats, new Float32Array(0), [], { outputSize: 7, spatialScale: 1 });
     expect(e.shape).toEqual([0, 7, 7, 3]);
     expect(() =>
@@ -162,7 +154,7 @@ describe('roiAlign', () => {
   });
 
   test('leaks no tensors in forward/backward steps', () => {
-    const feats = rand([2, 6, 6, 2], 4);
+    const feats = randomTensor<tf.Rank.R4>([2, 6, 6, 2], 4);
     const b = new Float32Array([0, 0, 40, 40, 8, 8, 30, 50]);
     const step = () =>
       tf.tidy(() =>
@@ -187,7 +179,7 @@ describe('roiAlign', () => {
 
   test('the backward pass holds memory linear in frames (a K = 30 batch stays small)', async () => {
     const peak = async (F: number) => {
-      const feats = tf.variable(rand([F, 6, 6, 4], 5));
+      const feats = tf.variable(randomTensor<tf.Rank.R4>([F, 6, 6, 4], 5));
       const n = 2 * F;
       const boxes = new Float32Array(n * 4).map((_, i) => [4, 4, 30, 40][i % 4]);
       const frames = Int32Array.from({ length: n }, (_, i) => i >> 1);
@@ -238,7 +230,7 @@ describe('roiPool', () => {
 describe('tubeletRoi', () => {
   test('pools box k of each tubelet from frame clip·K + k', () => {
     const K = 3;
-    const feats = rand([2 * K, 5, 5, 2], 5);
+    const feats = randomTensor<tf.Rank.R4>([2 * K, 5, 5, 2], 5);
     const tubelets = new Float32Array([
       0,
       0,

@@ -1,19 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { expectClose } from '../../test/expect-close';
+import { randomTensor } from '../../test/random-tensor';
 import { gradientCheck } from '../grad-check';
 import { initBackend } from '../init-backend';
-import { createRng } from '../random';
 
 const quiet = { log: () => {} };
-
-function rand(shape: number[], seed: number): tf.Tensor {
-  const rng = createRng(seed);
-  const n = shape.reduce((a, b) => a * b, 1);
-  return tf.tensor(
-    Float32Array.from({ length: n }, () => rng.normal()),
-    shape,
-  );
-}
 
 /** Runs `f` on cpu and on wasm and returns both results as plain arrays. */
 async function onBoth(
@@ -65,8 +56,8 @@ describe('wasm gap kernels', () => {
   ];
   for (const c of convCases) {
     test(`Conv2DBackpropFilter/Input match cpu and numeric gradients: ${c.name}`, async () => {
-      const x = rand(c.x, 1);
-      const w = rand(c.w, 2);
+      const x = randomTensor(c.x, 1);
+      const w = randomTensor(c.w, 2);
       const loss = (xx: tf.Tensor, ww: tf.Tensor) =>
         tf
           .conv2d(xx as tf.Tensor4D, ww as tf.Tensor4D, c.s, c.pad)
@@ -94,8 +85,8 @@ describe('wasm gap kernels', () => {
   ];
   for (const c of dwCases) {
     test(`depthwise backprops match cpu and numeric gradients: ${c.name}`, async () => {
-      const x = rand(c.x, 3);
-      const w = rand(c.w, 4);
+      const x = randomTensor(c.x, 3);
+      const w = randomTensor(c.w, 4);
       const loss = (xx: tf.Tensor, ww: tf.Tensor) =>
         tf
           .depthwiseConv2d(xx as tf.Tensor4D, ww as tf.Tensor4D, c.s, c.pad, 'NHWC', c.d)
@@ -109,7 +100,7 @@ describe('wasm gap kernels', () => {
   }
 
   test('UnsortedSegmentSum matches cpu, including dropped ids, 2-D ids and int32', async () => {
-    const x = rand([6, 3], 5);
+    const x = randomTensor([6, 3], 5);
     const ids = tf.tensor1d([0, 2, 2, -1, 1, 4], 'int32');
     const xi = tf.tensor2d(
       [
@@ -143,7 +134,7 @@ describe('wasm gap kernels', () => {
 
   test('gather gradient (UnsortedSegmentSum) passes a numeric check on wasm', async () => {
     await initBackend({ backend: 'wasm', ...quiet });
-    const table = rand([5, 3], 7);
+    const table = randomTensor([5, 3], 7);
     const idx = tf.tensor1d([4, 0, 4, 2, 2, 2], 'int32');
     const loss = (t: tf.Tensor) => tf.gather(t, idx).square().sum() as tf.Scalar;
     expect(gradientCheck(loss, [table], { samples: 15 }).maxError).toBeLessThan(1e-2);
@@ -165,9 +156,9 @@ describe('wasm gap kernels', () => {
 
   test('kernels leak no tensors or wasm buffers', async () => {
     await initBackend({ backend: 'wasm', ...quiet });
-    const x = rand([1, 6, 6, 2], 8);
-    const w = rand([3, 3, 2, 2], 9);
-    const dw = rand([3, 3, 2, 1], 10);
+    const x = randomTensor([1, 6, 6, 2], 8);
+    const w = randomTensor([3, 3, 2, 2], 9);
+    const dw = randomTensor([3, 3, 2, 1], 10);
     const step = () =>
       tf.tidy(() => {
         const g1 = tf.grads(
@@ -199,8 +190,8 @@ describe('wasm gap kernels', () => {
     'BatchMatMul $name matches cpu (the transposed-operand fast path)',
     async ({ a, b, ta, tb }) => {
       const { cpu, wasm } = await onBoth(() => {
-        const x = rand(a, 21);
-        const y = rand(b, 22);
+        const x = randomTensor(a, 21);
+        const y = randomTensor(b, 22);
         return tf.matMul(x, y, ta, tb);
       });
       expectClose(cpu, wasm);
@@ -209,8 +200,8 @@ describe('wasm gap kernels', () => {
 
   test('dense-layer gradients through the fast BatchMatMul match numerical gradients', async () => {
     await initBackend({ backend: 'wasm', ...quiet });
-    const x = rand([6, 4], 23);
-    const w = rand([4, 3], 24);
+    const x = randomTensor([6, 4], 23);
+    const w = randomTensor([4, 3], 24);
     const loss = (a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(tf.matMul(a, b))) as tf.Scalar;
     expect(gradientCheck(loss, [x, w], { samples: 12 }).maxError).toBeLessThan(1e-2);
     tf.dispose([x, w]);

@@ -2,27 +2,13 @@ import { defineBenchSuite } from '@tubekit/benchmarks';
 import { encodeOnnxModel, initBackend, tf, useOnnxConvolutions } from '../src/index';
 import { macsPerFloat } from '../src/ort-convolutions';
 import { OrtSyncBridge } from '../src/ort-sync-bridge';
-import { round } from './timing';
-import { TRUNK_LAYERS, type TrunkInput, trunkLayerMacs } from './trunk-net';
+import { median, round, timed } from './timing';
+import { ISSUE12_INPUT, TRUNK_LAYERS, trunkLayerMacs } from './trunk-net';
 
-/** The issue-12 case: 4 clips × 6 frames at 112 px. */
-const INPUT: TrunkInput = { clips: 4, frames: 6, size: 112 };
+const INPUT = ISSUE12_INPUT;
 const REPS = 5;
 
-const median = (v: number[]) => {
-  const s = [...v].sort((a, b) => a - b);
-  return s.length % 2
-    ? (s[(s.length - 1) / 2] as number)
-    : ((s[s.length / 2 - 1] as number) + (s[s.length / 2] as number)) / 2;
-};
-
-/** CPU milliseconds of `f` (all threads of the process: the onnxruntime worker's too). */
-function cpuMs(f: () => void): number {
-  const c0 = process.cpuUsage();
-  f();
-  const c = process.cpuUsage(c0);
-  return (c.user + c.system) / 1000;
-}
+const cpuMs = (f: () => void) => timed(f).cpuMs;
 
 /**
  * The trunk's convolutions as the training step runs them: the 2-D layers, and the temporal 1×1

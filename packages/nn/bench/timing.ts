@@ -14,3 +14,24 @@ export function sync(t: tf.Tensor | tf.Tensor[]): void {
 }
 
 export const round = (v: number, digits = 2) => Number(v.toFixed(digits));
+
+/** The median of `v` (the mean of the middle two for an even count). */
+export function median(v: number[]): number {
+  const s = [...v].sort((a, b) => a - b);
+  return s.length % 2
+    ? (s[(s.length - 1) / 2] as number)
+    : ((s[s.length / 2 - 1] as number) + (s[s.length / 2] as number)) / 2;
+}
+
+/**
+ * Wall and CPU milliseconds of `f` (CPU time of all the process's threads, the onnxruntime
+ * worker's included: what a busy shared machine inflates least).
+ */
+export function timed(f: () => void): { wallMs: number; cpuMs: number } {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  f();
+  const wallMs = performance.now() - t0;
+  const c = process.cpuUsage(c0);
+  return { wallMs, cpuMs: (c.user + c.system) / 1000 };
+}

@@ -30,6 +30,9 @@ export interface TrunkInput {
   size: number;
 }
 
+/** Issue 12's case: 4 clips × 6 frames at 112 px. */
+export const ISSUE12_INPUT: TrunkInput = { clips: 4, frames: 6, size: 112 };
+
 /** Forward multiply-adds of each layer for an input geometry (output pixels × taps × Cin × Cout). */
 export function trunkLayerMacs(
   input: TrunkInput,

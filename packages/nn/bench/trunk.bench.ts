@@ -3,35 +3,17 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { defineBenchSuite } from '@tubekit/benchmarks';
 import { initBackend, stopOnnxConvolutions, Trainer, tf, useOnnxConvolutions } from '../src/index';
-import { round } from './timing';
+import { median, round, timed } from './timing';
 import {
   createTrunkNet,
+  ISSUE12_INPUT,
   TRUNK_LAYERS,
-  type TrunkInput,
   trunkLayerMacs,
   trunkStepFlops,
 } from './trunk-net';
 
-/** The issue-12 case: 4 clips × 6 frames at 112 px. */
-const INPUT: TrunkInput = { clips: 4, frames: 6, size: 112 };
+const INPUT = ISSUE12_INPUT;
 const REPS = 5;
-
-const median = (v: number[]) => {
-  const s = [...v].sort((a, b) => a - b);
-  return s.length % 2
-    ? (s[(s.length - 1) / 2] as number)
-    : ((s[s.length / 2 - 1] as number) + (s[s.length / 2] as number)) / 2;
-};
-
-/** Wall and CPU milliseconds of `f` (CPU time is what a busy shared machine cannot inflate much). */
-function timed(f: () => void): { wallMs: number; cpuMs: number } {
-  const c0 = process.cpuUsage();
-  const t0 = performance.now();
-  f();
-  const wallMs = performance.now() - t0;
-  const c = process.cpuUsage(c0);
-  return { wallMs, cpuMs: (c.user + c.system) / 1000 };
-}
 
 /** Debian's python3-torch lives in /usr/bin/python3 (a pyenv `python3` may lack it). */
 function pythonWithTorch(): string | undefined {

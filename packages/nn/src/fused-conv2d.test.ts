@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { convTrainingStep } from '../test/conv-training-step';
 import { expectClose } from '../test/expect-close';
 import { randomTensor } from '../test/random-tensor';
 import { fusedConv2d } from './fused-conv2d';
@@ -122,27 +123,9 @@ describe('fusedConv2d', () => {
 
   test('computes no input gradient when the input needs none, and leaks nothing on wasm', async () => {
     await initBackend({ backend: 'wasm', ...quiet });
-    const x = randomTensor([1, 6, 6, 3], 4);
-    const w = tf.variable(randomTensor([3, 3, 3, 4], 5));
-    const b = tf.variable(randomTensor([4], 6));
+    const { x, w, b, step } = convTrainingStep([1, 6, 6, 3], [3, 3, 3, 4], 4);
     const dX = tf.getKernel('Conv2DBackpropInput', 'wasm');
     let dXCalls = 0;
-    const step = () =>
-      tf.tidy(() => {
-        const { grads } = tf.variableGrads(
-          () =>
-            fusedConv2d({
-              x: x as tf.Tensor4D,
-              filter: w as tf.Tensor4D,
-              strides: 2,
-              pad: 'same',
-              bias: b as tf.Tensor1D,
-              activation: 'relu',
-            }).sum() as tf.Scalar,
-          [w, b],
-        );
-        return Object.values(grads).map((g) => g.sum().dataSync()[0]);
-      });
     step();
     const before = tf.memory().numTensors;
     const backend = tf.backend() as unknown as { numDataIds(): number };

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { convTrainingStep } from '../test/conv-training-step';
 import { expectClose } from '../test/expect-close';
 import { ONNXRUNTIME_SKIP, onnxruntimeInstalled } from '../test/onnxruntime';
 import { randomTensor } from '../test/random-tensor';
@@ -183,27 +184,7 @@ describeOrt('useOnnxConvolutions (fusedConv2d on onnxruntime)', () => {
 
   test('leaks no tensor and no backend data over training steps', async () => {
     await initBackend({ backend: 'wasm', ...quiet });
-    const x = randomTensor([2, 9, 9, 6], 7);
-    const w = tf.variable(randomTensor([3, 3, 6, 8], 8));
-    const b = tf.variable(randomTensor([8], 9));
-    const step = () =>
-      tf.tidy(() => {
-        const { grads } = tf.variableGrads(
-          () =>
-            fusedConv2d({
-              x: x as tf.Tensor4D,
-              filter: w as tf.Tensor4D,
-              strides: 2,
-              pad: 'same',
-              bias: b as tf.Tensor1D,
-              activation: 'relu',
-            })
-              .square()
-              .sum() as tf.Scalar,
-          [w, b],
-        );
-        return Object.values(grads).map((g) => g.sum().dataSync()[0]);
-      });
+    const { x, w, b, step } = convTrainingStep([2, 9, 9, 6], [3, 3, 6, 8], 7);
     step();
     const before = tf.memory().numTensors;
     const backend = tf.backend() as unknown as { numDataIds(): number };

@@ -1,6 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { convTrainingStep } from '../test/conv-training-step';
 import { expectClose } from '../test/expect-close';
+import {
+  convTrainingStep,
+  type FusedConvCase,
+  fusedConvLoss,
+  valueAndGrads,
+} from '../test/fused-conv';
 import { randomTensor } from '../test/random-tensor';
 import { fusedConv2d } from './fused-conv2d';
 import { gradientCheck } from './grad-check';
@@ -31,15 +36,7 @@ afterAll(async () => {
 });
 
 describe('fusedConv2d', () => {
-  const cases: {
-    name: string;
-    x: number[];
-    w: number[];
-    s: number;
-    pad: 'same' | 'valid';
-    bias: boolean;
-    relu: boolean;
-  }[] = [
+  const cases: FusedConvCase[] = [
     {
       name: '3x3 same s2, 3 channels',
       x: [2, 7, 6, 3],
@@ -92,26 +89,12 @@ describe('fusedConv2d', () => {
       const w = randomTensor(c.w, 2);
       const b = c.bias ? randomTensor([c.w[3] as number], 3) : undefined;
       const args = b ? [x, w, b] : [x, w];
-      const fused = (...t: tf.Tensor[]) =>
-        fusedConv2d({
-          x: t[0] as tf.Tensor4D,
-          filter: t[1] as tf.Tensor4D,
-          strides: c.s,
-          pad: c.pad,
-          bias: t[2] as tf.Tensor1D | undefined,
-          activation: c.relu ? 'relu' : 'linear',
-        })
-          .square()
-          .sum() as tf.Scalar;
+      const fused = fusedConvLoss(c);
       const plain = (...t: tf.Tensor[]) =>
         reference(t[0] as tf.Tensor, t[1] as tf.Tensor, t[2], c.s, c.pad, c.relu)
           .square()
           .sum() as tf.Scalar;
-      const run = (f: (...t: tf.Tensor[]) => tf.Scalar) =>
-        tf.tidy(() => {
-          const { value, grads } = tf.valueAndGrads(f)(args);
-          return [value, ...grads].map((g) => Float32Array.from(g.dataSync()));
-        });
+      const run = (f: (...t: tf.Tensor[]) => tf.Scalar) => valueAndGrads(f, args);
       await initBackend({ backend: 'cpu', ...quiet });
       const cpu = run(plain);
       expectClose(cpu, run(fused));

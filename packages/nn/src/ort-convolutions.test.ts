@@ -1,9 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { convTrainingStep } from '../test/conv-training-step';
 import { expectClose } from '../test/expect-close';
+import {
+  convTrainingStep,
+  type FusedConvCase,
+  fusedConvLoss,
+  valueAndGrads,
+} from '../test/fused-conv';
 import { ONNXRUNTIME_SKIP, onnxruntimeInstalled } from '../test/onnxruntime';
 import { randomTensor } from '../test/random-tensor';
-import { fusedConv2d } from './fused-conv2d';
 import { gradientCheck } from './grad-check';
 import { initBackend } from './init-backend';
 import { stopOnnxConvolutions, useOnnxConvolutions } from './ort-convolutions';
@@ -12,17 +16,7 @@ const quiet = { log: () => {} };
 
 const describeOrt = onnxruntimeInstalled ? describe : describe.skip;
 
-interface Case {
-  name: string;
-  x: number[];
-  w: number[];
-  s: number;
-  pad: 'same' | 'valid';
-  bias: boolean;
-  relu: boolean;
-}
-
-const CASES: Case[] = [
+const CASES: FusedConvCase[] = [
   {
     name: '3x3 same s2, odd sizes',
     x: [2, 7, 9, 5],
@@ -79,26 +73,6 @@ const CASES: Case[] = [
   },
 ];
 
-const fusedLoss =
-  (c: Case) =>
-  (...t: tf.Tensor[]) =>
-    fusedConv2d({
-      x: t[0] as tf.Tensor4D,
-      filter: t[1] as tf.Tensor4D,
-      strides: c.s,
-      pad: c.pad,
-      bias: t[2] as tf.Tensor1D | undefined,
-      activation: c.relu ? 'relu' : 'linear',
-    })
-      .square()
-      .sum() as tf.Scalar;
-
-const valueAndGrads = (f: (...t: tf.Tensor[]) => tf.Scalar, args: tf.Tensor[]) =>
-  tf.tidy(() => {
-    const { value, grads } = tf.valueAndGrads(f)(args);
-    return [value, ...grads].map((g) => Float32Array.from(g.dataSync()));
-  });
-
 describeOrt('useOnnxConvolutions (fusedConv2d on onnxruntime)', () => {
   let calls = 0;
   const counted = (name: string) => {
@@ -139,7 +113,7 @@ describeOrt('useOnnxConvolutions (fusedConv2d on onnxruntime)', () => {
       const w = randomTensor(c.w, 2);
       const b = c.bias ? randomTensor([c.w[3] as number], 3) : undefined;
       const args = b ? [x, w, b] : [x, w];
-      const f = fusedLoss(c);
+      const f = fusedConvLoss(c);
       await stopOnnxConvolutions();
       await initBackend({ backend: 'cpu', ...quiet });
       const reference = valueAndGrads(f, args);
@@ -158,7 +132,7 @@ describeOrt('useOnnxConvolutions (fusedConv2d on onnxruntime)', () => {
   test('keeps a convolution with few multiply-adds per float on the backend (minMacsPerFloat), and switches off', async () => {
     await initBackend({ backend: 'wasm', ...quiet });
     await useOnnxConvolutions({ minMacsPerFloat: 20 }); // this one: 9·3·4 / (4·3 + 4) = 6.75
-    const c: Case = {
+    const c: FusedConvCase = {
       name: 'rgb',
       x: [1, 6, 6, 3],
       w: [3, 3, 3, 4],
@@ -169,14 +143,14 @@ describeOrt('useOnnxConvolutions (fusedConv2d on onnxruntime)', () => {
     };
     const args = [randomTensor(c.x, 4), randomTensor(c.w, 5), randomTensor([4], 6)];
     calls = 0;
-    const onBackend = valueAndGrads(fusedLoss(c), args);
+    const onBackend = valueAndGrads(fusedConvLoss(c), args);
     expect(calls).toBe(0);
     await useOnnxConvolutions({ minMacsPerFloat: 6 });
-    expectClose(onBackend, valueAndGrads(fusedLoss(c), args));
+    expectClose(onBackend, valueAndGrads(fusedConvLoss(c), args));
     expect(calls).toBe(3);
     await stopOnnxConvolutions();
     calls = 0;
-    valueAndGrads(fusedLoss(c), args);
+    valueAndGrads(fusedConvLoss(c), args);
     expect(calls).toBe(0);
     await useOnnxConvolutions({ minMacsPerFloat: 0 });
     tf.dispose(args);

@@ -35,3 +35,36 @@ export function convTrainingStep(
     });
   return { x, w, b, step };
 }
+
+/** One `fusedConv2d` test case: input and filter shapes, stride, padding, bias, ReLU. */
+export interface FusedConvCase {
+  name: string;
+  x: number[];
+  w: number[];
+  s: number;
+  pad: 'same' | 'valid';
+  bias: boolean;
+  relu: boolean;
+}
+
+/** The summed squared output of `fusedConv2d` under case `c`, of `(x, filter[, bias])`. */
+export const fusedConvLoss =
+  (c: FusedConvCase) =>
+  (...t: tf.Tensor[]): tf.Scalar =>
+    fusedConv2d({
+      x: t[0] as tf.Tensor4D,
+      filter: t[1] as tf.Tensor4D,
+      strides: c.s,
+      pad: c.pad,
+      bias: t[2] as tf.Tensor1D | undefined,
+      activation: c.relu ? 'relu' : 'linear',
+    })
+      .square()
+      .sum() as tf.Scalar;
+
+/** `f(args)` and its gradients with respect to every argument, as arrays. */
+export const valueAndGrads = (f: (...t: tf.Tensor[]) => tf.Scalar, args: tf.Tensor[]) =>
+  tf.tidy(() => {
+    const { value, grads } = tf.valueAndGrads(f)(args);
+    return [value, ...grads].map((g) => Float32Array.from(g.dataSync()));
+  });

@@ -6,10 +6,12 @@
  * profile's `microBatchFrames` (gradient accumulation). Each case prints its time and the peak
  * of live tfjs memory above what was allocated before it (the wasm heap holds it all).
  *
- *   nice -n 10 npx tsx apps/step-bench/scripts/iteration-profile.ts [extrapolation|none] [case…] [--conv wasm|onnxruntime]
+ *   nice -n 10 npx tsx apps/step-bench/scripts/iteration-profile.ts [extrapolation|none] [case…] [--conv wasm|onnxruntime] [--kernels N]
  *
  * With case names (substrings), only the matching cases run. `--conv` picks where the trunk's
- * convolutions run (`selectConvolutions`; default wasm).
+ * convolutions run (`selectConvolutions`; default wasm). `--kernels N` also prints each case's N
+ * kernels with the most time (tfjs's profiler: milliseconds per kernel name, summed over one
+ * run; nested kernels count in their own name and in the outer one's).
  */
 import { Trunk } from '@tubekit/backbones';
 import { ProgressiveDetector } from '@tubekit/heads/progressive';
@@ -24,6 +26,10 @@ async function main() {
   const convolutions = await selectConvolutions(
     convAt >= 0 ? parseConvolutions(args.splice(convAt, 2)[1]) : 'wasm',
   );
+  const kernelsAt = args.indexOf('--kernels');
+  const topKernels = kernelsAt >= 0 ? Number(args.splice(kernelsAt, 2)[1]) : 0;
+  if (!(Number.isInteger(topKernels) && topKernels >= 0))
+    throw new Error('--kernels expects a whole number of kernels to list');
   const q = PROFILES.quick;
   const S = q.frameSize;
   const extension = (args[0] ?? 'extrapolation') as 'extrapolation' | 'none';
@@ -56,7 +62,7 @@ async function main() {
   const time = async (name: string, f: () => void, reps = 3) => {
     if (only.length && !only.some((o) => name.includes(o))) return;
     const before = tf.memory().numBytes;
-    const { peakBytes } = await tf.profile(f);
+    const { peakBytes, kernels } = await tf.profile(f);
     const t = performance.now();
     for (let r = 0; r < reps; r++) f();
     const ms = (performance.now() - t) / reps;
@@ -64,6 +70,19 @@ async function main() {
     console.log(
       `${name.padEnd(60)} ${ms.toFixed(0).padStart(6)} ms ${mb.toFixed(0).padStart(6)} MB`,
     );
+    if (topKernels === 0) return;
+    const byName = new Map<string, { ms: number; calls: number }>();
+    for (const k of kernels) {
+      const e = byName.get(k.name) ?? { ms: 0, calls: 0 };
+      e.ms += typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
+      e.calls++;
+      byName.set(k.name, e);
+    }
+    const total = [...byName.values()].reduce((a, e) => a + e.ms, 0);
+    for (const [kernel, e] of [...byName].sort((a, b) => b[1].ms - a[1].ms).slice(0, topKernels))
+      console.log(
+        `    ${kernel.padEnd(40)} ${e.ms.toFixed(0).padStart(6)} ms ${((100 * e.ms) / total).toFixed(0).padStart(3)} % ${String(e.calls).padStart(6)} calls`,
+      );
   };
   const training = { iouThresholds: [0.5, 0.6, 0.7], positivesPerClip: 6, hardAware: true };
   console.log(

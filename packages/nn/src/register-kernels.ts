@@ -6,6 +6,7 @@ import { conv2dBackpropFilterWasmConfigs } from './kernels/conv2d-backprop-filte
 import { registerConv2dBackpropInputWasm } from './kernels/conv2d-backprop-input';
 import { depthwiseBackpropWasmConfigs } from './kernels/depthwise-backprop';
 import { registerIdentityAliasWasm } from './kernels/identity-alias';
+import { registerSliceInPlaceWasm } from './kernels/slice-in-place';
 import { unsortedSegmentSumWasmConfig } from './kernels/unsorted-segment-sum';
 
 /** The kernels tubekit adds to tfjs, by backend. */
@@ -36,5 +37,6 @@ export function registerTubekitKernels(): string[] {
   if (registerConv2dBackpropInputWasm()) added.push('Conv2DBackpropInput@wasm (faster)');
   if (registerBatchMatMulTransposedWasm()) added.push('BatchMatMul@wasm (fast transposes)');
   if (registerIdentityAliasWasm()) added.push('Identity@wasm (alias, no copy)');
+  if (registerSliceInPlaceWasm()) added.push('Slice, SplitV@wasm (read in place)');
   return added;
 }

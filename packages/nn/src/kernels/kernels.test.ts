@@ -154,6 +154,69 @@ describe('wasm gap kernels', () => {
     expect(backend.numDataIds()).toBe(ids);
   });
 
+  test.each([
+    { name: 'first axis', shape: [6, 4, 3], begin: [2, 0, 0], size: [3, 4, 3] },
+    { name: 'inner box', shape: [5, 6, 7], begin: [1, 2, 3], size: [3, 2, 4] },
+    { name: 'last axis', shape: [3, 9], begin: [0, 4], size: [3, -1] },
+    { name: 'whole', shape: [2, 3, 4], begin: [0, 0, 0], size: [-1, -1, -1] },
+    {
+      name: 'rank 5, middle axes',
+      shape: [2, 3, 4, 5, 2],
+      begin: [1, 1, 0, 2, 0],
+      size: [1, 2, 4, 2, 2],
+    },
+    { name: 'empty', shape: [4, 3], begin: [1, 0], size: [0, 3] },
+  ])('Slice on wasm reads in place and matches cpu: $name', async ({ shape, begin, size }) => {
+    const { cpu, wasm } = await onBoth(() => [
+      tf.slice(randomTensor(shape, 30), begin, size),
+      tf.slice(
+        tf
+          .range(
+            0,
+            shape.reduce((a, b) => a * b, 1),
+            1,
+            'int32',
+          )
+          .reshape(shape),
+        begin,
+        size,
+      ),
+      tf.slice(randomTensor(shape, 31).greater(0), begin, size),
+    ]);
+    expect(wasm).toEqual(cpu);
+  });
+
+  test.each([
+    { name: 'F equal parts on axis 0', shape: [6, 5, 4], splits: 6, axis: 0 },
+    { name: 'uneven parts on a middle axis', shape: [3, 7, 2], splits: [2, 4, 1], axis: 1 },
+    { name: 'a size inferred, last axis by -1', shape: [2, 3, 8], splits: [3, -1, 1], axis: -1 },
+  ])('SplitV on wasm reads in place and matches cpu: $name', async ({ shape, splits, axis }) => {
+    const { cpu, wasm } = await onBoth(() => tf.split(randomTensor(shape, 32), splits, axis));
+    expect(wasm).toEqual(cpu);
+  });
+
+  test('split and slice gradients pass numeric checks on wasm, and leak nothing', async () => {
+    await initBackend({ backend: 'wasm', ...quiet });
+    const x = randomTensor([4, 3, 5], 33);
+    const loss = (t: tf.Tensor) => {
+      const [a, b] = tf.split(t, [1, 3], 0);
+      return tf.add(
+        a!.square().sum(),
+        tf.slice(b!, [1, 1, 0], [2, 2, 5]).mul(3).sum(),
+      ) as tf.Scalar;
+    };
+    expect(gradientCheck(loss, [x], { samples: 15 }).maxError).toBeLessThan(1e-2);
+    const step = () => tf.tidy(() => tf.grad(loss)(x).sum().dataSync()[0]);
+    step();
+    const backend = tf.backend() as unknown as { numDataIds(): number };
+    const ids = backend.numDataIds();
+    const tensors = tf.memory().numTensors;
+    for (let i = 0; i < 3; i++) step();
+    expect(backend.numDataIds()).toBe(ids);
+    expect(tf.memory().numTensors).toBe(tensors);
+    x.dispose();
+  });
+
   test('kernels leak no tensors or wasm buffers', async () => {
     await initBackend({ backend: 'wasm', ...quiet });
     const x = randomTensor([1, 6, 6, 2], 8);

@@ -100,46 +100,28 @@ function axisWeights(
   }
 }
 
-/** Stable order of boxes by frame, with the [start, end) range of each frame in that order. */
-function groupByFrame(frameIndex: ArrayLike<number>, n: number, F: number) {
-  const counts = new Int32Array(F + 1);
-  for (let i = 0; i < n; i++) counts[frameIndex[i] + 1]++;
-  for (let f = 0; f < F; f++) counts[f + 1] += counts[f];
-  const order = new Int32Array(n);
-  const fill = counts.slice(0, F);
-  let sorted = true;
-  for (let i = 0; i < n; i++) {
-    const k = fill[frameIndex[i]]++;
-    order[k] = i;
-    if (k !== i) sorted = false;
-  }
-  return { order, starts: counts, sorted };
-}
-
 /**
- * `A · X` for a constant interpolation matrix `A` (`[M, K]` or batched `[m, M, K]`) with a gradient
- * `Aᵀ · dY` from a transposed copy built in JavaScript: tfjs-wasm's transposed-operand GEMM (what
- * `tf.matMul`'s own gradient uses) is several times slower than a plain one.
+ * The nonzero entries of each row of `rows` (`count` rows of `size`): `index`/`weight` hold them
+ * row after row, row r's in `[start[r], start[r + 1])`.
  */
-function constMatMul(
-  a: Float32Array,
-  shape: [number, number] | [number, number, number],
-  x: tf.Tensor,
-): tf.Tensor {
-  const [batch, M, K] = shape.length === 2 ? [1, shape[0], shape[1]] : shape;
-  const aT = new Float32Array(a.length);
-  for (let b = 0; b < batch; b++)
-    for (let i = 0; i < M; i++)
-      for (let j = 0; j < K; j++) aT[b * M * K + j * M + i] = a[b * M * K + i * K + j];
-  const tShape = shape.length === 2 ? [K, M] : [batch, K, M];
-  const op = tf.customGrad(((xIn: tf.Tensor, save: tf.GradSaveFunc) => {
-    save([]);
-    return {
-      value: tf.matMul(tf.tensor(a, shape), xIn),
-      gradFunc: (dy: tf.Tensor) => tf.matMul(tf.tensor(aT, tShape), dy),
-    };
-  }) as unknown as Parameters<typeof tf.customGrad>[0]);
-  return op(x) as tf.Tensor;
+function sparseRows(rows: Float32Array, count: number, size: number) {
+  const start = new Int32Array(count + 1);
+  let nonzero = 0;
+  for (let k = 0; k < rows.length; k++) if (rows[k] !== 0) nonzero++;
+  const index = new Int32Array(nonzero);
+  const weight = new Float32Array(nonzero);
+  let at = 0;
+  for (let r = 0; r < count; r++) {
+    start[r] = at;
+    for (let j = 0; j < size; j++) {
+      const v = rows[r * size + j]!;
+      if (v === 0) continue;
+      index[at] = j;
+      weight[at++] = v;
+    }
+  }
+  start[count] = at;
+  return { start, index, weight };
 }
 
 /**
@@ -147,10 +129,13 @@ function constMatMul(
  * stack of 2-D feature maps: each box `i` is pooled from frame `frameIndex[i]` of
  * `features [F, H, W, C]` into `[Ph, Pw, C]`; the result is `[N, Ph, Pw, C]` in box order.
  *
- * Bilinear sampling averaged over the sampling grid is separable, so each box's pooling is written
- * as two interpolation matrices, `out_i = A_y,i · F_f · A_x,iᵀ` (per channel), evaluated frame by
- * frame as matrix products (one GEMM per frame for the rows, a batched one per box for the columns). The output is differentiable with respect to `features`
- * (not the boxes, as in the reference), needs only kernels every backend has, and leaks no tensors.
+ * Bilinear sampling averaged over the sampling grid is separable, so each box's pooling is two
+ * interpolation matrices, `out_i = A_y,i · F_f · A_x,iᵀ` (per channel), whose rows have only a
+ * few nonzero weights: the pooling sums those taps directly, box by box (one download of the
+ * features, one upload of the result), and its gradient scatters the same weights back. (Matrix
+ * products per frame, as before, took 1 872 small GEMM dispatches, a split and a reordering
+ * gather per STEP training iteration.) The output is differentiable with respect to `features`
+ * (not the boxes, as in the reference), runs on every backend, and leaks no tensors.
  *
  * @example
  * ```ts
@@ -174,11 +159,10 @@ export function roiAlign(
   const ratio = options.samplingRatio ?? 0;
   const scale = options.spatialScale;
   const shift = aligned ? 0.5 : 0;
-  const { order, starts, sorted } = groupByFrame(frameIndex, n, F);
   const ay = new Float32Array(n * Ph * H);
   const ax = new Float32Array(n * Pw * W);
-  for (let k = 0; k < n; k++) {
-    const b = order[k] * 4;
+  for (let i = 0; i < n; i++) {
+    const b = i * 4;
     axisWeights(
       boxes[b + 1] * scale - shift,
       boxes[b + 3] * scale - shift,
@@ -187,7 +171,7 @@ export function roiAlign(
       aligned,
       ratio,
       ay,
-      k * Ph * H,
+      i * Ph * H,
     );
     axisWeights(
       boxes[b] * scale - shift,
@@ -197,39 +181,54 @@ export function roiAlign(
       aligned,
       ratio,
       ax,
-      k * Pw * W,
+      i * Pw * W,
     );
   }
-  return tf.tidy(() => {
-    // Frame by frame: tfjs-wasm's batched BatchMatMul is far slower than its 2-D (XNNPACK) GEMM.
-    const rows = tf.reshape(features, [F * H, W * C]);
-    // One split, not a slice per frame: a slice's gradient is the whole stack's shape (zero-padded),
-    // and the tape keeps every such gradient until the backward pass ends — memory quadratic in
-    // frames (1.6 GB for 120 frames of a 6 MB stack). The split's gradient is one concatenation.
-    const frames = F === 1 ? [rows] : tf.split(rows, F, 0);
-    const parts: tf.Tensor[] = [];
-    for (let f = 0; f < F; f++) {
-      const s0 = starts[f];
-      const m = starts[f + 1] - s0;
-      if (m === 0) continue;
-      // y-contraction first: frame f is already [H, W·C], so one GEMM serves all its boxes.
-      const frame = frames[f];
-      const t = constMatMul(ay.subarray(s0 * Ph * H, (s0 + m) * Ph * H), [m * Ph, H], frame); // [m·Ph, W·C]
-      const tT = tf.reshape(tf.transpose(tf.reshape(t, [m, Ph, W, C]), [0, 2, 1, 3]), [
-        m,
-        W,
-        Ph * C,
-      ]);
-      const xw = constMatMul(ax.subarray(s0 * Pw * W, (s0 + m) * Pw * W), [m, Pw, W], tT);
-      const out = tf.reshape(xw, [m, Pw, Ph, C]); // [m, px, py, C]
-      parts.push(tf.transpose(out, [0, 2, 1, 3]));
+  // Each bin reads a few rows and columns: the weights as sparse rows, and the pooling as sums
+  // over them, in box order (no grouping by frame, no reordering). Its gradient scatters the same
+  // weights back; neither keeps the features.
+  const ys = sparseRows(ay, n * Ph, H);
+  const xs = sparseRows(ax, n * Pw, W);
+  const frames = Int32Array.from({ length: n }, (_, i) => frameIndex[i]!);
+  /** Calls `visit(outOffset, featureOffset, weight)` for every (bin, sample cell) pair. */
+  const forEachTap = (visit: (o: number, f: number, w: number) => void) => {
+    for (let i = 0; i < n; i++) {
+      const frame = frames[i]! * H;
+      for (let py = 0; py < Ph; py++) {
+        const yr = i * Ph + py;
+        for (let px = 0; px < Pw; px++) {
+          const xr = i * Pw + px;
+          const o = ((i * Ph + py) * Pw + px) * C;
+          for (let a = ys.start[yr]!; a < ys.start[yr + 1]!; a++) {
+            const row = (frame + ys.index[a]!) * W;
+            const wy = ys.weight[a]!;
+            for (let b = xs.start[xr]!; b < xs.start[xr + 1]!; b++)
+              visit(o, (row + xs.index[b]!) * C, wy * xs.weight[b]!);
+          }
+        }
+      }
     }
-    const grouped = parts.length === 1 ? parts[0] : tf.concat(parts, 0);
-    if (sorted) return grouped as tf.Tensor4D;
-    const inverse = new Int32Array(n);
-    for (let k = 0; k < n; k++) inverse[order[k]] = k;
-    return tf.gather(grouped, tf.tensor1d(inverse, 'int32')) as tf.Tensor4D;
-  });
+  };
+  const pool = tf.customGrad(((x: tf.Tensor4D, save: tf.GradSaveFunc) => {
+    save([]);
+    const fv = x.dataSync() as Float32Array;
+    const out = new Float32Array(n * Ph * Pw * C);
+    forEachTap((o, f, w) => {
+      for (let c = 0; c < C; c++) out[o + c] += w * fv[f + c]!;
+    });
+    return {
+      value: tf.tensor4d(out, [n, Ph, Pw, C]),
+      gradFunc: (dy: tf.Tensor) => {
+        const g = dy.dataSync() as Float32Array;
+        const dx = new Float32Array(F * H * W * C);
+        forEachTap((o, f, w) => {
+          for (let c = 0; c < C; c++) dx[f + c] += w * g[o + c]!;
+        });
+        return tf.tensor4d(dx, [F, H, W, C]);
+      },
+    };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]);
+  return pool(features) as tf.Tensor4D;
 }
 
 /**

@@ -190,20 +190,29 @@ export function roiAlign(
   const ys = sparseRows(ay, n * Ph, H);
   const xs = sparseRows(ax, n * Pw, W);
   const frames = Int32Array.from({ length: n }, (_, i) => frameIndex[i]!);
-  /** Calls `visit(outOffset, featureOffset, weight)` for every (bin, sample cell) pair. */
-  const forEachTap = (visit: (o: number, f: number, w: number) => void) => {
+  /**
+   * Adds every (bin, sample cell) tap's weighted value: pooling (`scatter` false) adds feature
+   * cells into bins, `to` the output and `from` the features; its gradient (`scatter` true) adds
+   * bins' gradients into feature cells, `to` the features' gradient and `from` the output's.
+   */
+  const addTaps = (from: Float32Array, to: Float32Array, scatter: boolean) => {
     for (let i = 0; i < n; i++) {
       const frame = frames[i]! * H;
       for (let py = 0; py < Ph; py++) {
         const yr = i * Ph + py;
         for (let px = 0; px < Pw; px++) {
           const xr = i * Pw + px;
-          const o = ((i * Ph + py) * Pw + px) * C;
+          const bin = ((i * Ph + py) * Pw + px) * C;
           for (let a = ys.start[yr]!; a < ys.start[yr + 1]!; a++) {
             const row = (frame + ys.index[a]!) * W;
             const wy = ys.weight[a]!;
-            for (let b = xs.start[xr]!; b < xs.start[xr + 1]!; b++)
-              visit(o, (row + xs.index[b]!) * C, wy * xs.weight[b]!);
+            for (let b = xs.start[xr]!; b < xs.start[xr + 1]!; b++) {
+              const cell = (row + xs.index[b]!) * C;
+              const w = wy * xs.weight[b]!;
+              const src = scatter ? bin : cell;
+              const dst = scatter ? cell : bin;
+              for (let c = 0; c < C; c++) to[dst + c] += w * from[src + c]!;
+            }
           }
         }
       }
@@ -213,17 +222,13 @@ export function roiAlign(
     save([]);
     const fv = x.dataSync() as Float32Array;
     const out = new Float32Array(n * Ph * Pw * C);
-    forEachTap((o, f, w) => {
-      for (let c = 0; c < C; c++) out[o + c] += w * fv[f + c]!;
-    });
+    addTaps(fv, out, false);
     return {
       value: tf.tensor4d(out, [n, Ph, Pw, C]),
       gradFunc: (dy: tf.Tensor) => {
         const g = dy.dataSync() as Float32Array;
         const dx = new Float32Array(F * H * W * C);
-        forEachTap((o, f, w) => {
-          for (let c = 0; c < C; c++) dx[f + c] += w * g[o + c]!;
-        });
+        addTaps(g, dx, true);
         return tf.tensor4d(dx, [F, H, W, C]);
       },
     };

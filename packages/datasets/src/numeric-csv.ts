@@ -335,23 +335,24 @@ let plainLines = 0;
  * exactly the layout's cells. It stops at the first line that is not, storing nothing of it: the
  * general parser reads that one, with every check and the error's wording.
  *
+ * @param words `b` read four bytes at a time; `videoWords` the same of `video`
  * @returns the start of the first line not stored; {@link plainLines} holds how many were
  */
 function storePlainLines(
   b: Uint8Array,
+  words: DataView,
   p: number,
   last: number,
   t: CompiledColumns,
   st: RowStore,
   video: Uint8Array,
+  videoWords: DataView,
   videoLength: number,
   videoIndex: number,
   line: number,
 ): number {
   const { kind, target, stride, offset, lowest } = t;
   const ncols = kind.length;
-  const words = new DataView(b.buffer, b.byteOffset, b.byteLength);
-  const videoWords = new DataView(video.buffer, video.byteOffset, video.byteLength);
   let n = 0;
   lines: while (p <= last) {
     if (st.length === st.capacity) st.grow();
@@ -456,7 +457,18 @@ export async function readNumericCsv(
   const ids = new Map<string, number>();
   let current = -1;
   let lastVideo = Buffer.alloc(256);
+  let lastVideoWords = new DataView(lastVideo.buffer, lastVideo.byteOffset, lastVideo.byteLength);
   let lastVideoLength = -1;
+  /** Keeps the raw video cell `b[s, e)` as the one the next row is compared with. */
+  const rememberVideo = (b: Buffer, s: number, e: number) => {
+    const n = e - s;
+    if (n > lastVideo.length) {
+      lastVideo = Buffer.alloc(2 * n);
+      lastVideoWords = new DataView(lastVideo.buffer, lastVideo.byteOffset, lastVideo.byteLength);
+    }
+    b.copy(lastVideo, 0, s, e);
+    lastVideoLength = n;
+  };
   let line = 0;
 
   const flush = () => {
@@ -620,15 +632,12 @@ export async function readNumericCsv(
     let video = current;
     if (!same) {
       // the raw cell (blanks and a line's \r included) is what the next row is compared with
-      const n = ve - vs;
       let ts = vs;
       let te = ve > vs && b[ve - 1] === 13 && b[ve] === 10 ? ve - 1 : ve;
       while (ts < te && isBlank(b[ts]!)) ts++;
       while (te > ts && isBlank(b[te - 1]!)) te--;
       video = videoId(b.toString('utf8', ts, te), line);
-      if (n > lastVideo.length) lastVideo = Buffer.alloc(2 * n);
-      b.copy(lastVideo, 0, vs, ve);
-      lastVideoLength = n;
+      rememberVideo(b, vs, ve);
     }
     enter(video, row);
     return end;
@@ -680,14 +689,12 @@ export async function readNumericCsv(
     let c = b[q]!;
     while (c !== 44 && c !== 10 && c !== 34 && c !== 13 && c !== 32 && c !== 9) c = b[++q]!;
     if (c !== 44 || q === p) return false;
-    const n = q - p;
-    if (n === lastVideoLength && b.compare(lastVideo, 0, n, p, q) === 0) return false;
+    if (q - p === lastVideoLength && b.compare(lastVideo, 0, lastVideoLength, p, q) === 0)
+      return false;
     const id = videoId(b.toString('utf8', p, q), line);
     if (grouping === 'video' && id !== current) flush();
     current = id;
-    if (n > lastVideo.length) lastVideo = Buffer.alloc(2 * n);
-    b.copy(lastVideo, 0, p, q);
-    lastVideoLength = n;
+    rememberVideo(b, p, q);
     return true;
   };
 
@@ -736,15 +743,18 @@ export async function readNumericCsv(
       )
         p = 3;
       const last = filled > 0 ? buffer.lastIndexOf(10, filled - 1) : -1;
+      const words = new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
       while (p <= last) {
         if (lastVideoLength >= 0 && columns) {
           p = storePlainLines(
             buffer,
+            words,
             p,
             last,
             columns,
             store!,
             lastVideo,
+            lastVideoWords,
             lastVideoLength,
             grouping === 'video' ? 0 : current,
             line,

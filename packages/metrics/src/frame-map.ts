@@ -18,7 +18,7 @@ import {
 import { groupRows } from './group-rows';
 import { type InputWarnings, IssueTracker } from './input-issues';
 import { distinctThresholds, type IoUEntry, parseIoUEntries } from './iou-thresholds';
-import { matchOne } from './match';
+import { matchOne, passesIoU } from './match';
 import {
   apOptionsOf,
   type MeanAPOptions,
@@ -186,7 +186,7 @@ function groupOrder(
   m: number,
   groupEnd: Int32Array,
 ): Int32Array {
-  const groupCount = groupEnd.length;
+  const groupCount = groupEnd.length - 1;
   const start = new Int32Array(groupCount + 1);
   for (let i = 0; i < m; i++) start[groups[i]! + 1]++;
   for (let j = 0; j < groupCount; j++) start[j + 1] += start[j]!;
@@ -198,8 +198,8 @@ function groupOrder(
     let b = a + 1;
     while (b < m && groups[order[b]!] === group) b++;
     if (groupEnd[group]! - group > 1) {
-      if (b - a > INSERTION_MAX) scratch ??= new Int32Array(m);
-      orderByScore(order, a, b, scores, scratch ?? order);
+      scratch ??= new Int32Array(m);
+      orderByScore(order, a, b, scores, scratch);
     }
     a = b;
   }
@@ -524,7 +524,7 @@ export class FrameMeanAPEvaluator {
     b: number,
   ): void {
     const T = this.thresholds.length;
-    const above = this.options.protocol.frame.threshold === 'above';
+    const test = this.options.protocol.frame.threshold;
     const { candidates, candidateScores, flags } = this;
     if (this.winners.length < T) this.winners = new Int32Array(2 * T);
     const winners = this.winners.fill(-1, 0, T);
@@ -533,8 +533,7 @@ export class FrameMeanAPEvaluator {
       const v = this.groupIoUs(d, g, candidates[i]!, this.candidateGroups[i]!, 1)[0]!;
       const score = candidateScores[i]!;
       for (let t = 0; t < T; t++) {
-        const threshold = this.thresholds[t]!;
-        if (!(above ? v > threshold : v >= threshold)) continue;
+        if (!passesIoU(v, this.thresholds[t]!, test)) continue;
         const w = winners[t]!;
         if (w < 0 || score > candidateScores[w]!) winners[t] = i;
       }

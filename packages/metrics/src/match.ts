@@ -1,5 +1,10 @@
 import type { DuplicateRule, ThresholdTest } from './protocol';
 
+/** Whether an IoU passes `threshold` under the protocol's test (NaN never does). */
+export function passesIoU(iou: number, threshold: number, test: ThresholdTest): boolean {
+  return test === 'above' ? iou > threshold : iou >= threshold;
+}
+
 /**
  * Matches one detection (the next by descending score) given its IoUs with the `nGT` GT of its
  * group, `iou[offset + j]`, and the group's `taken` flags from `takenOffset` on; marks the GT it
@@ -35,7 +40,7 @@ export function matchOne(
     }
   }
   if (best < 0 || taken[takenOffset + best]) return 0;
-  if (test === 'above' ? bestIoU > threshold : bestIoU >= threshold) {
+  if (passesIoU(bestIoU, threshold, test)) {
     taken[takenOffset + best] = 1;
     return 1;
   }

@@ -50,8 +50,8 @@ let tfjsSplitV: tf.KernelFunc | undefined;
  * `Slice` on tfjs-wasm reading its input where it lies on the heap. tfjs-wasm's own kernel first
  * copies the whole input out of the heap (`readSync`), so every slice costs the input's size, and
  * a `SplitV` into F parts, which slices F times, costs F times the input (36 % of a STEP
- * `anticipation` training iteration: roiAlign splits its feature stack per frame). Strings keep
- * tfjs-wasm's kernel.
+ * `anticipation` training iteration while roiAlign split its feature stack per frame). Strings
+ * keep tfjs-wasm's kernel.
  */
 export function sliceInPlaceWasm(args: WasmKernelArgs): tf.TensorInfo {
   const { x } = args.inputs as { x: tf.TensorInfo };

@@ -3,13 +3,16 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { readdir, readFile, stat, unlink, utimes } from 'node:fs/promises';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { crc32 } from 'node:zlib';
 import { writeFileAtomic } from '@tubekit/report';
 import type { ActionDataset, GroundTruthTube, VideoAnnotation } from './annotation-model';
 
-/** The first 8 bytes of a cache file; the digit is the layout's version. */
-const MAGIC = 'TKGTC001';
-/** Magic, SHA-256 of the rest, header length. */
-const PREFIX = 8 + 32 + 4;
+/** The first 8 bytes of a cache file; the digit is the layout's version (2: CRC-32 checksum). */
+const MAGIC = 'TKGTC002';
+/** Magic, CRC-32 of the rest, header length. */
+const PREFIX = 8 + 4 + 4;
+/** Where the header length is, and where the checksummed bytes start. */
+const LENGTH_AT = 12;
 
 /** Per tube in the header: `[label, start, frames, has scores (0/1)]`. */
 type TubeHead = [number, number, number, number];
@@ -91,7 +94,8 @@ export function encodeCachedDataset(dataset: ActionDataset): Uint8Array {
   const start = Math.ceil((PREFIX + json.length) / 8) * 8;
   const out = new Uint8Array(start + 8 * floats);
   out.set(Buffer.from(MAGIC, 'latin1'), 0);
-  new DataView(out.buffer).setUint32(40, json.length, true);
+  const view = new DataView(out.buffer);
+  view.setUint32(LENGTH_AT, json.length, true);
   out.set(json, PREFIX);
   const data = new Float64Array(out.buffer, start, floats);
   let at = 0;
@@ -104,21 +108,23 @@ export function encodeCachedDataset(dataset: ActionDataset): Uint8Array {
         at += t.scores.length;
       }
     }
-  out.set(createHash('sha256').update(out.subarray(40)).digest(), 8);
+  view.setUint32(8, crc32(out.subarray(LENGTH_AT)), true);
   return out;
 }
 
 /**
  * The dataset in cache file bytes `bytes`, or `undefined` when they are not one whole cache file
- * (wrong magic, cut short, checksum mismatch: a damaged file is never trusted). Boxes and scores
+ * (wrong magic, cut short, checksum mismatch: a damaged file is never trusted). The checksum is a
+ * CRC-32 (zlib's): it guards against damage, not forgery (the entry's name, its key, is a SHA-256
+ * of the inputs), and is 3× faster than a SHA-256 of the 18 MiB UCF101-24 entry. Boxes and scores
  * are views into one copy of the data.
  */
 export function decodeCachedDataset(bytes: Uint8Array): ActionDataset | undefined {
   if (bytes.length < PREFIX || Buffer.from(bytes.subarray(0, 8)).toString('latin1') !== MAGIC)
     return undefined;
-  const sum = createHash('sha256').update(bytes.subarray(40)).digest();
-  if (!sum.equals(bytes.subarray(8, 40))) return undefined;
-  const length = new DataView(bytes.buffer, bytes.byteOffset).getUint32(40, true);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (crc32(bytes.subarray(LENGTH_AT)) !== view.getUint32(8, true)) return undefined;
+  const length = view.getUint32(LENGTH_AT, true);
   const start = Math.ceil((PREFIX + length) / 8) * 8;
   if (start > bytes.length || (bytes.length - start) % 8 !== 0) return undefined;
   const header = JSON.parse(
@@ -156,7 +162,7 @@ export function decodeCachedDataset(bytes: Uint8Array): ActionDataset | undefine
  * for the same `inputs` before, where the key is the SHA-256 of every input's bytes (an absent
  * input counts as absent), their extensions and the reader code ({@link readerCodeDigest}), so an
  * entry is never served for changed inputs or a changed reader, whatever the files' times. A
- * missing or damaged entry (checked by its own SHA-256) is read with `load()` and written again,
+ * missing or damaged entry (checked by its CRC-32) is read with `load()` and written again,
  * atomically (temp file + rename); a cache that cannot be written is skipped without a word.
  *
  * The folder stays within `maxBytes`: an entry served is marked used (its modification time),

@@ -1,10 +1,11 @@
-import { rankByScore, rankItemsByScore } from './rank';
+import { rankByScore } from './rank';
 import type { ScoreLog } from './score-log';
 
 /**
  * The detections of one class that are a true positive at some IoU threshold: score, position
- * in the class's {@link ScoreLog} entries (the tie order) and one flag per threshold. Bounded by
- * the GT count times the thresholds, whatever the number of detections.
+ * in the class's {@link ScoreLog} entries (the tie order) and one flag per threshold, added in
+ * ascending position (so ties need no sort of their own: {@link sortPositives}). Bounded by the
+ * GT count times the thresholds, whatever the number of detections.
  */
 export class ClassPositives {
   length = 0;
@@ -17,8 +18,15 @@ export class ClassPositives {
     this.tp = new Uint8Array(16 * thresholds);
   }
 
-  /** Appends a detection and returns its row (write its flags at `tp[row·T + t]`). */
+  /**
+   * Appends a detection and returns its row (write its flags at `tp[row·T + t]`). Throws when
+   * `position` is not after the last one's.
+   */
   push(score: number, position: number): number {
+    if (this.length > 0 && !(position > this.positions[this.length - 1]!))
+      throw new Error(
+        `ClassPositives: position ${position} added after ${this.positions[this.length - 1]}; positions must ascend`,
+      );
     if (this.length === this.scores.length) {
       const grow = <A extends Float64Array | Uint8Array>(a: A, make: (n: number) => A) => {
         const b = make(2 * a.length);
@@ -46,7 +54,7 @@ export interface RankedPositives {
 export interface PositivesData {
   length: number;
   scores: Float64Array;
-  /** Positions among the class's score-log entries. */
+  /** Positions among the class's score-log entries, ascending. */
   positions: Float64Array;
   /** `length × thresholds` flags, row-major. */
   tp: Uint8Array;
@@ -65,8 +73,9 @@ export interface SortedPositives {
 
 /**
  * Sorts each class's true positives into rank order: by descending score (rounded to float32
- * with `float32Scores`), ties by log position (two stable radix sorts), with equal-width score
- * buckets between the highest and lowest for {@link countEntriesBefore}.
+ * with `float32Scores`), ties by log position (one stable radix sort: they come in ascending
+ * position), with equal-width score buckets between the highest and lowest for
+ * {@link countEntriesBefore}.
  */
 export function sortPositives(
   classes: readonly PositivesData[],
@@ -78,13 +87,8 @@ export function sortPositives(
   return classes.map((c) => {
     const k = c.length;
     const keys = new Float64Array(k);
-    const later = new Float64Array(k);
-    for (let i = 0; i < k; i++) {
-      keys[i] = key(c.scores[i]!);
-      later[i] = -c.positions[i]!;
-    }
-    // two stable radix sorts: by position, then by descending score
-    const order = rankItemsByScore(keys, rankByScore(later, k));
+    for (let i = 0; i < k; i++) keys[i] = key(c.scores[i]!);
+    const order = rankByScore(keys, k);
     const scores = new Float64Array(k);
     const positions = new Float64Array(k);
     const tp = new Uint8Array(k * T);

@@ -249,6 +249,10 @@ export class FrameMeanAPEvaluator {
   private candidatePositions = new Float64Array(1 << 14);
   private candidateGroups = new Int32Array(1 << 14);
   private valid = new Int32Array(1 << 14);
+  /** Per candidate, 1 when it is a true positive at some threshold (set while matching). */
+  private kept = new Uint8Array(1 << 14);
+  /** Per candidate, its flags at the thresholds (`T` each), valid where {@link kept}. */
+  private keptFlags: Uint8Array;
   /** Per threshold, the winning candidate of a group with one GT box. */
   private winners = new Int32Array(8);
   /** 0, 1, 2, …: the rows of a video added whole. */
@@ -265,6 +269,7 @@ export class FrameMeanAPEvaluator {
     this.log = new ScoreLog(gt.labels.length, options.scoreSpill);
     this.positives = gt.labels.map(() => new ClassPositives(this.thresholds.length));
     this.flags = new Uint8Array(this.thresholds.length);
+    this.keptFlags = new Uint8Array(this.kept.length * this.thresholds.length);
     this.issues = new IssueTracker(options.lenient === true);
     this.gtCounts = new Float64Array(gt.labels.length);
     for (const video of this.index.evaluatedVideos())
@@ -401,6 +406,8 @@ export class FrameMeanAPEvaluator {
       this.candidateScores = new Float64Array(2 * n);
       this.candidatePositions = new Float64Array(2 * n);
       this.candidateGroups = new Int32Array(2 * n);
+      this.kept = new Uint8Array(2 * n);
+      this.keptFlags = new Uint8Array(2 * n * this.thresholds.length);
     }
     const { candidates, candidateScores, candidatePositions, candidateGroups, log, valid } = this;
     const { frameStart, lastFrame, labels: gtLabels } = g;
@@ -428,15 +435,17 @@ export class FrameMeanAPEvaluator {
 
   /**
    * Matches the candidates in `order` (grouped by (frame, label), each group with several GT
-   * boxes by descending score) against their group's GT boxes under the protocol's rules and keeps
-   * the true positives.
+   * boxes by descending score) against their group's GT boxes under the protocol's rules, then
+   * keeps the true positives in candidate order, which is score-log order
+   * ({@link ClassPositives} takes them in ascending position).
    */
   private match(d: FrameDetectionColumns, g: VideoGroundTruth, order: Int32Array, m: number): void {
     const nGT = g.labels.length;
     const T = this.thresholds.length;
     if (this.taken.length < T * nGT) this.taken = new Uint8Array(2 * T * nGT);
     this.taken.fill(0, 0, T * nGT);
-    const { candidateGroups } = this;
+    const { candidateGroups, kept, keptFlags, candidates } = this;
+    kept.fill(0, 0, m);
     for (let a = 0; a < m; ) {
       const g0 = candidateGroups[order[a]!]!;
       let b = a + 1;
@@ -444,6 +453,12 @@ export class FrameMeanAPEvaluator {
       if (g.groupEnd[g0]! - g0 === 1) this.matchSingle(d, g, order, a, b);
       else for (let k = a; k < b; k++) this.matchNext(d, g, order[k]!);
       a = b;
+    }
+    for (let i = 0; i < m; i++) {
+      if (kept[i] === 0) continue;
+      const positives = this.positives[d.label[candidates[i]!]!]!;
+      const at = positives.push(this.candidateScores[i]!, this.candidatePositions[i]!);
+      for (let t = 0; t < T; t++) positives.tp[at * T + t] = keptFlags[i * T + t]!;
     }
   }
 
@@ -506,7 +521,7 @@ export class FrameMeanAPEvaluator {
         this.taken,
         t * nGT + g0,
       );
-    if (any) this.keep(d.label[row]!, i);
+    if (any) this.keep(i);
   }
 
   /**
@@ -542,15 +557,15 @@ export class FrameMeanAPEvaluator {
       const i = winners[t]!;
       if (i < 0 || winners.indexOf(i) < t) continue; // kept once, with all its thresholds
       for (let u = 0; u < T; u++) flags[u] = winners[u] === i ? 1 : 0;
-      this.keep(d.label[candidates[i]!]!, i);
+      this.keep(i);
     }
   }
 
-  /** Keeps candidate `i` as a true positive of `label` at the thresholds set in `flags`. */
-  private keep(label: number, i: number): void {
-    const positives = this.positives[label]!;
-    const at = positives.push(this.candidateScores[i]!, this.candidatePositions[i]!);
-    positives.tp.set(this.flags, at * this.thresholds.length);
+  /** Marks candidate `i` a true positive at the thresholds set in `flags` ({@link match} keeps it). */
+  private keep(i: number): void {
+    const T = this.thresholds.length;
+    this.kept[i] = 1;
+    for (let t = 0; t < T; t++) this.keptFlags[i * T + t] = this.flags[t]!;
   }
 
   /**

@@ -3,22 +3,24 @@ const u32 = new Uint32Array(f64.buffer);
 const HI = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0; // little-endian: high word at index 1
 
 /**
- * Positions `0 … n−1` of `scores[items[i]]` (or `scores[i]` without `items`) ordered by
- * descending score, ties by ascending position — a stable LSD radix sort on the IEEE-754 bits
- * (8 bits per pass, passes where every key shares the byte are skipped), O(n) with no
- * comparator calls. Equal scores keep the order in which detections were added (the
- * references' tie order is NumPy's or MATLAB's sort and is not specified more precisely).
+ * Indices `0 … n−1` ordered by descending score, ties by ascending index (stable, so equal scores
+ * keep the order in which detections were added; the references' tie order is NumPy's or
+ * MATLAB's sort and is not specified more precisely). A stable LSD radix sort on the IEEE-754
+ * bits (8 bits per pass, passes where every key shares the byte are skipped), O(n) with no
+ * comparator calls.
+ *
+ * @param scores - scores; only the first `n` are read. NaN is not expected (the evaluators reject it).
+ * @param float32 - compare scores rounded to float32 (Singh's single-precision score store).
+ * @example
+ * ```ts
+ * rankByScore(new Float64Array([0.2, 0.9, 0.2]), 3); // Int32Array [1, 0, 2]
+ * ```
  */
-function radixDescending(
-  scores: ArrayLike<number>,
-  n: number,
-  float32: boolean,
-  items?: ArrayLike<number>,
-): Int32Array {
+export function rankByScore(scores: ArrayLike<number>, n: number, float32 = false): Int32Array {
   const hi = new Uint32Array(n);
   const lo = new Uint32Array(n);
   for (let i = 0; i < n; i++) {
-    let v = scores[items ? items[i]! : i]! + 0; // −0 → +0
+    let v = scores[i]! + 0; // −0 → +0
     if (float32) v = Math.fround(v);
     f64[0] = v;
     let h = u32[HI]!;
@@ -60,34 +62,5 @@ function radixDescending(
     order = next;
     next = t;
   }
-  return order;
-}
-
-/**
- * Indices `0 … n−1` ordered by descending score, ties by ascending index (stable, so equal scores
- * keep the order in which detections were added).
- *
- * @param scores - scores; only the first `n` are read. NaN is not expected (the evaluators reject it).
- * @param float32 - compare scores rounded to float32 (Singh's single-precision score store).
- * @example
- * ```ts
- * rankByScore(new Float64Array([0.2, 0.9, 0.2]), 3); // Int32Array [1, 0, 2]
- * ```
- */
-export function rankByScore(scores: ArrayLike<number>, n: number, float32 = false): Int32Array {
-  return radixDescending(scores, n, float32);
-}
-
-/**
- * `items` reordered by descending `scores[item]`, ties keeping their order in `items`.
- *
- * @example
- * ```ts
- * rankItemsByScore([0.1, 0.5, 0.9], Int32Array.of(0, 2)); // Int32Array [2, 0]
- * ```
- */
-export function rankItemsByScore(scores: ArrayLike<number>, items: Int32Array): Int32Array {
-  const order = radixDescending(scores, items.length, false, items);
-  for (let i = 0; i < order.length; i++) order[i] = items[order[i]!]!;
   return order;
 }

@@ -5,8 +5,10 @@ import { registerBatchMatMulTransposedWasm } from './kernels/batch-matmul-transp
 import { conv2dBackpropFilterWasmConfigs } from './kernels/conv2d-backprop-filter';
 import { registerConv2dBackpropInputWasm } from './kernels/conv2d-backprop-input';
 import { depthwiseBackpropWasmConfigs } from './kernels/depthwise-backprop';
+import { registerEqualBroadcastWasm } from './kernels/equal-broadcast';
 import { registerIdentityAliasWasm } from './kernels/identity-alias';
 import { registerSliceInPlaceWasm } from './kernels/slice-in-place';
+import { registerTileGradient, registerTileInPlaceWasm } from './kernels/tile-in-place';
 import { unsortedSegmentSumWasmConfig } from './kernels/unsorted-segment-sum';
 
 /** The kernels tubekit adds to tfjs, by backend. */
@@ -33,10 +35,13 @@ export function registerTubekitKernels(): string[] {
     added.push(`${config.kernelName}@${config.backendName}`);
   }
   if (registerFusedConv2dGradient()) added.push('TubekitFusedConv2D gradient');
+  if (registerTileGradient()) added.push('Tile gradient (one sum)');
   // Not gaps but slow kernels: replaced, each calling tfjs's own on the fast path.
   if (registerConv2dBackpropInputWasm()) added.push('Conv2DBackpropInput@wasm (faster)');
   if (registerBatchMatMulTransposedWasm()) added.push('BatchMatMul@wasm (fast transposes)');
   if (registerIdentityAliasWasm()) added.push('Identity@wasm (alias, no copy)');
   if (registerSliceInPlaceWasm()) added.push('Slice, SplitV@wasm (read in place)');
+  if (registerTileInPlaceWasm()) added.push('Tile@wasm (runs copied in place)');
+  if (registerEqualBroadcastWasm()) added.push('Equal@wasm (broadcasts in place)');
   return added;
 }

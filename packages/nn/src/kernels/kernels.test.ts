@@ -217,6 +217,66 @@ describe('wasm gap kernels', () => {
     x.dispose();
   });
 
+  test.each([
+    {
+      name: 'a middle axis (STEP head: global feature over frames)',
+      shape: [4, 1, 5],
+      reps: [1, 6, 1],
+    },
+    { name: 'every axis', shape: [2, 3, 2], reps: [3, 2, 2] },
+    { name: 'the last axis', shape: [3, 4], reps: [1, 3] },
+    { name: 'the first axis, rank 1', shape: [5], reps: [3] },
+    { name: 'rank 5, no repetition but one', shape: [2, 1, 3, 2, 1], reps: [1, 4, 1, 1, 2] },
+    { name: 'empty', shape: [0, 3], reps: [2, 2] },
+  ])('Tile on wasm copies runs in place and matches cpu: $name', async ({ shape, reps }) => {
+    const size = shape.reduce((a, b) => a * b, 1);
+    const { cpu, wasm } = await onBoth(() => [
+      tf.tile(randomTensor(shape, 40), reps),
+      tf.tile(tf.range(0, size, 1, 'int32').reshape(shape), reps),
+      tf.tile(randomTensor(shape, 41).greater(0), reps),
+    ]);
+    expect(wasm).toEqual(cpu);
+  });
+
+  test.each([
+    { name: 'a repeated middle axis (the gradient of max over time)', a: [3, 5, 4], b: [3, 1, 4] },
+    { name: 'ranks differ', a: [2, 3, 4], b: [4] },
+    { name: 'both sides repeat', a: [3, 1, 2], b: [1, 4, 2] },
+    { name: 'a scalar', a: [5, 2], b: [] },
+    { name: 'repeated last axis', a: [2, 6], b: [2, 1] },
+  ])('Equal with broadcasting on wasm matches cpu: $name', async ({ a, b }) => {
+    // few distinct values, so that equal pairs occur
+    const ints = (shape: number[], seed: number) =>
+      randomTensor(shape, seed).mul(2).round().clipByValue(-2, 2);
+    const { cpu, wasm } = await onBoth(() => [
+      tf.equal(ints(a, 42), ints(b, 43)),
+      tf.equal(ints(a, 44).cast('int32'), ints(b, 45).cast('int32')),
+      tf.equal(ints(b, 46), ints(a, 47)),
+    ]);
+    expect(wasm).toEqual(cpu);
+  });
+
+  test('Tile and max-over-axis gradients pass numeric checks on wasm, and leak nothing', async () => {
+    await initBackend({ backend: 'wasm', ...quiet });
+    const x = randomTensor([3, 2, 4], 48);
+    const w = randomTensor([3, 6, 4], 49);
+    const loss = (t: tf.Tensor) =>
+      tf.add(tf.tile(t, [1, 3, 1]).mul(w).sum(), tf.max(t, 1).square().sum()) as tf.Scalar;
+    expect(gradientCheck(loss, [x], { samples: 15 }).maxError).toBeLessThan(1e-2);
+    const { cpu, wasm } = await onBoth(() => tf.grad(loss)(x));
+    expectClose(cpu, wasm);
+    await initBackend({ backend: 'wasm', ...quiet });
+    const step = () => tf.tidy(() => tf.grad(loss)(x).sum().dataSync()[0]);
+    step();
+    const backend = tf.backend() as unknown as { numDataIds(): number };
+    const ids = backend.numDataIds();
+    const tensors = tf.memory().numTensors;
+    for (let i = 0; i < 3; i++) step();
+    expect(backend.numDataIds()).toBe(ids);
+    expect(tf.memory().numTensors).toBe(tensors);
+    tf.dispose([x, w]);
+  });
+
   test('kernels leak no tensors or wasm buffers', async () => {
     await initBackend({ backend: 'wasm', ...quiet });
     const x = randomTensor([1, 6, 6, 2], 8);

@@ -27,6 +27,15 @@ const CASES: FusedConvCase[] = [
     relu: true,
   },
   {
+    name: '3x3 same s2, even width (column phases in the channel transpose)',
+    x: [2, 7, 8, 5],
+    w: [3, 3, 5, 6],
+    s: 2,
+    pad: 'same',
+    bias: true,
+    relu: true,
+  },
+  {
     name: '3x3 valid s1, batch 1, no bias, linear',
     x: [1, 6, 5, 6],
     w: [3, 3, 6, 3],

@@ -9,16 +9,21 @@ import type * as tf from '@tensorflow/tfjs-core';
  * The zero-padded input splits into sh·sw phases (ph, pw) (space-to-depth: Shi et al., "Real-Time
  * Single Image and Video Super-Resolution Using an Efficient Sub-Pixel Convolutional Neural
  * Network", CVPR 2016): phase plane (ph, pw) holds X_pad[b, i·sh + ph, j·sw + pw, ci] at channel
- * row ci, grid position g = (b·rows + i)·cols + j, i < rows = OH + ⌊(KH−1)/sh⌋,
- * j < cols = OW + ⌊(KW−1)/sw⌋. Tap (kh, kw) = (qh·sh + ph, qw·sw + pw) reads phase (ph, pw) at
- * g + qh·cols + qw for output pixel (b, oh, ow) at g = (b·rows + oh)·cols + ow, so its window is
- * the planes' array read as `[Cin, L]` from offset (phase·Cin)·L + qh·cols + qw, L = B·rows·cols.
- * Each window row runs `offset` positions into the next channel's row; dY on the grid is zero
- * there (those positions are rows i ≥ OH or columns j ≥ OW of the last image), as it is at every
- * grid position that is no output pixel.
+ * row ci, grid position g = (b·rows + i)·cols + j. Tap (kh, kw) = (qh·sh + ph, qw·sw + pw) reads
+ * phase (ph, pw) at g + qh·cols + qw for output pixel (b, oh, ow) at g = (b·rows + oh)·cols + ow,
+ * so its window is the planes' array read as `[Cin, L]` from offset (phase·Cin)·L + qh·cols + qw,
+ * L = B·rows·cols. dY on the grid is zero at every position that is no output pixel.
+ *
+ * The taps reach OH + ⌊(KH−1)/sh⌋ grid rows and OW + ⌊(KW−1)/sw⌋ columns. Trailing rows that are
+ * bottom padding only (zero in every phase) are left out when the next image starts with as many
+ * rows of top padding: a tap reading past its image reads those zeros instead (likewise columns:
+ * right padding shared with the next row's left padding). For a 3×3 'same' convolution at
+ * stride 1 that is one row and one column less per image, 57² positions for 56² pixels instead
+ * of 58². A window row's end runs into the next channel's row, i.e. the first image's top rows
+ * and left columns (zeros), and the last one into the array's zero tail.
  */
 export interface PhaseGrid {
-  /** Grid rows and columns per image (output size plus the taps' reach, in phase steps). */
+  /** Grid rows and columns per image. */
   rows: number;
   cols: number;
   /** Grid positions: B·rows·cols (the windows' and dY's row count). */
@@ -29,11 +34,21 @@ export interface PhaseGrid {
   tapOffsets: number[];
 }
 
+/**
+ * Grid lines along one axis: the taps' reach (out + ⌊(k−1)/s⌋) less the trailing lines that are
+ * padding only, up to as many as the leading padding lines ⌊before/s⌋ that can stand in for them.
+ */
+function gridLines(out: number, k: number, s: number, before: number, size: number): number {
+  const reach = out + Math.floor((k - 1) / s);
+  const paddingOnly = Math.max(0, reach - Math.ceil((before + size) / s));
+  return reach - Math.min(Math.floor(before / s), paddingOnly);
+}
+
 /** The {@link PhaseGrid} of a convolution (tfjs geometry, dilation 1). */
 export function phaseGrid(c: tf.backend_util.Conv2DInfo): PhaseGrid {
   const { strideHeight: sh, strideWidth: sw } = c;
-  const rows = c.outHeight + Math.floor((c.filterHeight - 1) / sh);
-  const cols = c.outWidth + Math.floor((c.filterWidth - 1) / sw);
+  const rows = gridLines(c.outHeight, c.filterHeight, sh, c.padInfo.top, c.inHeight);
+  const cols = gridLines(c.outWidth, c.filterWidth, sw, c.padInfo.left, c.inWidth);
   const length = c.batchSize * rows * cols;
   const tapOffsets: number[] = [];
   for (let kh = 0; kh < c.filterHeight; kh++)

@@ -36,6 +36,15 @@ const CASES: FusedConvCase[] = [
     relu: true,
   },
   {
+    name: '3x3 same s1 (padding rows and columns shared between images and rows)',
+    x: [2, 5, 6, 7],
+    w: [3, 3, 7, 4],
+    s: 1,
+    pad: 'same',
+    bias: true,
+    relu: true,
+  },
+  {
     name: '3x3 valid s1, batch 1, no bias, linear',
     x: [1, 6, 5, 6],
     w: [3, 3, 6, 3],

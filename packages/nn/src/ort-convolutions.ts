@@ -14,12 +14,13 @@ export interface OnnxConvolutionsOptions {
   /** onnxruntime intra-op threads (default 1: the tfjs-wasm default on the shared 2-core machines). */
   threads?: number;
   /**
-   * Convolutions doing fewer forward multiply-adds per float that crosses the bridge (input and
-   * output maps: out pixels·KH·KW·Cin·Cout / (in pixels·Cin + out pixels·Cout)) stay on the tfjs
-   * backend, where moving the maps would cost more than the faster GEMM saves. Default 40: of the
-   * issue-12 trunk's layers, the 3×3 16→16 (72), the 3×3 s2 16→64 (72) and the 3×3 64→64 (288)
-   * measured faster on onnxruntime, the 3-channel first layer (15), the temporal 3×1 16→16 (24)
-   * and the 1×1 64→32 (21) slower. 0 sends every convolution to onnxruntime.
+   * The forward pass and input gradient of convolutions doing fewer forward multiply-adds per
+   * float that crosses the bridge (input and output maps: out pixels·KH·KW·Cin·Cout / (in
+   * pixels·Cin + out pixels·Cout)) stay on the tfjs backend, where moving the maps would cost more
+   * than the faster GEMM saves. Default 40: of the issue-12 trunk's layers, the 3×3 16→16 (72), the
+   * 3×3 s2 16→64 (72) and the 3×3 64→64 (288) measured faster on onnxruntime, the 3-channel first
+   * layer (15), the temporal 3×1 16→16 (24) and the 1×1 64→32 (21) slower. 0 sends every
+   * convolution's forward pass and input gradient to onnxruntime.
    */
   minMacsPerFloat?: number;
   /**
@@ -32,7 +33,9 @@ export interface OnnxConvolutionsOptions {
 }
 
 /** The defaults of {@link OnnxConvolutionsOptions}' thresholds. */
-export const ONNX_CONVOLUTION_DEFAULTS = { minMacsPerFloat: 40, weightGradMinMacsPerFloat: 0 };
+export const ONNX_CONVOLUTION_DEFAULTS: Readonly<
+  Required<Pick<OnnxConvolutionsOptions, 'minMacsPerFloat' | 'weightGradMinMacsPerFloat'>>
+> = { minMacsPerFloat: 40, weightGradMinMacsPerFloat: 0 };
 
 /** What {@link useOnnxConvolutions} started. */
 export interface OnnxConvolutionsInfo {

@@ -384,10 +384,9 @@ export async function useOnnxConvolutions(
   for (const backendName of BACKENDS)
     for (const config of kernelConfigs(backendName))
       if (!tf.getKernel(config.kernelName, backendName)) tf.registerKernel(config);
-  const { minMacsPerFloat, weightGradMinMacsPerFloat } = {
-    ...ONNX_CONVOLUTION_DEFAULTS,
-    ...options,
-  };
+  const minMacsPerFloat = options.minMacsPerFloat ?? ONNX_CONVOLUTION_DEFAULTS.minMacsPerFloat;
+  const weightGradMinMacsPerFloat =
+    options.weightGradMinMacsPerFloat ?? ONNX_CONVOLUTION_DEFAULTS.weightGradMinMacsPerFloat;
   setConvKernelProvider({
     ...KERNELS,
     handles: (conv, op) =>

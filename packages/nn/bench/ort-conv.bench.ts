@@ -1,6 +1,6 @@
 import { defineBenchSuite } from '@tubekit/benchmarks';
 import { encodeOnnxModel, initBackend, tf, useOnnxConvolutions } from '../src/index';
-import { macsPerFloat } from '../src/ort-convolutions';
+import { macsPerFloat, ONNX_CONVOLUTION_DEFAULTS } from '../src/ort-convolutions';
 import { OrtSyncBridge } from '../src/ort-sync-bridge';
 import { median, round, timed } from './timing';
 import { ISSUE12_INPUT, TRUNK_LAYERS, trunkLayerMacs } from './trunk-net';
@@ -90,7 +90,8 @@ export default defineBenchSuite({
         const ort = await useOnnxConvolutions({ threads: 1 });
         const engine = tf.engine();
         const out: Record<string, number | string> = { onnxruntime: ort.version };
-        // `chosen`: each layer where useOnnxConvolutions' default rule (minMacsPerFloat 40) puts it.
+        // `chosen`: each op where useOnnxConvolutions' default rule puts it (minMacsPerFloat for the
+        // forward pass and dX, weightGradMinMacsPerFloat for dW and db).
         const totals = { wasm: 0, ort: 0, chosen: 0, chosenDwMs: 0, dwFlops: 0 };
         for (const l of trunkConvs()) {
           const x = tf.randomNormal(l.x as [number, number, number, number]) as tf.Tensor4D;
@@ -145,7 +146,9 @@ export default defineBenchSuite({
               o.push(cpuMs(onnx));
             }
             const [ms, ortMs] = [median(a), median(o)];
-            const chosenMs = intensity >= 40 ? ortMs : ms;
+            const rule = ONNX_CONVOLUTION_DEFAULTS;
+            const threshold = op === 'dW' ? rule.weightGradMinMacsPerFloat : rule.minMacsPerFloat;
+            const chosenMs = intensity >= threshold ? ortMs : ms;
             totals.wasm += ms;
             totals.ort += ortMs;
             totals.chosen += chosenMs;

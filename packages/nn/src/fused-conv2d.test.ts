@@ -18,7 +18,7 @@ function reference(
   x: tf.Tensor,
   w: tf.Tensor,
   b: tf.Tensor | undefined,
-  s: number,
+  s: number | [number, number],
   pad: 'same' | 'valid',
   relu: boolean,
 ): tf.Tensor {

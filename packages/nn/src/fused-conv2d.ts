@@ -34,8 +34,11 @@ interface FusedAttrs {
  * and attributes of the kernel it replaces.
  */
 export interface ConvKernelProvider {
-  /** Whether the provider runs convolutions of this geometry (else the backend's kernels do). */
-  handles(conv: tf.backend_util.Conv2DInfo): boolean;
+  /**
+   * Whether the provider runs this operation (forward, dX, or dW with db) of a convolution of this
+   * geometry (else the backend's kernel does).
+   */
+  handles(conv: tf.backend_util.Conv2DInfo, op: ConvOp): boolean;
   /** Forward: inputs `{x, filter, bias?}`, attributes `{strides, pad, activation, hasBias}`. */
   forward: string;
   /** dX: inputs `{dy, filter}`, attributes those of `Conv2DBackpropInput`. */
@@ -46,6 +49,9 @@ export interface ConvKernelProvider {
    */
   filterBiasGrad: string;
 }
+
+/** The operations of a convolution that a {@link ConvKernelProvider} may take. */
+export type ConvOp = 'forward' | 'inputGrad' | 'filterBiasGrad';
 
 let provider: ConvKernelProvider | undefined;
 
@@ -68,6 +74,7 @@ function providerFor(
   xShape: number[],
   filterShape: number[],
   a: FusedAttrs,
+  op: ConvOp,
 ): ConvKernelProvider | undefined {
   if (!provider) return undefined;
   const info = tf.backend_util.computeConv2DInfo(
@@ -80,7 +87,7 @@ function providerFor(
     false,
     'channelsLast',
   );
-  return provider.handles(info) ? provider : undefined;
+  return provider.handles(info, op) ? provider : undefined;
 }
 
 /**
@@ -95,7 +102,7 @@ function fusedConv2dKernel(backendName: string): tf.KernelConfig {
     kernelFunc: (args) => {
       const a = args.attrs as unknown as FusedAttrs;
       const { x, filter } = args.inputs as { x: tf.TensorInfo; filter: tf.TensorInfo };
-      const other = providerFor(x.shape, filter.shape, a);
+      const other = providerFor(x.shape, filter.shape, a, 'forward');
       const kernel = tf.getKernel(other ? other.forward : 'FusedConv2D', backendName);
       if (!kernel)
         throw new Error(
@@ -143,10 +150,11 @@ export const fusedConv2dGradConfig: tf.GradConfig = {
     const dYa = a.activation === 'relu' ? tf.mul(dY, tf.step(y)) : dY;
     const conv = { strides: a.strides, pad: a.pad, dataFormat: 'NHWC', dimRoundingMode: undefined };
     const engine = tf.engine();
-    const other = providerFor(x.shape, filter.shape, a);
+    const forX = providerFor(x.shape, filter.shape, a, 'inputGrad');
+    const other = providerFor(x.shape, filter.shape, a, 'filterBiasGrad');
     const grads: Record<string, () => tf.Tensor> = {
       x: () =>
-        engine.runKernel(other ? other.inputGrad : 'Conv2DBackpropInput', { dy: dYa, filter }, {
+        engine.runKernel(forX ? forX.inputGrad : 'Conv2DBackpropInput', { dy: dYa, filter }, {
           ...conv,
           inputShape: x.shape,
         } as unknown as tf.NamedAttrMap) as tf.Tensor,

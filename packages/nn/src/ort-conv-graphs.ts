@@ -220,95 +220,72 @@ export function convInputGradModel(c: tf.backend_util.Conv2DInfo): Uint8Array {
  * dW and db in one output `dwb` [KH·KW·Cin + 1, Cout]: rows (kh, kw, ci) hold
  * dW[kh,kw,ci,:] = Σ_{b,oh,ow} X_pad[b, kh + oh·sh, kw + ow·sw, ci] · dY[b,oh,ow,:], the last row
  * db = Σ_{b,oh,ow} dY[b,oh,ow,:] (the layout of tubekit's wasm `TubekitConv2DBackpropFilterBias`).
- * Pointwise: one Gemm [B·H·W, Cin]ᵀ × [B·H·W, Cout]. Otherwise x goes channels-first once
- * ([Cin, B, H, W]), is zero-padded, and each filter tap is one strided Slice ([Cin, B, OH, OW], the
- * pixels that tap reads) times dY as [B·OH·OW, Cout]: KH·KW GEMMs of depth B·OH·OW, concatenated.
- * (One GEMM over the concatenated taps, [KH·KW·Cin, B·OH·OW], measured slower on the issue-12
- * trunk: 26 vs 20 ms for 3×3 16→16, 33 vs 22 ms for 3×3 s2 16→64; the swapped-role convolution,
- * x as [Cin, B, H, W] with dY as the filter, slower still: 49 and 72 ms on 16→16 and 64→64.)
- * Inputs `x`, `dy`.
+ *
+ * Pointwise: inputs `x` and `dy_in` as they are, one Gemm [B·H·W, Cin]ᵀ × [B·H·W, Cout].
+ * Otherwise the {@link PhaseGrid} layout (`conv-phase-grid.ts`) of `grid.length` positions:
+ * inputs `tap0` … `tap{KH·KW−1}`, each tap's window `[Cin, length]` (views of one array, fed
+ * without a copy), and `dy` on the grid `[length, Cout]`; one `MatMul` per tap and
+ * db = `ReduceSum(dy)` (zero off the output pixels). The former graph, x channels-first and padded
+ * in the graph, then one strided `Slice` per tap times dY, spent as long copying the taps as
+ * multiplying them (issue-12 trunk, 3×3 16→16: 14 ms of `Slice`, 16 ms of `MatMul`); one GEMM
+ * over the concatenated taps, or a `Conv` with dY as its filter, measured slower still.
  */
-export function convFilterBiasGradModel(c: tf.backend_util.Conv2DInfo): Uint8Array {
-  const P = pixels(c);
-  const nodes: OnnxNodeSpec[] = [
-    { opType: 'Reshape', inputs: ['dy', 'dy_rows'], outputs: ['dy2'] },
+export function convFilterBiasGradModel(
+  c: tf.backend_util.Conv2DInfo,
+  grid: { length: number },
+): Uint8Array {
+  const pointwise = isPointwise(c);
+  const names = Array.from(
+    { length: pointwise ? 1 : c.filterHeight * c.filterWidth },
+    (_, t) => `tap${t}`,
+  );
+  const nodes: OnnxNodeSpec[] = pointwise
+    ? [
+        { opType: 'Reshape', inputs: ['x', 'x_rows'], outputs: ['x2'] },
+        { opType: 'Reshape', inputs: ['dy_in', 'dy_rows'], outputs: ['dy'] },
+        {
+          opType: 'Gemm',
+          inputs: ['x2', 'dy'],
+          outputs: ['dw_tap0'],
+          attributes: { transA: { int: 1 } },
+        },
+      ]
+    : names.map((t) => ({ opType: 'MatMul', inputs: [t, 'dy'], outputs: [`dw_${t}`] }));
+  nodes.push(
     {
       opType: 'ReduceSum',
-      inputs: ['dy2', 'axis0'],
+      inputs: ['dy', 'axis0'],
       outputs: ['db'],
       attributes: { keepdims: { int: 1 } },
     },
-  ];
-  const initializers: RawTensor[] = [int64s('dy_rows', [P, c.outChannels]), int64s('axis0', [0])];
-  const taps: string[] = [];
-  if (isPointwise(c)) {
-    initializers.push(int64s('x_rows', [P, c.inChannels]));
-    nodes.push(
-      { opType: 'Reshape', inputs: ['x', 'x_rows'], outputs: ['x2'] },
-      {
-        opType: 'Gemm',
-        inputs: ['x2', 'dy2'],
-        outputs: ['dw'],
-        attributes: { transA: { int: 1 } },
-      },
-    );
-    taps.push('dw');
-  } else {
-    const p = c.padInfo;
-    const padded = p.top + p.bottom + p.left + p.right > 0;
-    nodes.push({
-      opType: 'Transpose',
-      inputs: ['x'],
-      outputs: ['xc'],
-      attributes: { perm: ints([3, 0, 1, 2]) },
-    });
-    if (padded) {
-      initializers.push(int64s('pads', [0, 0, p.top, p.left, 0, 0, p.bottom, p.right]));
-      nodes.push({ opType: 'Pad', inputs: ['xc', 'pads'], outputs: ['xp'] });
-    }
-    initializers.push(
-      int64s('hw', [2, 3]),
-      int64s('steps', [c.strideHeight, c.strideWidth]),
-      int64s('tap_rows', [c.inChannels, P]),
-    );
-    for (let i = 0; i < c.filterHeight; i++)
-      for (let j = 0; j < c.filterWidth; j++) {
-        const t = `${i}_${j}`;
-        initializers.push(
-          int64s(`start${t}`, [i, j]),
-          int64s(`end${t}`, [
-            i + (c.outHeight - 1) * c.strideHeight + 1,
-            j + (c.outWidth - 1) * c.strideWidth + 1,
-          ]),
-        );
-        nodes.push(
-          {
-            opType: 'Slice',
-            inputs: [padded ? 'xp' : 'xc', `start${t}`, `end${t}`, 'hw', 'steps'],
-            outputs: [`tap${t}`],
-          },
-          { opType: 'Reshape', inputs: [`tap${t}`, 'tap_rows'], outputs: [`cols${t}`] },
-          { opType: 'MatMul', inputs: [`cols${t}`, 'dy2'], outputs: [`dw${t}`] },
-        );
-        taps.push(`dw${t}`);
-      }
-  }
-  nodes.push({
-    opType: 'Concat',
-    inputs: [...taps, 'db'],
-    outputs: ['dwb'],
-    attributes: { axis: { int: 0 } },
-  });
+    {
+      opType: 'Concat',
+      inputs: [...names.map((t) => `dw_${t}`), 'db'],
+      outputs: ['dwb'],
+      attributes: { axis: { int: 0 } },
+    },
+  );
   return encodeOnnxModel({
     nodes,
-    initializers,
-    inputs: [
-      { name: 'x', shape: inShape(c) },
-      { name: 'dy', shape: outShape(c) },
+    initializers: [
+      int64s('axis0', [0]),
+      ...(pointwise
+        ? [
+            int64s('x_rows', [pixels(c), c.inChannels]),
+            int64s('dy_rows', [pixels(c), c.outChannels]),
+          ]
+        : []),
     ],
-    outputs: [
-      { name: 'dwb', shape: [c.filterHeight * c.filterWidth * c.inChannels + 1, c.outChannels] },
-    ],
+    inputs: pointwise
+      ? [
+          { name: 'x', shape: inShape(c) },
+          { name: 'dy_in', shape: outShape(c) },
+        ]
+      : [
+          ...names.map((name) => ({ name, shape: [c.inChannels, grid.length] })),
+          { name: 'dy', shape: [grid.length, c.outChannels] },
+        ],
+    outputs: [{ name: 'dwb', shape: [names.length * c.inChannels + 1, c.outChannels] }],
     opsetVersion: 17,
   });
 }

@@ -27,6 +27,24 @@ const CASES: FusedConvCase[] = [
     relu: true,
   },
   {
+    name: '3x3 same s2, even width (column phases in the channel transpose)',
+    x: [2, 7, 8, 5],
+    w: [3, 3, 5, 6],
+    s: 2,
+    pad: 'same',
+    bias: true,
+    relu: true,
+  },
+  {
+    name: '3x3 same s1 (padding rows and columns shared between images and rows)',
+    x: [2, 5, 6, 7],
+    w: [3, 3, 7, 4],
+    s: 1,
+    pad: 'same',
+    bias: true,
+    relu: true,
+  },
+  {
     name: '3x3 valid s1, batch 1, no bias, linear',
     x: [1, 6, 5, 6],
     w: [3, 3, 6, 3],
@@ -60,6 +78,33 @@ const CASES: FusedConvCase[] = [
     s: 2,
     pad: 'valid',
     bias: false,
+    relu: true,
+  },
+  {
+    name: '2x2 valid s2 (the last row and column, read by no tap, cropped)',
+    x: [1, 9, 9, 5],
+    w: [2, 2, 5, 4],
+    s: 2,
+    pad: 'valid',
+    bias: true,
+    relu: false,
+  },
+  {
+    name: '5x5 same s2 (taps two phase steps apart)',
+    x: [1, 7, 8, 3],
+    w: [5, 5, 3, 4],
+    s: 2,
+    pad: 'same',
+    bias: true,
+    relu: true,
+  },
+  {
+    name: '3x3 same strides [1, 2]',
+    x: [2, 5, 8, 3],
+    w: [3, 3, 3, 6],
+    s: [1, 2],
+    pad: 'same',
+    bias: true,
     relu: true,
   },
   {
@@ -129,9 +174,10 @@ describeOrt('useOnnxConvolutions (fusedConv2d on onnxruntime)', () => {
       tf.dispose(args);
     });
 
-  test('keeps a convolution with few multiply-adds per float on the backend (minMacsPerFloat), and switches off', async () => {
+  test('keeps a convolution with few multiply-adds per float on the backend (minMacsPerFloat, weightGradMinMacsPerFloat), and switches off', async () => {
     await initBackend({ backend: 'wasm', ...quiet });
-    await useOnnxConvolutions({ minMacsPerFloat: 20 }); // this one: 9·3·4 / (4·3 + 4) = 6.75
+    // this one: 9·3·4 / (4·3 + 4) = 6.75
+    await useOnnxConvolutions({ minMacsPerFloat: 20, weightGradMinMacsPerFloat: 20 });
     const c: FusedConvCase = {
       name: 'rgb',
       x: [1, 6, 6, 3],
@@ -145,6 +191,10 @@ describeOrt('useOnnxConvolutions (fusedConv2d on onnxruntime)', () => {
     calls = 0;
     const onBackend = valueAndGrads(fusedConvLoss(c), args);
     expect(calls).toBe(0);
+    await useOnnxConvolutions({ minMacsPerFloat: 20 }); // weight gradients: all by default
+    expectClose(onBackend, valueAndGrads(fusedConvLoss(c), args));
+    expect(calls).toBe(1);
+    calls = 0;
     await useOnnxConvolutions({ minMacsPerFloat: 6 });
     expectClose(onBackend, valueAndGrads(fusedConvLoss(c), args));
     expect(calls).toBe(3);
@@ -156,20 +206,21 @@ describeOrt('useOnnxConvolutions (fusedConv2d on onnxruntime)', () => {
     tf.dispose(args);
   });
 
-  test('leaks no tensor and no backend data over training steps', async () => {
-    await initBackend({ backend: 'wasm', ...quiet });
-    const { x, w, b, step } = convTrainingStep([2, 9, 9, 6], [3, 3, 6, 8], 7);
-    step();
-    const before = tf.memory().numTensors;
-    const backend = tf.backend() as unknown as { numDataIds(): number };
-    const ids = backend.numDataIds();
-    calls = 0;
-    for (let i = 0; i < 3; i++) step();
-    expect(calls).toBe(6); // forward and dW + db per step; x needs no gradient
-    expect(tf.memory().numTensors).toBe(before);
-    expect(backend.numDataIds()).toBe(ids);
-    tf.dispose([x, w, b]);
-  });
+  for (const backendName of ['wasm', 'cpu'] as const)
+    test(`leaks no tensor and no backend data over training steps (${backendName})`, async () => {
+      await initBackend({ backend: backendName, ...quiet });
+      const { x, w, b, step } = convTrainingStep([2, 9, 9, 6], [3, 3, 6, 8], 7);
+      step();
+      const before = tf.memory().numTensors;
+      const backend = tf.backend() as unknown as { numDataIds(): number };
+      const ids = backend.numDataIds();
+      calls = 0;
+      for (let i = 0; i < 3; i++) step();
+      expect(calls).toBe(6); // forward and dW + db per step; x needs no gradient
+      expect(tf.memory().numTensors).toBe(before);
+      expect(backend.numDataIds()).toBe(ids);
+      tf.dispose([x, w, b]);
+    });
 });
 
 if (!onnxruntimeInstalled) test.skip(`useOnnxConvolutions: ${ONNXRUNTIME_SKIP}`, () => {});

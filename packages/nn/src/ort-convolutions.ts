@@ -1,6 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { type PhaseGrid, phaseGrid, writeGridOutput } from './conv-phase-grid';
 import { setConvKernelProvider } from './fused-conv2d';
-import { convFilterBiasGradModel, convForwardModel, convInputGradModel } from './ort-conv-graphs';
+import {
+  convFilterBiasGradModel,
+  convForwardModel,
+  convInputGradModel,
+  isPointwise,
+} from './ort-conv-graphs';
 import { type OrtBridgeInput, OrtSyncBridge } from './ort-sync-bridge';
 
 /** Options of {@link useOnnxConvolutions}. */
@@ -8,15 +14,28 @@ export interface OnnxConvolutionsOptions {
   /** onnxruntime intra-op threads (default 1: the tfjs-wasm default on the shared 2-core machines). */
   threads?: number;
   /**
-   * Convolutions doing fewer forward multiply-adds per float that crosses the bridge (input and
-   * output maps: out pixels·KH·KW·Cin·Cout / (in pixels·Cin + out pixels·Cout)) stay on the tfjs
-   * backend, where moving the maps would cost more than the faster GEMM saves. Default 40: of the
-   * issue-12 trunk's layers, the 3×3 16→16 (72), the 3×3 s2 16→64 (72) and the 3×3 64→64 (288)
-   * measured faster on onnxruntime, the 3-channel first layer (15), the temporal 3×1 16→16 (24)
-   * and the 1×1 64→32 (21) slower. 0 sends every convolution to onnxruntime.
+   * The forward pass and input gradient of convolutions doing fewer forward multiply-adds per
+   * float that crosses the bridge (input and output maps: out pixels·KH·KW·Cin·Cout / (in
+   * pixels·Cin + out pixels·Cout)) stay on the tfjs backend, where moving the maps would cost more
+   * than the faster GEMM saves. Default 40: of the issue-12 trunk's layers, the 3×3 16→16 (72), the
+   * 3×3 s2 16→64 (72) and the 3×3 64→64 (288) measured faster on onnxruntime, the 3-channel first
+   * layer (15), the temporal 3×1 16→16 (24) and the 1×1 64→32 (21) slower. 0 sends every
+   * convolution's forward pass and input gradient to onnxruntime.
    */
   minMacsPerFloat?: number;
+  /**
+   * The same threshold for the filter and bias gradients alone. Default 0: every weight gradient
+   * goes to onnxruntime, where each tap is one GEMM over a window of the phase-grid layout
+   * (`conv-phase-grid.ts`), with no im2col copy; on the issue-12 trunk that measured faster than
+   * the tfjs-wasm kernel for all six layers, the 3-channel first layer included.
+   */
+  weightGradMinMacsPerFloat?: number;
 }
+
+/** The defaults of {@link OnnxConvolutionsOptions}' thresholds. */
+export const ONNX_CONVOLUTION_DEFAULTS: Readonly<
+  Required<Pick<OnnxConvolutionsOptions, 'minMacsPerFloat' | 'weightGradMinMacsPerFloat'>>
+> = { minMacsPerFloat: 40, weightGradMinMacsPerFloat: 0 };
 
 /** What {@link useOnnxConvolutions} started. */
 export interface OnnxConvolutionsInfo {
@@ -68,16 +87,21 @@ function outputOf(backend: tf.KernelBackend, shape: number[], values: Float32Arr
   return cpu.makeTensorInfo(shape, 'float32', values.slice());
 }
 
+/** A graph input read from a backend tensor (copied once, into the buffer sent to the worker). */
+function tensorFeed(backend: tf.KernelBackend, name: string, t: tf.TensorInfo): OrtBridgeInput {
+  return { name, shape: t.shape, write: (target) => target.set(valuesOf(backend, t)) };
+}
+
 /**
  * Runs the graph of `kind` for geometry `conv` (its session created on first use, then cached) on
- * the named backend tensors; returns its one output as a new backend tensor of `outShape`.
+ * `feeds`; returns its one output as a new backend tensor of `outShape`.
  */
 function runGraph(
   backend: tf.KernelBackend,
   kind: string,
   conv: tf.backend_util.Conv2DInfo,
   model: () => Uint8Array,
-  inputs: Record<string, tf.TensorInfo>,
+  feeds: OrtBridgeInput[],
   output: { name: string; shape: number[] },
 ): tf.TensorInfo {
   if (!active)
@@ -88,13 +112,100 @@ function runGraph(
     id = active.bridge.createSession(model());
     active.sessions.set(key, id);
   }
-  const feeds: OrtBridgeInput[] = Object.entries(inputs).map(([name, t]) => ({
-    name,
-    shape: t.shape,
-    write: (target) => target.set(valuesOf(backend, t)),
-  }));
   const [values] = active.bridge.run(id, feeds, [output]);
   return outputOf(backend, output.shape, values as Float32Array);
+}
+
+/**
+ * The phase planes of the {@link PhaseGrid} layout as one tensor `[sh, sw, Cin, B, rows, cols]`,
+ * made from x `[B, H, W, Cin]` by the backend's own kernels: x channels-first by a 2-D
+ * `Transpose`, zero-padded (`PadV2`) or cropped (`Slice`) to rows·sh × cols·sw, then, when
+ * strided, the column phases split off by a 2-D `Transpose` and the row phases by a rank-3 one
+ * (tfjs-wasm's fast cases: its `StridedSlice` and rank-5 `Transpose` measured 20–50× slower).
+ * When the column phases are whole groups of sw pixels of x (left padding and width multiples of
+ * sw, e.g. 'same' at stride 2 on an even width), the channel transpose splits them too, one copy
+ * fewer (issue-12 trunk: 3×3 s2 3→16 dW 17.7 → 14.3 ms, 3×3 s2 16→64 20.0 → 17.5 ms).
+ * `run` runs a backend kernel and keeps its output for disposal.
+ */
+function phaseGridPlanes(
+  c: tf.backend_util.Conv2DInfo,
+  grid: PhaseGrid,
+  x: tf.TensorInfo,
+  run: (name: string, inputs: tf.NamedTensorInfoMap, attrs: object) => tf.TensorInfo,
+): tf.TensorInfo {
+  const { batchSize: B, inHeight: H, inWidth: W, inChannels: C } = c;
+  const { strideHeight: sh, strideWidth: sw } = c;
+  const { top, left } = c.padInfo;
+  const { rows, cols } = grid;
+  const pad = (t: tf.TensorInfo, paddings: [number, number][]) =>
+    paddings.some(([p, q]) => p + q > 0)
+      ? run('PadV2', { x: t }, { paddings, constantValue: 0 })
+      : t;
+  // The padded input covers rows·sh × cols·sw from (−top, −left); rows and columns past that
+  // (possible when strided) are read by no tap.
+  const keepH = Math.min(H, rows * sh - top);
+  const keepW = Math.min(W, cols * sw - left);
+  let planes: tf.TensorInfo;
+  if (sw > 1 && left % sw === 0 && keepW === W && W % sw === 0) {
+    // The column phases are whole pixel groups of x: one 2-D transpose of [B·H·W/sw, sw·C] makes
+    // x channels-first and splits them, [sw·C·B, H, W/sw]; each phase is then padded alike.
+    planes = run(
+      'Transpose',
+      { x: run('Reshape', { x }, { shape: [(B * H * W) / sw, sw * C] }) },
+      { perm: [1, 0] },
+    );
+    planes = run('Reshape', { x: planes }, { shape: [sw * C * B, H, W / sw] });
+    if (keepH < H)
+      planes = run('Slice', { x: planes }, { begin: [0, 0, 0], size: [sw * C * B, keepH, W / sw] });
+    planes = pad(planes, [
+      [0, 0],
+      [top, rows * sh - top - keepH],
+      [left / sw, cols - left / sw - W / sw],
+    ]);
+  } else {
+    const xT = run(
+      'Transpose',
+      { x: run('Reshape', { x }, { shape: [B * H * W, C] }) },
+      { perm: [1, 0] },
+    );
+    planes = run('Reshape', { x: xT }, { shape: [C * B, H, W] });
+    if (keepH < H || keepW < W)
+      planes = run('Slice', { x: planes }, { begin: [0, 0, 0], size: [C * B, keepH, keepW] });
+    planes = pad(planes, [
+      [0, 0],
+      [top, rows * sh - top - keepH],
+      [left, cols * sw - left - keepW],
+    ]);
+    if (sw > 1)
+      planes = run(
+        'Transpose',
+        { x: run('Reshape', { x: planes }, { shape: [C * B * rows * sh * cols, sw] }) },
+        { perm: [1, 0] },
+      );
+  }
+  if (sh > 1)
+    planes = run(
+      'Transpose',
+      { x: run('Reshape', { x: planes }, { shape: [sw * C * B * rows, sh, cols] }) },
+      { perm: [1, 0, 2] },
+    );
+  return planes;
+}
+
+/**
+ * Runs kernel `name` of the backend on backend tensors, as backends build kernels on kernels (no
+ * engine, no tape); the caller disposes the output.
+ */
+function runBackendKernel(
+  backend: tf.KernelBackend,
+  backendName: string,
+  name: string,
+  inputs: tf.NamedTensorInfoMap,
+  attrs: object,
+): tf.TensorInfo {
+  const kernel = tf.getKernel(name, backendName);
+  if (!kernel) throw new Error(`@tubekit/nn: the ${backendName} backend has no ${name} kernel`);
+  return kernel.kernelFunc({ inputs, backend, attrs: attrs as tf.NamedAttrMap }) as tf.TensorInfo;
 }
 
 type Pad = 'same' | 'valid' | number | tf.backend_util.ExplicitPadding;
@@ -138,17 +249,22 @@ function kernelConfigs(backendName: string): tf.KernelConfig[] {
     {
       kernelName: KERNELS.forward,
       backendName,
-      kernelFunc: ({ inputs, backend, attrs }) => {
+      kernelFunc: ({ inputs, backend: b, attrs }) => {
+        const backend = b as tf.KernelBackend;
         const { x, filter, bias } = inputs as Record<string, tf.TensorInfo>;
         const a = attrs as unknown as ForwardAttrs;
         const conv = conv2dInfo(x.shape, filter.shape, a.strides, a.pad);
         const relu = a.activation === 'relu';
         return runGraph(
-          backend as tf.KernelBackend,
+          backend,
           `forward bias=${a.hasBias} relu=${relu}`,
           conv,
           () => convForwardModel(conv, { bias: a.hasBias, relu }),
-          a.hasBias ? { x, w: filter, b: bias as tf.TensorInfo } : { x, w: filter },
+          [
+            tensorFeed(backend, 'x', x),
+            tensorFeed(backend, 'w', filter),
+            ...(a.hasBias ? [tensorFeed(backend, 'b', bias as tf.TensorInfo)] : []),
+          ],
           { name: 'y', shape: conv.outShape },
         );
       },
@@ -156,16 +272,17 @@ function kernelConfigs(backendName: string): tf.KernelConfig[] {
     {
       kernelName: KERNELS.inputGrad,
       backendName,
-      kernelFunc: ({ inputs, backend, attrs }) => {
+      kernelFunc: ({ inputs, backend: b, attrs }) => {
+        const backend = b as tf.KernelBackend;
         const { dy, filter } = inputs as Record<string, tf.TensorInfo>;
         const a = attrs as unknown as tf.Conv2DBackpropInputAttrs;
         const conv = conv2dInfo(a.inputShape, filter.shape, a.strides, a.pad);
         return runGraph(
-          backend as tf.KernelBackend,
+          backend,
           'input-grad',
           conv,
           () => convInputGradModel(conv),
-          { dy, w: filter },
+          [tensorFeed(backend, 'dy', dy), tensorFeed(backend, 'w', filter)],
           { name: 'dx', shape: conv.inShape },
         );
       },
@@ -173,19 +290,63 @@ function kernelConfigs(backendName: string): tf.KernelConfig[] {
     {
       kernelName: KERNELS.filterBiasGrad,
       backendName,
-      kernelFunc: ({ inputs, backend, attrs }) => {
+      kernelFunc: ({ inputs, backend: b, attrs }) => {
+        const backend = b as tf.KernelBackend;
         const { x, dy } = inputs as Record<string, tf.TensorInfo>;
         const a = attrs as unknown as tf.Conv2DBackpropFilterAttrs;
         const conv = conv2dInfo(x.shape, a.filterShape, a.strides, a.pad);
         const rows = conv.filterHeight * conv.filterWidth * conv.inChannels + 1;
-        return runGraph(
-          backend as tf.KernelBackend,
-          'filter-bias-grad',
-          conv,
-          () => convFilterBiasGradModel(conv),
-          { x, dy },
-          { name: 'dwb', shape: [rows, conv.outChannels] },
-        );
+        const grid = phaseGrid(conv);
+        const model = () => convFilterBiasGradModel(conv, grid);
+        const output = { name: 'dwb', shape: [rows, conv.outChannels] };
+        if (isPointwise(conv))
+          return runGraph(
+            backend,
+            'filter-bias-grad',
+            conv,
+            model,
+            [tensorFeed(backend, 'x', x), tensorFeed(backend, 'dy_in', dy)],
+            output,
+          );
+        const made: tf.TensorInfo[] = [];
+        const run = (name: string, inputs: tf.NamedTensorInfoMap, attrs: object) => {
+          const out = runBackendKernel(backend, backendName, name, inputs, attrs);
+          made.push(out);
+          return out;
+        };
+        try {
+          const planes = phaseGridPlanes(conv, grid, x, run);
+          const window = [conv.inChannels, grid.length];
+          return runGraph(
+            backend,
+            'filter-bias-grad',
+            conv,
+            model,
+            [
+              {
+                name: 'tap0',
+                shape: window,
+                length: grid.floats,
+                aliases: grid.tapOffsets
+                  .slice(1)
+                  .map((offset, t) => ({ name: `tap${t + 1}`, shape: window, offset })),
+                write: (target) => {
+                  const values = valuesOf(backend, planes);
+                  target.set(values);
+                  target.fill(0, values.length);
+                },
+              },
+              {
+                name: 'dy',
+                shape: [grid.length, conv.outChannels],
+                write: (target) => writeGridOutput(valuesOf(backend, dy), conv, grid, target),
+              },
+            ],
+            output,
+          );
+        } finally {
+          for (const t of made) backend.disposeData(t.dataId);
+        }
       },
     },
   ];
@@ -223,11 +384,14 @@ export async function useOnnxConvolutions(
   for (const backendName of BACKENDS)
     for (const config of kernelConfigs(backendName))
       if (!tf.getKernel(config.kernelName, backendName)) tf.registerKernel(config);
-  const minMacsPerFloat = options.minMacsPerFloat ?? 40;
+  const minMacsPerFloat = options.minMacsPerFloat ?? ONNX_CONVOLUTION_DEFAULTS.minMacsPerFloat;
+  const weightGradMinMacsPerFloat =
+    options.weightGradMinMacsPerFloat ?? ONNX_CONVOLUTION_DEFAULTS.weightGradMinMacsPerFloat;
   setConvKernelProvider({
     ...KERNELS,
-    handles: (conv) =>
-      macsPerFloat(conv) >= minMacsPerFloat &&
+    handles: (conv, op) =>
+      macsPerFloat(conv) >=
+        (op === 'filterBiasGrad' ? weightGradMinMacsPerFloat : minMacsPerFloat) &&
       conv.dilationHeight === 1 &&
       conv.dilationWidth === 1 &&
       BACKENDS.includes(tf.getBackend() as 'cpu'),

@@ -45,6 +45,37 @@ const relu = encodeOnnxModel({
       }
     });
 
+    test('feeds overlapping windows of one buffer (aliases) without a copy each', () => {
+      const id = bridge.createSession(
+        encodeOnnxModel({
+          nodes: [{ opType: 'Sub', inputs: ['a', 'b'], outputs: ['d'] }],
+          initializers: [],
+          inputs: [
+            { name: 'a', shape: [2, 3] },
+            { name: 'b', shape: [2, 3] },
+          ],
+          outputs: [{ name: 'd', shape: [2, 3] }],
+        }),
+      );
+      const input = {
+        name: 'a',
+        shape: [2, 3],
+        length: 8,
+        aliases: [{ name: 'b', shape: [2, 3], offset: 2 }],
+        write: (t: Float32Array) => t.set([1, 2, 4, 8, 16, 32, 64, 128]),
+      };
+      const [d] = bridge.run(id, [input], [{ name: 'd', shape: [2, 3] }]);
+      // a = 1 2 4 8 16 32, b = 4 8 16 32 64 128
+      expect(Array.from(d ?? [])).toEqual([-3, -6, -12, -24, -48, -96]);
+      expect(() =>
+        bridge.run(
+          id,
+          [{ ...input, aliases: [{ name: 'b', shape: [2, 3], offset: 3 }] }],
+          [{ name: 'd', shape: [2, 3] }],
+        ),
+      ).toThrow(/^onnxruntime bridge: input b reads past its buffer's 8 floats$/);
+    });
+
     test("throws onnxruntime's error as one line, and keeps working after it", () => {
       const id = bridge.createSession(relu);
       expect(() =>

@@ -21,8 +21,25 @@ export interface OrtSyncBridgeOptions {
 export interface OrtBridgeInput {
   name: string;
   shape: readonly number[];
-  /** Writes the values (row-major) into `target`, a view of the shared buffer of exactly the size. */
+  /**
+   * Writes the values (row-major) into `target`, a view of the buffer sent to the worker: exactly
+   * the size of `shape`, or `length` floats when given.
+   */
   write: (target: Float32Array) => void;
+  /** Floats in the buffer when more than `shape` holds (for `aliases` reaching further). */
+  length?: number;
+  /**
+   * More graph inputs reading the same buffer, each `shape` from float `offset` on: overlapping
+   * windows of one array without a copy each (onnxruntime reads input arrays in place).
+   */
+  aliases?: readonly OrtBridgeAlias[];
+}
+
+/** A graph input that reads part of another input's buffer (see {@link OrtBridgeInput.aliases}). */
+export interface OrtBridgeAlias {
+  name: string;
+  shape: readonly number[];
+  offset: number;
 }
 
 /** One float32 output of {@link OrtSyncBridge.run}. */
@@ -90,7 +107,11 @@ async function handle(m) {
   }
   if (m.op === 'run') {
     const feeds = {};
-    for (const v of m.inputs) feeds[v.name] = new ort.Tensor('float32', new Float32Array(v.buffer), v.shape);
+    for (const v of m.inputs)
+      for (const a of v.views) {
+        const size = a.shape.reduce((p, d) => p * d, 1);
+        feeds[a.name] = new ort.Tensor('float32', new Float32Array(v.buffer, 4 * a.offset, size), a.shape);
+      }
     const results = await sessions[m.id].run(feeds);
     const outputs = m.outputs.map((name) => {
       const data = results[name].data;
@@ -230,14 +251,23 @@ export class OrtSyncBridge {
   /**
    * Runs session `id` on float32 inputs, synchronously; returns each output's values (new arrays,
    * the caller's to keep). Each input is written once, into a buffer that is transferred to the
-   * worker and fed to onnxruntime as it is, then comes back for reuse.
+   * worker and fed to onnxruntime as it is (with its aliases: views of the same buffer), then comes
+   * back for reuse.
    */
   run(id: number, inputs: OrtBridgeInput[], outputs: OrtBridgeOutput[]): Float32Array[] {
     const feeds = inputs.map((v) => {
-      const bytes = 4 * v.shape.reduce((a, b) => a * b, 1);
+      const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+      const views = [{ name: v.name, shape: [...v.shape], offset: 0 }, ...(v.aliases ?? [])];
+      const floats = v.length ?? size(v.shape);
+      for (const a of views)
+        if (a.offset + size(a.shape) > floats)
+          throw new Error(
+            `onnxruntime bridge: input ${a.name} reads past its buffer's ${floats} floats`,
+          );
+      const bytes = 4 * floats;
       const buffer = this.pool.get(bytes)?.pop() ?? new ArrayBuffer(bytes);
       v.write(new Float32Array(buffer));
-      return { name: v.name, shape: [...v.shape], buffer };
+      return { views: views.map((a) => ({ ...a, shape: [...a.shape] })), buffer };
     });
     const reply = this.call(
       { op: 'run', id, inputs: feeds, outputs: outputs.map((o) => o.name) },

@@ -41,7 +41,7 @@ export interface FusedConvCase {
   name: string;
   x: number[];
   w: number[];
-  s: number;
+  s: number | [number, number];
   pad: 'same' | 'valid';
   bias: boolean;
   relu: boolean;

@@ -89,8 +89,9 @@ describeOrt('--conv onnxruntime', () => {
     trunk.dispose();
   });
 
-  // The smoke trunk's layers do too few multiply-adds per float to leave wasm (fusedConv2d's own
-  // kernels run them): this checks the benchmark path under the option, the test above onnxruntime.
+  // The smoke trunk's forward passes and input gradients do too few multiply-adds per float to
+  // leave wasm; their weight gradients run on onnxruntime (nn's `weightGradMinMacsPerFloat`, 0).
+  // This checks the benchmark path under the option, the test above onnxruntime's numbers.
   it('trains and tests a smoke model through the benchmark path, cached apart from wasm', async () => {
     const bench = await prepareSynthBench(PROFILES.smoke, dir);
     const wasmTrunk = trunkPath(bench, 'rgb', 1);

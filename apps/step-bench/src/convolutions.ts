@@ -7,8 +7,9 @@ import {
 /**
  * Where the trunk's convolutions run (`pnpm reproduce --conv …`, `reproduce({ convolutions })`):
  * `wasm`, the tfjs backend's own kernels (the default); or `onnxruntime`, `fusedConv2d`'s
- * forward, input-gradient and filter + bias-gradient convolutions on onnxruntime-node's CPU
- * kernels (`useOnnxConvolutions` of @tubekit/nn, an optional peer dependency). Both compute the
+ * forward, input-gradient and filter + bias-gradient convolutions, and the heads' large dense
+ * layers, on onnxruntime-node's CPU kernels (`useOnnxConvolutions({ denseLayers: true })` of
+ * @tubekit/nn, an optional peer dependency). Both compute the
  * same model; the numbers differ by float rounding, which training amplifies (README, "Where the
  * convolutions run"), so cached results name the choice ({@link convolutionsCacheKey}).
  */
@@ -38,7 +39,7 @@ export async function selectConvolutions(choice: Convolutions = 'wasm'): Promise
     await stopOnnxConvolutions();
     return choice;
   }
-  const ort = await useOnnxConvolutions({ threads: 1 });
+  const ort = await useOnnxConvolutions({ threads: 1, denseLayers: true });
   return `${choice} (onnxruntime-node ${ort.version}, ${ort.threads} thread${ort.threads > 1 ? 's' : ''})`;
 }
 

@@ -1,12 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { type PhaseGrid, phaseGrid, writeGridOutput } from './conv-phase-grid';
 import { setConvKernelProvider } from './fused-conv2d';
+import { setMatMulProvider } from './kernels/batch-matmul-transposed';
 import {
   convFilterBiasGradModel,
   convForwardModel,
   convInputGradModel,
   isPointwise,
 } from './ort-conv-graphs';
+import { onnxMatMul } from './ort-matmul';
 import { type OrtBridgeInput, OrtSyncBridge } from './ort-sync-bridge';
 
 /** Options of {@link useOnnxConvolutions}. */
@@ -30,12 +32,30 @@ export interface OnnxConvolutionsOptions {
    * the tfjs-wasm kernel for all six layers, the 3-channel first layer included.
    */
   weightGradMinMacsPerFloat?: number;
+  /**
+   * Also run dense layers' products on onnxruntime: every `BatchMatMul` of batch 1 on the wasm
+   * backend (`tf.matMul` of two matrices, plain or transposed: a dense layer's forward pass and both
+   * gradients) doing at least {@link denseMinMacsPerFloat} multiply-adds per float copied, as one
+   * ONNX `Gemm` (`ort-matmul.ts`). Default `false`.
+   */
+  denseLayers?: boolean;
+  /**
+   * The threshold of {@link denseLayers}: M·K·N / (M·K + K·N + M·N). Default 40. Measured here
+   * (load 2.5, the forward product and both gradient products, alternating): STEP's head encoder
+   * [1320, 1600] · [1600, 128] (109) 127–130 ms on wasm, 54–60 ms on onnxruntime; [1320, 192] ·
+   * [192, 64] (46) 9.7–10.6 vs 4.6–6.5 ms; [1320, 64] · [64, 48] (27) 2.4–5.8 vs 1.7–9.1 ms;
+   * [44, 96] · [96, 64] (21) 0.5–1.3 vs 1.3–1.7 ms.
+   */
+  denseMinMacsPerFloat?: number;
 }
 
 /** The defaults of {@link OnnxConvolutionsOptions}' thresholds. */
 export const ONNX_CONVOLUTION_DEFAULTS: Readonly<
   Required<Pick<OnnxConvolutionsOptions, 'minMacsPerFloat' | 'weightGradMinMacsPerFloat'>>
 > = { minMacsPerFloat: 40, weightGradMinMacsPerFloat: 0 };
+
+/** The default of {@link OnnxConvolutionsOptions.denseMinMacsPerFloat}. */
+export const ONNX_DENSE_MIN_MACS_PER_FLOAT = 40;
 
 /** What {@link useOnnxConvolutions} started. */
 export interface OnnxConvolutionsInfo {
@@ -92,21 +112,23 @@ function tensorFeed(backend: tf.KernelBackend, name: string, t: tf.TensorInfo): 
   return { name, shape: t.shape, write: (target) => target.set(valuesOf(backend, t)) };
 }
 
+/** The session key of graph `kind` for convolution geometry `conv`. */
+const convKey = (kind: string, conv: tf.backend_util.Conv2DInfo) =>
+  `${kind} ${conv.inShape} ${conv.filterHeight}x${conv.filterWidth} ${conv.outChannels} s${conv.strideHeight},${conv.strideWidth} p${Object.values(conv.padInfo)}`;
+
 /**
- * Runs the graph of `kind` for geometry `conv` (its session created on first use, then cached) on
- * `feeds`; returns its one output as a new backend tensor of `outShape`.
+ * Runs the graph under session key `key` (its session created from `model` on first use, then
+ * cached) on `feeds`; returns its one output as a new backend tensor of `outShape`.
  */
 function runGraph(
   backend: tf.KernelBackend,
-  kind: string,
-  conv: tf.backend_util.Conv2DInfo,
+  key: string,
   model: () => Uint8Array,
   feeds: OrtBridgeInput[],
   output: { name: string; shape: number[] },
 ): tf.TensorInfo {
   if (!active)
     throw new Error('@tubekit/nn: onnxruntime convolutions are not started (useOnnxConvolutions)');
-  const key = `${kind} ${conv.inShape} ${conv.filterHeight}x${conv.filterWidth} ${conv.outChannels} s${conv.strideHeight},${conv.strideWidth} p${Object.values(conv.padInfo)}`;
   let id = active.sessions.get(key);
   if (id === undefined) {
     id = active.bridge.createSession(model());
@@ -257,8 +279,7 @@ function kernelConfigs(backendName: string): tf.KernelConfig[] {
         const relu = a.activation === 'relu';
         return runGraph(
           backend,
-          `forward bias=${a.hasBias} relu=${relu}`,
-          conv,
+          convKey(`forward bias=${a.hasBias} relu=${relu}`, conv),
           () => convForwardModel(conv, { bias: a.hasBias, relu }),
           [
             tensorFeed(backend, 'x', x),
@@ -279,8 +300,7 @@ function kernelConfigs(backendName: string): tf.KernelConfig[] {
         const conv = conv2dInfo(a.inputShape, filter.shape, a.strides, a.pad);
         return runGraph(
           backend,
-          'input-grad',
-          conv,
+          convKey('input-grad', conv),
           () => convInputGradModel(conv),
           [tensorFeed(backend, 'dy', dy), tensorFeed(backend, 'w', filter)],
           { name: 'dx', shape: conv.inShape },
@@ -302,8 +322,7 @@ function kernelConfigs(backendName: string): tf.KernelConfig[] {
         if (isPointwise(conv))
           return runGraph(
             backend,
-            'filter-bias-grad',
-            conv,
+            convKey('filter-bias-grad', conv),
             model,
             [tensorFeed(backend, 'x', x), tensorFeed(backend, 'dy_in', dy)],
             output,
@@ -319,8 +338,7 @@ function kernelConfigs(backendName: string): tf.KernelConfig[] {
           const window = [conv.inChannels, grid.length];
           return runGraph(
             backend,
-            'filter-bias-grad',
-            conv,
+            convKey('filter-bias-grad', conv),
             model,
             [
               {
@@ -361,6 +379,9 @@ function kernelConfigs(backendName: string): tf.KernelConfig[] {
  * worker thread called synchronously (`OrtSyncBridge`: transferred buffers + `Atomics.wait`),
  * which costs one copy of each input and output and ~0.1 ms per call.
  *
+ * With `denseLayers`, dense layers' matrix products on the wasm backend go to onnxruntime too
+ * (one `Gemm` each; `ort-matmul.ts`).
+ *
  * Works on the `cpu` and `wasm` backends; other backends keep their own kernels. Nothing changes
  * until this is called; {@link stopOnnxConvolutions} switches back. onnxruntime-node is an optional
  * peer dependency: without it this rejects with an install hint.
@@ -387,6 +408,19 @@ export async function useOnnxConvolutions(
   const minMacsPerFloat = options.minMacsPerFloat ?? ONNX_CONVOLUTION_DEFAULTS.minMacsPerFloat;
   const weightGradMinMacsPerFloat =
     options.weightGradMinMacsPerFloat ?? ONNX_CONVOLUTION_DEFAULTS.weightGradMinMacsPerFloat;
+  const denseMin = options.denseMinMacsPerFloat ?? ONNX_DENSE_MIN_MACS_PER_FLOAT;
+  setMatMulProvider(
+    options.denseLayers === true
+      ? (args) =>
+          onnxMatMul(
+            args,
+            denseMin,
+            (t) => valuesOf(args.backend as unknown as tf.KernelBackend, t),
+            (key, model, feeds, output) =>
+              runGraph(args.backend as unknown as tf.KernelBackend, key, model, feeds, output),
+          )
+      : undefined,
+  );
   setConvKernelProvider({
     ...KERNELS,
     handles: (conv, op) =>
@@ -406,6 +440,7 @@ export async function useOnnxConvolutions(
  */
 export async function stopOnnxConvolutions(options: { keepWorker?: boolean } = {}): Promise<void> {
   setConvKernelProvider(undefined);
+  setMatMulProvider(undefined);
   if (options.keepWorker) return;
   const was = active;
   active = undefined;

@@ -3,6 +3,19 @@ import { replaceWasmKernel, type WasmKernelArgs, WasmKernelScope } from './wasm-
 
 let tfjsKernel: tf.KernelFunc | undefined;
 
+/**
+ * Runs a `BatchMatMul` elsewhere (onnxruntime: `useOnnxConvolutions({ denseLayers: true })`), or
+ * returns `undefined` to leave it to tfjs-wasm.
+ */
+export type MatMulProvider = (args: WasmKernelArgs) => tf.TensorInfo | undefined;
+
+let provider: MatMulProvider | undefined;
+
+/** Sets (or, with `undefined`, clears) the {@link MatMulProvider} that `BatchMatMul` on wasm asks first. */
+export function setMatMulProvider(next: MatMulProvider | undefined): void {
+  provider = next;
+}
+
 /** Swaps the last two axes of a rank ≥ 2 tensor on the wasm heap. */
 function transposeLastTwo(scope: WasmKernelScope, x: tf.TensorInfo): tf.TensorInfo {
   const r = x.shape.length;
@@ -23,6 +36,8 @@ export function batchMatMulTransposedWasm(args: WasmKernelArgs): tf.TensorInfo {
   const original = tfjsKernel;
   if (!original)
     throw new Error('@tubekit/nn BatchMatMul (wasm): tfjs-wasm has no BatchMatMul kernel');
+  const elsewhere = provider?.(args);
+  if (elsewhere) return elsewhere;
   const { transposeA, transposeB } = (args.attrs ?? {}) as {
     transposeA?: boolean;
     transposeB?: boolean;

@@ -124,6 +124,53 @@ function sparseRows(rows: Float32Array, count: number, size: number) {
   return { start, index, weight };
 }
 
+/** What {@link sumTaps} reads: the boxes' frames and sparse weight rows, and the map's sizes. */
+interface TapGeometry {
+  n: number;
+  H: number;
+  W: number;
+  C: number;
+  Ph: number;
+  Pw: number;
+  frames: Int32Array;
+  ys: { start: Int32Array; index: Int32Array; weight: Float32Array };
+  xs: { start: Int32Array; index: Int32Array; weight: Float32Array };
+}
+
+/**
+ * Adds every (bin, sample cell) tap's weighted value of {@link roiAlign}: pooling (`scatter`
+ * false) adds feature cells into bins, `to` the output and `from` the features; its gradient
+ * (`scatter` true) adds bins' gradients into feature cells, `to` the features' gradient and
+ * `from` the output's. (A top-level function with every size in a local: V8 compiles its
+ * innermost loop tighter than a closure's over captured sizes.)
+ */
+function sumTaps(g: TapGeometry, from: Float32Array, to: Float32Array, scatter: boolean): void {
+  const { n, H, W, C, Ph, Pw, frames } = g;
+  const { start: yStart, index: yIndex, weight: yWeight } = g.ys;
+  const { start: xStart, index: xIndex, weight: xWeight } = g.xs;
+  for (let i = 0; i < n; i++) {
+    const frame = frames[i]! * H;
+    for (let py = 0; py < Ph; py++) {
+      const yr = i * Ph + py;
+      for (let px = 0; px < Pw; px++) {
+        const xr = i * Pw + px;
+        const bin = ((i * Ph + py) * Pw + px) * C;
+        for (let a = yStart[yr]!; a < yStart[yr + 1]!; a++) {
+          const row = (frame + yIndex[a]!) * W;
+          const wy = yWeight[a]!;
+          for (let b = xStart[xr]!; b < xStart[xr + 1]!; b++) {
+            const cell = (row + xIndex[b]!) * C;
+            const w = wy * xWeight[b]!;
+            const src = scatter ? bin : cell;
+            const dst = scatter ? cell : bin;
+            for (let c = 0; c < C; c++) to[dst + c] += w * from[src + c]!;
+          }
+        }
+      }
+    }
+  }
+}
+
 /**
  * RoIAlign (He et al., Mask R-CNN, ICCV 2017; sampling as Detectron/detectron2 `ROIAlign`) over a
  * stack of 2-D feature maps: each box `i` is pooled from frame `frameIndex[i]` of
@@ -190,45 +237,18 @@ export function roiAlign(
   const ys = sparseRows(ay, n * Ph, H);
   const xs = sparseRows(ax, n * Pw, W);
   const frames = Int32Array.from({ length: n }, (_, i) => frameIndex[i]!);
-  /**
-   * Adds every (bin, sample cell) tap's weighted value: pooling (`scatter` false) adds feature
-   * cells into bins, `to` the output and `from` the features; its gradient (`scatter` true) adds
-   * bins' gradients into feature cells, `to` the features' gradient and `from` the output's.
-   */
-  const addTaps = (from: Float32Array, to: Float32Array, scatter: boolean) => {
-    for (let i = 0; i < n; i++) {
-      const frame = frames[i]! * H;
-      for (let py = 0; py < Ph; py++) {
-        const yr = i * Ph + py;
-        for (let px = 0; px < Pw; px++) {
-          const xr = i * Pw + px;
-          const bin = ((i * Ph + py) * Pw + px) * C;
-          for (let a = ys.start[yr]!; a < ys.start[yr + 1]!; a++) {
-            const row = (frame + ys.index[a]!) * W;
-            const wy = ys.weight[a]!;
-            for (let b = xs.start[xr]!; b < xs.start[xr + 1]!; b++) {
-              const cell = (row + xs.index[b]!) * C;
-              const w = wy * xs.weight[b]!;
-              const src = scatter ? bin : cell;
-              const dst = scatter ? cell : bin;
-              for (let c = 0; c < C; c++) to[dst + c] += w * from[src + c]!;
-            }
-          }
-        }
-      }
-    }
-  };
+  const geometry: TapGeometry = { n, H, W, C, Ph, Pw, frames, ys, xs };
   const pool = tf.customGrad(((x: tf.Tensor4D, save: tf.GradSaveFunc) => {
     save([]);
     const fv = x.dataSync() as Float32Array;
     const out = new Float32Array(n * Ph * Pw * C);
-    addTaps(fv, out, false);
+    sumTaps(geometry, fv, out, false);
     return {
       value: tf.tensor4d(out, [n, Ph, Pw, C]),
       gradFunc: (dy: tf.Tensor) => {
         const g = dy.dataSync() as Float32Array;
         const dx = new Float32Array(F * H * W * C);
-        addTaps(g, dx, true);
+        sumTaps(geometry, g, dx, true);
         return tf.tensor4d(dx, [F, H, W, C]);
       },
     };

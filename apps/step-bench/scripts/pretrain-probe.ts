@@ -6,12 +6,14 @@
  * fixed clips of the first `--held-out` test videos (default 40), each beside the accuracy of
  * always answering idle. `--modality rgb|flow|early` picks the stream (default the profile's base
  * stream); `--conv wasm|onnxruntime` where the trunk's convolutions run (`selectConvolutions`,
- * default wasm).
+ * default wasm); `--confusion` prints the last held-out evaluation's confusion matrix (true class
+ * by row, argmax class by column; order classes count by the sub-action their clip shows, see
+ * `synthActors`) and its summary: idle ↔ acting errors, errors within a class pair.
  *
- *   nice -n 10 npx tsx apps/step-bench/scripts/pretrain-probe.ts [profile] [iterations] [videos] [--overfit N] [--held-out N] [--modality m] [--conv c]
+ *   nice -n 10 npx tsx apps/step-bench/scripts/pretrain-probe.ts [profile] [iterations] [videos] [--overfit N] [--held-out N] [--modality m] [--conv c] [--confusion]
  */
-import { pretrainTrunk } from '@tubekit/backbones';
-import { createSynthTubes } from '@tubekit/datasets';
+import { type PretrainHeldOutResult, pretrainTrunk } from '@tubekit/backbones';
+import { createSynthTubes, type SynthActionClass } from '@tubekit/datasets';
 import { createRng, initBackend } from '@tubekit/nn';
 import type { StepModality } from '../src/configurations';
 import { parseConvolutions, selectConvolutions } from '../src/convolutions';
@@ -29,6 +31,9 @@ async function main() {
   const args = process.argv.slice(2);
   const overfit = Number(option(args, '--overfit') ?? 0);
   const heldOutVideos = Number(option(args, '--held-out') ?? 40);
+  const confusionAt = args.indexOf('--confusion');
+  if (confusionAt >= 0) args.splice(confusionAt, 1);
+  let last: PretrainHeldOutResult | undefined;
   const profile = PROFILES[(args[0] ?? 'quick') as StepProfileName];
   const modality = (option(args, '--modality') ?? profile.baseStream) as StepModality;
   const convolutions = await selectConvolutions(
@@ -80,10 +85,12 @@ async function main() {
         ? {
             clips: heldOut,
             every: 50,
-            onAccuracy: (i, r) =>
+            onAccuracy: (i, r) => {
+              last = r;
               console.log(
                 `it ${String(i + 1).padStart(4)}  held-out accuracy ${r.accuracy.toFixed(3)} (all-idle ${r.idle.toFixed(3)}, ${r.actors} actors of ${test.length} test videos)`,
-              ),
+              );
+            },
           }
         : undefined,
     onLossTerms: (i, x) => {
@@ -100,6 +107,39 @@ async function main() {
       }
     },
   });
+  if (confusionAt >= 0 && last) printConfusion(last.confusion, synth.config.classes);
+}
+
+/**
+ * The confusion matrix of held-out recognition with class names, then where its errors fall:
+ * between idle and acting, between the two members of a class pair, elsewhere.
+ */
+function printConfusion(confusion: number[][], classes: readonly SynthActionClass[]): void {
+  const names = ['idle', ...classes.map((c) => c.name)];
+  console.log('held-out confusion (rows: true class, columns: argmax class)');
+  console.log(`${''.padEnd(20)}${names.map((_, j) => String(j).padStart(4)).join('')}`);
+  confusion.forEach((row, i) => {
+    console.log(
+      `${`${i} ${names[i]}`.padEnd(20)}${row.map((v) => String(v).padStart(4)).join('')}`,
+    );
+  });
+  const pairOf = (i: number) =>
+    i === 0 ? -1 : classes.findIndex((c) => c.name === classes[i - 1].pairedWith) + 1;
+  let idleActing = 0;
+  let pair = 0;
+  let other = 0;
+  confusion.forEach((row, i) => {
+    row.forEach((v, j) => {
+      if (i === j) return;
+      if ((i === 0) !== (j === 0)) idleActing += v;
+      else if (pairOf(i) === j) pair += v;
+      else other += v;
+    });
+  });
+  const total = confusion.flat().reduce((a, b) => a + b, 0);
+  console.log(
+    `errors of ${total} actors: idle <-> acting ${idleActing}, within a class pair ${pair}, between classes of different pairs ${other}`,
+  );
 }
 
 main().catch((error) => {

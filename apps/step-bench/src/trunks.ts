@@ -28,8 +28,15 @@ export type WindowActors = (
  * The actors of a SynthTubes window from the video's scene script: every actor (annotated or a
  * bystander) with its box on each window frame (frames beyond the video's ends repeat the border
  * frame), acting where the frame lies inside its GT tube. Boxes are scaled to `frameSize`.
+ *
+ * An actor of an *order* class (`kick-bow`, …: two sub-actions whose order tells the class from
+ * its partner) has as `recognitionLabel` the class whose first sub-action most of the window's
+ * frames show: its own class before the switch, its partner after it (trunk pretraining learns
+ * the visible sub-action, which a short clip can decide, instead of the order, which it cannot).
  */
 export function synthActors(synth: SynthTubes, frameSize: number): WindowActors {
+  const classes = synth.config.classes;
+  const partner = classes.map((c) => classes.findIndex((p) => p.name === c.pairedWith));
   return (video, first, length) => {
     const scene = synth.scene(video.name);
     const sx = frameSize / scene.width;
@@ -37,6 +44,7 @@ export function synthActors(synth: SynthTubes, frameSize: number): WindowActors 
     return scene.actors.map((a) => {
       const boxes = new Float64Array(length * 4);
       const acting = new Uint8Array(length);
+      let second = 0;
       for (let t = 0; t < length; t++) {
         const f = Math.min(Math.max(first + t, 1), video.nframes);
         actorBoxAt(scene, a, f, boxes, t * 4);
@@ -45,8 +53,11 @@ export function synthActors(synth: SynthTubes, frameSize: number): WindowActors 
         boxes[t * 4 + 2] *= sx;
         boxes[t * 4 + 3] *= sy;
         acting[t] = a.label >= 0 && f >= a.start && f <= a.end ? 1 : 0;
+        second += a.mix?.[f] ?? 0;
       }
-      return { boxes, acting, label: a.label };
+      const actor: PretrainActor = { boxes, acting, label: a.label };
+      if (a.mix && second * 2 >= length) actor.recognitionLabel = partner[a.label];
+      return actor;
     });
   };
 }

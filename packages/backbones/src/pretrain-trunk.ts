@@ -15,11 +15,13 @@ import type { Trunk } from './trunk';
 
 /**
  * Version of {@link pretrainTrunk}'s objective and heads. Caches of pretrained trunks put it in
- * their key, so a changed objective pretrains again. 4: only `actornessClips` clips of a batch run
- * the dense task, every clip's actors feed recognition; 3: clip recognition runs the trunk on
- * actor crops and encodes each frame's cell layout (1: spatial mean of neck RoIs).
+ * their key, so a changed objective pretrains again. 5: clip recognition learns each actor's
+ * {@link PretrainActor.recognitionLabel} (the sub-action an order class shows in the clip); 4:
+ * only `actornessClips` clips of a batch run the dense task, every clip's actors feed
+ * recognition; 3: clip recognition runs the trunk on actor crops and encodes each frame's cell
+ * layout (1: spatial mean of neck RoIs).
  */
-export const PRETRAIN_OBJECTIVE_VERSION = 4;
+export const PRETRAIN_OBJECTIVE_VERSION = 5;
 
 /** One actor of a pretraining clip (annotated or not), with a box on every clip frame. */
 export interface PretrainActor {
@@ -29,6 +31,16 @@ export interface PretrainActor {
   acting: Uint8Array;
   /** 0-based action class, or −1 for an actor that never acts (a bystander). */
   label: number;
+  /**
+   * The class clip recognition learns for this actor when it differs from `label` (default
+   * `label`): what the clip itself shows. For a class told from its partner only by the order of
+   * two sub-actions (SynthTubes' `kick-bow` / `bow-kick`), a clip inside one segment is equally
+   * likely to come from either member, so the class label carries no information about which
+   * sub-action is visible and recognition could never learn to tell them apart; naming the class
+   * whose first sub-action the clip shows teaches the trunk the sub-actions, from which the heads'
+   * longer windows decide the order.
+   */
+  recognitionLabel?: number;
 }
 
 /** One pretraining clip: `T` consecutive frames and every actor in them. */
@@ -95,6 +107,11 @@ export interface PretrainHeldOutResult {
   /** Accuracy of always answering idle (the fraction of idle actors): the chance level. */
   idle: number;
   actors: number;
+  /**
+   * `(C + 1) × (C + 1)` counts of the actors by true class (row) and argmax class (column), 0 =
+   * idle: what recognition confuses (idle with acting, the members of a class pair).
+   */
+  confusion: number[][];
 }
 
 /** The loss terms of one pretraining iteration ({@link PretrainTrunkOptions.onLossTerms}). */
@@ -188,8 +205,9 @@ function balancedBce(logits: tf.Tensor, target: Float32Array): tf.Scalar {
  *    full-frame neck, the classifier stayed at the all-idle answer on fresh clips), passed
  *    through a 3-tap temporal layer and max-pooled over time,
  *    and classified into idle + C classes (softmax cross-entropy; an actor acting on at least half
- *    of the frames has its class, otherwise idle) — motion features, the only cue of SynthTubes'
- *    classes, so an RGB trunk learns motion through its temporal layers.
+ *    of the frames has its {@link PretrainActor.recognitionLabel}, otherwise idle) — motion
+ *    features, the only cue of SynthTubes' classes, so an RGB trunk learns motion through its
+ *    temporal layers.
  *
  * The loss is the sum of both. Training uses nn's `Trainer` (Adam, ×0.1 at 2/3) and `train` loop:
  * a safetensors checkpoint of trunk, pretraining heads and optimiser state, resumed when present,
@@ -261,7 +279,8 @@ export async function pretrainTrunk(
       for (const a of clip.actors) {
         let acting = 0;
         for (let t = 0; t < T; t++) acting += a.acting[t];
-        labels.push(a.label >= 0 && acting * 2 >= T ? a.label + 1 : 0);
+        const label = a.recognitionLabel ?? a.label;
+        labels.push(label >= 0 && acting * 2 >= T ? label + 1 : 0);
         let [x1, y1, x2, y2] = [Infinity, Infinity, -Infinity, -Infinity];
         for (let t = 0; t < T; t++) {
           x1 = Math.min(x1, a.boxes[t * 4]);
@@ -313,20 +332,27 @@ export async function pretrainTrunk(
     return labels.filter((l, i) => predicted[i] === l).length;
   };
   const evaluateHeldOut = (clips: readonly PretrainClip[]): PretrainHeldOutResult => {
-    let right = 0;
-    let actors = 0;
-    let idle = 0;
+    const confusion = Array.from({ length: C + 1 }, () => new Array<number>(C + 1).fill(0));
     for (let o = 0; o < clips.length; o += options.batchClips) {
       const batch = clips.slice(o, o + options.batchClips);
       const samples = recognitionSamples(batch);
       if (samples.labels.length === 0) continue;
-      right += tf.tidy(() =>
-        correct(recognitionLogits(framesTensor(batch), samples), samples.labels),
+      const predicted = tidyValues(() =>
+        tf.argMax(recognitionLogits(framesTensor(batch), samples), 1),
       );
-      actors += samples.labels.length;
-      idle += samples.labels.filter((l) => l === 0).length;
+      samples.labels.forEach((l, i) => {
+        confusion[l][predicted[i]]++;
+      });
     }
-    return { accuracy: right / Math.max(actors, 1), idle: idle / Math.max(actors, 1), actors };
+    const actors = confusion.reduce((k, row) => k + row.reduce((a, b) => a + b, 0), 0);
+    const right = confusion.reduce((k, row, l) => k + row[l], 0);
+    const idle = confusion[0].reduce((a, b) => a + b, 0);
+    return {
+      accuracy: right / Math.max(actors, 1),
+      idle: idle / Math.max(actors, 1),
+      actors,
+      confusion,
+    };
   };
   const trainer = new Trainer({
     parameters: [

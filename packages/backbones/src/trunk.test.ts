@@ -219,7 +219,7 @@ describe('pretrainTrunk', () => {
     const rng = createRng(21);
     const heldOut = [clip(rng), clip(rng), clip(rng), clip(rng)];
     heldOut[3].actors[0].acting.fill(0); // an idle actor: the chance level is 1/4
-    const reports: Array<[number, number, number, number]> = [];
+    const reports: Array<[number, number, number, number, number[][]]> = [];
     const trunk = new Trunk({ ...tiny, seed: 4 });
     const before = tf.memory().numTensors;
     const options = {
@@ -241,19 +241,61 @@ describe('pretrainTrunk', () => {
       heldOut: {
         clips: heldOut,
         every: 2,
-        onAccuracy: (i, r) => reports.push([i, r.accuracy, r.idle, r.actors]),
+        onAccuracy: (i, r) => reports.push([i, r.accuracy, r.idle, r.actors, r.confusion]),
       },
     });
     expect(reports.map((r) => [r[0], r[2], r[3]])).toEqual([
       [1, 0.25, 4],
       [3, 0.25, 4],
     ]);
-    for (const [, accuracy] of reports) expect(accuracy * 4).toBe(Math.round(accuracy * 4));
+    for (const [, accuracy, , , confusion] of reports) {
+      // rows: true idle + 2 classes; the diagonal is what accuracy counts
+      const truth = heldOut.flatMap((c) => c.actors.map((a) => (a.acting[0] ? a.label + 1 : 0)));
+      expect(confusion.map((row) => row.reduce((a, b) => a + b, 0))).toEqual(
+        [0, 1, 2].map((l) => truth.filter((t) => t === l).length),
+      );
+      expect(confusion[0][0] + confusion[1][1] + confusion[2][2]).toBe(accuracy * 4);
+    }
     expect(tf.memory().numTensors).toBe(before);
     await expect(pretrainTrunk(trunk, { ...options, actornessClips: 4 })).rejects.toThrow(
       'pretrainTrunk: actornessClips must be an integer from 1 to batchClips (3), got 4',
     );
     trunk.dispose();
+  });
+
+  it('recognises each actor as its recognitionLabel when it has one, not as its label', async () => {
+    // the same clips three ways: classes named by recognitionLabel, the same classes as plain
+    // labels, and the plain labels alone; only the first two may train the same weights
+    const relabel = (how: 'recognition' | 'label' | 'none') => (rng: Rng) => {
+      const c = clip(rng);
+      for (const a of c.actors) {
+        if (how === 'recognition') a.recognitionLabel = 1 - a.label;
+        if (how === 'label') a.label = 1 - a.label;
+      }
+      return c;
+    };
+    const weights = async (how: 'recognition' | 'label' | 'none') => {
+      const trunk = new Trunk({ ...tiny, seed: 6 });
+      await pretrainTrunk(trunk, {
+        numClasses: 2,
+        clipLength: 3,
+        frameWidth: S,
+        frameHeight: S,
+        cropSize: 16,
+        iterations: 2,
+        batchClips: 2,
+        learningRate: 1e-2,
+        seed: 6,
+        sampleClip: relabel(how),
+        progress: false,
+      });
+      const w = trunk.weights().map((v) => Array.from(v.variable.dataSync()));
+      trunk.dispose();
+      return w;
+    };
+    const recognition = await weights('recognition');
+    expect(recognition).toEqual(await weights('label'));
+    expect(recognition).not.toEqual(await weights('none'));
   });
 
   it('names the checkpoint and the tensor when a trunk weight is missing', () => {

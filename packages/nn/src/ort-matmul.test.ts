@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { expectClose } from '../test/expect-close';
+import { expectNoLeaks } from '../test/leaks';
 import { ONNXRUNTIME_SKIP, onnxruntimeInstalled } from '../test/onnxruntime';
 import { randomTensor } from '../test/random-tensor';
 import { gradientCheck } from './grad-check';
@@ -103,13 +104,7 @@ describeOrt('useOnnxConvolutions({ denseLayers }) (dense layers on onnxruntime)'
     await useOnnxConvolutions({ denseLayers: true, denseMinMacsPerFloat: 0 });
     const inputs = [randomTensor([8, 6], 9), randomTensor([6, 5], 10), randomTensor([5], 11)];
     inputs.push(randomTensor([8, 5], 12));
-    valueAndGrads(inputs);
-    const backend = tf.backend() as unknown as { numDataIds(): number };
-    const ids = backend.numDataIds();
-    const tensors = tf.memory().numTensors;
-    for (let i = 0; i < 3; i++) valueAndGrads(inputs);
-    expect(backend.numDataIds()).toBe(ids);
-    expect(tf.memory().numTensors).toBe(tensors);
+    expectNoLeaks(() => valueAndGrads(inputs));
     tf.dispose(inputs);
   });
 });

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { expectClose } from '../../test/expect-close';
+import { expectNoLeaks } from '../../test/leaks';
 import { randomTensor } from '../../test/random-tensor';
 import { gradientCheck } from '../grad-check';
 import { initBackend } from '../init-backend';
@@ -206,14 +207,7 @@ describe('wasm gap kernels', () => {
       ) as tf.Scalar;
     };
     expect(gradientCheck(loss, [x], { samples: 15 }).maxError).toBeLessThan(1e-2);
-    const step = () => tf.tidy(() => tf.grad(loss)(x).sum().dataSync()[0]);
-    step();
-    const backend = tf.backend() as unknown as { numDataIds(): number };
-    const ids = backend.numDataIds();
-    const tensors = tf.memory().numTensors;
-    for (let i = 0; i < 3; i++) step();
-    expect(backend.numDataIds()).toBe(ids);
-    expect(tf.memory().numTensors).toBe(tensors);
+    expectNoLeaks(() => tf.tidy(() => tf.grad(loss)(x).sum().dataSync()[0]));
     x.dispose();
   });
 
@@ -266,14 +260,7 @@ describe('wasm gap kernels', () => {
     const { cpu, wasm } = await onBoth(() => tf.grad(loss)(x));
     expectClose(cpu, wasm);
     await initBackend({ backend: 'wasm', ...quiet });
-    const step = () => tf.tidy(() => tf.grad(loss)(x).sum().dataSync()[0]);
-    step();
-    const backend = tf.backend() as unknown as { numDataIds(): number };
-    const ids = backend.numDataIds();
-    const tensors = tf.memory().numTensors;
-    for (let i = 0; i < 3; i++) step();
-    expect(backend.numDataIds()).toBe(ids);
-    expect(tf.memory().numTensors).toBe(tensors);
+    expectNoLeaks(() => tf.tidy(() => tf.grad(loss)(x).sum().dataSync()[0]));
     tf.dispose([x, w]);
   });
 

@@ -243,7 +243,6 @@ export class FrameMeanAPEvaluator {
   private iou = new Float64Array(256);
   private readonly detBoxes = new Float64Array(4);
   private taken = new Uint8Array(1 << 16);
-  private readonly flags: Uint8Array;
   private candidates = new Int32Array(1 << 14);
   private candidateScores = new Float64Array(1 << 14);
   private candidatePositions = new Float64Array(1 << 14);
@@ -268,7 +267,6 @@ export class FrameMeanAPEvaluator {
     this.thresholds = distinctThresholds(this.entries);
     this.log = new ScoreLog(gt.labels.length, options.scoreSpill);
     this.positives = gt.labels.map(() => new ClassPositives(this.thresholds.length));
-    this.flags = new Uint8Array(this.thresholds.length);
     this.keptFlags = new Uint8Array(this.kept.length * this.thresholds.length);
     this.issues = new IssueTracker(options.lenient === true);
     this.gtCounts = new Float64Array(gt.labels.length);
@@ -508,10 +506,10 @@ export class FrameMeanAPEvaluator {
     const g0 = this.candidateGroups[i]!;
     const ng = g.groupEnd[g0]! - g0;
     const iou = this.groupIoUs(d, g, row, g0, ng);
-    const { flags } = this;
+    const { keptFlags } = this;
     let any = 0;
     for (let t = 0; t < T; t++)
-      any |= flags[t] = matchOne(
+      any |= keptFlags[i * T + t] = matchOne(
         iou,
         0,
         ng,
@@ -521,7 +519,7 @@ export class FrameMeanAPEvaluator {
         this.taken,
         t * nGT + g0,
       );
-    if (any) this.keep(i);
+    this.kept[i] = any;
   }
 
   /**
@@ -540,7 +538,7 @@ export class FrameMeanAPEvaluator {
   ): void {
     const T = this.thresholds.length;
     const test = this.options.protocol.frame.threshold;
-    const { candidates, candidateScores, flags } = this;
+    const { candidates, candidateScores, keptFlags } = this;
     if (this.winners.length < T) this.winners = new Int32Array(2 * T);
     const winners = this.winners.fill(-1, 0, T);
     for (let k = a; k < b; k++) {
@@ -556,16 +554,9 @@ export class FrameMeanAPEvaluator {
     for (let t = 0; t < T; t++) {
       const i = winners[t]!;
       if (i < 0 || winners.indexOf(i) < t) continue; // kept once, with all its thresholds
-      for (let u = 0; u < T; u++) flags[u] = winners[u] === i ? 1 : 0;
-      this.keep(i);
+      for (let u = 0; u < T; u++) keptFlags[i * T + u] = winners[u] === i ? 1 : 0;
+      this.kept[i] = 1;
     }
-  }
-
-  /** Marks candidate `i` a true positive at the thresholds set in `flags` ({@link match} keeps it). */
-  private keep(i: number): void {
-    const T = this.thresholds.length;
-    this.kept[i] = 1;
-    for (let t = 0; t < T; t++) this.keptFlags[i * T + t] = this.flags[t]!;
   }
 
   /**

@@ -124,6 +124,8 @@ function sparseRows(rows: Float32Array, count: number, size: number) {
   return { start, index, weight };
 }
 
+type SparseRows = ReturnType<typeof sparseRows>;
+
 /** What {@link sumTaps} reads: the boxes' frames and sparse weight rows, and the map's sizes. */
 interface TapGeometry {
   n: number;
@@ -133,8 +135,8 @@ interface TapGeometry {
   Ph: number;
   Pw: number;
   frames: Int32Array;
-  ys: { start: Int32Array; index: Int32Array; weight: Float32Array };
-  xs: { start: Int32Array; index: Int32Array; weight: Float32Array };
+  ys: SparseRows;
+  xs: SparseRows;
 }
 
 /**

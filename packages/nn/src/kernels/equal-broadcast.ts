@@ -1,7 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { replaceWasmKernel, type WasmKernelArgs } from './wasm-kernel-scope';
-
-type NumericArray = Float32Array | Int32Array | Uint8Array;
+import {
+  type HeapArray,
+  heapView,
+  replaceWasmKernel,
+  type WasmKernelArgs,
+} from './wasm-kernel-scope';
 
 /**
  * `out[i] = a[i′] === b[i″] ? 1 : 0` over the broadcast of `aShape` and `bShape` to `outShape`
@@ -9,9 +12,9 @@ type NumericArray = Float32Array | Int32Array | Uint8Array;
  * walked with a step of 0 or 1 in each input.
  */
 export function equalBroadcast(
-  a: NumericArray,
+  a: HeapArray,
   aShape: readonly number[],
-  b: NumericArray,
+  b: HeapArray,
   bShape: readonly number[],
   outShape: readonly number[],
   out: Uint8Array,
@@ -68,8 +71,7 @@ export function equalBroadcastWasm(args: WasmKernelArgs): tf.TensorInfo {
   const { backend } = args;
   const shape = tf.backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
   const out = backend.makeOutput(shape, 'bool');
-  // views after the allocation (allocating can grow, and so detach, the heap)
-  const view = (t: tf.TensorInfo) => backend.typedArrayFromHeap(t) as NumericArray;
+  const view = (t: tf.TensorInfo) => heapView(backend, t); // after the allocations
   equalBroadcast(view(a), a.shape, view(b), b.shape, shape, view(out) as Uint8Array);
   return out;
 }

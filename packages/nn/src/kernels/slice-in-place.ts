@@ -1,18 +1,22 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { replaceWasmKernel, type WasmKernelArgs } from './wasm-kernel-scope';
-
-type NumericArray = Float32Array | Int32Array | Uint8Array;
+import {
+  HEAP_ARRAY_DTYPES,
+  type HeapArray,
+  heapView,
+  replaceWasmKernel,
+  type WasmKernelArgs,
+} from './wasm-kernel-scope';
 
 /**
  * Copies the box `[begin, begin + size)` of a row-major array of `shape` into `out`. Trailing axes
  * the box spans whole are copied as one run, so a slice along the first axis is one copy.
  */
 export function copyBox(
-  x: NumericArray,
+  x: HeapArray,
   shape: readonly number[],
   begin: readonly number[],
   size: readonly number[],
-  out: NumericArray,
+  out: HeapArray,
 ): void {
   const rank = shape.length;
   // the last axis the box does not span whole; every axis after it joins the run
@@ -40,9 +44,6 @@ export function copyBox(
   }
 }
 
-/** The dtypes whose heap data is a plain typed array; others (strings) keep tfjs-wasm's kernels. */
-const IN_PLACE: ReadonlySet<tf.DataType> = new Set(['float32', 'int32', 'bool']);
-
 let tfjsSlice: tf.KernelFunc | undefined;
 let tfjsSplitV: tf.KernelFunc | undefined;
 
@@ -55,13 +56,13 @@ let tfjsSplitV: tf.KernelFunc | undefined;
  */
 export function sliceInPlaceWasm(args: WasmKernelArgs): tf.TensorInfo {
   const { x } = args.inputs as { x: tf.TensorInfo };
-  if (!IN_PLACE.has(x.dtype)) return (tfjsSlice as tf.KernelFunc)(args as never) as tf.TensorInfo;
+  if (!HEAP_ARRAY_DTYPES.has(x.dtype))
+    return (tfjsSlice as tf.KernelFunc)(args as never) as tf.TensorInfo;
   const { begin, size } = args.attrs as unknown as tf.SliceAttrs;
   const [b, s] = tf.slice_util.parseSliceParams(x as tf.TensorInfo as tf.Tensor, begin, size);
   const { backend } = args;
   const out = backend.makeOutput(s, x.dtype);
-  // views after the allocation (allocating can grow, and so detach, the heap)
-  const view = (t: tf.TensorInfo) => backend.typedArrayFromHeap(t) as NumericArray;
+  const view = (t: tf.TensorInfo) => heapView(backend, t); // after the allocations
   copyBox(view(x), x.shape, b, s, view(out));
   return out;
 }
@@ -69,7 +70,7 @@ export function sliceInPlaceWasm(args: WasmKernelArgs): tf.TensorInfo {
 /** `SplitV` on tfjs-wasm: every part copied straight from the input on the heap ({@link sliceInPlaceWasm}). */
 export function splitVInPlaceWasm(args: WasmKernelArgs): tf.TensorInfo[] {
   const { x } = args.inputs as { x: tf.TensorInfo };
-  if (!IN_PLACE.has(x.dtype))
+  if (!HEAP_ARRAY_DTYPES.has(x.dtype))
     return (tfjsSplitV as tf.KernelFunc)(args as never) as tf.TensorInfo[];
   const { numOrSizeSplits, axis } = args.attrs as unknown as tf.SplitVAttrs;
   const a = tf.util.parseAxisParam(axis, x.shape)[0]!;
@@ -84,7 +85,7 @@ export function splitVInPlaceWasm(args: WasmKernelArgs): tf.TensorInfo[] {
     shape[a] = n;
     return backend.makeOutput(shape, x.dtype);
   });
-  const view = (t: tf.TensorInfo) => backend.typedArrayFromHeap(t) as NumericArray;
+  const view = (t: tf.TensorInfo) => heapView(backend, t); // after the allocations
   const input = view(x);
   const begin = new Array<number>(x.shape.length).fill(0);
   outs.forEach((out, i) => {

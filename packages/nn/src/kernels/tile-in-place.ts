@@ -1,7 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { replaceWasmKernel, type WasmKernelArgs } from './wasm-kernel-scope';
-
-type NumericArray = Float32Array | Int32Array | Uint8Array;
+import {
+  HEAP_ARRAY_DTYPES,
+  type HeapArray,
+  heapView,
+  replaceWasmKernel,
+  type WasmKernelArgs,
+} from './wasm-kernel-scope';
 
 /**
  * Writes `x` (row-major, `shape`) tiled `reps` times along each axis into `out`. Each axis's first
@@ -9,10 +13,10 @@ type NumericArray = Float32Array | Int32Array | Uint8Array;
  * block, so the work is one pass over the output in large copies.
  */
 export function tileInto(
-  x: NumericArray,
+  x: HeapArray,
   shape: readonly number[],
   reps: readonly number[],
-  out: NumericArray,
+  out: HeapArray,
 ): void {
   const rank = shape.length;
   // elements of one index of axis a in the output (the product of the output's later axes)
@@ -32,9 +36,6 @@ export function tileInto(
   else if (outInner[0]! > 0) fill(0, 0, 0);
 }
 
-/** The dtypes whose heap data is a plain typed array; others (strings) keep tfjs-wasm's kernel. */
-const IN_PLACE: ReadonlySet<tf.DataType> = new Set(['float32', 'int32', 'bool']);
-
 let tfjsTile: tf.KernelFunc | undefined;
 
 /**
@@ -45,15 +46,15 @@ let tfjsTile: tf.KernelFunc | undefined;
  */
 export function tileInPlaceWasm(args: WasmKernelArgs): tf.TensorInfo {
   const { x } = args.inputs as { x: tf.TensorInfo };
-  if (!IN_PLACE.has(x.dtype)) return (tfjsTile as tf.KernelFunc)(args as never) as tf.TensorInfo;
+  if (!HEAP_ARRAY_DTYPES.has(x.dtype))
+    return (tfjsTile as tf.KernelFunc)(args as never) as tf.TensorInfo;
   const { reps } = args.attrs as unknown as tf.TileAttrs;
   const { backend } = args;
   const out = backend.makeOutput(
     x.shape.map((n, a) => n * reps[a]!),
     x.dtype,
   );
-  // views after the allocation (allocating can grow, and so detach, the heap)
-  const view = (t: tf.TensorInfo) => backend.typedArrayFromHeap(t) as NumericArray;
+  const view = (t: tf.TensorInfo) => heapView(backend, t); // after the allocations
   tileInto(view(x), x.shape, reps, view(out));
   return out;
 }

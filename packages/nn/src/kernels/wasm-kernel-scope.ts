@@ -1,6 +1,20 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 
+/** A tensor's data on the wasm heap when its dtype is one of {@link HEAP_ARRAY_DTYPES}. */
+export type HeapArray = Float32Array | Int32Array | Uint8Array;
+
+/** The dtypes whose heap data is a plain typed array (strings are not). */
+export const HEAP_ARRAY_DTYPES: ReadonlySet<tf.DataType> = new Set(['float32', 'int32', 'bool']);
+
+/**
+ * A view of tensor `t`'s data on the wasm heap. Take views after the kernel's allocations:
+ * allocating can grow, and so detach, the heap.
+ */
+export function heapView(backend: BackendWasm, t: tf.TensorInfo): HeapArray {
+  return backend.typedArrayFromHeap(t) as HeapArray;
+}
+
 /** The arguments tfjs passes to a kernel function on the wasm backend. */
 export interface WasmKernelArgs {
   inputs: tf.NamedTensorInfoMap;

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import type { VideoAnnotation } from '@tubekit/datasets';
 import type { ActionnessClassifiers } from '@tubekit/heads/cross-stream';
 import { initBackend } from '@tubekit/nn';
-import { type ReportDocument, writeReport } from '@tubekit/report';
+import { createProgress, type ReportDocument, writeReport } from '@tubekit/report';
 import { selectConvolutions } from '@tubekit/step-bench/convolutions';
 import { type DatasetFrames, locateFlowRoot } from '@tubekit/step-bench/dataset-frames';
 import {
@@ -164,12 +164,11 @@ export async function reproduceOnDataset(
   const backend = await initBackend({ log });
   const convolutions = await selectConvolutions(options.convolutions);
   const trunkOf = trunkProfile(profile, seed);
-  const key = userCacheKey(user, trunkOf);
   const rgbTrunk = await userTrunk(user, {
     profile: trunkOf,
     modality: 'rgb',
     read: rgbFrames.reader('rgb'),
-    key,
+    key: userCacheKey(user, trunkOf),
     log,
   });
   const trunks: StreamTrunks = {
@@ -179,7 +178,7 @@ export async function reproduceOnDataset(
           profile: trunkOf,
           modality: 'flow',
           read: flowFrames.reader('flow'),
-          key,
+          key: userCacheKey(user, trunkOf, flow.path),
           log,
         })
       : rgbTrunk,
@@ -198,7 +197,9 @@ export async function reproduceOnDataset(
   try {
     const frames = trainingFrames(profile, trunks, train);
     try {
-      trainLoss = trainDetector(profile, det, frames, seed);
+      const bar = createProgress({ label: '  train pcsc', total: profile.iterations });
+      trainLoss = trainDetector(profile, det, frames, seed, () => bar.tick());
+      bar.done();
     } finally {
       disposeTrainingFrames(frames);
     }

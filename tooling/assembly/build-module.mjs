@@ -3,22 +3,33 @@
  * a TypeScript module exporting one constant, so that the package's sources, jest and its bundles
  * all import the same bytes without resolving a file at run time:
  *
- *   node ../../tooling/assembly/build-module.mjs <source.ts> <target.generated.ts> <CONSTANT>
+ *   node ../../tooling/assembly/build-module.mjs <source.ts> <target.generated.ts> <CONSTANT> [--enable <feature>]…
  *
  * (paths relative to the package; packages run it on install (`prepare`) and on build). The
  * target is git-ignored (`*.generated.ts`), written to a temp file and renamed, and left alone
  * when unchanged, so builds that depend on it are not redone needlessly. The module is compiled
  * with `-O3`, the stub runtime (no garbage collector: the kernels use memory the caller lays out)
- * and no assertions.
+ * and no assertions; `--enable <feature>` turns on a WebAssembly feature that AssemblyScript
+ * leaves off by default (e.g. `simd` for `v128` kernels, which Node has run since 16.4).
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import asc from 'assemblyscript/asc';
 
-const [sourceArg, targetArg, name] = process.argv.slice(2);
-if (!sourceArg || !targetArg || !/^[A-Z][A-Z0-9_]*$/.test(name ?? '')) {
+const [sourceArg, targetArg, name, ...flags] = process.argv.slice(2);
+const FEATURES = ['simd', 'relaxed-simd', 'threads', 'reference-types'];
+const enable = flags.filter((flag, i) =>
+  i % 2 === 0 ? flag === '--enable' : FEATURES.includes(flag),
+);
+if (
+  !sourceArg ||
+  !targetArg ||
+  !/^[A-Z][A-Z0-9_]*$/.test(name ?? '') ||
+  flags.length % 2 !== 0 ||
+  enable.length < flags.length
+) {
   process.stderr.write(
-    'usage: build-module.mjs <source.ts> <target.generated.ts> <CONSTANT_NAME> (paths relative to the working directory)\n',
+    `usage: build-module.mjs <source.ts> <target.generated.ts> <CONSTANT_NAME> [--enable ${FEATURES.join('|')}]… (paths relative to the working directory)\n`,
   );
   process.exit(2);
 }
@@ -28,7 +39,7 @@ const target = resolve(targetArg);
 let binary;
 const stderr = [];
 const { error } = await asc.main(
-  [source, '--outFile', 'module.wasm', '-O3', '--runtime', 'stub', '--noAssert'],
+  [source, '--outFile', 'module.wasm', '-O3', '--runtime', 'stub', '--noAssert', ...flags],
   {
     readFile: (file, baseDir) => {
       const path = resolve(baseDir, file);

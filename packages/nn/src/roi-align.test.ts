@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { expectClose } from '../test/expect-close';
+import { expectNoLeaks } from '../test/leaks';
 import { randomTensor } from '../test/random-tensor';
 import { gradientCheck } from './grad-check';
 import { initBackend } from './init-backend';
@@ -8,10 +10,13 @@ beforeAll(async () => {
   await initBackend({ backend: 'wasm', log: () => {} });
 });
 
-/** detectron2 ROIAlign forward, written sample by sample (not separably) as an independent reference. */
-function referenceRoiAlign(
-  feat: Float32Array,
-  [, H, W, C]: number[],
+/**
+ * detectron2 ROIAlign, written sample by sample (not separably) as an independent reference: the
+ * weight of every feature cell of the stack `[F, H, W]` in each of box `box`'s `P × P` bins
+ * (`[P·P, F·H·W]`, the same for every channel), from frame `f`.
+ */
+function referenceWeights(
+  [F, H, W]: number[],
   box: number[],
   f: number,
   P: number,
@@ -33,41 +38,63 @@ function referenceRoiAlign(
   const gh = ratio > 0 ? ratio : Math.ceil(rh / P);
   const gw = ratio > 0 ? ratio : Math.ceil(rw / P);
   const count = Math.max(gh * gw, 1);
-  const out = new Float64Array(P * P * C);
-  const at = (y: number, x: number, c: number) => feat[((f * H + y) * W + x) * C + c];
+  const cells = F * H * W;
+  const out = new Float64Array(P * P * cells);
   for (let py = 0; py < P; py++)
-    for (let px = 0; px < P; px++)
-      for (let c = 0; c < C; c++) {
-        let sum = 0;
-        for (let iy = 0; iy < gh; iy++)
-          for (let ix = 0; ix < gw; ix++) {
-            let y = y1 + py * bh + ((iy + 0.5) * bh) / gh;
-            let x = x1 + px * bw + ((ix + 0.5) * bw) / gw;
-            if (y < -1 || y > H || x < -1 || x > W) continue;
-            if (y <= 0) y = 0;
-            if (x <= 0) x = 0;
-            let yl = Math.floor(y);
-            let xl = Math.floor(x);
-            let yh: number;
-            let xh: number;
-            if (yl >= H - 1) {
-              yh = yl = H - 1;
-              y = yl;
-            } else yh = yl + 1;
-            if (xl >= W - 1) {
-              xh = xl = W - 1;
-              x = xl;
-            } else xh = xl + 1;
-            const ly = y - yl;
-            const lx = x - xl;
-            sum +=
-              (1 - ly) * (1 - lx) * at(yl, xl, c) +
-              (1 - ly) * lx * at(yl, xh, c) +
-              ly * (1 - lx) * at(yh, xl, c) +
-              ly * lx * at(yh, xh, c);
-          }
-        out[(py * P + px) * C + c] = sum / count;
-      }
+    for (let px = 0; px < P; px++) {
+      const add = (y: number, x: number, w: number) => {
+        out[(py * P + px) * cells + (f * H + y) * W + x] += w / count;
+      };
+      for (let iy = 0; iy < gh; iy++)
+        for (let ix = 0; ix < gw; ix++) {
+          let y = y1 + py * bh + ((iy + 0.5) * bh) / gh;
+          let x = x1 + px * bw + ((ix + 0.5) * bw) / gw;
+          if (y < -1 || y > H || x < -1 || x > W) continue;
+          if (y <= 0) y = 0;
+          if (x <= 0) x = 0;
+          let yl = Math.floor(y);
+          let xl = Math.floor(x);
+          let yh: number;
+          let xh: number;
+          if (yl >= H - 1) {
+            yh = yl = H - 1;
+            y = yl;
+          } else yh = yl + 1;
+          if (xl >= W - 1) {
+            xh = xl = W - 1;
+            x = xl;
+          } else xh = xl + 1;
+          const ly = y - yl;
+          const lx = x - xl;
+          add(yl, xl, (1 - ly) * (1 - lx));
+          add(yl, xh, (1 - ly) * lx);
+          add(yh, xl, ly * (1 - lx));
+          add(yh, xh, ly * lx);
+        }
+    }
+  return out;
+}
+
+/** {@link referenceWeights} applied to `feat [F, H, W, C]`: box `box`'s `[P, P, C]` bins. */
+function referenceRoiAlign(
+  feat: Float32Array,
+  shape: number[],
+  box: number[],
+  f: number,
+  P: number,
+  scale: number,
+  ratio: number,
+  aligned: boolean,
+): Float64Array {
+  const [F, H, W, C] = shape;
+  const cells = F * H * W;
+  const weights = referenceWeights(shape, box, f, P, scale, ratio, aligned);
+  const out = new Float64Array(P * P * C);
+  for (let j = 0; j < P * P; j++)
+    for (let k = 0; k < cells; k++) {
+      const w = weights[j * cells + k];
+      if (w !== 0) for (let c = 0; c < C; c++) out[j * C + c] += w * feat[k * C + c];
+    }
   return out;
 }
 
@@ -153,10 +180,10 @@ describe('roiAlign', () => {
     tf.dispose([feats, e]);
   });
 
-  test('leaks no tensors in forward/backward steps', () => {
-    const feats = randomTensor<tf.Rank.R4>([2, 6, 6, 2], 4);
+  test('leaks no tensors or backend data in forward/backward steps', () => {
+    const feats = randomTensor<tf.Rank.R4>([2, 6, 6, 5], 4);
     const b = new Float32Array([0, 0, 40, 40, 8, 8, 30, 50]);
-    const step = () =>
+    expectNoLeaks(() =>
       tf.tidy(() =>
         tf
           .grad(
@@ -168,14 +195,81 @@ describe('roiAlign', () => {
           )(feats)
           .sum()
           .dataSync(),
-      );
-    step();
-    const n = tf.memory().numTensors;
-    step();
-    step();
-    expect(tf.memory().numTensors).toBe(n);
+      ),
+    );
     feats.dispose();
   });
+
+  // Odd channel counts (the kernel's f32x4 lanes and its scalar tail), several frames, boxes
+  // over and beyond every edge, one wholly outside, one a cell wide.
+  for (const c of [
+    { C: 1, F: 2, H: 5, W: 7, P: 2, ratio: 0, aligned: true },
+    { C: 3, F: 3, H: 7, W: 9, P: 3, ratio: 2, aligned: true },
+    { C: 5, F: 3, H: 6, W: 5, P: 3, ratio: 0, aligned: false },
+    { C: 64, F: 2, H: 7, W: 7, P: 7, ratio: 0, aligned: true },
+  ]) {
+    test(`C = ${c.C}, ${c.F} frames ${c.H}×${c.W}, ${c.P}×${c.P} bins: forward and gradient equal the reference's matrix product on cpu; numeric gradient check on wasm`, async () => {
+      const { C, F, H, W, P } = c;
+      const [w, h] = [W * 8, H * 8];
+      const edge = [
+        [0, 0, w, h],
+        [-30, -20, 20, 25],
+        [w - 12, h - 10, w + 25, h + 30],
+        [w - 3, 2, w - 1, 6],
+        [9.3, 5.1, 33.7, 27.9],
+        [w + 20, 4, w + 60, 30],
+        [-5, h - 6, w + 5, h + 2],
+      ];
+      const boxes = new Float32Array(edge.flat());
+      const n = edge.length;
+      const frames = Int32Array.from({ length: n }, (_, i) => F - 1 - (i % F));
+      const options = {
+        outputSize: P,
+        spatialScale: 1 / 8,
+        samplingRatio: c.ratio,
+        aligned: c.aligned,
+      };
+      const cells = F * H * W;
+      const matrix = new Float32Array(n * P * P * cells);
+      edge.forEach((box, i) => {
+        matrix.set(
+          referenceWeights([F, H, W], box, frames[i], P, 1 / 8, c.ratio, c.aligned),
+          i * P * P * cells,
+        );
+      });
+      const feats = randomTensor<tf.Rank.R4>([F, H, W, C], C);
+      const weight = randomTensor<tf.Rank.R4>([n, P, P, C], C + 1);
+      const lossOf = (pool: (f: tf.Tensor4D) => tf.Tensor) => (f: tf.Tensor) =>
+        pool(f as tf.Tensor4D)
+          .mul(weight)
+          .sum() as tf.Scalar;
+      const reference = (f: tf.Tensor4D) =>
+        tf.reshape(tf.matMul(tf.tensor2d(matrix, [n * P * P, cells]), tf.reshape(f, [cells, C])), [
+          n,
+          P,
+          P,
+          C,
+        ]);
+      const ours = (f: tf.Tensor4D) => roiAlign(f, boxes, frames, options);
+      const run = (pool: (f: tf.Tensor4D) => tf.Tensor) =>
+        tf.tidy(() =>
+          [pool(feats), tf.grad(lossOf(pool))(feats)].map((t) => Float32Array.from(t.dataSync())),
+        );
+      await initBackend({ backend: 'cpu', log: () => {} });
+      const expected = run(reference);
+      await initBackend({ backend: 'wasm', log: () => {} });
+      expectClose(run(ours), expected);
+      const squared = (f: tf.Tensor) =>
+        ours(f as tf.Tensor4D)
+          .square()
+          .sum() as tf.Scalar;
+      // A quadratic loss: central differences are exact at any step, so a large one keeps the
+      // float32 rounding of a sum over thousands of bins out of the comparison.
+      const check = gradientCheck(squared, [feats], { samples: 12, epsilon: 0.25 });
+      expect(check.maxError).toBeLessThan(2e-2);
+      tf.dispose([feats, weight]);
+    });
+  }
 
   test('the backward pass holds memory linear in frames (a K = 30 batch stays small)', async () => {
     const peak = async (F: number) => {

@@ -105,6 +105,13 @@ function parse(argv: string[]): {
     }
     return { profile, papers: ['step'], userData, convolutions };
   }
+  const local = (papers.length ? papers : PAPERS).filter((p) => p !== 'step');
+  if (queue && local.length) {
+    console.error(
+      `reproduce: --queue runs STEP only; ${local.join(' and ')} ${local.length > 1 ? 'train' : 'trains'} on this machine (--workers <n>): pass --paper step with --queue\n${USAGE}`,
+    );
+    process.exit(2);
+  }
   return {
     profile,
     papers: papers.length ? papers : [...PAPERS],

@@ -1,18 +1,18 @@
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { type ActionDataset, loadDataset, tubekitDataPath } from '@tubekit/datasets';
 import { initBackend } from '@tubekit/nn';
-import { type ClaimResult, writeFileAtomic, writeReport } from '@tubekit/report';
 import {
-  type Convolutions,
-  convolutionsCacheKey,
-  selectConvolutions,
-} from '@tubekit/step-bench/convolutions';
+  type ClaimResult,
+  createMultiProgress,
+  type MultiProgress,
+  writeReport,
+} from '@tubekit/report';
+import { type Convolutions, selectConvolutions } from '@tubekit/step-bench/convolutions';
 import { PROFILES as STEP_PROFILES } from '@tubekit/step-bench/profiles';
 import { meanOverSeeds } from '@tubekit/step-bench/seed-mean';
-import { loadTrunk, prepareSynthBench } from '@tubekit/step-bench/train-models';
+import { prepareSynthBench } from '@tubekit/step-bench/train-models';
 import { type CfadVariant, prepareVariant, type VariantData } from './data';
+import { modelResultPath, readModelResult } from './model-results';
 import { type CfadProfile, type CfadProfileName, PROFILES } from './profiles';
 import { type CfadRunInfo, cfadReport } from './report';
 import {
@@ -22,8 +22,9 @@ import {
   profileModels,
   seedResults,
 } from './results';
-import { type CfadModelResult, runModel } from './run-model';
+import type { CfadModelResult } from './run-model';
 import { keyTimestampCounts, polynomialFitMabo } from './tier2';
+import { trainModels } from './train-models';
 
 /** Options of {@link reproduce}. */
 export interface ReproduceOptions {
@@ -41,12 +42,22 @@ export interface ReproduceOptions {
    * the report; `onnxruntime` runs cache their trunks and models apart (`convolutionsCacheKey`).
    */
   convolutions?: Convolutions;
-  /** Accepted for `pnpm reproduce`'s shape; CFAD's models train one after another in this process. */
+  /**
+   * Child processes that train models concurrently (default 1: in this process; `runLocalPool`).
+   * tfjs-wasm runs one thread, so on a machine with n cores `workers: n` trains about n models at
+   * once.
+   */
   workers?: number;
   /** Progress and summary lines (default stderr / stdout). */
   log?: (line: string) => void;
-  /** Accepted for `pnpm reproduce`'s shape (Ctrl-C ends the run; finished models stay cached). */
+  /**
+   * Handle Ctrl-C (SIGINT): stop the workers, print "stopped; rerun the same command to resume
+   * from <cache>" and exit 130 (default false; the `pnpm reproduce` script sets it). Finished
+   * models stay cached either way.
+   */
   exitOnInterrupt?: boolean;
+  /** Refused: CFAD's jobs run on this machine only (`--queue` runs STEP's). */
+  queue?: string;
 }
 
 /** What {@link reproduce} wrote and found. */
@@ -99,6 +110,10 @@ async function tier2(profile: CfadProfile, log: (line: string) => void): Promise
  * const { reportPath, claims } = await reproduce({ profile: 'smoke' });
  */
 export async function reproduce(options: ReproduceOptions = {}): Promise<ReproduceResult> {
+  if (options.queue)
+    throw new Error(
+      'cfad-bench: --queue runs STEP only; CFAD trains on this machine (--workers n)',
+    );
   const t0 = Date.now();
   const profile = PROFILES[options.profile ?? 'quick'];
   const step = STEP_PROFILES[profile.step];
@@ -117,53 +132,60 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Reprodu
   const data = new Map<CfadVariant, VariantData>();
   for (const variant of ['dynamic', 'static'] as const)
     data.set(variant, await prepareVariant(profile, step, variant, cacheDir));
+  const workers = Math.max(1, Math.floor(options.workers ?? 1));
+  const all = profile.seeds.flatMap((seed) =>
+    models.map((config) => ({
+      config,
+      seed,
+      path: modelResultPath(profile, config, seed, cacheDir),
+    })),
+  );
+  const cached = new Map<string, CfadModelResult>();
+  for (const { path } of all) {
+    const result = readModelResult(path, log);
+    if (result) cached.set(path, result);
+  }
+  const pending = all.filter((m) => !cached.has(m.path));
+  if (pending.length)
+    log(
+      `cfad-bench: training ${pending.length} of ${all.length} models${workers > 1 && pending.length > 1 ? ` in ${Math.min(workers, pending.length)} worker processes` : ''}${cached.size ? ` (${cached.size} cached)` : ''}`,
+    );
+  const stop = new AbortController();
+  let ui: MultiProgress | undefined;
+  const onInterrupt = () => {
+    stop.abort();
+    ui?.stop();
+    process.stderr.write(
+      `\ncfad-bench: stopped; rerun the same command to resume from ${cacheDir}\n`,
+    );
+    process.exit(130);
+  };
+  if (options.exitOnInterrupt) process.on('SIGINT', onInterrupt);
+  try {
+    ui = createMultiProgress({ unit: 'models', total: all.length, alreadyDone: cached.size });
+    await trainModels({
+      profile,
+      bench,
+      data,
+      pending,
+      workers,
+      outDir,
+      stepOutDir,
+      convolutions: options.convolutions,
+      ui,
+      signal: stop.signal,
+    });
+  } finally {
+    ui?.stop();
+    process.off('SIGINT', onInterrupt);
+  }
   const runs: CfadResults[] = [];
   const infoModels: CfadRunInfo['models'] = [];
   for (const seed of profile.seeds) {
     const byId = new Map<string, CfadModelResult>();
-    for (const config of models) {
-      const key = createHash('sha256')
-        .update(
-          JSON.stringify([
-            profile,
-            step.synth,
-            step.trunk,
-            config,
-            seed,
-            ...convolutionsCacheKey(),
-          ]),
-        )
-        .digest('hex')
-        .slice(0, 12);
-      const path = join(cacheDir, `seed-${seed}`, `${config.id}.${key}.json`);
-      let result: CfadModelResult | undefined;
-      if (existsSync(path)) {
-        try {
-          result = JSON.parse(readFileSync(path, 'utf8')) as CfadModelResult;
-        } catch (error) {
-          log(
-            `cfad-bench: ${path}: unreadable cached result (${(error as Error).message.split('\n')[0]}); training again`,
-          );
-        }
-      }
-      if (!result) {
-        const trunk = await loadTrunk(bench, config.modality, seed);
-        try {
-          result = await runModel(
-            profile,
-            data.get(config.variant) as VariantData,
-            trunk,
-            config,
-            seed,
-          );
-        } finally {
-          trunk.dispose();
-        }
-        await writeFileAtomic(
-          path,
-          `${JSON.stringify(result, (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v))}\n`,
-        );
-      }
+    for (const { config, path } of all.filter((m) => m.seed === seed)) {
+      const result = cached.get(path) ?? readModelResult(path, log);
+      if (!result) throw new Error(`cfad-bench: model ${config.id} (seed ${seed}) has no result`);
       byId.set(config.id, result);
       infoModels.push({
         id: config.id,

@@ -1,0 +1,85 @@
+import { fileURLToPath } from 'node:url';
+import { type QueueJob, queueJob } from '@tubekit/queue';
+import type { Convolutions } from '@tubekit/step-bench/convolutions';
+import type { CfadModality } from './data';
+import type { CfadProfileName } from './profiles';
+import type { CfadModelConfig } from './run-model';
+
+/** The folders of a local CFAD run, as every job of it sees them. */
+export interface CfadDirs {
+  /** CFAD's results folder (`results/cfad`): model results are cached below it. */
+  outDir: string;
+  /** step-bench's results folder, whose cache holds the rendered frames and pretrained trunks. */
+  stepOutDir: string;
+}
+
+/** Configuration of a `cfad-trunk` job: pretraining one stream's step trunk for one seed. */
+export interface CfadTrunkJobConfig extends CfadDirs {
+  profile: CfadProfileName;
+  modality: CfadModality;
+  seed: number;
+  /** Where the convolutions run (absent: `wasm`). */
+  convolutions?: Convolutions;
+}
+
+/** Configuration of a `cfad-model` job: training, evaluating and caching one model and seed. */
+export interface CfadModelJobConfig extends CfadDirs {
+  profile: CfadProfileName;
+  model: CfadModelConfig;
+  seed: number;
+  /** Where the convolutions run (absent: `wasm`). */
+  convolutions?: Convolutions;
+}
+
+/** Result of a `cfad-model` job: where its result was cached, and its summary line. */
+export interface CfadModelJobResult {
+  path: string;
+  line: string;
+}
+
+/**
+ * The models of a CFAD run as a job graph for `runLocalPool`: one `cfad-model` job per model and
+ * seed, each the child of a `cfad-trunk` job for its stream and seed unless `trunkCached` says that
+ * trunk is already pretrained (so the streams' trunks pretrain side by side, once, before their
+ * models). Configurations hold this machine's folders: the jobs run here, not on a queue.
+ */
+export function cfadJobs(
+  profile: CfadProfileName,
+  models: ReadonlyArray<{ config: CfadModelConfig; seed: number }>,
+  dirs: CfadDirs,
+  trunkCached: (modality: CfadModality, seed: number) => boolean,
+  convolutions: Convolutions = 'wasm',
+): Array<QueueJob<CfadTrunkJobConfig | CfadModelJobConfig>> {
+  const where = convolutions === 'wasm' ? {} : { convolutions };
+  const seeds = new Set(models.map((m) => m.seed)).size;
+  const trunks = new Map<string, QueueJob<CfadTrunkJobConfig>>();
+  const jobs: Array<QueueJob<CfadTrunkJobConfig | CfadModelJobConfig>> = [];
+  for (const { config, seed } of models) {
+    const suffix = seeds > 1 ? ` seed ${seed}` : '';
+    const key = `${config.modality} ${seed}`;
+    let trunk = trunks.get(key);
+    if (!trunk && !trunkCached(config.modality, seed)) {
+      trunk = queueJob<CfadTrunkJobConfig>(
+        'cfad-trunk',
+        { profile, modality: config.modality, seed, ...dirs, ...where },
+        { label: `${config.modality} trunk${suffix}` },
+      );
+      trunks.set(key, trunk);
+      jobs.push(trunk);
+    }
+    jobs.push(
+      queueJob<CfadModelJobConfig>(
+        'cfad-model',
+        { profile, model: config, seed, ...dirs, ...where },
+        { label: `${config.id}${suffix}`, parents: trunk ? [trunk.id] : [] },
+      ),
+    );
+  }
+  return jobs;
+}
+
+/** The job kinds of CFAD for `runLocalPool`: kind → module exporting its `jobKind`. */
+export const CFAD_JOB_KINDS: Record<string, string> = {
+  'cfad-trunk': fileURLToPath(new URL('./trunk-job.ts', import.meta.url)),
+  'cfad-model': fileURLToPath(new URL('./model-job.ts', import.meta.url)),
+};

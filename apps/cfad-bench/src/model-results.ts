@@ -1,0 +1,81 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomic } from '@tubekit/report';
+import { convolutionsCacheKey } from '@tubekit/step-bench/convolutions';
+import { PROFILES as STEP_PROFILES } from '@tubekit/step-bench/profiles';
+import { loadTrunk, type SynthBench } from '@tubekit/step-bench/train-models';
+import type { VariantData } from './data';
+import type { CfadProfile } from './profiles';
+import { type CfadModelConfig, type CfadModelResult, runModel } from './run-model';
+
+/**
+ * `<cacheDir>/seed-<seed>/<model>.<hash>.json`: where a model's result is cached, named by a hash
+ * of everything it depends on (profile, step data and trunk, configuration, seed, where the
+ * convolutions run: `convolutionsCacheKey`).
+ */
+export function modelResultPath(
+  profile: CfadProfile,
+  config: CfadModelConfig,
+  seed: number,
+  cacheDir: string,
+): string {
+  const step = STEP_PROFILES[profile.step];
+  const key = createHash('sha256')
+    .update(
+      JSON.stringify([profile, step.synth, step.trunk, config, seed, ...convolutionsCacheKey()]),
+    )
+    .digest('hex')
+    .slice(0, 12);
+  return join(cacheDir, `seed-${seed}`, `${config.id}.${key}.json`);
+}
+
+/** The cached result at `path`, if any; an unreadable one is reported and treated as absent. */
+export function readModelResult(
+  path: string,
+  log: (line: string) => void,
+): CfadModelResult | undefined {
+  if (!existsSync(path)) return undefined;
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as CfadModelResult;
+  } catch (error) {
+    log(
+      `cfad-bench: ${path}: unreadable cached result (${(error as Error).message.split('\n')[0]}); training again`,
+    );
+    return undefined;
+  }
+}
+
+/**
+ * Trains and evaluates one model on its stream's pretrained step trunk (`runModel`) and caches its
+ * result at `path` (written to a temporary file, then renamed; non-finite numbers as `null`).
+ */
+export async function trainModelResult(
+  profile: CfadProfile,
+  bench: SynthBench,
+  data: VariantData,
+  config: CfadModelConfig,
+  seed: number,
+  path: string,
+): Promise<CfadModelResult> {
+  const trunk = await loadTrunk(bench, config.modality, seed);
+  let result: CfadModelResult;
+  try {
+    result = await runModel(profile, data, trunk, config, seed);
+  } finally {
+    trunk.dispose();
+  }
+  await writeFileAtomic(
+    path,
+    `${JSON.stringify(result, (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v))}\n`,
+  );
+  return result;
+}
+
+/** `dynamic-k2: v-mAP@0.5 12.3 without refinement, 15.6 at σ=0.6` (seed 2: `dynamic-k2 seed 2: …`). */
+export function modelLine(result: CfadModelResult, seeds: number): string {
+  const at = (key: string) => result.refine[key]?.videoMap['0.5']?.toFixed(1) ?? '–';
+  const refined = Object.keys(result.refine).filter((k) => k !== 'none');
+  const middle = refined[Math.floor(refined.length / 2)];
+  return `${result.id}${seeds > 1 ? ` seed ${result.seed}` : ''}: v-mAP@0.5 ${at('none')} without refinement${middle ? `, ${at(middle)} at ${middle}` : ''}`;
+}

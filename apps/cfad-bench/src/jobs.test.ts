@@ -1,21 +1,23 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CFAD_JOB_KINDS, type CfadModelJobConfig, cfadJobs } from './jobs';
 import { PROFILES } from './profiles';
 import { profileModels } from './results';
 
 describe('cfadJobs', () => {
   const dirs = { outDir: '/r/cfad', stepOutDir: '/r/step' };
+  const trunks = mkdtempSync(join(tmpdir(), 'cfad-jobs-'));
+  afterAll(() => rmSync(trunks, { recursive: true, force: true }));
+  // only the seed-2 RGB trunk is pretrained already
+  writeFileSync(join(trunks, 'rgb-2'), '');
+  const trunkFile = (modality: string, seed: number) => join(trunks, `${modality}-${seed}`);
   const models = [1, 2].flatMap((seed) =>
     profileModels(PROFILES.smoke).map((config) => ({ config, seed })),
   );
 
   it('makes one job per model and seed, each a child of the trunk job its stream and seed lack', () => {
-    const jobs = cfadJobs(
-      'smoke',
-      models,
-      dirs,
-      (modality, seed) => seed === 2 && modality === 'rgb',
-    );
+    const jobs = cfadJobs('smoke', models, dirs, trunkFile);
     const labels = jobs.map((j) => j.label);
     expect(labels.filter((l) => l.includes('trunk'))).toEqual([
       'rgb trunk seed 1',
@@ -36,10 +38,18 @@ describe('cfadJobs', () => {
       profile: 'smoke',
       model: models.find((m) => m.config.id === 'static-k2')?.config,
       seed: 1,
-      ...dirs,
+      trunk: trunkFile('rgb', 1),
+      outDir: dirs.outDir,
+    });
+    expect(byLabel.get('rgb trunk seed 1')?.config).toEqual({
+      profile: 'smoke',
+      modality: 'rgb',
+      seed: 1,
+      stepOutDir: dirs.stepOutDir,
     });
     // one seed: labels without it
-    expect(cfadJobs('smoke', models.slice(0, 6), dirs, () => true).map((j) => j.label)).toEqual(
+    const cached = () => join(trunks, 'rgb-2');
+    expect(cfadJobs('smoke', models.slice(0, 6), dirs, cached).map((j) => j.label)).toEqual(
       profileModels(PROFILES.smoke).map((m) => m.id),
     );
   });

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type QueueJob, queueJob } from '@tubekit/queue';
 import type { Convolutions } from '@tubekit/step-bench/convolutions';
@@ -14,19 +15,23 @@ export interface CfadDirs {
 }
 
 /** Configuration of a `cfad-trunk` job: pretraining one stream's step trunk for one seed. */
-export interface CfadTrunkJobConfig extends CfadDirs {
+export interface CfadTrunkJobConfig {
   profile: CfadProfileName;
   modality: CfadModality;
   seed: number;
+  stepOutDir: string;
   /** Where the convolutions run (absent: `wasm`). */
   convolutions?: Convolutions;
 }
 
 /** Configuration of a `cfad-model` job: training, evaluating and caching one model and seed. */
-export interface CfadModelJobConfig extends CfadDirs {
+export interface CfadModelJobConfig {
   profile: CfadProfileName;
   model: CfadModelConfig;
   seed: number;
+  /** The stream's step trunk file (cached, or pretrained by the parent `cfad-trunk` job). */
+  trunk: string;
+  outDir: string;
   /** Where the convolutions run (absent: `wasm`). */
   convolutions?: Convolutions;
 }
@@ -39,15 +44,16 @@ export interface CfadModelJobResult {
 
 /**
  * The models of a CFAD run as a job graph for `runLocalPool`: one `cfad-model` job per model and
- * seed, each the child of a `cfad-trunk` job for its stream and seed unless `trunkCached` says that
- * trunk is already pretrained (so the streams' trunks pretrain side by side, once, before their
- * models). Configurations hold this machine's folders: the jobs run here, not on a queue.
+ * seed, each the child of a `cfad-trunk` job for its stream and seed unless that trunk's file
+ * (`trunkFile`) exists already (so the streams' trunks pretrain side by side, once, before their
+ * models, and a model job loads its trunk from the file without step's rendered frames).
+ * Configurations hold this machine's folders: the jobs run here, not on a queue.
  */
 export function cfadJobs(
   profile: CfadProfileName,
   models: ReadonlyArray<{ config: CfadModelConfig; seed: number }>,
   dirs: CfadDirs,
-  trunkCached: (modality: CfadModality, seed: number) => boolean,
+  trunkFile: (modality: CfadModality, seed: number) => string,
   convolutions: Convolutions = 'wasm',
 ): Array<QueueJob<CfadTrunkJobConfig | CfadModelJobConfig>> {
   const where = convolutions === 'wasm' ? {} : { convolutions };
@@ -58,10 +64,11 @@ export function cfadJobs(
     const suffix = seeds > 1 ? ` seed ${seed}` : '';
     const key = `${config.modality} ${seed}`;
     let trunk = trunks.get(key);
-    if (!trunk && !trunkCached(config.modality, seed)) {
+    const file = trunkFile(config.modality, seed);
+    if (!trunk && !existsSync(file)) {
       trunk = queueJob<CfadTrunkJobConfig>(
         'cfad-trunk',
-        { profile, modality: config.modality, seed, ...dirs, ...where },
+        { profile, modality: config.modality, seed, stepOutDir: dirs.stepOutDir, ...where },
         { label: `${config.modality} trunk${suffix}` },
       );
       trunks.set(key, trunk);
@@ -70,7 +77,7 @@ export function cfadJobs(
     jobs.push(
       queueJob<CfadModelJobConfig>(
         'cfad-model',
-        { profile, model: config, seed, ...dirs, ...where },
+        { profile, model: config, seed, trunk: file, outDir: dirs.outDir, ...where },
         { label: `${config.id}${suffix}`, parents: trunk ? [trunk.id] : [] },
       ),
     );

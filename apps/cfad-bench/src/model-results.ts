@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Trunk } from '@tubekit/backbones';
+import { readCheckpoint } from '@tubekit/nn';
 import { writeFileAtomic } from '@tubekit/report';
 import { convolutionsCacheKey } from '@tubekit/step-bench/convolutions';
-import { PROFILES as STEP_PROFILES } from '@tubekit/step-bench/profiles';
-import { loadTrunk, type SynthBench } from '@tubekit/step-bench/train-models';
-import type { VariantData } from './data';
+import { PROFILES as STEP_PROFILES, seedProfile } from '@tubekit/step-bench/profiles';
+import { createTrunk } from '@tubekit/step-bench/trunks';
+import type { CfadModality, VariantData } from './data';
 import type { CfadProfile } from './profiles';
 import { type CfadModelConfig, type CfadModelResult, runModel } from './run-model';
 
@@ -47,18 +49,38 @@ export function readModelResult(
 }
 
 /**
- * Trains and evaluates one model on its stream's pretrained step trunk (`runModel`) and caches its
- * result at `path` (written to a temporary file, then renamed; non-finite numbers as `null`).
+ * A stream's pretrained step trunk read from its cached file (`trunkPath` of step-bench), without
+ * step's rendered frames: what a worker process loads once the trunk exists.
+ */
+export async function cachedTrunk(
+  profile: CfadProfile,
+  modality: CfadModality,
+  seed: number,
+  path: string,
+): Promise<Trunk> {
+  const trunk = createTrunk(seedProfile(STEP_PROFILES[profile.step], seed), modality);
+  try {
+    trunk.load(await readCheckpoint(path), path);
+  } catch (error) {
+    trunk.dispose();
+    throw error;
+  }
+  return trunk;
+}
+
+/**
+ * Trains and evaluates one model on its stream's freshly loaded pretrained step trunk (`runModel`;
+ * the trunk is disposed of afterwards) and caches its result at `path` (written to a temporary
+ * file, then renamed; non-finite numbers as `null`).
  */
 export async function trainModelResult(
   profile: CfadProfile,
-  bench: SynthBench,
+  trunk: Trunk,
   data: VariantData,
   config: CfadModelConfig,
   seed: number,
   path: string,
 ): Promise<CfadModelResult> {
-  const trunk = await loadTrunk(bench, config.modality, seed);
   let result: CfadModelResult;
   try {
     result = await runModel(profile, data, trunk, config, seed);

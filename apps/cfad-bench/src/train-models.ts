@@ -1,8 +1,7 @@
-import { existsSync } from 'node:fs';
 import { runLocalPool } from '@tubekit/queue';
 import { type MultiProgress, setProgressSink } from '@tubekit/report';
 import type { Convolutions } from '@tubekit/step-bench/convolutions';
-import { type SynthBench, trunkPath } from '@tubekit/step-bench/train-models';
+import { loadTrunk, type SynthBench, trunkPath } from '@tubekit/step-bench/train-models';
 import type { CfadVariant, VariantData } from './data';
 import { CFAD_JOB_KINDS, type CfadDirs, type CfadModelJobResult, cfadJobs } from './jobs';
 import { modelLine, trainModelResult } from './model-results';
@@ -46,7 +45,8 @@ export async function trainModels(options: TrainModelsOptions): Promise<void> {
     try {
       for (const { config, seed, path } of pending) {
         const data = options.data.get(config.variant) as VariantData;
-        const result = await trainModelResult(profile, bench, data, config, seed, path);
+        const trunk = await loadTrunk(bench, config.modality, seed);
+        const result = await trainModelResult(profile, trunk, data, config, seed, path);
         ui.log(modelLine(result, seeds));
         ui.jobDone('main', `${config.id}${seeds > 1 ? ` seed ${seed}` : ''}`);
       }
@@ -59,7 +59,7 @@ export async function trainModels(options: TrainModelsOptions): Promise<void> {
     profile.name,
     pending,
     { outDir: options.outDir, stepOutDir: options.stepOutDir },
-    (modality, seed) => existsSync(trunkPath(bench, modality, seed)),
+    (modality, seed) => trunkPath(bench, modality, seed),
     options.convolutions,
   );
   const failed: string[] = [];

@@ -18,8 +18,8 @@ import asc from 'assemblyscript/asc';
 const [sourceArg, targetArg, name] = process.argv.slice(2);
 if (!sourceArg || !targetArg || !/^[A-Z][A-Z0-9_]*$/.test(name ?? '')) {
   process.stderr.write(
-    'usage: build-module.mjs <source.ts> <target.generated.ts> <CONSTANT_NAME> (paths relative to the\n' +
-      'working directory)\n',
+    'usage: build-module.mjs <source.ts> <target.generated.ts> <CONSTANT_NAME>\n' +
+      '(paths relative to the working directory)\n',
   );
   process.exit(2);
 }

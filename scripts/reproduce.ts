@@ -10,8 +10,10 @@
  * `--conv wasm|onnxruntime` (default wasm): where the trunks' convolutions run, in every process
  * (`reproduce({ convolutions })` of each app; onnxruntime needs onnxruntime-node installed).
  *
- * Tier 3 (your data, STEP only): `pnpm reproduce --paper step --dataset <name> --root <frames>
- * --gt <annotations> [--train-split <name>] [--test-split <name>] [--profile …]`.
+ * Tier 3 (your data): `pnpm reproduce [--paper step|cfad|pcsc]… --dataset <name> --root <frames>
+ * --gt <annotations> [--flow-root <flow images>] [--train-split <name>] [--test-split <name>]
+ * [--profile …]` runs each selected paper's `reproduceOnDataset` (apps/<paper>-bench/src/tier3.ts;
+ * STEP when no --paper is given); `--flow-root` is read by PCSC only.
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -28,11 +30,18 @@ const PROFILES = ['smoke', 'quick', 'full'] as const;
 type Paper = (typeof PAPERS)[number];
 type Profile = (typeof PROFILES)[number];
 
-const USER_DATA_FLAGS = ['--dataset', '--root', '--gt', '--train-split', '--test-split'] as const;
+const USER_DATA_FLAGS = [
+  '--dataset',
+  '--root',
+  '--gt',
+  '--flow-root',
+  '--train-split',
+  '--test-split',
+] as const;
 type UserData = Partial<Record<(typeof USER_DATA_FLAGS)[number], string>>;
 const USAGE =
   `usage: pnpm reproduce [--profile smoke|quick|full] [--paper step|cfad|pcsc]… [--out <dir>] [--workers <n> | --queue redis://host:port] [--conv ${CONVOLUTIONS.join('|')}]\n` +
-  `       pnpm reproduce --paper step --dataset <name> --root <frames> --gt <annotations> [--train-split train] [--test-split test] [--profile smoke|quick|full] [--conv ${CONVOLUTIONS.join('|')}]`;
+  `       pnpm reproduce [--paper step|cfad|pcsc]… --dataset <name> --root <frames> --gt <annotations> [--flow-root <flow images> (pcsc)] [--train-split train] [--test-split test] [--profile smoke|quick|full] [--conv ${CONVOLUTIONS.join('|')}]   (default paper: step)`;
 
 function parse(argv: string[]): {
   profile: Profile;
@@ -96,14 +105,19 @@ function parse(argv: string[]): {
   }
   if (Object.keys(userData).length) {
     const absent = (['--dataset', '--root', '--gt'] as const).filter((f) => !userData[f]);
-    const others = papers.filter((p) => p !== 'step');
-    if (absent.length || others.length) {
+    const flowWithoutPcsc = userData['--flow-root'] !== undefined && !papers.includes('pcsc');
+    if (absent.length || flowWithoutPcsc) {
       console.error(
-        `reproduce: ${absent.length ? `your data needs --dataset, --root and --gt together (missing ${absent.join(', ')})` : `--dataset runs STEP only, not ${others.join(', ')}`}\n${USAGE}`,
+        `reproduce: ${absent.length ? `your data needs --dataset, --root and --gt together (missing ${absent.join(', ')})` : '--flow-root is read by PCSC only (add --paper pcsc)'}\n${USAGE}`,
       );
       process.exit(2);
     }
-    return { profile, papers: ['step'], userData, convolutions };
+    return {
+      profile,
+      papers: papers.length ? [...new Set(papers)] : ['step'],
+      userData,
+      convolutions,
+    };
   }
   const local = (papers.length ? papers : PAPERS).filter((p) => p !== 'step');
   if (queue && local.length) {
@@ -128,21 +142,24 @@ const { profile, papers, userData, out, workers, queue, convolutions } = parse(
   process.argv.slice(2),
 );
 if (userData['--dataset']) {
-  const tier3 = await import(
-    pathToFileURL(join(root, 'apps', 'step-bench', 'src', 'tier3.ts')).href
-  );
-  try {
-    await tier3.reproduceOnDataset({
-      dataset: userData['--dataset'],
-      root: userData['--root'],
-      gt: userData['--gt'],
-      splits: { train: userData['--train-split'], test: userData['--test-split'] },
-      profile,
-      convolutions,
-    });
-  } catch (error) {
-    console.error(`reproduce: ${(error as Error).message}`);
-    process.exit(1);
+  for (const paper of papers) {
+    const tier3 = await import(
+      pathToFileURL(join(root, 'apps', `${paper}-bench`, 'src', 'tier3.ts')).href
+    );
+    try {
+      await tier3.reproduceOnDataset({
+        dataset: userData['--dataset'],
+        root: userData['--root'],
+        gt: userData['--gt'],
+        ...(paper === 'pcsc' && { flowRoot: userData['--flow-root'] }),
+        splits: { train: userData['--train-split'], test: userData['--test-split'] },
+        profile,
+        convolutions,
+      });
+    } catch (error) {
+      console.error(`reproduce: ${(error as Error).message}`);
+      process.exit(1);
+    }
   }
   process.exit(0);
 }

@@ -20,12 +20,23 @@ import type { CfadProfile } from './profiles';
 /** The two SynthTubes stand-ins of CFAD's datasets (spec §5). */
 export type CfadVariant = Extract<SynthVariant, 'dynamic' | 'static'>;
 
-/** One preset variant's videos and rendered frames. */
-export interface VariantData {
-  variant: CfadVariant;
-  synth: SynthTubes;
+/**
+ * The videos a CFAD model trains and is tested on, and their frames at the detector's size: a
+ * SynthTubes variant (tier 1, {@link VariantData}) or your annotated videos (tier 3).
+ */
+export interface CfadVideos {
+  /** Class names of the annotation (labels index them). */
+  labels: string[];
   train: VideoAnnotation[];
   test: VideoAnnotation[];
+  /** Frames at `size × size` per modality (SynthTubes: `FrameCache`; your data: `DatasetFrames`). */
+  frames: Pick<FrameCache, 'reader' | 'size'>;
+}
+
+/** One preset variant's videos and rendered frames. */
+export interface VariantData extends CfadVideos {
+  variant: CfadVariant;
+  synth: SynthTubes;
   frames: FrameCache;
 }
 
@@ -81,7 +92,7 @@ export async function prepareVariant(
     bar.done(`${train.length} train + ${test.length} test videos at ${S}px`);
     await frames.save(path);
   }
-  return { variant, synth, train, test, frames };
+  return { variant, synth, labels: synth.dataset.labels, train, test, frames };
 }
 
 /** Original frame (1-based) of resampled frame `j` of `T` (spec S1: `round(1 + j(L−1)/(T−1))`). */
@@ -91,7 +102,7 @@ export function resampledFrame(j: number, T: number, L: number): number {
 
 /** The `T` resampled frames of a video as a `[T, S, S, channels]` tensor (the caller disposes it). */
 export function clipTensor(
-  data: VariantData,
+  data: CfadVideos,
   modality: CfadModality,
   video: VideoAnnotation,
   T: number,
@@ -107,7 +118,7 @@ export function clipTensor(
 
 /** A training video for `CoarseToFineDetector.loss`: its clip and GT tubes scaled to S. */
 export function trainingVideo(
-  data: VariantData,
+  data: CfadVideos,
   modality: CfadModality,
   video: VideoAnnotation,
   T: number,

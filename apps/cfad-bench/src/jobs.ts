@@ -4,7 +4,7 @@ import { type QueueJob, queueJob } from '@tubekit/queue';
 import type { Convolutions } from '@tubekit/step-bench/convolutions';
 import type { CfadModality } from './data';
 import type { CfadProfileName } from './profiles';
-import type { CfadModelConfig } from './run-model';
+import type { CfadBenchModel } from './results';
 
 /** The folders of a local CFAD run, as every job of it sees them. */
 export interface CfadDirs {
@@ -27,7 +27,7 @@ export interface CfadTrunkJobConfig {
 /** Configuration of a `cfad-model` job: training, evaluating and caching one model and seed. */
 export interface CfadModelJobConfig {
   profile: CfadProfileName;
-  model: CfadModelConfig;
+  model: CfadBenchModel;
   seed: number;
   /** The stream's step trunk file (cached, or pretrained by the parent `cfad-trunk` job). */
   trunk: string;
@@ -51,7 +51,7 @@ export interface CfadModelJobResult {
  */
 export function cfadJobs(
   profile: CfadProfileName,
-  models: ReadonlyArray<{ config: CfadModelConfig; seed: number }>,
+  models: ReadonlyArray<{ config: CfadBenchModel; seed: number }>,
   dirs: CfadDirs,
   trunkFile: (modality: CfadModality, seed: number) => string,
   convolutions: Convolutions = 'wasm',

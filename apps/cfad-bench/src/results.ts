@@ -10,14 +10,19 @@ export function mainOrder(profile: CfadProfile): number {
   return profile.orders[Math.floor((profile.orders.length - 1) / 2)]!;
 }
 
+/** A tier-1 configuration: the detector's and the SynthTubes variant it trains on. */
+export interface CfadBenchModel extends CfadModelConfig {
+  variant: CfadVariant;
+}
+
 /**
  * Every configuration a profile trains per seed: each order k on both preset variants (Table 1,
  * Fig. 4a), and on the dynamic variant at the main order the Diff Block ablation (Fig. 5) and
  * RGB ⊕ flow early fusion (Tables 2–3); the dynamic main-order RGB model runs Fig. 4(b)'s sweep.
  */
-export function profileModels(profile: CfadProfile): CfadModelConfig[] {
+export function profileModels(profile: CfadProfile): CfadBenchModel[] {
   const k = mainOrder(profile);
-  const models: CfadModelConfig[] = [];
+  const models: CfadBenchModel[] = [];
   for (const variant of ['dynamic', 'static'] as const)
     for (const order of profile.orders)
       models.push({

@@ -15,14 +15,13 @@ import {
   videoMeanAP,
 } from '@tubekit/metrics';
 import { createRng, Trainer, tf, train } from '@tubekit/nn';
-import { type CfadModality, clipTensor, trainingVideo, type VariantData } from './data';
+import { type CfadModality, type CfadVideos, clipTensor, trainingVideo } from './data';
 import type { CfadProfile } from './profiles';
 
-/** One trained configuration. */
+/** One trained configuration of the detector (tier 1 adds the SynthTubes variant: `CfadBenchModel`). */
 export interface CfadModelConfig {
   /** Stable id, e.g. `dynamic-k2`, `dynamic-k2-no-diff`, `dynamic-k2-early`. */
   id: string;
-  variant: VariantData['variant'];
   order: number;
   diffBlock: boolean;
   modality: CfadModality;
@@ -71,7 +70,7 @@ export interface CfadModelResult {
 
 function evaluate(
   det: CoarseToFineDetector,
-  data: VariantData,
+  data: CfadVideos,
   modality: CfadModality,
   T: number,
   options: CoarseToFineDetectOptions,
@@ -103,7 +102,7 @@ function evaluate(
       });
     });
   }
-  const gt = { labels: data.synth.dataset.labels, videos: data.test };
+  const gt = { labels: data.labels, videos: data.test };
   const videos = data.test.map((v) => v.name);
   const vmap = videoMeanAP(gt, tubes, { protocol: actProtocol, iou: [...VIDEO_IOUS], videos });
   return {
@@ -156,14 +155,15 @@ function frameMapOfTubes(
 }
 
 /**
- * Trains one CFAD configuration on a preset variant from the stream's pretrained trunk (its neck
- * fine-tuned, §4.1's end-to-end stage on tubekit's trunk) and evaluates it: every Table 1 row (no
- * refine, each σ), and on request Fig. 4(b)'s selector sweep against uniform and random selection
- * of the same number of timestamps. The trunk is the caller's, freshly loaded for this model.
+ * Trains one CFAD configuration on a preset variant (tier 1) or your videos (tier 3) from the
+ * stream's pretrained trunk (its neck fine-tuned, §4.1's end-to-end stage on tubekit's trunk) and
+ * evaluates it: every Table 1 row (no refine, each σ), and on request Fig. 4(b)'s selector sweep
+ * against uniform and random selection of the same number of timestamps. The trunk is the
+ * caller's, freshly loaded for this model.
  */
 export async function runModel(
   profile: CfadProfile,
-  data: VariantData,
+  data: CfadVideos,
   trunk: Trunk,
   config: CfadModelConfig,
   seed: number,
@@ -182,7 +182,7 @@ export async function runModel(
         );
   const anchorSizes = clusterAnchors(boxes, Math.min(6, boxes.length / 4), { seed }).sizes;
   const det = new CoarseToFineDetector({
-    numClasses: data.synth.dataset.labels.length,
+    numClasses: data.labels.length,
     trunk,
     frameSize: S,
     clipLength: T,

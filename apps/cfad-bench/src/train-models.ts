@@ -6,11 +6,11 @@ import type { CfadVariant, VariantData } from './data';
 import { CFAD_JOB_KINDS, type CfadDirs, type CfadModelJobResult, cfadJobs } from './jobs';
 import { modelLine, trainModelResult } from './model-results';
 import type { CfadProfile } from './profiles';
-import type { CfadModelConfig } from './run-model';
+import type { CfadBenchModel } from './results';
 
 /** A model and seed without a cached result, and where its result goes. */
 export interface PendingModel {
-  config: CfadModelConfig;
+  config: CfadBenchModel;
   seed: number;
   path: string;
 }

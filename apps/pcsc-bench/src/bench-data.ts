@@ -25,11 +25,12 @@ export interface BenchData {
   test: BenchVideo[];
 }
 
-function scaled(video: VideoAnnotation, variant: BenchVariant, S: number): VideoAnnotation {
+/** A video's annotation with its boxes scaled to `S × S` px (the detector's frames), renamed `name`. */
+export function scaledAnnotation(video: VideoAnnotation, S: number, name: string): VideoAnnotation {
   const sx = S / video.width;
   const sy = S / video.height;
   return {
-    name: `${variant}/${video.name}`,
+    name,
     nframes: video.nframes,
     width: S,
     height: S,
@@ -74,7 +75,11 @@ export async function loadBenchData(
           for (let f = 1; f <= video.nframes; f++)
             frames[modality].set(await source.read(f, { size: [S, S] }), (f - 1) * S * S * 3);
         }
-        out[split].push({ variant, annotation: scaled(video, variant, S), ...frames });
+        out[split].push({
+          variant,
+          annotation: scaledAnnotation(video, S, `${variant}/${video.name}`),
+          ...frames,
+        });
         onVideo?.();
       }
     }

@@ -36,12 +36,17 @@ export interface SeedResults {
   actionness: { samples: number; positives: number };
 }
 
-interface TestOutcome {
+/** The runs of a model on test videos and their linked (and, with classifiers, refined) tubes. */
+export interface TestOutcome {
   runs: VideoRun[];
   tubes: Record<VideoRow, DetectedTube[]>;
 }
 
-function testVideos(
+/**
+ * Runs a model on every video (each frame a key frame), links its final-stage detections into
+ * tubes (Singh's online linker) and, with actionness classifiers, refines them both ways (TR).
+ */
+export function testVideos(
   det: CrossStreamDetector,
   trunks: StreamTrunks,
   videos: readonly BenchVideo[],

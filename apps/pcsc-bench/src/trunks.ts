@@ -14,7 +14,7 @@ import type { PcscProfile } from './profiles';
  * A PCSC profile and seed as the trunk profile step-bench's trunk functions take (PCSC's stack
  * length k is the trunk's clip length).
  */
-function trunkProfile(profile: PcscProfile, seed: number): TrunkProfile {
+export function trunkProfile(profile: PcscProfile, seed: number): TrunkProfile {
   return {
     name: profile.name,
     seed,

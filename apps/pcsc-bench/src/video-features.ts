@@ -7,7 +7,10 @@ import {
 import { tf } from '@tubekit/nn';
 import type { BenchVideo } from './bench-data';
 
-/** The two streams' pretrained trunks (frozen: the detector trains on top of them). */
+/**
+ * The two streams' pretrained trunks (frozen: the detector trains on top of them). Without flow
+ * images (tier 3, RGB only) `flow` is the RGB trunk itself, and both streams read its maps.
+ */
 export interface StreamTrunks {
   rgb: Trunk;
   flow: Trunk;
@@ -15,7 +18,8 @@ export interface StreamTrunks {
 
 /**
  * Key-frame trunk maps of one video for the detector: both trunks run once over the video's
- * frames; each key frame's maps are the mean over its key-centred stack (`stackFeatures`). The
+ * frames; each key frame's maps are the mean over its key-centred stack (`stackFeatures`). When
+ * the flow trunk is the RGB one (RGB only) the RGB maps serve both streams, computed once. The
  * tensors are kept (outside any tidy); dispose them with {@link disposeInput}.
  *
  * @param keys - 1-based key frames.
@@ -33,7 +37,8 @@ export function videoInput(
     tf.tidy(() =>
       stackFeatures(trunk, tf.tensor4d(frames, [T, S, S, 3]), stacks).map((t) => tf.keep(t)),
     );
-  return { rgb: levels(trunks.rgb, video.rgb), flow: levels(trunks.flow, video.flow) };
+  const rgb = levels(trunks.rgb, video.rgb);
+  return { rgb, flow: trunks.flow === trunks.rgb ? rgb : levels(trunks.flow, video.flow) };
 }
 
 /** Rows `[from, from + count)` of an input (new tensors; the caller disposes them). */
@@ -58,7 +63,7 @@ export function gatherInput(
   return { rgb: pick('rgb'), flow: pick('flow') };
 }
 
-/** Frees an input's tensors. */
+/** Frees an input's tensors (maps shared by both streams once). */
 export function disposeInput(input: CrossStreamInput): void {
-  tf.dispose([...input.rgb, ...input.flow]);
+  tf.dispose([...new Set([...input.rgb, ...input.flow])]);
 }

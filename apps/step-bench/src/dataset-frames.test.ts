@@ -54,7 +54,9 @@ describe('DatasetFrames (tier 3 frame loading)', () => {
     }
     expect(() => read(v, v.nframes + 1)).toThrow(`frame ${v.nframes + 1} of ${v.name} is outside`);
     expect(() => read({ ...v, name: 'other/video' }, 1)).toThrow('other/video was not loaded');
-    expect(() => frames.reader('flow')).toThrow(/only RGB frames are loaded/);
+    expect(() => frames.reader('flow')).toThrow(
+      /only RGB frames are loaded here; flow needs a DatasetFrames of its own/,
+    );
     expect(() => frames.reader('early')).toThrow(/early modality needs flow images/);
   });
 

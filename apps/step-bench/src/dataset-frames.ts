@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import {
+  type FrameModality,
   type FrameSource,
   openImageFolderSource,
   openVideoFileSource,
@@ -25,6 +26,34 @@ export function describeFrameLayouts(root: string): string {
   );
 }
 
+/**
+ * Folder names tried beside the frames root (`<root>/../<name>`) for flow images when no flow root
+ * is given: a SynthTubes export's and ours (`rgb/` → `flow/`), UCF101-24's (`rgb-images/` →
+ * `brox-images/`) and J-HMDB's (`Frames/` → `FlowBrox04/`).
+ */
+export const FLOW_SIBLINGS = ['flow', 'brox-images', 'FlowBrox04'] as const;
+
+/**
+ * Where a dataset's flow images are: `flowRoot` when given (an error naming it when it is not a
+ * folder), else the first {@link FLOW_SIBLINGS} folder beside `root`, else `undefined` with the
+ * paths looked at. Flow images follow the RGB frames' layout (per-video folders of 3-channel
+ * images, `encodeFlow`'s u, v, magnitude, or video files), named like the annotation's videos.
+ */
+export function locateFlowRoot(
+  root: string,
+  flowRoot?: string,
+): { path?: string; looked: string[] } {
+  if (flowRoot !== undefined) {
+    if (!existsSync(flowRoot) || !statSync(flowRoot).isDirectory())
+      throw new Error(
+        `flow root ${flowRoot} is not a folder (--flow-root: flow images in the layout of --root, ${describeFrameLayouts(flowRoot)})`,
+      );
+    return { path: flowRoot, looked: [flowRoot] };
+  }
+  const looked = FLOW_SIBLINGS.map((name) => join(dirname(root), name)).filter((p) => p !== root);
+  return { path: looked.find((p) => existsSync(p) && statSync(p).isDirectory()), looked };
+}
+
 /** Where a video's frames are, or `undefined` when neither layout has them. */
 export function locateVideoFrames(
   root: string,
@@ -46,6 +75,8 @@ export interface DatasetFramesOptions {
   root: string;
   /** Side of the square frames the detector sees; every frame is resized to `size × size`. */
   size: number;
+  /** What the images are: RGB frames (default) or 3-channel flow images (`encodeFlow`). */
+  modality?: FrameModality;
   /** Videos to load (each once; duplicates by name are loaded once). */
   videos: readonly VideoAnnotation[];
   /** Called after each video is in memory. */
@@ -58,10 +89,11 @@ export interface DatasetFramesOptions {
 const IMAGE_CONCURRENCY = 4;
 
 /**
- * The RGB frames of a user dataset (tier 3), read once from image folders or video files at the
- * detector's square frame size and kept in memory as bytes (8-bit quantisation of values in
- * [0, 1], like the SynthTubes `FrameCache`), giving the synchronous {@link FrameReader} the
- * progressive head consumes. Only the `rgb` modality exists: flow images are not loaded.
+ * The RGB frames, or the flow images, of a user dataset (tier 3), read once from image folders or
+ * video files at the detector's square frame size and kept in memory as bytes (8-bit quantisation
+ * of values in [0, 1], like the SynthTubes `FrameCache`), giving the synchronous
+ * {@link FrameReader} the heads consume. One instance holds one modality; flow images are resized
+ * like frames (their encoded values are not rescaled).
  *
  * Checks, each an error naming the video and the path: every video has frames under the root
  * (all missing ones are listed before anything is decoded), the stored video has at least the
@@ -76,6 +108,8 @@ export class DatasetFrames {
   private constructor(
     private readonly store: Map<string, Uint8Array>,
     readonly size: number,
+    /** What the loaded images are. */
+    readonly modality: FrameModality,
     /** Videos per storage layout that were found. */
     readonly layouts: Readonly<Record<FrameLayout, number>>,
   ) {}
@@ -140,7 +174,7 @@ export class DatasetFrames {
       layouts[where.layout]++;
       options.onVideo?.(video, where.layout);
     }
-    return new DatasetFrames(store, S, layouts);
+    return new DatasetFrames(store, S, options.modality ?? 'rgb', layouts);
   }
 
   /** Bytes held in memory (one byte per value). */
@@ -151,14 +185,16 @@ export class DatasetFrames {
   }
 
   /**
-   * A reader of the loaded frames: `size × size × 3` floats in [0, 1]. Only `'rgb'` exists; the
-   * `flow` and `early` modalities throw (tier 3 does not load flow images). A video that was not
-   * loaded throws naming it.
+   * A reader of the loaded frames: `size × size × 3` floats in [0, 1]. Only the loaded modality
+   * exists: the other one, and `early` (RGB ⊕ flow in one reader, which tier 3 does not build),
+   * throw. A video that was not loaded throws naming it.
    */
   reader(modality: StepModality): FrameReader {
-    if (modality !== 'rgb')
+    if (modality !== this.modality)
       throw new Error(
-        `DatasetFrames: only RGB frames are loaded for user data; the ${modality} modality needs flow images, which tier 3 does not read`,
+        modality === 'early'
+          ? 'DatasetFrames: the early modality needs flow images fused with the RGB frames, which tier 3 does not build'
+          : `DatasetFrames: only ${this.modality === 'rgb' ? 'RGB frames' : 'flow images'} are loaded here; ${modality} needs a DatasetFrames of its own (modality '${modality}')`,
       );
     const frame = this.size * this.size * 3;
     return (video, f) => {

@@ -258,6 +258,45 @@ describe('the streaming fast path', () => {
     }
   });
 
+  it('the WebAssembly lane: video cells longer than its buffer, more rows than it stages at once, Int32 bounds', async () => {
+    const long = `cls/${'x'.repeat(3000)}`;
+    const rows = Array.from({ length: 9000 }, (_, i) => {
+      const video = i < 4500 ? 'short' : `${long}${i < 6000 ? 'a' : 'b'}`;
+      return `${video},${i === 8999 ? 2147483647 : i + 1},${i % 24},0.${i},${i}.5,2,${i + 3},4`;
+    });
+    let whole: FrameDetectionRows | undefined;
+    await readFrameDetectionGroups(
+      file(`${HEADER}\n${rows.join('\n')}\n`),
+      { grouping: 'file' },
+      (r) => {
+        whole = r;
+      },
+    );
+    const dets = whole!;
+    expect(dets.length).toBe(9000);
+    expect(dets.videos).toEqual(['short', `${long}a`, `${long}b`]);
+    const wrong = rows.findIndex((row, i) => {
+      const cells = row.split(',');
+      return (
+        dets.videos[dets.videoIndex[i]!] !== cells[0] ||
+        dets.frame[i] !== Number(cells[1]) ||
+        dets.label[i] !== Number(cells[2]) ||
+        dets.score[i] !== Number(cells[3]) ||
+        dets.boxes[4 * i] !== Number(cells[4]) ||
+        dets.boxes[4 * i + 2] !== Number(cells[6]) ||
+        dets.line[i] !== i + 2
+      );
+    });
+    expect(wrong).toBe(-1);
+    for (const [frame, message] of [
+      ['2147483648', /\(line 3, column frame\): expected a 1-based frame number/],
+      ['0', /\(line 3, column frame\): expected a 1-based frame number/],
+    ] as const) {
+      const text = `${HEADER}\nv,1,0,0.5,1,2,3,4\nv,${frame},0,0.5,1,2,3,4\n`;
+      expect((await errorOf(readFrameDetectionsCsv(file(text)))).message).toMatch(message);
+    }
+  });
+
   it('after plain rows, an irregular row is read or refused as on its own, at its file line', async () => {
     const plain = Array.from({ length: 5 }, (_, i) => `v,${i + 1},0,0.5,1,2,3,4`).join('\n');
     const ok = await readFrameDetectionsCsv(file(`${HEADER}\n${plain}\nv,3.0,1,1e-1,1,2,3,4\n`));

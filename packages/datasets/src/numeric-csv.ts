@@ -10,6 +10,7 @@ import {
 import { type CsvHeader, csvHeader, readCsvRows } from './csv-table';
 import { INT32_LIMIT } from './decimal-number';
 import { TubekitFormatError } from './format-error';
+import { type LaneColumns, NumericLane, STAGED_ROWS } from './numeric-lane';
 
 /**
  * How a numeric CSV reader stores one column: the video name (rows are grouped by it), an
@@ -246,6 +247,30 @@ class RowStore {
     this.capacity = capacity;
   }
 
+  /**
+   * Appends the rows the fast lane staged: file lines `line + 1, …`, all of video `videoIndex`.
+   * The lane staged at most the room {@link room} gave.
+   */
+  append(lane: NumericLane, line: number, videoIndex: number): void {
+    const n = lane.rows;
+    const at = this.length;
+    for (let slot = 0; slot < this.ints.length; slot++)
+      this.ints[slot]!.set(lane.ints[slot]!.subarray(0, n), at);
+    for (let g = 0; g < this.floats.length; g++) {
+      const w = this.layout.floatGroups[g]!;
+      this.floats[g]!.set(lane.floats[g]!.subarray(0, n * w), at * w);
+    }
+    for (let k = 0; k < n; k++) this.line[at + k] = line + k + 1;
+    this.videoIndex.fill(videoIndex, at, at + n);
+    this.length = at + n;
+  }
+
+  /** How many rows fit without growing (growing first when full). */
+  room(): number {
+    if (this.length === this.capacity) this.grow();
+    return this.capacity - this.length;
+  }
+
   /** Makes row `row` the only row (its columns copied to row 0). */
   moveToFront(row: number): void {
     for (const a of this.ints) a[0] = a[row]!;
@@ -287,21 +312,9 @@ class RowStore {
 const isBlank = (c: number) => c === 32 || c === 9;
 
 /** The columns of a {@link NumericLayout} as flat arrays, for the hot loops. */
-interface CompiledColumns {
-  /** 0 skip, 1 video, 2 int, 3 float */
-  kind: Uint8Array;
-  /** the Int32 column or the Float64 group */
-  target: Int32Array;
-  /** the group's width and the column's offset in it (floats) */
-  stride: Int32Array;
-  offset: Int32Array;
-  /** the smallest value an int column accepts */
-  lowest: Float64Array;
-}
-
-function compileColumns(l: NumericLayout): CompiledColumns {
+function compileColumns(l: NumericLayout): LaneColumns {
   const n = l.columns.length;
-  const t: CompiledColumns = {
+  const t: LaneColumns = {
     kind: new Uint8Array(n),
     target: new Int32Array(n),
     stride: new Int32Array(n),
@@ -322,93 +335,6 @@ function compileColumns(l: NumericLayout): CompiledColumns {
     }
   });
   return t;
-}
-
-/** How many lines the last {@link storePlainLines} stored. */
-let plainLines = 0;
-
-/**
- * The fast lane of {@link readNumericCsv}. Stores the complete lines from `p` on (`last` is the
- * index of a `\n`) while each one is in the common form: the video cell is the previous row's
- * (`video[0, videoLength)`, raw bytes), every number cell is one {@link scanNumber} reads
- * (a plain decimal of at most 15 digits) within its range (integers whole), and the line has
- * exactly the layout's cells. It stops at the first line that is not, storing nothing of it: the
- * general parser reads that one, with every check and the error's wording.
- *
- * @param words `b` read four bytes at a time; `videoWords` the same of `video`
- * @returns the start of the first line not stored; {@link plainLines} holds how many were
- */
-function storePlainLines(
-  b: Uint8Array,
-  words: DataView,
-  p: number,
-  last: number,
-  t: CompiledColumns,
-  st: RowStore,
-  video: Uint8Array,
-  videoWords: DataView,
-  videoLength: number,
-  videoIndex: number,
-  line: number,
-): number {
-  const { kind, target, stride, offset, lowest } = t;
-  const ncols = kind.length;
-  let n = 0;
-  lines: while (p <= last) {
-    if (st.length === st.capacity) st.grow();
-    const row = st.length;
-    const ints = st.ints;
-    const floats = st.floats;
-    let i = p;
-    let c = b[i]!;
-    for (let col = 0; col < ncols; col++) {
-      const k = kind[col]!;
-      if (k === 1) {
-        // the previous row's bytes, compared four at a time, then its end where expected (the
-        // previous cell holds no `,`, `\n` or `"`, so this is the general parser's comparison)
-        const end = i + videoLength;
-        if (end > last) break lines;
-        let j = 0;
-        for (; j + 4 <= videoLength; j += 4)
-          if (words.getInt32(i + j, true) !== videoWords.getInt32(j, true)) break lines;
-        for (; j < videoLength; j++) if (b[i + j] !== video[j]) break lines;
-        i = end;
-        c = b[i]!;
-        if (c !== 44 && c !== 10) break lines;
-      } else if (k === 0) {
-        while (c !== 44 && c !== 10) {
-          if (c === 34) break lines;
-          c = b[++i]!;
-        }
-      } else {
-        const v = scanNumber(b, i);
-        if (scanned < 0) break lines;
-        i = scanned;
-        c = b[i]!;
-        if (k === 3) {
-          if (!(v >= -MAX_COORDINATE && v <= MAX_COORDINATE)) break lines;
-          floats[target[col]!]![row * stride[col]! + offset[col]!] = v;
-        } else {
-          if (!(v >= lowest[col]! && v <= INT32_LIMIT && v === Math.floor(v))) break lines;
-          ints[target[col]!]![row] = v;
-        }
-      }
-      if (col + 1 < ncols) {
-        if (c !== 44) break lines;
-        c = b[++i]!;
-      } else {
-        if (c === 13) c = b[++i]!;
-        if (c !== 10) break lines;
-      }
-    }
-    st.line[row] = line + n + 1;
-    st.videoIndex[row] = videoIndex;
-    st.length = row + 1;
-    n++;
-    p = i + 1;
-  }
-  plainLines = n;
-  return p;
 }
 
 /** Options of {@link readNumericCsv} and {@link readNumericCsvByVideo}. */
@@ -457,17 +383,16 @@ export async function readNumericCsv(
   const ids = new Map<string, number>();
   let current = -1;
   let lastVideo = Buffer.alloc(256);
-  let lastVideoWords = new DataView(lastVideo.buffer, lastVideo.byteOffset, lastVideo.byteLength);
   let lastVideoLength = -1;
-  /** Keeps the raw video cell `b[s, e)` as the one the next row is compared with. */
+  /** The fast lane (WebAssembly), once the header has given the layout. */
+  let lane: NumericLane | undefined;
+  /** Keeps the raw video cell `b[s, e)` of the chunk `b` as the one the next row is compared with. */
   const rememberVideo = (b: Buffer, s: number, e: number) => {
     const n = e - s;
-    if (n > lastVideo.length) {
-      lastVideo = Buffer.alloc(2 * n);
-      lastVideoWords = new DataView(lastVideo.buffer, lastVideo.byteOffset, lastVideo.byteLength);
-    }
+    if (n > lastVideo.length) lastVideo = Buffer.alloc(2 * n);
     b.copy(lastVideo, 0, s, e);
     lastVideoLength = n;
+    lane?.setVideo(b, s, e);
   };
   let line = 0;
 
@@ -513,7 +438,7 @@ export async function readNumericCsv(
   const cellText = (b: Buffer, s: number, e: number) => b.toString('utf8', s, Math.min(e, s + 100));
 
   /** Parses one data line `[p, e)` of `b`; `false` when it holds a quote (fast-csv takes over). */
-  let columns: CompiledColumns | undefined;
+  let columns: LaneColumns | undefined;
   const check = (col: number, v: number, b: Buffer, cs: number, ce: number) => {
     const column = spec!.columns[col]!;
     if (column.kind !== 'int' && column.kind !== 'float') return;
@@ -594,7 +519,7 @@ export async function readNumericCsv(
       }
       if (kind === 3) {
         // fast accept of the common case; anything else gets the full check and message
-        if (!(v >= -1e7 && v <= 1e7)) check(col, v, b, cs, ce);
+        if (!(v >= -MAX_COORDINATE && v <= MAX_COORDINATE)) check(col, v, b, cs, ce);
         floats[targetOf[col]!]![row * strideOf[col]! + offsetOf[col]!] = v;
       } else if (kind === 2) {
         if (!(v >= lowestOf[col]! && v <= INT32_LIMIT && v === Math.floor(v)))
@@ -743,23 +668,20 @@ export async function readNumericCsv(
       )
         p = 3;
       const last = filled > 0 ? buffer.lastIndexOf(10, filled - 1) : -1;
-      const words = new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+      lane?.load(buffer, filled);
       while (p <= last) {
-        if (lastVideoLength >= 0 && columns) {
-          p = storePlainLines(
-            buffer,
-            words,
-            p,
-            last,
-            columns,
-            store!,
-            lastVideo,
-            lastVideoWords,
-            lastVideoLength,
-            grouping === 'video' ? 0 : current,
-            line,
-          );
-          line += plainLines;
+        if (lastVideoLength >= 0 && lane) {
+          // the fast lane stores what it can; it stops at a line it cannot take, or when the
+          // room it was given is full (then it goes on)
+          const st = store!;
+          const videoIndex = grouping === 'video' ? 0 : current;
+          for (;;) {
+            const room = Math.min(st.room(), STAGED_ROWS);
+            p = lane.store(p, last, room);
+            st.append(lane, line, videoIndex);
+            line += lane.rows;
+            if (lane.rows < room || p > last) break;
+          }
           if (p > last) break;
         }
         line++;
@@ -787,6 +709,8 @@ export async function readNumericCsv(
           spec = layout(header);
           store = new RowStore(spec);
           columns = compileColumns(spec);
+          lane = new NumericLane(columns, spec.intColumns, spec.floatGroups);
+          lane.load(buffer, filled);
           if (range) {
             base = range.start;
             limit = range.end;

@@ -4,8 +4,9 @@
  * Runs the benchmark app of each selected paper (apps/<paper>-bench) with the profile. Until the
  * benchmark apps land, it runs the geometry demo instead and says so.
  *
- * Across machines: `pnpm reproduce --paper step --queue redis://[:password@]host:port` puts the
- * jobs on that Redis's BullMQ queue for `tubekit worker --queue …` processes to run.
+ * Across machines: `pnpm reproduce --paper step|cfad --queue redis://[:password@]host:port` puts
+ * the jobs on that Redis's BullMQ queue for `tubekit worker --queue …` processes to run (PCSC
+ * trains on this machine only).
  *
  * `--conv wasm|onnxruntime` (default wasm): where the trunks' convolutions run, in every process
  * (`reproduce({ convolutions })` of each app; onnxruntime needs onnxruntime-node installed).
@@ -119,10 +120,10 @@ function parse(argv: string[]): {
       convolutions,
     };
   }
-  const local = (papers.length ? papers : PAPERS).filter((p) => p !== 'step');
+  const local = (papers.length ? papers : PAPERS).filter((p) => p !== 'step' && p !== 'cfad');
   if (queue && local.length) {
     console.error(
-      `reproduce: --queue runs STEP only; ${local.join(' and ')} ${local.length > 1 ? 'train' : 'trains'} on this machine (--workers <n>): pass --paper step with --queue\n${USAGE}`,
+      `reproduce: --queue runs STEP and CFAD only; ${local.join(' and ')} ${local.length > 1 ? 'train' : 'trains'} on this machine (--workers <n>): pass --paper step or cfad with --queue\n${USAGE}`,
     );
     process.exit(2);
   }

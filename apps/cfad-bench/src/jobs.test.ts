@@ -1,9 +1,12 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CFAD_JOB_KINDS, type CfadModelJobConfig, cfadJobs } from './jobs';
+import { stepJobs } from '@tubekit/step-bench/jobs';
+import { PROFILES as STEP_PROFILES } from '@tubekit/step-bench/profiles';
+import { CFAD_JOB_KINDS, type CfadModelJobConfig, cfadJobs, cfadQueueJobs } from './jobs';
 import { PROFILES } from './profiles';
 import { profileModels } from './results';
+import { variantConfig } from './variant-config';
 
 describe('cfadJobs', () => {
   const dirs = { outDir: '/r/cfad', stepOutDir: '/r/step' };
@@ -52,6 +55,29 @@ describe('cfadJobs', () => {
     expect(cfadJobs('smoke', models.slice(0, 6), dirs, cached).map((j) => j.label)).toEqual(
       profileModels(PROFILES.smoke).map((m) => m.id),
     );
+  });
+
+  it("queues each model as the child of step-bench's own step-trunk job, naming no folder", () => {
+    const jobs = cfadQueueJobs('smoke', models);
+    const trunks = jobs.filter((j) => j.kind === 'step-trunk');
+    expect(trunks.map((j) => j.label)).toEqual([
+      'rgb trunk seed 1',
+      'early trunk seed 1',
+      'rgb trunk seed 2',
+      'early trunk seed 2',
+    ]);
+    // the very jobs `--paper step --queue` queues (same ids): their stored trunks are reused
+    const step = new Set(stepJobs({ ...STEP_PROFILES.smoke, seeds: [1, 2] }).map((j) => j.id));
+    for (const t of trunks) expect(step.has(t.id)).toBe(true);
+    const byLabel = new Map(jobs.map((j) => [j.label, j]));
+    const model = byLabel.get('dynamic-k1-early seed 2');
+    expect(model?.parents).toEqual([byLabel.get('early trunk seed 2')?.id]);
+    expect(Object.keys(model?.config as CfadModelJobConfig).sort()).toEqual([
+      'model',
+      'profile',
+      'seed',
+    ]);
+    expect(model?.environment).toEqual({ dataset: variantConfig(STEP_PROFILES.smoke, 'dynamic') });
   });
 
   it('maps its kinds to modules that exist', () => {

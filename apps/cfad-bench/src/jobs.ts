@@ -2,9 +2,13 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type QueueJob, queueJob } from '@tubekit/queue';
 import type { Convolutions } from '@tubekit/step-bench/convolutions';
+import { stepEnvironment, type TrunkJobConfig } from '@tubekit/step-bench/jobs';
+import { PROFILES as STEP_PROFILES, seedProfile } from '@tubekit/step-bench/profiles';
 import type { CfadModality } from './data';
-import type { CfadProfileName } from './profiles';
+import { type CfadProfileName, PROFILES } from './profiles';
 import type { CfadBenchModel } from './results';
+import type { CfadModelResult } from './run-model';
+import { variantConfig } from './variant-config';
 
 /** The folders of a local CFAD run, as every job of it sees them. */
 export interface CfadDirs {
@@ -24,22 +28,38 @@ export interface CfadTrunkJobConfig {
   convolutions?: Convolutions;
 }
 
-/** Configuration of a `cfad-model` job: training, evaluating and caching one model and seed. */
+/**
+ * Configuration of a `cfad-model` job: training, evaluating and caching one model and seed. A
+ * local run's job names this machine's folders; a queued job names none: its trunk comes from its
+ * parent `step-trunk` job and its files go to the worker's folder.
+ */
 export interface CfadModelJobConfig {
   profile: CfadProfileName;
   model: CfadBenchModel;
   seed: number;
   /** The stream's step trunk file (cached, or pretrained by the parent `cfad-trunk` job). */
-  trunk: string;
-  outDir: string;
+  trunk?: string;
+  /** CFAD's results folder: the result is cached below it. */
+  outDir?: string;
   /** Where the convolutions run (absent: `wasm`). */
   convolutions?: Convolutions;
 }
 
-/** Result of a `cfad-model` job: where its result was cached, and its summary line. */
+/** Result of a `cfad-model` job: the model's result and its summary line. */
 export interface CfadModelJobResult {
-  path: string;
+  result: CfadModelResult;
   line: string;
+}
+
+/**
+ * What this code makes of a model job's data: the SynthTubes configuration of its variant. A
+ * worker whose code renders other videos from the same profile is refused.
+ */
+export function cfadEnvironment(
+  profile: CfadProfileName,
+  model: CfadBenchModel,
+): Record<string, unknown> {
+  return { dataset: variantConfig(STEP_PROFILES[PROFILES[profile].step], model.variant) };
 }
 
 /**
@@ -78,7 +98,56 @@ export function cfadJobs(
       queueJob<CfadModelJobConfig>(
         'cfad-model',
         { profile, model: config, seed, trunk: file, outDir: dirs.outDir, ...where },
-        { label: `${config.id}${suffix}`, parents: trunk ? [trunk.id] : [] },
+        {
+          label: `${config.id}${suffix}`,
+          parents: trunk ? [trunk.id] : [],
+          environment: cfadEnvironment(profile, config),
+        },
+      ),
+    );
+  }
+  return jobs;
+}
+
+/**
+ * The models of a CFAD run as a job graph for the queue (`runOnQueue`): one `cfad-model` job per
+ * model and seed, each the child of step-bench's `step-trunk` job of its stream and seed — the
+ * very job a `--paper step --queue` run queues, so a queue that ran STEP already hands its stored
+ * trunk over. The configurations name no folder.
+ */
+export function cfadQueueJobs(
+  profile: CfadProfileName,
+  models: ReadonlyArray<{ config: CfadBenchModel; seed: number }>,
+  convolutions: Convolutions = 'wasm',
+): Array<QueueJob<TrunkJobConfig | CfadModelJobConfig>> {
+  const where = convolutions === 'wasm' ? {} : { convolutions };
+  const step = STEP_PROFILES[PROFILES[profile].step];
+  const seeds = new Set(models.map((m) => m.seed)).size;
+  const trunks = new Map<string, QueueJob<TrunkJobConfig>>();
+  const jobs: Array<QueueJob<TrunkJobConfig | CfadModelJobConfig>> = [];
+  for (const { config, seed } of models) {
+    const suffix = seeds > 1 ? ` seed ${seed}` : '';
+    const key = `${config.modality} ${seed}`;
+    let trunk = trunks.get(key);
+    if (!trunk) {
+      const seeded = seedProfile(step, seed);
+      trunk = queueJob<TrunkJobConfig>(
+        'step-trunk',
+        { profile: seeded, modality: config.modality, ...where },
+        { label: `${config.modality} trunk${suffix}`, environment: stepEnvironment(seeded) },
+      );
+      trunks.set(key, trunk);
+      jobs.push(trunk);
+    }
+    jobs.push(
+      queueJob<CfadModelJobConfig>(
+        'cfad-model',
+        { profile, model: config, seed, ...where },
+        {
+          label: `${config.id}${suffix}`,
+          parents: [trunk.id],
+          environment: cfadEnvironment(profile, config),
+        },
       ),
     );
   }

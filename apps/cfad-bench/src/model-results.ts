@@ -70,8 +70,7 @@ export async function cachedTrunk(
 
 /**
  * Trains and evaluates one model on its stream's freshly loaded pretrained step trunk (`runModel`;
- * the trunk is disposed of afterwards) and caches its result at `path` (written to a temporary
- * file, then renamed; non-finite numbers as `null`).
+ * the trunk is disposed of afterwards) and caches its result at `path` ({@link writeModelResult}).
  */
 export async function trainModelResult(
   profile: CfadProfile,
@@ -87,11 +86,16 @@ export async function trainModelResult(
   } finally {
     trunk.dispose();
   }
+  await writeModelResult(path, result);
+  return result;
+}
+
+/** Caches a model's result at `path` (atomically; non-finite numbers as `null`). */
+export async function writeModelResult(path: string, result: CfadModelResult): Promise<void> {
   await writeFileAtomic(
     path,
     `${JSON.stringify(result, (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v))}\n`,
   );
-  return result;
 }
 
 /** `dynamic-k2: v-mAP@0.5 12.3 without refinement, 15.6 at σ=0.6` (seed 2: `dynamic-k2 seed 2: …`). */

@@ -48,9 +48,6 @@ describe('pnpm reproduce --paper cfad --profile smoke', () => {
     // one seed: every claim is undecided
     expect(r.claims.length).toBeGreaterThan(10);
     expect(r.claims.every((c) => c.status === 'undecided')).toBe(true);
-    await expect(reproduce({ profile: 'smoke', queue: 'redis://localhost:6379' })).rejects.toThrow(
-      'cfad-bench: --queue runs STEP only; CFAD trains on this machine (--workers n)',
-    );
     // a rerun resumes from the cached model results: the one removed trains again, in this
     // process, to the same numbers the worker process cached
     const seedDir = join(dir, 'cfad', 'cache', 'smoke', 'seed-1');

@@ -56,7 +56,12 @@ export interface ReproduceOptions {
    * models stay cached either way.
    */
   exitOnInterrupt?: boolean;
-  /** Refused: CFAD's jobs run on this machine only (`--queue` runs STEP's). */
+  /**
+   * Train on the BullMQ queue of this Redis (`redis://[:password@]host:port[/db]`) instead of
+   * local worker processes: `tubekit worker --queue <url>` processes on any machines take the jobs
+   * (`cfadQueueJobs`: each model's job is the child of step-bench's `step-trunk` job of its stream,
+   * which a queue that ran STEP has finished already).
+   */
   queue?: string;
 }
 
@@ -110,10 +115,6 @@ async function tier2(profile: CfadProfile, log: (line: string) => void): Promise
  * const { reportPath, claims } = await reproduce({ profile: 'smoke' });
  */
 export async function reproduce(options: ReproduceOptions = {}): Promise<ReproduceResult> {
-  if (options.queue)
-    throw new Error(
-      'cfad-bench: --queue runs STEP only; CFAD trains on this machine (--workers n)',
-    );
   const t0 = Date.now();
   const profile = PROFILES[options.profile ?? 'quick'];
   const step = STEP_PROFILES[profile.step];
@@ -148,7 +149,7 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Reprodu
   const pending = all.filter((m) => !cached.has(m.path));
   if (pending.length)
     log(
-      `cfad-bench: training ${pending.length} of ${all.length} models${workers > 1 && pending.length > 1 ? ` in ${Math.min(workers, pending.length)} worker processes` : ''}${cached.size ? ` (${cached.size} cached)` : ''}`,
+      `cfad-bench: training ${pending.length} of ${all.length} models${options.queue ? ' on the queue' : workers > 1 && pending.length > 1 ? ` in ${Math.min(workers, pending.length)} worker processes` : ''}${cached.size ? ` (${cached.size} cached)` : ''}`,
     );
   const stop = new AbortController();
   let ui: MultiProgress | undefined;
@@ -174,6 +175,7 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Reprodu
       convolutions: options.convolutions,
       ui,
       signal: stop.signal,
+      queue: options.queue,
     });
   } finally {
     ui?.stop();

@@ -1,10 +1,17 @@
-import { runLocalPool } from '@tubekit/queue';
-import { type MultiProgress, setProgressSink } from '@tubekit/report';
+import { type JobOutcome, type QueueJob, runLocalPool, runOnQueue } from '@tubekit/queue';
+import { type MultiProgress, type ProgressEvent, setProgressSink } from '@tubekit/report';
 import type { Convolutions } from '@tubekit/step-bench/convolutions';
 import { loadTrunk, type SynthBench, trunkPath } from '@tubekit/step-bench/train-models';
 import type { CfadVariant, VariantData } from './data';
-import { CFAD_JOB_KINDS, type CfadDirs, type CfadModelJobResult, cfadJobs } from './jobs';
-import { modelLine, trainModelResult } from './model-results';
+import {
+  CFAD_JOB_KINDS,
+  type CfadDirs,
+  type CfadModelJobConfig,
+  type CfadModelJobResult,
+  cfadJobs,
+  cfadQueueJobs,
+} from './jobs';
+import { modelLine, trainModelResult, writeModelResult } from './model-results';
 import type { CfadProfile } from './profiles';
 import type { CfadBenchModel } from './results';
 
@@ -29,18 +36,25 @@ export interface TrainModelsOptions extends CfadDirs {
   ui: MultiProgress;
   /** Ends the worker processes when aborted (Ctrl-C). */
   signal?: AbortSignal;
+  /**
+   * Run the jobs on the BullMQ queue of this Redis (`redis://[:password@]host:port[/db]`) instead,
+   * for `tubekit worker` processes on any machines ({@link cfadQueueJobs}).
+   */
+  queue?: string;
 }
 
 /**
- * Trains every pending model and caches its result: in this process when `workers` ≤ 1 (or one
- * model is left), else in a pool of `workers` child processes (`runLocalPool` over
- * {@link cfadJobs}: missing step trunks first, each stream's once) that write the same cache files.
- * A failed job fails the run once the others have ended, naming it; finished models stay cached.
+ * Trains every pending model and caches its result: on the queue when `queue` is set
+ * (`runOnQueue` over {@link cfadQueueJobs}; each answered result is cached here), else in this
+ * process when `workers` ≤ 1 (or one model is left), else in a pool of `workers` child processes
+ * (`runLocalPool` over {@link cfadJobs}: missing step trunks first, each stream's once) that write
+ * the same cache files. A failed job fails the run once the others have ended, naming it;
+ * finished models stay cached.
  */
 export async function trainModels(options: TrainModelsOptions): Promise<void> {
   const { profile, bench, ui, pending } = options;
   const seeds = profile.seeds.length;
-  if (options.workers <= 1 || pending.length <= 1) {
+  if (!options.queue && (options.workers <= 1 || pending.length <= 1)) {
     setProgressSink((e) => ui.update('main', e));
     try {
       for (const { config, seed, path } of pending) {
@@ -55,30 +69,44 @@ export async function trainModels(options: TrainModelsOptions): Promise<void> {
     }
     return;
   }
-  const jobs = cfadJobs(
-    profile.name,
-    pending,
-    { outDir: options.outDir, stepOutDir: options.stepOutDir },
-    (modality, seed) => trunkPath(bench, modality, seed),
-    options.convolutions,
-  );
+  const pathOf = new Map(pending.map((m) => [`${m.seed} ${m.config.id}`, m.path]));
   const failed: string[] = [];
-  await runLocalPool({
-    jobs,
-    kinds: CFAD_JOB_KINDS,
-    workers: options.workers,
-    signal: options.signal,
-    log: (line) => ui.log(line),
-    onProgress: (worker, job, event) =>
+  const handlers = {
+    log: (line: string) => ui.log(line),
+    onProgress: (worker: string, job: QueueJob, event: ProgressEvent) =>
       ui.update(worker, { ...event, label: `${job.label}: ${event.label.trim()}` }),
-    onOutcome: (job, outcome) => {
+    onOutcome: async (job: QueueJob, outcome: JobOutcome) => {
       if (!outcome.ok) failed.push(`${job.label}: ${outcome.error}`);
       else if (job.kind === 'cfad-model') {
-        ui.log(`[${outcome.worker}] ${(outcome.result as CfadModelJobResult).line}`);
+        const { model, seed } = job.config as CfadModelJobConfig;
+        const { result, line } = outcome.result as CfadModelJobResult;
+        // a queued job's result reaches this machine's cache here (a local job wrote it already)
+        await writeModelResult(pathOf.get(`${seed} ${model.id}`) as string, result);
+        ui.log(`[${outcome.worker}] ${line}`);
         ui.jobDone(outcome.worker, job.label);
       }
     },
-  });
+  };
+  let jobs: QueueJob[];
+  if (options.queue) {
+    jobs = cfadQueueJobs(profile.name, pending, options.convolutions);
+    await runOnQueue({ url: options.queue, jobs, ...handlers });
+  } else {
+    jobs = cfadJobs(
+      profile.name,
+      pending,
+      { outDir: options.outDir, stepOutDir: options.stepOutDir },
+      (modality, seed) => trunkPath(bench, modality, seed),
+      options.convolutions,
+    );
+    await runLocalPool({
+      jobs,
+      kinds: CFAD_JOB_KINDS,
+      workers: options.workers,
+      signal: options.signal,
+      ...handlers,
+    });
+  }
   if (failed.length)
     throw new Error(
       `cfad-bench: ${failed.length} of ${jobs.length} jobs failed (${failed[0]}); finished models stay cached, run again to resume`,

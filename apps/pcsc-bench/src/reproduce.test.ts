@@ -71,7 +71,7 @@ describe('pcsc-bench smoke profile', () => {
     expect(Object.keys(byModel).sort()).toEqual(['fpn', 'pcsc', 'pcsc-no-fc']);
     expect(seedResultsOf(1, byModel)).toEqual(r.seeds[0]);
     await expect(reproduce({ profile: 'smoke', queue: 'redis://localhost:6379' })).rejects.toThrow(
-      'pcsc-bench: --queue runs STEP only; PCSC trains on this machine (--workers n)',
+      'pcsc-bench: --queue runs STEP and CFAD only; PCSC trains on this machine (--workers n)',
     );
   });
 });

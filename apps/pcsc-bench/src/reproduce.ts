@@ -45,7 +45,7 @@ export interface ReproduceOptions {
    * finished models stay cached either way.
    */
   exitOnInterrupt?: boolean;
-  /** Refused: PCSC's jobs run on this machine only (`--queue` runs STEP's). */
+  /** Refused: PCSC's jobs run on this machine only (`--queue` runs STEP's and CFAD's). */
   queue?: string;
 }
 
@@ -71,7 +71,7 @@ export interface ReproduceResult {
 export async function reproduce(options: ReproduceOptions = {}): Promise<ReproduceResult> {
   if (options.queue)
     throw new Error(
-      'pcsc-bench: --queue runs STEP only; PCSC trains on this machine (--workers n)',
+      'pcsc-bench: --queue runs STEP and CFAD only; PCSC trains on this machine (--workers n)',
     );
   const profile = PROFILES[options.profile ?? 'quick'];
   const outDir = resolve(options.outDir ?? join('results', 'pcsc'));

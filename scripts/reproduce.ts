@@ -4,9 +4,8 @@
  * Runs the benchmark app of each selected paper (apps/<paper>-bench) with the profile. Until the
  * benchmark apps land, it runs the geometry demo instead and says so.
  *
- * Across machines: `pnpm reproduce --paper step|cfad --queue redis://[:password@]host:port` puts
- * the jobs on that Redis's BullMQ queue for `tubekit worker --queue …` processes to run (PCSC
- * trains on this machine only).
+ * Across machines: `pnpm reproduce --queue redis://[:password@]host:port` puts the jobs of every
+ * selected paper on that Redis's BullMQ queue for `tubekit worker --queue …` processes to run.
  *
  * `--conv wasm|onnxruntime` (default wasm): where the trunks' convolutions run, in every process
  * (`reproduce({ convolutions })` of each app; onnxruntime needs onnxruntime-node installed).
@@ -119,13 +118,6 @@ function parse(argv: string[]): {
       userData,
       convolutions,
     };
-  }
-  const local = (papers.length ? papers : PAPERS).filter((p) => p !== 'step' && p !== 'cfad');
-  if (queue && local.length) {
-    console.error(
-      `reproduce: --queue runs STEP and CFAD only; ${local.join(' and ')} ${local.length > 1 ? 'train' : 'trains'} on this machine (--workers <n>): pass --paper step or cfad with --queue\n${USAGE}`,
-    );
-    process.exit(2);
   }
   return {
     profile,

@@ -58,8 +58,13 @@ export async function trainModelResults(
   log: (line: string) => void,
 ): Promise<ModelResults> {
   const results = runModel(profile, data, seed, model, seedData.trunks, seedData.frames, log);
-  await writeFileAtomic(path, `${JSON.stringify(results)}\n`);
+  await writeModelResults(path, results);
   return results;
+}
+
+/** Caches a model's results at `path` (atomically; NaNs as `null`, read back by {@link readModelResults}). */
+export async function writeModelResults(path: string, results: ModelResults): Promise<void> {
+  await writeFileAtomic(path, `${JSON.stringify(results)}\n`);
 }
 
 /** `pcsc seed 1: frame-mAP@0.5 12.3, video-mAP@0.5 4.5`. */

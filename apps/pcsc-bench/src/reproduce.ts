@@ -45,7 +45,11 @@ export interface ReproduceOptions {
    * finished models stay cached either way.
    */
   exitOnInterrupt?: boolean;
-  /** Refused: PCSC's jobs run on this machine only (`--queue` runs STEP's and CFAD's). */
+  /**
+   * Train on the BullMQ queue of this Redis (`redis://[:password@]host:port[/db]`) instead of
+   * local worker processes: `tubekit worker --queue <url>` processes on any machines take the jobs
+   * (the trunks are jobs too; their stored files go to the models' workers).
+   */
   queue?: string;
 }
 
@@ -69,10 +73,6 @@ export interface ReproduceResult {
  * `workers` child processes (`trainModels`).
  */
 export async function reproduce(options: ReproduceOptions = {}): Promise<ReproduceResult> {
-  if (options.queue)
-    throw new Error(
-      'pcsc-bench: --queue runs STEP and CFAD only; PCSC trains on this machine (--workers n)',
-    );
   const profile = PROFILES[options.profile ?? 'quick'];
   const outDir = resolve(options.outDir ?? join('results', 'pcsc'));
   let ui: MultiProgress | undefined;
@@ -103,7 +103,7 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Reprodu
   const pending = all.filter((m) => !cached.has(m.path));
   if (pending.length)
     log(
-      `pcsc-bench: training ${pending.length} of ${all.length} models${workers > 1 && pending.length > 1 ? ` in ${Math.min(workers, pending.length)} worker processes` : ''}${cached.size ? ` (${cached.size} cached)` : ''}`,
+      `pcsc-bench: training ${pending.length} of ${all.length} models${options.queue ? ' on the queue' : workers > 1 && pending.length > 1 ? ` in ${Math.min(workers, pending.length)} worker processes` : ''}${cached.size ? ` (${cached.size} cached)` : ''}`,
     );
   const stop = new AbortController();
   const onInterrupt = () => {
@@ -128,6 +128,7 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Reprodu
       ui,
       log,
       signal: stop.signal,
+      queue: options.queue,
     });
   } finally {
     ui?.stop();

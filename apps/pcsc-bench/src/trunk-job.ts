@@ -1,6 +1,7 @@
 /**
- * The `pcsc-trunk` job kind (run by `runLocalPool` in a child process): pretrains one stream's
- * trunk for one seed into PCSC's cache, where the seed's models load it.
+ * The `pcsc-trunk` job kind, run in a child process per job by `runLocalPool` or by `tubekit
+ * worker` on a queue: pretrains one stream's trunk for one seed into PCSC's cache (a local run's,
+ * or the worker's folder), where the seed's models load it; a queued job stores it for them.
  */
 
 import { join } from 'node:path';
@@ -8,26 +9,33 @@ import { initBackend } from '@tubekit/nn';
 import type { JobKind } from '@tubekit/queue';
 import { selectConvolutions } from '@tubekit/step-bench/convolutions';
 import { jobBenchData } from './job-data';
-import type { PcscTrunkJobConfig } from './jobs';
+import { type PcscTrunkJobConfig, type PcscTrunkJobResult, pcscEnvironment } from './jobs';
 import { PROFILES } from './profiles';
-import { pretrainedTrunk } from './trunks';
+import { pretrainedTrunk, trunkPath } from './trunks';
 
-export const jobKind: JobKind<PcscTrunkJobConfig, null> = {
+export const jobKind: JobKind<PcscTrunkJobConfig, PcscTrunkJobResult> = {
+  environment: (config) => pcscEnvironment(config.profile),
   async run(config, context) {
     await initBackend({ log: () => undefined });
     await selectConvolutions(config.convolutions);
+    const { stream, seed } = config;
     const profile = PROFILES[config.profile];
+    const cacheDir = join(config.outDir ?? join(context.workDir, 'pcsc'), 'cache', profile.name);
     const data = await jobBenchData(config.profile);
     const trunk = await pretrainedTrunk(
       profile,
-      config.stream,
-      config.seed,
+      stream,
+      seed,
       data.train,
       data.labels.length,
-      join(config.outDir, 'cache', profile.name),
+      cacheDir,
       context.log,
     );
     trunk.dispose();
-    return null;
+    if (config.outDir !== undefined) return { stream };
+    return {
+      stream,
+      trunk: await context.put(`trunk-${stream}.safetensors`, trunkPath(stream, seed, cacheDir)),
+    };
   },
 };

@@ -16,6 +16,7 @@ interface WorkerOptions {
 const JOB_MODULES: Array<[string, string]> = [
   [join('apps', 'step-bench', 'src', 'jobs.ts'), 'STEP_JOB_KINDS'],
   [join('apps', 'cfad-bench', 'src', 'jobs.ts'), 'CFAD_JOB_KINDS'],
+  [join('apps', 'pcsc-bench', 'src', 'jobs.ts'), 'PCSC_JOB_KINDS'],
 ];
 
 /**

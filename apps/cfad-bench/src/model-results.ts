@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Trunk } from '@tubekit/backbones';
 import { readCheckpoint } from '@tubekit/nn';
 import { writeFileAtomic } from '@tubekit/report';
+import { readCachedResult } from '@tubekit/step-bench/cached-runs';
 import { convolutionsCacheKey } from '@tubekit/step-bench/convolutions';
 import { PROFILES as STEP_PROFILES, seedProfile } from '@tubekit/step-bench/profiles';
 import { createTrunk } from '@tubekit/step-bench/trunks';
@@ -37,15 +37,7 @@ export function readModelResult(
   path: string,
   log: (line: string) => void,
 ): CfadModelResult | undefined {
-  if (!existsSync(path)) return undefined;
-  try {
-    return JSON.parse(readFileSync(path, 'utf8')) as CfadModelResult;
-  } catch (error) {
-    log(
-      `cfad-bench: ${path}: unreadable cached result (${(error as Error).message.split('\n')[0]}); training again`,
-    );
-    return undefined;
-  }
+  return readCachedResult<CfadModelResult>('cfad-bench', path, log);
 }
 
 /**

@@ -1,12 +1,8 @@
 import { dirname, join, resolve } from 'node:path';
 import { type ActionDataset, loadDataset, tubekitDataPath } from '@tubekit/datasets';
 import { initBackend } from '@tubekit/nn';
-import {
-  type ClaimResult,
-  createMultiProgress,
-  type MultiProgress,
-  writeReport,
-} from '@tubekit/report';
+import { type ClaimResult, writeReport } from '@tubekit/report';
+import { planRuns, trainPending } from '@tubekit/step-bench/cached-runs';
 import { type Convolutions, selectConvolutions } from '@tubekit/step-bench/convolutions';
 import { PROFILES as STEP_PROFILES } from '@tubekit/step-bench/profiles';
 import { meanOverSeeds } from '@tubekit/step-bench/seed-mean';
@@ -134,53 +130,39 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Reprodu
   for (const variant of ['dynamic', 'static'] as const)
     data.set(variant, await prepareVariant(profile, step, variant, cacheDir));
   const workers = Math.max(1, Math.floor(options.workers ?? 1));
-  const all = profile.seeds.flatMap((seed) =>
-    models.map((config) => ({
-      config,
-      seed,
-      path: modelResultPath(profile, config, seed, cacheDir),
-    })),
+  const plan = planRuns(
+    'cfad-bench',
+    profile.seeds.flatMap((seed) =>
+      models.map((config) => ({
+        config,
+        seed,
+        path: modelResultPath(profile, config, seed, cacheDir),
+      })),
+    ),
+    (path) => readModelResult(path, log),
+    { workers, queue: options.queue },
+    log,
   );
-  const cached = new Map<string, CfadModelResult>();
-  for (const { path } of all) {
-    const result = readModelResult(path, log);
-    if (result) cached.set(path, result);
-  }
-  const pending = all.filter((m) => !cached.has(m.path));
-  if (pending.length)
-    log(
-      `cfad-bench: training ${pending.length} of ${all.length} models${options.queue ? ' on the queue' : workers > 1 && pending.length > 1 ? ` in ${Math.min(workers, pending.length)} worker processes` : ''}${cached.size ? ` (${cached.size} cached)` : ''}`,
-    );
-  const stop = new AbortController();
-  let ui: MultiProgress | undefined;
-  const onInterrupt = () => {
-    stop.abort();
-    ui?.stop();
-    process.stderr.write(
-      `\ncfad-bench: stopped; rerun the same command to resume from ${cacheDir}\n`,
-    );
-    process.exit(130);
-  };
-  if (options.exitOnInterrupt) process.on('SIGINT', onInterrupt);
-  try {
-    ui = createMultiProgress({ unit: 'models', total: all.length, alreadyDone: cached.size });
-    await trainModels({
-      profile,
-      bench,
-      data,
-      pending,
-      workers,
-      outDir,
-      stepOutDir,
-      convolutions: options.convolutions,
-      ui,
-      signal: stop.signal,
-      queue: options.queue,
-    });
-  } finally {
-    ui?.stop();
-    process.off('SIGINT', onInterrupt);
-  }
+  const { all, cached, pending } = plan;
+  await trainPending(
+    'cfad-bench',
+    plan,
+    { cacheDir, exitOnInterrupt: options.exitOnInterrupt },
+    (ui, signal) =>
+      trainModels({
+        profile,
+        bench,
+        data,
+        pending,
+        workers,
+        outDir,
+        stepOutDir,
+        convolutions: options.convolutions,
+        ui,
+        signal,
+        queue: options.queue,
+      }),
+  );
   const runs: CfadResults[] = [];
   const infoModels: CfadRunInfo['models'] = [];
   for (const seed of profile.seeds) {

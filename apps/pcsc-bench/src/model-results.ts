@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '@tubekit/report';
+import { readCachedResult } from '@tubekit/step-bench/cached-runs';
 import { convolutionsCacheKey } from '@tubekit/step-bench/convolutions';
 import type { BenchData } from './bench-data';
 import type { PcscProfile } from './profiles';
@@ -34,17 +34,9 @@ export function readModelResults(
   path: string,
   log: (line: string) => void,
 ): ModelResults | undefined {
-  if (!existsSync(path)) return undefined;
-  try {
-    return JSON.parse(readFileSync(path, 'utf8'), (_, v) =>
-      v === null ? Number.NaN : v,
-    ) as ModelResults;
-  } catch (error) {
-    log(
-      `pcsc-bench: ${path}: unreadable cached results (${(error as Error).message.split('\n')[0]}); training again`,
-    );
-    return undefined;
-  }
+  return readCachedResult<ModelResults>('pcsc-bench', path, log, (_, v) =>
+    v === null ? Number.NaN : v,
+  );
 }
 
 /** Trains and tests one model (`runModel`) and caches its results at `path` (atomically). */

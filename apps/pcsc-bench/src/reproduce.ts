@@ -2,12 +2,8 @@ import { mkdir } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { initBackend } from '@tubekit/nn';
-import {
-  type ClaimResult,
-  createMultiProgress,
-  type MultiProgress,
-  writeReport,
-} from '@tubekit/report';
+import { type ClaimResult, type MultiProgress, writeReport } from '@tubekit/report';
+import { planRuns, trainPending } from '@tubekit/step-bench/cached-runs';
 import { type Convolutions, selectConvolutions } from '@tubekit/step-bench/convolutions';
 import { loadBenchData } from './bench-data';
 import { modelResultsPath, readModelResults } from './model-results';
@@ -88,53 +84,45 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Reprodu
   const cacheDir = join(outDir, 'cache', profile.name);
   const workers = Math.max(1, Math.floor(options.workers ?? 1));
   const models = Object.keys(MODELS) as PcscModel[];
-  const all = profile.seeds.flatMap((seed) =>
-    models.map((model) => ({
-      model,
-      seed,
-      path: modelResultsPath(profile, model, seed, cacheDir),
-    })),
+  const plan = planRuns(
+    'pcsc-bench',
+    profile.seeds.flatMap((seed) =>
+      models.map((model) => ({
+        model,
+        seed,
+        path: modelResultsPath(profile, model, seed, cacheDir),
+      })),
+    ),
+    (path) => readModelResults(path, log),
+    { workers, queue: options.queue },
+    log,
   );
-  const cached = new Map<string, ModelResults>();
-  for (const { path } of all) {
-    const results = readModelResults(path, log);
-    if (results) cached.set(path, results);
-  }
-  const pending = all.filter((m) => !cached.has(m.path));
-  if (pending.length)
-    log(
-      `pcsc-bench: training ${pending.length} of ${all.length} models${options.queue ? ' on the queue' : workers > 1 && pending.length > 1 ? ` in ${Math.min(workers, pending.length)} worker processes` : ''}${cached.size ? ` (${cached.size} cached)` : ''}`,
-    );
-  const stop = new AbortController();
-  const onInterrupt = () => {
-    stop.abort();
-    ui?.stop();
-    process.stderr.write(
-      `\npcsc-bench: stopped; rerun the same command to resume from ${cacheDir}\n`,
-    );
-    process.exit(130);
-  };
-  if (options.exitOnInterrupt) process.on('SIGINT', onInterrupt);
-  try {
-    ui = createMultiProgress({ unit: 'models', total: all.length, alreadyDone: cached.size });
-    await trainModels({
-      profile,
-      data,
-      outDir,
+  const { all, cached, pending } = plan;
+  await trainPending(
+    'pcsc-bench',
+    plan,
+    {
       cacheDir,
-      pending,
-      workers,
-      convolutions: options.convolutions,
-      ui,
-      log,
-      signal: stop.signal,
-      queue: options.queue,
-    });
-  } finally {
-    ui?.stop();
-    ui = undefined;
-    process.off('SIGINT', onInterrupt);
-  }
+      exitOnInterrupt: options.exitOnInterrupt,
+      onDisplay: (display) => {
+        ui = display;
+      },
+    },
+    (display, signal) =>
+      trainModels({
+        profile,
+        data,
+        outDir,
+        cacheDir,
+        pending,
+        workers,
+        convolutions: options.convolutions,
+        ui: display,
+        log,
+        signal,
+        queue: options.queue,
+      }),
+  );
   const seeds: SeedResults[] = profile.seeds.map((seed) => {
     const byModel = {} as Record<PcscModel, ModelResults>;
     for (const { model, path } of all.filter((m) => m.seed === seed)) {

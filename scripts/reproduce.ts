@@ -4,8 +4,8 @@
  * Runs the benchmark app of each selected paper (apps/<paper>-bench) with the profile. Until the
  * benchmark apps land, it runs the geometry demo instead and says so.
  *
- * Across machines: `pnpm reproduce --paper step --queue redis://[:password@]host:port` puts the
- * jobs on that Redis's BullMQ queue for `tubekit worker --queue …` processes to run.
+ * Across machines: `pnpm reproduce --queue redis://[:password@]host:port` puts the jobs of every
+ * selected paper on that Redis's BullMQ queue for `tubekit worker --queue …` processes to run.
  *
  * `--conv wasm|onnxruntime` (default wasm): where the trunks' convolutions run, in every process
  * (`reproduce({ convolutions })` of each app; onnxruntime needs onnxruntime-node installed).

@@ -3,7 +3,8 @@
  * a TypeScript module exporting one constant, so that the package's sources, jest and its bundles
  * all import the same bytes without resolving a file at run time:
  *
- *   node ../../tooling/assembly/build-module.mjs <source.ts> <target.generated.ts> <CONSTANT> [--enable <feature>]…
+ *   node ../../tooling/assembly/build-module.mjs <source.ts> <target.generated.ts> <CONSTANT> \
+ *     [--enable <feature>]…
  *
  * (paths relative to the package; packages run it on install (`prepare`) and on build). The
  * target is git-ignored (`*.generated.ts`), written to a temp file and renamed, and left alone
@@ -29,7 +30,8 @@ if (
   enable.length < flags.length
 ) {
   process.stderr.write(
-    `usage: build-module.mjs <source.ts> <target.generated.ts> <CONSTANT_NAME> [--enable ${FEATURES.join('|')}]… (paths relative to the working directory)\n`,
+    'usage: build-module.mjs <source.ts> <target.generated.ts> <CONSTANT_NAME>' +
+      ` [--enable ${FEATURES.join('|')}]…\n(paths relative to the working directory)\n`,
   );
   process.exit(2);
 }

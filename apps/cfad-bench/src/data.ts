@@ -6,7 +6,6 @@ import {
   createSynthTubes,
   type SynthTubes,
   type SynthVariant,
-  synthPresetConfig,
   type VideoAnnotation,
 } from '@tubekit/datasets';
 import { tubeLength } from '@tubekit/geometry';
@@ -16,6 +15,7 @@ import { createProgress } from '@tubekit/report';
 import { FrameCache } from '@tubekit/step-bench/frame-cache';
 import type { StepProfile } from '@tubekit/step-bench/profiles';
 import type { CfadProfile } from './profiles';
+import { variantConfig } from './variant-config';
 
 /** The two SynthTubes stand-ins of CFAD's datasets (spec §5). */
 export type CfadVariant = Extract<SynthVariant, 'dynamic' | 'static'>;
@@ -45,9 +45,9 @@ export type CfadModality = 'rgb' | 'early';
 
 /**
  * The SynthTubes videos of a variant (`dynamic`: large displacement with direction changes, the
- * UCF101-24 stand-in; `static`: no drift, travel or camera motion, the J-HMDB stand-in) of the
- * step profile's preset, seed and actor heights, rendered once at the step profile's frame size
- * and cached under `cacheDir`.
+ * UCF101-24 stand-in; `static`: no drift, travel or camera motion, the J-HMDB stand-in;
+ * {@link variantConfig}), rendered once at the step profile's frame size and cached under
+ * `cacheDir`.
  */
 export async function prepareVariant(
   profile: CfadProfile,
@@ -55,15 +55,7 @@ export async function prepareVariant(
   variant: CfadVariant,
   cacheDir: string,
 ): Promise<VariantData> {
-  const base = synthPresetConfig(step.synth.preset, step.synth.seed, variant);
-  const config = {
-    ...base,
-    actors: {
-      ...base.actors,
-      minHeight: step.synth.actorHeight.min,
-      maxHeight: step.synth.actorHeight.max,
-    },
-  };
+  const config = variantConfig(step, variant);
   const synth = createSynthTubes(config);
   const byName = new Map(synth.dataset.videos.map((v) => [v.name, v]));
   const pick = (split: string, max?: number) =>

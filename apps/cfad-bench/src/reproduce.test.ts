@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { reproduce } from './reproduce';
@@ -7,14 +7,16 @@ describe('pnpm reproduce --paper cfad --profile smoke', () => {
   const dir = mkdtempSync(join(tmpdir(), 'cfad-bench-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  test('trains every configuration on the shared trunk and writes the report, figures and claims', async () => {
+  test('trains every configuration on the shared trunk in 2 worker processes and writes the report, figures and claims', async () => {
     const lines: string[] = [];
     const r = await reproduce({
       profile: 'smoke',
       outDir: join(dir, 'cfad'),
       stepOutDir: join(dir, 'step'),
+      workers: 2,
       log: (l) => lines.push(l),
     });
+    expect(lines).toContain('cfad-bench: training 6 of 6 models in 2 worker processes');
     for (const f of [
       'report.md',
       'report.html',
@@ -46,14 +48,21 @@ describe('pnpm reproduce --paper cfad --profile smoke', () => {
     // one seed: every claim is undecided
     expect(r.claims.length).toBeGreaterThan(10);
     expect(r.claims.every((c) => c.status === 'undecided')).toBe(true);
-    // a rerun resumes from the cached model results
+    // a rerun resumes from the cached model results: the one removed trains again, in this
+    // process, to the same numbers the worker process cached
+    const seedDir = join(dir, 'cfad', 'cache', 'smoke', 'seed-1');
+    const removed = readdirSync(seedDir).find((f) => f.startsWith('static-k2.'));
+    rmSync(join(seedDir, removed as string));
     const t = Date.now();
+    const rerun: string[] = [];
     const again = await reproduce({
       profile: 'smoke',
       outDir: join(dir, 'cfad'),
       stepOutDir: join(dir, 'step'),
-      log: () => {},
+      workers: 2,
+      log: (l) => rerun.push(l),
     });
+    expect(rerun).toContain('cfad-bench: training 1 of 6 models (5 cached)');
     expect(again.results).toEqual(r.results);
     expect(Date.now() - t).toBeLessThan(r.wallSeconds * 1000);
   });

@@ -1,18 +1,14 @@
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { type ActionDataset, loadDataset, tubekitDataPath } from '@tubekit/datasets';
 import { initBackend } from '@tubekit/nn';
-import { type ClaimResult, writeFileAtomic, writeReport } from '@tubekit/report';
-import {
-  type Convolutions,
-  convolutionsCacheKey,
-  selectConvolutions,
-} from '@tubekit/step-bench/convolutions';
+import { type ClaimResult, writeReport } from '@tubekit/report';
+import { planRuns, trainPending } from '@tubekit/step-bench/cached-runs';
+import { type Convolutions, selectConvolutions } from '@tubekit/step-bench/convolutions';
 import { PROFILES as STEP_PROFILES } from '@tubekit/step-bench/profiles';
 import { meanOverSeeds } from '@tubekit/step-bench/seed-mean';
-import { loadTrunk, prepareSynthBench } from '@tubekit/step-bench/train-models';
+import { prepareSynthBench } from '@tubekit/step-bench/train-models';
 import { type CfadVariant, prepareVariant, type VariantData } from './data';
+import { modelResultPath, readModelResult } from './model-results';
 import { type CfadProfile, type CfadProfileName, PROFILES } from './profiles';
 import { type CfadRunInfo, cfadReport } from './report';
 import {
@@ -22,8 +18,9 @@ import {
   profileModels,
   seedResults,
 } from './results';
-import { type CfadModelResult, runModel } from './run-model';
+import type { CfadModelResult } from './run-model';
 import { keyTimestampCounts, polynomialFitMabo } from './tier2';
+import { trainModels } from './train-models';
 
 /** Options of {@link reproduce}. */
 export interface ReproduceOptions {
@@ -41,12 +38,27 @@ export interface ReproduceOptions {
    * the report; `onnxruntime` runs cache their trunks and models apart (`convolutionsCacheKey`).
    */
   convolutions?: Convolutions;
-  /** Accepted for `pnpm reproduce`'s shape; CFAD's models train one after another in this process. */
+  /**
+   * Child processes that train models concurrently (default 1: in this process; `runLocalPool`).
+   * tfjs-wasm runs one thread, so on a machine with n cores `workers: n` trains about n models at
+   * once.
+   */
   workers?: number;
   /** Progress and summary lines (default stderr / stdout). */
   log?: (line: string) => void;
-  /** Accepted for `pnpm reproduce`'s shape (Ctrl-C ends the run; finished models stay cached). */
+  /**
+   * Handle Ctrl-C (SIGINT): stop the workers, print "stopped; rerun the same command to resume
+   * from <cache>" and exit 130 (default false; the `pnpm reproduce` script sets it). Finished
+   * models stay cached either way.
+   */
   exitOnInterrupt?: boolean;
+  /**
+   * Train on the BullMQ queue of this Redis (`redis://[:password@]host:port[/db]`) instead of
+   * local worker processes: `tubekit worker --queue <url>` processes on any machines take the jobs
+   * (`cfadQueueJobs`: each model's job is the child of step-bench's `step-trunk` job of its stream,
+   * which a queue that ran STEP has finished already).
+   */
+  queue?: string;
 }
 
 /** What {@link reproduce} wrote and found. */
@@ -117,53 +129,47 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Reprodu
   const data = new Map<CfadVariant, VariantData>();
   for (const variant of ['dynamic', 'static'] as const)
     data.set(variant, await prepareVariant(profile, step, variant, cacheDir));
+  const workers = Math.max(1, Math.floor(options.workers ?? 1));
+  const plan = planRuns(
+    'cfad-bench',
+    profile.seeds.flatMap((seed) =>
+      models.map((config) => ({
+        config,
+        seed,
+        path: modelResultPath(profile, config, seed, cacheDir),
+      })),
+    ),
+    (path) => readModelResult(path, log),
+    { workers, queue: options.queue },
+    log,
+  );
+  const { all, cached, pending } = plan;
+  await trainPending(
+    'cfad-bench',
+    plan,
+    { cacheDir, exitOnInterrupt: options.exitOnInterrupt },
+    (ui, signal) =>
+      trainModels({
+        profile,
+        bench,
+        data,
+        pending,
+        workers,
+        outDir,
+        stepOutDir,
+        convolutions: options.convolutions,
+        ui,
+        signal,
+        queue: options.queue,
+      }),
+  );
   const runs: CfadResults[] = [];
   const infoModels: CfadRunInfo['models'] = [];
   for (const seed of profile.seeds) {
     const byId = new Map<string, CfadModelResult>();
-    for (const config of models) {
-      const key = createHash('sha256')
-        .update(
-          JSON.stringify([
-            profile,
-            step.synth,
-            step.trunk,
-            config,
-            seed,
-            ...convolutionsCacheKey(),
-          ]),
-        )
-        .digest('hex')
-        .slice(0, 12);
-      const path = join(cacheDir, `seed-${seed}`, `${config.id}.${key}.json`);
-      let result: CfadModelResult | undefined;
-      if (existsSync(path)) {
-        try {
-          result = JSON.parse(readFileSync(path, 'utf8')) as CfadModelResult;
-        } catch (error) {
-          log(
-            `cfad-bench: ${path}: unreadable cached result (${(error as Error).message.split('\n')[0]}); training again`,
-          );
-        }
-      }
-      if (!result) {
-        const trunk = await loadTrunk(bench, config.modality, seed);
-        try {
-          result = await runModel(
-            profile,
-            data.get(config.variant) as VariantData,
-            trunk,
-            config,
-            seed,
-          );
-        } finally {
-          trunk.dispose();
-        }
-        await writeFileAtomic(
-          path,
-          `${JSON.stringify(result, (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v))}\n`,
-        );
-      }
+    for (const { config, path } of all.filter((m) => m.seed === seed)) {
+      const result = cached.get(path) ?? readModelResult(path, log);
+      if (!result) throw new Error(`cfad-bench: model ${config.id} (seed ${seed}) has no result`);
       byId.set(config.id, result);
       infoModels.push({
         id: config.id,

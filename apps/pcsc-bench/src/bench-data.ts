@@ -1,4 +1,10 @@
-import { createSynthTubes, type SynthVariant, type VideoAnnotation } from '@tubekit/datasets';
+import {
+  createSynthTubes,
+  type SynthTubesConfig,
+  type SynthVariant,
+  synthPresetConfig,
+  type VideoAnnotation,
+} from '@tubekit/datasets';
 import type { PcscProfile } from './profiles';
 
 /** Where a bench video comes from: the plain preset or one of PCSC's stress variants. */
@@ -16,6 +22,20 @@ export interface BenchVideo {
   rgb: Float32Array;
   /** `T × S × S × 3` SynthTubes' encoded flow (`encodeFlow`), in [0, 1]. */
   flow: Float32Array;
+}
+
+/**
+ * The SynthTubes configurations of the profile's variants ({@link BENCH_VARIANTS}): what
+ * {@link loadBenchData} renders, compared between a queue's coordinator and its workers.
+ */
+export function benchConfigs(profile: PcscProfile): SynthTubesConfig[] {
+  return BENCH_VARIANTS.map((variant) =>
+    synthPresetConfig(
+      profile.synth.preset,
+      profile.synth.seed,
+      variant === 'plain' ? undefined : variant,
+    ),
+  );
 }
 
 /** The bench's videos and labels. */

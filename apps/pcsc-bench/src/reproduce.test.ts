@@ -1,7 +1,13 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { JobContext } from '@tubekit/queue';
+import type { PcscModelJobResult } from './jobs';
+import { jobKind as modelJob } from './model-job';
+import { readModelResults } from './model-results';
 import { reproduce } from './reproduce';
+import { type ModelResults, seedResultsOf } from './run-seed';
+import type { PcscModel } from './train-detector';
 
 describe('pcsc-bench smoke profile', () => {
   const out = mkdtempSync(join(tmpdir(), 'pcsc-bench-'));
@@ -10,6 +16,7 @@ describe('pcsc-bench smoke profile', () => {
   it('runs end to end and writes the report (Markdown, HTML, JSON)', async () => {
     const lines: string[] = [];
     const r = await reproduce({ profile: 'smoke', outDir: out, log: (l) => lines.push(l) });
+    expect(lines).toContain('pcsc-bench: training 3 of 3 models');
     const md = readFileSync(r.reportPath, 'utf8');
     expect(md).toContain('Table 5');
     expect(md).toContain('Table 6');
@@ -43,5 +50,26 @@ describe('pcsc-bench smoke profile', () => {
     expect(r.claims.every((c) => c.status === 'undecided')).toBe(true);
     // each stream's trunk is pretrained once; the speed table loads the cached ones
     expect(lines.filter((l) => l.includes('pretrained'))).toHaveLength(2);
+    // a worker's pcsc-model job (run here) writes the cache file this run made, with the same
+    // numbers; a rerun makes the same seed results from the cache
+    const seedDir = join(out, 'cache', 'smoke', 'seed-1');
+    const fpn = readdirSync(seedDir).find((f) => f.startsWith('fpn.')) as string;
+    rmSync(join(seedDir, fpn));
+    const jobLines: string[] = [];
+    const job = (await modelJob.run({ profile: 'smoke', model: 'fpn', seed: 1, outDir: out }, {
+      log: (l: string) => jobLines.push(l),
+    } as Partial<JobContext> as JobContext)) as PcscModelJobResult;
+    expect(job.results.model).toBe('fpn');
+    expect(existsSync(join(seedDir, fpn))).toBe(true);
+    expect(job.line).toMatch(/^fpn seed 1: frame-mAP@0\.5 \d+\.\d, video-mAP@0\.5 \d+\.\d$/);
+    expect(jobLines.some((l) => l.startsWith('pcsc-bench: seed 1 fpn trained'))).toBe(true);
+    const byModel = Object.fromEntries(
+      readdirSync(seedDir).map((f) => {
+        const m = readModelResults(join(seedDir, f), () => {}) as ModelResults;
+        return [m.model, m];
+      }),
+    ) as Record<PcscModel, ModelResults>;
+    expect(Object.keys(byModel).sort()).toEqual(['fpn', 'pcsc', 'pcsc-no-fc']);
+    expect(seedResultsOf(1, byModel)).toEqual(r.seeds[0]);
   });
 });

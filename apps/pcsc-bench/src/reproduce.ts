@@ -2,14 +2,18 @@ import { mkdir } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { initBackend } from '@tubekit/nn';
-import { type ClaimResult, writeReport } from '@tubekit/report';
+import { type ClaimResult, type MultiProgress, writeReport } from '@tubekit/report';
+import { planRuns, trainPending } from '@tubekit/step-bench/cached-runs';
 import { type Convolutions, selectConvolutions } from '@tubekit/step-bench/convolutions';
 import { loadBenchData } from './bench-data';
+import { modelResultsPath, readModelResults } from './model-results';
 import { type PcscProfileName, PROFILES } from './profiles';
 import { pcscClaims, pcscReport } from './report';
-import { runSeed, type SeedResults } from './run-seed';
+import { type ModelResults, type SeedResults, seedResultsOf } from './run-seed';
 import { tier2Trimmers } from './tier2-trimmers';
 import { fpsByStages } from './timing';
+import { MODELS, type PcscModel } from './train-detector';
+import { trainModels } from './train-models';
 import { pretrainedTrunk } from './trunks';
 
 /** Options of {@link reproduce} (the shape `scripts/reproduce.ts` passes to every bench app). */
@@ -18,7 +22,11 @@ export interface ReproduceOptions {
   profile?: PcscProfileName;
   /** Output folder (default `results/pcsc` under the current directory). */
   outDir?: string;
-  /** Accepted for the common interface; this bench trains in one process. */
+  /**
+   * Child processes that train models concurrently (default 1: in this process; `runLocalPool`).
+   * tfjs-wasm runs one thread, so on a machine with n cores `workers: n` trains about n models at
+   * once.
+   */
   workers?: number;
   /**
    * Where the trunk's convolutions run (default `wasm`; step-bench's `CONVOLUTIONS`): recorded in
@@ -27,8 +35,18 @@ export interface ReproduceOptions {
   convolutions?: Convolutions;
   /** Progress and summary lines (default stderr). */
   log?: (line: string) => void;
-  /** Accepted for the common interface; Ctrl-C stops the run (the trunks cache keeps). */
+  /**
+   * Handle Ctrl-C (SIGINT): stop the workers, print "stopped; rerun the same command to resume
+   * from <cache>" and exit 130 (default false; the `pnpm reproduce` script sets it). Trunks and
+   * finished models stay cached either way.
+   */
   exitOnInterrupt?: boolean;
+  /**
+   * Train on the BullMQ queue of this Redis (`redis://[:password@]host:port[/db]`) instead of
+   * local worker processes: `tubekit worker --queue <url>` processes on any machines take the jobs
+   * (the trunks are jobs too; their stored files go to the models' workers).
+   */
+  queue?: string;
 }
 
 /** What {@link reproduce} wrote and found. */
@@ -46,12 +64,17 @@ export interface ReproduceResult {
  * cached) RGB and flow trunks per seed, trains Faster R-CNN + FPN, PCSC without and with feature
  * cooperation on the same key frames, trains the actionness classifiers, evaluates Tables 1–6 and
  * proposal recall per stage, times detection per stage count, and writes `report.md`,
- * `report.html`, `report.json` (atomically) into `outDir`.
+ * `report.html`, `report.json` (atomically) into `outDir`. Each model's results are cached per
+ * seed under `<outDir>/cache/<profile>/` (so a rerun resumes), trained in this process or in
+ * `workers` child processes (`trainModels`).
  */
 export async function reproduce(options: ReproduceOptions = {}): Promise<ReproduceResult> {
   const profile = PROFILES[options.profile ?? 'quick'];
   const outDir = resolve(options.outDir ?? join('results', 'pcsc'));
-  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  let ui: MultiProgress | undefined;
+  // above the bars while they are drawn
+  const log =
+    options.log ?? ((line: string) => (ui ? ui.log(line) : process.stderr.write(`${line}\n`)));
   const started = Date.now();
   await initBackend({ log: () => undefined });
   const convolutions = await selectConvolutions(options.convolutions);
@@ -59,8 +82,56 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Reprodu
   log(`pcsc-bench: profile ${profile.name}, rendering SynthTubes videos`);
   const data = await loadBenchData(profile);
   const cacheDir = join(outDir, 'cache', profile.name);
-  const seeds: SeedResults[] = [];
-  for (const seed of profile.seeds) seeds.push(await runSeed(profile, data, seed, cacheDir, log));
+  const workers = Math.max(1, Math.floor(options.workers ?? 1));
+  const models = Object.keys(MODELS) as PcscModel[];
+  const plan = planRuns(
+    'pcsc-bench',
+    profile.seeds.flatMap((seed) =>
+      models.map((model) => ({
+        model,
+        seed,
+        path: modelResultsPath(profile, model, seed, cacheDir),
+      })),
+    ),
+    (path) => readModelResults(path, log),
+    { workers, queue: options.queue },
+    log,
+  );
+  const { all, cached, pending } = plan;
+  await trainPending(
+    'pcsc-bench',
+    plan,
+    {
+      cacheDir,
+      exitOnInterrupt: options.exitOnInterrupt,
+      onDisplay: (display) => {
+        ui = display;
+      },
+    },
+    (display, signal) =>
+      trainModels({
+        profile,
+        data,
+        outDir,
+        cacheDir,
+        pending,
+        workers,
+        convolutions: options.convolutions,
+        ui: display,
+        log,
+        signal,
+        queue: options.queue,
+      }),
+  );
+  const seeds: SeedResults[] = profile.seeds.map((seed) => {
+    const byModel = {} as Record<PcscModel, ModelResults>;
+    for (const { model, path } of all.filter((m) => m.seed === seed)) {
+      const results = cached.get(path) ?? readModelResults(path, log);
+      if (!results) throw new Error(`pcsc-bench: model ${model} (seed ${seed}) has no results`);
+      byModel[model] = results;
+    }
+    return seedResultsOf(seed, byModel);
+  });
   const trunks = {
     rgb: await pretrainedTrunk(
       profile,

@@ -1,5 +1,6 @@
 import type { DetectedTube } from '@tubekit/geometry';
 import type { ActionnessClassifiers, CrossStreamDetector } from '@tubekit/heads/cross-stream';
+import { createProgress } from '@tubekit/report';
 import { BENCH_VARIANTS, type BenchData, type BenchVariant, type BenchVideo } from './bench-data';
 import { trimVideo } from './crop-video';
 import { frameMaps, linkRun, refineTubes, runVideo, type VideoRun, videoMaps } from './evaluate';
@@ -7,13 +8,11 @@ import type { PcscProfile } from './profiles';
 import { trainActionness } from './train-actionness';
 import {
   createDetector,
-  disposeTrainingFrames,
   MODELS,
   type PcscModel,
+  type TrainingFrames,
   trainDetector,
-  trainingFrames,
 } from './train-detector';
-import { pretrainedTrunk } from './trunks';
 import type { StreamTrunks } from './video-features';
 
 /** Video-mAP rows of Table 6 (and its trimmed control). */
@@ -89,27 +88,98 @@ function recallByVariant(runs: readonly VideoRun[]): Record<BenchVariant, Record
   return out;
 }
 
+/** What one model of one seed measured (cached per model and seed, merged by {@link seedResultsOf}). */
+export interface ModelResults {
+  model: PcscModel;
+  seed: number;
+  /** Mean training loss of the last tenth of the iterations. */
+  trainLoss: number;
+  /** Table 5 row (models with stages only). */
+  table5?: number[];
+  frame: Record<string, number>;
+  video: Partial<Record<VideoRow, Record<string, number>>>;
+  trimmed: Partial<Record<VideoRow, Record<string, number>>>;
+  recall: Record<BenchVariant, Record<string, number>>;
+  /** PCSC's actionness training samples and positives. */
+  actionness?: { samples: number; positives: number };
+}
+
 /**
- * One seed of the bench: pretrained trunks (cached under `cacheDir`), the three detectors trained
- * on the same key frames, the actionness classifiers on PCSC's training tubes, and every test
+ * One model of one seed: trains its detector on the seed's training key frames (`frames`, from
+ * the seed's pretrained `trunks`), PCSC's actionness classifiers too, and takes every test
  * measurement (untrimmed and trimmed test videos).
  */
-export async function runSeed(
+export function runModel(
   profile: PcscProfile,
   data: BenchData,
   seed: number,
-  cacheDir: string,
+  model: PcscModel,
+  trunks: StreamTrunks,
+  frames: TrainingFrames,
   log: (line: string) => void,
-): Promise<SeedResults> {
-  const C = data.labels.length;
-  const trunks: StreamTrunks = {
-    rgb: await pretrainedTrunk(profile, 'rgb', seed, data.train, C, cacheDir, log),
-    flow: await pretrainedTrunk(profile, 'flow', seed, data.train, C, cacheDir, log),
-  };
-  const frames = trainingFrames(profile, trunks, data.train);
+): ModelResults {
   const k = profile.stackLength;
-  const trimmedTest = data.test.map(trimVideo);
-  const results: SeedResults = {
+  const det = createDetector(profile, model, seed, data.labels.length);
+  let classifiers: ActionnessClassifiers | undefined;
+  try {
+    const started = Date.now();
+    const bar = createProgress({
+      label: `  pcsc ${model} seed ${seed}`,
+      total: profile.iterations,
+    });
+    const trainLoss = trainDetector(profile, det, frames, seed, (_, loss) =>
+      bar.tick(1, `loss ${loss.toFixed(3)}`),
+    );
+    bar.done();
+    log(
+      `pcsc-bench: seed ${seed} ${model} trained (${profile.iterations} iterations, ${((Date.now() - started) / 1000).toFixed(0)} s, final loss ${trainLoss.toFixed(3)})`,
+    );
+    const out: ModelResults = {
+      model,
+      seed,
+      trainLoss,
+      frame: {},
+      video: {},
+      trimmed: {},
+      recall: {} as ModelResults['recall'],
+    };
+    if (model === 'pcsc') {
+      const tr = trainActionness(profile, det, trunks, data.train, seed);
+      classifiers = tr.classifiers;
+      out.actionness = { samples: tr.samples, positives: tr.positives };
+    }
+    const test = testVideos(det, trunks, data.test, k, model, classifiers);
+    const stages = det.options.stages;
+    if (model !== 'fpn')
+      out.table5 = Array.from(
+        { length: stages + 1 },
+        (_, t) => frameMaps(data.labels, test.runs, t)['0.5']!,
+      );
+    out.frame = frameMaps(data.labels, test.runs, stages);
+    out.recall = recallByVariant(test.runs);
+    const annotations = data.test.map((v) => v.annotation);
+    for (const [row, tubes] of Object.entries(test.tubes))
+      out.video[row as VideoRow] = videoMaps(data.labels, annotations, tubes);
+    if (model !== 'pcsc-no-fc') {
+      const trimmedTest = data.test.map(trimVideo);
+      const trimmed = testVideos(det, trunks, trimmedTest, k, model, classifiers);
+      const trimmedAnnotations = trimmedTest.map((v) => v.annotation);
+      for (const [row, tubes] of Object.entries(trimmed.tubes))
+        out.trimmed[row as VideoRow] = videoMaps(data.labels, trimmedAnnotations, tubes);
+    }
+    log(
+      `pcsc-bench: seed ${seed} ${model} evaluated (${((Date.now() - started) / 1000).toFixed(0)} s with training)`,
+    );
+    return out;
+  } finally {
+    classifiers?.dispose();
+    det.dispose();
+  }
+}
+
+/** A seed's results from its models' ({@link MODELS}: each one's {@link ModelResults}). */
+export function seedResultsOf(seed: number, models: Record<PcscModel, ModelResults>): SeedResults {
+  const out: SeedResults = {
     seed,
     trainLoss: {} as SeedResults['trainLoss'],
     table5: { 'pcsc-no-fc': [], pcsc: [] },
@@ -119,46 +189,15 @@ export async function runSeed(
     recall: {} as SeedResults['recall'],
     actionness: { samples: 0, positives: 0 },
   };
-  try {
-    for (const model of Object.keys(MODELS) as PcscModel[]) {
-      const det = createDetector(profile, model, seed, C);
-      const started = Date.now();
-      results.trainLoss[model] = trainDetector(profile, det, frames, seed);
-      log(
-        `pcsc-bench: seed ${seed} ${model} trained (${profile.iterations} iterations, ${((Date.now() - started) / 1000).toFixed(0)} s, final loss ${results.trainLoss[model].toFixed(3)})`,
-      );
-      let classifiers: ActionnessClassifiers | undefined;
-      if (model === 'pcsc') {
-        const tr = trainActionness(profile, det, trunks, data.train, seed);
-        classifiers = tr.classifiers;
-        results.actionness = { samples: tr.samples, positives: tr.positives };
-      }
-      const test = testVideos(det, trunks, data.test, k, model, classifiers);
-      const stages = det.options.stages;
-      if (model !== 'fpn')
-        for (let t = 0; t <= stages; t++)
-          results.table5[model].push(frameMaps(data.labels, test.runs, t)['0.5']!);
-      results.frame[model] = frameMaps(data.labels, test.runs, stages);
-      results.recall[model] = recallByVariant(test.runs);
-      const annotations = data.test.map((v) => v.annotation);
-      for (const [row, tubes] of Object.entries(test.tubes))
-        results.video[row as VideoRow] = videoMaps(data.labels, annotations, tubes);
-      if (model !== 'pcsc-no-fc') {
-        const trimmed = testVideos(det, trunks, trimmedTest, k, model, classifiers);
-        const trimmedAnnotations = trimmedTest.map((v) => v.annotation);
-        for (const [row, tubes] of Object.entries(trimmed.tubes))
-          results.trimmed[row as VideoRow] = videoMaps(data.labels, trimmedAnnotations, tubes);
-      }
-      classifiers?.dispose();
-      det.dispose();
-      log(
-        `pcsc-bench: seed ${seed} ${model} evaluated (${((Date.now() - started) / 1000).toFixed(0)} s with training)`,
-      );
-    }
-  } finally {
-    disposeTrainingFrames(frames);
-    trunks.rgb.dispose();
-    trunks.flow.dispose();
+  for (const model of Object.keys(MODELS) as PcscModel[]) {
+    const m = models[model];
+    out.trainLoss[model] = m.trainLoss;
+    if (model !== 'fpn') out.table5[model] = m.table5 ?? [];
+    out.frame[model] = m.frame;
+    out.recall[model] = m.recall;
+    Object.assign(out.video, m.video);
+    Object.assign(out.trimmed, m.trimmed);
+    if (m.actionness) out.actionness = m.actionness;
   }
-  return results;
+  return out;
 }

@@ -31,12 +31,23 @@ export function createTrunk(profile: PcscProfile, seed: number): Trunk {
 }
 
 /**
+ * `<cacheDir>/trunk-<stream>-s<seed>[.onnxruntime].safetensors`: where {@link pretrainedTrunk}
+ * caches a stream's trunk (where the convolutions ran: `convolutionsCacheKey`).
+ */
+export function trunkPath(stream: 'rgb' | 'flow', seed: number, cacheDir: string): string {
+  return join(
+    cacheDir,
+    `trunk-${stream}-s${seed}${convolutionsCacheKey()
+      .map((k) => `.${k}`)
+      .join('')}.safetensors`,
+  );
+}
+
+/**
  * The pretrained trunk of one stream (tubekit's stand-in for PCSC's Kinetics-pretrained I3D,
  * `pretrainTrunk` of @tubekit/backbones) through step-bench's shared `pretrainedTrunk`: pretrained
  * once per profile, stream and seed on the training videos (stacks of k frames, actors from the
- * GT tubes, half of the clips flipped), resumable, cached as
- * `<cacheDir>/trunk-<stream>-s<seed>[.onnxruntime].safetensors` (where the convolutions ran:
- * `convolutionsCacheKey`) for later runs;
+ * GT tubes, half of the clips flipped), resumable, cached at {@link trunkPath} for later runs;
  * concurrent processes wait for the one pretraining, and a damaged file is set aside and
  * pretrained again.
  */
@@ -62,12 +73,7 @@ export function pretrainedTrunk(
       return v[stream].subarray((f - 1) * size, f * size);
     },
     actors: tubeActors(profile.frameSize),
-    path: join(
-      cacheDir,
-      `trunk-${stream}-s${seed}${convolutionsCacheKey()
-        .map((k) => `.${k}`)
-        .join('')}.safetensors`,
-    ),
+    path: trunkPath(stream, seed, cacheDir),
     log,
   });
 }

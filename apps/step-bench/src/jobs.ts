@@ -32,8 +32,8 @@ export function stepEnvironment(profile: StepProfile): Record<string, unknown> {
  * The STEP run of a profile as a job graph: per seed, one `step-trunk` job per stream the models
  * use (the pretrained trunk every model of that stream starts from) and one `step-model` job per
  * configuration, whose parent is its stream's trunk job. Configurations hold the seed's profile
- * (`seedProfile`), so ids differ per seed. Local runs train the same list in a worker pool
- * (`trainJobs`); `--queue` runs it on BullMQ (`runOnQueue`).
+ * (`seedProfile`), so ids differ per seed. `--workers n` runs them in child processes here
+ * (`runLocalPool`), `--queue` on BullMQ (`runOnQueue`): `trainStepJobs`.
  */
 export function stepJobs(
   profile: StepProfile,

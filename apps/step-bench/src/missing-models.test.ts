@@ -5,7 +5,7 @@ import { checkStepClaims, type StepRunInfo, stepReport } from './report';
 import { seedResults } from './seed-results';
 import type { ModelSummary, SynthBench } from './train-models';
 import { profileModels } from './train-models';
-import { missingSummary } from './train-on-queue';
+import { missingSummary } from './train-step-jobs';
 
 // A report made from model summaries without training: one test video with one ground-truth
 // tube, every model "trained" (a fixed frame-mAP, the fusion models with tubelets on the tube)

@@ -1,4 +1,3 @@
-import type { ChildProcess } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { type ActionDataset, loadDataset, tubekitDataPath } from '@tubekit/datasets';
 import { initBackend } from '@tubekit/nn';
@@ -26,7 +25,7 @@ import {
   profileModels,
   trainJobs,
 } from './train-models';
-import { type MissingModel, missingSummary, trainOnQueue } from './train-on-queue';
+import { type MissingModel, missingSummary, trainStepJobs } from './train-step-jobs';
 
 /** Options of {@link reproduce}. */
 export interface ReproduceOptions {
@@ -58,7 +57,7 @@ export interface ReproduceOptions {
   /**
    * Train on the BullMQ queue of this Redis (`redis://[:password@]host:port[/db]`) instead of
    * local worker processes: `tubekit worker --queue <url>` processes on any machines take the
-   * jobs (see `trainOnQueue`).
+   * jobs (see `trainStepJobs`).
    */
   queue?: string;
   /** With `queue`: give up when no job progressed for this long (ms; default 30 min). */
@@ -119,11 +118,11 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Reprodu
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const cacheDir = join(outDir, 'cache', profile.name);
   const release = acquireRunLock(outDir);
-  const children = new Set<ChildProcess>();
+  const stop = new AbortController();
   let ui: MultiProgress | undefined;
   const onInterrupt = () => {
     ui?.stop();
-    for (const child of children) child.kill('SIGTERM');
+    stop.abort();
     release();
     process.stderr.write(
       `\nstep-bench: stopped; rerun the same command to resume from ${cacheDir}\n`,
@@ -163,26 +162,24 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Reprodu
       );
     ui = createMultiProgress({ unit: 'models', total: jobs.length, alreadyDone: cached.size });
     let missing: MissingModel[] = [];
-    if (options.queue)
-      missing = await trainOnQueue({
-        url: options.queue,
+    if (options.queue || (workers > 1 && pending.length > 1)) {
+      missing = await trainStepJobs({
+        where: options.queue
+          ? { queue: options.queue, stallTimeoutMs: options.queueStallTimeoutMs }
+          : { workers, outDir },
         profile,
         cacheDir,
         jobs: pending,
         convolutions: options.convolutions,
         ui,
-        stallTimeoutMs: options.queueStallTimeoutMs,
+        signal: stop.signal,
       });
-    else
-      await trainJobs({
-        bench,
-        outDir,
-        jobs: pending,
-        workers,
-        convolutions: options.convolutions,
-        ui,
-        children,
-      });
+      // A local job's failure is the run's; a queue's failed-twice jobs are reported missing.
+      if (!options.queue && missing.length)
+        throw new Error(
+          `step-bench: ${missing.length} model${missing.length > 1 ? 's' : ''} failed (${missing[0].id}${profile.seeds.length > 1 ? ` seed ${missing[0].seed}` : ''}: ${missing[0].error}); finished models stay cached, run again to resume`,
+        );
+    } else await trainJobs({ bench, jobs: pending, ui });
     ui.stop();
 
     const resumed: string[] = [];
@@ -269,7 +266,7 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Reprodu
     return { reportPath, htmlPath, jsonPath, results, resultsBySeed: runs, claims, wallSeconds };
   } finally {
     ui?.stop();
-    for (const child of children) child.kill('SIGTERM');
+    stop.abort();
     process.off('SIGINT', onInterrupt);
     release();
   }

@@ -1,16 +1,12 @@
-import { type ChildProcess, fork } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { PRETRAIN_OBJECTIVE_VERSION, type Trunk } from '@tubekit/backbones';
 import { createSynthTubes, type SynthTubes, type VideoAnnotation } from '@tubekit/datasets';
 import type { ClipTubelet } from '@tubekit/heads/progressive';
 import {
   createProgress,
   type MultiProgress,
-  type ProgressEvent,
   setProgressSink,
   writeFileAtomic,
 } from '@tubekit/report';
@@ -20,7 +16,7 @@ import {
   stepModels,
   streamModelId,
 } from './configurations';
-import { type Convolutions, convolutionsCacheKey, convolutionsInUse } from './convolutions';
+import { convolutionsCacheKey, convolutionsInUse } from './convolutions';
 import { firstLine, readCacheJson, setAsideDamaged } from './damaged-cache';
 import { frameMapOf } from './evaluate';
 import { streamFeatures } from './feature-banks';
@@ -289,13 +285,6 @@ export async function trainAndSummarize(
   return summary;
 }
 
-/** Messages between {@link trainJobs} and `model-worker.ts`. */
-export type WorkerMessage =
-  | { ready: true }
-  | { train: string; seed: number }
-  | { progress: ProgressEvent }
-  | { done: string; seed: number; line: string };
-
 /** `smax3: frame-mAP by step 1.0 → 2.0` (seed 2: `smax3 seed 2: …`). */
 export function summaryLine(s: ModelSummary, seed: number, seeds: number): string {
   return `${s.id}${seeds > 1 ? ` seed ${seed}` : ''}: frame-mAP by step ${s.frameMapByStep.map((x) => x.toFixed(1)).join(' → ')}`;
@@ -303,25 +292,16 @@ export function summaryLine(s: ModelSummary, seed: number, seeds: number): strin
 
 /** Options of {@link trainJobs}. */
 export interface TrainJobsOptions {
-  /** The rendered data (trained in this process when `workers` ≤ 1). */
+  /** The rendered data. */
   bench: SynthBench;
-  outDir: string;
   jobs: ModelJob[];
-  /** Child processes (tfjs-wasm trains on one thread: one per core trains that many at once). */
-  workers: number;
-  /** Where the child processes' convolutions run (`selectConvolutions`; default `wasm`). */
-  convolutions?: Convolutions;
   ui: MultiProgress;
-  /** Live worker processes, so that an interrupt can end them. */
-  children: Set<ChildProcess>;
 }
 
 /**
- * Trains every job (model × seed), each writing its summary to the cache: in this process, or in
- * `workers` child processes that load the parent's rendered frames and take jobs from one queue.
- * Every bar of every worker goes to the one display `ui` (workers send their bars over IPC);
- * their other output is logged above it with a `[wN]` prefix. A failing child fails the run with
- * its exit code; finished jobs stay cached.
+ * Trains every job (model × seed) in this process, one after another, each writing its summary to
+ * the cache; its bars go to the display `ui` as the `main` worker. (`--workers n` runs the same
+ * jobs in child processes: `trainStepJobs`.)
  */
 export async function trainJobs(options: TrainJobsOptions): Promise<void> {
   const { bench, jobs, ui } = options;
@@ -332,64 +312,16 @@ export async function trainJobs(options: TrainJobsOptions): Promise<void> {
     if (!config) throw new Error(`step-bench: unknown model ${id}`);
     return config;
   };
-  if (options.workers <= 1 || jobs.length <= 1) {
-    setProgressSink((e) => ui.update('main', e));
-    try {
-      for (const job of jobs) {
-        const s = await trainAndSummarize(bench, configOf(job.id), job.seed, (l) => ui.log(l));
-        ui.log(summaryLine(s, job.seed, seeds));
-        ui.jobDone('main', `${job.id}${seeds > 1 ? ` seed ${job.seed}` : ''}`);
-      }
-    } finally {
-      setProgressSink(undefined);
+  setProgressSink((e) => ui.update('main', e));
+  try {
+    for (const job of jobs) {
+      const s = await trainAndSummarize(bench, configOf(job.id), job.seed, (l) => ui.log(l));
+      ui.log(summaryLine(s, job.seed, seeds));
+      ui.jobDone('main', `${job.id}${seeds > 1 ? ` seed ${job.seed}` : ''}`);
     }
-    return;
+  } finally {
+    setProgressSink(undefined);
   }
-  const queue = [...jobs];
-  const entry = fileURLToPath(new URL('./model-worker.ts', import.meta.url));
-  const runOne = (w: number) =>
-    new Promise<void>((resolveRun, reject) => {
-      // A process group of its own: Ctrl-C in the terminal reaches only the parent, which stops
-      // the workers itself (and a worker whose parent dies exits by itself: parent-watch.ts).
-      const child = fork(
-        entry,
-        [bench.profile.name, options.outDir, options.convolutions ?? 'wasm'],
-        {
-          stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-          detached: true,
-        },
-      );
-      options.children.add(child);
-      for (const stream of [child.stdout, child.stderr])
-        if (stream)
-          createInterface({ input: stream }).on('line', (line) => ui.log(`[w${w}] ${line}`));
-      const next = () => {
-        const job = queue.shift();
-        if (job === undefined) child.disconnect();
-        else child.send({ train: job.id, seed: job.seed } satisfies WorkerMessage);
-      };
-      child.on('message', (m: WorkerMessage) => {
-        if ('progress' in m) ui.update(`w${w}`, m.progress);
-        else if ('done' in m) {
-          ui.log(`[w${w}] ${m.line}`);
-          ui.jobDone(`w${w}`, `${m.done}${seeds > 1 ? ` seed ${m.seed}` : ''}`);
-          next();
-        } else if ('ready' in m) next();
-      });
-      child.on('exit', (code, signal) => {
-        options.children.delete(child);
-        if (code === 0) resolveRun();
-        else
-          reject(
-            new Error(
-              `step-bench: model worker ${w} stopped (${signal ?? `exit code ${code}`}); finished models stay cached, run again to resume`,
-            ),
-          );
-      });
-    });
-  await Promise.all(
-    Array.from({ length: Math.min(options.workers, jobs.length) }, (_, w) => runOne(w + 1)),
-  );
 }
 
 /** All of a profile's models, in the order the report lists them. */

@@ -1,9 +1,9 @@
 /**
  * The fast lane of the numeric CSV reader (`src/numeric-csv.ts`), in AssemblyScript, compiled to
- * WebAssembly by `tooling/assembly/build-module.mjs` (on install and build). It stores data lines in the common form and
- * stops at the first line that is not, storing nothing of it; the reader's general parser in
- * TypeScript reads that line with every check and the error's wording. `src/numeric-lane.ts`
- * owns the memory layout and states the contract; the two must agree on it.
+ * WebAssembly by `tooling/assembly/build-module.mjs` (on install and build). It stores data lines
+ * in the common form and stops at the first line that is not, storing nothing of it; the reader's
+ * general parser in TypeScript reads that line with every check and the error's wording.
+ * `src/numeric-lane.ts` owns the memory layout and states the contract; the two must agree on it.
  *
  * A line is in the common form when its video cell (if the layout has one) is byte for byte the
  * previous row's, every number cell is a plain decimal (optional blanks and sign, at most 15

@@ -23,7 +23,7 @@ export interface LaneColumns {
  */
 const FLOAT_RANGE = [-MAX_COORDINATE, MAX_COORDINATE] as const;
 
-/** The part of the WebAssembly JavaScript API used here (in neither ES2023's lib nor @types/node 20). */
+/** The part of the WebAssembly API used here (in neither ES2023's lib nor @types/node 20). */
 interface WebAssemblyApi {
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: unknown };
@@ -50,7 +50,10 @@ let compiled: object | undefined;
 const STAGED_ROWS = 4096;
 /** Where the reader's regions start: above the module's own static data (a few hundred bytes). */
 const BASE = 65536;
-/** Bytes per column-table entry: kind, destination of row 0, bytes between rows, then the range of values taken (two doubles at 16). */
+/**
+ * Bytes per column-table entry: kind, destination of row 0, bytes between rows, then the range of
+ * values taken (two doubles at 16).
+ */
 const COLUMN_BYTES = 32;
 const PAGE = 65536;
 

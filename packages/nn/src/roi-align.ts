@@ -136,8 +136,9 @@ function sparseRows(rows: Float32Array, count: number, size: number): SparseRows
  * features, one upload of the result), and its gradient scatters the same weights back, both in
  * a WebAssembly SIMD kernel ({@link sumTaps}; in JavaScript they took about 27 % of STEP's
  * training iteration). (Matrix products per frame, as before, took 1 872 small GEMM dispatches,
- * a split and a reordering gather per STEP training iteration.) The output is differentiable with respect to `features`
- * (not the boxes, as in the reference), runs on every backend, and leaks no tensors.
+ * a split and a reordering gather per STEP training iteration.) The output is differentiable
+ * with respect to `features` (not the boxes, as in the reference), runs on every backend, and
+ * leaks no tensors.
  *
  * @example
  * ```ts

@@ -23,7 +23,7 @@ export interface TapGeometry {
   xs: SparseRows;
 }
 
-/** The part of the WebAssembly JavaScript API used here (in neither ES2023's lib nor @types/node 20). */
+/** The part of the WebAssembly API used here (not in ES2023's lib, nor in @types/node 20). */
 interface WebAssemblyApi {
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: unknown };

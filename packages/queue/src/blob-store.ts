@@ -12,14 +12,14 @@ export interface BlobRef {
   key: string;
   sha256: string;
   bytes: number;
-  /** `redis`, or the `--store` folder of the worker that stored it. */
+  /** `redis`, or the `--store` folder of the worker (or local pool) that stored it. */
   where: string;
 }
 
 /**
  * Files (pretrained trunks, checkpoints) shared between workers: in a folder every worker sees
- * (`--store <dir>`, a shared path) or in Redis itself (files up to {@link REDIS_BLOB_LIMIT_BYTES}).
- * Reads check the SHA-256 recorded when the file was stored.
+ * (`--store <dir>`, a shared path; the local pool's store folder) or in Redis itself (files up to
+ * {@link REDIS_BLOB_LIMIT_BYTES}). Reads check the SHA-256 recorded when the file was stored.
  */
 export interface BlobStore {
   put(key: string, file: string): Promise<BlobRef>;
@@ -39,10 +39,16 @@ async function writeAtomic(file: string, data: Buffer): Promise<void> {
 
 /**
  * The store of a worker: the folder `dir` when given (resolved to an absolute path), Redis
- * otherwise. Either can read what the other wrote, as long as the folder is reachable here.
+ * otherwise. Either can read what the other wrote, as long as the folder is reachable here. Without
+ * Redis (`redis` undefined: the local pool) the folder is required.
  */
-export function blobStore(redis: Redis, dir?: string): BlobStore {
+export function blobStore(redis: Redis | undefined, dir?: string): BlobStore {
   const folder = dir === undefined ? undefined : resolve(dir);
+  if (!redis && !folder) throw new Error('a blob store without Redis needs a folder');
+  const viaRedis = () => {
+    if (!redis) throw new Error('this store has no Redis: stored files go to its folder');
+    return redis;
+  };
   return {
     async put(key, file) {
       const data = await readFile(file);
@@ -55,12 +61,12 @@ export function blobStore(redis: Redis, dir?: string): BlobStore {
         throw new Error(
           `${file} is ${(data.length / 2 ** 20).toFixed(1)} MiB, over the ${REDIS_BLOB_LIMIT_BYTES / 2 ** 20} MiB that go through Redis; give the workers a shared --store <dir>`,
         );
-      await redis.set(`${REDIS_PREFIX}${key}`, data);
+      await viaRedis().set(`${REDIS_PREFIX}${key}`, data);
       return ref;
     },
     async get(ref, file) {
       let data: Buffer | null;
-      if (ref.where === 'redis') data = await redis.getBuffer(`${REDIS_PREFIX}${ref.key}`);
+      if (ref.where === 'redis') data = await viaRedis().getBuffer(`${REDIS_PREFIX}${ref.key}`);
       else {
         const path = join(ref.where, ref.key);
         if (!existsSync(path))

@@ -1,10 +1,15 @@
 import type { ProgressEvent } from '@tubekit/report';
 
-/** What `runQueueWorker` sends the child process of a job (`job-child.ts`). */
+/**
+ * What the parent (`runQueueWorker`, or `runLocalPool` on one machine) sends the child process of
+ * a job (`job-child.ts`).
+ */
 export interface ChildRequest {
-  /** Absolute path of the module exporting the kind's `jobKind` (from the worker's own map). */
+  /** Absolute path of the module exporting the kind's `jobKind` (from the parent's own map). */
   module: string;
-  url: string;
+  /** The queue's Redis; absent in the local pool, whose files and checkpoints stay in `store`. */
+  url?: string;
+  /** Folder for stored files (required without `url`). */
   store?: string;
   workDir: string;
   job: {

@@ -18,5 +18,6 @@ export {
   runQueueWorker,
 } from './queue-worker';
 export { redactIn, redactUrl } from './redact';
+export { type RunLocalPoolOptions, runLocalPool } from './run-local-pool';
 export { type JobOutcome, type RunOnQueueOptions, runOnQueue } from './run-on-queue';
 export { TUBEKIT_VERSION } from './version';

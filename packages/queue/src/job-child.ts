@@ -1,20 +1,28 @@
 /**
- * Child process of `runQueueWorker`: runs jobs, one at a time. The worker sends a
- * {@link ChildRequest} per job; it answers with progress, log lines, and one `result`, `error` or
- * `refused`. It exits when the worker goes away (IPC disconnect), so a dead worker leaves no job
+ * Child process of a job (`job-process.ts`, for `runQueueWorker` and `runLocalPool`): runs jobs,
+ * one at a time. The parent sends a {@link ChildRequest} per job; it answers with progress, log
+ * lines, and one `result`, `error` or `refused`. Stored files and checkpoint records go to Redis
+ * and/or the `--store` folder on a queue, to the pool's store folder without one. It exits when
+ * the parent goes away (IPC disconnect, or re-parented: checked on every message it sends, so
+ * training that never yields to the event loop notices too), so a dead parent leaves no job
  * running.
  */
 import { stat } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import { setProgressSink } from '@tubekit/report';
-import { type BlobRef, blobStore } from './blob-store';
+import { blobStore } from './blob-store';
+import { checkpointRefs } from './checkpoint-refs';
 import type { ChildReply, ChildRequest } from './child-protocol';
 import { connectRedis } from './connection';
 import { describeDifferences } from './job';
 import type { JobKind } from './job-kind';
 import { redactIn } from './redact';
 
-const send = (m: ChildReply) => process.send?.(m);
+const parent = process.ppid;
+const send = (m: ChildReply) => {
+  if (!process.connected || process.ppid !== parent) process.exit(1);
+  process.send?.(m);
+};
 process.on('disconnect', () => process.exit(1));
 
 async function runJob(request: ChildRequest): Promise<void> {
@@ -27,9 +35,9 @@ async function runJob(request: ChildRequest): Promise<void> {
       return;
     }
   }
-  const redis = await connectRedis(url);
+  const redis = url === undefined ? undefined : await connectRedis(url);
   const store = blobStore(redis, request.store);
-  const checkpointKey = `tubekit:checkpoint:${job.id}`;
+  const checkpoints = checkpointRefs(redis, request.store);
   const watchers: NodeJS.Timeout[] = [];
   setProgressSink((event) => send({ progress: event }));
   try {
@@ -42,12 +50,9 @@ async function runJob(request: ChildRequest): Promise<void> {
       put: (name, file) => store.put(`${job.id}/${name}`, file),
       get: (ref, file) => store.get(ref, file),
       keepCheckpoint: async (path) => {
-        const stored = await redis.get(checkpointKey);
-        let restored = false;
-        if (stored) {
-          await store.get(JSON.parse(stored) as BlobRef, path);
-          restored = true;
-        }
+        const stored = await checkpoints.get(job.id);
+        if (stored) await store.get(stored, path);
+        const restored = stored !== undefined;
         let last = restored ? (await stat(path)).mtimeMs : 0;
         let busy = false;
         watchers.push(
@@ -59,7 +64,7 @@ async function runJob(request: ChildRequest): Promise<void> {
               if (now !== last) {
                 last = now;
                 const ref = await store.put(`${job.id}/checkpoint`, path);
-                await redis.set(checkpointKey, JSON.stringify(ref));
+                await checkpoints.set(job.id, ref);
               }
             } catch (error) {
               send({
@@ -78,13 +83,14 @@ async function runJob(request: ChildRequest): Promise<void> {
   } finally {
     for (const w of watchers) clearInterval(w);
     setProgressSink(undefined);
-    redis.disconnect();
+    redis?.disconnect();
   }
 }
 
 process.on('message', (request: ChildRequest) => {
   runJob(request).catch((error: unknown) => {
     const message = error instanceof Error ? error.message || error.name : String(error);
-    send({ error: redactIn(message.split('\n')[0].slice(0, 500), request.url) });
+    const line = message.split('\n')[0].slice(0, 500);
+    send({ error: request.url === undefined ? line : redactIn(line, request.url) });
   });
 });

@@ -1,13 +1,11 @@
-import { type ChildProcess, fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { type Job, Queue, UnrecoverableError, WaitingError, Worker } from 'bullmq';
 import { configHash } from './canonical';
-import type { ChildReply, ChildRequest } from './child-protocol';
 import { connectRedis } from './connection';
 import type { QueueJobData, QueueJobProgress, QueueJobReturn } from './job';
+import { type JobProcess, jobProcess, RefusedError } from './job-process';
 import { QUEUE_NAME, WORKER_LOCK_MS } from './queue-settings';
 import { redactIn, redactUrl } from './redact';
 import { TUBEKIT_VERSION } from './version';
@@ -47,10 +45,6 @@ export interface QueueWorkerSummary {
   refused?: string;
 }
 
-const here = typeof __filename === 'string' ? __filename : fileURLToPath(import.meta.url);
-/** The child process entry, beside this module (`src/*.ts` from source, `dist/*.js` built). */
-const CHILD = join(dirname(here), here.endsWith('.ts') ? 'job-child.ts' : 'job-child.js');
-
 /**
  * `tubekit worker --queue redis://…`: takes jobs from the run queue and runs each in a child
  * process (a job killed mid-way fails its attempt; BullMQ gives it to the next free worker, and a
@@ -79,71 +73,42 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<Queue
 
   // One child process per slot, kept between jobs (a job that fails or dies takes its process
   // with it; the next job gets a fresh one).
-  const idle: ChildProcess[] = [];
-  const spawnChild = () => {
-    const child = fork(CHILD, [], {
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      env: process.env,
-      execArgv: CHILD.endsWith('.ts') ? ['--import', 'tsx'] : [],
-    });
-    const lines = (b: Buffer) => {
-      for (const line of String(b).split('\n'))
-        if (line.trim()) log(`[${(child as Labelled).jobLabel ?? 'idle'}] ${redactIn(line, url)}`);
-    };
-    child.stdout?.on('data', lines);
-    child.stderr?.on('data', lines);
-    return child as Labelled;
-  };
-  const runChild = (job: Job<QueueJobData>, parents: Record<string, unknown>) =>
-    new Promise<unknown>((resolve, reject) => {
-      const label = job.data.label;
-      const child = (idle.pop() ?? spawnChild()) as Labelled;
-      child.jobLabel = label;
-      log(`worker ${name}: ${label} (attempt ${job.attemptsMade + 1}, pid ${child.pid})`);
-      const onMessage = (m: ChildReply) => {
-        if ('progress' in m)
-          job
-            .updateProgress({ worker: name, event: m.progress } satisfies QueueJobProgress)
-            .catch(() => undefined);
-        else if ('log' in m) log(`[${label}] ${redactIn(m.log, url)}`);
-        else {
-          child.off('message', onMessage);
-          child.off('exit', onExit);
-          child.jobLabel = undefined;
-          if ('result' in m) {
-            idle.push(child);
-            resolve(m.result);
-          } else {
-            child.kill('SIGKILL');
-            reject('refused' in m ? new RefusedError(m.refused) : new Error(m.error));
-          }
-        }
-      };
-      const onExit = (code: number | null, signal: string | null) => {
-        child.off('message', onMessage);
-        reject(
-          new Error(
-            `the process running ${label} on worker ${name} died (${signal ?? `exit code ${code}`})`,
-          ),
-        );
-      };
-      child.on('message', onMessage);
-      child.once('exit', onExit);
-      child.send({
-        module: options.kinds[job.data.kind],
-        url,
-        store: options.store,
-        workDir,
-        job: {
-          id: job.id as string,
-          label,
-          config: job.data.config,
-          attempt: job.attemptsMade + 1,
-          parents,
-          environment: job.data.environment.app,
+  const idle: JobProcess[] = [];
+  const runChild = async (job: Job<QueueJobData>, parents: Record<string, unknown>) => {
+    const label = job.data.label;
+    const slot =
+      idle.pop() ??
+      jobProcess({ log, redact: (text) => redactIn(text, url), where: `worker ${name}` });
+    try {
+      return await slot.run(
+        {
+          module: options.kinds[job.data.kind],
+          url,
+          store: options.store,
+          workDir,
+          job: {
+            id: job.id as string,
+            label,
+            config: job.data.config,
+            attempt: job.attemptsMade + 1,
+            parents,
+            environment: job.data.environment.app,
+          },
         },
-      } satisfies ChildRequest);
-    });
+        {
+          tag: label,
+          onStart: (pid) =>
+            log(`worker ${name}: ${label} (attempt ${job.attemptsMade + 1}, pid ${pid})`),
+          onProgress: (event) =>
+            job
+              .updateProgress({ worker: name, event } satisfies QueueJobProgress)
+              .catch(() => undefined),
+        },
+      );
+    } finally {
+      idle.push(slot);
+    }
+  };
 
   const refuse = async (job: Job<QueueJobData>, token: string | undefined, why: string) => {
     await job.moveToWait(token);
@@ -203,13 +168,9 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<Queue
   await stopped;
   options.signal?.removeEventListener('abort', onAbort);
   await worker.close();
-  for (const child of idle) child.kill('SIGTERM');
+  await Promise.all(idle.map((slot) => slot.kill()));
   await queue.close();
   connection.disconnect();
   if (!options.workDir) rmSync(workDir, { recursive: true, force: true });
   return summary;
 }
-
-class RefusedError extends Error {}
-
-type Labelled = ChildProcess & { jobLabel?: string };

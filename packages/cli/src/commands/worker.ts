@@ -12,8 +12,12 @@ interface WorkerOptions {
   workDir?: string;
 }
 
-/** Where the benchmark apps declare their job kinds (a tubekit checkout's `apps/`). */
-const JOB_MODULES = [join('apps', 'step-bench', 'src', 'jobs.ts')];
+/** Where the benchmark apps declare their job kinds (a tubekit checkout's `apps/`), and as what. */
+const JOB_MODULES: Array<[string, string]> = [
+  [join('apps', 'step-bench', 'src', 'jobs.ts'), 'STEP_JOB_KINDS'],
+  [join('apps', 'cfad-bench', 'src', 'jobs.ts'), 'CFAD_JOB_KINDS'],
+  [join('apps', 'pcsc-bench', 'src', 'jobs.ts'), 'PCSC_JOB_KINDS'],
+];
 
 /**
  * The job kinds of the benchmark apps of the tubekit checkout that holds this command or the
@@ -24,20 +28,17 @@ async function appJobKinds(): Promise<Record<string, string>> {
   const kinds: Record<string, string> = {};
   for (const start of [dirname(here), process.cwd()])
     for (let dir = resolve(start); ; dir = dirname(dir)) {
-      for (const rel of JOB_MODULES)
+      for (const [rel, name] of JOB_MODULES)
         if (existsSync(join(dir, rel)))
           Object.assign(
             kinds,
-            (await import(pathToFileURL(join(dir, rel)).href)).STEP_JOB_KINDS as Record<
-              string,
-              string
-            >,
+            (await import(pathToFileURL(join(dir, rel)).href))[name] as Record<string, string>,
           );
       if (Object.keys(kinds).length || dirname(dir) === dir) break;
     }
   if (!Object.keys(kinds).length)
     throw new CliError(
-      `no benchmark app here to run jobs of (looked for ${JOB_MODULES.join(', ')} above ${process.cwd()}); run it in a tubekit checkout: pnpm tubekit worker --queue …`,
+      `no benchmark app here to run jobs of (looked for ${JOB_MODULES.map(([rel]) => rel).join(', ')} above ${process.cwd()}); run it in a tubekit checkout: pnpm tubekit worker --queue …`,
     );
   return kinds;
 }

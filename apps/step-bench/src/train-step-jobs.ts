@@ -1,9 +1,11 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runOnQueue } from '@tubekit/queue';
-import { type MultiProgress, writeFileAtomic } from '@tubekit/report';
+import { type JobOutcome, type QueueJob, runLocalPool, runOnQueue } from '@tubekit/queue';
+import { type MultiProgress, type ProgressEvent, writeFileAtomic } from '@tubekit/report';
 import type { StepModelConfig } from './configurations';
 import type { Convolutions } from './convolutions';
-import { type ModelJobConfig, stepJobs } from './jobs';
+import { type ModelJobConfig, STEP_JOB_KINDS, stepJobs } from './jobs';
 import type { ModelJobResult } from './model-job';
 import type { StepProfile } from './profiles';
 import {
@@ -14,10 +16,14 @@ import {
   summaryLine,
 } from './train-models';
 
-/** Options of {@link trainOnQueue}. */
-export interface TrainOnQueueOptions {
-  /** `redis://[:password@]host:port[/db]`. */
-  url: string;
+/** Options of {@link trainStepJobs}. */
+export interface TrainStepJobsOptions {
+  /**
+   * Where the jobs run: the BullMQ queue of this Redis (`redis://[:password@]host:port[/db]`), for
+   * `tubekit worker` processes on any machines; or `workers` child processes on this machine
+   * (`runLocalPool`), whose jobs use `outDir`'s rendered frames and trunks as their own.
+   */
+  where: { queue: string; stallTimeoutMs?: number } | { workers: number; outDir: string };
   profile: StepProfile;
   /** `<outDir>/cache/<profile>`: finished models' summaries are written below it. */
   cacheDir: string;
@@ -26,8 +32,8 @@ export interface TrainOnQueueOptions {
   /** Where the workers run the convolutions (default `wasm`). */
   convolutions?: Convolutions;
   ui: MultiProgress;
-  /** See `runOnQueue` (default 30 min). */
-  stallTimeoutMs?: number;
+  /** Ends the local worker processes when aborted (Ctrl-C). */
+  signal?: AbortSignal;
 }
 
 /** A model whose job failed twice. */
@@ -38,13 +44,14 @@ export interface MissingModel {
 }
 
 /**
- * `pnpm reproduce --queue redis://…`: runs the jobs of {@link stepJobs} for the given models on
- * the BullMQ queue (`runOnQueue`), for `tubekit worker` processes on any machines to take, and
- * writes each finished model's summary into the cache exactly as a local run does, so the report
- * is made from the same files. One bar per worker shows its running job. Resolves with the models
- * whose jobs failed twice (the report marks their cells missing).
+ * Runs the jobs of {@link stepJobs} for the given models — on the BullMQ queue (`pnpm reproduce
+ * --queue redis://…`: `runOnQueue`, for `tubekit worker` processes on any machines to take), or
+ * in a pool of child processes here (`--workers n`: `runLocalPool`, the same job kinds, files
+ * stored in a temporary folder) — and writes each finished model's summary into the cache exactly
+ * as the in-process path does, so the report is made from the same files. One bar per worker
+ * shows its running job. Resolves with the models whose jobs failed (twice, on a queue).
  */
-export async function trainOnQueue(options: TrainOnQueueOptions): Promise<MissingModel[]> {
+export async function trainStepJobs(options: TrainStepJobsOptions): Promise<MissingModel[]> {
   const { profile, ui } = options;
   const wanted = new Set(options.jobs.map((j) => `${j.seed}\u0000${j.id}`));
   const all = stepJobs(profile, profileModels(profile), options.convolutions);
@@ -57,14 +64,12 @@ export async function trainOnQueue(options: TrainOnQueueOptions): Promise<Missin
   const jobs = [...all.filter((j) => parents.has(j.id)), ...models];
   const missing: MissingModel[] = [];
   const seeds = profile.seeds.length;
-  await runOnQueue({
-    url: options.url,
-    jobs,
-    stallTimeoutMs: options.stallTimeoutMs,
-    log: (line) => ui.log(line),
-    onProgress: (worker, job, event) =>
+  const { where } = options;
+  const handlers = {
+    log: (line: string) => ui.log(line),
+    onProgress: (worker: string, job: QueueJob, event: ProgressEvent) =>
       ui.update(worker, { ...event, label: `${job.label}: ${event.label.trim()}` }),
-    onOutcome: async (job, outcome) => {
+    onOutcome: async (job: QueueJob, outcome: JobOutcome) => {
       if (job.kind !== 'step-model') {
         if (!outcome.ok) ui.log(`step-bench: ${job.label} failed: ${outcome.error}`);
         return;
@@ -80,11 +85,32 @@ export async function trainOnQueue(options: TrainOnQueueOptions): Promise<Missin
         ui.jobDone(outcome.worker, job.label);
       } else {
         missing.push({ id: model.id, seed: seeded.seed, error: outcome.error });
-        ui.log(`step-bench: ${job.label} failed twice: ${outcome.error}`);
-        ui.jobDone('queue', `${job.label} (failed)`);
+        ui.log(
+          `step-bench: ${job.label} failed${'queue' in where ? ' twice' : ''}: ${outcome.error}`,
+        );
+        ui.jobDone('queue' in where ? 'queue' : 'pool', `${job.label} (failed)`);
       }
     },
-  });
+  };
+  if ('queue' in where) {
+    await runOnQueue({ url: where.queue, jobs, stallTimeoutMs: where.stallTimeoutMs, ...handlers });
+    return missing;
+  }
+  // Stored trunks and checkpoints only pass between this run's processes.
+  const store = mkdtempSync(join(tmpdir(), 'step-bench-pool-'));
+  try {
+    await runLocalPool({
+      jobs,
+      kinds: STEP_JOB_KINDS,
+      workers: where.workers,
+      workDir: where.outDir,
+      store,
+      signal: options.signal,
+      ...handlers,
+    });
+  } finally {
+    rmSync(store, { recursive: true, force: true });
+  }
   return missing;
 }
 

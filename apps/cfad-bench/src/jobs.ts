@@ -1,0 +1,161 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { type QueueJob, queueJob } from '@tubekit/queue';
+import type { Convolutions } from '@tubekit/step-bench/convolutions';
+import { stepEnvironment, type TrunkJobConfig } from '@tubekit/step-bench/jobs';
+import { PROFILES as STEP_PROFILES, seedProfile } from '@tubekit/step-bench/profiles';
+import type { CfadModality } from './data';
+import { type CfadProfileName, PROFILES } from './profiles';
+import type { CfadBenchModel } from './results';
+import type { CfadModelResult } from './run-model';
+import { variantConfig } from './variant-config';
+
+/** The folders of a local CFAD run, as every job of it sees them. */
+export interface CfadDirs {
+  /** CFAD's results folder (`results/cfad`): model results are cached below it. */
+  outDir: string;
+  /** step-bench's results folder, whose cache holds the rendered frames and pretrained trunks. */
+  stepOutDir: string;
+}
+
+/** Configuration of a `cfad-trunk` job: pretraining one stream's step trunk for one seed. */
+export interface CfadTrunkJobConfig {
+  profile: CfadProfileName;
+  modality: CfadModality;
+  seed: number;
+  stepOutDir: string;
+  /** Where the convolutions run (absent: `wasm`). */
+  convolutions?: Convolutions;
+}
+
+/**
+ * Configuration of a `cfad-model` job: training, evaluating and caching one model and seed. A
+ * local run's job names this machine's folders; a queued job names none: its trunk comes from its
+ * parent `step-trunk` job and its files go to the worker's folder.
+ */
+export interface CfadModelJobConfig {
+  profile: CfadProfileName;
+  model: CfadBenchModel;
+  seed: number;
+  /** The stream's step trunk file (cached, or pretrained by the parent `cfad-trunk` job). */
+  trunk?: string;
+  /** CFAD's results folder: the result is cached below it. */
+  outDir?: string;
+  /** Where the convolutions run (absent: `wasm`). */
+  convolutions?: Convolutions;
+}
+
+/** Result of a `cfad-model` job: the model's result and its summary line. */
+export interface CfadModelJobResult {
+  result: CfadModelResult;
+  line: string;
+}
+
+/**
+ * What this code makes of a model job's data: the SynthTubes configuration of its variant. A
+ * worker whose code renders other videos from the same profile is refused.
+ */
+export function cfadEnvironment(
+  profile: CfadProfileName,
+  model: CfadBenchModel,
+): Record<string, unknown> {
+  return { dataset: variantConfig(STEP_PROFILES[PROFILES[profile].step], model.variant) };
+}
+
+/**
+ * The models of a CFAD run as a job graph for `runLocalPool`: one `cfad-model` job per model and
+ * seed, each the child of a `cfad-trunk` job for its stream and seed unless that trunk's file
+ * (`trunkFile`) exists already (so the streams' trunks pretrain side by side, once, before their
+ * models, and a model job loads its trunk from the file without step's rendered frames).
+ * Configurations hold this machine's folders: the jobs run here, not on a queue.
+ */
+export function cfadJobs(
+  profile: CfadProfileName,
+  models: ReadonlyArray<{ config: CfadBenchModel; seed: number }>,
+  dirs: CfadDirs,
+  trunkFile: (modality: CfadModality, seed: number) => string,
+  convolutions: Convolutions = 'wasm',
+): Array<QueueJob<CfadTrunkJobConfig | CfadModelJobConfig>> {
+  const where = convolutions === 'wasm' ? {} : { convolutions };
+  const seeds = new Set(models.map((m) => m.seed)).size;
+  const trunks = new Map<string, QueueJob<CfadTrunkJobConfig>>();
+  const jobs: Array<QueueJob<CfadTrunkJobConfig | CfadModelJobConfig>> = [];
+  for (const { config, seed } of models) {
+    const suffix = seeds > 1 ? ` seed ${seed}` : '';
+    const key = `${config.modality} ${seed}`;
+    let trunk = trunks.get(key);
+    const file = trunkFile(config.modality, seed);
+    if (!trunk && !existsSync(file)) {
+      trunk = queueJob<CfadTrunkJobConfig>(
+        'cfad-trunk',
+        { profile, modality: config.modality, seed, stepOutDir: dirs.stepOutDir, ...where },
+        { label: `${config.modality} trunk${suffix}` },
+      );
+      trunks.set(key, trunk);
+      jobs.push(trunk);
+    }
+    jobs.push(
+      queueJob<CfadModelJobConfig>(
+        'cfad-model',
+        { profile, model: config, seed, trunk: file, outDir: dirs.outDir, ...where },
+        {
+          label: `${config.id}${suffix}`,
+          parents: trunk ? [trunk.id] : [],
+          environment: cfadEnvironment(profile, config),
+        },
+      ),
+    );
+  }
+  return jobs;
+}
+
+/**
+ * The models of a CFAD run as a job graph for the queue (`runOnQueue`): one `cfad-model` job per
+ * model and seed, each the child of step-bench's `step-trunk` job of its stream and seed — the
+ * very job a `--paper step --queue` run queues, so a queue that ran STEP already hands its stored
+ * trunk over. The configurations name no folder.
+ */
+export function cfadQueueJobs(
+  profile: CfadProfileName,
+  models: ReadonlyArray<{ config: CfadBenchModel; seed: number }>,
+  convolutions: Convolutions = 'wasm',
+): Array<QueueJob<TrunkJobConfig | CfadModelJobConfig>> {
+  const where = convolutions === 'wasm' ? {} : { convolutions };
+  const step = STEP_PROFILES[PROFILES[profile].step];
+  const seeds = new Set(models.map((m) => m.seed)).size;
+  const trunks = new Map<string, QueueJob<TrunkJobConfig>>();
+  const jobs: Array<QueueJob<TrunkJobConfig | CfadModelJobConfig>> = [];
+  for (const { config, seed } of models) {
+    const suffix = seeds > 1 ? ` seed ${seed}` : '';
+    const key = `${config.modality} ${seed}`;
+    let trunk = trunks.get(key);
+    if (!trunk) {
+      const seeded = seedProfile(step, seed);
+      trunk = queueJob<TrunkJobConfig>(
+        'step-trunk',
+        { profile: seeded, modality: config.modality, ...where },
+        { label: `${config.modality} trunk${suffix}`, environment: stepEnvironment(seeded) },
+      );
+      trunks.set(key, trunk);
+      jobs.push(trunk);
+    }
+    jobs.push(
+      queueJob<CfadModelJobConfig>(
+        'cfad-model',
+        { profile, model: config, seed, ...where },
+        {
+          label: `${config.id}${suffix}`,
+          parents: [trunk.id],
+          environment: cfadEnvironment(profile, config),
+        },
+      ),
+    );
+  }
+  return jobs;
+}
+
+/** The job kinds of CFAD for `runLocalPool`: kind → module exporting its `jobKind`. */
+export const CFAD_JOB_KINDS: Record<string, string> = {
+  'cfad-trunk': fileURLToPath(new URL('./trunk-job.ts', import.meta.url)),
+  'cfad-model': fileURLToPath(new URL('./model-job.ts', import.meta.url)),
+};

@@ -1,0 +1,128 @@
+import { existsSync } from 'node:fs';
+import { type JobOutcome, type QueueJob, runLocalPool, runOnQueue } from '@tubekit/queue';
+import { type MultiProgress, type ProgressEvent, setProgressSink } from '@tubekit/report';
+import type { Convolutions } from '@tubekit/step-bench/convolutions';
+import type { BenchData } from './bench-data';
+import { PCSC_JOB_KINDS, type PcscModelJobConfig, type PcscModelJobResult, pcscJobs } from './jobs';
+import { modelLine, trainModelResults, writeModelResults } from './model-results';
+import type { PcscProfile } from './profiles';
+import { disposeSeedData, loadSeedData } from './seed-data';
+import type { PcscModel } from './train-detector';
+import { trunkPath } from './trunks';
+
+/** A model and seed without cached results, and where its results go. */
+export interface PendingModel {
+  model: PcscModel;
+  seed: number;
+  path: string;
+}
+
+/** Options of {@link trainModels}. */
+export interface TrainModelsOptions {
+  profile: PcscProfile;
+  /** The rendered videos (this process's; worker processes render their own). */
+  data: BenchData;
+  /** PCSC's results folder; trunks and results are cached under `<outDir>/cache/<profile>`. */
+  outDir: string;
+  cacheDir: string;
+  pending: PendingModel[];
+  /** Child processes (tfjs-wasm trains on one thread: one per core trains that many at once). */
+  workers: number;
+  convolutions?: Convolutions;
+  /** One bar per worker (`main` in this process) and the total. */
+  ui: MultiProgress;
+  /** Log lines of the models and of the worker processes. */
+  log: (line: string) => void;
+  /** Ends the worker processes when aborted (Ctrl-C). */
+  signal?: AbortSignal;
+  /**
+   * Run the jobs on the BullMQ queue of this Redis (`redis://[:password@]host:port[/db]`) instead,
+   * for `tubekit worker` processes on any machines ({@link pcscJobs} without local folders).
+   */
+  queue?: string;
+}
+
+/**
+ * Trains every pending model and caches its results: on the queue when `queue` is set
+ * (`runOnQueue`; each answered result is cached here), else in this process when `workers` ≤ 1
+ * (or one model is left), a seed's trunks and training frames loaded once for its models; else
+ * in a pool of `workers` child processes (`runLocalPool` over {@link pcscJobs}: missing trunks
+ * first, the two streams side by side) that write the same cache files. Each worker process
+ * renders the videos once. A failed job fails the run once the others have ended, naming it;
+ * finished models stay cached.
+ */
+export async function trainModels(options: TrainModelsOptions): Promise<void> {
+  const { profile, data, ui, pending, cacheDir, log } = options;
+  if (!options.queue && (options.workers <= 1 || pending.length <= 1)) {
+    setProgressSink((e) => ui.update('main', e));
+    try {
+      for (const seed of new Set(pending.map((p) => p.seed))) {
+        const seedData = await loadSeedData(profile, data, seed, cacheDir, log);
+        try {
+          for (const { model, path } of pending.filter((p) => p.seed === seed)) {
+            const results = await trainModelResults(
+              profile,
+              data,
+              seed,
+              model,
+              seedData,
+              path,
+              log,
+            );
+            log(modelLine(results));
+            ui.jobDone('main', `${model} seed ${seed}`);
+          }
+        } finally {
+          disposeSeedData(seedData);
+        }
+      }
+    } finally {
+      setProgressSink(undefined);
+    }
+    return;
+  }
+  const pathOf = new Map(pending.map((m) => [`${m.seed} ${m.model}`, m.path]));
+  const failed: string[] = [];
+  const handlers = {
+    log,
+    onProgress: (worker: string, job: QueueJob, event: ProgressEvent) =>
+      ui.update(worker, { ...event, label: `${job.label}: ${event.label.trim()}` }),
+    onOutcome: async (job: QueueJob, outcome: JobOutcome) => {
+      if (!outcome.ok) failed.push(`${job.label}: ${outcome.error}`);
+      else if (job.kind === 'pcsc-model') {
+        const { model, seed } = job.config as PcscModelJobConfig;
+        const { results, line } = outcome.result as PcscModelJobResult;
+        // a queued job's results reach this machine's cache here (a local job wrote them already)
+        await writeModelResults(pathOf.get(`${seed} ${model}`) as string, results);
+        log(`[${outcome.worker}] ${line}`);
+        ui.jobDone(outcome.worker, job.label);
+      }
+    },
+  };
+  let jobs: QueueJob[];
+  if (options.queue) {
+    jobs = pcscJobs(profile.name, pending, undefined, options.convolutions);
+    await runOnQueue({ url: options.queue, jobs, ...handlers });
+  } else {
+    jobs = pcscJobs(
+      profile.name,
+      pending,
+      {
+        outDir: options.outDir,
+        trunkCached: (stream, seed) => existsSync(trunkPath(stream, seed, cacheDir)),
+      },
+      options.convolutions,
+    );
+    await runLocalPool({
+      jobs,
+      kinds: PCSC_JOB_KINDS,
+      workers: options.workers,
+      signal: options.signal,
+      ...handlers,
+    });
+  }
+  if (failed.length)
+    throw new Error(
+      `pcsc-bench: ${failed.length} of ${jobs.length} jobs failed (${failed[0]}); finished models stay cached, run again to resume`,
+    );
+}

@@ -357,7 +357,9 @@ export interface NumericReadOptions {
  * Streams a numeric CSV (the canonical frame and tubelet detection formats) into typed columns
  * without a per-row object: bytes are split and numbers parsed in place, a chunk (1 MiB) at a
  * time, so memory holds one chunk plus the rows not yet handed over (one video's with grouping
- * `video`). Every number is checked before it is stored (`csv-number.ts`: plain decimals only,
+ * `video`). Lines in the common form (the previous row's video, plain numbers in range) are
+ * parsed in WebAssembly ({@link NumericLane}); every other line by the TypeScript parser here.
+ * Every number is checked before it is stored (`csv-number.ts`: plain decimals only,
  * integers within Int32, coordinates within ±1e7). A file with a quote character (quoted video
  * names) is read from that line on by fast-csv, with the same checks. Errors are
  * {@link TubekitFormatError}s naming the file, the 1-based file line and the column.

@@ -47,7 +47,7 @@ interface LaneExports {
 let compiled: object | undefined;
 
 /** Rows staged per call of the lane. */
-const STAGED_ROWS = 4096;
+export const STAGED_ROWS = 4096;
 /** Where the reader's regions start: above the module's own static data (a few hundred bytes). */
 const BASE = 65536;
 /**
@@ -204,4 +204,3 @@ export class NumericLane {
 /** `n` rounded up to a multiple of 8. */
 const align8 = (n: number) => (n + 7) & ~7;
 
-export { STAGED_ROWS };

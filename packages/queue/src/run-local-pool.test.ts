@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { ProgressEvent } from '@tubekit/report';
@@ -135,6 +135,27 @@ describe('runLocalPool', () => {
     ).rejects.toThrow('job orphan names unknown parent nope');
   });
 
+  it('removes its temporary folder when the process exits while a job runs', async () => {
+    const fixture = resolve(__dirname, '..', 'test', 'fixtures', 'pool-process.ts');
+    const tmp = mkdtempSync(join(tmpdir(), 'tubekit-pool-exit-'));
+    try {
+      const parent = spawn(process.execPath, ['--import', 'tsx', fixture, 'exit'], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+        env: { ...process.env, TMPDIR: tmp },
+      });
+      let output = '';
+      parent.stdout.on('data', (b: Buffer) => {
+        output += b;
+      });
+      const code = await new Promise((r) => parent.once('exit', r));
+      expect(code).toBe(130);
+      expect(output).toMatch(/pid \d+/);
+      expect(readdirSync(tmp).filter((f) => f.startsWith('tubekit-pool-'))).toEqual([]);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
   it('leaves no child running when the process that runs the pool is killed whole', async () => {
     const fixture = resolve(__dirname, '..', 'test', 'fixtures', 'pool-process.ts');
     const parent = spawn(process.execPath, ['--import', 'tsx', fixture], {
@@ -150,7 +171,8 @@ describe('runLocalPool', () => {
       await new Promise((r) => setTimeout(r, 50));
     }
     const [child] = pidsIn([output]);
-    await new Promise((r) => setTimeout(r, 500)); // the child is up and running its job
+    // the child is up and running its job (a refused or failed one would be gone by then)
+    await new Promise((r) => setTimeout(r, 2000));
     expect(alive(child!)).toBe(true);
     parent.kill('SIGKILL');
     await new Promise((r) => parent.once('exit', r));

@@ -64,6 +64,9 @@ export async function runLocalPool(options: RunLocalPoolOptions): Promise<Map<st
       );
   }
   const workDir = options.workDir ?? mkdtempSync(join(tmpdir(), 'tubekit-pool-'));
+  // a temporary folder of ours goes even when the process exits first (Ctrl-C → process.exit)
+  const removeWorkDir = () => rmSync(workDir, { recursive: true, force: true });
+  if (!options.workDir) process.once('exit', removeWorkDir);
   const store = options.store ?? join(workDir, 'store');
   const outcomes = new Map<string, JobOutcome>();
   const started = new Set<string>();
@@ -174,6 +177,9 @@ export async function runLocalPool(options: RunLocalPoolOptions): Promise<Map<st
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
     await Promise.all(slots.map((slot) => slot.process.kill()));
-    if (!options.workDir) rmSync(workDir, { recursive: true, force: true });
+    if (!options.workDir) {
+      process.off('exit', removeWorkDir);
+      removeWorkDir();
+    }
   }
 }

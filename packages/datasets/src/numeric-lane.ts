@@ -203,4 +203,3 @@ export class NumericLane {
 
 /** `n` rounded up to a multiple of 8. */
 const align8 = (n: number) => (n + 7) & ~7;
-

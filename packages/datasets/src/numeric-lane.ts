@@ -1,6 +1,6 @@
 import { MAX_COORDINATE } from './csv-number';
 import { INT32_LIMIT } from './decimal-number';
-import { NUMERIC_LANE_WASM } from './numeric-lane-wasm.generated';
+import { instantiateModule } from './numeric-lane-wasm.generated';
 
 /**
  * How the fast lane stores one column (the kinds of `CompiledColumns` in numeric-csv.ts):
@@ -23,13 +23,6 @@ export interface LaneColumns {
  */
 const FLOAT_RANGE = [-MAX_COORDINATE, MAX_COORDINATE] as const;
 
-/** The part of the WebAssembly API used here (in neither ES2023's lib nor @types/node 20). */
-interface WebAssemblyApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: unknown };
-}
-const { WebAssembly: wasm } = globalThis as unknown as { WebAssembly: WebAssemblyApi };
-
 interface LaneExports {
   memory: { buffer: ArrayBuffer; grow(pages: number): number };
   storePlainLines(
@@ -43,8 +36,6 @@ interface LaneExports {
   ): number;
   storedLines(): number;
 }
-
-let compiled: object | undefined;
 
 /** Rows staged per call of the lane. */
 export const STAGED_ROWS = 4096;
@@ -91,8 +82,7 @@ export class NumericLane {
   private readonly intColumns: number;
 
   constructor(columns: LaneColumns, intColumns: number, floatGroups: readonly number[]) {
-    compiled ??= new wasm.Module(Buffer.from(NUMERIC_LANE_WASM, 'base64'));
-    this.exports = new wasm.Instance(compiled, {}).exports as LaneExports;
+    this.exports = instantiateModule<LaneExports>();
     this.ncols = columns.kind.length;
     this.intColumns = intColumns;
     this.columns = BASE;

@@ -1,4 +1,4 @@
-import { ROI_TAPS_WASM } from './roi-taps-wasm.generated';
+import { instantiateModule } from './roi-taps-wasm.generated';
 
 /** Sparse rows: row r's nonzero entries are `index`/`weight` in `[start[r], start[r + 1])`. */
 export interface SparseRows {
@@ -22,13 +22,6 @@ export interface TapGeometry {
   /** `n·Pw` rows over W: the x interpolation weights of each box's bin columns */
   xs: SparseRows;
 }
-
-/** The part of the WebAssembly API used here (not in ES2023's lib, nor in @types/node 20). */
-interface WebAssemblyApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: unknown };
-}
-const { WebAssembly: wasm } = globalThis as unknown as { WebAssembly: WebAssemblyApi };
 
 interface TapExports {
   memory: { buffer: ArrayBuffer; grow(pages: number): number };
@@ -91,8 +84,7 @@ export function sumTaps(
   }
   const to = end;
   end += toLength * 4;
-  instance ??= new wasm.Instance(new wasm.Module(Buffer.from(ROI_TAPS_WASM, 'base64')), {})
-    .exports as TapExports;
+  instance ??= instantiateModule<TapExports>();
   const { memory } = instance;
   const missing = end - memory.buffer.byteLength;
   if (missing > 0) memory.grow(Math.ceil(missing / PAGE));
@@ -102,17 +94,8 @@ export function sumTaps(
   });
   const out = new Float32Array(memory.buffer, to, toLength);
   out.fill(0);
-  const [f, y0, y1, y2, x0, x1, x2, src] = at as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  instance.sumTaps(n, H, W, C, Ph, Pw, f, y0, y1, y2, x0, x1, x2, src, to, scatter ? 1 : 0);
+  const [f, y0, y1, y2, x0, x1, x2, src] = at;
+  instance.sumTaps(n, H, W, C, Ph, Pw, f!, y0!, y1!, y2!, x0!, x1!, x2!, src!, to, scatter ? 1 : 0);
   return out.slice();
 }
 

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { fusedConv2dKernelConfigs, registerFusedConv2dGradient } from './fused-conv2d';
 import { adamUpdateKernelConfigs } from './kernels/adam-update';
 import { registerBatchMatMulTransposedWasm } from './kernels/batch-matmul-transposed';
+import { registerConcatInPlaceWasm } from './kernels/concat-in-place';
 import { conv2dBackpropFilterWasmConfigs } from './kernels/conv2d-backprop-filter';
 import { registerConv2dBackpropInputWasm } from './kernels/conv2d-backprop-input';
 import { depthwiseBackpropWasmConfigs } from './kernels/depthwise-backprop';
@@ -41,6 +42,7 @@ export function registerTubekitKernels(): string[] {
   if (registerBatchMatMulTransposedWasm()) added.push('BatchMatMul@wasm (fast transposes)');
   if (registerIdentityAliasWasm()) added.push('Identity@wasm (alias, no copy)');
   if (registerSliceInPlaceWasm()) added.push('Slice, SplitV@wasm (read in place)');
+  if (registerConcatInPlaceWasm()) added.push('Concat@wasm (short runs copied in place)');
   if (registerTileInPlaceWasm()) added.push('Tile@wasm (runs copied in place)');
   if (registerEqualBroadcastWasm()) added.push('Equal@wasm (broadcasts in place)');
   return added;

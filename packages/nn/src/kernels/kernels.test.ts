@@ -233,6 +233,98 @@ describe('wasm gap kernels', () => {
   });
 
   test.each([
+    {
+      name: "runs of 3 channels (the trunk stem's temporal stack)",
+      shapes: [
+        [2, 4, 5, 3],
+        [2, 4, 5, 3],
+        [2, 4, 5, 3],
+      ],
+      axis: 3,
+    },
+    {
+      name: 'long runs on the last axis',
+      shapes: [
+        [3, 64],
+        [3, 50],
+      ],
+      axis: 1,
+    },
+    {
+      name: 'a middle axis, short and long inputs mixed',
+      shapes: [
+        [2, 1, 7],
+        [2, 9, 7],
+        [2, 2, 7],
+      ],
+      axis: 1,
+    },
+    {
+      name: 'the first axis',
+      shapes: [
+        [2, 3],
+        [4, 3],
+      ],
+      axis: 0,
+    },
+    {
+      name: 'a negative axis',
+      shapes: [
+        [2, 3, 2],
+        [2, 3, 1],
+      ],
+      axis: -1,
+    },
+    {
+      name: 'an empty input',
+      shapes: [
+        [2, 0, 3],
+        [2, 2, 3],
+      ],
+      axis: 1,
+    },
+    { name: 'rank 1', shapes: [[5], [1], [3]], axis: 0 },
+  ])('Concat on wasm copies runs in place and matches cpu: $name', async ({ shapes, axis }) => {
+    const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
+    const { cpu, wasm } = await onBoth(() => [
+      tf.concat(
+        shapes.map((s, i) => randomTensor(s, 60 + i)),
+        axis,
+      ),
+      tf.concat(
+        shapes.map((s, i) => tf.range(i * 100, i * 100 + size(s), 1, 'int32').reshape(s)),
+        axis,
+      ),
+      tf.concat(
+        shapes.map((s, i) => randomTensor(s, 70 + i).greater(0)),
+        axis,
+      ),
+    ]);
+    expect(wasm).toEqual(cpu);
+  });
+
+  test('Concat and Slice gradients on short channel runs pass numeric checks on wasm, and leak nothing', async () => {
+    await initBackend({ backend: 'wasm', ...quiet });
+    const x = randomTensor([2, 3, 4, 3], 80);
+    const w = randomTensor([2, 3, 4, 6], 81);
+    const loss = (t: tf.Tensor) =>
+      tf
+        .concat(
+          [tf.slice(t, [0, 0, 0, 1], [2, 3, 4, 2]), t, tf.slice(t, [0, 0, 0, 0], [2, 3, 4, 1]), t],
+          3,
+        )
+        .square()
+        .mul(tf.concat([w, tf.slice(w, [0, 0, 0, 0], [2, 3, 4, 3])], 3))
+        .sum() as tf.Scalar;
+    expect(gradientCheck(loss, [x], { samples: 15 }).maxError).toBeLessThan(1e-2);
+    const { cpu, wasm } = await onBoth(() => tf.grad(loss)(x));
+    expectClose(cpu, wasm);
+    await initBackend({ backend: 'wasm', ...quiet });
+    expectNoLeaks(() => tf.tidy(() => tf.grad(loss)(x).sum().dataSync()[0]));
+    tf.dispose([x, w]);
+  });
+
+  test.each([
     { name: 'a repeated middle axis (the gradient of max over time)', a: [3, 5, 4], b: [3, 1, 4] },
     { name: 'ranks differ', a: [2, 3, 4], b: [4] },
     { name: 'both sides repeat', a: [3, 1, 2], b: [1, 4, 2] },

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { copyRun } from './copy-run';
 import {
   HEAP_ARRAY_DTYPES,
   type HeapArray,
@@ -36,7 +37,7 @@ export function copyBox(
   for (let o = 0; o < outer; o++) {
     let from = begin[k]! * stride[k]!;
     for (let a = 0; a < k; a++) from += (begin[a]! + index[a]!) * stride[a]!;
-    out.set(x.subarray(from, from + length), o * length);
+    copyRun(x, from, out, o * length, length);
     for (let a = k - 1; a >= 0; a--) {
       if (++index[a]! < size[a]!) break;
       index[a] = 0;

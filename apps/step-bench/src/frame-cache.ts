@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { SynthTubes, VideoAnnotation } from '@tubekit/datasets';
 import type { FrameReader } from '@tubekit/heads/progressive';
 import { openAtomicWriteStream } from '@tubekit/report';
@@ -96,29 +96,45 @@ export class FrameCache {
   }
 
   /**
-   * Loads a file written by {@link save} (the entries are views into the one read buffer).
+   * Loads a file written by {@link save}, entry by entry with positional reads: `quick`'s frames
+   * (720 videos, RGB and flow) are 2.8 GB, past the 2 GiB that one `readFileSync` can return.
    * Throws one line naming the file when it is not such a file or was rendered at another size.
    */
   static load(synth: SynthTubes, size: number, path: string): FrameCache {
-    const bytes = readFileSync(path);
     const bad = (why: string) => new Error(`FrameCache: ${path}: ${why}`);
-    if (bytes.byteLength < 4) throw bad('too short for a frame cache');
-    const headerLength = bytes.readUInt32LE(0);
-    let header: { size: number; entries: Array<[string, number]> };
+    const fd = openSync(path, 'r');
     try {
-      header = JSON.parse(bytes.subarray(4, 4 + headerLength).toString('utf8'));
-    } catch {
-      throw bad('header is not JSON (damaged file?)');
+      const fileBytes = fstatSync(fd).size;
+      const read = (at: number, length: number): Uint8Array => {
+        if (at + length > fileBytes) throw bad('truncated (damaged file?)');
+        const out = new Uint8Array(length);
+        for (let done = 0; done < length; ) {
+          const n = readSync(fd, out, done, length - done, at + done);
+          if (n === 0) throw bad('truncated (damaged file?)');
+          done += n;
+        }
+        return out;
+      };
+      if (fileBytes < 4) throw bad('too short for a frame cache');
+      const headerLength = Buffer.from(read(0, 4)).readUInt32LE(0);
+      let header: { size: number; entries: Array<[string, number]> };
+      try {
+        header = JSON.parse(Buffer.from(read(4, headerLength)).toString('utf8'));
+      } catch (error) {
+        if (error instanceof Error && error.message.startsWith('FrameCache:')) throw error;
+        throw bad('header is not JSON (damaged file?)');
+      }
+      if (header.size !== size) throw bad(`frames of ${header.size}px, expected ${size}px`);
+      const cache = new FrameCache(synth, size);
+      let at = 4 + headerLength;
+      for (const [key, length] of header.entries) {
+        cache.store.set(key, read(at, length));
+        at += length;
+      }
+      return cache;
+    } finally {
+      closeSync(fd);
     }
-    if (header.size !== size) throw bad(`frames of ${header.size}px, expected ${size}px`);
-    const cache = new FrameCache(synth, size);
-    let at = 4 + headerLength;
-    for (const [key, length] of header.entries) {
-      if (at + length > bytes.byteLength) throw bad('truncated (damaged file?)');
-      cache.store.set(key, new Uint8Array(bytes.buffer, bytes.byteOffset + at, length));
-      at += length;
-    }
-    return cache;
   }
 
   /** Channels of a modality. */

@@ -1,9 +1,9 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { SynthTubes, VideoAnnotation } from '@tubekit/datasets';
 import type { FrameReader } from '@tubekit/heads/progressive';
 import { openAtomicWriteStream } from '@tubekit/report';
 import type { StepModality } from './configurations';
 import { dequantizeFrame } from './frame-bytes';
+import { readPositional } from './positional-file';
 import { renderInWorkers } from './render-in-workers';
 
 /**
@@ -102,24 +102,12 @@ export class FrameCache {
    */
   static load(synth: SynthTubes, size: number, path: string): FrameCache {
     const bad = (why: string) => new Error(`FrameCache: ${path}: ${why}`);
-    const fd = openSync(path, 'r');
-    try {
-      const fileBytes = fstatSync(fd).size;
-      const read = (at: number, length: number): Uint8Array => {
-        if (at + length > fileBytes) throw bad('truncated (damaged file?)');
-        const out = new Uint8Array(length);
-        for (let done = 0; done < length; ) {
-          const n = readSync(fd, out, done, length - done, at + done);
-          if (n === 0) throw bad('truncated (damaged file?)');
-          done += n;
-        }
-        return out;
-      };
-      if (fileBytes < 4) throw bad('too short for a frame cache');
-      const headerLength = Buffer.from(read(0, 4)).readUInt32LE(0);
+    return readPositional(path, bad, (file) => {
+      if (file.size < 4) throw bad('too short for a frame cache');
+      const headerLength = Buffer.from(file.read(0, 4)).readUInt32LE(0);
       let header: { size: number; entries: Array<[string, number]> };
       try {
-        header = JSON.parse(Buffer.from(read(4, headerLength)).toString('utf8'));
+        header = JSON.parse(Buffer.from(file.read(4, headerLength)).toString('utf8'));
       } catch (error) {
         if (error instanceof Error && error.message.startsWith('FrameCache:')) throw error;
         throw bad('header is not JSON (damaged file?)');
@@ -128,13 +116,11 @@ export class FrameCache {
       const cache = new FrameCache(synth, size);
       let at = 4 + headerLength;
       for (const [key, length] of header.entries) {
-        cache.store.set(key, read(at, length));
+        cache.store.set(key, file.read(at, length));
         at += length;
       }
       return cache;
-    } finally {
-      closeSync(fd);
-    }
+    });
   }
 
   /** Channels of a modality. */

@@ -47,4 +47,29 @@ describe('BackboneFeatureBank', () => {
     expect(() => bank.read('v', 2)).toThrow(/outside 0…1/);
     trunk.dispose();
   });
+
+  it('restores what entries gave into another bank, read for read, and refuses sizes that do not fit', () => {
+    const trunk = new Trunk({ ...tiny, seed: 3 });
+    const bank = new BackboneFeatureBank(trunk);
+    bank.add('v', frames(3, 1), 3, S, S);
+    bank.add('w', frames(2, 2), 2, S, S);
+    const copy = new BackboneFeatureBank(trunk);
+    for (const [key, { bytes, scales }] of bank.entries())
+      copy.restore(key, bytes.slice(), scales.slice(), bank.frameShape);
+    expect(copy.frameShape).toEqual(bank.frameShape);
+    expect(copy.bytes).toBe(bank.bytes);
+    for (const [key, n] of [
+      ['v', 3],
+      ['w', 2],
+    ] as const)
+      for (let f = 0; f < n; f++) expect(copy.read(key, f)).toEqual(bank.read(key, f));
+    const shape = bank.frameShape;
+    expect(() => copy.restore('x', new Uint8Array(15), new Float32Array(4), shape)).toThrow(
+      'BackboneFeatureBank.restore: x: 15 bytes and 4 scales are not whole frames of 2×2×4',
+    );
+    expect(() =>
+      copy.restore('x', new Uint8Array(18), new Float32Array(2), { ...shape, channels: 2 }),
+    ).toThrow('BackboneFeatureBank.restore: x: frames of 2×2×2, the bank holds 2×2×4');
+    trunk.dispose();
+  });
 });

@@ -87,6 +87,37 @@ export class BackboneFeatureBank {
     this.store.set(key, { bytes, scales });
   }
 
+  /**
+   * Every stored sequence: its key, its features as bytes (`frames × h × w × c`) and the scale of
+   * each frame and channel (`frames × c`), to write them to a file ({@link restore} reads them
+   * back).
+   */
+  entries(): IterableIterator<[string, { bytes: Uint8Array; scales: Float32Array }]> {
+    return this.store.entries();
+  }
+
+  /**
+   * Stores a sequence as {@link entries} gave it, computed at `shape` (every sequence of a bank has
+   * one shape). Throws naming the key when the sizes do not fit `shape` or another sequence's.
+   */
+  restore(key: string, bytes: Uint8Array, scales: Float32Array, shape: BankFrameShape): void {
+    const { height: h, width: w, channels: c } = shape;
+    if (
+      this.shape &&
+      (this.shape.height !== h || this.shape.width !== w || this.shape.channels !== c)
+    )
+      throw new Error(
+        `BackboneFeatureBank.restore: ${key}: frames of ${h}×${w}×${c}, the bank holds ${this.shape.height}×${this.shape.width}×${this.shape.channels}`,
+      );
+    const frames = scales.length / c;
+    if (!(Number.isInteger(frames) && bytes.length === frames * h * w * c))
+      throw new Error(
+        `BackboneFeatureBank.restore: ${key}: ${bytes.length} bytes and ${scales.length} scales are not whole frames of ${h}×${w}×${c}`,
+      );
+    this.shape = { height: h, width: w, channels: c };
+    this.store.set(key, { bytes, scales });
+  }
+
   /** Frame `frame` (0-based) of sequence `key`: `h × w × c` features, channels last. */
   read(key: string, frame: number): Float32Array {
     const stored = this.store.get(key);

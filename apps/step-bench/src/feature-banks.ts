@@ -7,7 +7,7 @@ import { createProgress } from '@tubekit/report';
 import type { StepModality } from './configurations';
 import { firstLine, setAsideDamaged } from './damaged-cache';
 import { FrameCache } from './frame-cache';
-import { readPositional } from './positional-file';
+import { readJsonHeader, readPositional } from './positional-file';
 import { flipFrames } from './trunks';
 
 /** A stream's stored backbone features: readers for the frames as they are and flipped. */
@@ -100,18 +100,13 @@ function saveBank(bank: BackboneFeatureBank, path: string): void {
 function loadBank(trunk: Trunk, path: string): BackboneFeatureBank {
   const bad = (why: string) => new Error(`stored features ${path}: ${why}`);
   return readPositional(path, bad, (file) => {
-    if (file.size < 4) throw bad('too short');
-    const headerLength = Buffer.from(file.read(0, 4)).readUInt32LE(0);
-    let header: { shape: BankFrameShape; entries: Array<[string, number]> };
-    try {
-      header = JSON.parse(Buffer.from(file.read(4, headerLength)).toString('utf8'));
-    } catch (error) {
-      if (error instanceof Error && error.message.startsWith('stored features')) throw error;
-      throw bad('header is not JSON (damaged file?)');
-    }
+    const { header, end } = readJsonHeader<{
+      shape: BankFrameShape;
+      entries: Array<[string, number]>;
+    }>(file, bad);
     const { height, width, channels } = header.shape;
     const bank = new BackboneFeatureBank(trunk);
-    let at = 4 + headerLength;
+    let at = end;
     for (const [key, frames] of header.entries) {
       const n = frames * height * width * channels;
       const bytes = file.read(at, n);

@@ -82,7 +82,7 @@ describe('FrameCache.load', () => {
     const tiny = join(dir, 'tiny.bin');
     writeFileSync(tiny, Buffer.from([1, 2]));
     expect(() => FrameCache.load(synth, 16, tiny)).toThrow(
-      `FrameCache: ${tiny}: too short for a frame cache`,
+      `FrameCache: ${tiny}: too short for a cache file`,
     );
   });
 });

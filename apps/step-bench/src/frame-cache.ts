@@ -3,7 +3,7 @@ import type { FrameReader } from '@tubekit/heads/progressive';
 import { openAtomicWriteStream } from '@tubekit/report';
 import type { StepModality } from './configurations';
 import { dequantizeFrame } from './frame-bytes';
-import { readPositional } from './positional-file';
+import { readJsonHeader, readPositional } from './positional-file';
 import { renderInWorkers } from './render-in-workers';
 
 /**
@@ -103,18 +103,13 @@ export class FrameCache {
   static load(synth: SynthTubes, size: number, path: string): FrameCache {
     const bad = (why: string) => new Error(`FrameCache: ${path}: ${why}`);
     return readPositional(path, bad, (file) => {
-      if (file.size < 4) throw bad('too short for a frame cache');
-      const headerLength = Buffer.from(file.read(0, 4)).readUInt32LE(0);
-      let header: { size: number; entries: Array<[string, number]> };
-      try {
-        header = JSON.parse(Buffer.from(file.read(4, headerLength)).toString('utf8'));
-      } catch (error) {
-        if (error instanceof Error && error.message.startsWith('FrameCache:')) throw error;
-        throw bad('header is not JSON (damaged file?)');
-      }
+      const { header, end } = readJsonHeader<{ size: number; entries: Array<[string, number]> }>(
+        file,
+        bad,
+      );
       if (header.size !== size) throw bad(`frames of ${header.size}px, expected ${size}px`);
       const cache = new FrameCache(synth, size);
-      let at = 4 + headerLength;
+      let at = end;
       for (const [key, length] of header.entries) {
         cache.store.set(key, file.read(at, length));
         at += length;

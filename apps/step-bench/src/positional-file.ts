@@ -39,3 +39,22 @@ export function readPositional<T>(
     closeSync(fd);
   }
 }
+
+/**
+ * The JSON header at the start of a cache file: a little-endian uint32 length, then that many
+ * bytes of JSON. Returns it and the offset of the first byte after it; a file too short for it or
+ * a header that is not JSON throws `bad(…)`.
+ */
+export function readJsonHeader<T>(
+  file: PositionalFile,
+  bad: (why: string) => Error,
+): { header: T; end: number } {
+  if (file.size < 4) throw bad('too short for a cache file');
+  const length = Buffer.from(file.read(0, 4)).readUInt32LE(0);
+  const text = Buffer.from(file.read(4, length)).toString('utf8');
+  try {
+    return { header: JSON.parse(text) as T, end: 4 + length };
+  } catch {
+    throw bad('header is not JSON (damaged file?)');
+  }
+}

@@ -4,7 +4,9 @@ import { boxIoUAt } from '@tubekit/geometry';
 import {
   type ClipTubelet,
   clipWindow,
+  type DetectVideoOptions,
   detectVideo,
+  detectVideoByStep,
   ProgressiveDetector,
   type StepResult,
   trainProgressive,
@@ -154,37 +156,39 @@ export async function runModel(options: RunModelOptions): Promise<ModelRun> {
     },
   });
   const t0 = Date.now();
+  // One pass of every step per test video; a model evaluated at every step (Table 1(a)) keeps
+  // each step's tubelets, the others only the last step's.
   const steps = options.allSteps
     ? Array.from({ length: config.steps }, (_, i) => i + 1)
     : [config.steps];
-  const stepTubelets: ModelRun['stepTubelets'] = [];
-  const testBar = createProgress({
-    label: `  test  ${config.id}`,
-    total: steps.length * options.test.length,
-  });
-  let inputIoUByStep: number[][] | undefined;
-  for (const step of steps) {
-    const videos: Array<[string, ClipTubelet[]]> = [];
-    // Fig. 4 comes from the full-depth pass of a model evaluated at every step.
-    const collect = options.allSteps && step === config.steps;
-    if (collect) inputIoUByStep = Array.from({ length: config.steps }, () => []);
-    for (const video of options.test) {
-      videos.push([
-        video.name,
-        detectVideo(detector, video, features?.read ?? read, {
-          input,
-          upToStep: step,
-          stride: profile.testStride,
-          onSteps: collect
-            ? (starts, results) =>
-                collectInputIoU(detector, video, starts, results, inputIoUByStep as number[][])
-            : undefined,
-        }),
-      ]);
-      testBar.tick();
-    }
-    stepTubelets.push({ step, videos });
+  const stepVideos = steps.map(() => [] as Array<[string, ClipTubelet[]]>);
+  const testBar = createProgress({ label: `  test  ${config.id}`, total: options.test.length });
+  // Fig. 4 comes from the full-depth pass of a model evaluated at every step.
+  const inputIoUByStep = options.allSteps
+    ? Array.from({ length: config.steps }, () => [] as number[])
+    : undefined;
+  for (const video of options.test) {
+    const test: DetectVideoOptions = {
+      input,
+      upToStep: config.steps,
+      stride: profile.testStride,
+      onSteps: inputIoUByStep
+        ? (starts, results) => collectInputIoU(detector, video, starts, results, inputIoUByStep)
+        : undefined,
+    };
+    const reader = features?.read ?? read;
+    const byStep = options.allSteps
+      ? detectVideoByStep(detector, video, reader, test)
+      : [detectVideo(detector, video, reader, test)];
+    byStep.forEach((tubelets, i) => {
+      stepVideos[i].push([video.name, tubelets]);
+    });
+    testBar.tick();
   }
+  const stepTubelets: ModelRun['stepTubelets'] = steps.map((step, i) => ({
+    step,
+    videos: stepVideos[i],
+  }));
   testBar.done();
   // Runtime (Figure 6): frames per second of the detector on cached frames, non-overlapping clips.
   const fpsByStep: number[] = [];

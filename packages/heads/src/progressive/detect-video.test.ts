@@ -2,7 +2,7 @@ import { Trunk } from '@tubekit/backbones';
 import { type ClipProposals, formatProposalsJson, parseProposalsJson } from '@tubekit/datasets';
 import { initBackend } from '@tubekit/nn';
 import { toyVideos } from '../../test/toy-videos';
-import { detectVideo } from './detect-video';
+import { detectVideo, detectVideoByStep } from './detect-video';
 import { ProgressiveDetector } from './progressive-detector';
 
 beforeAll(async () => {
@@ -53,5 +53,37 @@ describe('detectVideo onProposals', () => {
     }
     const file = { method: 'step', labels: ['right', 'down'], clips };
     expect(parseProposalsJson(formatProposalsJson(file), 'p.json').clips).toHaveLength(4);
+  });
+});
+
+describe('detectVideoByStep', () => {
+  it('gives, in one pass, what detectVideo gives when stopped after each step', () => {
+    const det = new ProgressiveDetector({
+      numClasses: 2,
+      trunk: new Trunk({ channels: 3, widths: [4, 8, 8], neckChannels: 8, seed: 2 }),
+      frameWidth: 16,
+      frameHeight: 16,
+      clipLength: 4,
+      steps: 3,
+      extension: 'extrapolation',
+      hidden: 16,
+      seed: 2,
+    });
+    const { videos, read } = toyVideos(1, 0, 16, 16);
+    const video = videos[0]!;
+    const options = { stride: 2, minScore: 0 };
+    const byStep = detectVideoByStep(det, video, read, options);
+    expect(byStep).toHaveLength(3);
+    byStep.forEach((tubelets, i) => {
+      const alone = detectVideo(det, video, read, { ...options, upToStep: i + 1 });
+      expect(tubelets.length).toBeGreaterThan(0);
+      expect(tubelets).toEqual(alone);
+    });
+    // the steps refine differently: step 1's tubelets are not step 3's
+    expect(byStep[0]).not.toEqual(byStep[2]);
+    expect(detectVideoByStep(det, video, read, { ...options, upToStep: 2 })).toEqual(
+      byStep.slice(0, 2),
+    );
+    det.dispose();
   });
 });

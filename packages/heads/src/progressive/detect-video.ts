@@ -62,6 +62,35 @@ export function detectVideo(
   read: FrameReader,
   options: DetectVideoOptions = {},
 ): ClipTubelet[] {
+  return detectSteps(detector, video, read, options, false)[0] ?? [];
+}
+
+/**
+ * {@link detectVideo}'s tubelets after every step `1…upToStep` of one pass (index s−1: the
+ * detections of a model stopped after step s). Step s's outputs do not depend on the steps after
+ * it, so this equals `detectVideo` with `upToStep: s` for each s, at the cost of one pass of all
+ * steps instead of one pass per step (STEP Table 1(a) evaluates every step of a model).
+ *
+ * @example
+ * const [afterStep1, afterStep2, afterStep3] = detectVideoByStep(det, video, read);
+ */
+export function detectVideoByStep(
+  detector: ProgressiveDetector,
+  video: VideoAnnotation,
+  read: FrameReader,
+  options: DetectVideoOptions = {},
+): ClipTubelet[][] {
+  return detectSteps(detector, video, read, options, true);
+}
+
+/** The tubelets of every step (`everyStep`) or of the last step only (one list). */
+function detectSteps(
+  detector: ProgressiveDetector,
+  video: VideoAnnotation,
+  read: FrameReader,
+  options: DetectVideoOptions,
+  everyStep: boolean,
+): ClipTubelet[][] {
   const o = detector.options;
   const K = o.clipLength;
   const stride = options.stride ?? K;
@@ -74,7 +103,8 @@ export function detectVideo(
   if (starts[starts.length - 1] !== lastStart) starts.push(lastStart);
   const sx = video.width / o.frameWidth;
   const sy = video.height / o.frameHeight;
-  const out: ClipTubelet[] = [];
+  const upToStep = options.upToStep ?? o.steps;
+  const out: ClipTubelet[][] = Array.from({ length: everyStep ? upToStep : 1 }, () => []);
   const Tw = detector.windowLength;
   const input = options.input ?? 'frames';
   const [h, w, ch] = detector.inputShape(input);
@@ -100,42 +130,43 @@ export function detectVideo(
         for (let t = 0; t < Tw; t++)
           rows[i * Tw + t] = Math.min(Math.max(first + t, 1), video.nframes) - 1;
       });
-      const steps = detector.run({ features, rows }, options.upToStep ?? o.steps);
+      const steps = detector.run({ features, rows }, upToStep);
       options.onSteps?.(group, steps);
       const { onProposals } = options;
       if (onProposals)
         group.forEach((start, b) => {
           onProposals(clipProposals(detector, video, start, b, steps, sx, sy));
         });
-      const last = steps[steps.length - 1];
       const tubelets = new Float64Array(M * K * 4);
       const scores = new Float64Array(M);
-      group.forEach((start, b) => {
-        for (let c = 0; c < C; c++) {
-          for (let m = 0; m < M; m++) {
-            const n = b * M + m;
-            scores[m] = last.probs[n * (C + 1) + c + 1];
-            for (let k = 0; k < K; k++)
-              for (let j = 0; j < 4; j++)
-                tubelets[(m * K + k) * 4 + j] = last.classBoxes[((n * K + k) * C + c) * 4 + j];
-          }
-          const kept = tubeletNMS(tubelets, K, scores, {
-            iouThreshold: options.nmsThreshold ?? 0.3,
-            topK: options.topK ?? 5,
-            scoreThreshold: options.minScore ?? 0.01,
-          });
-          for (const m of kept.keep) {
-            const boxes = new Float64Array(K * 4);
-            for (let k = 0; k < K; k++) {
-              const src = (m * K + k) * 4;
-              boxes[k * 4] = tubelets[src] * sx;
-              boxes[k * 4 + 1] = tubelets[src + 1] * sy;
-              boxes[k * 4 + 2] = tubelets[src + 2] * sx;
-              boxes[k * 4 + 3] = tubelets[src + 3] * sy;
+      (everyStep ? steps : steps.slice(-1)).forEach((step, s) => {
+        group.forEach((start, b) => {
+          for (let c = 0; c < C; c++) {
+            for (let m = 0; m < M; m++) {
+              const n = b * M + m;
+              scores[m] = step.probs[n * (C + 1) + c + 1];
+              for (let k = 0; k < K; k++)
+                for (let j = 0; j < 4; j++)
+                  tubelets[(m * K + k) * 4 + j] = step.classBoxes[((n * K + k) * C + c) * 4 + j];
             }
-            out.push({ start, label: c, score: scores[m], boxes });
+            const kept = tubeletNMS(tubelets, K, scores, {
+              iouThreshold: options.nmsThreshold ?? 0.3,
+              topK: options.topK ?? 5,
+              scoreThreshold: options.minScore ?? 0.01,
+            });
+            for (const m of kept.keep) {
+              const boxes = new Float64Array(K * 4);
+              for (let k = 0; k < K; k++) {
+                const src = (m * K + k) * 4;
+                boxes[k * 4] = tubelets[src] * sx;
+                boxes[k * 4 + 1] = tubelets[src + 1] * sy;
+                boxes[k * 4 + 2] = tubelets[src + 2] * sx;
+                boxes[k * 4 + 3] = tubelets[src + 3] * sy;
+              }
+              out[s].push({ start, label: c, score: scores[m], boxes });
+            }
           }
-        }
+        });
       });
     }
   } finally {

@@ -1,7 +1,7 @@
 export type { ClipWindow, ClipWindowOptions, FrameReader } from './clip-window';
 export { clipWindow } from './clip-window';
 export type { ClipTubelet, DetectVideoOptions } from './detect-video';
-export { detectVideo } from './detect-video';
+export { detectVideo, detectVideoByStep } from './detect-video';
 export type { FuseTubeletsOptions } from './fuse-tubelets';
 export { fuseTubelets } from './fuse-tubelets';
 export { gaussian } from './gaussian';

@@ -18,15 +18,14 @@
 import { initBackend } from '@tubekit/nn';
 import { parseConvolutions, selectConvolutions } from '../src/convolutions';
 import { frameMapOf } from '../src/evaluate';
-import { streamFeatures } from '../src/feature-banks';
 import { PROFILES, type StepProfile, type StepProfileName } from '../src/profiles';
 import { runModel } from '../src/run-model';
 import {
+  benchStreamFeatures,
   loadTrunk,
   modelCheckpointPath,
   prepareSynthBench,
   profileModels,
-  trunkPath,
 } from '../src/train-models';
 import { synthActors } from '../src/trunks';
 
@@ -100,16 +99,7 @@ async function main() {
     const t = performance.now();
     const trunk = await loadTrunk(bench, config.modality, profile.seed);
     const features = profile.frozenBackbone
-      ? streamFeatures({
-          key: trunkPath(bench, config.modality, profile.seed),
-          trunk,
-          modality: config.modality,
-          frameSize: profile.frameSize,
-          train: bench.train,
-          test: bench.test,
-          read: bench.frames.reader(config.modality),
-          log,
-        })
+      ? benchStreamFeatures(bench, config.modality, profile.seed, trunk)
       : undefined;
     const run = await runModel({
       trunk,

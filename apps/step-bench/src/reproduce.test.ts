@@ -132,6 +132,9 @@ describe('pnpm reproduce --paper step --profile smoke (end to end)', () => {
         true,
       );
       expect(r.stderr).not.toMatch(/\[w\d\] render/);
+      // Each stream's backbone features are computed once, by its trunk job, for all its models.
+      const stored = [...r.stderr.matchAll(/(\w+) backbone features of \d+ \+ \d+ videos stored/g)];
+      expect(stored.map((m) => m[1]).sort()).toEqual(['early', 'flow', 'rgb']);
       expect(existsSync(join(out, '.reproduce.lock'))).toBe(false);
     },
     FULL_RUN_MS,

@@ -19,7 +19,7 @@ import {
 import { convolutionsCacheKey, convolutionsInUse } from './convolutions';
 import { firstLine, readCacheJson, setAsideDamaged } from './damaged-cache';
 import { frameMapOf } from './evaluate';
-import { streamFeatures } from './feature-banks';
+import { type StreamFeatures, streamFeatures } from './feature-banks';
 import { FrameCache } from './frame-cache';
 import { type StepProfile, seedProfile, synthConfigOf } from './profiles';
 import { runModel } from './run-model';
@@ -188,6 +188,28 @@ export function loadTrunk(bench: SynthBench, modality: StepModality, seed: numbe
 }
 
 /**
+ * The stream's stored backbone features of the bench's training (as is and flipped) and test
+ * videos (`streamFeatures`): read from the file beside its trunk, or computed and stored there.
+ */
+export function benchStreamFeatures(
+  bench: SynthBench,
+  modality: StepModality,
+  seed: number,
+  trunk: Trunk,
+): StreamFeatures {
+  return streamFeatures({
+    key: trunkPath(bench, modality, seed),
+    trunk,
+    modality,
+    frameSize: bench.profile.frameSize,
+    train: bench.train,
+    test: bench.test,
+    read: bench.frames.reader(modality),
+    log: (line) => process.stderr.write(`${line}\n`),
+  });
+}
+
+/**
  * The resumable training checkpoint of a model and seed: its name carries a hash of profile +
  * config (+ `convolutionsCacheKey`), so a changed setting never resumes from weights trained under another.
  */
@@ -224,16 +246,7 @@ export async function trainAndSummarize(
   const actors = synthActors(synth, profile.frameSize);
   const trunk = await loadTrunk(bench, config.modality, seed);
   const features = profile.frozenBackbone
-    ? streamFeatures({
-        key: trunkPath(bench, config.modality, seed),
-        trunk,
-        modality: config.modality,
-        frameSize: profile.frameSize,
-        train: bench.train,
-        test,
-        read: bench.frames.reader(config.modality),
-        log: (line) => process.stderr.write(`${line}\n`),
-      })
+    ? benchStreamFeatures(bench, config.modality, seed, trunk)
     : undefined;
   const checkpointPath = modelCheckpointPath(bench, config, seed);
   const train = () =>

@@ -2,14 +2,16 @@
  * The `step-trunk` job kind (run by `tubekit worker` in a child process per job): renders the
  * profile's SynthTubes data in the worker's folder (deterministic from the seed), pretrains one
  * stream's trunk (its pretraining checkpoint is stored as it goes, so a retry elsewhere resumes
- * from it) and stores the trunk for the models trained on it.
+ * from it) and stores the trunk for the models trained on it; with a frozen backbone it also
+ * stores the trunk's backbone features of every video beside it in the worker's folder, where
+ * the models of that stream on this worker read them.
  */
 
 import { initBackend } from '@tubekit/nn';
 import type { BlobRef, JobKind } from '@tubekit/queue';
 import { selectConvolutions } from './convolutions';
 import { stepEnvironment, type TrunkJobConfig } from './jobs';
-import { loadTrunk, trunkPath } from './train-models';
+import { benchStreamFeatures, loadTrunk, trunkPath } from './train-models';
 import { workerBench } from './worker-bench';
 
 /** Result of a `step-trunk` job. */
@@ -27,6 +29,9 @@ export const jobKind: JobKind<TrunkJobConfig, TrunkJobResult> = {
     const path = trunkPath(bench, config.modality, seed);
     await context.keepCheckpoint(`${path}.partial`);
     const trunk = await loadTrunk(bench, config.modality, seed);
+    // A frozen backbone's features are stored here, once per stream, before any model of it starts
+    // (two model jobs of a stream starting at once would otherwise both compute them).
+    if (config.profile.frozenBackbone) benchStreamFeatures(bench, config.modality, seed, trunk);
     trunk.dispose();
     return { trunk: await context.put('trunk.safetensors', path) };
   },

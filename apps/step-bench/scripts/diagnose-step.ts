@@ -18,10 +18,11 @@
 import { initBackend } from '@tubekit/nn';
 import { parseConvolutions, selectConvolutions } from '../src/convolutions';
 import { frameMapOf } from '../src/evaluate';
+import { streamFeatures } from '../src/feature-banks';
 import { PROFILES, type StepProfile, type StepProfileName } from '../src/profiles';
 import { runModel } from '../src/run-model';
 import {
-  benchStreamFeatures,
+  benchFeaturesOptions,
   loadTrunk,
   modelCheckpointPath,
   prepareSynthBench,
@@ -99,7 +100,7 @@ async function main() {
     const t = performance.now();
     const trunk = await loadTrunk(bench, config.modality, profile.seed);
     const features = profile.frozenBackbone
-      ? benchStreamFeatures(bench, config.modality, profile.seed, trunk)
+      ? streamFeatures(benchFeaturesOptions(bench, config.modality, profile.seed, trunk))
       : undefined;
     const run = await runModel({
       trunk,

@@ -167,6 +167,7 @@ export async function runModel(options: RunModelOptions): Promise<ModelRun> {
   const inputIoUByStep = options.allSteps
     ? Array.from({ length: config.steps }, () => [] as number[])
     : undefined;
+  const reader = features?.read ?? read;
   for (const video of options.test) {
     const test: DetectVideoOptions = {
       input,
@@ -176,7 +177,6 @@ export async function runModel(options: RunModelOptions): Promise<ModelRun> {
         ? (starts, results) => collectInputIoU(detector, video, starts, results, inputIoUByStep)
         : undefined,
     };
-    const reader = features?.read ?? read;
     const byStep = options.allSteps
       ? detectVideoByStep(detector, video, reader, test)
       : [detectVideo(detector, video, reader, test)];

@@ -19,7 +19,7 @@ import {
 import { convolutionsCacheKey, convolutionsInUse } from './convolutions';
 import { firstLine, readCacheJson, setAsideDamaged } from './damaged-cache';
 import { frameMapOf } from './evaluate';
-import { type StreamFeatures, streamFeatures } from './feature-banks';
+import { type StreamFeaturesOptions, streamFeatures } from './feature-banks';
 import { FrameCache } from './frame-cache';
 import { type StepProfile, seedProfile, synthConfigOf } from './profiles';
 import { runModel } from './run-model';
@@ -188,16 +188,16 @@ export function loadTrunk(bench: SynthBench, modality: StepModality, seed: numbe
 }
 
 /**
- * The stream's stored backbone features of the bench's training (as is and flipped) and test
- * videos (`streamFeatures`): read from the file beside its trunk, or computed and stored there.
+ * What {@link streamFeatures} and {@link storeFeatures} need for a stream of the bench: its
+ * trunk, and the training (as is and flipped) and test videos, stored beside the trunk's file.
  */
-export function benchStreamFeatures(
+export function benchFeaturesOptions(
   bench: SynthBench,
   modality: StepModality,
   seed: number,
   trunk: Trunk,
-): StreamFeatures {
-  return streamFeatures({
+): StreamFeaturesOptions {
+  return {
     key: trunkPath(bench, modality, seed),
     trunk,
     modality,
@@ -206,7 +206,7 @@ export function benchStreamFeatures(
     test: bench.test,
     read: bench.frames.reader(modality),
     log: (line) => process.stderr.write(`${line}\n`),
-  });
+  };
 }
 
 /**
@@ -246,7 +246,7 @@ export async function trainAndSummarize(
   const actors = synthActors(synth, profile.frameSize);
   const trunk = await loadTrunk(bench, config.modality, seed);
   const features = profile.frozenBackbone
-    ? benchStreamFeatures(bench, config.modality, seed, trunk)
+    ? streamFeatures(benchFeaturesOptions(bench, config.modality, seed, trunk))
     : undefined;
   const checkpointPath = modelCheckpointPath(bench, config, seed);
   const train = () =>

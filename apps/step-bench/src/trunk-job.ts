@@ -10,8 +10,9 @@
 import { initBackend } from '@tubekit/nn';
 import type { BlobRef, JobKind } from '@tubekit/queue';
 import { selectConvolutions } from './convolutions';
+import { storeFeatures } from './feature-banks';
 import { stepEnvironment, type TrunkJobConfig } from './jobs';
-import { benchStreamFeatures, loadTrunk, trunkPath } from './train-models';
+import { benchFeaturesOptions, loadTrunk, trunkPath } from './train-models';
 import { workerBench } from './worker-bench';
 
 /** Result of a `step-trunk` job. */
@@ -31,7 +32,8 @@ export const jobKind: JobKind<TrunkJobConfig, TrunkJobResult> = {
     const trunk = await loadTrunk(bench, config.modality, seed);
     // A frozen backbone's features are stored here, once per stream, before any model of it starts
     // (two model jobs of a stream starting at once would otherwise both compute them).
-    if (config.profile.frozenBackbone) benchStreamFeatures(bench, config.modality, seed, trunk);
+    if (config.profile.frozenBackbone)
+      storeFeatures(benchFeaturesOptions(bench, config.modality, seed, trunk));
     trunk.dispose();
     return { trunk: await context.put('trunk.safetensors', path) };
   },

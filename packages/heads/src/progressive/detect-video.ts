@@ -104,6 +104,11 @@ function detectSteps(
   const sx = video.width / o.frameWidth;
   const sy = video.height / o.frameHeight;
   const upToStep = options.upToStep ?? o.steps;
+  const nms = {
+    iouThreshold: options.nmsThreshold ?? 0.3,
+    topK: options.topK ?? 5,
+    scoreThreshold: options.minScore ?? 0.01,
+  };
   const out: ClipTubelet[][] = Array.from({ length: everyStep ? upToStep : 1 }, () => []);
   const Tw = detector.windowLength;
   const input = options.input ?? 'frames';
@@ -149,11 +154,7 @@ function detectSteps(
                 for (let j = 0; j < 4; j++)
                   tubelets[(m * K + k) * 4 + j] = step.classBoxes[((n * K + k) * C + c) * 4 + j];
             }
-            const kept = tubeletNMS(tubelets, K, scores, {
-              iouThreshold: options.nmsThreshold ?? 0.3,
-              topK: options.topK ?? 5,
-              scoreThreshold: options.minScore ?? 0.01,
-            });
+            const kept = tubeletNMS(tubelets, K, scores, nms);
             for (const m of kept.keep) {
               const boxes = new Float64Array(K * 4);
               for (let k = 0; k < K; k++) {

@@ -119,7 +119,14 @@ export function jobProcess(options: JobProcessOptions): JobProcess {
         };
         running.on('message', onMessage);
         running.once('exit', onExit);
-        running.send(request);
+        // A child that is dying (e.g. Ctrl-C reached it) cannot take the job. The failed write
+        // comes to this callback instead of as an 'error' event that nobody listens to, which
+        // crashed the caller; the child's exit (above) rejects the job, and a child that is still
+        // running without its channel is ended so that it does.
+        running.send(request, (error) => {
+          if (error && running.exitCode === null && running.signalCode === null)
+            running.kill('SIGKILL');
+        });
       }),
     kill() {
       const running = child;

@@ -7,7 +7,7 @@
  * Across machines: `pnpm reproduce --queue redis://[:password@]host:port` puts the jobs of every
  * selected paper on that Redis's BullMQ queue for `tubekit worker --queue …` processes to run.
  *
- * `--conv wasm|onnxruntime` (default wasm): where the trunks' convolutions run, in every process
+ * `--conv wasm|onnxruntime` (default onnxruntime): where the trunks' convolutions run, in every process
  * (`reproduce({ convolutions })` of each app; onnxruntime needs onnxruntime-node installed).
  *
  * Tier 3 (your data): `pnpm reproduce [--paper step|cfad|pcsc]… --dataset <name> --root <frames>
@@ -22,6 +22,7 @@ import { pathToFileURL } from 'node:url';
 import {
   CONVOLUTIONS,
   type Convolutions,
+  DEFAULT_CONVOLUTIONS,
   parseConvolutions,
 } from '../apps/step-bench/src/convolutions';
 
@@ -58,7 +59,7 @@ function parse(argv: string[]): {
   let out: string | undefined;
   let workers: number | undefined;
   let queue: string | undefined;
-  let convolutions: Convolutions = 'wasm';
+  let convolutions: Convolutions = DEFAULT_CONVOLUTIONS;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = argv[i + 1];

@@ -43,12 +43,14 @@ describe('cfadJobs', () => {
       seed: 1,
       trunk: trunkFile('rgb', 1),
       outDir: dirs.outDir,
+      convolutions: 'onnxruntime', // the default, named in the job
     });
     expect(byLabel.get('rgb trunk seed 1')?.config).toEqual({
       profile: 'smoke',
       modality: 'rgb',
       seed: 1,
       stepOutDir: dirs.stepOutDir,
+      convolutions: 'onnxruntime',
     });
     // one seed: labels without it
     const cached = () => join(trunks, 'rgb-2');
@@ -73,6 +75,7 @@ describe('cfadJobs', () => {
     const model = byLabel.get('dynamic-k1-early seed 2');
     expect(model?.parents).toEqual([byLabel.get('early trunk seed 2')?.id]);
     expect(Object.keys(model?.config as CfadModelJobConfig).sort()).toEqual([
+      'convolutions',
       'model',
       'profile',
       'seed',

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type QueueJob, queueJob } from '@tubekit/queue';
-import type { Convolutions } from '@tubekit/step-bench/convolutions';
+import { type Convolutions, DEFAULT_CONVOLUTIONS } from '@tubekit/step-bench/convolutions';
 import { stepEnvironment, type TrunkJobConfig } from '@tubekit/step-bench/jobs';
 import { PROFILES as STEP_PROFILES, seedProfile } from '@tubekit/step-bench/profiles';
 import type { CfadModality } from './data';
@@ -74,7 +74,7 @@ export function cfadJobs(
   models: ReadonlyArray<{ config: CfadBenchModel; seed: number }>,
   dirs: CfadDirs,
   trunkFile: (modality: CfadModality, seed: number) => string,
-  convolutions: Convolutions = 'wasm',
+  convolutions: Convolutions = DEFAULT_CONVOLUTIONS,
 ): Array<QueueJob<CfadTrunkJobConfig | CfadModelJobConfig>> {
   const where = convolutions === 'wasm' ? {} : { convolutions };
   const seeds = new Set(models.map((m) => m.seed)).size;
@@ -118,7 +118,7 @@ export function cfadJobs(
 export function cfadQueueJobs(
   profile: CfadProfileName,
   models: ReadonlyArray<{ config: CfadBenchModel; seed: number }>,
-  convolutions: Convolutions = 'wasm',
+  convolutions: Convolutions = DEFAULT_CONVOLUTIONS,
 ): Array<QueueJob<TrunkJobConfig | CfadModelJobConfig>> {
   const where = convolutions === 'wasm' ? {} : { convolutions };
   const step = STEP_PROFILES[PROFILES[profile].step];

@@ -11,7 +11,7 @@
 import { join } from 'node:path';
 import { initBackend } from '@tubekit/nn';
 import type { JobKind } from '@tubekit/queue';
-import { selectConvolutions } from '@tubekit/step-bench/convolutions';
+import { jobConvolutions, selectConvolutions } from '@tubekit/step-bench/convolutions';
 import type { TrunkJobResult } from '@tubekit/step-bench/trunk-job';
 import { jobVariant } from './job-data';
 import { type CfadModelJobConfig, type CfadModelJobResult, cfadEnvironment } from './jobs';
@@ -22,7 +22,7 @@ export const jobKind: JobKind<CfadModelJobConfig, CfadModelJobResult> = {
   environment: (config) => cfadEnvironment(config.profile, config.model),
   async run(config, context) {
     await initBackend({ log: () => undefined });
-    await selectConvolutions(config.convolutions);
+    await selectConvolutions(jobConvolutions(config));
     const { model, seed } = config;
     const profile = PROFILES[config.profile];
     const cacheDir = join(config.outDir ?? join(context.workDir, 'cfad'), 'cache', profile.name);

@@ -41,7 +41,7 @@ describe('pnpm reproduce --paper cfad --profile smoke', () => {
       'Claims',
     ])
       expect(md).toContain(heading);
-    expect(md).toContain(', convolutions wasm, ');
+    expect(md).toMatch(/, convolutions onnxruntime \(onnxruntime-node [\d.]+, 1 thread\), /);
     expect(r.results.table1.dynamic.rows.none).toHaveLength(2);
     for (const v of Object.values(r.results.table1.static.rows).flat())
       expect(v >= 0 && v <= 100).toBe(true);

@@ -34,7 +34,7 @@ export interface ReproduceOptions {
    */
   stepOutDir?: string;
   /**
-   * Where the trunk's convolutions run (default `wasm`; step-bench's `CONVOLUTIONS`): recorded in
+   * Where the trunk's convolutions run (default `onnxruntime`, step-bench's `DEFAULT_CONVOLUTIONS`): recorded in
    * the report; `onnxruntime` runs cache their trunks and models apart (`convolutionsCacheKey`).
    */
   convolutions?: Convolutions;

@@ -5,7 +5,7 @@
 
 import { initBackend } from '@tubekit/nn';
 import type { JobKind } from '@tubekit/queue';
-import { selectConvolutions } from '@tubekit/step-bench/convolutions';
+import { jobConvolutions, selectConvolutions } from '@tubekit/step-bench/convolutions';
 import { loadTrunk } from '@tubekit/step-bench/train-models';
 import { jobStepBench } from './job-data';
 import type { CfadTrunkJobConfig } from './jobs';
@@ -13,7 +13,7 @@ import type { CfadTrunkJobConfig } from './jobs';
 export const jobKind: JobKind<CfadTrunkJobConfig, null> = {
   async run(config, context) {
     await initBackend({ log: () => undefined });
-    await selectConvolutions(config.convolutions);
+    await selectConvolutions(jobConvolutions(config));
     const bench = await jobStepBench(config.profile, config.stepOutDir, context.log);
     (await loadTrunk(bench, config.modality, config.seed)).dispose();
     return null;

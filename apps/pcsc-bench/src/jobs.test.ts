@@ -22,7 +22,13 @@ describe('pcscJobs', () => {
       'pcsc seed 2',
     ]);
     const [flow, fpn1, , fpn2] = jobs;
-    expect(flow!.config).toEqual({ profile: 'smoke', stream: 'flow', seed: 1, outDir: '/r/pcsc' });
+    expect(flow!.config).toEqual({
+      profile: 'smoke',
+      stream: 'flow',
+      seed: 1,
+      outDir: '/r/pcsc',
+      convolutions: 'onnxruntime', // the default, named in the job
+    });
     expect(fpn1!.parents).toEqual([flow!.id]);
     expect(fpn2!.parents).toEqual([]);
     expect(fpn1!.config as PcscModelJobConfig).toEqual({
@@ -30,14 +36,15 @@ describe('pcscJobs', () => {
       model: 'fpn',
       seed: 1,
       outDir: '/r/pcsc',
+      convolutions: 'onnxruntime',
     });
     expect(fpn1!.environment).toEqual({ dataset: benchConfigs(PROFILES.smoke) });
     // the same work has the same id; where the convolutions run is part of it
     const all = { ...local, trunkCached: () => true };
     expect(pcscJobs('smoke', models, all).map((j) => j.id)).toEqual(jobs.slice(1).map((j) => j.id));
-    const ort = pcscJobs('smoke', models, all, 'onnxruntime');
-    expect((ort[0]!.config as PcscModelJobConfig).convolutions).toBe('onnxruntime');
-    expect(ort[0]!.id).not.toBe(jobs[1]!.id);
+    const wasm = pcscJobs('smoke', models, all, 'wasm');
+    expect((wasm[0]!.config as PcscModelJobConfig).convolutions).toBeUndefined(); // ids of old runs
+    expect(wasm[0]!.id).not.toBe(jobs[1]!.id);
   });
 
   it('queues every trunk as a job and names no folder', () => {
@@ -50,7 +57,12 @@ describe('pcscJobs', () => {
     ]);
     const pcsc2 = jobs.find((j) => j.label === 'pcsc seed 2');
     expect(pcsc2?.parents).toHaveLength(2);
-    expect(pcsc2?.config).toEqual({ profile: 'smoke', model: 'pcsc', seed: 2 });
+    expect(pcsc2?.config).toEqual({
+      profile: 'smoke',
+      model: 'pcsc',
+      seed: 2,
+      convolutions: 'onnxruntime',
+    });
   });
 
   it('maps its kinds to modules that exist', () => {

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { type BlobRef, type QueueJob, queueJob } from '@tubekit/queue';
-import type { Convolutions } from '@tubekit/step-bench/convolutions';
+import { type Convolutions, DEFAULT_CONVOLUTIONS } from '@tubekit/step-bench/convolutions';
 import { benchConfigs } from './bench-data';
 import { type PcscProfileName, PROFILES } from './profiles';
 import type { ModelResults } from './run-seed';
@@ -67,7 +67,7 @@ export function pcscJobs(
   local:
     | { outDir: string; trunkCached: (stream: 'rgb' | 'flow', seed: number) => boolean }
     | undefined,
-  convolutions: Convolutions = 'wasm',
+  convolutions: Convolutions = DEFAULT_CONVOLUTIONS,
 ): Array<QueueJob<PcscTrunkJobConfig | PcscModelJobConfig>> {
   const where = {
     ...(local && { outDir: local.outDir }),

@@ -10,7 +10,7 @@
 import { join } from 'node:path';
 import { initBackend } from '@tubekit/nn';
 import type { JobKind } from '@tubekit/queue';
-import { selectConvolutions } from '@tubekit/step-bench/convolutions';
+import { jobConvolutions, selectConvolutions } from '@tubekit/step-bench/convolutions';
 import { jobBenchData, jobSeedData } from './job-data';
 import {
   type PcscModelJobConfig,
@@ -26,7 +26,7 @@ export const jobKind: JobKind<PcscModelJobConfig, PcscModelJobResult> = {
   environment: (config) => pcscEnvironment(config.profile),
   async run(config, context) {
     await initBackend({ log: () => undefined });
-    await selectConvolutions(config.convolutions);
+    await selectConvolutions(jobConvolutions(config));
     const { model, seed } = config;
     const profile = PROFILES[config.profile];
     const cacheDir = join(config.outDir ?? join(context.workDir, 'pcsc'), 'cache', profile.name);

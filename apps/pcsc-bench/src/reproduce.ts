@@ -29,7 +29,7 @@ export interface ReproduceOptions {
    */
   workers?: number;
   /**
-   * Where the trunk's convolutions run (default `wasm`; step-bench's `CONVOLUTIONS`): recorded in
+   * Where the trunk's convolutions run (default `onnxruntime`, step-bench's `DEFAULT_CONVOLUTIONS`): recorded in
    * the report; `onnxruntime` runs cache their trunks and models apart (`convolutionsCacheKey`).
    */
   convolutions?: Convolutions;

@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { initBackend } from '@tubekit/nn';
 import type { JobKind } from '@tubekit/queue';
-import { selectConvolutions } from '@tubekit/step-bench/convolutions';
+import { jobConvolutions, selectConvolutions } from '@tubekit/step-bench/convolutions';
 import { jobBenchData } from './job-data';
 import { type PcscTrunkJobConfig, type PcscTrunkJobResult, pcscEnvironment } from './jobs';
 import { PROFILES } from './profiles';
@@ -17,7 +17,7 @@ export const jobKind: JobKind<PcscTrunkJobConfig, PcscTrunkJobResult> = {
   environment: (config) => pcscEnvironment(config.profile),
   async run(config, context) {
     await initBackend({ log: () => undefined });
-    await selectConvolutions(config.convolutions);
+    await selectConvolutions(jobConvolutions(config));
     const { stream, seed } = config;
     const profile = PROFILES[config.profile];
     const cacheDir = join(config.outDir ?? join(context.workDir, 'pcsc'), 'cache', profile.name);

@@ -8,7 +8,7 @@
  *
  *   nice -n 10 npx tsx apps/step-bench/scripts/diagnose-step.ts [profile] [model] [--train N] [--test N] [--iterations N] [--out dir] [--conv wasm|onnxruntime] [--variants JSON]
  *
- * `--conv` picks where the trunk's convolutions run (`selectConvolutions`; default wasm).
+ * `--conv` picks where the trunk's convolutions run (`selectConvolutions`; default onnxruntime).
  * `--variants '[{"iterations": 1200}, {"pretrain": {…}}]'` trains one model per entry, each with
  * those profile fields replaced (a `model` field picks another configuration), one after another
  * in this process: the rendered frames, and the stored backbone features of every variant that
@@ -16,7 +16,7 @@
  * settings (a variant that changes `pretrain` pretrains its own trunk).
  */
 import { initBackend } from '@tubekit/nn';
-import { parseConvolutions, selectConvolutions } from '../src/convolutions';
+import { DEFAULT_CONVOLUTIONS, parseConvolutions, selectConvolutions } from '../src/convolutions';
 import { frameMapOf } from '../src/evaluate';
 import { streamFeatures } from '../src/feature-banks';
 import { PROFILES, type StepProfile, type StepProfileName } from '../src/profiles';
@@ -65,7 +65,7 @@ async function main() {
   const out = option(args, '--out') ?? 'results/diagnose';
   const conv = option(args, '--conv');
   const convolutions = await selectConvolutions(
-    conv === undefined ? 'wasm' : parseConvolutions(conv),
+    conv === undefined ? DEFAULT_CONVOLUTIONS : parseConvolutions(conv),
   );
   const variants = parseVariants(option(args, '--variants'));
   const name = (args[0] ?? 'quick') as StepProfileName;

@@ -9,14 +9,14 @@
  *   nice -n 10 npx tsx apps/step-bench/scripts/iteration-profile.ts [extrapolation|none] [case…] [--conv wasm|onnxruntime] [--kernels N]
  *
  * With case names (substrings), only the matching cases run. `--conv` picks where the trunk's
- * convolutions run (`selectConvolutions`; default wasm). `--kernels N` also prints each case's N
+ * convolutions run (`selectConvolutions`; default onnxruntime). `--kernels N` also prints each case's N
  * kernels with the most time (tfjs's profiler: milliseconds per kernel name, summed over one
  * run; nested kernels count in their own name and in the outer one's).
  */
 import { Trunk } from '@tubekit/backbones';
 import { ProgressiveDetector } from '@tubekit/heads/progressive';
 import { createRng, initBackend, Trainer, tf, tidyValues } from '@tubekit/nn';
-import { parseConvolutions, selectConvolutions } from '../src/convolutions';
+import { DEFAULT_CONVOLUTIONS, parseConvolutions, selectConvolutions } from '../src/convolutions';
 import { PROFILES } from '../src/profiles';
 
 async function main() {
@@ -24,7 +24,7 @@ async function main() {
   const args = process.argv.slice(2);
   const convAt = args.indexOf('--conv');
   const convolutions = await selectConvolutions(
-    convAt >= 0 ? parseConvolutions(args.splice(convAt, 2)[1]) : 'wasm',
+    convAt >= 0 ? parseConvolutions(args.splice(convAt, 2)[1]) : DEFAULT_CONVOLUTIONS,
   );
   const kernelsAt = args.indexOf('--kernels');
   const topKernels = kernelsAt >= 0 ? Number(args.splice(kernelsAt, 2)[1]) : 0;

@@ -6,7 +6,7 @@
  * fixed clips of the first `--held-out` test videos (default 40), each beside the accuracy of
  * always answering idle. `--modality rgb|flow|early` picks the stream (default the profile's base
  * stream); `--conv wasm|onnxruntime` where the trunk's convolutions run (`selectConvolutions`,
- * default wasm); `--confusion` prints the last held-out evaluation's confusion matrix (true class
+ * default onnxruntime); `--confusion` prints the last held-out evaluation's confusion matrix (true class
  * by row, argmax class by column; order classes count by the sub-action their clip shows, see
  * `synthActors`) and its summary: idle ↔ acting errors, errors within a class pair.
  *
@@ -16,7 +16,7 @@ import { type PretrainHeldOutResult, pretrainTrunk } from '@tubekit/backbones';
 import { createSynthTubes, type SynthActionClass } from '@tubekit/datasets';
 import { createRng, initBackend } from '@tubekit/nn';
 import type { StepModality } from '../src/configurations';
-import { parseConvolutions, selectConvolutions } from '../src/convolutions';
+import { DEFAULT_CONVOLUTIONS, parseConvolutions, selectConvolutions } from '../src/convolutions';
 import { FrameCache } from '../src/frame-cache';
 import { PROFILES, type StepProfileName, synthConfigOf } from '../src/profiles';
 import { createTrunk, pretrainClipSampler, synthActors } from '../src/trunks';
@@ -37,7 +37,7 @@ async function main() {
   const profile = PROFILES[(args[0] ?? 'quick') as StepProfileName];
   const modality = (option(args, '--modality') ?? profile.baseStream) as StepModality;
   const convolutions = await selectConvolutions(
-    parseConvolutions(option(args, '--conv') ?? 'wasm'),
+    parseConvolutions(option(args, '--conv') ?? DEFAULT_CONVOLUTIONS),
   );
   const iterations = Number(args[1] ?? 200);
   const nVideos = Number(args[2] ?? 24);

@@ -6,15 +6,30 @@ import {
 
 /**
  * Where the trunk's convolutions run (`pnpm reproduce --conv …`, `reproduce({ convolutions })`):
- * `wasm`, the tfjs backend's own kernels (the default); or `onnxruntime`, `fusedConv2d`'s
- * forward, input-gradient and filter + bias-gradient convolutions, and the heads' large dense
- * layers, on onnxruntime-node's CPU kernels (`useOnnxConvolutions({ denseLayers: true })` of
- * @tubekit/nn, an optional peer dependency). Both compute the
+ * `onnxruntime` (the default, {@link DEFAULT_CONVOLUTIONS}), `fusedConv2d`'s forward,
+ * input-gradient and filter + bias-gradient convolutions, and the heads' large dense layers, on
+ * onnxruntime-node's CPU kernels (`useOnnxConvolutions({ denseLayers: true })` of @tubekit/nn); or
+ * `wasm`, the tfjs backend's own kernels. Both compute the
  * same model; the numbers differ by float rounding, which training amplifies (README, "Where the
  * convolutions run"), so cached results name the choice ({@link convolutionsCacheKey}).
  */
 export const CONVOLUTIONS = ['wasm', 'onnxruntime'] as const;
 export type Convolutions = (typeof CONVOLUTIONS)[number];
+
+/**
+ * What the apps use when not told (`--conv`, `convolutions`): onnxruntime, which ran a whole
+ * `quick` STEP run in 30 minutes on the 2-core machine. Job configurations predating the option
+ * carry no choice and mean `wasm` ({@link jobConvolutions}).
+ */
+export const DEFAULT_CONVOLUTIONS: Convolutions = 'onnxruntime';
+
+/**
+ * The choice of a job configuration: its `convolutions`, or `wasm` when absent (jobs leave `wasm`
+ * out, so their ids are the ones runs made before the option).
+ */
+export function jobConvolutions(config: { convolutions?: Convolutions }): Convolutions {
+  return config.convolutions ?? 'wasm';
+}
 
 /**
  * The choice a command-line `flag` names; anything else throws a one-line error naming the flag
@@ -34,7 +49,9 @@ export function parseConvolutions(value: string | undefined, flag = '--conv'): C
  * as tfjs-wasm does: the benchmarks run one worker process per core. Rejects with an install
  * hint when `onnxruntime` is asked for and onnxruntime-node is not installed.
  */
-export async function selectConvolutions(choice: Convolutions = 'wasm'): Promise<string> {
+export async function selectConvolutions(
+  choice: Convolutions = DEFAULT_CONVOLUTIONS,
+): Promise<string> {
   if (choice === 'wasm') {
     await stopOnnxConvolutions();
     return choice;

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { type QueueJob, queueJob } from '@tubekit/queue';
 import { type StepModality, type StepModelConfig, stepModels } from './configurations';
-import type { Convolutions } from './convolutions';
+import { type Convolutions, DEFAULT_CONVOLUTIONS } from './convolutions';
 import { type StepProfile, seedProfile, synthConfigOf } from './profiles';
 
 /** Configuration of a `step-trunk` job: pretraining one stream's trunk for one seed. */
@@ -38,7 +38,7 @@ export function stepEnvironment(profile: StepProfile): Record<string, unknown> {
 export function stepJobs(
   profile: StepProfile,
   models: readonly StepModelConfig[] = stepModels(profile.baseStream),
-  convolutions: Convolutions = 'wasm',
+  convolutions: Convolutions = DEFAULT_CONVOLUTIONS,
 ): Array<QueueJob<TrunkJobConfig | ModelJobConfig>> {
   const environment = stepEnvironment(profile);
   // `wasm` stays out of the configurations, so their jobs are the ones runs before the option made.

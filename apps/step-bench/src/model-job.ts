@@ -8,7 +8,7 @@
 
 import { initBackend } from '@tubekit/nn';
 import type { BlobRef, JobKind } from '@tubekit/queue';
-import { selectConvolutions } from './convolutions';
+import { jobConvolutions, selectConvolutions } from './convolutions';
 import { type ModelJobConfig, stepEnvironment } from './jobs';
 import {
   type ModelSummary,
@@ -29,7 +29,7 @@ export const jobKind: JobKind<ModelJobConfig, ModelJobResult> = {
   environment: (config) => stepEnvironment(config.profile),
   async run(config, context) {
     await initBackend({ log: () => undefined });
-    await selectConvolutions(config.convolutions);
+    await selectConvolutions(jobConvolutions(config));
     const bench = await workerBench(config.profile, context.workDir, context.log);
     const seed = config.profile.seed;
     const [parent] = Object.values(context.parents) as TrunkJobResult[];

@@ -40,7 +40,7 @@ export interface ReproduceOptions {
    */
   workers?: number;
   /**
-   * Where the trunk's convolutions run, in this process and every worker (default `wasm`; see
+   * Where the trunk's convolutions run, in this process and every worker (default `onnxruntime`; see
    * `CONVOLUTIONS`): `onnxruntime` needs onnxruntime-node installed. Recorded in the report.
    * Trained numbers differ between the two (float rounding, amplified by training), so
    * `onnxruntime` runs cache their trunks and models apart (`convolutionsCacheKey`).

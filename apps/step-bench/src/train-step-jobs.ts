@@ -29,7 +29,7 @@ export interface TrainStepJobsOptions {
   cacheDir: string;
   /** The models to train (model × seed); their trunk jobs come along. */
   jobs: ModelJob[];
-  /** Where the workers run the convolutions (default `wasm`). */
+  /** Where the workers run the convolutions (default `onnxruntime`). */
   convolutions?: Convolutions;
   ui: MultiProgress;
   /** Ends the local worker processes when aborted (Ctrl-C). */

@@ -9,7 +9,7 @@
 
 import { initBackend } from '@tubekit/nn';
 import type { BlobRef, JobKind } from '@tubekit/queue';
-import { selectConvolutions } from './convolutions';
+import { jobConvolutions, selectConvolutions } from './convolutions';
 import { storeFeatures } from './feature-banks';
 import { stepEnvironment, type TrunkJobConfig } from './jobs';
 import { benchFeaturesOptions, loadTrunk, trunkPath } from './train-models';
@@ -24,7 +24,7 @@ export const jobKind: JobKind<TrunkJobConfig, TrunkJobResult> = {
   environment: (config) => stepEnvironment(config.profile),
   async run(config, context) {
     await initBackend({ log: () => undefined });
-    await selectConvolutions(config.convolutions);
+    await selectConvolutions(jobConvolutions(config));
     const bench = await workerBench(config.profile, context.workDir, context.log);
     const seed = config.profile.seed;
     const path = trunkPath(bench, config.modality, seed);

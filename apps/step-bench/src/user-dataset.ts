@@ -36,7 +36,7 @@ export interface UserDatasetOptions {
   maxTestVideos?: number;
   /** Output folder (default `results/<paper>-<dataset>` under the current directory). */
   outDir?: string;
-  /** Where the trunk's convolutions run (default `wasm`; `reproduce`'s option of the same name). */
+  /** Where the trunk's convolutions run (default `onnxruntime`; `reproduce`'s option of the same name). */
   convolutions?: Convolutions;
   /** Progress lines (default stderr) and the final summary line (default stdout). */
   log?: (line: string) => void;

@@ -1,4 +1,3 @@
-import { tf, tidyValues } from '@tubekit/nn';
 import type { Trunk } from './trunk';
 
 /** Shape of one frame's stored features: `[h, w, c]` of the trunk's stride-8 level. */
@@ -59,14 +58,8 @@ export class BackboneFeatureBank {
       throw new Error(
         `BackboneFeatureBank.add: ${key}: ${frames.length} values are not ${nframes} frames of ${height}×${width}×${ch}`,
       );
-    const values = tidyValues(() => {
-      const x = tf.tensor4d(frames, [nframes, height, width, ch]);
-      const level = this.trunk.backbone(x).levels.find((l) => l.stride === 8);
-      if (!level) throw new Error('BackboneFeatureBank: the trunk has no stride-8 level');
-      const [, fh, fw, fc] = level.tensor.shape;
-      this.shape = { height: fh, width: fw, channels: fc };
-      return level.tensor;
-    }) as Float32Array;
+    const values = this.trunk.frozenBackbone(frames, { height, width });
+    this.shape = { height: height / 8, width: width / 8, channels: this.trunk.options.widths[2] };
     const { height: h, width: w, channels: c } = this.frameShape;
     const cells = h * w;
     const scales = new Float32Array(nframes * c);

@@ -46,7 +46,8 @@ export { dtypeOfOnnx, encodeOnnxModel, onnxOfDtype } from './onnx-model-encode';
 export type { LrSchedule, OptimizerConfig } from './optimizer';
 export { applyUpdate, learningRateAt, optimizerSlots } from './optimizer';
 export type { OnnxConvolutionsInfo, OnnxConvolutionsOptions } from './ort-convolutions';
-export { stopOnnxConvolutions, useOnnxConvolutions } from './ort-convolutions';
+export { runOnnxGraph, stopOnnxConvolutions, useOnnxConvolutions } from './ort-convolutions';
+export type { OrtBridgeAlias, OrtBridgeInput, OrtBridgeOutput } from './ort-sync-bridge';
 export type {
   PolynomialTubeLossOptions,
   PolynomialTubeTarget,

@@ -10,7 +10,8 @@ import { ONNXRUNTIME_SKIP, onnxruntimeInstalled } from '../test/onnxruntime';
 import { randomTensor } from '../test/random-tensor';
 import { gradientCheck } from './grad-check';
 import { initBackend } from './init-backend';
-import { stopOnnxConvolutions, useOnnxConvolutions } from './ort-convolutions';
+import { encodeOnnxModel } from './onnx-model-encode';
+import { runOnnxGraph, stopOnnxConvolutions, useOnnxConvolutions } from './ort-convolutions';
 
 const quiet = { log: () => {} };
 
@@ -221,6 +222,47 @@ describeOrt('useOnnxConvolutions (fusedConv2d on onnxruntime)', () => {
       expect(backend.numDataIds()).toBe(ids);
       tf.dispose([x, w, b]);
     });
+});
+
+describeOrt('runOnnxGraph', () => {
+  // y = x + x, over any number of values
+  const doubling = () =>
+    encodeOnnxModel({
+      nodes: [{ opType: 'Add', inputs: ['x', 'x'], outputs: ['y'] }],
+      initializers: [],
+      inputs: [{ name: 'x', shape: ['n'] }],
+      outputs: [{ name: 'y', shape: ['n'] }],
+    });
+  const run = (values: number[], model = doubling) =>
+    runOnnxGraph(
+      'doubling',
+      model,
+      [{ name: 'x', shape: [values.length], write: (t) => t.set(values) }],
+      [{ name: 'y', shape: [values.length] }],
+    );
+
+  afterAll(async () => {
+    await stopOnnxConvolutions();
+  });
+
+  test('runs a whole graph synchronously, its session made once per key', async () => {
+    await useOnnxConvolutions({ threads: 1 });
+    let built = 0;
+    const counted = () => {
+      built++;
+      return doubling();
+    };
+    expect(Array.from(run([1, -2, 3], counted)[0] as Float32Array)).toEqual([2, -4, 6]);
+    expect(Array.from(run([0.5], counted)[0] as Float32Array)).toEqual([1]);
+    expect(built).toBe(1);
+  });
+
+  test('says when onnxruntime is not started', async () => {
+    await stopOnnxConvolutions();
+    expect(() => run([1])).toThrow(
+      '@tubekit/nn: onnxruntime convolutions are not started (useOnnxConvolutions)',
+    );
+  });
 });
 
 if (!onnxruntimeInstalled) test.skip(`useOnnxConvolutions: ${ONNXRUNTIME_SKIP}`, () => {});

@@ -9,7 +9,7 @@ import {
   isPointwise,
 } from './ort-conv-graphs';
 import { onnxMatMul } from './ort-matmul';
-import { type OrtBridgeInput, OrtSyncBridge } from './ort-sync-bridge';
+import { type OrtBridgeInput, type OrtBridgeOutput, OrtSyncBridge } from './ort-sync-bridge';
 
 /** Options of {@link useOnnxConvolutions}. */
 export interface OnnxConvolutionsOptions {
@@ -117,8 +117,49 @@ const convKey = (kind: string, conv: tf.backend_util.Conv2DInfo) =>
   `${kind} ${conv.inShape} ${conv.filterHeight}x${conv.filterWidth} ${conv.outChannels} s${conv.strideHeight},${conv.strideWidth} p${Object.values(conv.padInfo)}`;
 
 /**
- * Runs the graph under session key `key` (its session created from `model` on first use, then
- * cached) on `feeds`; returns its one output as a new backend tensor of `outShape`.
+ * Runs a whole ONNX graph synchronously on the onnxruntime worker that {@link useOnnxConvolutions}
+ * started, and returns each output's values (new arrays). Its session is created from `model()`
+ * on the first call with `key` and kept until {@link stopOnnxConvolutions}: `key` must name the
+ * graph and every shape it fixes. For inference that needs no gradient, a network runs as one
+ * call instead of one per layer, and its layout changes and element-wise steps run in
+ * onnxruntime too (e.g. `Trunk.frozenBackbone` of @tubekit/backbones).
+ *
+ * @throws when onnxruntime convolutions are not started
+ * @example
+ * ```ts
+ * await useOnnxConvolutions();
+ * const [y] = runOnnxGraph('double 2', () => encodeOnnxModel(spec), [{ name: 'x', shape: [2], write: (t) => t.set([1, 2]) }], [{ name: 'y', shape: [2] }]);
+ * ```
+ */
+export function runOnnxGraph(
+  key: string,
+  model: () => Uint8Array,
+  inputs: OrtBridgeInput[],
+  outputs: OrtBridgeOutput[],
+): Float32Array[] {
+  return runSession(`graph ${key}`, model, inputs, outputs);
+}
+
+/** Runs the session under `key`, created from `model()` on first use, then cached. */
+function runSession(
+  key: string,
+  model: () => Uint8Array,
+  inputs: OrtBridgeInput[],
+  outputs: OrtBridgeOutput[],
+): Float32Array[] {
+  if (!active)
+    throw new Error('@tubekit/nn: onnxruntime convolutions are not started (useOnnxConvolutions)');
+  let id = active.sessions.get(key);
+  if (id === undefined) {
+    id = active.bridge.createSession(model());
+    active.sessions.set(key, id);
+  }
+  return active.bridge.run(id, inputs, outputs);
+}
+
+/**
+ * Runs the graph under session key `key` on `feeds` ({@link runSession}); returns its one output
+ * as a new backend tensor of `outShape`.
  */
 function runGraph(
   backend: tf.KernelBackend,
@@ -127,14 +168,7 @@ function runGraph(
   feeds: OrtBridgeInput[],
   output: { name: string; shape: number[] },
 ): tf.TensorInfo {
-  if (!active)
-    throw new Error('@tubekit/nn: onnxruntime convolutions are not started (useOnnxConvolutions)');
-  let id = active.sessions.get(key);
-  if (id === undefined) {
-    id = active.bridge.createSession(model());
-    active.sessions.set(key, id);
-  }
-  const [values] = active.bridge.run(id, feeds, [output]);
+  const [values] = runSession(key, model, feeds, [output]);
   return outputOf(backend, output.shape, values as Float32Array);
 }
 

@@ -18,7 +18,7 @@ export type Convolutions = (typeof CONVOLUTIONS)[number];
 
 /**
  * What the apps use when not told (`--conv`, `convolutions`): onnxruntime, which ran a whole
- * `quick` STEP run in 30 minutes on the 2-core machine. Job configurations predating the option
+ * `quick` STEP run in 27 minutes on the 2-core machine. Job configurations predating the option
  * carry no choice and mean `wasm` ({@link jobConvolutions}).
  */
 export const DEFAULT_CONVOLUTIONS: Convolutions = 'onnxruntime';

@@ -344,6 +344,7 @@ export class CoarseToFineDetector {
     const sigma = options.sigma ?? 0.8;
     const choice = options.timestamps ?? { kind: 'learned', alpha: 0.25 };
     const perProposal = options.candidatesPerProposal ?? 10;
+    const frame = { width: S, height: S };
     const neck = tf.tidy(() => this.features(clip.frames));
     const T = neck.shape[0];
     const tpnOut = this.tpn.forward(neck);
@@ -396,7 +397,7 @@ export class CoarseToFineDetector {
         candidates.push({ proposal: b, knots, times: sampleTimes(start, end, N), label, score });
       }
     });
-    const coarseTubes = candidates.map((c) => knotsToTube(c.times, c.knots));
+    const coarseTubes = candidates.map((c) => knotsToTube(c.times, c.knots, frame));
     const keep = selectTubes(
       coarseTubes,
       candidates.map((c) => c.score),
@@ -422,7 +423,7 @@ export class CoarseToFineDetector {
       const chosen = chooseTimestamps(importance.get(c.proposal) ?? new Float32Array(N), choice);
       if (chosen.length === 0)
         return {
-          tube: knotsToTube(c.times, c.knots),
+          tube: knotsToTube(c.times, c.knots, frame),
           label: c.label,
           score: c.score,
           refined: 0,
@@ -456,7 +457,7 @@ export class CoarseToFineDetector {
       });
       const r = refineKnots(c.knots, props, sigma);
       return {
-        tube: knotsToTube(c.times, r.knots),
+        tube: knotsToTube(c.times, r.knots, frame),
         label: c.label,
         score: fuseTubeScore(c.score, r.rpnScores),
         refined: r.rpnScores.length,

@@ -41,4 +41,20 @@ describe('CFAD refinement (§3.3, Eq. 7)', () => {
     expect(tube.boxes.length).toBe(4 * 7);
     for (let f = 1; f <= 7; f++) expect(tube.boxes[4 * (f - 1)]).toBeCloseTo(f * f, 9);
   });
+
+  test('with the frame, boxes where the spline overshoots are clipped and kept ≥ 1 px', () => {
+    // x1 rises to the frame's right edge and x2 stays on it: between the knots the spline takes
+    // x1 past 64 and above x2
+    const times = [0, 4, 8, 12];
+    const knots = new Float64Array([0, 10, 20, 30, 40, 10, 64, 30, 63, 10, 64, 30, 60, 10, 64, 30]);
+    const free = knotsToTube(times, knots).boxes;
+    const inverted = (b: Float64Array, i: number) => b[i * 4]! > b[i * 4 + 2]! || b[i * 4]! > 64;
+    expect(Array.from({ length: 13 }, (_, i) => inverted(free, i)).some(Boolean)).toBe(true);
+    const clipped = knotsToTube(times, knots, { width: 64, height: 48 }).boxes;
+    for (let i = 0; i < 13; i++) {
+      const [x1, y1, x2, y2] = clipped.subarray(4 * i, 4 * i + 4);
+      expect(x1! >= 0 && x2! <= 64 && x2! - x1! >= 1 && y1! >= 0 && y2! <= 48).toBe(true);
+    }
+    expect(Array.from(clipped.subarray(0, 4))).toEqual([0, 10, 20, 30]); // a knot inside the frame stays
+  });
 });

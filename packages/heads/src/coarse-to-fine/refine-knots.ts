@@ -1,4 +1,10 @@
-import { interpolateBoxes, selectInSearchArea, type Tube } from '@tubekit/geometry';
+import {
+  clipBoxes,
+  type ImageSize,
+  interpolateBoxes,
+  selectInSearchArea,
+  type Tube,
+} from '@tubekit/geometry';
 
 /** Box proposals of the class-specific RPN at one sampled timestamp. */
 export interface TimestampProposals {
@@ -80,16 +86,23 @@ export function fuseTubeScore(classScore: number, rpnScores: readonly number[]):
  * unrefined bounding boxes"): a not-a-knot cubic spline (spec S6.5; 2 knots: a straight line)
  * through the `N` knots at their (fractional) frame times, one box per integer frame from
  * `round(times[0])` to `round(times[N−1])` (no extrapolation beyond the span: frames outside the
- * knots hold the end knot).
+ * knots hold the end knot). The spline can overshoot between knots, past the frame's edge or to
+ * x1 > x2 (seen on quick's dynamic preset); with `frame`, every box is clipped to it with a
+ * 1-pixel floor (geometry's `clipBoxes`, `minSize: 1`), so the tube's boxes are valid.
  *
  * @param times - `N` strictly increasing knot times (frames).
  * @param knots - `N × 4` boxes.
+ * @param frame - the frame to clip the boxes to (none: as interpolated).
  * @example
  * ```ts
  * knotsToTube([1, 3], new Float64Array([0, 0, 10, 10, 4, 0, 14, 10])).boxes; // x1 = 0, 2, 4
  * ```
  */
-export function knotsToTube(times: ArrayLike<number>, knots: Float64Array): Tube {
+export function knotsToTube(
+  times: ArrayLike<number>,
+  knots: Float64Array,
+  frame?: ImageSize,
+): Tube {
   const N = times.length;
   const first = Math.round(times[0]!);
   const last = Math.max(first, Math.round(times[N - 1]!));
@@ -102,5 +115,6 @@ export function knotsToTube(times: ArrayLike<number>, knots: Float64Array): Tube
       ? { method: 'cubic-spline', boundary: 'not-a-knot', outside: 'hold' }
       : { method: 'linear', outside: 'hold' },
   );
+  if (frame) clipBoxes(boxes, frame, { minSize: 1 }, boxes);
   return { start: first, boxes };
 }

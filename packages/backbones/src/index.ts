@@ -49,9 +49,9 @@ export type {
 } from './pretrain-trunk';
 export { PRETRAIN_OBJECTIVE_VERSION, pretrainTrunk } from './pretrain-trunk';
 export type { TrunkFeatures, TrunkLevel, TrunkOptions } from './trunk';
+export { Trunk } from './trunk';
 export type { TrunkBackboneGraphShape } from './trunk-backbone-graph';
 export { trunkBackboneGraph } from './trunk-backbone-graph';
-export { Trunk } from './trunk';
 export type { WeightFileFormat } from './weight-file';
 export { detectWeightFormat, loadWeights, readWeightFile, saveWeights } from './weight-file';
 export type {

@@ -138,6 +138,10 @@ describe('pnpm reproduce --paper step --profile smoke (end to end)', () => {
       // Each stream's backbone features are computed once, by its trunk job, for all its models.
       const stored = [...r.stderr.matchAll(/(\w+) backbone features of \d+ \+ \d+ videos stored/g)];
       expect(stored.map((m) => m[1]).sort()).toEqual(['early', 'flow', 'rgb']);
+      // A pretrained trunk's resumable state is gone once its final checkpoint is written.
+      const trunkFiles = readdirSync(cache).filter((f) => f.startsWith('trunk-'));
+      expect(trunkFiles.filter((f) => f.endsWith('.safetensors'))).toHaveLength(3);
+      expect(trunkFiles.filter((f) => f.endsWith('.partial'))).toEqual([]);
       expect(existsSync(join(out, '.reproduce.lock'))).toBe(false);
     },
     FULL_RUN_MS,

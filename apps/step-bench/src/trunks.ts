@@ -307,4 +307,6 @@ async function pretrainOnce(trunk: Trunk, source: TrunkSource): Promise<void> {
       }),
     },
   });
+  // the resumable state (optimizer slots included) is of no use once the trunk is final
+  unlinkSync(`${source.path}.partial`);
 }

@@ -13,6 +13,7 @@
  * pretrained there if missing.
  */
 import { dirname, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { initBackend } from '@tubekit/nn';
 import {
   DEFAULT_CONVOLUTIONS,
@@ -26,30 +27,27 @@ import { type CfadProfileName, PROFILES } from '../src/profiles';
 import { profileModels } from '../src/results';
 import { runModel } from '../src/run-model';
 
-function option(args: string[], name: string): string | undefined {
-  const at = args.indexOf(name);
-  return at >= 0 ? args.splice(at, 2)[1] : undefined;
-}
-
 async function main() {
   await initBackend({ log: () => undefined });
-  const args = process.argv.slice(2);
-  const outDir = resolve(option(args, '--out') ?? join('results', 'cfad'));
-  const conv = option(args, '--conv');
+  const { values, positionals } = parseArgs({
+    options: { out: { type: 'string' }, conv: { type: 'string' }, iterations: { type: 'string' } },
+    allowPositionals: true,
+  });
+  const outDir = resolve(values.out ?? join('results', 'cfad'));
   const convolutions = await selectConvolutions(
-    conv === undefined ? DEFAULT_CONVOLUTIONS : parseConvolutions(conv),
+    values.conv === undefined ? DEFAULT_CONVOLUTIONS : parseConvolutions(values.conv),
   );
-  const counts = (option(args, '--iterations') ?? '100').split(',').map((v) => {
+  const counts = (values.iterations ?? '100').split(',').map((v) => {
     const n = Number(v);
     if (!(Number.isInteger(n) && n > 0))
       throw new Error(`--iterations expects positive integers separated by commas, got "${v}"`);
     return n;
   });
-  const name = (args[0] ?? 'quick') as CfadProfileName;
+  const name = (positionals[0] ?? 'quick') as CfadProfileName;
   const base = PROFILES[name];
   if (!base)
     throw new Error(`no profile "${name}"; expected one of ${Object.keys(PROFILES).join(', ')}`);
-  const modelId = args[1] ?? `dynamic-k${base.orders[Math.floor(base.orders.length / 2)]}`;
+  const modelId = positionals[1] ?? `dynamic-k${base.orders[Math.floor(base.orders.length / 2)]}`;
   const config = profileModels(base).find((m) => m.id === modelId);
   if (!config)
     throw new Error(

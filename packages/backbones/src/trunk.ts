@@ -210,9 +210,9 @@ export class Trunk {
    * sequences of `sequenceLength` T frames, default all; values in [0, 1]), as values
    * `[S·T, H/8, W/8, widths[2]]`, for a frozen backbone: no gradient, no tensor left behind. With
    * onnxruntime convolutions on (`useOnnxConvolutions` of @tubekit/nn) the whole backbone runs as
-   * one onnxruntime graph ({@link trunkBackboneGraph} through nn's `runOnnxGraph`: 2.3× faster than
-   * {@link backbone} layer by layer on quick's 112 px frames); otherwise {@link backbone} on tfjs.
-   * The two agree up to float rounding.
+   * one onnxruntime graph ({@link trunkBackboneGraph} through nn's `runOnnxGraph`: a quick 112 px
+   * frame stored by `BackboneFeatureBank` in 1.2 ms instead of 3.5 ms layer by layer); otherwise
+   * {@link backbone} on tfjs. The two agree up to float rounding.
    */
   frozenBackbone(
     frames: Float32Array,

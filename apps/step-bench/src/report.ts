@@ -19,8 +19,8 @@ type Pick = (r: StepResults) => number;
 
 /**
  * Checks every STEP claim of reproduction.md against our runs, one {@link StepResults} per seed,
- * with `@tubekit/report`'s rule (`CLAIM_RULE`: decided on ≥ 3 seeds, margin > 2 standard
- * errors). "≥" claims allow a 0.5-point tolerance; "saturation" means the 4th step changes the
+ * with `@tubekit/report`'s rule (`CLAIM_RULE`: decided on ≥ 3 seeds; holds when the margin
+ * exceeds 2 standard errors, fails below minus them, undecided in between). "≥" claims allow a 0.5-point tolerance; "saturation" means the 4th step changes the
  * final mAP by at most 1.5 points. "More steps lift the early steps" needs a strict gain.
  */
 export function checkStepClaims(runs: readonly StepResults[]): ClaimResult[] {

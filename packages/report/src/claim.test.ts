@@ -22,9 +22,12 @@ describe('checkClaim', () => {
     expect(spec([90, 91], '>', [10, 11]).holds).toBe(false);
     expect(spec([90, 91, 92], '>', [10, 11]).status).toBe('undecided');
   });
-  it('holds only when the margin exceeds 2 standard errors', () => {
-    // means 11 vs 10, sd 1 each, n 3: se = sqrt(2/3) = 0.816, noise 1.63 > margin 1
-    expect(spec([10, 11, 12], '>', [9, 10, 11]).status).toBe('fails');
+  it('holds only when the margin exceeds 2 standard errors, and fails only below minus them', () => {
+    // means 11 vs 10, sd 1 each, n 3: se = sqrt(2/3) = 0.816, noise 1.63 > margin 1: either way
+    expect(spec([10, 11, 12], '>', [9, 10, 11]).status).toBe('undecided');
+    expect(spec([9, 10, 11], '>', [10, 11, 12]).status).toBe('undecided');
+    // means 10 vs 13: margin −3 < −1.63, the opposite is measured
+    expect(spec([9, 10, 11], '>', [12, 13, 14]).status).toBe('fails');
     // means 13 vs 10: margin 3 > 1.63
     const r = spec([12, 13, 14], '>', [9, 10, 11]);
     expect(r.status).toBe('holds');

@@ -29,8 +29,9 @@ export interface ClaimSpec {
 }
 
 /**
- * `holds`: decided on enough seeds and the margin exceeds the noise; `fails`: decided, and it does
- * not; `undecided`: fewer than {@link CLAIM_MIN_SEEDS} seeds on a side, or no finite value.
+ * `holds`: enough seeds, and the margin exceeds the noise; `fails`: enough seeds, and the margin
+ * is below minus the noise (the opposite is measured); `undecided`: fewer than
+ * {@link CLAIM_MIN_SEEDS} seeds on a side, no finite value, or a margin within the noise.
  */
 export type ClaimStatus = 'holds' | 'fails' | 'undecided';
 
@@ -56,7 +57,7 @@ export const CLAIM_MIN_SEEDS = 3;
 export const CLAIM_NOISE_FACTOR = 2;
 
 /** The decision rule, in words, for reports to print beside their claims. */
-export const CLAIM_RULE = `A claim is decided only on at least ${CLAIM_MIN_SEEDS} seeds; with fewer it is **undecided**. It holds when its margin — the difference of the two sides' seed means, beyond the claim's tolerance — exceeds ${CLAIM_NOISE_FACTOR} × the standard error of that difference, √(s₁²/n₁ + s₂²/n₂) with s the seeds' sample standard deviation (Welch; about a 95% one-sided test). Cells show mean ± standard deviation over seeds.`;
+export const CLAIM_RULE = `A claim is decided only on at least ${CLAIM_MIN_SEEDS} seeds; with fewer it is **undecided**. It holds when its margin — the difference of the two sides' seed means, beyond the claim's tolerance — exceeds ${CLAIM_NOISE_FACTOR} × the standard error of that difference, √(s₁²/n₁ + s₂²/n₂) with s the seeds' sample standard deviation (Welch; about a 95% one-sided test), and does not hold when the margin is below minus that noise; a margin within the noise leaves it **undecided**. Cells show mean ± standard deviation over seeds.`;
 
 /** Mean and sample standard deviation (n − 1; 0 for a single value) of the finite values. */
 export function meanAndStd(values: readonly number[]): { mean: number; std: number; n: number } {
@@ -77,9 +78,11 @@ export function formatMeanStd(values: readonly number[], digits = 1): string {
 
 /**
  * Checks a claim against measurements over seeds with the rule {@link CLAIM_RULE}: undecided on
- * fewer than {@link CLAIM_MIN_SEEDS} seeds, else it holds when the margin exceeds
- * {@link CLAIM_NOISE_FACTOR} standard errors (strict relations need a margin above the noise,
- * `>=`, `<=` and `≈` one at least as large).
+ * fewer than {@link CLAIM_MIN_SEEDS} seeds; else it holds when the margin exceeds
+ * {@link CLAIM_NOISE_FACTOR} standard errors, fails when it is below minus that noise, and is
+ * undecided in between (strict relations need a margin above the noise and fail at or below minus
+ * it, so equal sides without spread fail `>`; `>=`, `<=` and `≈` hold at the noise and fail below
+ * minus it).
  *
  * @example
  * checkClaim({ id: 'fusion.early-beats-late', statement: 'early > late', relation: '>',
@@ -108,7 +111,9 @@ export function checkClaim(spec: ClaimSpec): ClaimResult {
   const strict = relation === '>' || relation === '<';
   let status: ClaimStatus;
   if (!Number.isFinite(margin) || Math.min(l.n, r.n) < CLAIM_MIN_SEEDS) status = 'undecided';
-  else status = (strict ? margin > noise : margin >= noise) ? 'holds' : 'fails';
+  else if (strict ? margin > noise : margin >= noise) status = 'holds';
+  else if (strict ? margin <= -noise : margin < -noise) status = 'fails';
+  else status = 'undecided';
   const fmt = (v: number) => (Number.isFinite(v) ? v.toFixed(2) : 'n/a');
   const side = (o: ClaimOperand) => `${o.label} ${formatMeanStd(o.values, 2)}`;
   const seeds = Math.min(l.n, r.n);

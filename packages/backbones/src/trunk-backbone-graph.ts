@@ -1,6 +1,7 @@
 import {
   encodeOnnxModel,
   float32RawTensor,
+  int64RawTensor,
   type OnnxNodeSpec,
   type RawTensor,
   tf,
@@ -38,15 +39,6 @@ export function trunkGraphConvs(shape: TrunkBackboneGraphShape): TrunkGraphConv[
 
 const ints = (v: readonly number[]) => ({ ints: v });
 
-function int64s(name: string, values: readonly (number | bigint)[]): RawTensor {
-  return {
-    name,
-    shape: [values.length],
-    dtype: 'int64',
-    bytes: new Uint8Array(new BigInt64Array(values.map(BigInt)).buffer),
-  };
-}
-
 /**
  * The trunk's backbone (`Trunk.backbone`, to the stride-8 level) as one ONNX graph, for
  * inference on onnxruntime: input `x` `[S, T, H, W, C]` (S sequences of T frames, channels last,
@@ -65,12 +57,12 @@ export function trunkBackboneGraph(shape: TrunkBackboneGraphShape): Uint8Array {
   const nodes: OnnxNodeSpec[] = [];
   const initializers: RawTensor[] = [
     float32RawTensor('half', [], Float32Array.of(0.5)),
-    int64s('zero', [0]),
-    int64s('one', [1]),
-    int64s('minus_one', [-1]),
-    int64s('end', [2n ** 63n - 1n]),
-    int64s('frame_axis', [1]),
-    int64s('two', [2]),
+    int64RawTensor('zero', [0]),
+    int64RawTensor('one', [1]),
+    int64RawTensor('minus_one', [-1]),
+    int64RawTensor('end', [2n ** 63n - 1n]),
+    int64RawTensor('frame_axis', [1]),
+    int64RawTensor('two', [2]),
   ];
   const node = (opType: string, inputs: string[], output: string, attributes = {}) => {
     nodes.push({ opType, inputs, outputs: [output], attributes });
@@ -96,7 +88,7 @@ export function trunkBackboneGraph(shape: TrunkBackboneGraphShape): Uint8Array {
   };
   // [S, T, c, h, w] → [S·T, c, h, w]
   const flat = (x: string, c: number, h: number, w: number, out: string) => {
-    initializers.push(int64s(`${out}.dims`, [-1, c, h, w]));
+    initializers.push(int64RawTensor(`${out}.dims`, [-1, c, h, w]));
     return node('Reshape', [x, `${out}.dims`], out);
   };
   const conv = (x: string, c: TrunkGraphConv, inShape: [number, number]) => {
@@ -137,7 +129,7 @@ export function trunkBackboneGraph(shape: TrunkBackboneGraphShape): Uint8Array {
   const s4 = conv(s4a.out, c4b, s4a.size);
   const s8 = conv(s4.out, c8, s4.size);
   const [h8, w8] = s8.size;
-  initializers.push(int64s('s8.tail', [s8.channels, h8, w8]));
+  initializers.push(int64RawTensor('s8.tail', [s8.channels, h8, w8]));
   node('Concat', ['sequences', 's8.tail'], 's8.dims5', { axis: { int: 0 } });
   node('Reshape', [s8.out, 's8.dims5'], 's8.5');
   const temporal = conv(flat(taps('s8.5', 's8.taps'), 3 * s8.channels, h8, w8, 's8.stack'), t8, [

@@ -58,7 +58,13 @@ export { ProtoReader, ProtoWriter, WireType } from './protobuf-wire';
 export type { Rng } from './random';
 export { createRng, restoreRng } from './random';
 export type { RawTensor, WeightDtype } from './raw-tensor';
-export { dtypeByteSize, float32RawTensor, rawTensorToFloat32, shapeSize } from './raw-tensor';
+export {
+  dtypeByteSize,
+  float32RawTensor,
+  int64RawTensor,
+  rawTensorToFloat32,
+  shapeSize,
+} from './raw-tensor';
 export { registerTubekitKernels, TUBEKIT_KERNELS } from './register-kernels';
 export type { RoiAlignOptions, RoiBoxes, RoiOptions, TubeletRoiOptions } from './roi-align';
 export { roiAlign, roiPool, tubeletRoi } from './roi-align';

@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { encodeOnnxModel, type OnnxNodeSpec } from './onnx-model-encode';
-import type { RawTensor } from './raw-tensor';
+import { int64RawTensor, type RawTensor } from './raw-tensor';
 
 /*
  * ONNX graphs for one 2-D convolution's forward pass and its two gradients, on tfjs's layouts:
@@ -11,15 +11,6 @@ import type { RawTensor } from './raw-tensor';
  */
 
 const ints = (v: readonly number[]) => ({ ints: v });
-
-function int64s(name: string, values: readonly number[]): RawTensor {
-  return {
-    name,
-    shape: [values.length],
-    dtype: 'int64',
-    bytes: new Uint8Array(new BigInt64Array(values.map(BigInt)).buffer),
-  };
-}
 
 /** A 1×1 convolution with stride 1 and no padding: a matrix product over the pixels. */
 export function isPointwise(c: tf.backend_util.Conv2DInfo): boolean {
@@ -74,9 +65,9 @@ export function convForwardModel(
   const act = options.relu ? 'pre' : 'y';
   if (isPointwise(c)) {
     initializers.push(
-      int64s('x_rows', [pixels(c), c.inChannels]),
-      int64s('w_rows', [c.inChannels, c.outChannels]),
-      int64s('y_shape', outShape(c)),
+      int64RawTensor('x_rows', [pixels(c), c.inChannels]),
+      int64RawTensor('w_rows', [c.inChannels, c.outChannels]),
+      int64RawTensor('y_shape', outShape(c)),
     );
     nodes.push(
       { opType: 'Reshape', inputs: ['x', 'x_rows'], outputs: ['x2'] },
@@ -144,9 +135,9 @@ export function convInputGradModel(c: tf.backend_util.Conv2DInfo): Uint8Array {
   const initializers: RawTensor[] = [];
   if (isPointwise(c)) {
     initializers.push(
-      int64s('dy_rows', [pixels(c), c.outChannels]),
-      int64s('w_rows', [c.inChannels, c.outChannels]),
-      int64s('dx_shape', inShape(c)),
+      int64RawTensor('dy_rows', [pixels(c), c.outChannels]),
+      int64RawTensor('w_rows', [c.inChannels, c.outChannels]),
+      int64RawTensor('dx_shape', inShape(c)),
     );
     nodes.push(
       { opType: 'Reshape', inputs: ['dy', 'dy_rows'], outputs: ['dy2'] },
@@ -268,11 +259,11 @@ export function convFilterBiasGradModel(
   return encodeOnnxModel({
     nodes,
     initializers: [
-      int64s('axis0', [0]),
+      int64RawTensor('axis0', [0]),
       ...(pointwise
         ? [
-            int64s('x_rows', [pixels(c), c.inChannels]),
-            int64s('dy_rows', [pixels(c), c.outChannels]),
+            int64RawTensor('x_rows', [pixels(c), c.inChannels]),
+            int64RawTensor('dy_rows', [pixels(c), c.outChannels]),
           ]
         : []),
     ],

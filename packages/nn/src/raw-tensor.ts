@@ -156,3 +156,20 @@ export function float32RawTensor(
   for (let i = 0; i < values.length; i++) view.setFloat32(i * 4, values[i] as number, true);
   return { name, shape: [...shape], dtype: 'float32', bytes };
 }
+
+/**
+ * A 1-D int64 {@link RawTensor} of `values` (little-endian bytes): ONNX's shape, axis and index
+ * operands (`Reshape`, `Slice`, `ReduceSum`).
+ *
+ * @example
+ * const axes = int64RawTensor('axes', [1]);
+ * const end = int64RawTensor('end', [2n ** 63n - 1n]); // Slice to the end
+ */
+export function int64RawTensor(name: string, values: readonly (number | bigint)[]): RawTensor {
+  return {
+    name,
+    shape: [values.length],
+    dtype: 'int64',
+    bytes: new Uint8Array(new BigInt64Array(values.map(BigInt)).buffer),
+  };
+}

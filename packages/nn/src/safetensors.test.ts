@@ -1,13 +1,23 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { float32RawTensor, rawTensorToFloat32 } from './raw-tensor';
+import { float32RawTensor, int64RawTensor, rawTensorToFloat32 } from './raw-tensor';
 import {
   encodeSafetensors,
   parseSafetensors,
   readSafetensors,
   writeSafetensors,
 } from './safetensors';
+
+describe('int64RawTensor', () => {
+  it('holds the values as little-endian int64, bigints beyond 2^53 exactly', () => {
+    const t = int64RawTensor('axes', [1, -1, 2n ** 63n - 1n]);
+    expect(t).toMatchObject({ name: 'axes', shape: [3], dtype: 'int64' });
+    const view = new DataView(t.bytes.buffer);
+    expect([0, 8, 16].map((o) => view.getBigInt64(o, true))).toEqual([1n, -1n, 2n ** 63n - 1n]);
+    expect(Array.from(rawTensorToFloat32(int64RawTensor('a', [3, -4])))).toEqual([3, -4]);
+  });
+});
 
 describe('safetensors', () => {
   it('round-trips tensors, dtypes and metadata', async () => {

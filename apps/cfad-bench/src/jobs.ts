@@ -1,7 +1,11 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type QueueJob, queueJob } from '@tubekit/queue';
-import { type Convolutions, DEFAULT_CONVOLUTIONS } from '@tubekit/step-bench/convolutions';
+import {
+  type Convolutions,
+  DEFAULT_CONVOLUTIONS,
+  jobConvolutionsField,
+} from '@tubekit/step-bench/convolutions';
 import { stepEnvironment, type TrunkJobConfig } from '@tubekit/step-bench/jobs';
 import { PROFILES as STEP_PROFILES, seedProfile } from '@tubekit/step-bench/profiles';
 import type { CfadModality } from './data';
@@ -76,7 +80,7 @@ export function cfadJobs(
   trunkFile: (modality: CfadModality, seed: number) => string,
   convolutions: Convolutions = DEFAULT_CONVOLUTIONS,
 ): Array<QueueJob<CfadTrunkJobConfig | CfadModelJobConfig>> {
-  const where = convolutions === 'wasm' ? {} : { convolutions };
+  const where = jobConvolutionsField(convolutions);
   const seeds = new Set(models.map((m) => m.seed)).size;
   const trunks = new Map<string, QueueJob<CfadTrunkJobConfig>>();
   const jobs: Array<QueueJob<CfadTrunkJobConfig | CfadModelJobConfig>> = [];
@@ -120,7 +124,7 @@ export function cfadQueueJobs(
   models: ReadonlyArray<{ config: CfadBenchModel; seed: number }>,
   convolutions: Convolutions = DEFAULT_CONVOLUTIONS,
 ): Array<QueueJob<TrunkJobConfig | CfadModelJobConfig>> {
-  const where = convolutions === 'wasm' ? {} : { convolutions };
+  const where = jobConvolutionsField(convolutions);
   const step = STEP_PROFILES[PROFILES[profile].step];
   const seeds = new Set(models.map((m) => m.seed)).size;
   const trunks = new Map<string, QueueJob<TrunkJobConfig>>();

@@ -1,6 +1,10 @@
 import { fileURLToPath } from 'node:url';
 import { type BlobRef, type QueueJob, queueJob } from '@tubekit/queue';
-import { type Convolutions, DEFAULT_CONVOLUTIONS } from '@tubekit/step-bench/convolutions';
+import {
+  type Convolutions,
+  DEFAULT_CONVOLUTIONS,
+  jobConvolutionsField,
+} from '@tubekit/step-bench/convolutions';
 import { benchConfigs } from './bench-data';
 import { type PcscProfileName, PROFILES } from './profiles';
 import type { ModelResults } from './run-seed';
@@ -71,7 +75,7 @@ export function pcscJobs(
 ): Array<QueueJob<PcscTrunkJobConfig | PcscModelJobConfig>> {
   const where = {
     ...(local && { outDir: local.outDir }),
-    ...(convolutions !== 'wasm' && { convolutions }),
+    ...jobConvolutionsField(convolutions),
   };
   const environment = pcscEnvironment(profile);
   const jobs: Array<QueueJob<PcscTrunkJobConfig | PcscModelJobConfig>> = [];

@@ -24,9 +24,14 @@ export type Convolutions = (typeof CONVOLUTIONS)[number];
 export const DEFAULT_CONVOLUTIONS: Convolutions = 'onnxruntime';
 
 /**
- * The choice of a job configuration: its `convolutions`, or `wasm` when absent (jobs leave `wasm`
- * out, so their ids are the ones runs made before the option).
+ * The field a job configuration holds for `choice`: none for `wasm` (so `wasm` jobs have the ids
+ * runs made before the option), `{ convolutions }` otherwise. {@link jobConvolutions} reads it.
  */
+export function jobConvolutionsField(choice: Convolutions): { convolutions?: Convolutions } {
+  return choice === 'wasm' ? {} : { convolutions: choice };
+}
+
+/** The choice of a job configuration ({@link jobConvolutionsField}): `wasm` when it names none. */
 export function jobConvolutions(config: { convolutions?: Convolutions }): Convolutions {
   return config.convolutions ?? 'wasm';
 }

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { type QueueJob, queueJob } from '@tubekit/queue';
 import { type StepModality, type StepModelConfig, stepModels } from './configurations';
-import { type Convolutions, DEFAULT_CONVOLUTIONS } from './convolutions';
+import { type Convolutions, DEFAULT_CONVOLUTIONS, jobConvolutionsField } from './convolutions';
 import { type StepProfile, seedProfile, synthConfigOf } from './profiles';
 
 /** Configuration of a `step-trunk` job: pretraining one stream's trunk for one seed. */
@@ -41,8 +41,7 @@ export function stepJobs(
   convolutions: Convolutions = DEFAULT_CONVOLUTIONS,
 ): Array<QueueJob<TrunkJobConfig | ModelJobConfig>> {
   const environment = stepEnvironment(profile);
-  // `wasm` stays out of the configurations, so their jobs are the ones runs before the option made.
-  const where = convolutions === 'wasm' ? {} : { convolutions };
+  const where = jobConvolutionsField(convolutions);
   const seeds = profile.seeds.length;
   const jobs: Array<QueueJob<TrunkJobConfig | ModelJobConfig>> = [];
   for (const seed of profile.seeds) {

@@ -18,15 +18,22 @@ export interface TrunkBackboneGraphShape {
   widths: readonly [number, number, number];
 }
 
-/** One convolution of the graph: its weight names, filter `[KH, KW, Cin, Cout]` (tfjs's layout) and stride. */
-export interface TrunkGraphConv {
+/** One convolution of the backbone: its name, filter `[KH, KW, Cin, Cout]` (tfjs's layout) and stride. */
+export interface TrunkBackboneConv {
   name: 'stem' | 'c4a' | 'c4b' | 'c8' | 't8';
   filterShape: [number, number, number, number];
   stride: 1 | 2;
 }
 
-/** The backbone's convolutions in order, as `Trunk` runs them (`Trunk.backbone`). */
-export function trunkGraphConvs(shape: TrunkBackboneGraphShape): TrunkGraphConv[] {
+type Five<T> = [T, T, T, T, T];
+
+/**
+ * The backbone's convolutions in order: the one description of its layers, from which `Trunk`
+ * creates its weights and {@link trunkBackboneGraph} its graph.
+ */
+export function trunkBackboneConvs(
+  shape: Pick<TrunkBackboneGraphShape, 'channels' | 'widths'>,
+): Five<TrunkBackboneConv> {
   const [w2, w4, w8] = shape.widths;
   return [
     { name: 'stem', filterShape: [3, 3, 3 * shape.channels, w2], stride: 2 },
@@ -53,7 +60,7 @@ const ints = (v: readonly number[]) => ({ ints: v });
  */
 export function trunkBackboneGraph(shape: TrunkBackboneGraphShape): Uint8Array {
   const { height: H, width: W, channels: C } = shape;
-  const convs = trunkGraphConvs(shape);
+  const convs = trunkBackboneConvs(shape);
   const nodes: OnnxNodeSpec[] = [];
   const initializers: RawTensor[] = [
     float32RawTensor('half', [], Float32Array.of(0.5)),
@@ -91,7 +98,7 @@ export function trunkBackboneGraph(shape: TrunkBackboneGraphShape): Uint8Array {
     initializers.push(int64RawTensor(`${out}.dims`, [-1, c, h, w]));
     return node('Reshape', [x, `${out}.dims`], out);
   };
-  const conv = (x: string, c: TrunkGraphConv, inShape: [number, number]) => {
+  const conv = (x: string, c: TrunkBackboneConv, inShape: [number, number]) => {
     const [KH, KW, Cin, Cout] = c.filterShape;
     const info = tf.backend_util.computeConv2DInfo(
       [1, inShape[0], inShape[1], Cin],
@@ -113,13 +120,7 @@ export function trunkBackboneGraph(shape: TrunkBackboneGraphShape): Uint8Array {
       channels: Cout,
     };
   };
-  const [stem, c4a, c4b, c8, t8] = convs as [
-    TrunkGraphConv,
-    TrunkGraphConv,
-    TrunkGraphConv,
-    TrunkGraphConv,
-    TrunkGraphConv,
-  ];
+  const [stem, c4a, c4b, c8, t8] = convs;
   node('Sub', ['x', 'half'], 'centred');
   node('Transpose', ['centred'], 'x5', { perm: ints([0, 1, 4, 2, 3]) });
   node('Shape', ['x5'], 'x5.shape');

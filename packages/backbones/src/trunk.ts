@@ -13,7 +13,11 @@ import {
   tidyValues,
   variableScope,
 } from '@tubekit/nn';
-import { type TrunkGraphConv, trunkBackboneGraph, trunkGraphConvs } from './trunk-backbone-graph';
+import {
+  type TrunkBackboneConv,
+  trunkBackboneConvs,
+  trunkBackboneGraph,
+} from './trunk-backbone-graph';
 
 /** Options of a {@link Trunk}. */
 export interface TrunkOptions {
@@ -110,12 +114,13 @@ export class Trunk {
       throw new Error(`Trunk: channels must be a positive integer, got ${channels}`);
     this.scope = variableScope('trunk');
     const rng = createRng(seed);
-    const [w2, w4, w8] = widths;
-    this.stem = this.conv(rng, 'backbone/stem', [3, 3, 3 * channels, w2]);
-    this.c4a = this.conv(rng, 'backbone/c4a', [3, 3, w2, w4]);
-    this.c4b = this.conv(rng, 'backbone/c4b', [3, 3, w4, w4]);
-    this.c8 = this.conv(rng, 'backbone/c8', [3, 3, w4, w8]);
-    this.t8 = this.conv(rng, 'backbone/t8', [1, 1, 3 * w8, w8], 0.5);
+    const [stem, c4a, c4b, c8, t8] = trunkBackboneConvs({ channels, widths });
+    this.stem = this.conv(rng, 'backbone/stem', stem.filterShape);
+    this.c4a = this.conv(rng, 'backbone/c4a', c4a.filterShape);
+    this.c4b = this.conv(rng, 'backbone/c4b', c4b.filterShape);
+    this.c8 = this.conv(rng, 'backbone/c8', c8.filterShape);
+    this.t8 = this.conv(rng, 'backbone/t8', t8.filterShape, 0.5);
+    const w8 = widths[2];
     this.n8 = this.conv(rng, 'neck/conv', [3, 3, w8, N]);
     this.nt = this.conv(rng, 'neck/temporal', [1, 1, 3 * N, N], 0.5);
   }
@@ -235,7 +240,7 @@ export class Trunk {
         return level?.tensor as tf.Tensor4D;
       }) as Float32Array;
     const shape = { height: H, width: W, channels: ch, widths: this.options.widths };
-    const convs: Record<TrunkGraphConv['name'], Conv> = {
+    const convs: Record<TrunkBackboneConv['name'], Conv> = {
       stem: this.stem,
       c4a: this.c4a,
       c4b: this.c4b,
@@ -252,7 +257,7 @@ export class Trunk {
       () => trunkBackboneGraph(shape),
       [
         { name: 'x', shape: [N / T, T, H, W, ch], write: (target) => target.set(frames) },
-        ...trunkGraphConvs(shape).flatMap((c) => [
+        ...trunkBackboneConvs(shape).flatMap((c) => [
           weight(`${c.name}.w`, c.filterShape, convs[c.name].w),
           weight(`${c.name}.b`, [c.filterShape[3]], convs[c.name].b),
         ]),

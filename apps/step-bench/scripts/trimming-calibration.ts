@@ -16,11 +16,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createSynthTubes } from '@tubekit/datasets';
 import { boxIoU } from '@tubekit/geometry';
-import { type ClipTubelet, fuseTubelets } from '@tubekit/heads/progressive';
+import type { ClipTubelet } from '@tubekit/heads/progressive';
 import { streamModelId } from '../src/configurations';
 import { frameMapOf, linkTubes, type VideoTubelets, videoMapOf } from '../src/evaluate';
 import { PROFILES, type StepProfileName, synthConfigOf } from '../src/profiles';
-import { decodeTubelets } from '../src/seed-results';
+import { decodeTubelets, fuseVideoTubelets } from '../src/seed-results';
 
 /** Platt scaling's (a, b) for scores `s` and 0/1 targets `y`, by Newton's method on the log-loss. */
 function fitPlatt(s: readonly number[], y: readonly number[]): { a: number; b: number } {
@@ -74,15 +74,7 @@ function main() {
     streamModelId('rgb', profile.baseStream),
     streamModelId('flow', profile.baseStream),
   ].map(load);
-  const hybrid: VideoTubelets = new Map(
-    test.map((v) => [
-      v.name,
-      fuseTubelets(
-        streams.map((s) => s.get(v.name) ?? []),
-        { clipLength: K },
-      ),
-    ]),
-  );
+  const hybrid = fuseVideoTubelets(test, streams, K);
   const scores: number[] = [];
   const truePositive: number[] = [];
   for (const v of test)

@@ -1,3 +1,4 @@
+import type { VideoAnnotation } from '@tubekit/datasets';
 import { fuseTubelets, gridSize } from '@tubekit/heads/progressive';
 import { streamModelId } from './configurations';
 import { frameMapOf, linkTubes, type VideoTubelets, videoMapOf } from './evaluate';
@@ -15,6 +16,26 @@ export function decodeTubelets(videos: Array<[string, number[][]]>): VideoTubele
         score: r[2],
         boxes: Float64Array.from(r.slice(3)),
       })),
+    ]),
+  );
+}
+
+/**
+ * Late fusion of several streams' tubelets of each video (`fuseTubelets`, STEP §3.5): hybrid
+ * fusion passes the early-fusion, RGB and flow models' tubelets.
+ */
+export function fuseVideoTubelets(
+  videos: readonly VideoAnnotation[],
+  streams: readonly VideoTubelets[],
+  K: number,
+): VideoTubelets {
+  return new Map(
+    videos.map((v) => [
+      v.name,
+      fuseTubelets(
+        streams.map((s) => s.get(v.name) ?? []),
+        { clipLength: K },
+      ),
     ]),
   );
 }
@@ -47,16 +68,7 @@ export function seedResults(
     streamModelId('flow', profile.baseStream),
   ].every(has);
   const hybridFusable = lateFusable && has('early');
-  const fuse = (streams: VideoTubelets[]): VideoTubelets =>
-    new Map(
-      test.map((v) => [
-        v.name,
-        fuseTubelets(
-          streams.map((s) => s.get(v.name) ?? []),
-          { clipLength: K },
-        ),
-      ]),
-    );
+  const fuse = (streams: VideoTubelets[]) => fuseVideoTubelets(test, streams, K);
   const late = fuse([rgb, flow]);
   const hybrid = fuse([early, rgb, flow]);
   const hybridMap = frameMapOf(synth.dataset, test, hybrid, K);

@@ -7,6 +7,7 @@ import { conv2dBackpropFilterWasmConfigs } from './kernels/conv2d-backprop-filte
 import { registerConv2dBackpropInputWasm } from './kernels/conv2d-backprop-input';
 import { depthwiseBackpropWasmConfigs } from './kernels/depthwise-backprop';
 import { registerEqualBroadcastWasm } from './kernels/equal-broadcast';
+import { registerGatherInPlaceWasm } from './kernels/gather-in-place';
 import { registerIdentityAliasWasm } from './kernels/identity-alias';
 import { registerSliceInPlaceWasm } from './kernels/slice-in-place';
 import { registerTileGradient, registerTileInPlaceWasm } from './kernels/tile-in-place';
@@ -44,6 +45,7 @@ export function registerTubekitKernels(): string[] {
   if (registerSliceInPlaceWasm()) added.push('Slice, SplitV@wasm (read in place)');
   if (registerConcatInPlaceWasm()) added.push('Concat@wasm (short runs copied in place)');
   if (registerTileInPlaceWasm()) added.push('Tile@wasm (runs copied in place)');
+  if (registerGatherInPlaceWasm()) added.push('GatherV2@wasm (slices copied in place)');
   if (registerEqualBroadcastWasm()) added.push('Equal@wasm (broadcasts in place)');
   return added;
 }

@@ -234,6 +234,59 @@ describe('wasm gap kernels', () => {
 
   test.each([
     {
+      name: "rows of a video's maps (key-centred stacks)",
+      shape: [5, 3, 2, 4],
+      axis: 0,
+      idx: [[0, 0, 1, 4, 4, 2]],
+    },
+    {
+      name: 'a middle axis, repeated and reordered',
+      shape: [2, 6, 3],
+      axis: 1,
+      idx: [[5, 0, 0, 3]],
+    },
+    { name: 'the last axis (short runs)', shape: [3, 4], axis: 1, idx: [[3, 1]] },
+    {
+      name: '2-D indices',
+      shape: [4, 3],
+      axis: 0,
+      idx: [
+        [1, 2],
+        [3, 0],
+        [0, 0],
+      ],
+    },
+    { name: 'negative axis, no indices', shape: [3, 2], axis: -2, idx: [[]] },
+  ])(
+    'GatherV2 on wasm copies slices in place and matches cpu: $name',
+    async ({ shape, axis, idx }) => {
+      const size = shape.reduce((a, b) => a * b, 1);
+      const indices = () =>
+        tf.tensor(
+          idx.flat(),
+          idx.length === 1 ? [idx[0]!.length] : [idx.length, idx[0]!.length],
+          'int32',
+        );
+      const { cpu, wasm } = await onBoth(() => [
+        tf.gather(randomTensor(shape, 42), indices(), axis),
+        tf.gather(tf.range(0, size, 1, 'int32').reshape(shape), indices(), axis),
+        tf.gather(randomTensor(shape, 43).greater(0), indices(), axis),
+      ]);
+      expect(wasm).toEqual(cpu);
+    },
+  );
+
+  test('GatherV2 on wasm names an index out of range and leaks nothing', () => {
+    const x = randomTensor([3, 2], 44);
+    const bad = tf.tensor1d([0, 3], 'int32');
+    expectNoLeaks(() => {
+      expect(() => tf.gather(x, bad)).toThrow('GatherV2: the index value 3 is not in [0, 2]');
+    });
+    tf.dispose([x, bad]);
+  });
+
+  test.each([
+    {
       name: "runs of 3 channels (the trunk stem's temporal stack)",
       shapes: [
         [2, 4, 5, 3],

@@ -13,9 +13,8 @@ import type { CoarseToFineTrainingVideo } from '@tubekit/heads/coarse-to-fine';
 import { tf } from '@tubekit/nn';
 import { createProgress } from '@tubekit/report';
 import { FrameCache } from '@tubekit/step-bench/frame-cache';
-import type { StepProfile } from '@tubekit/step-bench/profiles';
+import { type StepProfile, synthConfigOf } from '@tubekit/step-bench/profiles';
 import type { CfadProfile } from './profiles';
-import { variantConfig } from './variant-config';
 
 /** The two SynthTubes stand-ins of CFAD's datasets (spec §5). */
 export type CfadVariant = Extract<SynthVariant, 'dynamic' | 'static'>;
@@ -46,7 +45,7 @@ export type CfadModality = 'rgb' | 'early';
 /**
  * The SynthTubes videos of a variant (`dynamic`: large displacement with direction changes, the
  * UCF101-24 stand-in; `static`: no drift, travel or camera motion, the J-HMDB stand-in;
- * {@link variantConfig}), rendered once at the step profile's frame size and cached under
+ * `synthConfigOf` of step-bench), rendered once at the step profile's frame size and cached under
  * `cacheDir`.
  */
 export async function prepareVariant(
@@ -55,7 +54,7 @@ export async function prepareVariant(
   variant: CfadVariant,
   cacheDir: string,
 ): Promise<VariantData> {
-  const config = variantConfig(step, variant);
+  const config = synthConfigOf(step, variant);
   const synth = createSynthTubes(config);
   const byName = new Map(synth.dataset.videos.map((v) => [v.name, v]));
   const pick = (split: string, max?: number) =>

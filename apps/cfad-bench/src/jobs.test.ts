@@ -2,11 +2,10 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stepJobs } from '@tubekit/step-bench/jobs';
-import { PROFILES as STEP_PROFILES } from '@tubekit/step-bench/profiles';
+import { PROFILES as STEP_PROFILES, synthConfigOf } from '@tubekit/step-bench/profiles';
 import { CFAD_JOB_KINDS, type CfadModelJobConfig, cfadJobs, cfadQueueJobs } from './jobs';
 import { PROFILES } from './profiles';
 import { profileModels } from './results';
-import { variantConfig } from './variant-config';
 
 describe('cfadJobs', () => {
   const dirs = { outDir: '/r/cfad', stepOutDir: '/r/step' };
@@ -80,11 +79,11 @@ describe('cfadJobs', () => {
       'profile',
       'seed',
     ]);
-    expect(model?.environment).toEqual({ dataset: variantConfig(STEP_PROFILES.smoke, 'dynamic') });
+    expect(model?.environment).toEqual({ dataset: synthConfigOf(STEP_PROFILES.smoke, 'dynamic') });
   });
 
   it('maps its kinds to modules that exist', () => {
-    expect(Object.keys(CFAD_JOB_KINDS).sort()).toEqual(['cfad-model', 'cfad-trunk']);
+    expect(Object.keys(CFAD_JOB_KINDS).sort()).toEqual(['cfad-model', 'step-shared-trunk']);
     for (const path of Object.values(CFAD_JOB_KINDS)) expect(existsSync(path)).toBe(true);
   });
 });

@@ -6,13 +6,12 @@ import {
   DEFAULT_CONVOLUTIONS,
   jobConvolutionsField,
 } from '@tubekit/step-bench/convolutions';
-import { stepEnvironment, type TrunkJobConfig } from '@tubekit/step-bench/jobs';
-import { PROFILES as STEP_PROFILES, seedProfile } from '@tubekit/step-bench/profiles';
+import { STEP_JOB_KINDS, sharedTrunkJob } from '@tubekit/step-bench/jobs';
+import { PROFILES as STEP_PROFILES, synthConfigOf } from '@tubekit/step-bench/profiles';
 import type { CfadModality } from './data';
 import { type CfadProfileName, PROFILES } from './profiles';
 import type { CfadBenchModel } from './results';
 import type { CfadModelResult } from './run-model';
-import { variantConfig } from './variant-config';
 
 /** The folders of a local CFAD run, as every job of it sees them. */
 export interface CfadDirs {
@@ -20,16 +19,6 @@ export interface CfadDirs {
   outDir: string;
   /** step-bench's results folder, whose cache holds the rendered frames and pretrained trunks. */
   stepOutDir: string;
-}
-
-/** Configuration of a `cfad-trunk` job: pretraining one stream's step trunk for one seed. */
-export interface CfadTrunkJobConfig {
-  profile: CfadProfileName;
-  modality: CfadModality;
-  seed: number;
-  stepOutDir: string;
-  /** Where the convolutions run (absent: `wasm`). */
-  convolutions?: Convolutions;
 }
 
 /**
@@ -41,7 +30,7 @@ export interface CfadModelJobConfig {
   profile: CfadProfileName;
   model: CfadBenchModel;
   seed: number;
-  /** The stream's step trunk file (cached, or pretrained by the parent `cfad-trunk` job). */
+  /** The stream's step trunk file (cached, or pretrained by the parent `step-shared-trunk` job). */
   trunk?: string;
   /** CFAD's results folder: the result is cached below it. */
   outDir?: string;
@@ -63,14 +52,14 @@ export function cfadEnvironment(
   profile: CfadProfileName,
   model: CfadBenchModel,
 ): Record<string, unknown> {
-  return { dataset: variantConfig(STEP_PROFILES[PROFILES[profile].step], model.variant) };
+  return { dataset: synthConfigOf(STEP_PROFILES[PROFILES[profile].step], model.variant) };
 }
 
 /**
  * The models of a CFAD run as a job graph for `runLocalPool`: one `cfad-model` job per model and
- * seed, each the child of a `cfad-trunk` job for its stream and seed unless that trunk's file
- * (`trunkFile`) exists already (so the streams' trunks pretrain side by side, once, before their
- * models, and a model job loads its trunk from the file without step's rendered frames).
+ * seed, each the child of a `step-shared-trunk` job for its stream and seed unless that trunk's
+ * file (`trunkFile`) exists already (so the streams' trunks pretrain side by side, once, before
+ * their models, and a model job loads its trunk from the file without step's rendered frames).
  * Configurations hold this machine's folders: the jobs run here, not on a queue.
  */
 export function cfadJobs(
@@ -79,38 +68,8 @@ export function cfadJobs(
   dirs: CfadDirs,
   trunkFile: (modality: CfadModality, seed: number) => string,
   convolutions: Convolutions = DEFAULT_CONVOLUTIONS,
-): Array<QueueJob<CfadTrunkJobConfig | CfadModelJobConfig>> {
-  const where = jobConvolutionsField(convolutions);
-  const seeds = new Set(models.map((m) => m.seed)).size;
-  const trunks = new Map<string, QueueJob<CfadTrunkJobConfig>>();
-  const jobs: Array<QueueJob<CfadTrunkJobConfig | CfadModelJobConfig>> = [];
-  for (const { config, seed } of models) {
-    const suffix = seeds > 1 ? ` seed ${seed}` : '';
-    const key = `${config.modality} ${seed}`;
-    let trunk = trunks.get(key);
-    const file = trunkFile(config.modality, seed);
-    if (!trunk && !existsSync(file)) {
-      trunk = queueJob<CfadTrunkJobConfig>(
-        'cfad-trunk',
-        { profile, modality: config.modality, seed, stepOutDir: dirs.stepOutDir, ...where },
-        { label: `${config.modality} trunk${suffix}` },
-      );
-      trunks.set(key, trunk);
-      jobs.push(trunk);
-    }
-    jobs.push(
-      queueJob<CfadModelJobConfig>(
-        'cfad-model',
-        { profile, model: config, seed, trunk: file, outDir: dirs.outDir, ...where },
-        {
-          label: `${config.id}${suffix}`,
-          parents: trunk ? [trunk.id] : [],
-          environment: cfadEnvironment(profile, config),
-        },
-      ),
-    );
-  }
-  return jobs;
+): QueueJob[] {
+  return modelJobs(profile, models, convolutions, { dirs, trunkFile });
 }
 
 /**
@@ -123,33 +82,49 @@ export function cfadQueueJobs(
   profile: CfadProfileName,
   models: ReadonlyArray<{ config: CfadBenchModel; seed: number }>,
   convolutions: Convolutions = DEFAULT_CONVOLUTIONS,
-): Array<QueueJob<TrunkJobConfig | CfadModelJobConfig>> {
+): QueueJob[] {
+  return modelJobs(profile, models, convolutions);
+}
+
+/** {@link cfadJobs} (with `local`) and {@link cfadQueueJobs} (without). */
+function modelJobs(
+  profile: CfadProfileName,
+  models: ReadonlyArray<{ config: CfadBenchModel; seed: number }>,
+  convolutions: Convolutions,
+  local?: { dirs: CfadDirs; trunkFile: (modality: CfadModality, seed: number) => string },
+): QueueJob[] {
+  const step = PROFILES[profile].step;
   const where = jobConvolutionsField(convolutions);
-  const step = STEP_PROFILES[PROFILES[profile].step];
   const seeds = new Set(models.map((m) => m.seed)).size;
-  const trunks = new Map<string, QueueJob<TrunkJobConfig>>();
-  const jobs: Array<QueueJob<TrunkJobConfig | CfadModelJobConfig>> = [];
+  const trunks = new Map<string, QueueJob>();
+  const jobs: QueueJob[] = [];
   for (const { config, seed } of models) {
     const suffix = seeds > 1 ? ` seed ${seed}` : '';
     const key = `${config.modality} ${seed}`;
+    const file = local?.trunkFile(config.modality, seed);
     let trunk = trunks.get(key);
-    if (!trunk) {
-      const seeded = seedProfile(step, seed);
-      trunk = queueJob<TrunkJobConfig>(
-        'step-trunk',
-        { profile: seeded, modality: config.modality, ...where },
-        { label: `${config.modality} trunk${suffix}`, environment: stepEnvironment(seeded) },
-      );
+    if (!trunk && !(file !== undefined && existsSync(file))) {
+      trunk = sharedTrunkJob(step, config.modality, seed, {
+        label: `${config.modality} trunk${suffix}`,
+        stepOutDir: local?.dirs.stepOutDir,
+        convolutions,
+      });
       trunks.set(key, trunk);
       jobs.push(trunk);
     }
     jobs.push(
       queueJob<CfadModelJobConfig>(
         'cfad-model',
-        { profile, model: config, seed, ...where },
+        {
+          profile,
+          model: config,
+          seed,
+          ...(local && { trunk: file, outDir: local.dirs.outDir }),
+          ...where,
+        },
         {
           label: `${config.id}${suffix}`,
-          parents: [trunk.id],
+          parents: trunk ? [trunk.id] : [],
           environment: cfadEnvironment(profile, config),
         },
       ),
@@ -160,6 +135,6 @@ export function cfadQueueJobs(
 
 /** The job kinds of CFAD for `runLocalPool`: kind → module exporting its `jobKind`. */
 export const CFAD_JOB_KINDS: Record<string, string> = {
-  'cfad-trunk': fileURLToPath(new URL('./trunk-job.ts', import.meta.url)),
+  'step-shared-trunk': STEP_JOB_KINDS['step-shared-trunk']!,
   'cfad-model': fileURLToPath(new URL('./model-job.ts', import.meta.url)),
 };

@@ -12,10 +12,12 @@ import { join } from 'node:path';
 import { initBackend } from '@tubekit/nn';
 import type { JobKind } from '@tubekit/queue';
 import { jobConvolutions, selectConvolutions } from '@tubekit/step-bench/convolutions';
-import type { TrunkJobResult } from '@tubekit/step-bench/trunk-job';
+import { fetchSharedTrunk } from '@tubekit/step-bench/jobs';
+import { PROFILES as STEP_PROFILES, seedProfile } from '@tubekit/step-bench/profiles';
+import { readTrunk } from '@tubekit/step-bench/trunks';
 import { jobVariant } from './job-data';
 import { type CfadModelJobConfig, type CfadModelJobResult, cfadEnvironment } from './jobs';
-import { cachedTrunk, modelLine, modelResultPath, trainModelResult } from './model-results';
+import { modelLine, modelResultPath, trainModelResult } from './model-results';
 import { PROFILES } from './profiles';
 
 export const jobKind: JobKind<CfadModelJobConfig, CfadModelJobResult> = {
@@ -26,16 +28,23 @@ export const jobKind: JobKind<CfadModelJobConfig, CfadModelJobResult> = {
     const { model, seed } = config;
     const profile = PROFILES[config.profile];
     const cacheDir = join(config.outDir ?? join(context.workDir, 'cfad'), 'cache', profile.name);
-    let trunkFile = config.trunk;
-    if (trunkFile === undefined) {
-      const [parent] = Object.values(context.parents) as TrunkJobResult[];
-      if (!parent?.trunk) throw new Error(`${context.label}: the trunk job's result is missing`);
-      trunkFile = join(cacheDir, `seed-${seed}`, `trunk-${model.modality}.safetensors`);
-      await context.get(parent.trunk, trunkFile);
-    }
+    const trunkFile =
+      config.trunk ??
+      (await fetchSharedTrunk(
+        context,
+        profile.step,
+        model.modality,
+        seed,
+        jobConvolutions(config),
+        join(cacheDir, `seed-${seed}`, `trunk-${model.modality}.safetensors`),
+      ));
     const data = await jobVariant(config.profile, model.variant, cacheDir);
     const path = modelResultPath(profile, model, seed, cacheDir);
-    const trunk = await cachedTrunk(profile, model.modality, seed, trunkFile);
+    const trunk = await readTrunk(
+      seedProfile(STEP_PROFILES[profile.step], seed),
+      model.modality,
+      trunkFile,
+    );
     const result = await trainModelResult(profile, trunk, data, model, seed, path);
     return { result, line: modelLine(result, profile.seeds.length) };
   },

@@ -1,13 +1,11 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { Trunk } from '@tubekit/backbones';
-import { readCheckpoint } from '@tubekit/nn';
 import { writeFileAtomic } from '@tubekit/report';
 import { readCachedResult } from '@tubekit/step-bench/cached-runs';
 import { convolutionsCacheKey } from '@tubekit/step-bench/convolutions';
-import { PROFILES as STEP_PROFILES, seedProfile } from '@tubekit/step-bench/profiles';
-import { createTrunk } from '@tubekit/step-bench/trunks';
-import type { CfadModality, VariantData } from './data';
+import { PROFILES as STEP_PROFILES } from '@tubekit/step-bench/profiles';
+import type { VariantData } from './data';
 import type { CfadProfile } from './profiles';
 import { type CfadModelConfig, type CfadModelResult, runModel } from './run-model';
 
@@ -38,26 +36,6 @@ export function readModelResult(
   log: (line: string) => void,
 ): CfadModelResult | undefined {
   return readCachedResult<CfadModelResult>('cfad-bench', path, log);
-}
-
-/**
- * A stream's pretrained step trunk read from its cached file (`trunkPath` of step-bench), without
- * step's rendered frames: what a worker process loads once the trunk exists.
- */
-export async function cachedTrunk(
-  profile: CfadProfile,
-  modality: CfadModality,
-  seed: number,
-  path: string,
-): Promise<Trunk> {
-  const trunk = createTrunk(seedProfile(STEP_PROFILES[profile.step], seed), modality);
-  try {
-    trunk.load(await readCheckpoint(path), path);
-  } catch (error) {
-    trunk.dispose();
-    throw error;
-  }
-  return trunk;
 }
 
 /**

@@ -1,12 +1,12 @@
 import { defineBenchSuite } from '@tubekit/benchmarks';
 import { initBackend } from '@tubekit/nn';
 import type { BenchVideo } from '../src/bench-data';
-import { PROFILES } from '../src/profiles';
+import { PROFILES, stepProfileOf } from '../src/profiles';
 import { detectionFps } from '../src/timing';
-import { createTrunk } from '../src/trunks';
+import { freshStreamTrunks } from '../src/trunks';
 
 const quick = PROFILES.quick;
-const S = quick.frameSize;
+const S = stepProfileOf(quick).frameSize;
 const T = 24;
 const frames = () => Float32Array.from({ length: T * S * S * 3 }, (_, i) => (i % 97) / 97);
 const video: BenchVideo = {
@@ -18,7 +18,7 @@ const video: BenchVideo = {
 
 async function fps(stages: number): Promise<Record<string, number>> {
   await initBackend({ log: () => undefined });
-  const trunks = { rgb: createTrunk(quick, 1), flow: createTrunk(quick, 2) };
+  const trunks = freshStreamTrunks(quick);
   detectionFps(quick, trunks, video, 8, stages); // warm-up
   const value = detectionFps(quick, trunks, video, 8, stages);
   trunks.rgb.dispose();
@@ -27,7 +27,7 @@ async function fps(stages: number): Promise<Record<string, number>> {
 }
 
 /**
- * PCSC on the trunks, CPU (quick profile: 64 px frames, 8 classes, both streams' trunks, FPN and
+ * PCSC on the trunks, CPU (quick profile: step's quick trunks' frame size, 8 classes, both streams' trunks, FPN and
  * heads): detection fps of `timingFrames` key frames by number of refinement stages.
  */
 export default defineBenchSuite({

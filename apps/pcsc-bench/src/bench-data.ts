@@ -2,10 +2,11 @@ import {
   createSynthTubes,
   type SynthTubesConfig,
   type SynthVariant,
-  synthPresetConfig,
   type VideoAnnotation,
 } from '@tubekit/datasets';
-import type { PcscProfile } from './profiles';
+import { dequantizeFrame } from '@tubekit/step-bench/frame-bytes';
+import { synthConfigOf } from '@tubekit/step-bench/profiles';
+import { type PcscProfile, stepProfileOf } from './profiles';
 
 /** Where a bench video comes from: the plain preset or one of PCSC's stress variants. */
 export type BenchVariant = 'plain' | Extract<SynthVariant, 'appearance-hard' | 'motion-hard'>;
@@ -16,7 +17,7 @@ export const BENCH_VARIANTS: readonly BenchVariant[] = ['plain', 'appearance-har
 /** A rendered video: annotation at the detector's frame size, RGB and encoded-flow frames. */
 export interface BenchVideo {
   variant: BenchVariant;
-  /** Name `<variant>/<SynthTubes name>`; GT boxes scaled to `frameSize` px. */
+  /** Name `<variant>/<SynthTubes name>`; GT boxes scaled to the step profile's frame size. */
   annotation: VideoAnnotation;
   /** `T × S × S × 3` RGB in [0, 1]. */
   rgb: Float32Array;
@@ -25,16 +26,14 @@ export interface BenchVideo {
 }
 
 /**
- * The SynthTubes configurations of the profile's variants ({@link BENCH_VARIANTS}): what
+ * The SynthTubes configurations of the profile's variants ({@link BENCH_VARIANTS}) of the step
+ * profile's preset, at its actor heights (`synthConfigOf` of step-bench): what
  * {@link loadBenchData} renders, compared between a queue's coordinator and its workers.
  */
 export function benchConfigs(profile: PcscProfile): SynthTubesConfig[] {
+  const step = stepProfileOf(profile);
   return BENCH_VARIANTS.map((variant) =>
-    synthPresetConfig(
-      profile.synth.preset,
-      profile.synth.seed,
-      variant === 'plain' ? undefined : variant,
-    ),
+    synthConfigOf(step, variant === 'plain' ? undefined : variant),
   );
 }
 
@@ -62,45 +61,42 @@ export function scaledAnnotation(video: VideoAnnotation, S: number, name: string
 }
 
 /**
- * Renders the profile's SynthTubes videos at `frameSize`: the first `trainVideos` / `testVideos`
- * of each split of each variant ({@link BENCH_VARIANTS}).
+ * Renders the profile's SynthTubes videos at the step profile's frame size, as its trunks saw
+ * their training frames (8-bit values, `SynthTubes.renderVideo`): the first `videos.train` /
+ * `videos.test` of each split of each variant ({@link BENCH_VARIANTS}).
  */
 export async function loadBenchData(
   profile: PcscProfile,
   onVideo?: () => void,
 ): Promise<BenchData> {
-  const S = profile.frameSize;
+  const S = stepProfileOf(profile).frameSize;
   const out: BenchData = { labels: [], train: [], test: [] };
-  for (const variant of BENCH_VARIANTS) {
-    const synth = createSynthTubes({
-      preset: profile.synth.preset,
-      seed: profile.synth.seed,
-      variant: variant === 'plain' ? undefined : variant,
-    });
+  const configs = benchConfigs(profile);
+  for (const [v, variant] of BENCH_VARIANTS.entries()) {
+    const synth = createSynthTubes(configs[v]!);
     const { dataset } = synth;
     out.labels = dataset.labels;
-    const byName = new Map(dataset.videos.map((v) => [v.name, v]));
+    const byName = new Map(dataset.videos.map((video) => [video.name, video]));
     for (const [split, count] of [
-      ['train', profile.synth.trainVideos],
-      ['test', profile.synth.testVideos],
+      ['train', profile.videos.train],
+      ['test', profile.videos.test],
     ] as const) {
       for (const name of (dataset.splits[split] ?? []).slice(0, count)) {
         const video = byName.get(name)!;
-        const frames = {
-          rgb: new Float32Array(video.nframes * S * S * 3),
-          flow: new Float32Array(video.nframes * S * S * 3),
+        const bytes = {
+          rgb: new Uint8Array(video.nframes * S * S * 3),
+          flow: new Uint8Array(video.nframes * S * S * 3),
         };
-        for (const modality of ['rgb', 'flow'] as const) {
-          const source = synth.frameSource(name, modality);
-          for (let f = 1; f <= video.nframes; f++)
-            frames[modality].set(await source.read(f, { size: [S, S] }), (f - 1) * S * S * 3);
-        }
+        synth.renderVideo(name, bytes, [S, S]);
         out[split].push({
           variant,
           annotation: scaledAnnotation(video, S, `${variant}/${video.name}`),
-          ...frames,
+          rgb: dequantizeFrame(bytes.rgb, 0, bytes.rgb.length),
+          flow: dequantizeFrame(bytes.flow, 0, bytes.flow.length),
         });
         onVideo?.();
+        // let progress bars and signals run between videos
+        await new Promise((resolve) => setImmediate(resolve));
       }
     }
   }

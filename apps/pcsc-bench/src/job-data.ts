@@ -1,9 +1,11 @@
 import { type BenchData, loadBenchData } from './bench-data';
 import { type PcscProfileName, PROFILES } from './profiles';
-import { loadSeedData, type SeedData } from './seed-data';
+import { type TrainingData, trainingDataOf } from './training-data';
+import type { TrunkFiles } from './trunk-files';
+import { readStreamTrunks } from './trunks';
 
 const benches = new Map<PcscProfileName, Promise<BenchData>>();
-const seeds = new Map<string, Promise<SeedData>>();
+const trainings = new Map<string, Promise<TrainingData>>();
 
 /** The profile's rendered videos in a job process, rendered once per process (kept between jobs). */
 export function jobBenchData(profile: PcscProfileName): Promise<BenchData> {
@@ -17,23 +19,21 @@ export function jobBenchData(profile: PcscProfileName): Promise<BenchData> {
 }
 
 /**
- * A seed's trunks and training frames in a job process, loaded once per process and kept for its
- * later jobs of the same seed (freed when the process ends).
+ * The trunks (read from their files) and training frames in a job process, loaded once per
+ * process and kept for its later jobs (freed when the process ends).
  */
-export function jobSeedData(
+export function jobTrainingData(
   profile: PcscProfileName,
-  seed: number,
-  cacheDir: string,
-  log: (line: string) => void,
-): Promise<SeedData> {
-  const key = JSON.stringify([profile, seed, cacheDir]);
-  let data = seeds.get(key);
+  files: TrunkFiles,
+): Promise<TrainingData> {
+  const key = JSON.stringify([profile, files]);
+  let data = trainings.get(key);
   if (!data) {
-    data = jobBenchData(profile).then((bench) =>
-      loadSeedData(PROFILES[profile], bench, seed, cacheDir, log),
+    data = jobBenchData(profile).then(async (bench) =>
+      trainingDataOf(PROFILES[profile], bench, await readStreamTrunks(PROFILES[profile], files)),
     );
-    seeds.set(key, data);
-    data.catch(() => seeds.delete(key));
+    trainings.set(key, data);
+    data.catch(() => trainings.delete(key));
   }
   return data;
 }

@@ -1,4 +1,8 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { STEP_JOB_KINDS, stepJobs } from '@tubekit/step-bench/jobs';
+import { PROFILES as STEP_PROFILES } from '@tubekit/step-bench/profiles';
 import { benchConfigs } from './bench-data';
 import { PCSC_JOB_KINDS, type PcscModelJobConfig, pcscJobs } from './jobs';
 import { PROFILES } from './profiles';
@@ -7,56 +11,70 @@ describe('pcscJobs', () => {
   const models = [1, 2].flatMap((seed) =>
     (['fpn', 'pcsc'] as const).map((model) => ({ model, seed })),
   );
+  const trunks = mkdtempSync(join(tmpdir(), 'pcsc-jobs-'));
+  afterAll(() => rmSync(trunks, { recursive: true, force: true }));
+  // the RGB trunk of the step profile's seed (1) is pretrained already, the flow trunk is not
+  writeFileSync(join(trunks, 'rgb-1'), '');
   const local = {
     outDir: '/r/pcsc',
-    trunkCached: (stream: string, seed: number) => seed === 2 || stream === 'rgb',
+    stepOutDir: '/r/step',
+    trunkFile: (stream: string, seed: number) => join(trunks, `${stream}-${seed}`),
   };
 
-  it('makes one job per model and seed, children of the trunk jobs their seed lacks', () => {
+  it("makes one job per model and seed, children of the step trunk jobs that aren't cached", () => {
     const jobs = pcscJobs('smoke', models, local);
     expect(jobs.map((j) => j.label)).toEqual([
-      'flow trunk seed 1',
+      'flow trunk',
       'fpn seed 1',
       'pcsc seed 1',
       'fpn seed 2',
       'pcsc seed 2',
     ]);
     const [flow, fpn1, , fpn2] = jobs;
+    // every seed starts from the same pretrained trunks
+    // step-bench's job that pretrains the step profile's trunk into its cache
+    expect(flow!.kind).toBe('step-shared-trunk');
     expect(flow!.config).toEqual({
       profile: 'smoke',
-      stream: 'flow',
+      modality: 'flow',
       seed: 1,
-      outDir: '/r/pcsc',
+      stepOutDir: '/r/step',
       convolutions: 'onnxruntime', // the default, named in the job
     });
     expect(fpn1!.parents).toEqual([flow!.id]);
-    expect(fpn2!.parents).toEqual([]);
+    expect(fpn2!.parents).toEqual([flow!.id]);
     expect(fpn1!.config as PcscModelJobConfig).toEqual({
       profile: 'smoke',
       model: 'fpn',
       seed: 1,
+      trunks: { rgb: local.trunkFile('rgb', 1), flow: local.trunkFile('flow', 1) },
       outDir: '/r/pcsc',
       convolutions: 'onnxruntime',
     });
     expect(fpn1!.environment).toEqual({ dataset: benchConfigs(PROFILES.smoke) });
     // the same work has the same id; where the convolutions run is part of it
-    const all = { ...local, trunkCached: () => true };
-    expect(pcscJobs('smoke', models, all).map((j) => j.id)).toEqual(jobs.slice(1).map((j) => j.id));
-    const wasm = pcscJobs('smoke', models, all, 'wasm');
-    expect((wasm[0]!.config as PcscModelJobConfig).convolutions).toBeUndefined(); // ids of old runs
-    expect(wasm[0]!.id).not.toBe(jobs[1]!.id);
+    writeFileSync(join(trunks, 'flow-1'), '');
+    try {
+      expect(pcscJobs('smoke', models, local).map((j) => j.id)).toEqual(
+        jobs.slice(1).map((j) => j.id),
+      );
+      const wasm = pcscJobs('smoke', models, local, 'wasm');
+      expect((wasm[0]!.config as PcscModelJobConfig).convolutions).toBeUndefined(); // ids of old runs
+      expect(wasm[0]!.id).not.toBe(jobs[1]!.id);
+    } finally {
+      rmSync(join(trunks, 'flow-1'));
+    }
   });
 
-  it('queues every trunk as a job and names no folder', () => {
+  it("queues every trunk as step-bench's own step-trunk job and names no folder", () => {
     const jobs = pcscJobs('smoke', models, undefined);
-    expect(jobs.filter((j) => j.kind === 'pcsc-trunk').map((j) => j.label)).toEqual([
-      'rgb trunk seed 1',
-      'flow trunk seed 1',
-      'rgb trunk seed 2',
-      'flow trunk seed 2',
-    ]);
+    const trunkJobs = jobs.filter((j) => j.kind === 'step-trunk');
+    expect(trunkJobs.map((j) => j.label)).toEqual(['rgb trunk', 'flow trunk']);
+    // the very jobs `--paper step --queue` queues (same ids): their stored trunks are reused
+    const step = new Set(stepJobs(STEP_PROFILES.smoke).map((j) => j.id));
+    for (const t of trunkJobs) expect(step.has(t.id)).toBe(true);
     const pcsc2 = jobs.find((j) => j.label === 'pcsc seed 2');
-    expect(pcsc2?.parents).toHaveLength(2);
+    expect(pcsc2?.parents).toEqual(trunkJobs.map((j) => j.id));
     expect(pcsc2?.config).toEqual({
       profile: 'smoke',
       model: 'pcsc',
@@ -66,7 +84,8 @@ describe('pcscJobs', () => {
   });
 
   it('maps its kinds to modules that exist', () => {
-    expect(Object.keys(PCSC_JOB_KINDS).sort()).toEqual(['pcsc-model', 'pcsc-trunk']);
+    expect(Object.keys(PCSC_JOB_KINDS).sort()).toEqual(['pcsc-model', 'step-shared-trunk']);
     for (const path of Object.values(PCSC_JOB_KINDS)) expect(existsSync(path)).toBe(true);
+    expect(PCSC_JOB_KINDS['step-shared-trunk']).toBe(STEP_JOB_KINDS['step-shared-trunk']);
   });
 });

@@ -1,46 +1,34 @@
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { type BlobRef, type QueueJob, queueJob } from '@tubekit/queue';
+import { type QueueJob, queueJob } from '@tubekit/queue';
 import {
   type Convolutions,
   DEFAULT_CONVOLUTIONS,
   jobConvolutionsField,
 } from '@tubekit/step-bench/convolutions';
+import { STEP_JOB_KINDS, sharedTrunkJob } from '@tubekit/step-bench/jobs';
+import { PROFILES as STEP_PROFILES } from '@tubekit/step-bench/profiles';
 import { benchConfigs } from './bench-data';
 import { type PcscProfileName, PROFILES } from './profiles';
 import type { ModelResults } from './run-seed';
 import type { PcscModel } from './train-detector';
+// a module of constants and types only: this one stays light for `tubekit worker`
+import { STREAMS, type Stream, type TrunkFiles } from './trunk-files';
 
 /**
- * Configuration of a `pcsc-trunk` job: pretraining one stream's trunk for one seed. A local run's
- * job names this machine's folder; a queued job names none: it works in the worker's folder and
- * stores the trunk for its models.
- */
-export interface PcscTrunkJobConfig {
-  profile: PcscProfileName;
-  stream: 'rgb' | 'flow';
-  seed: number;
-  /** PCSC's results folder (`results/pcsc`) on this machine: trunks are cached below it. */
-  outDir?: string;
-  /** Where the convolutions run (absent: `wasm`). */
-  convolutions?: Convolutions;
-}
-
-/** Result of a `pcsc-trunk` job: its stream, and on a queue the stored trunk. */
-export interface PcscTrunkJobResult {
-  stream: 'rgb' | 'flow';
-  trunk?: BlobRef;
-}
-
-/**
- * Configuration of a `pcsc-model` job: training, testing and caching one model and seed (a queued
- * job names no folder: it fetches its seed's trunks from its parent `pcsc-trunk` jobs).
+ * Configuration of a `pcsc-model` job: training, testing and caching one model and seed. A local
+ * run's job names this machine's folder and the trunk files; a queued job names neither: it
+ * fetches the trunks from its parent `step-trunk` jobs and works in the worker's folder.
  */
 export interface PcscModelJobConfig {
   profile: PcscProfileName;
   model: PcscModel;
   seed: number;
+  /** The pretrained step trunks (cached, or pretrained by the parent `step-shared-trunk` jobs). */
+  trunks?: TrunkFiles;
   /** PCSC's results folder on this machine: the model's results are cached below it. */
   outDir?: string;
+  /** Where the convolutions run (absent: `wasm`). */
   convolutions?: Convolutions;
 }
 
@@ -58,57 +46,66 @@ export function pcscEnvironment(profile: PcscProfileName): Record<string, unknow
   return { dataset: benchConfigs(PROFILES[profile]) };
 }
 
+/** The folders and trunk files of a local PCSC run, as every job of it sees them. */
+export interface PcscLocalRun {
+  /** PCSC's results folder (`results/pcsc`): model results are cached below it. */
+  outDir: string;
+  /** step-bench's results folder, whose cache holds the rendered frames and pretrained trunks. */
+  stepOutDir: string;
+  /** A stream's trunk file of a step seed (`trunkPath` of step-bench); a missing one gets a job. */
+  trunkFile: (stream: Stream, seed: number) => string;
+}
+
 /**
- * The models of a PCSC run as a job graph: one `pcsc-model` job per model and seed, each the child
- * of its seed's `pcsc-trunk` jobs (one per stream, so the two streams pretrain side by side, once).
- * A local run (`runLocalPool`) passes this machine's `outDir` and which trunks are cached already
- * (those get no job); a queued run (`runOnQueue`) passes neither, and every trunk is a job whose
- * stored file its models fetch.
+ * The models of a PCSC run as a job graph: one `pcsc-model` job per model and seed, each the
+ * child of the trunk jobs, one per stream, of the step profile's own seed (`sharedTrunkJob` of
+ * step-bench: the two streams pretrain side by side, once, into step-bench's cache, which STEP and
+ * CFAD share; every PCSC seed starts from them, as every run of the paper starts from one
+ * Kinetics-pretrained I3D). A local run (`runLocalPool`) passes its folders and trunk files
+ * (`local`: a trunk already cached gets no job); a queued run (`runOnQueue`) passes none, and
+ * every trunk is step-bench's own `step-trunk` job, whose stored file its models fetch.
  */
 export function pcscJobs(
   profile: PcscProfileName,
   models: ReadonlyArray<{ model: PcscModel; seed: number }>,
-  local:
-    | { outDir: string; trunkCached: (stream: 'rgb' | 'flow', seed: number) => boolean }
-    | undefined,
+  local: PcscLocalRun | undefined,
   convolutions: Convolutions = DEFAULT_CONVOLUTIONS,
-): Array<QueueJob<PcscTrunkJobConfig | PcscModelJobConfig>> {
-  const where = {
-    ...(local && { outDir: local.outDir }),
-    ...jobConvolutionsField(convolutions),
-  };
+): QueueJob[] {
+  const step = PROFILES[profile].step;
+  const trunkSeed = STEP_PROFILES[step].seed;
   const environment = pcscEnvironment(profile);
-  const jobs: Array<QueueJob<PcscTrunkJobConfig | PcscModelJobConfig>> = [];
-  const trunks = new Map<number, string[]>();
-  for (const { model, seed } of models) {
-    let parents = trunks.get(seed);
-    if (!parents) {
-      parents = [];
-      for (const stream of ['rgb', 'flow'] as const)
-        if (!local?.trunkCached(stream, seed)) {
-          const trunk = queueJob<PcscTrunkJobConfig>(
-            'pcsc-trunk',
-            { profile, stream, seed, ...where },
-            { label: `${stream} trunk seed ${seed}`, environment },
-          );
-          jobs.push(trunk);
-          parents.push(trunk.id);
-        }
-      trunks.set(seed, parents);
-    }
-    jobs.push(
+  const files = local && {
+    rgb: local.trunkFile('rgb', trunkSeed),
+    flow: local.trunkFile('flow', trunkSeed),
+  };
+  const trunks = STREAMS.filter((stream) => !(files && existsSync(files[stream]))).map((stream) =>
+    sharedTrunkJob(step, stream, trunkSeed, {
+      label: `${stream} trunk`,
+      stepOutDir: local?.stepOutDir,
+      convolutions,
+    }),
+  );
+  const parents = trunks.map((t) => t.id);
+  return [
+    ...trunks,
+    ...models.map(({ model, seed }) =>
       queueJob<PcscModelJobConfig>(
         'pcsc-model',
-        { profile, model, seed, ...where },
+        {
+          profile,
+          model,
+          seed,
+          ...(local && { trunks: files, outDir: local.outDir }),
+          ...jobConvolutionsField(convolutions),
+        },
         { label: `${model} seed ${seed}`, parents, environment },
       ),
-    );
-  }
-  return jobs;
+    ),
+  ];
 }
 
 /** The job kinds of PCSC for `runLocalPool` and `tubekit worker`: kind → module exporting its `jobKind`. */
 export const PCSC_JOB_KINDS: Record<string, string> = {
-  'pcsc-trunk': fileURLToPath(new URL('./trunk-job.ts', import.meta.url)),
+  'step-shared-trunk': STEP_JOB_KINDS['step-shared-trunk']!,
   'pcsc-model': fileURLToPath(new URL('./model-job.ts', import.meta.url)),
 };

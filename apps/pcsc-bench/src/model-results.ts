@@ -4,14 +4,15 @@ import { writeFileAtomic } from '@tubekit/report';
 import { readCachedResult } from '@tubekit/step-bench/cached-runs';
 import { convolutionsCacheKey } from '@tubekit/step-bench/convolutions';
 import type { BenchData } from './bench-data';
-import type { PcscProfile } from './profiles';
+import { type PcscProfile, stepProfileOf } from './profiles';
 import { type ModelResults, runModel } from './run-seed';
-import type { SeedData } from './seed-data';
 import type { PcscModel } from './train-detector';
+import type { TrainingData } from './training-data';
 
 /**
  * `<cacheDir>/seed-<seed>/<model>.<hash>.json`: where a model's results are cached, named by a
- * hash of the profile, model, seed and where the convolutions run (`convolutionsCacheKey`).
+ * hash of the profile, the step profile whose data and trunks it shares, model, seed and where
+ * the convolutions run (`convolutionsCacheKey`).
  */
 export function modelResultsPath(
   profile: PcscProfile,
@@ -20,7 +21,9 @@ export function modelResultsPath(
   cacheDir: string,
 ): string {
   const key = createHash('sha256')
-    .update(JSON.stringify([profile, model, seed, ...convolutionsCacheKey()]))
+    .update(
+      JSON.stringify([profile, stepProfileOf(profile), model, seed, ...convolutionsCacheKey()]),
+    )
     .digest('hex')
     .slice(0, 12);
   return join(cacheDir, `seed-${seed}`, `${model}.${key}.json`);
@@ -45,11 +48,11 @@ export async function trainModelResults(
   data: BenchData,
   seed: number,
   model: PcscModel,
-  seedData: SeedData,
+  training: TrainingData,
   path: string,
   log: (line: string) => void,
 ): Promise<ModelResults> {
-  const results = runModel(profile, data, seed, model, seedData.trunks, seedData.frames, log);
+  const results = runModel(profile, data, seed, model, training.trunks, training.frames, log);
   await writeModelResults(path, results);
   return results;
 }

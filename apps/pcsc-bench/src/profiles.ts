@@ -1,5 +1,8 @@
-import type { SynthPreset } from '@tubekit/datasets';
-import type { TrunkProfile } from '@tubekit/step-bench/trunks';
+import {
+  PROFILES as STEP_PROFILES,
+  type StepProfile,
+  type StepProfileName,
+} from '@tubekit/step-bench/profiles';
 
 /** The benchmark profiles of `pnpm reproduce --paper pcsc --profile …`. */
 export type PcscProfileName = 'smoke' | 'quick' | 'full';
@@ -8,19 +11,18 @@ export type PcscProfileName = 'smoke' | 'quick' | 'full';
 export interface PcscProfile {
   name: PcscProfileName;
   /**
-   * SynthTubes preset and seed, and the videos taken from each variant: the plain preset,
-   * `appearance-hard` (low-contrast actors RGB misses) and `motion-hard` (nearly still actors under
-   * a camera pan, which flow misses) — so each stream fails on different actors (spec §5).
+   * The step-bench profile whose SynthTubes preset, actor heights, frame size, clip length and
+   * **pretrained trunks** (RGB and flow) PCSC shares: the trunks are read from step-bench's
+   * cache, or pretrained there once (tubekit's stand-in for PCSC's Kinetics-pretrained I3D). The
+   * key-centred stacks have the trunk's clip length as their `k` (spec S1: ACT's K = 6 on CPU).
    */
-  synth: { preset: SynthPreset; seed: number; trainVideos: number; testVideos: number };
-  /** Side of the square frames the trunks see (a multiple of 8). */
-  frameSize: number;
-  /** Frames per key-centred stack `k` (spec S1: ACT's K = 6 on CPU). */
-  stackLength: number;
-  /** Trunk stage widths (`Trunk` of @tubekit/backbones; the FPN uses the stride-4 and stride-8 levels). */
-  trunkWidths: [number, number, number];
-  /** Trunk pretraining per stream: step-bench's shared trunk cache's options (`TrunkProfile`). */
-  pretrain: TrunkProfile['pretrain'];
+  step: StepProfileName;
+  /**
+   * Videos taken from each split of each variant of the step profile's preset: the plain preset,
+   * `appearance-hard` (low-contrast actors RGB misses) and `motion-hard` (nearly still actors
+   * under a camera pan, which flow misses) — so each stream fails on different actors (spec §5).
+   */
+  videos: { train: number; test: number };
   /** FPN channels d, RoIAlign side P and the heads' fc width (spec S2/S5 CPU values 64, 7, 128). */
   fpnChannels: number;
   roiSize: number;
@@ -50,11 +52,8 @@ export interface PcscProfile {
 export const PROFILES: Record<PcscProfileName, PcscProfile> = {
   smoke: {
     name: 'smoke',
-    synth: { preset: 'smoke', seed: 1, trainVideos: 2, testVideos: 1 },
-    frameSize: 32,
-    stackLength: 3,
-    trunkWidths: [4, 8, 8],
-    pretrain: { iterations: 2, batchClips: 2, actornessClips: 2, learningRate: 2e-3, cropSize: 48 },
+    step: 'smoke',
+    videos: { train: 2, test: 1 },
     fpnChannels: 8,
     roiSize: 3,
     hidden: 16,
@@ -72,17 +71,8 @@ export const PROFILES: Record<PcscProfileName, PcscProfile> = {
   },
   quick: {
     name: 'quick',
-    synth: { preset: 'quick', seed: 1, trainVideos: 40, testVideos: 12 },
-    frameSize: 64,
-    stackLength: 6,
-    trunkWidths: [16, 32, 64],
-    pretrain: {
-      iterations: 150,
-      batchClips: 4,
-      actornessClips: 4,
-      learningRate: 2e-3,
-      cropSize: 48,
-    },
+    step: 'quick',
+    videos: { train: 40, test: 12 },
     fpnChannels: 32,
     roiSize: 5,
     hidden: 128,
@@ -100,17 +90,8 @@ export const PROFILES: Record<PcscProfileName, PcscProfile> = {
   },
   full: {
     name: 'full',
-    synth: { preset: 'quick', seed: 1, trainVideos: 128, testVideos: 48 },
-    frameSize: 112,
-    stackLength: 6,
-    trunkWidths: [16, 32, 64],
-    pretrain: {
-      iterations: 400,
-      batchClips: 4,
-      actornessClips: 4,
-      learningRate: 2e-3,
-      cropSize: 48,
-    },
+    step: 'full',
+    videos: { train: 128, test: 48 },
     fpnChannels: 64,
     roiSize: 7,
     hidden: 128,
@@ -127,3 +108,8 @@ export const PROFILES: Record<PcscProfileName, PcscProfile> = {
     tier2Videos: 100_000,
   },
 };
+
+/** The step-bench profile a PCSC profile shares its data and trunks with. */
+export function stepProfileOf(profile: PcscProfile): StepProfile {
+  return STEP_PROFILES[profile.step];
+}

@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hasRedisServer, runQueueWorker, startLocalRedis } from '@tubekit/queue';
+import { STEP_JOB_KINDS } from '@tubekit/step-bench/jobs';
 import { PCSC_JOB_KINDS } from './jobs';
 import { reproduce } from './reproduce';
 
@@ -19,7 +20,7 @@ describeRedis('pnpm reproduce --paper pcsc --profile smoke --queue (local redis-
     const workerLines: string[] = [];
     const worker = runQueueWorker({
       url: redis.url,
-      kinds: PCSC_JOB_KINDS,
+      kinds: { ...STEP_JOB_KINDS, ...PCSC_JOB_KINDS },
       concurrency: 2,
       workDir: join(dir, 'worker'),
       log: (l) => workerLines.push(l),
@@ -36,7 +37,7 @@ describeRedis('pnpm reproduce --paper pcsc --profile smoke --queue (local redis-
       stop.abort();
       expect((await worker).done).toBe(2 + 3); // the rgb and flow trunks, 3 models
       expect(lines).toContain('pcsc-bench: training 3 of 3 models on the queue');
-      expect(workerLines.join('\n')).toMatch(/: flow trunk seed 1 \(attempt 1, pid \d+\)/);
+      expect(workerLines.join('\n')).toMatch(/: flow trunk \(attempt 1, pid \d+\)/);
       expect(readdirSync(join(dir, 'queued', 'cache', 'smoke', 'seed-1'))).toHaveLength(3);
       const local = await reproduce({
         profile: 'smoke',

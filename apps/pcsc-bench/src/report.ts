@@ -9,7 +9,7 @@ import {
 } from '@tubekit/report';
 import { BENCH_VARIANTS } from './bench-data';
 import { TABLE_IOUS } from './evaluate';
-import type { PcscProfile } from './profiles';
+import { type PcscProfile, stepProfileOf } from './profiles';
 import { PUBLISHED } from './published';
 import type { SeedResults, VideoRow } from './run-seed';
 import { TIER2_TRIMMERS, type Tier2Dataset } from './tier2-trimmers';
@@ -128,11 +128,12 @@ export function pcscReport(
   info: PcscRunInfo,
 ): ReportDocument {
   const stages = seeds[0]?.table5.pcsc.length ?? 0;
+  const step = stepProfileOf(profile);
   const stageCols = Array.from({ length: stages }, (_, t) => String(t));
   const blocks: ReportBlock[] = [
     {
       kind: 'paragraph',
-      text: `Profile **${profile.name}**, seeds ${profile.seeds.join(', ')}; SynthTubes \`${profile.synth.preset}\` (seed ${profile.synth.seed}) mixing the plain, \`appearance-hard\` and \`motion-hard\` variants (${profile.synth.trainVideos} training and ${profile.synth.testVideos} test videos each); frames ${profile.frameSize} px; ${info.trainFrames} training key frames (every ${profile.trainEvery}th annotated frame, the paper's mini-UCF protocol), ${info.testFrames} test frames. Wall time ${(info.wallSeconds / 60).toFixed(1)} min (load: ${info.load}), convolutions ${info.convolutions}. Metrics under the \`act\` protocol.`,
+      text: `Profile **${profile.name}**, seeds ${profile.seeds.join(', ')}; SynthTubes \`${step.synth.preset}\` (seed ${step.synth.seed}, step-bench's \`${step.name}\` data) mixing the plain, \`appearance-hard\` and \`motion-hard\` variants (${profile.videos.train} training and ${profile.videos.test} test videos each); frames ${step.frameSize} px; RGB and flow trunks: step-bench's pretrained \`${step.name}\` trunks (${step.pretrain.iterations} iterations), frozen; stacks of ${step.clipLength} frames; ${info.trainFrames} training key frames (every ${profile.trainEvery}th annotated frame, the paper's mini-UCF protocol), ${info.testFrames} test frames. Wall time ${(info.wallSeconds / 60).toFixed(1)} min (load: ${info.load}), convolutions ${info.convolutions}. Metrics under the \`act\` protocol.`,
     },
     {
       kind: 'heading',
@@ -285,7 +286,7 @@ export function pcscReport(
     {
       kind: 'table',
       table: {
-        header: ['refinement stages', 'fps (2-core CPU, tfjs-wasm, trunks included)'],
+        header: ['refinement stages', 'fps (this machine, trunks included)'],
         rows: info.fps.map((r) => [String(r.stages), r.fps.toFixed(1)]),
       },
     },

@@ -15,7 +15,14 @@ describe('pcsc-bench smoke profile', () => {
 
   it('runs end to end and writes the report (Markdown, HTML, JSON)', async () => {
     const lines: string[] = [];
-    const r = await reproduce({ profile: 'smoke', outDir: out, log: (l) => lines.push(l) });
+    const outDir = join(out, 'pcsc');
+    const stepOutDir = join(out, 'step');
+    const r = await reproduce({
+      profile: 'smoke',
+      outDir,
+      stepOutDir,
+      log: (l) => lines.push(l),
+    });
     expect(lines).toContain('pcsc-bench: training 3 of 3 models');
     const md = readFileSync(r.reportPath, 'utf8');
     expect(md).toContain('Table 5');
@@ -48,16 +55,31 @@ describe('pcsc-bench smoke profile', () => {
     expect(md).toContain('Tier 2');
     // one seed: every claim is undecided under the seeds rule
     expect(r.claims.every((c) => c.status === 'undecided')).toBe(true);
-    // each stream's trunk is pretrained once; the speed table loads the cached ones
-    expect(lines.filter((l) => l.includes('pretrained'))).toHaveLength(2);
+    // both streams' trunks are step-bench's, pretrained into its cache once for every seed
+    const trunkDir = join(stepOutDir, 'cache', 'smoke', 'seed-1');
+    const trunkFile = (stream: string) =>
+      join(
+        trunkDir,
+        readdirSync(trunkDir).find(
+          (f) => f.startsWith(`trunk-${stream}.`) && f.endsWith('.safetensors'),
+        ) as string,
+      );
+    expect(existsSync(trunkFile('rgb')) && existsSync(trunkFile('flow'))).toBe(true);
     // a worker's pcsc-model job (run here) writes the cache file this run made, with the same
     // numbers; a rerun makes the same seed results from the cache
-    const seedDir = join(out, 'cache', 'smoke', 'seed-1');
+    const seedDir = join(outDir, 'cache', 'smoke', 'seed-1');
     const fpn = readdirSync(seedDir).find((f) => f.startsWith('fpn.')) as string;
     rmSync(join(seedDir, fpn));
     const jobLines: string[] = [];
     const job = (await modelJob.run(
-      { profile: 'smoke', model: 'fpn', seed: 1, outDir: out, convolutions: 'onnxruntime' },
+      {
+        profile: 'smoke',
+        model: 'fpn',
+        seed: 1,
+        trunks: { rgb: trunkFile('rgb'), flow: trunkFile('flow') },
+        outDir,
+        convolutions: 'onnxruntime',
+      },
       {
         log: (l: string) => jobLines.push(l),
       } as Partial<JobContext> as JobContext,

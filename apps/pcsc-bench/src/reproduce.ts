@@ -1,20 +1,21 @@
 import { mkdir } from 'node:fs/promises';
 import { loadavg } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { initBackend } from '@tubekit/nn';
 import { type ClaimResult, type MultiProgress, writeReport } from '@tubekit/report';
 import { planRuns, trainPending } from '@tubekit/step-bench/cached-runs';
 import { type Convolutions, selectConvolutions } from '@tubekit/step-bench/convolutions';
+import { prepareSynthBench } from '@tubekit/step-bench/train-models';
 import { loadBenchData } from './bench-data';
 import { modelResultsPath, readModelResults } from './model-results';
-import { type PcscProfileName, PROFILES } from './profiles';
+import { type PcscProfileName, PROFILES, stepProfileOf } from './profiles';
 import { pcscClaims, pcscReport } from './report';
 import { type ModelResults, type SeedResults, seedResultsOf } from './run-seed';
 import { tier2Trimmers } from './tier2-trimmers';
 import { fpsByStages } from './timing';
 import { MODELS, type PcscModel } from './train-detector';
 import { trainModels } from './train-models';
-import { pretrainedTrunk } from './trunks';
+import { freshStreamTrunks } from './trunks';
 
 /** Options of {@link reproduce} (the shape `scripts/reproduce.ts` passes to every bench app). */
 export interface ReproduceOptions {
@@ -22,6 +23,11 @@ export interface ReproduceOptions {
   profile?: PcscProfileName;
   /** Output folder (default `results/pcsc` under the current directory). */
   outDir?: string;
+  /**
+   * step-bench's output folder, whose cache holds the pretrained trunks and rendered frames PCSC
+   * shares (default: `step` beside `outDir`, i.e. `results/step`).
+   */
+  stepOutDir?: string;
   /**
    * Child processes that train models concurrently (default 1: in this process; `runLocalPool`).
    * tfjs-wasm runs one thread, so on a machine with n cores `workers: n` trains about n models at
@@ -60,8 +66,10 @@ export interface ReproduceResult {
 }
 
 /**
- * `pnpm reproduce --paper pcsc`: renders the SynthTubes bench videos, pretrains (or loads the
- * cached) RGB and flow trunks per seed, trains Faster R-CNN + FPN, PCSC without and with feature
+ * `pnpm reproduce --paper pcsc`: renders the SynthTubes bench videos (three variants of the step
+ * profile's preset), loads the RGB and flow trunks of the step profile's seed from step-bench's
+ * cache (pretrained there first when missing, shared with STEP and CFAD; every PCSC seed starts
+ * from them, as every run of the paper starts from one Kinetics-pretrained I3D), trains Faster R-CNN + FPN, PCSC without and with feature
  * cooperation on the same key frames, trains the actionness classifiers, evaluates Tables 1–6 and
  * proposal recall per stage, times detection per stage count, and writes `report.md`,
  * `report.html`, `report.json` (atomically) into `outDir`. Each model's results are cached per
@@ -71,6 +79,7 @@ export interface ReproduceResult {
 export async function reproduce(options: ReproduceOptions = {}): Promise<ReproduceResult> {
   const profile = PROFILES[options.profile ?? 'quick'];
   const outDir = resolve(options.outDir ?? join('results', 'pcsc'));
+  const stepOutDir = resolve(options.stepOutDir ?? join(dirname(outDir), 'step'));
   let ui: MultiProgress | undefined;
   // above the bars while they are drawn
   const log =
@@ -79,7 +88,10 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Reprodu
   await initBackend({ log: () => undefined });
   const convolutions = await selectConvolutions(options.convolutions);
   await mkdir(outDir, { recursive: true });
-  log(`pcsc-bench: profile ${profile.name}, rendering SynthTubes videos`);
+  log(
+    `pcsc-bench: profile ${profile.name}, trunks from ${stepOutDir}, output ${outDir}; rendering SynthTubes videos`,
+  );
+  const stepBench = await prepareSynthBench(stepProfileOf(profile), stepOutDir, log);
   const data = await loadBenchData(profile);
   const cacheDir = join(outDir, 'cache', profile.name);
   const workers = Math.max(1, Math.floor(options.workers ?? 1));
@@ -113,7 +125,8 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Reprodu
         profile,
         data,
         outDir,
-        cacheDir,
+        stepBench,
+        stepOutDir,
         pending,
         workers,
         convolutions: options.convolutions,
@@ -132,26 +145,7 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Reprodu
     }
     return seedResultsOf(seed, byModel);
   });
-  const trunks = {
-    rgb: await pretrainedTrunk(
-      profile,
-      'rgb',
-      profile.seeds[0]!,
-      data.train,
-      data.labels.length,
-      cacheDir,
-      log,
-    ),
-    flow: await pretrainedTrunk(
-      profile,
-      'flow',
-      profile.seeds[0]!,
-      data.train,
-      data.labels.length,
-      cacheDir,
-      log,
-    ),
-  };
+  const trunks = freshStreamTrunks(profile);
   const fps = fpsByStages(profile, trunks, data.test[0]!, data.labels.length);
   trunks.rgb.dispose();
   trunks.flow.dispose();

@@ -4,7 +4,7 @@ import { createProgress } from '@tubekit/report';
 import { BENCH_VARIANTS, type BenchData, type BenchVariant, type BenchVideo } from './bench-data';
 import { trimVideo } from './crop-video';
 import { frameMaps, linkRun, refineTubes, runVideo, type VideoRun, videoMaps } from './evaluate';
-import type { PcscProfile } from './profiles';
+import { type PcscProfile, stepProfileOf } from './profiles';
 import { trainActionness } from './train-actionness';
 import {
   createDetector,
@@ -118,7 +118,7 @@ export function runModel(
   frames: TrainingFrames,
   log: (line: string) => void,
 ): ModelResults {
-  const k = profile.stackLength;
+  const k = stepProfileOf(profile).clipLength;
   const det = createDetector(profile, model, seed, data.labels.length);
   let classifiers: ActionnessClassifiers | undefined;
   try {

@@ -5,6 +5,7 @@ import { initBackend } from '@tubekit/nn';
 import { createProgress, type ReportDocument, writeReport } from '@tubekit/report';
 import { selectConvolutions } from '@tubekit/step-bench/convolutions';
 import { type DatasetFrames, locateFlowRoot } from '@tubekit/step-bench/dataset-frames';
+import { seedProfile } from '@tubekit/step-bench/profiles';
 import {
   backendText,
   loadUserFrames,
@@ -18,7 +19,7 @@ import {
 } from '@tubekit/step-bench/user-dataset';
 import { BENCH_VARIANTS, type BenchVideo, scaledAnnotation } from './bench-data';
 import { frameMaps, TABLE_IOUS, videoMaps } from './evaluate';
-import { type PcscProfile, type PcscProfileName, PROFILES } from './profiles';
+import { type PcscProfile, type PcscProfileName, PROFILES, stepProfileOf } from './profiles';
 import { PUBLISHED } from './published';
 import { testVideos, type VideoRow } from './run-seed';
 import { trainActionness } from './train-actionness';
@@ -28,14 +29,13 @@ import {
   trainDetector,
   trainingFrames,
 } from './train-detector';
-import { trunkProfile } from './trunks';
 import type { StreamTrunks } from './video-features';
 
 /** Options of {@link reproduceOnDataset}: your data ({@link UserDatasetOptions}) and profile. */
 export interface PcscOnDatasetOptions extends UserDatasetOptions {
   /**
    * Benchmark profile (default `quick`): frame size, trunk, detector sizes, stages, iterations;
-   * video caps default to tier 1's counts (3 variants × `synth.trainVideos` / `testVideos`: smoke
+   * video caps default to tier 1's counts (3 variants × `videos.train` / `videos.test`: smoke
    * 6 / 3, quick 120 / 36, full 384 / 144).
    */
   profile?: PcscProfileName;
@@ -136,10 +136,11 @@ export async function reproduceOnDataset(
       `reproduceOnDataset: unknown profile "${options.profile}"; expected ${Object.keys(PROFILES).join(', ')}`,
     );
   const seed = profile.seeds[0]!;
-  const S = profile.frameSize;
+  const step = stepProfileOf(profile);
+  const S = step.frameSize;
   const user = await openUserDataset(options, 'pcsc', {
-    maxTrainVideos: BENCH_VARIANTS.length * profile.synth.trainVideos,
-    maxTestVideos: BENCH_VARIANTS.length * profile.synth.testVideos,
+    maxTrainVideos: BENCH_VARIANTS.length * profile.videos.train,
+    maxTestVideos: BENCH_VARIANTS.length * profile.videos.test,
   });
   const { dataset, outDir } = user;
   const labels = dataset.labels;
@@ -163,7 +164,7 @@ export async function reproduceOnDataset(
 
   const backend = await initBackend({ log });
   const convolutions = await selectConvolutions(options.convolutions);
-  const trunkOf = trunkProfile(profile, seed);
+  const trunkOf = seedProfile(step, seed);
   const rgbTrunk = await userTrunk(user, {
     profile: trunkOf,
     modality: 'rgb',
@@ -187,7 +188,7 @@ export async function reproduceOnDataset(
     videos.map((v) => userBenchVideo(v, S, rgbFrames, flowFrames));
   const train = bench(user.train);
   const test = bench(user.test);
-  const k = profile.stackLength;
+  const k = step.clipLength;
   const det = createDetector(profile, 'pcsc', seed, labels.length);
   let trainLoss: number;
   let classifiers: ActionnessClassifiers | undefined;

@@ -5,7 +5,7 @@ import {
 } from '@tubekit/heads/cross-stream';
 import { createRng, tf } from '@tubekit/nn';
 import { type BenchVideo, frameGroundTruth } from './bench-data';
-import type { PcscProfile } from './profiles';
+import { type PcscProfile, stepProfileOf } from './profiles';
 import { disposeInput, gatherInput, type StreamTrunks, videoInput } from './video-features';
 
 /** The three detectors the bench trains (spec §4: Tables 5 and 6). */
@@ -37,10 +37,11 @@ export function createDetector(
   numClasses: number,
 ): CrossStreamDetector {
   const m = MODELS[model];
-  const [, w4, w8] = profile.trunkWidths;
+  const step = stepProfileOf(profile);
+  const [, w4, w8] = step.trunk.widths;
   return new CrossStreamDetector({
     numClasses,
-    frameSize: profile.frameSize,
+    frameSize: step.frameSize,
     trunkLevels: { channels: [w4, w8], strides: [4, 8] },
     fpnChannels: profile.fpnChannels,
     roiSize: profile.roiSize,
@@ -72,7 +73,7 @@ export function trainingFrames(
       if (frameGroundTruth(video.annotation, f).labels.length > 0) annotated.push(f);
     const keys = annotated.filter((_, i) => i % profile.trainEvery === 0);
     if (keys.length === 0) continue;
-    const input = videoInput(trunks, video, keys, profile.stackLength);
+    const input = videoInput(trunks, video, keys, stepProfileOf(profile).clipLength);
     out.inputs.push(input);
     keys.forEach((f, row) => {
       out.items.push({ input, row, gt: frameGroundTruth(video.annotation, f) });

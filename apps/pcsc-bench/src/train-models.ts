@@ -1,14 +1,14 @@
-import { existsSync } from 'node:fs';
 import { type JobOutcome, type QueueJob, runLocalPool, runOnQueue } from '@tubekit/queue';
 import { type MultiProgress, type ProgressEvent, setProgressSink } from '@tubekit/report';
 import type { Convolutions } from '@tubekit/step-bench/convolutions';
+import { type SynthBench, trunkPath } from '@tubekit/step-bench/train-models';
 import type { BenchData } from './bench-data';
 import { PCSC_JOB_KINDS, type PcscModelJobConfig, type PcscModelJobResult, pcscJobs } from './jobs';
 import { modelLine, trainModelResults, writeModelResults } from './model-results';
 import type { PcscProfile } from './profiles';
-import { disposeSeedData, loadSeedData } from './seed-data';
 import type { PcscModel } from './train-detector';
-import { trunkPath } from './trunks';
+import { disposeTrainingData, trainingDataOf } from './training-data';
+import { benchStreamTrunks } from './trunks';
 
 /** A model and seed without cached results, and where its results go. */
 export interface PendingModel {
@@ -22,9 +22,14 @@ export interface TrainModelsOptions {
   profile: PcscProfile;
   /** The rendered videos (this process's; worker processes render their own). */
   data: BenchData;
-  /** PCSC's results folder; trunks and results are cached under `<outDir>/cache/<profile>`. */
+  /** PCSC's results folder; results are cached under `<outDir>/cache/<profile>`. */
   outDir: string;
-  cacheDir: string;
+  /**
+   * step-bench's rendered data of the profile's step profile, in step-bench's results folder
+   * `stepOutDir`, whose cache holds the pretrained trunks PCSC shares.
+   */
+  stepBench: SynthBench;
+  stepOutDir: string;
   pending: PendingModel[];
   /** Child processes (tfjs-wasm trains on one thread: one per core trains that many at once). */
   workers: number;
@@ -45,36 +50,27 @@ export interface TrainModelsOptions {
 /**
  * Trains every pending model and caches its results: on the queue when `queue` is set
  * (`runOnQueue`; each answered result is cached here), else in this process when `workers` ≤ 1
- * (or one model is left), a seed's trunks and training frames loaded once for its models; else
- * in a pool of `workers` child processes (`runLocalPool` over {@link pcscJobs}: missing trunks
- * first, the two streams side by side) that write the same cache files. Each worker process
+ * (or one model is left), the trunks (from step-bench's cache, pretrained there when missing)
+ * and training frames loaded once for every model; else in a pool of `workers` child processes
+ * (`runLocalPool` over {@link pcscJobs}: missing trunks first, the two streams side by side) that
+ * write the same cache files. Each worker process
  * renders the videos once. A failed job fails the run once the others have ended, naming it;
  * finished models stay cached.
  */
 export async function trainModels(options: TrainModelsOptions): Promise<void> {
-  const { profile, data, ui, pending, cacheDir, log } = options;
+  const { profile, data, ui, pending, log } = options;
   if (!options.queue && (options.workers <= 1 || pending.length <= 1)) {
     setProgressSink((e) => ui.update('main', e));
     try {
-      for (const seed of new Set(pending.map((p) => p.seed))) {
-        const seedData = await loadSeedData(profile, data, seed, cacheDir, log);
-        try {
-          for (const { model, path } of pending.filter((p) => p.seed === seed)) {
-            const results = await trainModelResults(
-              profile,
-              data,
-              seed,
-              model,
-              seedData,
-              path,
-              log,
-            );
-            log(modelLine(results));
-            ui.jobDone('main', `${model} seed ${seed}`);
-          }
-        } finally {
-          disposeSeedData(seedData);
+      const training = trainingDataOf(profile, data, await benchStreamTrunks(options.stepBench));
+      try {
+        for (const { model, seed, path } of pending) {
+          const results = await trainModelResults(profile, data, seed, model, training, path, log);
+          log(modelLine(results));
+          ui.jobDone('main', `${model} seed ${seed}`);
         }
+      } finally {
+        disposeTrainingData(training);
       }
     } finally {
       setProgressSink(undefined);
@@ -109,7 +105,8 @@ export async function trainModels(options: TrainModelsOptions): Promise<void> {
       pending,
       {
         outDir: options.outDir,
-        trunkCached: (stream, seed) => existsSync(trunkPath(stream, seed, cacheDir)),
+        stepOutDir: options.stepOutDir,
+        trunkFile: (stream, seed) => trunkPath(options.stepBench, stream, seed),
       },
       options.convolutions,
     );

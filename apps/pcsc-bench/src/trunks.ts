@@ -1,79 +1,50 @@
-import { join } from 'node:path';
-import type { Trunk } from '@tubekit/backbones';
-import { convolutionsCacheKey } from '@tubekit/step-bench/convolutions';
-import {
-  createTrunk as createStepTrunk,
-  pretrainedTrunk as stepPretrainedTrunk,
-  type TrunkProfile,
-  tubeActors,
-} from '@tubekit/step-bench/trunks';
-import type { BenchVideo } from './bench-data';
-import type { PcscProfile } from './profiles';
+import { loadTrunk, type SynthBench } from '@tubekit/step-bench/train-models';
+import { createTrunk, readTrunk } from '@tubekit/step-bench/trunks';
+import { type PcscProfile, stepProfileOf } from './profiles';
+import type { TrunkFiles } from './trunk-files';
+import type { StreamTrunks } from './video-features';
 
 /**
- * A PCSC profile and seed as the trunk profile step-bench's trunk functions take (PCSC's stack
- * length k is the trunk's clip length).
+ * The two pretrained step trunks read from their files (`readTrunk` of step-bench): what a
+ * model's job process loads, without step's rendered frames. Throws naming a file that holds no
+ * trunk of the step profile's shape.
  */
-export function trunkProfile(profile: PcscProfile, seed: number): TrunkProfile {
-  return {
-    name: profile.name,
-    seed,
-    trunk: { widths: profile.trunkWidths, neckChannels: profile.trunkWidths[2] },
-    frameSize: profile.frameSize,
-    clipLength: profile.stackLength,
-    pretrain: profile.pretrain,
-  };
-}
-
-/** A stream's trunk of the profile's size (3 channels: RGB, or encoded flow), freshly initialised. */
-export function createTrunk(profile: PcscProfile, seed: number): Trunk {
-  return createStepTrunk(trunkProfile(profile, seed), 'rgb');
-}
-
-/**
- * `<cacheDir>/trunk-<stream>-s<seed>[.onnxruntime].safetensors`: where {@link pretrainedTrunk}
- * caches a stream's trunk (where the convolutions ran: `convolutionsCacheKey`).
- */
-export function trunkPath(stream: 'rgb' | 'flow', seed: number, cacheDir: string): string {
-  return join(
-    cacheDir,
-    `trunk-${stream}-s${seed}${convolutionsCacheKey()
-      .map((k) => `.${k}`)
-      .join('')}.safetensors`,
-  );
-}
-
-/**
- * The pretrained trunk of one stream (tubekit's stand-in for PCSC's Kinetics-pretrained I3D,
- * `pretrainTrunk` of @tubekit/backbones) through step-bench's shared `pretrainedTrunk`: pretrained
- * once per profile, stream and seed on the training videos (stacks of k frames, actors from the
- * GT tubes, half of the clips flipped), resumable, cached at {@link trunkPath} for later runs;
- * concurrent processes wait for the one pretraining, and a damaged file is set aside and
- * pretrained again.
- */
-export function pretrainedTrunk(
+export async function readStreamTrunks(
   profile: PcscProfile,
-  stream: 'rgb' | 'flow',
-  seed: number,
-  train: readonly BenchVideo[],
-  numClasses: number,
-  cacheDir: string,
-  log: (line: string) => void,
-): Promise<Trunk> {
-  const size = profile.frameSize * profile.frameSize * 3;
-  const byName = new Map(train.map((v) => [v.annotation.name, v]));
-  return stepPretrainedTrunk({
-    profile: trunkProfile(profile, seed),
-    modality: stream,
-    numClasses,
-    train: train.map((v) => v.annotation),
-    read: (video, f) => {
-      const v = byName.get(video.name);
-      if (!v) throw new Error(`pcsc-bench: no frames of training video ${video.name}`);
-      return v[stream].subarray((f - 1) * size, f * size);
-    },
-    actors: tubeActors(profile.frameSize),
-    path: trunkPath(stream, seed, cacheDir),
-    log,
-  });
+  files: TrunkFiles,
+): Promise<StreamTrunks> {
+  const step = stepProfileOf(profile);
+  const rgb = await readTrunk(step, 'rgb', files.rgb);
+  try {
+    return { rgb, flow: await readTrunk(step, 'flow', files.flow) };
+  } catch (error) {
+    rgb.dispose();
+    throw error;
+  }
+}
+
+/**
+ * The two trunks of the step profile's seed from step-bench's cache of its rendered data
+ * (`loadTrunk`: pretrained there first, once, when missing, and cached for STEP, CFAD and later
+ * runs).
+ */
+export async function benchStreamTrunks(bench: SynthBench): Promise<StreamTrunks> {
+  const seed = bench.profile.seed;
+  const rgb = await loadTrunk(bench, 'rgb', seed);
+  try {
+    return { rgb, flow: await loadTrunk(bench, 'flow', seed) };
+  } catch (error) {
+    rgb.dispose();
+    throw error;
+  }
+}
+
+/**
+ * The two trunks of the step profile's shape, freshly initialised: what the speed table times
+ * (speed does not depend on the weights, so a coordinator whose trunks were pretrained on a
+ * queue's workers times without them).
+ */
+export function freshStreamTrunks(profile: PcscProfile): StreamTrunks {
+  const step = stepProfileOf(profile);
+  return { rgb: createTrunk(step, 'rgb'), flow: createTrunk(step, 'flow') };
 }

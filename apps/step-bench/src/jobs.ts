@@ -1,8 +1,16 @@
 import { fileURLToPath } from 'node:url';
-import { type QueueJob, queueJob } from '@tubekit/queue';
+import { type JobContext, type QueueJob, queueJob } from '@tubekit/queue';
 import { type StepModality, type StepModelConfig, stepModels } from './configurations';
 import { type Convolutions, DEFAULT_CONVOLUTIONS, jobConvolutionsField } from './convolutions';
-import { type StepProfile, seedProfile, synthConfigOf } from './profiles';
+import {
+  PROFILES,
+  type StepProfile,
+  type StepProfileName,
+  seedProfile,
+  synthConfigOf,
+} from './profiles';
+// a type only: this module stays light for `tubekit worker`, which loads the job kinds' map
+import type { TrunkJobResult } from './trunk-job';
 
 /** Configuration of a `step-trunk` job: pretraining one stream's trunk for one seed. */
 export interface TrunkJobConfig {
@@ -51,10 +59,11 @@ export function stepJobs(
     for (const model of models) {
       let trunk = trunks.get(model.modality);
       if (!trunk) {
-        trunk = queueJob<TrunkJobConfig>(
-          'step-trunk',
-          { profile: seeded, modality: model.modality, ...where },
-          { label: `${model.modality} trunk${suffix}`, environment },
+        trunk = stepTrunkJob(
+          seeded,
+          model.modality,
+          `${model.modality} trunk${suffix}`,
+          convolutions,
         );
         trunks.set(model.modality, trunk);
         jobs.push(trunk);
@@ -71,8 +80,93 @@ export function stepJobs(
   return jobs;
 }
 
-/** The job kinds of STEP for `runQueueWorker`: kind → module exporting its `jobKind`. */
+/** The `step-trunk` job of a stream for the seed's profile (`seedProfile`). */
+export function stepTrunkJob(
+  seeded: StepProfile,
+  modality: StepModality,
+  label: string,
+  convolutions: Convolutions = DEFAULT_CONVOLUTIONS,
+): QueueJob<TrunkJobConfig> {
+  return queueJob<TrunkJobConfig>(
+    'step-trunk',
+    { profile: seeded, modality, ...jobConvolutionsField(convolutions) },
+    { label, environment: stepEnvironment(seeded) },
+  );
+}
+
+/**
+ * Configuration of a `step-shared-trunk` job: pretraining one stream's trunk of a step profile
+ * for one seed into the cache of a STEP results folder on this machine, where the models of
+ * another bench (CFAD's, PCSC's) load it.
+ */
+export interface SharedTrunkJobConfig {
+  profile: StepProfileName;
+  modality: StepModality;
+  seed: number;
+  /** step-bench's results folder on this machine (its cache holds the rendered frames and trunks). */
+  stepOutDir: string;
+  /** Where the convolutions run (absent: `wasm`). */
+  convolutions?: Convolutions;
+}
+
+/**
+ * The job that another bench's models of a stream and seed wait on for their pretrained step
+ * trunk. A local run (`stepOutDir` given) gets a `step-shared-trunk` job that pretrains it into
+ * that folder's cache, where the models read the file; a queued run gets step-bench's own
+ * `step-trunk` job ({@link stepTrunkJob}), the very job a `--paper step --queue` run queues, so
+ * a queue that ran STEP hands its stored trunk over ({@link fetchSharedTrunk}).
+ */
+export function sharedTrunkJob(
+  profile: StepProfileName,
+  modality: StepModality,
+  seed: number,
+  options: { label: string; stepOutDir?: string; convolutions?: Convolutions },
+): QueueJob<SharedTrunkJobConfig | TrunkJobConfig> {
+  const convolutions = options.convolutions ?? DEFAULT_CONVOLUTIONS;
+  if (options.stepOutDir === undefined)
+    return stepTrunkJob(
+      seedProfile(PROFILES[profile], seed),
+      modality,
+      options.label,
+      convolutions,
+    );
+  return queueJob<SharedTrunkJobConfig>(
+    'step-shared-trunk',
+    {
+      profile,
+      modality,
+      seed,
+      stepOutDir: options.stepOutDir,
+      ...jobConvolutionsField(convolutions),
+    },
+    { label: options.label },
+  );
+}
+
+/**
+ * In a queued model job of another bench: fetches the trunk that its parent `step-trunk` job
+ * ({@link sharedTrunkJob} without a folder) stored into `path` and returns `path`; throws naming
+ * the job when that parent's result is missing.
+ */
+export async function fetchSharedTrunk(
+  context: JobContext,
+  profile: StepProfileName,
+  modality: StepModality,
+  seed: number,
+  convolutions: Convolutions,
+  path: string,
+): Promise<string> {
+  const { id } = stepTrunkJob(seedProfile(PROFILES[profile], seed), modality, '', convolutions);
+  const parent = context.parents[id] as TrunkJobResult | undefined;
+  if (!parent?.trunk)
+    throw new Error(`${context.label}: the result of its ${modality} trunk job (${id}) is missing`);
+  await context.get(parent.trunk, path);
+  return path;
+}
+
+/** The job kinds of STEP for `runQueueWorker` and `runLocalPool`: kind → module exporting its `jobKind`. */
 export const STEP_JOB_KINDS: Record<string, string> = {
   'step-trunk': fileURLToPath(new URL('./trunk-job.ts', import.meta.url)),
   'step-model': fileURLToPath(new URL('./model-job.ts', import.meta.url)),
+  'step-shared-trunk': fileURLToPath(new URL('./shared-trunk-job.ts', import.meta.url)),
 };

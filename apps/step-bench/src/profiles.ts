@@ -1,4 +1,9 @@
-import { type SynthPreset, type SynthTubesConfig, synthPresetConfig } from '@tubekit/datasets';
+import {
+  type SynthPreset,
+  type SynthTubesConfig,
+  type SynthVariant,
+  synthPresetConfig,
+} from '@tubekit/datasets';
 import type { StepStream } from './configurations';
 
 /** The benchmark profiles of `pnpm reproduce --profile …`. */
@@ -162,9 +167,14 @@ export const PROFILES: Record<StepProfileName, StepProfile> = {
   },
 };
 
-/** The SynthTubes configuration of a profile: its preset, seed and actor heights. */
-export function synthConfigOf(profile: StepProfile): SynthTubesConfig {
-  const preset = synthPresetConfig(profile.synth.preset, profile.synth.seed);
+/**
+ * The SynthTubes configuration of a profile: its preset, seed and actor heights; with `variant`,
+ * that variant of the preset (the other benches' stand-ins: CFAD's `dynamic` / `static`, PCSC's
+ * `appearance-hard` / `motion-hard`) at the same actor heights, so the profile's trunk sees
+ * actors of the sizes it was pretrained on.
+ */
+export function synthConfigOf(profile: StepProfile, variant?: SynthVariant): SynthTubesConfig {
+  const preset = synthPresetConfig(profile.synth.preset, profile.synth.seed, variant);
   return {
     ...preset,
     actors: {

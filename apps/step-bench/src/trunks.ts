@@ -149,6 +149,27 @@ export function createTrunk(profile: TrunkProfile, modality: StepModality): Trun
   });
 }
 
+/**
+ * A stream's pretrained trunk read from its cached file (`trunkPath`, or a copy a queued job
+ * fetched), without the rendered frames its pretraining needed: what a model's process of
+ * another bench (CFAD, PCSC) loads once the trunk exists. Throws naming the file when it holds
+ * no trunk of the profile's shape.
+ */
+export async function readTrunk(
+  profile: TrunkProfile,
+  modality: StepModality,
+  path: string,
+): Promise<Trunk> {
+  const trunk = createTrunk(profile, modality);
+  try {
+    trunk.load(await readCheckpoint(path), path);
+  } catch (error) {
+    trunk.dispose();
+    throw error;
+  }
+  return trunk;
+}
+
 function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);

@@ -69,7 +69,7 @@ export function cfadJobs(
   trunkFile: (modality: CfadModality, seed: number) => string,
   convolutions: Convolutions = DEFAULT_CONVOLUTIONS,
 ): QueueJob[] {
-  return modelJobs(profile, models, convolutions, { dirs, trunkFile });
+  return cfadJobGraph(profile, models, convolutions, { dirs, trunkFile });
 }
 
 /**
@@ -83,11 +83,11 @@ export function cfadQueueJobs(
   models: ReadonlyArray<{ config: CfadBenchModel; seed: number }>,
   convolutions: Convolutions = DEFAULT_CONVOLUTIONS,
 ): QueueJob[] {
-  return modelJobs(profile, models, convolutions);
+  return cfadJobGraph(profile, models, convolutions);
 }
 
 /** {@link cfadJobs} (with `local`) and {@link cfadQueueJobs} (without). */
-function modelJobs(
+function cfadJobGraph(
   profile: CfadProfileName,
   models: ReadonlyArray<{ config: CfadBenchModel; seed: number }>,
   convolutions: Convolutions,
@@ -97,7 +97,8 @@ function modelJobs(
   const where = jobConvolutionsField(convolutions);
   const seeds = new Set(models.map((m) => m.seed)).size;
   const trunks = new Map<string, QueueJob>();
-  const jobs: QueueJob[] = [];
+  const trunkJobs: QueueJob[] = [];
+  const modelJobs: QueueJob[] = [];
   for (const { config, seed } of models) {
     const suffix = seeds > 1 ? ` seed ${seed}` : '';
     const key = `${config.modality} ${seed}`;
@@ -110,9 +111,9 @@ function modelJobs(
         convolutions,
       });
       trunks.set(key, trunk);
-      jobs.push(trunk);
+      trunkJobs.push(trunk);
     }
-    jobs.push(
+    modelJobs.push(
       queueJob<CfadModelJobConfig>(
         'cfad-model',
         {
@@ -130,7 +131,8 @@ function modelJobs(
       ),
     );
   }
-  return jobs;
+  // trunks first: a pool starts them before any model, beside the models that need none
+  return [...trunkJobs, ...modelJobs];
 }
 
 /** The job kinds of CFAD for `runLocalPool`: kind → module exporting its `jobKind`. */

@@ -69,10 +69,10 @@ export interface ReproduceResult {
  * `pnpm reproduce --paper pcsc`: renders the SynthTubes bench videos (three variants of the step
  * profile's preset), loads the RGB and flow trunks of the step profile's seed from step-bench's
  * cache (pretrained there first when missing, shared with STEP and CFAD; every PCSC seed starts
- * from them, as every run of the paper starts from one Kinetics-pretrained I3D), trains Faster R-CNN + FPN, PCSC without and with feature
- * cooperation on the same key frames, trains the actionness classifiers, evaluates Tables 1–6 and
- * proposal recall per stage, times detection per stage count, and writes `report.md`,
- * `report.html`, `report.json` (atomically) into `outDir`. Each model's results are cached per
+ * from them, as every run of the paper starts from one Kinetics-pretrained I3D), trains Faster
+ * R-CNN + FPN, PCSC without and with feature cooperation on the same key frames, trains the
+ * actionness classifiers, evaluates Tables 1–6 and proposal recall per stage, times detection per
+ * stage count, and writes `report.md`, `report.html`, `report.json` (atomically) into `outDir`. Each model's results are cached per
  * seed under `<outDir>/cache/<profile>/` (so a rerun resumes), trained in this process or in
  * `workers` child processes (`trainModels`).
  */

@@ -4,6 +4,9 @@
  * Runs the benchmark app of each selected paper (apps/<paper>-bench) with the profile. Until the
  * benchmark apps land, it runs the geometry demo instead and says so.
  *
+ * `--seeds 1,2,3` (with `--paper step` alone): STEP's model seeds in place of the profile's, e.g. to
+ * decide the claims on `quick` (every seed starts from the same pretrained trunks).
+ *
  * Across machines: `pnpm reproduce --queue redis://[:password@]host:port` puts the jobs of every
  * selected paper on that Redis's BullMQ queue for `tubekit worker --queue …` processes to run.
  *
@@ -41,7 +44,7 @@ const USER_DATA_FLAGS = [
 ] as const;
 type UserData = Partial<Record<(typeof USER_DATA_FLAGS)[number], string>>;
 const USAGE =
-  `usage: pnpm reproduce [--profile smoke|quick|full] [--paper step|cfad|pcsc]… [--out <dir>] [--workers <n> | --queue redis://host:port] [--conv ${CONVOLUTIONS.join('|')}]\n` +
+  `usage: pnpm reproduce [--profile smoke|quick|full] [--paper step|cfad|pcsc]… [--seeds 1,2,3 (step)] [--out <dir>] [--workers <n> | --queue redis://host:port] [--conv ${CONVOLUTIONS.join('|')}]\n` +
   `       pnpm reproduce [--paper step|cfad|pcsc]… --dataset <name> --root <frames> --gt <annotations> [--flow-root <flow images> (pcsc)] [--train-split train] [--test-split test] [--profile smoke|quick|full] [--conv ${CONVOLUTIONS.join('|')}]   (default paper: step)`;
 
 function parse(argv: string[]): {
@@ -51,6 +54,7 @@ function parse(argv: string[]): {
   out?: string;
   workers?: number;
   queue?: string;
+  seeds?: number[];
   convolutions: Convolutions;
 } {
   let profile: Profile = 'quick';
@@ -59,6 +63,7 @@ function parse(argv: string[]): {
   let out: string | undefined;
   let workers: number | undefined;
   let queue: string | undefined;
+  let seeds: number[] | undefined;
   let convolutions: Convolutions = DEFAULT_CONVOLUTIONS;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -76,6 +81,9 @@ function parse(argv: string[]): {
       i++;
     } else if (arg === '--queue' && /^rediss?:\/\//.test(value ?? '')) {
       queue = value;
+      i++;
+    } else if (arg === '--seeds' && /^[1-9]\d*(,[1-9]\d*)*$/.test(value ?? '')) {
+      seeds = (value as string).split(',').map(Number);
       i++;
     } else if (arg === '--workers' && /^[1-9]\d*$/.test(value ?? '')) {
       workers = Number(value);
@@ -99,10 +107,19 @@ function parse(argv: string[]): {
       process.exit(0);
     } else {
       console.error(
-        `reproduce: unexpected argument ${arg ?? ''} ${value ?? ''}; expected --profile ${PROFILES.join('|')}, --paper ${PAPERS.join('|')}, --out <dir>, --workers <n>, --queue redis://host:port, --conv ${CONVOLUTIONS.join('|')} or ${USER_DATA_FLAGS.join(' / ')} <value>\n${USAGE}`,
+        `reproduce: unexpected argument ${arg ?? ''} ${value ?? ''}; expected --profile ${PROFILES.join('|')}, --paper ${PAPERS.join('|')}, --seeds <n,n,…>, --out <dir>, --workers <n>, --queue redis://host:port, --conv ${CONVOLUTIONS.join('|')} or ${USER_DATA_FLAGS.join(' / ')} <value>\n${USAGE}`,
       );
       process.exit(2);
     }
+  }
+  if (
+    seeds &&
+    (papers.length === 0 || papers.some((p) => p !== 'step') || Object.keys(userData).length)
+  ) {
+    console.error(
+      `reproduce: --seeds is read by STEP's SynthTubes run only (give --paper step alone, without --dataset)\n${USAGE}`,
+    );
+    process.exit(2);
   }
   if (Object.keys(userData).length) {
     const absent = (['--dataset', '--root', '--gt'] as const).filter((f) => !userData[f]);
@@ -127,12 +144,13 @@ function parse(argv: string[]): {
     out,
     workers,
     queue,
+    seeds,
     convolutions,
   };
 }
 
 const root = resolve(import.meta.dirname, '..');
-const { profile, papers, userData, out, workers, queue, convolutions } = parse(
+const { profile, papers, userData, out, workers, queue, seeds, convolutions } = parse(
   process.argv.slice(2),
 );
 if (userData['--dataset']) {
@@ -184,6 +202,7 @@ if (available.length === 0) {
         outDir: out === undefined ? undefined : join(out, available.length > 1 ? paper : ''),
         exitOnInterrupt: true,
         queue,
+        ...(seeds && { seeds }),
         convolutions,
       });
     } catch (error) {

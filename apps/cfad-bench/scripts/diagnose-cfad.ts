@@ -65,7 +65,7 @@ async function main() {
   const pct = (v: number | undefined) => (v === undefined ? '–' : `${v.toFixed(1)}%`);
   for (const iterations of counts) {
     const profile = { ...base, iterations };
-    const trunk = await loadTrunk(bench, config.modality, profile.seeds[0] ?? 1);
+    const trunk = await loadTrunk(bench, config.modality);
     let result: Awaited<ReturnType<typeof runModel>>;
     try {
       result = await runModel(profile, data, trunk, { ...config, selectionSweep: false }, 1);

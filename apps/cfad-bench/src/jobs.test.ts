@@ -11,48 +11,44 @@ describe('cfadJobs', () => {
   const dirs = { outDir: '/r/cfad', stepOutDir: '/r/step' };
   const trunks = mkdtempSync(join(tmpdir(), 'cfad-jobs-'));
   afterAll(() => rmSync(trunks, { recursive: true, force: true }));
-  // only the seed-2 RGB trunk is pretrained already
-  writeFileSync(join(trunks, 'rgb-2'), '');
-  const trunkFile = (modality: string, seed: number) => join(trunks, `${modality}-${seed}`);
+  // only the RGB trunk is pretrained already
+  writeFileSync(join(trunks, 'rgb'), '');
+  const trunkFile = (modality: string) => join(trunks, modality);
   const models = [1, 2].flatMap((seed) =>
     profileModels(PROFILES.smoke).map((config) => ({ config, seed })),
   );
 
-  it('makes one job per model and seed, each a child of the trunk job its stream and seed lack', () => {
+  it('makes one job per model and seed, each a child of the trunk job its stream lacks (one for every seed)', () => {
     const jobs = cfadJobs('smoke', models, dirs, trunkFile);
     const labels = jobs.map((j) => j.label);
-    expect(labels.filter((l) => l.includes('trunk'))).toEqual([
-      'rgb trunk seed 1',
-      'early trunk seed 1',
-      'early trunk seed 2',
-    ]);
+    expect(labels.filter((l) => l.includes('trunk'))).toEqual(['early trunk']);
     expect(labels.filter((l) => !l.includes('trunk'))).toHaveLength(2 * 6);
     const byLabel = new Map(jobs.map((j) => [j.label, j]));
-    expect(byLabel.get('dynamic-k1 seed 1')?.parents).toEqual([
-      byLabel.get('rgb trunk seed 1')?.id,
-    ]);
+    expect(byLabel.get('dynamic-k1 seed 1')?.parents).toEqual([]);
     expect(byLabel.get('dynamic-k1 seed 2')?.parents).toEqual([]);
-    expect(byLabel.get('dynamic-k1-early seed 2')?.parents).toEqual([
-      byLabel.get('early trunk seed 2')?.id,
-    ]);
+    for (const seed of [1, 2])
+      expect(byLabel.get(`dynamic-k1-early seed ${seed}`)?.parents).toEqual([
+        byLabel.get('early trunk')?.id,
+      ]);
     const config = byLabel.get('static-k2 seed 1')?.config as CfadModelJobConfig;
     expect(config).toEqual({
       profile: 'smoke',
       model: models.find((m) => m.config.id === 'static-k2')?.config,
       seed: 1,
-      trunk: trunkFile('rgb', 1),
+      trunk: trunkFile('rgb'),
       outDir: dirs.outDir,
       convolutions: 'onnxruntime', // the default, named in the job
     });
-    expect(byLabel.get('rgb trunk seed 1')?.config).toEqual({
+    const missing = () => join(trunks, 'none');
+    const rgbTrunk = cfadJobs('smoke', models, dirs, missing).find((j) => j.label === 'rgb trunk');
+    expect(rgbTrunk?.config).toEqual({
       profile: 'smoke',
       modality: 'rgb',
-      seed: 1,
       stepOutDir: dirs.stepOutDir,
       convolutions: 'onnxruntime',
     });
     // one seed: labels without it
-    const cached = () => join(trunks, 'rgb-2');
+    const cached = () => join(trunks, 'rgb');
     expect(cfadJobs('smoke', models.slice(0, 6), dirs, cached).map((j) => j.label)).toEqual(
       profileModels(PROFILES.smoke).map((m) => m.id),
     );
@@ -61,18 +57,13 @@ describe('cfadJobs', () => {
   it("queues each model as the child of step-bench's own step-trunk job, naming no folder", () => {
     const jobs = cfadQueueJobs('smoke', models);
     const trunks = jobs.filter((j) => j.kind === 'step-trunk');
-    expect(trunks.map((j) => j.label)).toEqual([
-      'rgb trunk seed 1',
-      'early trunk seed 1',
-      'rgb trunk seed 2',
-      'early trunk seed 2',
-    ]);
+    expect(trunks.map((j) => j.label)).toEqual(['rgb trunk', 'early trunk']);
     // the very jobs `--paper step --queue` queues (same ids): their stored trunks are reused
     const step = new Set(stepJobs({ ...STEP_PROFILES.smoke, seeds: [1, 2] }).map((j) => j.id));
     for (const t of trunks) expect(step.has(t.id)).toBe(true);
     const byLabel = new Map(jobs.map((j) => [j.label, j]));
     const model = byLabel.get('dynamic-k1-early seed 2');
-    expect(model?.parents).toEqual([byLabel.get('early trunk seed 2')?.id]);
+    expect(model?.parents).toEqual([byLabel.get('early trunk')?.id]);
     expect(Object.keys(model?.config as CfadModelJobConfig).sort()).toEqual([
       'convolutions',
       'model',

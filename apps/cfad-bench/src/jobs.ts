@@ -57,8 +57,8 @@ export function cfadEnvironment(
 
 /**
  * The models of a CFAD run as a job graph for `runLocalPool`: one `cfad-model` job per model and
- * seed, each the child of a `step-shared-trunk` job for its stream and seed unless that trunk's
- * file (`trunkFile`) exists already (so the streams' trunks pretrain side by side, once, before
+ * seed, each the child of a `step-shared-trunk` job for its stream (one trunk per stream serves
+ * every seed: step-bench's `trunkProfile`) unless that trunk's file (`trunkFile`) exists already (so the streams' trunks pretrain side by side, once, before
  * their models, and a model job loads its trunk from the file without step's rendered frames).
  * Configurations hold this machine's folders: the jobs run here, not on a queue.
  */
@@ -66,7 +66,7 @@ export function cfadJobs(
   profile: CfadProfileName,
   models: ReadonlyArray<{ config: CfadBenchModel; seed: number }>,
   dirs: CfadDirs,
-  trunkFile: (modality: CfadModality, seed: number) => string,
+  trunkFile: (modality: CfadModality) => string,
   convolutions: Convolutions = DEFAULT_CONVOLUTIONS,
 ): QueueJob[] {
   return cfadJobGraph(profile, models, convolutions, { dirs, trunkFile });
@@ -74,7 +74,7 @@ export function cfadJobs(
 
 /**
  * The models of a CFAD run as a job graph for the queue (`runOnQueue`): one `cfad-model` job per
- * model and seed, each the child of step-bench's `step-trunk` job of its stream and seed — the
+ * model and seed, each the child of step-bench's `step-trunk` job of its stream — the
  * very job a `--paper step --queue` run queues, so a queue that ran STEP already hands its stored
  * trunk over. The configurations name no folder.
  */
@@ -91,7 +91,7 @@ function cfadJobGraph(
   profile: CfadProfileName,
   models: ReadonlyArray<{ config: CfadBenchModel; seed: number }>,
   convolutions: Convolutions,
-  local?: { dirs: CfadDirs; trunkFile: (modality: CfadModality, seed: number) => string },
+  local?: { dirs: CfadDirs; trunkFile: (modality: CfadModality) => string },
 ): QueueJob[] {
   const step = PROFILES[profile].step;
   const where = jobConvolutionsField(convolutions);
@@ -101,12 +101,12 @@ function cfadJobGraph(
   const modelJobs: QueueJob[] = [];
   for (const { config, seed } of models) {
     const suffix = seeds > 1 ? ` seed ${seed}` : '';
-    const key = `${config.modality} ${seed}`;
-    const file = local?.trunkFile(config.modality, seed);
+    const key = config.modality;
+    const file = local?.trunkFile(config.modality);
     let trunk = trunks.get(key);
     if (!trunk && !(file !== undefined && existsSync(file))) {
-      trunk = sharedTrunkJob(step, config.modality, seed, {
-        label: `${config.modality} trunk${suffix}`,
+      trunk = sharedTrunkJob(step, config.modality, {
+        label: `${config.modality} trunk`,
         stepOutDir: local?.dirs.stepOutDir,
         convolutions,
       });

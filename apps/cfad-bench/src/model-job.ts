@@ -13,7 +13,7 @@ import { initBackend } from '@tubekit/nn';
 import type { JobKind } from '@tubekit/queue';
 import { jobConvolutions, selectConvolutions } from '@tubekit/step-bench/convolutions';
 import { fetchSharedTrunk } from '@tubekit/step-bench/jobs';
-import { PROFILES as STEP_PROFILES, seedProfile } from '@tubekit/step-bench/profiles';
+import { PROFILES as STEP_PROFILES } from '@tubekit/step-bench/profiles';
 import { readTrunk } from '@tubekit/step-bench/trunks';
 import { jobVariant } from './job-data';
 import { type CfadModelJobConfig, type CfadModelJobResult, cfadEnvironment } from './jobs';
@@ -34,17 +34,12 @@ export const jobKind: JobKind<CfadModelJobConfig, CfadModelJobResult> = {
         context,
         profile.step,
         model.modality,
-        seed,
         jobConvolutions(config),
-        join(cacheDir, `seed-${seed}`, `trunk-${model.modality}.safetensors`),
+        join(cacheDir, `trunk-${model.modality}.safetensors`),
       ));
     const data = await jobVariant(config.profile, model.variant, cacheDir);
     const path = modelResultPath(profile, model, seed, cacheDir);
-    const trunk = await readTrunk(
-      seedProfile(STEP_PROFILES[profile.step], seed),
-      model.modality,
-      trunkFile,
-    );
+    const trunk = await readTrunk(STEP_PROFILES[profile.step], model.modality, trunkFile);
     const result = await trainModelResult(profile, trunk, data, model, seed, path);
     return { result, line: modelLine(result, profile.seeds.length) };
   },

@@ -59,7 +59,7 @@ export async function trainModels(options: TrainModelsOptions): Promise<void> {
     try {
       for (const { config, seed, path } of pending) {
         const data = options.data.get(config.variant) as VariantData;
-        const trunk = await loadTrunk(bench, config.modality, seed);
+        const trunk = await loadTrunk(bench, config.modality);
         const result = await trainModelResult(profile, trunk, data, config, seed, path);
         ui.log(modelLine(result, seeds));
         ui.jobDone('main', `${config.id}${seeds > 1 ? ` seed ${seed}` : ''}`);
@@ -96,7 +96,7 @@ export async function trainModels(options: TrainModelsOptions): Promise<void> {
       profile.name,
       pending,
       { outDir: options.outDir, stepOutDir: options.stepOutDir },
-      (modality, seed) => trunkPath(bench, modality, seed),
+      (modality) => trunkPath(bench, modality),
       options.convolutions,
     );
     await runLocalPool({

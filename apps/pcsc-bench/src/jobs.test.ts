@@ -13,12 +13,12 @@ describe('pcscJobs', () => {
   );
   const trunks = mkdtempSync(join(tmpdir(), 'pcsc-jobs-'));
   afterAll(() => rmSync(trunks, { recursive: true, force: true }));
-  // the RGB trunk of the step profile's seed (1) is pretrained already, the flow trunk is not
-  writeFileSync(join(trunks, 'rgb-1'), '');
+  // the step profile's RGB trunk is pretrained already, the flow trunk is not
+  writeFileSync(join(trunks, 'rgb'), '');
   const local = {
     outDir: '/r/pcsc',
     stepOutDir: '/r/step',
-    trunkFile: (stream: string, seed: number) => join(trunks, `${stream}-${seed}`),
+    trunkFile: (stream: string) => join(trunks, stream),
   };
 
   it("makes one job per model and seed, children of the step trunk jobs that aren't cached", () => {
@@ -37,7 +37,6 @@ describe('pcscJobs', () => {
     expect(flow!.config).toEqual({
       profile: 'smoke',
       modality: 'flow',
-      seed: 1,
       stepOutDir: '/r/step',
       convolutions: 'onnxruntime', // the default, named in the job
     });
@@ -47,13 +46,13 @@ describe('pcscJobs', () => {
       profile: 'smoke',
       model: 'fpn',
       seed: 1,
-      trunks: { rgb: local.trunkFile('rgb', 1), flow: local.trunkFile('flow', 1) },
+      trunks: { rgb: local.trunkFile('rgb'), flow: local.trunkFile('flow') },
       outDir: '/r/pcsc',
       convolutions: 'onnxruntime',
     });
     expect(fpn1!.environment).toEqual({ dataset: benchConfigs(PROFILES.smoke) });
     // the same work has the same id; where the convolutions run is part of it
-    writeFileSync(join(trunks, 'flow-1'), '');
+    writeFileSync(join(trunks, 'flow'), '');
     try {
       expect(pcscJobs('smoke', models, local).map((j) => j.id)).toEqual(
         jobs.slice(1).map((j) => j.id),
@@ -62,7 +61,7 @@ describe('pcscJobs', () => {
       expect((wasm[0]!.config as PcscModelJobConfig).convolutions).toBeUndefined(); // ids of old runs
       expect(wasm[0]!.id).not.toBe(jobs[1]!.id);
     } finally {
-      rmSync(join(trunks, 'flow-1'));
+      rmSync(join(trunks, 'flow'));
     }
   });
 

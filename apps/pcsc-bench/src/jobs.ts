@@ -7,7 +7,6 @@ import {
   jobConvolutionsField,
 } from '@tubekit/step-bench/convolutions';
 import { STEP_JOB_KINDS, sharedTrunkJob } from '@tubekit/step-bench/jobs';
-import { PROFILES as STEP_PROFILES } from '@tubekit/step-bench/profiles';
 import { benchConfigs } from './bench-data';
 import { type PcscProfileName, PROFILES } from './profiles';
 import type { ModelResults } from './run-seed';
@@ -52,14 +51,13 @@ export interface PcscLocalRun {
   outDir: string;
   /** step-bench's results folder, whose cache holds the rendered frames and pretrained trunks. */
   stepOutDir: string;
-  /** A stream's trunk file of a step seed (`trunkPath` of step-bench); a missing one gets a job. */
-  trunkFile: (stream: Stream, seed: number) => string;
+  /** A stream's step trunk file (`trunkPath` of step-bench); a missing one gets a job. */
+  trunkFile: (stream: Stream) => string;
 }
 
 /**
  * The models of a PCSC run as a job graph: one `pcsc-model` job per model and seed, each the
- * child of the trunk jobs, one per stream, of the step profile's own seed (`sharedTrunkJob` of
- * step-bench: the two streams pretrain side by side, once, into step-bench's cache, which STEP and
+ * child of the step profile's trunk jobs, one per stream (`sharedTrunkJob` of step-bench: the two streams pretrain side by side, once, into step-bench's cache, which STEP and
  * CFAD share; every PCSC seed starts from them, as every run of the paper starts from one
  * Kinetics-pretrained I3D). A local run (`runLocalPool`) passes its folders and trunk files
  * (`local`: a trunk already cached gets no job); a queued run (`runOnQueue`) passes none, and
@@ -72,14 +70,10 @@ export function pcscJobs(
   convolutions: Convolutions = DEFAULT_CONVOLUTIONS,
 ): QueueJob[] {
   const step = PROFILES[profile].step;
-  const trunkSeed = STEP_PROFILES[step].seed;
   const environment = pcscEnvironment(profile);
-  const files = local && {
-    rgb: local.trunkFile('rgb', trunkSeed),
-    flow: local.trunkFile('flow', trunkSeed),
-  };
+  const files = local && { rgb: local.trunkFile('rgb'), flow: local.trunkFile('flow') };
   const trunks = STREAMS.filter((stream) => !(files && existsSync(files[stream]))).map((stream) =>
-    sharedTrunkJob(step, stream, trunkSeed, {
+    sharedTrunkJob(step, stream, {
       label: `${stream} trunk`,
       stepOutDir: local?.stepOutDir,
       convolutions,

@@ -15,7 +15,7 @@ import { fetchSharedTrunk } from '@tubekit/step-bench/jobs';
 import { jobBenchData, jobTrainingData } from './job-data';
 import { type PcscModelJobConfig, type PcscModelJobResult, pcscEnvironment } from './jobs';
 import { modelLine, modelResultsPath, trainModelResults } from './model-results';
-import { PROFILES, stepProfileOf } from './profiles';
+import { PROFILES } from './profiles';
 import { STREAMS, type TrunkFiles } from './trunk-files';
 
 export const jobKind: JobKind<PcscModelJobConfig, PcscModelJobResult> = {
@@ -35,7 +35,6 @@ export const jobKind: JobKind<PcscModelJobConfig, PcscModelJobResult> = {
           context,
           profile.step,
           stream,
-          stepProfileOf(profile).seed,
           convolutions,
           join(cacheDir, `trunk-${stream}.safetensors`),
         );

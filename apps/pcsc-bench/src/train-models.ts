@@ -106,7 +106,7 @@ export async function trainModels(options: TrainModelsOptions): Promise<void> {
       {
         outDir: options.outDir,
         stepOutDir: options.stepOutDir,
-        trunkFile: (stream, seed) => trunkPath(options.stepBench, stream, seed),
+        trunkFile: (stream) => trunkPath(options.stepBench, stream),
       },
       options.convolutions,
     );

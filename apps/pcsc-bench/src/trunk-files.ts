@@ -4,5 +4,5 @@ export const STREAMS = ['rgb', 'flow'] as const;
 /** One of PCSC's streams. */
 export type Stream = (typeof STREAMS)[number];
 
-/** The files of a seed's pretrained step trunks, per stream (`trunkPath` of step-bench). */
+/** The files of the step profile's pretrained trunks, per stream (`trunkPath` of step-bench). */
 export type TrunkFiles = Record<Stream, string>;

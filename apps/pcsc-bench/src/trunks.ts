@@ -24,15 +24,14 @@ export async function readStreamTrunks(
 }
 
 /**
- * The two trunks of the step profile's seed from step-bench's cache of its rendered data
+ * The step profile's two trunks (one per stream, every seed's) from step-bench's cache of its rendered data
  * (`loadTrunk`: pretrained there first, once, when missing, and cached for STEP, CFAD and later
  * runs).
  */
 export async function benchStreamTrunks(bench: SynthBench): Promise<StreamTrunks> {
-  const seed = bench.profile.seed;
-  const rgb = await loadTrunk(bench, 'rgb', seed);
+  const rgb = await loadTrunk(bench, 'rgb');
   try {
-    return { rgb, flow: await loadTrunk(bench, 'flow', seed) };
+    return { rgb, flow: await loadTrunk(bench, 'flow') };
   } catch (error) {
     rgb.dispose();
     throw error;

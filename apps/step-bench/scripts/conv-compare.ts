@@ -111,7 +111,6 @@ async function main() {
           frameHeight: S,
           ...q.pretrain,
           iterations: pretrainIts,
-          seed: q.seed,
           sampleClip: pretrainClipSampler({ profile: q, modality: 'rgb', train, read, actors }),
           progress: 'pretrain',
         }),

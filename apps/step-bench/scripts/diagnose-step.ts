@@ -98,9 +98,9 @@ async function main() {
       `${bench.train.length} train / ${bench.test.length} test videos, model ${model}, convolutions ${convolutions}${variants.length > 1 ? `, variant ${JSON.stringify(variant)}` : ''}`,
     );
     const t = performance.now();
-    const trunk = await loadTrunk(bench, config.modality, profile.seed);
+    const trunk = await loadTrunk(bench, config.modality);
     const features = profile.frozenBackbone
-      ? streamFeatures(benchFeaturesOptions(bench, config.modality, profile.seed, trunk))
+      ? streamFeatures(benchFeaturesOptions(bench, config.modality, trunk))
       : undefined;
     const run = await runModel({
       trunk,

@@ -77,7 +77,7 @@ async function main() {
     actornessClips: profile.pretrain.actornessClips,
     learningRate: profile.pretrain.learningRate,
     cropSize: profile.pretrain.cropSize,
-    seed: profile.seed,
+    seed: profile.pretrain.seed,
     sampleClip: overfit ? (rng) => fixed[rng.int(fixed.length)] : draw,
     progress: false,
     heldOut:

@@ -94,11 +94,11 @@ describeOrt('--conv onnxruntime', () => {
   // This checks the benchmark path under the option, the test above onnxruntime's numbers.
   it('trains and tests a smoke model through the benchmark path, cached apart from wasm', async () => {
     const bench = await prepareSynthBench(PROFILES.smoke, dir);
-    const wasmTrunk = trunkPath(bench, 'rgb', 1);
+    const wasmTrunk = trunkPath(bench, 'rgb');
     expect(convolutionsCacheKey()).toEqual([]);
     await selectConvolutions('onnxruntime');
     expect(convolutionsCacheKey()).toEqual(['onnxruntime']);
-    expect(trunkPath(bench, 'rgb', 1)).not.toBe(wasmTrunk);
+    expect(trunkPath(bench, 'rgb')).not.toBe(wasmTrunk);
     const config = stepModels('rgb').find((m) => m.id === 'smax1');
     if (!config) throw new Error('no smax1');
     const s = await trainAndSummarize(bench, config, 1, () => undefined);

@@ -8,11 +8,12 @@ import {
   type StepProfileName,
   seedProfile,
   synthConfigOf,
+  trunkProfile,
 } from './profiles';
 // a type only: this module stays light for `tubekit worker`, which loads the job kinds' map
 import type { TrunkJobResult } from './trunk-job';
 
-/** Configuration of a `step-trunk` job: pretraining one stream's trunk for one seed. */
+/** Configuration of a `step-trunk` job: pretraining one stream's trunk (`trunkProfile`). */
 export interface TrunkJobConfig {
   profile: StepProfile;
   modality: StepModality;
@@ -37,11 +38,12 @@ export function stepEnvironment(profile: StepProfile): Record<string, unknown> {
 }
 
 /**
- * The STEP run of a profile as a job graph: per seed, one `step-trunk` job per stream the models
- * use (the pretrained trunk every model of that stream starts from) and one `step-model` job per
- * configuration, whose parent is its stream's trunk job. Configurations hold the seed's profile
- * (`seedProfile`), so ids differ per seed. `--workers n` runs them in child processes here
- * (`runLocalPool`), `--queue` on BullMQ (`runOnQueue`): `trainStepJobs`.
+ * The STEP run of a profile as a job graph: one `step-trunk` job per stream the models use (the
+ * pretrained trunk every model of that stream and every seed starts from, `trunkProfile`) and per
+ * seed one `step-model` job per configuration, whose parent is its stream's trunk job.
+ * Configurations hold the seed's profile (`seedProfile`), so ids differ per seed. `--workers n`
+ * runs them in child processes here (`runLocalPool`), `--queue` on BullMQ (`runOnQueue`):
+ * `trainStepJobs`.
  */
 export function stepJobs(
   profile: StepProfile,
@@ -51,58 +53,59 @@ export function stepJobs(
   const environment = stepEnvironment(profile);
   const where = jobConvolutionsField(convolutions);
   const seeds = profile.seeds.length;
-  const jobs: Array<QueueJob<TrunkJobConfig | ModelJobConfig>> = [];
+  const trunks = new Map<StepModality, QueueJob<TrunkJobConfig>>();
+  for (const model of models)
+    if (!trunks.has(model.modality))
+      trunks.set(
+        model.modality,
+        stepTrunkJob(profile, model.modality, `${model.modality} trunk`, convolutions),
+      );
+  const jobs: Array<QueueJob<TrunkJobConfig | ModelJobConfig>> = [...trunks.values()];
   for (const seed of profile.seeds) {
     const seeded = seedProfile(profile, seed);
     const suffix = seeds > 1 ? ` seed ${seed}` : '';
-    const trunks = new Map<StepModality, QueueJob<TrunkJobConfig>>();
-    for (const model of models) {
-      let trunk = trunks.get(model.modality);
-      if (!trunk) {
-        trunk = stepTrunkJob(
-          seeded,
-          model.modality,
-          `${model.modality} trunk${suffix}`,
-          convolutions,
-        );
-        trunks.set(model.modality, trunk);
-        jobs.push(trunk);
-      }
+    for (const model of models)
       jobs.push(
         queueJob<ModelJobConfig>(
           'step-model',
           { profile: seeded, model, ...where },
-          { label: `${model.id}${suffix}`, parents: [trunk.id], environment },
+          {
+            label: `${model.id}${suffix}`,
+            parents: [(trunks.get(model.modality) as QueueJob<TrunkJobConfig>).id],
+            environment,
+          },
         ),
       );
-    }
   }
   return jobs;
 }
 
-/** The `step-trunk` job of a stream for the seed's profile (`seedProfile`). */
+/**
+ * The `step-trunk` job of a stream: its configuration holds `trunkProfile(profile)`, so every
+ * seed's profile (and every bench on the step profile) names the same job.
+ */
 export function stepTrunkJob(
-  seeded: StepProfile,
+  profile: StepProfile,
   modality: StepModality,
   label: string,
   convolutions: Convolutions = DEFAULT_CONVOLUTIONS,
 ): QueueJob<TrunkJobConfig> {
+  const trunk = trunkProfile(profile);
   return queueJob<TrunkJobConfig>(
     'step-trunk',
-    { profile: seeded, modality, ...jobConvolutionsField(convolutions) },
-    { label, environment: stepEnvironment(seeded) },
+    { profile: trunk, modality, ...jobConvolutionsField(convolutions) },
+    { label, environment: stepEnvironment(trunk) },
   );
 }
 
 /**
  * Configuration of a `step-shared-trunk` job: pretraining one stream's trunk of a step profile
- * for one seed into the cache of a STEP results folder on this machine, where the models of
- * another bench (CFAD's, PCSC's) load it.
+ * into the cache of a STEP results folder on this machine, where the models of another bench
+ * (CFAD's, PCSC's) load it.
  */
 export interface SharedTrunkJobConfig {
   profile: StepProfileName;
   modality: StepModality;
-  seed: number;
   /** step-bench's results folder on this machine (its cache holds the rendered frames and trunks). */
   stepOutDir: string;
   /** Where the convolutions run (absent: `wasm`). */
@@ -110,32 +113,26 @@ export interface SharedTrunkJobConfig {
 }
 
 /**
- * The job that another bench's models of a stream and seed wait on for their pretrained step
- * trunk. A local run (`stepOutDir` given) gets a `step-shared-trunk` job that pretrains it into
- * that folder's cache, where the models read the file; a queued run gets step-bench's own
- * `step-trunk` job ({@link stepTrunkJob}), the very job a `--paper step --queue` run queues, so
- * a queue that ran STEP hands its stored trunk over ({@link fetchSharedTrunk}).
+ * The job that another bench's models of a stream wait on for their pretrained step trunk (one
+ * per stream, shared by every seed: `trunkProfile`). A local run (`stepOutDir` given) gets a
+ * `step-shared-trunk` job that pretrains it into that folder's cache, where the models read the
+ * file; a queued run gets step-bench's own `step-trunk` job ({@link stepTrunkJob}), the very job
+ * a `--paper step --queue` run queues, so a queue that ran STEP hands its stored trunk over
+ * ({@link fetchSharedTrunk}).
  */
 export function sharedTrunkJob(
   profile: StepProfileName,
   modality: StepModality,
-  seed: number,
   options: { label: string; stepOutDir?: string; convolutions?: Convolutions },
 ): QueueJob<SharedTrunkJobConfig | TrunkJobConfig> {
   const convolutions = options.convolutions ?? DEFAULT_CONVOLUTIONS;
   if (options.stepOutDir === undefined)
-    return stepTrunkJob(
-      seedProfile(PROFILES[profile], seed),
-      modality,
-      options.label,
-      convolutions,
-    );
+    return stepTrunkJob(PROFILES[profile], modality, options.label, convolutions);
   return queueJob<SharedTrunkJobConfig>(
     'step-shared-trunk',
     {
       profile,
       modality,
-      seed,
       stepOutDir: options.stepOutDir,
       ...jobConvolutionsField(convolutions),
     },
@@ -152,11 +149,10 @@ export async function fetchSharedTrunk(
   context: JobContext,
   profile: StepProfileName,
   modality: StepModality,
-  seed: number,
   convolutions: Convolutions,
   path: string,
 ): Promise<string> {
-  const { id } = stepTrunkJob(seedProfile(PROFILES[profile], seed), modality, '', convolutions);
+  const { id } = stepTrunkJob(PROFILES[profile], modality, '', convolutions);
   const parent = context.parents[id] as TrunkJobResult | undefined;
   if (!parent?.trunk)
     throw new Error(`${context.label}: the result of its ${modality} trunk job (${id}) is missing`);

@@ -34,7 +34,7 @@ export const jobKind: JobKind<ModelJobConfig, ModelJobResult> = {
     const seed = config.profile.seed;
     const [parent] = Object.values(context.parents) as TrunkJobResult[];
     if (!parent?.trunk) throw new Error(`${context.label}: the trunk job's result is missing`);
-    await context.get(parent.trunk, trunkPath(bench, config.model.modality, seed));
+    await context.get(parent.trunk, trunkPath(bench, config.model.modality));
     const checkpoint = modelCheckpointPath(bench, config.model, seed);
     if (await context.keepCheckpoint(checkpoint))
       context.log(`${context.label}: resuming from the checkpoint an earlier attempt stored`);

@@ -38,9 +38,13 @@ export interface StepProfile {
    * each is a clip-recognition sample), how many of them also run the whole-frame actorness task,
    * Adam rate, side of the actor crops of clip recognition. Iterations are what limits held-out
    * recognition (README, "Pretraining v5": with the ×0.1 decay at 2/3, 600 → 0.47, 900 → 0.51,
-   * 1 200 → 0.52 on 724 held-out actors), so `quick` runs 900.
+   * 1 200 → 0.52 on 724 held-out actors), so `quick` runs 900. `seed` seeds the pretraining: one
+   * trunk per stream serves every model seed of `seeds`, as every run of the paper starts from one
+   * ImageNet-pretrained VGG16, so the seeds vary the detectors, not the pretraining
+   * ({@link trunkProfile}).
    */
   pretrain: {
+    seed: number;
     iterations: number;
     batchClips: number;
     actornessClips: number;
@@ -94,7 +98,14 @@ export const PROFILES: Record<StepProfileName, StepProfile> = {
     synth: { preset: 'smoke', seed: 1, actorHeight: { min: 19, max: 57 } },
     trunk: { widths: [4, 8, 8], neckChannels: 8 },
     frozenBackbone: true,
-    pretrain: { iterations: 3, batchClips: 2, actornessClips: 1, learningRate: 2e-3, cropSize: 16 },
+    pretrain: {
+      seed: 1,
+      iterations: 3,
+      batchClips: 2,
+      actornessClips: 1,
+      learningRate: 2e-3,
+      cropSize: 16,
+    },
     seed: 1,
     seeds: [1],
     frameSize: 32,
@@ -118,6 +129,7 @@ export const PROFILES: Record<StepProfileName, StepProfile> = {
     trunk: { widths: [16, 32, 64], neckChannels: 64 },
     frozenBackbone: true,
     pretrain: {
+      seed: 1,
       iterations: 900,
       batchClips: 16,
       actornessClips: 2,
@@ -145,6 +157,7 @@ export const PROFILES: Record<StepProfileName, StepProfile> = {
     trunk: { widths: [16, 32, 64], neckChannels: 64 },
     frozenBackbone: true,
     pretrain: {
+      seed: 1,
       iterations: 3000,
       batchClips: 16,
       actornessClips: 2,
@@ -188,4 +201,12 @@ export function synthConfigOf(profile: StepProfile, variant?: SynthVariant): Syn
 /** The profile of one seed's run: `seed` set, `seeds` reduced to it (cache keys stay per seed). */
 export function seedProfile(profile: StepProfile, seed: number): StepProfile {
   return { ...profile, seed, seeds: [seed] };
+}
+
+/**
+ * The profile a stream's trunk is pretrained under: the seed's profile of `pretrain.seed`. Every
+ * model seed of the profile (and of CFAD's and PCSC's profiles on it) shares that one trunk.
+ */
+export function trunkProfile(profile: StepProfile): StepProfile {
+  return seedProfile(profile, profile.pretrain.seed);
 }

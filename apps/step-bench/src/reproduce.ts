@@ -27,10 +27,33 @@ import {
 } from './train-models';
 import { type MissingModel, missingSummary, trainStepJobs } from './train-step-jobs';
 
+/**
+ * `profile` with the model seeds `seeds` (unchanged without); throws naming the list unless it
+ * holds distinct positive integers.
+ */
+export function withSeeds(profile: StepProfile, seeds?: readonly number[]): StepProfile {
+  if (seeds === undefined) return profile;
+  if (
+    seeds.length === 0 ||
+    !seeds.every((s) => Number.isInteger(s) && s > 0) ||
+    new Set(seeds).size !== seeds.length
+  )
+    throw new RangeError(
+      `step-bench: seeds [${seeds.join(', ')}]; expected distinct positive integers, e.g. [1, 2, 3]`,
+    );
+  return { ...profile, seeds: [...seeds] };
+}
+
 /** Options of {@link reproduce}. */
 export interface ReproduceOptions {
   /** Benchmark profile (default `quick`). */
   profile?: StepProfileName;
+  /**
+   * Model seeds in place of the profile's (`seeds`), e.g. `[1, 2, 3]` to decide the claims on
+   * `quick` (the report decides a claim only on ≥ 3 seeds). Every seed trains every configuration
+   * from the same pretrained trunks (`trunkProfile`), so more seeds add models, not pretraining.
+   */
+  seeds?: readonly number[];
   /** Output folder (default `results/step` under the current directory). */
   outDir?: string;
   /**
@@ -113,7 +136,7 @@ async function tier2(log: (line: string) => void): Promise<StepResults['tier2']>
  */
 export async function reproduce(options: ReproduceOptions = {}): Promise<ReproduceResult> {
   const t0 = Date.now();
-  const profile: StepProfile = PROFILES[options.profile ?? 'quick'];
+  const profile = withSeeds(PROFILES[options.profile ?? 'quick'], options.seeds);
   const outDir = resolve(options.outDir ?? join(process.cwd(), 'results', 'step'));
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const cacheDir = join(outDir, 'cache', profile.name);

@@ -147,22 +147,24 @@ function encodeTubelets(videos: Array<[string, ClipTubelet[]]>): Array<[string, 
 }
 
 /**
- * `<cacheDir>/seed-<seed>/trunk-<modality>.<hash>.safetensors`: the pretrained trunk of a stream,
- * named by a hash of everything its pretraining depends on (where the convolutions run included:
+ * `<cacheDir>/seed-<pretrain seed>/trunk-<modality>.<hash>.safetensors`: the pretrained trunk of a
+ * stream, shared by every model seed of the profile (`pretrain.seed`, `trunkProfile`), named by a
+ * hash of everything its pretraining depends on (where the convolutions run included:
  * `convolutionsCacheKey`).
  */
-export function trunkPath(bench: SynthBench, modality: StepModality, seed: number): string {
-  const profile = seedProfile(bench.profile, seed);
+export function trunkPath(bench: SynthBench, modality: StepModality): string {
+  const profile = bench.profile;
+  const { seed, ...pretrain } = profile.pretrain;
   const trunkKey = createHash('sha256')
     .update(
       JSON.stringify([
         PRETRAIN_OBJECTIVE_VERSION,
         profile.synth,
         profile.trunk,
-        profile.pretrain,
+        pretrain,
         profile.frameSize,
         profile.clipLength,
-        profile.seed,
+        seed,
         bench.train.length,
         ...convolutionsCacheKey(),
       ]),
@@ -172,17 +174,16 @@ export function trunkPath(bench: SynthBench, modality: StepModality, seed: numbe
   return join(seedCacheDir(bench.cacheDir, seed), `trunk-${modality}.${trunkKey}.safetensors`);
 }
 
-/** The stream's pretrained trunk, shared by every configuration (pretrained once, cached). */
-export function loadTrunk(bench: SynthBench, modality: StepModality, seed: number): Promise<Trunk> {
-  const profile = seedProfile(bench.profile, seed);
+/** The stream's pretrained trunk, shared by every configuration and seed (pretrained once, cached). */
+export function loadTrunk(bench: SynthBench, modality: StepModality): Promise<Trunk> {
   return pretrainedTrunk({
-    profile,
+    profile: bench.profile,
     modality,
     numClasses: bench.synth.dataset.labels.length,
     train: bench.train,
     read: bench.frames.reader(modality),
-    actors: synthActors(bench.synth, profile.frameSize),
-    path: trunkPath(bench, modality, seed),
+    actors: synthActors(bench.synth, bench.profile.frameSize),
+    path: trunkPath(bench, modality),
     log: (line) => process.stderr.write(`${line}\n`),
   });
 }
@@ -194,11 +195,10 @@ export function loadTrunk(bench: SynthBench, modality: StepModality, seed: numbe
 export function benchFeaturesOptions(
   bench: SynthBench,
   modality: StepModality,
-  seed: number,
   trunk: Trunk,
 ): StreamFeaturesOptions {
   return {
-    key: trunkPath(bench, modality, seed),
+    key: trunkPath(bench, modality),
     trunk,
     modality,
     frameSize: bench.profile.frameSize,
@@ -244,9 +244,9 @@ export async function trainAndSummarize(
   const base = profile.baseStream;
   const numClasses = synth.dataset.labels.length;
   const actors = synthActors(synth, profile.frameSize);
-  const trunk = await loadTrunk(bench, config.modality, seed);
+  const trunk = await loadTrunk(bench, config.modality);
   const features = profile.frozenBackbone
-    ? streamFeatures(benchFeaturesOptions(bench, config.modality, seed, trunk))
+    ? streamFeatures(benchFeaturesOptions(bench, config.modality, trunk))
     : undefined;
   const checkpointPath = modelCheckpointPath(bench, config, seed);
   const train = () =>

@@ -1,7 +1,7 @@
 /**
  * The `step-trunk` job kind (run by `tubekit worker` in a child process per job): renders the
  * profile's SynthTubes data in the worker's folder (deterministic from the seed), pretrains one
- * stream's trunk (its pretraining checkpoint is stored as it goes, so a retry elsewhere resumes
+ * stream's trunk (shared by every model seed) (its pretraining checkpoint is stored as it goes, so a retry elsewhere resumes
  * from it) and stores the trunk for the models trained on it; with a frozen backbone it also
  * stores the trunk's backbone features of every video beside it in the worker's folder, where
  * the models of that stream on this worker read them.
@@ -26,14 +26,13 @@ export const jobKind: JobKind<TrunkJobConfig, TrunkJobResult> = {
     await initBackend({ log: () => undefined });
     await selectConvolutions(jobConvolutions(config));
     const bench = await workerBench(config.profile, context.workDir, context.log);
-    const seed = config.profile.seed;
-    const path = trunkPath(bench, config.modality, seed);
+    const path = trunkPath(bench, config.modality);
     await context.keepCheckpoint(`${path}.partial`);
-    const trunk = await loadTrunk(bench, config.modality, seed);
+    const trunk = await loadTrunk(bench, config.modality);
     // A frozen backbone's features are stored here, once per stream, before any model of it starts
     // (two model jobs of a stream starting at once would otherwise both compute them).
     if (config.profile.frozenBackbone)
-      storeFeatures(benchFeaturesOptions(bench, config.modality, seed, trunk));
+      storeFeatures(benchFeaturesOptions(bench, config.modality, trunk));
     trunk.dispose();
     return { trunk: await context.put('trunk.safetensors', path) };
   },

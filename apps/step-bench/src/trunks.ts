@@ -123,7 +123,7 @@ export function flipBoxes(boxes: Float64Array, S: number): void {
  */
 export type TrunkProfile = Pick<
   StepProfile,
-  'name' | 'seed' | 'trunk' | 'frameSize' | 'clipLength' | 'pretrain'
+  'name' | 'trunk' | 'frameSize' | 'clipLength' | 'pretrain'
 >;
 
 /** What {@link pretrainedTrunk} needs to pretrain a stream's trunk. */
@@ -145,7 +145,7 @@ export function createTrunk(profile: TrunkProfile, modality: StepModality): Trun
     channels: FrameCache.channels(modality),
     widths: profile.trunk.widths,
     neckChannels: profile.trunk.neckChannels,
-    seed: profile.seed,
+    seed: profile.pretrain.seed,
   });
 }
 
@@ -273,7 +273,7 @@ async function pretrainOnce(trunk: Trunk, source: TrunkSource): Promise<void> {
   const split = source.train.length - held;
   const sampleClip = pretrainClipSampler({ ...source, train: source.train.slice(0, split) });
   const drawHeldOut = pretrainClipSampler({ ...source, train: source.train.slice(split) });
-  const heldOutRng = createRng(profile.seed * 7919 + 31);
+  const heldOutRng = createRng(p.seed * 7919 + 31);
   const heldOutClips = Array.from({ length: 4 * held }, () => drawHeldOut(heldOutRng));
   let heldOut: PretrainHeldOutResult | undefined;
   source.log(
@@ -289,7 +289,7 @@ async function pretrainOnce(trunk: Trunk, source: TrunkSource): Promise<void> {
     actornessClips: p.actornessClips,
     learningRate: p.learningRate,
     cropSize: p.cropSize,
-    seed: profile.seed,
+    seed: p.seed,
     sampleClip,
     checkpoint: {
       path: `${source.path}.partial`,

@@ -15,12 +15,13 @@ describe('stepJobs', () => {
     expect(jobs.filter((j) => j.kind === 'step-model')).toHaveLength(3 * models.length);
     const byLabel = new Map(jobs.map((j) => [j.label, j]));
     const early = byLabel.get('early trunk');
+    if (!early) throw new Error('no early trunk job');
     for (const seed of [1, 2, 3])
-      expect(byLabel.get(`early seed ${seed}`)?.parents).toEqual([early?.id]);
+      expect(byLabel.get(`early seed ${seed}`)?.parents).toEqual([early.id]);
     // the trunk is pretrained under the pretraining seed, whatever the model seeds
-    expect((early?.config as TrunkJobConfig).profile).toEqual(trunkProfile(profile));
+    expect((early.config as TrunkJobConfig).profile).toEqual(trunkProfile(profile));
     // and is the very job another bench's models wait on in a queue (same id)
-    expect(stepTrunkJob(seedProfile(PROFILES.smoke, 2), 'early', '').id).toBe(early?.id);
+    expect(stepTrunkJob(seedProfile(PROFILES.smoke, 2), 'early', '').id).toBe(early.id);
   });
 
   it('names one trunk file for every seed of a profile', () => {

@@ -249,6 +249,15 @@ describe('pnpm reproduce --paper step --profile smoke (end to end)', () => {
     }
   });
 
+  it('reads --seeds for STEP alone and refuses seeds that are not distinct', async () => {
+    const other = await reproduceCli(out, undefined, ['--paper', 'cfad', '--seeds', '1,2,3']);
+    expect(other.code).toBe(2);
+    expect(other.stderr).toContain("--seeds is read by STEP's SynthTubes run only");
+    const twice = await reproduceCli(out, undefined, ['--seeds', '1,1']);
+    expect(twice.code).toBe(1);
+    expect(twice.stderr).toContain('seeds [1, 1]; expected distinct positive integers');
+  });
+
   it('stops on Ctrl-C with exit code 130 and says how to resume', async () => {
     const fresh = join(dir, 'interrupted');
     mkdirSync(fresh);

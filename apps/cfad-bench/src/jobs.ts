@@ -58,8 +58,9 @@ export function cfadEnvironment(
 /**
  * The models of a CFAD run as a job graph for `runLocalPool`: one `cfad-model` job per model and
  * seed, each the child of a `step-shared-trunk` job for its stream (one trunk per stream serves
- * every seed: step-bench's `trunkProfile`) unless that trunk's file (`trunkFile`) exists already (so the streams' trunks pretrain side by side, once, before
- * their models, and a model job loads its trunk from the file without step's rendered frames).
+ * every seed: step-bench's `trunkProfile`) unless that trunk's file (`trunkFile`) exists already
+ * (so the streams' trunks pretrain side by side, once, before their models, and a model job loads
+ * its trunk from the file without step's rendered frames).
  * Configurations hold this machine's folders: the jobs run here, not on a queue.
  */
 export function cfadJobs(

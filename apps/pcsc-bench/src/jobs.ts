@@ -57,8 +57,9 @@ export interface PcscLocalRun {
 
 /**
  * The models of a PCSC run as a job graph: one `pcsc-model` job per model and seed, each the
- * child of the step profile's trunk jobs, one per stream (`sharedTrunkJob` of step-bench: the two streams pretrain side by side, once, into step-bench's cache, which STEP and
- * CFAD share; every PCSC seed starts from them, as every run of the paper starts from one
+ * child of the step profile's trunk jobs, one per stream (`sharedTrunkJob` of step-bench: the
+ * two streams pretrain side by side, once, into step-bench's cache, which STEP and CFAD share;
+ * every PCSC seed starts from them, as every run of the paper starts from one
  * Kinetics-pretrained I3D). A local run (`runLocalPool`) passes its folders and trunk files
  * (`local`: a trunk already cached gets no job); a queued run (`runOnQueue`) passes none, and
  * every trunk is step-bench's own `step-trunk` job, whose stored file its models fetch.

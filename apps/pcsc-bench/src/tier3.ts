@@ -5,7 +5,6 @@ import { initBackend } from '@tubekit/nn';
 import { createProgress, type ReportDocument, writeReport } from '@tubekit/report';
 import { selectConvolutions } from '@tubekit/step-bench/convolutions';
 import { type DatasetFrames, locateFlowRoot } from '@tubekit/step-bench/dataset-frames';
-import { seedProfile } from '@tubekit/step-bench/profiles';
 import {
   backendText,
   loadUserFrames,
@@ -164,22 +163,21 @@ export async function reproduceOnDataset(
 
   const backend = await initBackend({ log });
   const convolutions = await selectConvolutions(options.convolutions);
-  const trunkOf = seedProfile(step, seed);
   const rgbTrunk = await userTrunk(user, {
-    profile: trunkOf,
+    profile: step,
     modality: 'rgb',
     read: rgbFrames.reader('rgb'),
-    key: userCacheKey(user, trunkOf),
+    key: userCacheKey(user, step),
     log,
   });
   const trunks: StreamTrunks = {
     rgb: rgbTrunk,
     flow: flowFrames
       ? await userTrunk(user, {
-          profile: trunkOf,
+          profile: step,
           modality: 'flow',
           read: flowFrames.reader('flow'),
-          key: userCacheKey(user, trunkOf, flow.path),
+          key: userCacheKey(user, step, flow.path),
           log,
         })
       : rgbTrunk,

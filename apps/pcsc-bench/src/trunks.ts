@@ -24,8 +24,8 @@ export async function readStreamTrunks(
 }
 
 /**
- * The step profile's two trunks (one per stream, every seed's) from step-bench's cache of its rendered data
- * (`loadTrunk`: pretrained there first, once, when missing, and cached for STEP, CFAD and later
+ * The step profile's two trunks (one per stream, every seed's) from step-bench's cache of its
+ * rendered data (`loadTrunk`: pretrained there first, once, when missing, and cached for STEP, CFAD and later
  * runs).
  */
 export async function benchStreamTrunks(bench: SynthBench): Promise<StreamTrunks> {

@@ -1,7 +1,6 @@
 import { stepModels } from './configurations';
 import { stepJobs, stepTrunkJob, type TrunkJobConfig } from './jobs';
-import { PROFILES, seedProfile, trunkProfile } from './profiles';
-import { withSeeds } from './reproduce';
+import { PROFILES, seedProfile, trunkProfile, withSeeds } from './profiles';
 import { type SynthBench, trunkPath } from './train-models';
 
 describe('stepJobs', () => {

@@ -210,3 +210,20 @@ export function seedProfile(profile: StepProfile, seed: number): StepProfile {
 export function trunkProfile(profile: StepProfile): StepProfile {
   return seedProfile(profile, profile.pretrain.seed);
 }
+
+/**
+ * `profile` with the model seeds `seeds` (unchanged without); throws naming the list unless it
+ * holds distinct positive integers.
+ */
+export function withSeeds(profile: StepProfile, seeds?: readonly number[]): StepProfile {
+  if (seeds === undefined) return profile;
+  if (
+    seeds.length === 0 ||
+    !seeds.every((s) => Number.isInteger(s) && s > 0) ||
+    new Set(seeds).size !== seeds.length
+  )
+    throw new RangeError(
+      `step-bench: seeds [${seeds.join(', ')}]; expected distinct positive integers, e.g. [1, 2, 3]`,
+    );
+  return { ...profile, seeds: [...seeds] };
+}

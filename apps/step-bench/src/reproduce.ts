@@ -10,7 +10,7 @@ import {
 } from '@tubekit/report';
 import { type Convolutions, selectConvolutions } from './convolutions';
 import { figure4Of, figure4Svg } from './figure4';
-import { PROFILES, type StepProfile, type StepProfileName, seedProfile } from './profiles';
+import { PROFILES, type StepProfileName, seedProfile, withSeeds } from './profiles';
 import { checkStepClaims, type StepRunInfo, stepReport } from './report';
 import { acquireRunLock } from './run-lock';
 import { meanOverSeeds } from './seed-mean';
@@ -26,23 +26,6 @@ import {
   trainJobs,
 } from './train-models';
 import { type MissingModel, missingSummary, trainStepJobs } from './train-step-jobs';
-
-/**
- * `profile` with the model seeds `seeds` (unchanged without); throws naming the list unless it
- * holds distinct positive integers.
- */
-export function withSeeds(profile: StepProfile, seeds?: readonly number[]): StepProfile {
-  if (seeds === undefined) return profile;
-  if (
-    seeds.length === 0 ||
-    !seeds.every((s) => Number.isInteger(s) && s > 0) ||
-    new Set(seeds).size !== seeds.length
-  )
-    throw new RangeError(
-      `step-bench: seeds [${seeds.join(', ')}]; expected distinct positive integers, e.g. [1, 2, 3]`,
-    );
-  return { ...profile, seeds: [...seeds] };
-}
 
 /** Options of {@link reproduce}. */
 export interface ReproduceOptions {

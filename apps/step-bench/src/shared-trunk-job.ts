@@ -1,7 +1,7 @@
 /**
  * The `step-shared-trunk` job kind (run by `runLocalPool` in a child process): pretrains one
- * stream's trunk of a step profile (shared by its seeds) into the cache of a STEP results folder on this
- * machine (`SharedTrunkJobConfig`), where another bench's models (CFAD's, PCSC's) load it.
+ * stream's trunk of a step profile (shared by its seeds) into the cache of a STEP results folder
+ * on this machine (`SharedTrunkJobConfig`), where another bench's models (CFAD's, PCSC's) load it.
  */
 
 import { initBackend } from '@tubekit/nn';

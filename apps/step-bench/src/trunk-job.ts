@@ -1,8 +1,8 @@
 /**
  * The `step-trunk` job kind (run by `tubekit worker` in a child process per job): renders the
  * profile's SynthTubes data in the worker's folder (deterministic from the seed), pretrains one
- * stream's trunk (shared by every model seed) (its pretraining checkpoint is stored as it goes, so a retry elsewhere resumes
- * from it) and stores the trunk for the models trained on it; with a frozen backbone it also
+ * stream's trunk, shared by every model seed (its pretraining checkpoint is stored as it goes, so
+ * a retry elsewhere resumes from it), and stores the trunk for the models trained on it; with a frozen backbone it also
  * stores the trunk's backbone features of every video beside it in the worker's folder, where
  * the models of that stream on this worker read them.
  */

@@ -22,6 +22,7 @@ import { streamFeatures } from '../src/feature-banks';
 import { PROFILES, type StepProfile, type StepProfileName } from '../src/profiles';
 import { runModel } from '../src/run-model';
 import {
+  benchClassifier,
   benchFeaturesOptions,
   loadTrunk,
   modelCheckpointPath,
@@ -102,10 +103,12 @@ async function main() {
     const features = profile.frozenBackbone
       ? streamFeatures(benchFeaturesOptions(bench, config.modality, trunk))
       : undefined;
+    const classifier = await benchClassifier(bench, config.modality, trunk, features);
     const run = await runModel({
       trunk,
       actors,
       features,
+      classifier,
       profile,
       config,
       numClasses: bench.synth.dataset.labels.length,

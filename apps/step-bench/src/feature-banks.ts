@@ -170,15 +170,6 @@ export function storedFeatureBank(options: StreamFeaturesOptions): BackboneFeatu
   return bank;
 }
 
-/**
- * Computes the stream's features and writes {@link featuresFile}, unless it is there already (a
- * trunk job storing them for the models that follow; nothing is kept in memory).
- */
-export function storeFeatures(options: StreamFeaturesOptions): void {
-  const file = featuresFile(options);
-  if (!existsSync(file)) saveBank(computeBank(options), file);
-}
-
 /** Runs the backbone over every training video (as is and flipped) and test video. */
 function computeBank(options: StreamFeaturesOptions): BackboneFeatureBank {
   const { trunk, modality, frameSize: S, read } = options;

@@ -69,6 +69,7 @@ function report(missing: string[]): string {
     wallSeconds: 0,
     startedAt: '2026-01-01T00:00:00.000Z',
     dataset: 'one video',
+    classifierIterations: profile.classifier.iterations,
     baseStream: { stream: 'rgb' },
     resumed: [],
     missing: missing.map((id) => ({

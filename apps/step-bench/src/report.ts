@@ -189,6 +189,11 @@ export interface StepRunInfo {
   wallSeconds: number;
   startedAt: string;
   dataset: string;
+  /**
+   * Iterations of the classifier pretrained per stream on the frozen trunk, which every model's
+   * heads start from (`storedClassifier`; 0: the heads start from their seeded initialisation).
+   */
+  classifierIterations: number;
   /** Stream of the single-stream experiments (STEP: RGB) and why, when it is not RGB. */
   baseStream: { stream: 'rgb' | 'flow'; note?: string };
   resumed: string[];
@@ -261,6 +266,9 @@ export function stepReport(
       `Profile **${info.profile}** · backend **${info.backend}** · convolutions **${info.convolutions}** · wall time of this invocation **${info.wallSeconds.toFixed(0)} s**` +
         ` (training + testing of ${info.models.length} model runs: ${info.models.reduce((a, m) => a + m.trainSeconds + m.testSeconds, 0).toFixed(0)} s) · started ${info.startedAt}` +
         ` · dataset seed ${info.seeds.dataset}, model/training seeds ${info.seeds.models.join(', ')}` +
+        (info.classifierIterations > 0
+          ? ` · every model's heads start from a classifier pretrained per stream on the frozen trunk (${info.classifierIterations} iterations; tubekit's stand-in for the paper's ImageNet-initialised layers)`
+          : ' · the heads start from their seeded initialisation') +
         (info.resumed.length
           ? ` · resumed from checkpoints/results: ${info.resumed.join(', ')}`
           : ''),

@@ -109,6 +109,9 @@ describe('pnpm reproduce --paper step --profile smoke (end to end)', () => {
         / · convolutions \*\*onnxruntime \(onnxruntime-node [\d.]+, 1 thread\)\*\* · /,
       );
       expect(md).toContain('❔ undecided'); // one seed decides nothing
+      expect(md).toContain(
+        "every model's heads start from a classifier pretrained per stream on the frozen trunk (3 iterations",
+      );
       expect(md).toContain('![Table 1(a)');
       expect(html.match(/<svg /g)?.length).toBeGreaterThanOrEqual(4); // figures inline
       const json = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
@@ -138,9 +141,12 @@ describe('pnpm reproduce --paper step --profile smoke (end to end)', () => {
       // Each stream's backbone features are computed once, by its trunk job, for all its models.
       const stored = [...r.stderr.matchAll(/(\w+) backbone features of \d+ \+ \d+ videos stored/g)];
       expect(stored.map((m) => m[1]).sort()).toEqual(['early', 'flow', 'rgb']);
-      // A pretrained trunk's resumable state is gone once its final checkpoint is written.
+      // A pretrained trunk's (and its classifier's) resumable state is gone once its final
+      // checkpoint is written: one trunk and one classifier per stream.
       const trunkFiles = readdirSync(cache).filter((f) => f.startsWith('trunk-'));
-      expect(trunkFiles.filter((f) => f.endsWith('.safetensors'))).toHaveLength(3);
+      const finals = trunkFiles.filter((f) => f.endsWith('.safetensors'));
+      expect(finals.filter((f) => f.includes('.classifier-'))).toHaveLength(3);
+      expect(finals).toHaveLength(6);
       expect(trunkFiles.filter((f) => f.endsWith('.partial'))).toEqual([]);
       expect(existsSync(join(out, '.reproduce.lock'))).toBe(false);
     },

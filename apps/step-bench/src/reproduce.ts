@@ -240,6 +240,7 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Reprodu
       wallSeconds,
       startedAt: new Date(t0).toISOString(),
       dataset: `SynthTubes preset "${profile.synth.preset}" (${synth.dataset.labels.length} classes; ${train.length} train / ${test.length} test videos, frames resized to ${profile.frameSize}×${profile.frameSize})`,
+      classifierIterations: profile.classifier.iterations,
       baseStream: {
         stream: profile.baseStream,
         note:

@@ -11,7 +11,7 @@ import {
   type StepResult,
   trainProgressive,
 } from '@tubekit/heads/progressive';
-import type { Rng } from '@tubekit/nn';
+import { type Rng, readCheckpoint } from '@tubekit/nn';
 import { createProgress } from '@tubekit/report';
 import type { StepModelConfig } from './configurations';
 import type { StreamFeatures } from './feature-banks';
@@ -65,6 +65,11 @@ export interface RunModelOptions {
    * trunk on the frames. Inference fps is always timed on frames, backbone included.
    */
   features?: StreamFeatures;
+  /**
+   * The stream's pretrained classifier (`storedClassifier`): every step's global branch starts
+   * from it; without it the heads start from their seeded initialisation.
+   */
+  classifier?: string;
 }
 
 /**
@@ -91,6 +96,8 @@ export async function runModel(options: RunModelOptions): Promise<ModelRun> {
     sceneContext: config.sceneContext,
     seed: profile.seed,
   });
+  if (options.classifier)
+    detector.loadClassifier(await readCheckpoint(options.classifier), options.classifier);
   const read = frames.reader(config.modality);
   const features = options.features;
   const input = features ? 'backbone' : 'frames';

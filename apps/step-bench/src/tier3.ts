@@ -5,9 +5,11 @@ import { type ReportDocument, writeReport } from '@tubekit/report';
 import { type StepModelConfig, stepModels } from './configurations';
 import { selectConvolutions } from './convolutions';
 import { frameMapOf, linkTubes, VIDEO_IOUS, videoMapOf } from './evaluate';
+import { storedClassifier } from './pretrained-classifier';
 import { PROFILES, type StepProfile, type StepProfileName } from './profiles';
 import { PUBLISHED } from './published';
 import { runModel } from './run-model';
+import { tubeActors } from './trunks';
 import {
   backendText as formatBackend,
   loadUserFrames,
@@ -18,6 +20,7 @@ import {
   userSetup,
   userSetupRows,
   userTrunk,
+  userTrunkPath,
 } from './user-dataset';
 
 /** The RGB STEP models tier 3 can train: 3 steps without extension, or with anticipation (Eq. 5). */
@@ -57,7 +60,8 @@ export interface ReproduceOnDatasetResult {
  * the annotation (`gt`, any format `loadDataset` knows) and picks the train and test videos
  * (`openUserDataset`), loads their RGB frames once into memory at the profile's frame size (image
  * folders or video files under `root`, see `describeFrameLayouts`), pretrains the RGB trunk on the
- * training videos with their GT tubes as the actors (`userTrunk`, cached), trains one RGB STEP
+ * training videos with their GT tubes as the actors (`userTrunk`, cached) and the heads'
+ * classifier on it (`storedClassifier`, cached beside it), trains one RGB STEP
  * model on it (`stepModels('rgb')` entry `smax3` or `anticipation`; seeded, resumable from
  * `<outDir>/cache/`) with `runModel`, detects on the test videos, evaluates frame-mAP@0.5 after
  * every step, links tubelets into tubes (ACT linking + two-state trimming, STEP §3.5) and
@@ -119,8 +123,20 @@ export async function reproduceOnDataset(
     key,
     log,
   });
+  const classifier = await storedClassifier({
+    profile,
+    modality: 'rgb',
+    numClasses: dataset.labels.length,
+    trunk,
+    trunkPath: userTrunkPath(user, profile, 'rgb', key),
+    train,
+    read: frames.reader('rgb'),
+    actors: tubeActors(profile.frameSize),
+    log,
+  });
   const run = await runModel({
     trunk,
+    classifier,
     profile,
     config,
     numClasses: dataset.labels.length,

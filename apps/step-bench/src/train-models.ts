@@ -19,8 +19,9 @@ import {
 import { convolutionsCacheKey, convolutionsInUse } from './convolutions';
 import { firstLine, readCacheJson, setAsideDamaged } from './damaged-cache';
 import { frameMapOf } from './evaluate';
-import { type StreamFeaturesOptions, streamFeatures } from './feature-banks';
+import { type StreamFeatures, type StreamFeaturesOptions, streamFeatures } from './feature-banks';
 import { FrameCache } from './frame-cache';
+import { storedClassifier } from './pretrained-classifier';
 import { type StepProfile, seedProfile, synthConfigOf } from './profiles';
 import { runModel } from './run-model';
 import { pretrainedTrunk, synthActors } from './trunks';
@@ -189,7 +190,7 @@ export function loadTrunk(bench: SynthBench, modality: StepModality): Promise<Tr
 }
 
 /**
- * What {@link streamFeatures} and {@link storeFeatures} need for a stream of the bench: its
+ * What {@link streamFeatures} needs for a stream of the bench: its
  * trunk, and the training (as is and flipped) and test videos, stored beside the trunk's file.
  */
 export function benchFeaturesOptions(
@@ -207,6 +208,30 @@ export function benchFeaturesOptions(
     read: bench.frames.reader(modality),
     log: (line) => process.stderr.write(`${line}\n`),
   };
+}
+
+/**
+ * The stream's pretrained classifier for the bench (`storedClassifier`: trained on the trunk once,
+ * kept beside it), or `undefined` when the profile pretrains none.
+ */
+export function benchClassifier(
+  bench: SynthBench,
+  modality: StepModality,
+  trunk: Trunk,
+  features: StreamFeatures | undefined,
+): Promise<string | undefined> {
+  return storedClassifier({
+    profile: bench.profile,
+    modality,
+    numClasses: bench.synth.dataset.labels.length,
+    trunk,
+    trunkPath: trunkPath(bench, modality),
+    train: bench.train,
+    read: bench.frames.reader(modality),
+    features,
+    actors: synthActors(bench.synth, bench.profile.frameSize),
+    log: (line) => process.stderr.write(`${line}\n`),
+  });
 }
 
 /**
@@ -248,12 +273,14 @@ export async function trainAndSummarize(
   const features = profile.frozenBackbone
     ? streamFeatures(benchFeaturesOptions(bench, config.modality, trunk))
     : undefined;
+  const classifier = await benchClassifier(bench, config.modality, trunk, features);
   const checkpointPath = modelCheckpointPath(bench, config, seed);
   const train = () =>
     runModel({
       trunk,
       actors,
       features,
+      classifier,
       profile,
       config,
       numClasses,

@@ -4,15 +4,16 @@
  * stream's trunk, shared by every model seed (its pretraining checkpoint is stored as it goes, so
  * a retry elsewhere resumes from it), and stores the trunk for the models trained on it; with a frozen backbone it also
  * stores the trunk's backbone features of every video beside it in the worker's folder, where
- * the models of that stream on this worker read them.
+ * the models of that stream on this worker read them, and pretrains the stream's classifier
+ * (`storedClassifier`) there.
  */
 
 import { initBackend } from '@tubekit/nn';
 import type { BlobRef, JobKind } from '@tubekit/queue';
 import { jobConvolutions, selectConvolutions } from './convolutions';
-import { storeFeatures } from './feature-banks';
+import { streamFeatures } from './feature-banks';
 import { stepEnvironment, type TrunkJobConfig } from './jobs';
-import { benchFeaturesOptions, loadTrunk, trunkPath } from './train-models';
+import { benchClassifier, benchFeaturesOptions, loadTrunk, trunkPath } from './train-models';
 import { workerBench } from './worker-bench';
 
 /** Result of a `step-trunk` job. */
@@ -31,8 +32,11 @@ export const jobKind: JobKind<TrunkJobConfig, TrunkJobResult> = {
     const trunk = await loadTrunk(bench, config.modality);
     // A frozen backbone's features are stored here, once per stream, before any model of it starts
     // (two model jobs of a stream starting at once would otherwise both compute them).
-    if (config.profile.frozenBackbone)
-      storeFeatures(benchFeaturesOptions(bench, config.modality, trunk));
+    // So is the stream's pretrained classifier, which every model of the stream starts from.
+    const features = config.profile.frozenBackbone
+      ? streamFeatures(benchFeaturesOptions(bench, config.modality, trunk))
+      : undefined;
+    await benchClassifier(bench, config.modality, trunk, features);
     trunk.dispose();
     return { trunk: await context.put('trunk.safetensors', path) };
   },

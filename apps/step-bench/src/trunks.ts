@@ -180,7 +180,7 @@ function pidAlive(pid: number): boolean {
 }
 
 /** Takes `<path>.lock` (exclusive create; a lock whose process is gone is taken over). */
-function tryLock(lock: string): boolean {
+export function tryLock(lock: string): boolean {
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(lock, 'wx');

@@ -214,6 +214,16 @@ export function userCacheKey(user: UserDataset, ...parts: unknown[]): string {
     .slice(0, 12);
 }
 
+/** Where {@link userTrunk} keeps a stream's pretrained trunk of your data. */
+export function userTrunkPath(
+  user: UserDataset,
+  profile: TrunkProfile,
+  modality: 'rgb' | 'flow',
+  key: string,
+): string {
+  return join(user.outDir, 'cache', profile.name, `trunk-${modality}.${key}.safetensors`);
+}
+
 /**
  * A stream's trunk pretrained on the user's training videos, their GT tubes as the actors
  * (`tubeActors`; `pretrainedTrunk`: resumable, cached as
@@ -237,7 +247,7 @@ export function userTrunk(
     train: user.train,
     read: options.read,
     actors: tubeActors(profile.frameSize),
-    path: join(user.outDir, 'cache', profile.name, `trunk-${modality}.${options.key}.safetensors`),
+    path: userTrunkPath(user, profile, modality, options.key),
     log: options.log,
   });
 }

@@ -14,6 +14,12 @@ export {
   STEP_GRID_34,
 } from './initial-proposals';
 export type {
+  ClassifierActor,
+  ClassifierClip,
+  PretrainClassifierOptions,
+} from './pretrain-classifier';
+export { classifierTubelets, pretrainClassifier, TUBELETS_PER_CLIP } from './pretrain-classifier';
+export type {
   ClipGroundTruth,
   DetectorInput,
   FeatureWindows,

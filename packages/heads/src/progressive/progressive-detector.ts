@@ -2,6 +2,7 @@ import type { Trunk } from '@tubekit/backbones';
 import { boxIoUAt, clipBoxes, decodeBoxDeltas, encodeBoxDeltas } from '@tubekit/geometry';
 import {
   assignProposals,
+  type CheckpointContents,
   type Rng,
   roiAlign,
   sampleProposals,
@@ -243,6 +244,38 @@ export class ProgressiveDetector {
       ),
       ...this.trunk.neckWeights().map((w) => ({ name: `trunk/${w.name}`, variable: w.variable })),
     ];
+  }
+
+  /**
+   * The step-1 head's global branch (region encoder, temporal layers, global fc, classifier),
+   * named `classifier/<i>`: what {@link pretrainClassifier} trains on the frozen neck.
+   */
+  classifierParameters(): TrainableParameter[] {
+    return this.heads[0]
+      .classifierVariables()
+      .map((variable, i) => ({ name: `classifier/${i}`, variable }));
+  }
+
+  /**
+   * Starts every step's global branch from a pretrained classifier: a checkpoint of
+   * {@link pretrainClassifier} (`param/classifier/<i>` tensors), as a two-stage detector starts its
+   * RoI head from pretrained fully connected layers. `source` names the file in errors.
+   */
+  loadClassifier(contents: CheckpointContents, source = 'checkpoint'): void {
+    const byName = new Map(contents.tensors.map((t) => [t.name, t]));
+    const count = this.heads[0].classifierVariables().length;
+    const values = Array.from({ length: count }, (_, i) => {
+      const t = byName.get(`param/classifier/${i}`);
+      if (!t) throw new Error(`${source}: has no tensor "param/classifier/${i}"`);
+      return tf.tensor(t.data, t.shape);
+    });
+    try {
+      for (const head of this.heads) head.setClassifier(values);
+    } catch (error) {
+      throw new Error(`${source}: ${error instanceof Error ? error.message : error}`);
+    } finally {
+      tf.dispose(values);
+    }
   }
 
   /** All trainable variables ({@link parameters}). */

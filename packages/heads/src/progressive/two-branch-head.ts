@@ -115,6 +115,46 @@ export class TwoBranchHead {
   }
 
   /**
+   * The global branch's weights, in a fixed order: region encoder, both temporal layers, global
+   * fully connected layer, classifier (weight, bias each). What {@link pretrainClassifier} trains.
+   */
+  classifierVariables(): tf.Variable[] {
+    return [...this.encoder, ...this.gt, this.gfc, this.cls].flatMap((c) => [c.w, c.b]);
+  }
+
+  /**
+   * Sets the global branch from pretrained values, in {@link classifierVariables}' order. A head
+   * without scene context takes a with-scene head's first temporal layer without its scene rows
+   * (each tap's input is the regional feature, then the scene feature). Throws naming the
+   * mismatch when the shapes do not fit.
+   */
+  setClassifier(values: readonly tf.Tensor[]): void {
+    const targets = this.classifierVariables();
+    if (values.length !== targets.length)
+      throw new Error(
+        `TwoBranchHead.setClassifier: ${values.length} tensors, expected ${targets.length}`,
+      );
+    tf.tidy(() => {
+      targets.forEach((v, i) => {
+        let value = values[i];
+        // the first temporal layer's weight: [3 · (region ⊕ scene), 96] → [3 · region, 96]
+        if (i === 2 && !this.options.sceneContext && value.shape[0] === 6 * ENC_FEATURE) {
+          const taps = tf.reshape(value, [3, 2 * ENC_FEATURE, value.shape[1] as number]);
+          value = tf.reshape(tf.slice(taps, [0, 0, 0], [3, ENC_FEATURE, -1]), [
+            3 * ENC_FEATURE,
+            -1,
+          ]);
+        }
+        if (!tf.util.arraysEqual(value.shape, v.shape))
+          throw new Error(
+            `TwoBranchHead.setClassifier: tensor ${i} has shape [${value.shape}], the head expects [${v.shape}]`,
+          );
+        v.assign(value);
+      });
+    });
+  }
+
+  /**
    * Forward pass. `regions` is `[N, T, R, R, channels]`; `scene` (required with scene context) is
    * the whole-frame RoI of each of the `N / M` clips, `[N / M, T, R, R, channels]`, shared by the
    * clip's `M` consecutive tubelets. Call inside `tf.tidy` or dispose the outputs.

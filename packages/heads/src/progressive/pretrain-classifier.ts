@@ -1,0 +1,232 @@
+import { boxIoUAt } from '@tubekit/geometry';
+import { type Rng, roiAlign, Trainer, type TrainSummary, tf, train } from '@tubekit/nn';
+import type { DetectorInput, ProgressiveDetector } from './progressive-detector';
+
+/** One actor of a {@link ClassifierClip}: its boxes on the clip's K frames and what it is. */
+export interface ClassifierActor {
+  /** `K × 4` boxes `[x1, y1, x2, y2]` at the detector's frame size. */
+  boxes: Float64Array;
+  /** 0 for idle (or a bystander), c + 1 for an actor performing class c on most of the frames. */
+  target: number;
+}
+
+/** One clip of {@link pretrainClassifier}: K frames of the detector's input and its actors. */
+export interface ClassifierClip {
+  /** `K` frames of the detector's input: pixels, or stored backbone features (`input`). */
+  frames: Float32Array;
+  actors: ClassifierActor[];
+}
+
+/** Options of {@link pretrainClassifier}. */
+export interface PretrainClassifierOptions {
+  iterations: number;
+  /** Clips per mini-batch; each gives {@link TUBELETS_PER_CLIP} tubelets. */
+  batchClips: number;
+  /** Adam rate, ×0.1 for the last third. */
+  learningRate: number;
+  seed: number;
+  /** Draws one clip (augmentation included) from the trainer's seeded generator. */
+  sampleClip: (rng: Rng) => ClassifierClip;
+  /** What `frames` holds (default `'frames'`: pixels through the whole trunk). */
+  input?: DetectorInput;
+  /** Resumable checkpoint (nn's `Trainer`): the `classifier/<i>` weights and Adam state. */
+  checkpoint?: { path: string; every: number };
+  /** Progress bar label (default `pretrain classifier`); `false` for silence. */
+  progress?: string | false;
+  /** Called after each iteration with its loss and the batch's accuracy (before the update). */
+  onIteration?: (iteration: number, loss: number, accuracy: number) => void;
+}
+
+/** Tubelets per clip: two jittered boxes of one actor, another actor, a background box. */
+export const TUBELETS_PER_CLIP = 4;
+
+/** Largest shift (fraction of the box's side) and scale change of a jittered actor tubelet. */
+const JITTER = 0.1;
+
+/**
+ * The tubelets of one clip for {@link pretrainClassifier}, written at tubelet `first` of `boxes`
+ * (`K × 4` values each) and `targets`: two jittered copies of an actor (an acting one when the
+ * clip has any; shift and scale within ±10% of the box, one draw per tubelet, so IoU ≥ 0.67 with
+ * the actor), another actor unchanged (an idle one is a hard negative) or else a background box,
+ * and a background box (target 0) overlapping every actor at mean IoU < 0.3 where 20 draws find
+ * one.
+ */
+export function classifierTubelets(
+  clip: ClassifierClip,
+  K: number,
+  frame: { width: number; height: number },
+  rng: Rng,
+  boxes: Float32Array,
+  targets: Int32Array,
+  first: number,
+): void {
+  const { width: W, height: H } = frame;
+  const actors = clip.actors;
+  const acting = actors.filter((a) => a.target > 0);
+  const pool = acting.length > 0 ? acting : actors;
+  const main = pool.length > 0 ? pool[rng.int(pool.length)] : undefined;
+  const others = actors.filter((a) => a !== main);
+  const put = (n: number, source: Float64Array | Float32Array, target: number) => {
+    boxes.set(source, (first + n) * K * 4);
+    targets[first + n] = target;
+  };
+  const jittered = (a: ClassifierActor) => {
+    const dx = (2 * rng.next() - 1) * JITTER;
+    const dy = (2 * rng.next() - 1) * JITTER;
+    const scale = 1 + (2 * rng.next() - 1) * JITTER;
+    const out = new Float32Array(K * 4);
+    for (let t = 0; t < K; t++) {
+      const [x1, y1, x2, y2] = a.boxes.subarray(t * 4, t * 4 + 4);
+      const w = x2 - x1;
+      const h = y2 - y1;
+      const cx = (x1 + x2) / 2 + dx * w;
+      const cy = (y1 + y2) / 2 + dy * h;
+      out.set(
+        [
+          Math.max(0, cx - (scale * w) / 2),
+          Math.max(0, cy - (scale * h) / 2),
+          Math.min(W, cx + (scale * w) / 2),
+          Math.min(H, cy + (scale * h) / 2),
+        ],
+        t * 4,
+      );
+    }
+    return out;
+  };
+  const background = () => {
+    let box = new Float32Array(K * 4);
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const w = W * (0.15 + 0.3 * rng.next());
+      const h = H * (0.3 + 0.5 * rng.next());
+      const x = rng.next() * (W - w);
+      const y = rng.next() * (H - h);
+      box = new Float32Array(K * 4);
+      for (let t = 0; t < K; t++) box.set([x, y, x + w, y + h], t * 4);
+      const overlaps = actors.some((a) => {
+        let sum = 0;
+        for (let t = 0; t < K; t++) sum += boxIoUAt(box, t, a.boxes, t);
+        return sum / K >= 0.3;
+      });
+      if (!overlaps) break;
+    }
+    return box;
+  };
+  if (main) {
+    put(0, jittered(main), main.target);
+    put(1, jittered(main), main.target);
+  } else {
+    put(0, background(), 0);
+    put(1, background(), 0);
+  }
+  const other = others.length > 0 ? others[rng.int(others.length)] : undefined;
+  if (other) put(2, other.boxes, other.target);
+  else put(2, background(), 0);
+  put(3, background(), 0);
+}
+
+/**
+ * Pretrains the classification of STEP's heads on actor tubelets with the trunk frozen: the
+ * step-1 head's global branch (region encoder, temporal layers, global fc, classifier; scene
+ * context as configured) learns softmax cross-entropy over idle/background + C classes on
+ * {@link TUBELETS_PER_CLIP} tubelets per clip ({@link classifierTubelets}) pooled from the neck.
+ * A tubekit choice, not STEP's: the paper's heads start from ImageNet-pretrained VGG16 layers;
+ * here every step's global branch starts from this classifier
+ * ({@link ProgressiveDetector.loadClassifier}), which learns from many cheap samples (the neck
+ * runs forward only, no regression, no progression) what the joint training would otherwise learn
+ * from a few positives per clip. nn's `Trainer` (Adam, ×0.1 at 2/3), resumable checkpoint,
+ * progress bar.
+ *
+ * @example
+ * await pretrainClassifier(detector, { iterations: 600, batchClips: 16, learningRate: 2e-3,
+ *   seed: 1, sampleClip, input: 'backbone', checkpoint: { path: 'classifier.safetensors', every: 100 } });
+ */
+export async function pretrainClassifier(
+  detector: ProgressiveDetector,
+  options: PretrainClassifierOptions,
+): Promise<TrainSummary> {
+  const { clipLength: K, frameWidth: W, frameHeight: H, roiSize: R } = detector.options;
+  if (!(Number.isInteger(options.iterations) && options.iterations >= 1))
+    throw new Error(
+      `pretrainClassifier: iterations must be a positive integer, got ${options.iterations}`,
+    );
+  if (!(Number.isInteger(options.batchClips) && options.batchClips >= 1))
+    throw new Error(
+      `pretrainClassifier: batchClips must be a positive integer, got ${options.batchClips}`,
+    );
+  const input = options.input ?? 'frames';
+  const [h, w, ch] = detector.inputShape(input);
+  const head = detector.heads[0];
+  const sceneContext = detector.options.sceneContext;
+  const trainer = new Trainer({
+    parameters: detector.classifierParameters(),
+    optimizer: { kind: 'adam', learningRate: options.learningRate },
+    schedule: { kind: 'step', milestones: [Math.round((options.iterations * 2) / 3)], gamma: 0.1 },
+    seed: options.seed,
+  });
+  const B = options.batchClips;
+  const N = B * TUBELETS_PER_CLIP;
+  const roi = { outputSize: R, spatialScale: 1 / detector.trunk.neckStride };
+  const frameIndex = new Int32Array(N * K);
+  for (let n = 0; n < N; n++)
+    for (let t = 0; t < K; t++) frameIndex[n * K + t] = Math.floor(n / TUBELETS_PER_CLIP) * K + t;
+  const sceneBoxes = new Float32Array(B * K * 4);
+  const sceneIndex = Int32Array.from({ length: B * K }, (_, i) => i);
+  for (let i = 0; i < B * K; i++) sceneBoxes.set([0, 0, W, H], i * 4);
+  try {
+    return await train(trainer, {
+      steps: options.iterations,
+      checkpoint: options.checkpoint,
+      progress:
+        options.progress === false ? false : { label: options.progress ?? 'pretrain classifier' },
+      loss: (step, rng) => {
+        const clips = Array.from({ length: B }, () => options.sampleClip(rng));
+        const data = new Float32Array(B * K * h * w * ch);
+        clips.forEach((c, b) => {
+          if (c.frames.length !== K * h * w * ch)
+            throw new Error(
+              `pretrainClassifier: a clip has ${c.frames.length} values, expected ${K} frames of ${h} × ${w} × ${ch}`,
+            );
+          data.set(c.frames, b * K * h * w * ch);
+        });
+        const boxes = new Float32Array(N * K * 4);
+        const targets = new Int32Array(N);
+        clips.forEach((c, b) => {
+          classifierTubelets(
+            c,
+            K,
+            { width: W, height: H },
+            rng,
+            boxes,
+            targets,
+            b * TUBELETS_PER_CLIP,
+          );
+        });
+        // the trunk stays frozen: no trunk weight is trained, so its ops leave no gradient work
+        const features = detector.neckFeatures(tf.tensor4d(data, [B * K, h, w, ch]), K, input);
+        const ch2 = features.shape[3];
+        const regions = tf.reshape(roiAlign(features, boxes, frameIndex, roi), [N, K, R, R, ch2]);
+        const scene = sceneContext
+          ? (tf.reshape(roiAlign(features, sceneBoxes, sceneIndex, roi), [
+              B,
+              K,
+              R,
+              R,
+              ch2,
+            ]) as tf.Tensor5D)
+          : undefined;
+        const { logits, deltas } = head.apply(regions as tf.Tensor5D, scene);
+        deltas.dispose();
+        const labels = tf.oneHot(tf.tensor1d(targets, 'int32'), logits.shape[1]);
+        const loss = tf.losses.softmaxCrossEntropy(labels, logits) as tf.Scalar;
+        if (options.onIteration) {
+          const predicted = tf.argMax(logits, 1).dataSync();
+          const right = targets.filter((t, i) => predicted[i] === t).length;
+          options.onIteration(step, loss.dataSync()[0], right / N);
+        }
+        return loss;
+      },
+    });
+  } finally {
+    trainer.dispose();
+  }
+}

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, renameSync, unlinkSync } from 'node:fs';
+import { existsSync, renameSync } from 'node:fs';
 import type { Trunk } from '@tubekit/backbones';
 import type { VideoAnnotation } from '@tubekit/datasets';
 import {
@@ -14,7 +14,7 @@ import { firstLine, setAsideDamaged } from './damaged-cache';
 import type { StreamFeatures } from './feature-banks';
 import { FrameCache } from './frame-cache';
 import type { StepProfile } from './profiles';
-import { flipBoxes, flipFrames, tryLock, type WindowActors } from './trunks';
+import { createOnce, flipBoxes, flipFrames, type WindowActors } from './trunks';
 
 /** What {@link storedClassifier} needs: a stream's trunk, its data, and where the trunk lies. */
 export interface ClassifierSource {
@@ -108,18 +108,7 @@ export async function storedClassifier(source: ClassifierSource): Promise<string
   const settings = source.profile.classifier;
   if (settings.iterations === 0) return undefined;
   const path = classifierPath(source);
-  const lock = `${path}.lock`;
-  while (!existsSync(path)) {
-    if (!tryLock(lock)) {
-      await new Promise((r) => setTimeout(r, 1000));
-      continue;
-    }
-    try {
-      if (!existsSync(path)) await pretrainOnce(source, path);
-    } finally {
-      unlinkSync(lock);
-    }
-  }
+  await createOnce(path, () => pretrainOnce(source, path));
   return path;
 }
 

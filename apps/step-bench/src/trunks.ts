@@ -180,7 +180,7 @@ function pidAlive(pid: number): boolean {
 }
 
 /** Takes `<path>.lock` (exclusive create; a lock whose process is gone is taken over). */
-export function tryLock(lock: string): boolean {
+function tryLock(lock: string): boolean {
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(lock, 'wx');
@@ -197,6 +197,25 @@ export function tryLock(lock: string): boolean {
 }
 
 /**
+ * Makes sure the file `path` exists: `create` writes it unless it is there; concurrent processes
+ * (benchmark workers) needing the same file wait for the one holding `<path>.lock`.
+ */
+export async function createOnce(path: string, create: () => Promise<void>): Promise<void> {
+  const lock = `${path}.lock`;
+  while (!existsSync(path)) {
+    if (!tryLock(lock)) {
+      await new Promise((r) => setTimeout(r, 1000));
+      continue;
+    }
+    try {
+      if (!existsSync(path)) await create();
+    } finally {
+      unlinkSync(lock);
+    }
+  }
+}
+
+/**
  * The pretrained trunk of a stream (tubekit's stand-in for the papers' ImageNet/Kinetics weights,
  * see `pretrainTrunk` of @tubekit/backbones), trained once per profile and stream on the training
  * videos and cached as a safetensors file that every configuration starts from. Pretraining
@@ -207,19 +226,8 @@ export async function pretrainedTrunk(source: TrunkSource): Promise<Trunk> {
   const { profile, modality, path } = source;
   const trunk = createTrunk(profile, modality);
   await mkdir(dirname(path), { recursive: true });
-  const lock = `${path}.lock`;
   for (;;) {
-    while (!existsSync(path)) {
-      if (!tryLock(lock)) {
-        await new Promise((r) => setTimeout(r, 1000));
-        continue;
-      }
-      try {
-        if (!existsSync(path)) await pretrainOnce(trunk, source);
-      } finally {
-        unlinkSync(lock);
-      }
-    }
+    await createOnce(path, () => pretrainOnce(trunk, source));
     try {
       trunk.load(await readCheckpoint(path), path);
       return trunk;

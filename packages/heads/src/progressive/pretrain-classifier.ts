@@ -1,4 +1,4 @@
-import { boxIoUAt } from '@tubekit/geometry';
+import { boxIoUAt, clipBoxes } from '@tubekit/geometry';
 import { type Rng, roiAlign, Trainer, type TrainSummary, tf, train } from '@tubekit/nn';
 import type { DetectorInput, ProgressiveDetector } from './progressive-detector';
 
@@ -82,25 +82,19 @@ export function classifierTubelets(
       const cx = (x1 + x2) / 2 + dx * w;
       const cy = (y1 + y2) / 2 + dy * h;
       out.set(
-        [
-          Math.max(0, cx - (scale * w) / 2),
-          Math.max(0, cy - (scale * h) / 2),
-          Math.min(W, cx + (scale * w) / 2),
-          Math.min(H, cy + (scale * h) / 2),
-        ],
+        [cx - (scale * w) / 2, cy - (scale * h) / 2, cx + (scale * w) / 2, cy + (scale * h) / 2],
         t * 4,
       );
     }
-    return out;
+    return clipBoxes(out, frame, undefined, out);
   };
   const background = () => {
-    let box = new Float32Array(K * 4);
+    const box = new Float32Array(K * 4);
     for (let attempt = 0; attempt < 20; attempt++) {
       const w = W * (0.15 + 0.3 * rng.next());
       const h = H * (0.3 + 0.5 * rng.next());
       const x = rng.next() * (W - w);
       const y = rng.next() * (H - h);
-      box = new Float32Array(K * 4);
       for (let t = 0; t < K; t++) box.set([x, y, x + w, y + h], t * 4);
       const overlaps = actors.some((a) => {
         let sum = 0;

@@ -57,17 +57,24 @@ function proposalHits(
   return { hit, total };
 }
 
+/** Callbacks of {@link runVideo}. */
+export interface RunVideoHooks {
+  /** The video's key-frame maps and the run, before the maps are freed (linking, actionness features). */
+  keep?: (input: ReturnType<typeof videoInput>, run: VideoRun) => void;
+  /** Every head pass of a chunk of frames, the chunk's first frame 1-based (diagnostics per pass). */
+  onStages?: (stages: readonly StageResult[], firstFrame: number) => void;
+}
+
 /**
  * Runs the detector on every frame of a video (each frame a key frame), giving the frame output of
- * every stage and the proposals' recall per head pass. `keep` receives the video's key-frame maps
- * and the run before the maps are freed (for linking and the actionness features).
+ * every stage and the proposals' recall per head pass.
  */
 export function runVideo(
   det: CrossStreamDetector,
   trunks: StreamTrunks,
   video: BenchVideo,
   k: number,
-  keep?: (input: ReturnType<typeof videoInput>, run: VideoRun) => void,
+  hooks: RunVideoHooks = {},
 ): VideoRun {
   const T = video.annotation.nframes;
   const input = videoInput(
@@ -89,6 +96,7 @@ export function runVideo(
       const chunk = sliceInput(input, from, n);
       const stages = det.detect(chunk);
       disposeInput(chunk);
+      hooks.onStages?.(stages, from + 1);
       if (run.passes.length === 0) {
         run.passes = stages.map((s) => `${s.stage}/${s.stream}`);
         run.recall = stages.map(() => ({ hit: 0, total: 0 }));
@@ -104,7 +112,7 @@ export function runVideo(
             unionFrameOutput(stages.filter((s) => s.stage <= t).map((s) => s.detections[b]!)),
           );
     }
-    keep?.(input, run);
+    hooks.keep?.(input, run);
   } finally {
     disposeInput(input);
   }
@@ -158,6 +166,29 @@ export function frameMaps(
     frameDetectionsAt(runs, t),
     { protocol: actProtocol, iou: [...TABLE_IOUS] },
   );
+  return Object.fromEntries(r.results.map((x) => [String(x.iou), 100 * x.mAP]));
+}
+
+/**
+ * Class-agnostic frame-AP (%) at each of {@link TABLE_IOUS}, `act` protocol: every detection and
+ * GT tube relabelled as one class "actor" (does the detector find and localise the acting actors,
+ * whatever it names them?). Duplicates that per-class NMS kept under different classes count as
+ * false positives.
+ */
+export function classAgnosticFrameAps(
+  runs: readonly VideoRun[],
+  t: number,
+): Record<string, number> {
+  const dets = frameDetectionsAt(runs, t);
+  dets.label.fill(0);
+  const videos = runs.map((r) => ({
+    ...r.video.annotation,
+    tubes: r.video.annotation.tubes.map((tube) => ({ ...tube, label: 0 })),
+  }));
+  const r = frameMeanAP({ labels: ['actor'], videos }, dets, {
+    protocol: actProtocol,
+    iou: [...TABLE_IOUS],
+  });
   return Object.fromEntries(r.results.map((x) => [String(x.iou), 100 * x.mAP]));
 }
 
@@ -216,9 +247,11 @@ export function actionnessSamples(
 ): void {
   let features: Float32Array[] = [];
   let tubes: DetectedTube[] = [];
-  runVideo(det, trunks, video, k, (input, run) => {
-    tubes = linkRun(run);
-    features = tubeBoxFeatures(det, input, tubes);
+  runVideo(det, trunks, video, k, {
+    keep: (input, run) => {
+      tubes = linkRun(run);
+      features = tubeBoxFeatures(det, input, tubes);
+    },
   });
   let r = 0;
   for (const tube of tubes)

@@ -62,12 +62,14 @@ export function testVideos(
   }
   for (const video of videos)
     runs.push(
-      runVideo(det, trunks, video, k, (input, run) => {
-        const linked = linkRun(run).map((t) => ({ ...t, video: video.annotation.name }));
-        tubes[model]!.push(...linked);
-        if (classifiers)
-          for (const cut of ['split', 'ends'] as const)
-            tubes[`pcsc+tr-${cut}`]!.push(...refineTubes(det, classifiers, input, linked, cut));
+      runVideo(det, trunks, video, k, {
+        keep: (input, run) => {
+          const linked = linkRun(run).map((t) => ({ ...t, video: video.annotation.name }));
+          tubes[model]!.push(...linked);
+          if (classifiers)
+            for (const cut of ['split', 'ends'] as const)
+              tubes[`pcsc+tr-${cut}`]!.push(...refineTubes(det, classifiers, input, linked, cut));
+        },
       }),
     );
   return { runs, tubes: tubes as Record<VideoRow, DetectedTube[]> };

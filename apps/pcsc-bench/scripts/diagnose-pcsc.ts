@@ -1,0 +1,181 @@
+/**
+ * Where does a PCSC detector lose its frame-mAP? Trains one model of a profile through the
+ * benchmark's own path (step's pretrained trunks, the training key frames, `trainDetector`) once
+ * per iteration count, one after another in this process, then runs it on the test videos and
+ * prints, for every head pass alone (stage 0 RGB, stage 0 Flow, stages 1…n) and for the final
+ * frame output (`all`, the union of every pass):
+ * - frame-mAP at 0.2 / 0.5 / 0.75 (does it find, localise and name the action?);
+ * - class-agnostic frame-AP at the same IoUs (does it find and localise the acting actors,
+ *   whatever it names them?);
+ * - both again with each detection's box replaced by its proposal (what the heads' box
+ *   regression adds).
+ * Nothing is cached: each count trains afresh.
+ *
+ *   nice -n 10 npx tsx apps/pcsc-bench/scripts/diagnose-pcsc.ts [profile] [model] [--seed 1] [--iterations 300,900] [--train-every 10] [--step-out dir] [--conv onnxruntime|wasm]
+ *
+ * `--step-out` is step-bench's output folder whose cache holds the pretrained trunks (default
+ * `results/step`, as `pnpm reproduce` arranges); they are pretrained there first if missing.
+ */
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import {
+  type CrossStreamDetector,
+  type HeadDetections,
+  type ScoredBoxes,
+  unionFrameOutput,
+} from '@tubekit/heads/cross-stream';
+import { initBackend } from '@tubekit/nn';
+import { createProgress } from '@tubekit/report';
+import {
+  DEFAULT_CONVOLUTIONS,
+  parseConvolutions,
+  selectConvolutions,
+} from '@tubekit/step-bench/convolutions';
+import { prepareSynthBench } from '@tubekit/step-bench/train-models';
+import { type BenchData, loadBenchData } from '../src/bench-data';
+import { classAgnosticFrameAps, frameMaps, runVideo, type VideoRun } from '../src/evaluate';
+import { type PcscProfile, type PcscProfileName, PROFILES, stepProfileOf } from '../src/profiles';
+import { createDetector, MODELS, type PcscModel, trainDetector } from '../src/train-detector';
+import { disposeTrainingData, trainingDataOf } from '../src/training-data';
+import { benchStreamTrunks } from '../src/trunks';
+import type { StreamTrunks } from '../src/video-features';
+
+function positiveIntegers(option: string, text: string): number[] {
+  return text.split(',').map((v) => {
+    const n = Number(v);
+    if (!(Number.isInteger(n) && n > 0))
+      throw new Error(`--${option} expects positive integers separated by commas, got "${v}"`);
+    return n;
+  });
+}
+
+/** A head's detections with every class's box replaced by the proposal it was regressed from. */
+function atProposals(d: HeadDetections, proposals: ScoredBoxes): HeadDetections {
+  const C = d.numClasses;
+  const boxes = Float64Array.from(d.boxes);
+  for (let n = 0; n < proposals.scores.length; n++)
+    for (let c = 0; c < C; c++)
+      boxes.set(proposals.boxes.subarray(4 * n, 4 * n + 4), 4 * (n * C + c));
+  return { ...d, boxes };
+}
+
+/**
+ * The test videos' frame outputs of every head pass alone (`t/stream`) and of all passes
+ * (`all`), each also at proposals, as single-stage runs that the bench's evaluators read.
+ */
+function passRuns(
+  det: CrossStreamDetector,
+  trunks: StreamTrunks,
+  data: BenchData,
+  k: number,
+): Map<string, VideoRun[]> {
+  const runs = new Map<string, VideoRun[]>();
+  for (const video of data.test) {
+    const outputs = new Map<string, VideoRun['frameOutputs'][number]>();
+    const add = (name: string, heads: HeadDetections[]) => {
+      if (!outputs.has(name)) outputs.set(name, []);
+      outputs.get(name)!.push(unionFrameOutput(heads));
+    };
+    runVideo(det, trunks, video, k, {
+      onStages: (stages) => {
+        for (let b = 0; b < stages[0]!.detections.length; b++) {
+          for (const s of stages) {
+            add(`${s.stage}/${s.stream}`, [s.detections[b]!]);
+            add(`${s.stage}/${s.stream} at proposals`, [
+              atProposals(s.detections[b]!, s.proposals[b]!),
+            ]);
+          }
+          add(
+            'all',
+            stages.map((s) => s.detections[b]!),
+          );
+          add(
+            'all at proposals',
+            stages.map((s) => atProposals(s.detections[b]!, s.proposals[b]!)),
+          );
+        }
+      },
+    });
+    for (const [name, frameOutputs] of outputs) {
+      if (!runs.has(name)) runs.set(name, []);
+      runs.get(name)!.push({ video, frameOutputs: [frameOutputs], recall: [], passes: [] });
+    }
+  }
+  return runs;
+}
+
+async function main() {
+  await initBackend({ log: () => undefined });
+  const { values, positionals } = parseArgs({
+    options: {
+      'step-out': { type: 'string' },
+      conv: { type: 'string' },
+      iterations: { type: 'string' },
+      seed: { type: 'string' },
+      'train-every': { type: 'string' },
+    },
+    allowPositionals: true,
+  });
+  const convolutions = await selectConvolutions(
+    values.conv === undefined ? DEFAULT_CONVOLUTIONS : parseConvolutions(values.conv),
+  );
+  const name = (positionals[0] ?? 'quick') as PcscProfileName;
+  const base = PROFILES[name];
+  if (!base)
+    throw new Error(`no profile "${name}"; expected one of ${Object.keys(PROFILES).join(', ')}`);
+  const model = (positionals[1] ?? 'fpn') as PcscModel;
+  if (!(model in MODELS))
+    throw new Error(`no model "${model}"; expected one of ${Object.keys(MODELS).join(', ')}`);
+  const seed = positiveIntegers('seed', values.seed ?? String(base.seeds[0]))[0]!;
+  const counts = positiveIntegers('iterations', values.iterations ?? String(base.iterations));
+  const trainEvery = positiveIntegers(
+    'train-every',
+    values['train-every'] ?? String(base.trainEvery),
+  )[0]!;
+  const profile: PcscProfile = { ...base, trainEvery };
+  const log = (line: string) => console.log(line);
+  const step = stepProfileOf(profile);
+  const bench = await prepareSynthBench(
+    step,
+    resolve(values['step-out'] ?? join('results', 'step')),
+    log,
+  );
+  const data = await loadBenchData(profile);
+  const training = trainingDataOf(profile, data, await benchStreamTrunks(bench));
+  log(
+    `${model} seed ${seed}: ${training.frames.items.length} training key frames (every ${trainEvery}th annotated frame), ${data.test.length} test videos, convolutions ${convolutions}`,
+  );
+  const pct = (r: Record<string, number>) =>
+    ['0.2', '0.5', '0.75'].map((iou) => r[iou]!.toFixed(1).padStart(5)).join(' /');
+  try {
+    for (const iterations of counts) {
+      const trained = { ...profile, iterations };
+      const det = createDetector(trained, model, seed, data.labels.length);
+      try {
+        const started = Date.now();
+        const bar = createProgress({ label: `  ${model} ${iterations}`, total: iterations });
+        const loss = trainDetector(trained, det, training.frames, seed, (_, l) =>
+          bar.tick(1, `loss ${l.toFixed(3)}`),
+        );
+        bar.done();
+        log(
+          `${iterations} iterations: training ${((Date.now() - started) / 1000).toFixed(0)} s, final loss ${loss.toFixed(3)}`,
+        );
+        log(`  ${'pass'.padEnd(24)} frame-mAP@0.2/0.5/0.75   class-agnostic AP@0.2/0.5/0.75`);
+        for (const [pass, runs] of passRuns(det, training.trunks, data, step.clipLength))
+          log(
+            `  ${pass.padEnd(24)} ${pct(frameMaps(data.labels, runs, 0))}      ${pct(classAgnosticFrameAps(runs, 0))}`,
+          );
+      } finally {
+        det.dispose();
+      }
+    }
+  } finally {
+    disposeTrainingData(training);
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -13,7 +13,7 @@ import { pcscClaims, pcscReport } from './report';
 import { type ModelResults, type SeedResults, seedResultsOf } from './run-seed';
 import { tier2Trimmers } from './tier2-trimmers';
 import { fpsByStages } from './timing';
-import { MODELS, type PcscModel } from './train-detector';
+import { MODELS, type PcscModel, trainingKeyFrames } from './train-detector';
 import { trainModels } from './train-models';
 import { freshStreamTrunks } from './trunks';
 
@@ -152,19 +152,16 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Reprodu
   const tier2 = await tier2Trimmers(profile.tier2Videos, profile.seeds[0]!, log);
   const claims = pcscClaims(seeds);
   const wallSeconds = (Date.now() - started) / 1000;
-  const count = (videos: typeof data.train, every: number) =>
-    videos.reduce(
-      (s, v) =>
-        s + Math.ceil(v.annotation.tubes.reduce((a, t) => a + t.boxes.length / 4, 0) / every),
-      0,
-    );
   const info = {
     wallSeconds,
     convolutions,
     load: loadavg()
       .map((l) => l.toFixed(2))
       .join(' '),
-    trainFrames: count(data.train, profile.trainEvery),
+    trainFrames: data.train.reduce(
+      (s, v) => s + trainingKeyFrames(v.annotation, profile.trainEvery).length,
+      0,
+    ),
     testFrames: data.test.reduce((s, v) => s + v.annotation.nframes, 0),
     fps,
     tier2,

@@ -1,3 +1,4 @@
+import type { VideoAnnotation } from '@tubekit/datasets';
 import {
   CrossStreamDetector,
   type CrossStreamInput,
@@ -60,6 +61,17 @@ export interface TrainingFrames {
   inputs: CrossStreamInput[];
 }
 
+/**
+ * A training video's key frames (1-based): every `every`-th of its frames with at least one GT box,
+ * the first of them included (mini-UCF-101-24 keeps every 10th annotated frame).
+ */
+export function trainingKeyFrames(video: VideoAnnotation, every: number): number[] {
+  const annotated: number[] = [];
+  for (let f = 1; f <= video.nframes; f++)
+    if (frameGroundTruth(video, f).labels.length > 0) annotated.push(f);
+  return annotated.filter((_, i) => i % every === 0);
+}
+
 /** Computes (once per seed's trunks) the key-frame maps of every `trainEvery`-th annotated frame. */
 export function trainingFrames(
   profile: PcscProfile,
@@ -68,10 +80,7 @@ export function trainingFrames(
 ): TrainingFrames {
   const out: TrainingFrames = { items: [], inputs: [] };
   for (const video of videos) {
-    const annotated: number[] = [];
-    for (let f = 1; f <= video.annotation.nframes; f++)
-      if (frameGroundTruth(video.annotation, f).labels.length > 0) annotated.push(f);
-    const keys = annotated.filter((_, i) => i % profile.trainEvery === 0);
+    const keys = trainingKeyFrames(video.annotation, profile.trainEvery);
     if (keys.length === 0) continue;
     const input = videoInput(trunks, video, keys, stepProfileOf(profile).clipLength);
     out.inputs.push(input);

@@ -1,0 +1,27 @@
+import type { VideoAnnotation } from '@tubekit/datasets';
+import { trainingKeyFrames } from './train-detector';
+
+const box = [10, 10, 30, 50];
+
+/** 20 frames: actor A on frames 3–8, actor B on frames 6–12, nobody on 13–16, A again on 17–18. */
+const video: VideoAnnotation = {
+  name: 'plain/v1',
+  nframes: 20,
+  width: 112,
+  height: 112,
+  tubes: [
+    { label: 0, start: 3, boxes: Float64Array.from(Array(6).fill(box).flat()) },
+    { label: 1, start: 6, boxes: Float64Array.from(Array(7).fill(box).flat()) },
+    { label: 0, start: 17, boxes: Float64Array.from(Array(2).fill(box).flat()) },
+  ],
+};
+
+describe('trainingKeyFrames', () => {
+  it('keeps every n-th frame that has a GT box, counting frames once however many actors', () => {
+    // annotated frames: 3…12, 17, 18 (12 frames; 15 boxes)
+    expect(trainingKeyFrames(video, 1)).toEqual([3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 17, 18]);
+    expect(trainingKeyFrames(video, 5)).toEqual([3, 8, 17]);
+    expect(trainingKeyFrames(video, 10)).toEqual([3, 17]);
+    expect(trainingKeyFrames({ ...video, tubes: [] }, 10)).toEqual([]);
+  });
+});

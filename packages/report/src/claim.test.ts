@@ -39,6 +39,7 @@ describe('checkClaim', () => {
     const same = [1, 1, 1];
     expect(spec([2, 2, 2], '>', same).holds).toBe(true);
     expect(spec(same, '>', same).holds).toBe(false);
+    expect(spec(same, '>', same).status).toBe('undecided');
     expect(spec([1.5, 1.5, 1.5], '>', same, 1).holds).toBe(false);
     expect(spec([0.5, 0.5, 0.5], '>=', same, 1).holds).toBe(true);
     expect(spec([0.5, 0.5, 0.5], '>=', same).holds).toBe(false);
@@ -46,6 +47,18 @@ describe('checkClaim', () => {
     expect(spec([2, 2, 2], '<=', [1.5, 1.5, 1.5], 0.5).holds).toBe(true);
     expect(spec([2, 2, 2], '≈', [2.4, 2.4, 2.4], 0.5).holds).toBe(true);
     expect(spec([2, 2, 2], '≈', [3, 3, 3], 0.5).status).toBe('fails');
+  });
+  it('is undecided when both sides measured one and the same value on every seed', () => {
+    const floor = [0, 0, 0];
+    for (const relation of ['>', '>=', '<', '<=', '≈'] as const) {
+      const r = spec(floor, relation, floor);
+      expect(r.status).toBe('undecided');
+      expect(r.evidence).toContain('both sides 0.00 on every seed');
+    }
+    // equal per seed but spread over seeds (a no-op measured on varied seeds) still decides
+    expect(spec([20, 20.1, 20.2], '≈', [20, 20.1, 20.2], 0.5).status).toBe('holds');
+    // different constants still decide
+    expect(spec([0, 0, 0], '<', [1, 1, 1]).status).toBe('holds');
   });
   it('is undecided on NaN', () => {
     expect(spec([Number.NaN], '<=', [1, 1, 1]).status).toBe('undecided');

@@ -57,7 +57,7 @@ export const CLAIM_MIN_SEEDS = 3;
 export const CLAIM_NOISE_FACTOR = 2;
 
 /** The decision rule, in words, for reports to print beside their claims. */
-export const CLAIM_RULE = `A claim is decided only on at least ${CLAIM_MIN_SEEDS} seeds; with fewer it is **undecided**. It holds when its margin — the difference of the two sides' seed means, beyond the claim's tolerance — exceeds ${CLAIM_NOISE_FACTOR} × the standard error of that difference, √(s₁²/n₁ + s₂²/n₂) with s the seeds' sample standard deviation (Welch; about a 95% one-sided test), and does not hold when the margin is below minus that noise; a margin within the noise leaves it **undecided**. Cells show mean ± standard deviation over seeds.`;
+export const CLAIM_RULE = `A claim is decided only on at least ${CLAIM_MIN_SEEDS} seeds; with fewer it is **undecided**. It holds when its margin — the difference of the two sides' seed means, beyond the claim's tolerance — exceeds ${CLAIM_NOISE_FACTOR} × the standard error of that difference, √(s₁²/n₁ + s₂²/n₂) with s the seeds' sample standard deviation (Welch; about a 95% one-sided test), and does not hold when the margin is below minus that noise; a margin within the noise leaves it **undecided**, as do two sides that measured one and the same value on every seed (a metric at its floor, 0 everywhere, tells nothing). Cells show mean ± standard deviation over seeds.`;
 
 /** Mean and sample standard deviation (n − 1; 0 for a single value) of the finite values. */
 export function meanAndStd(values: readonly number[]): { mean: number; std: number; n: number } {
@@ -81,8 +81,9 @@ export function formatMeanStd(values: readonly number[], digits = 1): string {
  * fewer than {@link CLAIM_MIN_SEEDS} seeds; else it holds when the margin exceeds
  * {@link CLAIM_NOISE_FACTOR} standard errors, fails when it is below minus that noise, and is
  * undecided in between (strict relations need a margin above the noise and fail at or below minus
- * it, so equal sides without spread fail `>`; `>=`, `<=` and `≈` hold at the noise and fail below
- * minus it).
+ * it; `>=`, `<=` and `≈` hold at the noise and fail below minus it). Two sides that measured one
+ * and the same value on every seed (e.g. a v-mAP of 0 everywhere) are undecided whatever the
+ * relation: they carry no evidence either way.
  *
  * @example
  * checkClaim({ id: 'fusion.early-beats-late', statement: 'early > late', relation: '>',
@@ -109,8 +110,12 @@ export function checkClaim(spec: ClaimSpec): ClaimResult {
   // One seed measures no spread: the noise is unknown (NaN, printed n/a), not zero.
   const noise = Math.min(l.n, r.n) < 2 ? Number.NaN : CLAIM_NOISE_FACTOR * se;
   const strict = relation === '>' || relation === '<';
+  // Both sides one and the same value on every seed (e.g. a metric at its floor, 0 everywhere):
+  // the seeds measured nothing that tells the sides apart, so no rule can decide between them.
+  const constant = l.n > 0 && r.n > 0 && l.std === 0 && r.std === 0 && d === 0;
   let status: ClaimStatus;
-  if (!Number.isFinite(margin) || Math.min(l.n, r.n) < CLAIM_MIN_SEEDS) status = 'undecided';
+  if (!Number.isFinite(margin) || Math.min(l.n, r.n) < CLAIM_MIN_SEEDS || constant)
+    status = 'undecided';
   else if (strict ? margin > noise : margin >= noise) status = 'holds';
   else if (strict ? margin <= -noise : margin < -noise) status = 'fails';
   else status = 'undecided';
@@ -124,7 +129,7 @@ export function checkClaim(spec: ClaimSpec): ClaimResult {
     holds: status === 'holds',
     margin,
     noise,
-    evidence: `${side(left)} ${relation} ${side(right)} (margin ${fmt(margin)}, noise ${fmt(noise)}${slack}; ${seeds} seed${seeds === 1 ? '' : 's'})`,
+    evidence: `${side(left)} ${relation} ${side(right)} (margin ${fmt(margin)}, noise ${fmt(noise)}${slack}; ${seeds} seed${seeds === 1 ? '' : 's'}${constant ? `; both sides ${fmt(l.mean)} on every seed: no evidence either way` : ''})`,
   };
 }
 

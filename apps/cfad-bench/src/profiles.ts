@@ -75,7 +75,7 @@ export const PROFILES: Record<CfadProfileName, CfadProfile> = {
     iterations: 100,
     batchVideos: 2,
     learningRate: 2e-3,
-    seeds: [1],
+    seeds: [1, 2, 3],
     maxTrainVideos: 64,
     maxTestVideos: 24,
     tier2: { orders: [1, 2, 3, 4, 5, 6] },

@@ -110,7 +110,7 @@ export function cfadReport(
   });
   line(
     'figure4b.svg',
-    `v-mAP@0.5 against ms per resampled frame; the learned selector at α = ${results.figure4b.alphas.join(', ')}, the baselines refine as many timestamps as the selector kept on average.`,
+    `v-mAP@0.5 against ms per resampled frame; the learned selector at α = ${profile.alphas.join(', ')}, the baselines refine as many timestamps as the selector kept on average.`,
     {
       title: 'Fig. 4(b): key-timestamp selection',
       xLabel: 'ms per frame',

@@ -79,20 +79,14 @@ function passRuns(
     runVideo(det, trunks, video, k, {
       onStages: (stages) => {
         for (let b = 0; b < stages[0]!.detections.length; b++) {
-          for (const s of stages) {
-            add(`${s.stage}/${s.stream}`, [s.detections[b]!]);
-            add(`${s.stage}/${s.stream} at proposals`, [
-              atProposals(s.detections[b]!, s.proposals[b]!),
-            ]);
-          }
-          add(
-            'all',
-            stages.map((s) => s.detections[b]!),
-          );
-          add(
-            'all at proposals',
-            stages.map((s) => atProposals(s.detections[b]!, s.proposals[b]!)),
-          );
+          const regressed = stages.map((s) => s.detections[b]!);
+          const proposed = stages.map((s) => atProposals(s.detections[b]!, s.proposals[b]!));
+          stages.forEach((s, i) => {
+            add(`${s.stage}/${s.stream}`, [regressed[i]!]);
+            add(`${s.stage}/${s.stream} at proposals`, [proposed[i]!]);
+          });
+          add('all', regressed);
+          add('all at proposals', proposed);
         }
       },
     });

@@ -161,11 +161,23 @@ export function frameMaps(
   runs: readonly VideoRun[],
   t: number,
 ): Record<string, number> {
-  const r = frameMeanAP(
-    { labels, videos: runs.map((x) => x.video.annotation) },
+  return frameAps(
+    labels,
+    runs.map((x) => x.video.annotation),
     frameDetectionsAt(runs, t),
-    { protocol: actProtocol, iou: [...TABLE_IOUS] },
   );
+}
+
+/** Frame-mAP (%) of detections at each of {@link TABLE_IOUS}, `act` protocol. */
+function frameAps(
+  labels: string[],
+  videos: VideoAnnotation[],
+  detections: FrameDetections,
+): Record<string, number> {
+  const r = frameMeanAP({ labels, videos }, detections, {
+    protocol: actProtocol,
+    iou: [...TABLE_IOUS],
+  });
   return Object.fromEntries(r.results.map((x) => [String(x.iou), 100 * x.mAP]));
 }
 
@@ -185,11 +197,7 @@ export function classAgnosticFrameAps(
     ...r.video.annotation,
     tubes: r.video.annotation.tubes.map((tube) => ({ ...tube, label: 0 })),
   }));
-  const r = frameMeanAP({ labels: ['actor'], videos }, dets, {
-    protocol: actProtocol,
-    iou: [...TABLE_IOUS],
-  });
-  return Object.fromEntries(r.results.map((x) => [String(x.iou), 100 * x.mAP]));
+  return frameAps(['actor'], videos, dets);
 }
 
 /** Video-mAP (%) at each of {@link TABLE_IOUS}, `act` protocol. */

@@ -1,12 +1,12 @@
 /**
- * Is score calibration what stops STEP's temporal trimming? Reads a finished run's cached model
+ * How far does calibration take STEP's temporal trimming? Reads a finished run's cached model
  * results (the hybrid fusion's three models: early fusion, the RGB stream model and flow), fuses
- * their test tubelets as Table 2 does, and prints the fused scores' quantiles and the video-mAP
- * after linking alone and after Saha's two-state trimming, for the scores as they are and for the
- * best calibration there can be: Platt scaling, p = σ(a · ln s + b), fit by Newton's method on the
- * test tubelets themselves (an oracle), whose target is "this tubelet is a true positive": a GT
- * tube of its class overlaps it with a mean per-frame IoU ≥ 0.5 over its K frames. If even the
- * oracle leaves the trimmed video-mAP at 0, calibration is not the obstacle; the detector is.
+ * their tubelets as Table 2 does, and prints the fused scores' quantiles and the test videos'
+ * video-mAP after linking alone, after Saha's two-state trimming of the raw scores, after
+ * trimming scores calibrated as the report does (a Platt scaling fit on the calibration training
+ * videos' linked tubes: `fitTrimmingCalibration`), and after trimming scores calibrated by an
+ * oracle: the same fit on the test videos themselves, which no honest run can use, an upper bound
+ * on what any Platt scaling of these scores can give.
  *
  *   npx tsx apps/step-bench/scripts/trimming-calibration.ts [profile] [seed cache dir]
  *
@@ -15,40 +15,20 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createSynthTubes } from '@tubekit/datasets';
-import { boxIoU } from '@tubekit/geometry';
-import type { ClipTubelet } from '@tubekit/heads/progressive';
+import { type PlattScaling, plattProbability } from '@tubekit/linking';
 import { streamModelId } from '../src/configurations';
-import { frameMapOf, linkTubes, type VideoTubelets, videoMapOf } from '../src/evaluate';
+import {
+  calibrationVideos,
+  fitTrimmingCalibration,
+  frameMapOf,
+  linkTubes,
+  trimmingOutcomes,
+  type VideoTubelets,
+  videoMapOf,
+} from '../src/evaluate';
 import { PROFILES, type StepProfileName, synthConfigOf } from '../src/profiles';
 import { decodeTubelets, fuseVideoTubelets } from '../src/seed-results';
-
-/** Platt scaling's (a, b) for scores `s` and 0/1 targets `y`, by Newton's method on the log-loss. */
-function fitPlatt(s: readonly number[], y: readonly number[]): { a: number; b: number } {
-  const x = s.map((v) => Math.log(Math.max(1e-6, v)));
-  let a = 1;
-  let b = 0;
-  for (let iteration = 0; iteration < 50; iteration++) {
-    let ga = 0;
-    let gb = 0;
-    let haa = 0;
-    let hab = 0;
-    let hbb = 0;
-    for (let i = 0; i < x.length; i++) {
-      const p = 1 / (1 + Math.exp(-(a * x[i] + b)));
-      const r = p - y[i];
-      const w = p * (1 - p);
-      ga += r * x[i];
-      gb += r;
-      haa += w * x[i] * x[i];
-      hab += w * x[i];
-      hbb += w;
-    }
-    const det = haa * hbb - hab * hab;
-    a -= (hbb * ga - hab * gb) / det;
-    b -= (haa * gb - hab * ga) / det;
-  }
-  return { a, b };
-}
+import type { ModelSummary } from '../src/train-models';
 
 function main() {
   const name = (process.argv[2] ?? 'quick') as StepProfileName;
@@ -59,75 +39,98 @@ function main() {
     process.argv[3] ?? join('results', 'step', 'cache', profile.name, `seed-${profile.seeds[0]}`);
   const synth = createSynthTubes(synthConfigOf(profile));
   const byName = new Map(synth.dataset.videos.map((v) => [v.name, v]));
-  const test = (synth.dataset.splits.test ?? [])
-    .slice(0, profile.maxTestVideos)
-    .map((n) => byName.get(n) ?? (undefined as never));
+  const pick = (split: string, max?: number) =>
+    (synth.dataset.splits[split] ?? [])
+      .slice(0, max)
+      .map((n) => byName.get(n) ?? (undefined as never));
+  const train = pick('train', profile.maxTrainVideos);
+  const test = pick('test', profile.maxTestVideos);
+  const calibration = calibrationVideos({ train, test });
   const K = profile.clipLength;
-  const load = (id: string): VideoTubelets => {
-    const path = join(dir, `${id}.json`);
-    const summary = JSON.parse(readFileSync(path, 'utf8'));
-    if (!summary.tubelets) throw new Error(`${path} holds no test tubelets`);
-    return decodeTubelets(summary.tubelets);
-  };
-  const streams = [
+  const summaries = [
     'early',
     streamModelId('rgb', profile.baseStream),
     streamModelId('flow', profile.baseStream),
-  ].map(load);
-  const hybrid = fuseVideoTubelets(test, streams, K);
-  const scores: number[] = [];
-  const truePositive: number[] = [];
-  for (const v of test)
-    for (const t of hybrid.get(v.name) ?? []) {
-      scores.push(t.score);
-      const overlaps = v.tubes.some((g) => {
-        if (g.label !== t.label) return false;
-        let sum = 0;
-        for (let k = 0; k < K; k++) {
-          const f = t.start + k - g.start;
-          if (f >= 0 && f < g.boxes.length / 4)
-            sum += boxIoU(t.boxes.subarray(4 * k, 4 * k + 4), g.boxes.subarray(4 * f, 4 * f + 4));
-        }
-        return sum / K >= 0.5;
-      });
-      truePositive.push(overlaps ? 1 : 0);
-    }
-  const quantiles = (values: number[]) => {
-    const sorted = [...values].sort((x, y) => x - y);
-    return [0.5, 0.9, 0.99, 1]
-      .map((p) => sorted[Math.floor(p * (sorted.length - 1))].toFixed(3))
+  ].map((id): ModelSummary => JSON.parse(readFileSync(join(dir, `${id}.json`), 'utf8')));
+  const fused = (pick: (s: ModelSummary) => ModelSummary['tubelets'], videos: typeof test) =>
+    fuseVideoTubelets(
+      videos,
+      summaries.map((s) => {
+        const tubelets = pick(s);
+        if (!tubelets) throw new Error(`${dir}/${s.id}.json holds no such tubelets`);
+        return decodeTubelets(tubelets);
+      }),
+      K,
+    );
+  const hybrid = fused((s) => s.tubelets, test);
+  const scores = [...hybrid.values()]
+    .flatMap((list) => list.map((t) => t.score))
+    .sort((a, b) => a - b);
+  const quantiles = (values: number[]) =>
+    [0.5, 0.9, 0.99, 1]
+      .map((p) => values[Math.floor(p * (values.length - 1))].toFixed(3))
       .join(' / ');
-  };
   const maps = (record: Record<string, number>) =>
     Object.entries(record)
       .map(([iou, v]) => `${iou}: ${v.toFixed(1)}`)
       .join(', ');
-  const report = (label: string, tubelets: VideoTubelets, values: number[]) => {
-    console.log(`${label}: score quantiles 50 / 90 / 99 / 100%: ${quantiles(values)}`);
-    console.log(
-      `  video-mAP, linking only:  ${maps(videoMapOf(synth.dataset, test, linkTubes(test, tubelets, K, false).tubes))}`,
-    );
-    console.log(
-      `  video-mAP, with trimming: ${maps(videoMapOf(synth.dataset, test, linkTubes(test, tubelets, K).tubes))}`,
-    );
-  };
+  const trimmed = (tubelets: VideoTubelets, scaling: PlattScaling | null) =>
+    maps(videoMapOf(synth.dataset, test, linkTubes(test, tubelets, K, true, scaling).tubes));
   console.log(
-    `${dir}: hybrid fusion of ${test.length} test videos, ${scores.length} tubelets (${truePositive.filter(Boolean).length} true positives), frame-mAP@0.5 ${frameMapOf(synth.dataset, test, hybrid, K).toFixed(1)}%`,
+    `${dir}: hybrid fusion of ${test.length} test videos, ${scores.length} tubelets, frame-mAP@0.5 ${frameMapOf(synth.dataset, test, hybrid, K).toFixed(1)}%`,
   );
-  report('scores as they are', hybrid, scores);
-  const { a, b } = fitPlatt(scores, truePositive);
-  const platt = (s: number) => 1 / (1 + Math.exp(-(a * Math.log(Math.max(1e-6, s)) + b)));
-  const calibrated: VideoTubelets = new Map(
-    [...hybrid].map(([v, list]) => [
-      v,
-      list.map((t): ClipTubelet => ({ ...t, score: platt(t.score) })),
-    ]),
+  console.log(`fused scores, quantiles 50 / 90 / 99 / 100%: ${quantiles(scores)}`);
+  console.log(
+    `video-mAP, linking only:          ${maps(videoMapOf(synth.dataset, test, linkTubes(test, hybrid, K, false).tubes))}`,
   );
-  report(
-    `oracle Platt scaling (a ${a.toFixed(3)}, b ${b.toFixed(3)})`,
-    calibrated,
-    scores.map(platt),
-  );
+  console.log(`video-mAP, trimming raw scores:   ${trimmed(hybrid, null)}`);
+  const describe = (label: string, fit: ReturnType<typeof fitTrimmingCalibration>) => {
+    if (!fit) return console.log(`${label}: no tube linked, nothing to fit`);
+    const p = (s: number) => plattProbability(fit.scaling, s);
+    console.log(
+      `${label} (a ${fit.scaling.a.toFixed(3)}, b ${fit.scaling.b.toFixed(3)}; ${fit.actionFrames} of ${fit.frames} tube frames on an acting actor; calibrated tubelet quantiles ${quantiles(scores.map(p))}):`,
+    );
+    console.log(`  video-mAP, trimming calibrated:  ${trimmed(hybrid, fit.scaling)}`);
+    console.log(`  ${whatIsCut(fit.scaling)}`);
+  };
+  // Which linked frames the calibrated trimmer keeps and cuts, and how many of each are on an
+  // acting actor (the outcome it was calibrated for).
+  const linked = linkTubes(test, hybrid, K, false).tubes;
+  const { outcomes } = trimmingOutcomes(test, linked);
+  const frameKey = (video: string, label: number, frame: number, box: Float64Array) =>
+    `${video}|${label}|${frame}|${box.join(',')}`;
+  const whatIsCut = (scaling: PlattScaling) => {
+    const kept = new Set<string>();
+    for (const t of linkTubes(test, hybrid, K, true, scaling).tubes)
+      for (let k = 0; k < t.boxes.length / 4; k++)
+        kept.add(frameKey(t.video, t.label, t.start + k, t.boxes.subarray(4 * k, 4 * k + 4)));
+    const n = { kept: 0, keptActing: 0, cut: 0, cutActing: 0 };
+    let i = 0;
+    for (const t of linked)
+      for (let k = 0; k < t.boxes.length / 4; k++, i++) {
+        const acting = outcomes[i];
+        if (kept.has(frameKey(t.video, t.label, t.start + k, t.boxes.subarray(4 * k, 4 * k + 4)))) {
+          n.kept++;
+          n.keptActing += acting;
+        } else {
+          n.cut++;
+          n.cutActing += acting;
+        }
+      }
+    const pct = (a: number, b: number) => `${((100 * a) / Math.max(1, b)).toFixed(1)}%`;
+    return `of ${i} linked test frames it keeps ${n.kept} (${pct(n.keptActing, n.kept)} on an acting actor) and cuts ${n.cut} (${pct(n.cutActing, n.cut)} on an acting actor)`;
+  };
+  if (summaries.every((s) => s.calibrationTubelets))
+    describe(
+      `calibrated on ${calibration.length} training videos`,
+      fitTrimmingCalibration(
+        calibration,
+        fused((s) => s.calibrationTubelets, calibration),
+        K,
+      ),
+    );
+  else console.log('(a summary holds no calibration tubelets: rerun `pnpm reproduce` to add them)');
+  describe('oracle: calibrated on the test videos', fitTrimmingCalibration(test, hybrid, K));
 }
 
 main();

@@ -33,8 +33,9 @@ const video: VideoAnnotation = {
 const bench = {
   profile,
   synth: { dataset: { labels: ['a', 'b'] } },
+  train: [video],
   test: [video],
-} as unknown as Pick<SynthBench, 'profile' | 'synth' | 'test'>;
+} as unknown as Pick<SynthBench, 'profile' | 'synth' | 'train' | 'test'>;
 const tubelets: Array<[string, number[][]]> = [
   [video.name, [1, 1 + K].map((start) => [start, 0, 0.9, ...Array(K).fill(box).flat()])],
 ];
@@ -50,7 +51,10 @@ function summaries(missing: string[]): (id: string) => ModelSummary {
           ...absent,
           frameMapByStep: absent.frameMapByStep.map(() => 42),
           fpsByStep: absent.fpsByStep.map(() => 7),
-          tubelets: ['anticipation', 'flow', 'early'].includes(m.id) ? tubelets : undefined,
+          ...(['anticipation', 'flow', 'early'].includes(m.id) && {
+            tubelets,
+            calibrationTubelets: tubelets,
+          }),
         },
       ];
     }),

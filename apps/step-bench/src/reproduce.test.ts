@@ -131,6 +131,22 @@ describe('pnpm reproduce --paper step --profile smoke (end to end)', () => {
         expect(v).toBeLessThanOrEqual(100);
       }
       expect(Object.keys(json.results.table2.videoMap)).toEqual(['0.05', '0.1', '0.2', '0.5']);
+      // Table 2 trims calibrated scores, fit on training videos, beside the raw scores' trimming
+      expect(Object.keys(json.results.table2.videoMapUncalibrated)).toEqual([
+        '0.05',
+        '0.1',
+        '0.2',
+        '0.5',
+      ]);
+      expect(md).toContain('trimming the uncalibrated scores');
+      const calibration = json.results.table2.calibration;
+      if (calibration === null) expect(md).toContain('the trimmer read the scores as they are');
+      else {
+        expect(calibration.videos).toBe(json.resultsBySeed[0].table2.calibration.videos);
+        expect(calibration.frames).toBeGreaterThan(0);
+        expect(json.results.table2.linking).toContain('calibrated two-state trimming');
+        expect(md).toMatch(/Calibration: a = -?\d+\.\d\d, b = -?\d+\.\d\d, fit on \d+ tube frames/);
+      }
       expect(readFileSync(join(out, 'figure6a.svg'), 'utf8')).toMatch(/^<svg/);
       expect(r.stdout).toMatch(/STEP claims: 0 hold, 0 do not, \d+ undecided .* report: /);
       // Rendered once, by the parent: the frames file exists and no worker drew a render bar.

@@ -18,8 +18,24 @@ export interface StepResults {
   table2: {
     frameMap: number;
     videoMap: Record<string, number>;
+    /** The same tubes trimmed on the detector's scores as they are (no calibration). */
+    videoMapUncalibrated: Record<string, number>;
     /** The same tubes before temporal trimming. */
     videoMapLinkingOnly: Record<string, number>;
+    /**
+     * The trimmer's Platt scaling, p = σ(a · ln s + b), and what it was fit on: the hybrid
+     * fusion's linked tubes on `videos` training videos, `frames` tube frames of which
+     * `actionFrames` follow an acting GT actor (`trimmingOutcomes`); `null` when
+     * nothing could be fit (no tube linked, or a fusion model missing).
+     */
+    calibration: {
+      a: number;
+      b: number;
+      floor: number;
+      videos: number;
+      frames: number;
+      actionFrames: number;
+    } | null;
     protocol: 'act';
     linking: string;
   };

@@ -18,7 +18,7 @@ import {
 } from './configurations';
 import { convolutionsCacheKey, convolutionsInUse } from './convolutions';
 import { firstLine, readCacheJson, setAsideDamaged } from './damaged-cache';
-import { frameMapOf } from './evaluate';
+import { calibrationVideos, frameMapOf } from './evaluate';
 import { type StreamFeatures, type StreamFeaturesOptions, streamFeatures } from './feature-banks';
 import { FrameCache } from './frame-cache';
 import { storedClassifier } from './pretrained-classifier';
@@ -42,6 +42,11 @@ export interface ModelSummary {
   convolutions?: 'onnxruntime';
   /** Last-step tubelets ([video, [start, label, score, ...boxes][]]), for the fusion models only. */
   tubelets?: Array<[string, number[][]]>;
+  /**
+   * The same, on the calibration videos (`calibrationVideos`), for the fusion models only:
+   * Table 2's trimmer is calibrated on them.
+   */
+  calibrationTubelets?: Array<[string, number[][]]>;
 }
 
 /** The SynthTubes data of a profile, rendered at the detector's frame size. */
@@ -135,12 +140,21 @@ export function cachedSummary(
 ): ModelSummary | undefined {
   const path = join(seedCacheDir(cacheDir, seed), `${config.id}.json`);
   const cached = readCacheJson<ModelSummary>(path, log);
+  // a fusion model's summary from before the trimmer's calibration lacks its calibration
+  // tubelets: its model resumes from its finished checkpoint and is tested again
   return cached &&
+    (cached.calibrationTubelets !== undefined || !isFusionInput(profile, config.id)) &&
     JSON.stringify(cached.config) === JSON.stringify(config) &&
     JSON.stringify(cached.profile) === JSON.stringify(seedProfile(profile, seed)) &&
     (cached.convolutions ?? 'wasm') === convolutionsInUse()
     ? cached
     : undefined;
+}
+
+/** Whether a model's tubelets feed the fusions (Table 1(b) late and hybrid fusion, Table 2). */
+export function isFusionInput(profile: Pick<StepProfile, 'baseStream'>, id: string): boolean {
+  const base = profile.baseStream;
+  return [streamModelId('rgb', base), streamModelId('flow', base), 'early'].includes(id);
 }
 
 function encodeTubelets(videos: Array<[string, ClipTubelet[]]>): Array<[string, number[][]]> {
@@ -266,7 +280,6 @@ export async function trainAndSummarize(
   const { synth, test } = bench;
   const profile = seedProfile(bench.profile, seed);
   const cacheDir = seedCacheDir(bench.cacheDir, seed);
-  const base = profile.baseStream;
   const numClasses = synth.dataset.labels.length;
   const actors = synthActors(synth, profile.frameSize);
   const trunk = await loadTrunk(bench, config.modality);
@@ -275,6 +288,7 @@ export async function trainAndSummarize(
     : undefined;
   const classifier = await benchClassifier(bench, config.modality, trunk, features);
   const checkpointPath = modelCheckpointPath(bench, config, seed);
+  const fusionInput = isFusionInput(profile, config.id);
   const train = () =>
     runModel({
       trunk,
@@ -286,6 +300,7 @@ export async function trainAndSummarize(
       numClasses,
       train: bench.train,
       test,
+      calibration: fusionInput ? calibrationVideos(bench) : undefined,
       frames: bench.frames,
       allSteps: config.id.startsWith('smax'),
       timeAllSteps: config.id === 'smax3' || config.id === 'anticipation',
@@ -318,9 +333,10 @@ export async function trainAndSummarize(
     testWallMs: run.testWallMs,
     ...(convolutionsInUse() === 'onnxruntime' && { convolutions: 'onnxruntime' as const }),
   };
-  const fusionInputs = [streamModelId('rgb', base), streamModelId('flow', base), 'early'];
-  if (fusionInputs.includes(config.id))
+  if (fusionInput) {
     summary.tubelets = encodeTubelets(run.stepTubelets[run.stepTubelets.length - 1].videos);
+    summary.calibrationTubelets = encodeTubelets(run.calibrationTubelets ?? []);
+  }
   await writeFileAtomic(join(cacheDir, `${config.id}.json`), JSON.stringify(summary));
   return summary;
 }

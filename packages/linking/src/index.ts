@@ -35,6 +35,13 @@ export {
 } from './presets';
 export type { FrameNMSOptions } from './row-nms';
 export { nmsRows } from './row-nms';
+export type { FitPlattScalingOptions, PlattScaling } from './score-calibration';
+export {
+  calibrateTubes,
+  fitPlattScaling,
+  PLATT_SCORE_FLOOR,
+  plattProbability,
+} from './score-calibration';
 export { topKMean } from './top-k-mean';
 export { checkTubes, renumberTubes } from './tube-input';
 export type { TubeletLinkingOptions, TubeletSuppression } from './tubelet-linking';

@@ -4,6 +4,7 @@ import { LinkingInputError } from './errors';
 import { type MultiClassTrimmingOptions, multiClassTrimming } from './multi-class-trimming';
 import { linkOnlineByVideo, type OnlineLinkingOptions } from './online-linking';
 import { type FrameNMSOptions, nmsRows } from './row-nms';
+import { calibrateTubes, type PlattScaling } from './score-calibration';
 import {
   frameDetectionsAsTubelets,
   linkTubeletsByVideo,
@@ -26,8 +27,9 @@ export type TrimmerSpec =
   | { readonly method: 'actionness'; readonly options: ActionnessTrimmingOptions };
 
 /**
- * detections → (per-frame NMS) → linker → (trimmer) → tubes. A pipeline is plain data, so the
- * object itself is the record of what produced a set of tubes ({@link LinkingMetadata}).
+ * detections → (per-frame NMS) → linker → (score calibration) → (trimmer) → tubes. A pipeline is
+ * plain data, so the object itself is the record of what produced a set of tubes
+ * ({@link LinkingMetadata}).
  */
 export interface LinkingPipeline {
   /** A label for reports, e.g. `'multisports'`. */
@@ -35,6 +37,12 @@ export interface LinkingPipeline {
   /** Per-frame, per-class NMS of frame detections before linking (`null`: none). */
   readonly frameNMS: FrameNMSOptions | null;
   readonly linker: LinkerSpec;
+  /**
+   * Maps the linked tubes' per-frame scores and tube scores to probabilities before the trimmer
+   * ({@link calibrateTubes}; absent or `null`: scores as the detector gave them). Fit it on
+   * training videos' linked tubes ({@link fitPlattScaling}), never on the videos evaluated.
+   */
+  readonly calibration?: PlattScaling | null;
   readonly trimmer: TrimmerSpec | null;
 }
 
@@ -95,7 +103,12 @@ export function* linkVideos(
         ? linkViterbiByVideo(filtered, linker.options, extra)
         : linkOnlineByVideo(filtered, linker.options, linkerInput);
   }
-  for (const video of videos) {
+  const calibration = pipeline.calibration ?? null;
+  for (const linked of videos) {
+    const video =
+      calibration === null
+        ? linked
+        : { video: linked.video, tubes: calibrateTubes(linked.tubes, calibration, extra) };
     if (trimmer === null) yield video;
     else if (trimmer.method === 'two-state')
       yield { video: video.video, tubes: twoStateTrimming(video.tubes, trimmer.options, extra) };

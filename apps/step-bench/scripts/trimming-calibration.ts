@@ -15,15 +15,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createSynthTubes } from '@tubekit/datasets';
+import type { DetectedTube } from '@tubekit/geometry';
 import { type PlattScaling, plattProbability } from '@tubekit/linking';
-import { streamModelId } from '../src/configurations';
+import { hybridFusionModelIds } from '../src/configurations';
 import {
   calibrationVideos,
   fitTrimmingCalibration,
   frameMapOf,
   linkTubes,
   trimmingOutcomes,
-  type VideoTubelets,
   videoMapOf,
 } from '../src/evaluate';
 import { PROFILES, type StepProfileName, synthConfigOf } from '../src/profiles';
@@ -47,11 +47,9 @@ function main() {
   const test = pick('test', profile.maxTestVideos);
   const calibration = calibrationVideos({ train, test });
   const K = profile.clipLength;
-  const summaries = [
-    'early',
-    streamModelId('rgb', profile.baseStream),
-    streamModelId('flow', profile.baseStream),
-  ].map((id): ModelSummary => JSON.parse(readFileSync(join(dir, `${id}.json`), 'utf8')));
+  const summaries = hybridFusionModelIds(profile.baseStream).map(
+    (id): ModelSummary => JSON.parse(readFileSync(join(dir, `${id}.json`), 'utf8')),
+  );
   const fused = (pick: (s: ModelSummary) => ModelSummary['tubelets'], videos: typeof test) =>
     fuseVideoTubelets(
       videos,
@@ -74,34 +72,36 @@ function main() {
     Object.entries(record)
       .map(([iou, v]) => `${iou}: ${v.toFixed(1)}`)
       .join(', ');
-  const trimmed = (tubelets: VideoTubelets, scaling: PlattScaling | null) =>
-    maps(videoMapOf(synth.dataset, test, linkTubes(test, tubelets, K, true, scaling).tubes));
+  const trimmed = (scaling: PlattScaling | null) => linkTubes(test, hybrid, K, true, scaling).tubes;
+  const linked = linkTubes(test, hybrid, K, false).tubes;
   console.log(
     `${dir}: hybrid fusion of ${test.length} test videos, ${scores.length} tubelets, frame-mAP@0.5 ${frameMapOf(synth.dataset, test, hybrid, K).toFixed(1)}%`,
   );
   console.log(`fused scores, quantiles 50 / 90 / 99 / 100%: ${quantiles(scores)}`);
+  console.log(`video-mAP, linking only:          ${maps(videoMapOf(synth.dataset, test, linked))}`);
   console.log(
-    `video-mAP, linking only:          ${maps(videoMapOf(synth.dataset, test, linkTubes(test, hybrid, K, false).tubes))}`,
+    `video-mAP, trimming raw scores:   ${maps(videoMapOf(synth.dataset, test, trimmed(null)))}`,
   );
-  console.log(`video-mAP, trimming raw scores:   ${trimmed(hybrid, null)}`);
   const describe = (label: string, fit: ReturnType<typeof fitTrimmingCalibration>) => {
     if (!fit) return console.log(`${label}: no tube linked, nothing to fit`);
     const p = (s: number) => plattProbability(fit.scaling, s);
     console.log(
       `${label} (a ${fit.scaling.a.toFixed(3)}, b ${fit.scaling.b.toFixed(3)}; ${fit.actionFrames} of ${fit.frames} tube frames on an acting actor; calibrated tubelet quantiles ${quantiles(scores.map(p))}):`,
     );
-    console.log(`  video-mAP, trimming calibrated:  ${trimmed(hybrid, fit.scaling)}`);
-    console.log(`  ${whatIsCut(fit.scaling)}`);
+    const tubes = trimmed(fit.scaling);
+    console.log(
+      `  video-mAP, trimming calibrated:  ${maps(videoMapOf(synth.dataset, test, tubes))}`,
+    );
+    console.log(`  ${whatIsCut(tubes)}`);
   };
   // Which linked frames the calibrated trimmer keeps and cuts, and how many of each are on an
   // acting actor (the outcome it was calibrated for).
-  const linked = linkTubes(test, hybrid, K, false).tubes;
   const { outcomes } = trimmingOutcomes(test, linked);
   const frameKey = (video: string, label: number, frame: number, box: Float64Array) =>
     `${video}|${label}|${frame}|${box.join(',')}`;
-  const whatIsCut = (scaling: PlattScaling) => {
+  const whatIsCut = (trimmedTubes: DetectedTube[]) => {
     const kept = new Set<string>();
-    for (const t of linkTubes(test, hybrid, K, true, scaling).tubes)
+    for (const t of trimmedTubes)
       for (let k = 0; k < t.boxes.length / 4; k++)
         kept.add(frameKey(t.video, t.label, t.start + k, t.boxes.subarray(4 * k, 4 * k + 4)));
     const n = { kept: 0, keptActing: 0, cut: 0, cutActing: 0 };

@@ -37,6 +37,17 @@ export function streamModelId(stream: StepStream, base: StepStream): string {
 }
 
 /**
+ * The models whose tubelets hybrid fusion (STEP §3.5, Table 1(b), Table 2) fuses, in its order:
+ * early fusion, then the RGB and flow stream models.
+ *
+ * @example
+ * hybridFusionModelIds('rgb'); // ['early', 'anticipation', 'flow']
+ */
+export function hybridFusionModelIds(base: StepStream): [string, string, string] {
+  return ['early', streamModelId('rgb', base), streamModelId('flow', base)];
+}
+
+/**
  * Every model the STEP tables need, for a base stream (STEP: RGB). `smax3` (base stream, 11
  * proposals, 3 steps, no extension) is the shared baseline of Table 1(a), Figure 5 (K = 6), the
  * ablations and Figure 6; `anticipation` is the base stream of Table 1(b) and Figure 5; the other

@@ -1,6 +1,6 @@
 import type { VideoAnnotation } from '@tubekit/datasets';
 import { fuseTubelets, gridSize } from '@tubekit/heads/progressive';
-import { streamModelId } from './configurations';
+import { hybridFusionModelIds, streamModelId } from './configurations';
 import {
   calibrationVideos,
   fitTrimmingCalibration,
@@ -88,11 +88,7 @@ export function seedResults(
         calibrationSet,
         fuseVideoTubelets(
           calibrationSet,
-          [
-            'early',
-            streamModelId('rgb', profile.baseStream),
-            streamModelId('flow', profile.baseStream),
-          ].map(calibrationOf),
+          hybridFusionModelIds(profile.baseStream).map(calibrationOf),
           K,
         ),
         K,

@@ -11,10 +11,10 @@ import {
   writeFileAtomic,
 } from '@tubekit/report';
 import {
+  hybridFusionModelIds,
   type StepModality,
   type StepModelConfig,
   stepModels,
-  streamModelId,
 } from './configurations';
 import { convolutionsCacheKey, convolutionsInUse } from './convolutions';
 import { firstLine, readCacheJson, setAsideDamaged } from './damaged-cache';
@@ -153,8 +153,7 @@ export function cachedSummary(
 
 /** Whether a model's tubelets feed the fusions (Table 1(b) late and hybrid fusion, Table 2). */
 export function isFusionInput(profile: Pick<StepProfile, 'baseStream'>, id: string): boolean {
-  const base = profile.baseStream;
-  return [streamModelId('rgb', base), streamModelId('flow', base), 'early'].includes(id);
+  return hybridFusionModelIds(profile.baseStream).includes(id);
 }
 
 function encodeTubelets(videos: Array<[string, ClipTubelet[]]>): Array<[string, number[][]]> {

@@ -57,7 +57,9 @@ describe('cfadJobs', () => {
   it("queues each model as the child of step-bench's own step-trunk job, naming no folder", () => {
     const jobs = cfadQueueJobs('smoke', models);
     const trunks = jobs.filter((j) => j.kind === 'step-trunk');
-    expect(trunks.map((j) => j.label)).toEqual(['rgb trunk', 'early trunk']);
+    // the RGB ⊕ flow trunk starts from the flow trunk (step's pretrain.earlyFromFlow), so both queue
+    expect(trunks.map((j) => j.label)).toEqual(['rgb trunk', 'flow trunk', 'early trunk']);
+    expect(trunks[2]?.parents).toEqual([trunks[1]?.id]);
     // the very jobs `--paper step --queue` queues (same ids): their stored trunks are reused
     const step = new Set(stepJobs({ ...STEP_PROFILES.smoke, seeds: [1, 2] }).map((j) => j.id));
     for (const t of trunks) expect(step.has(t.id)).toBe(true);

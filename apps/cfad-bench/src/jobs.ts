@@ -6,7 +6,7 @@ import {
   DEFAULT_CONVOLUTIONS,
   jobConvolutionsField,
 } from '@tubekit/step-bench/convolutions';
-import { STEP_JOB_KINDS, sharedTrunkJob } from '@tubekit/step-bench/jobs';
+import { STEP_JOB_KINDS, sharedTrunkJobs } from '@tubekit/step-bench/jobs';
 import { PROFILES as STEP_PROFILES, synthConfigOf } from '@tubekit/step-bench/profiles';
 import type { CfadModality } from './data';
 import { type CfadProfileName, PROFILES } from './profiles';
@@ -106,13 +106,13 @@ function cfadJobGraph(
     const file = local?.trunkFile(config.modality);
     let trunk = trunks.get(key);
     if (!trunk && !(file !== undefined && existsSync(file))) {
-      trunk = sharedTrunkJob(step, config.modality, {
-        label: `${config.modality} trunk`,
+      const chain = sharedTrunkJobs(step, config.modality, {
         stepOutDir: local?.dirs.stepOutDir,
         convolutions,
       });
+      trunk = chain[chain.length - 1];
       trunks.set(key, trunk);
-      trunkJobs.push(trunk);
+      for (const job of chain) if (!trunkJobs.some((j) => j.id === job.id)) trunkJobs.push(job);
     }
     modelJobs.push(
       queueJob<CfadModelJobConfig>(

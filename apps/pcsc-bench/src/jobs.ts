@@ -6,7 +6,7 @@ import {
   DEFAULT_CONVOLUTIONS,
   jobConvolutionsField,
 } from '@tubekit/step-bench/convolutions';
-import { STEP_JOB_KINDS, sharedTrunkJob } from '@tubekit/step-bench/jobs';
+import { STEP_JOB_KINDS, sharedTrunkJobs } from '@tubekit/step-bench/jobs';
 import { benchConfigs } from './bench-data';
 import { type PcscProfileName, PROFILES } from './profiles';
 import type { ModelResults } from './run-seed';
@@ -57,7 +57,7 @@ export interface PcscLocalRun {
 
 /**
  * The models of a PCSC run as a job graph: one `pcsc-model` job per model and seed, each the
- * child of the step profile's trunk jobs, one per stream (`sharedTrunkJob` of step-bench: the
+ * child of the step profile's trunk jobs, one per stream (`sharedTrunkJobs` of step-bench: the
  * two streams pretrain side by side, once, into step-bench's cache, which STEP and CFAD share;
  * every PCSC seed starts from them, as every run of the paper starts from one
  * Kinetics-pretrained I3D). A local run (`runLocalPool`) passes its folders and trunk files
@@ -73,14 +73,11 @@ export function pcscJobs(
   const step = PROFILES[profile].step;
   const environment = pcscEnvironment(profile);
   const files = local && { rgb: local.trunkFile('rgb'), flow: local.trunkFile('flow') };
-  const trunks = STREAMS.filter((stream) => !(files && existsSync(files[stream]))).map((stream) =>
-    sharedTrunkJob(step, stream, {
-      label: `${stream} trunk`,
-      stepOutDir: local?.stepOutDir,
-      convolutions,
-    }),
+  const chains = STREAMS.filter((stream) => !(files && existsSync(files[stream]))).map((stream) =>
+    sharedTrunkJobs(step, stream, { stepOutDir: local?.stepOutDir, convolutions }),
   );
-  const parents = trunks.map((t) => t.id);
+  const trunks = chains.flat().filter((j, i, all) => all.findIndex((k) => k.id === j.id) === i);
+  const parents = chains.map((chain) => chain[chain.length - 1].id);
   return [
     ...trunks,
     ...models.map(({ model, seed }) =>

@@ -8,13 +8,15 @@
  * stream); `--conv wasm|onnxruntime` where the trunk's convolutions run (`selectConvolutions`,
  * default onnxruntime); `--confusion` prints the last held-out evaluation's confusion matrix (true class
  * by row, argmax class by column; order classes count by the sub-action their clip shows, see
- * `synthActors`) and its summary: idle ↔ acting errors, errors within a class pair.
+ * `synthActors`) and its summary: idle ↔ acting errors, errors within a class pair. `--from-flow
+ * <trunk file>` starts an `early` trunk from that pretrained flow trunk, as the profiles'
+ * `pretrain.earlyFromFlow` does (`Trunk.load` with `inputChannels` [3, 4, 5]).
  *
- *   nice -n 10 npx tsx apps/step-bench/scripts/pretrain-probe.ts [profile] [iterations] [videos] [--overfit N] [--held-out N] [--modality m] [--conv c] [--confusion]
+ *   nice -n 10 npx tsx apps/step-bench/scripts/pretrain-probe.ts [profile] [iterations] [videos] [--overfit N] [--held-out N] [--modality m] [--from-flow file] [--conv c] [--confusion]
  */
 import { type PretrainHeldOutResult, pretrainTrunk } from '@tubekit/backbones';
 import { createSynthTubes, type SynthActionClass } from '@tubekit/datasets';
-import { createRng, initBackend } from '@tubekit/nn';
+import { createRng, initBackend, readCheckpoint } from '@tubekit/nn';
 import type { StepModality } from '../src/configurations';
 import { DEFAULT_CONVOLUTIONS, parseConvolutions, selectConvolutions } from '../src/convolutions';
 import { FrameCache } from '../src/frame-cache';
@@ -36,6 +38,7 @@ async function main() {
   let last: PretrainHeldOutResult | undefined;
   const profile = PROFILES[(args[0] ?? 'quick') as StepProfileName];
   const modality = (option(args, '--modality') ?? profile.baseStream) as StepModality;
+  const fromFlow = option(args, '--from-flow');
   const convolutions = await selectConvolutions(
     parseConvolutions(option(args, '--conv') ?? DEFAULT_CONVOLUTIONS),
   );
@@ -65,6 +68,11 @@ async function main() {
   const heldOut = Array.from({ length: 4 * test.length }, () => drawHeldOut(heldOutRng));
   const fixed = overfit ? Array.from({ length: overfit }, (_, i) => draw(createRng(1000 + i))) : [];
   const trunk = createTrunk(profile, modality);
+  if (fromFlow !== undefined) {
+    if (modality !== 'early')
+      throw new Error('--from-flow starts an early trunk: add --modality early');
+    trunk.load(await readCheckpoint(fromFlow), fromFlow, { inputChannels: [3, 4, 5] });
+  }
   const window: number[][] = [];
   t = performance.now();
   await pretrainTrunk(trunk, {

@@ -1,5 +1,5 @@
 import { stepModels } from './configurations';
-import { stepJobs, stepTrunkJob, type TrunkJobConfig } from './jobs';
+import { stepJobs, stepTrunkJob, stepTrunkJobs, type TrunkJobConfig, withAncestors } from './jobs';
 import { PROFILES, seedProfile, trunkProfile, withSeeds } from './profiles';
 import { type SynthBench, trunkPath } from './train-models';
 
@@ -21,6 +21,29 @@ describe('stepJobs', () => {
     expect((early.config as TrunkJobConfig).profile).toEqual(trunkProfile(profile));
     // and is the very job another bench's models wait on in a queue (same id)
     expect(stepTrunkJob(seedProfile(PROFILES.smoke, 2), 'early', '').id).toBe(early.id);
+    // the RGB ⊕ flow trunk starts from the flow trunk (pretrain.earlyFromFlow): its job's child
+    const flow = byLabel.get('flow trunk');
+    expect(early.parents).toEqual([flow?.id]);
+    expect(flow?.parents).toEqual([]);
+    expect(stepTrunkJobs(profile, 'early').map((j) => j.id)).toEqual([flow?.id, early.id]);
+    const scratch = { ...profile, pretrain: { ...profile.pretrain, earlyFromFlow: undefined } };
+    expect(stepTrunkJob(scratch, 'early', '').parents).toEqual([]);
+    expect(stepTrunkJobs(scratch, 'early')).toHaveLength(1);
+  });
+
+  it('runs a subset of the models with every trunk job they need, their parents included', () => {
+    const jobs = stepJobs(profile, models);
+    const earlyModel = jobs.filter((j) => j.label === 'early seed 2');
+    expect(withAncestors(jobs, earlyModel).map((j) => j.label)).toEqual([
+      'flow trunk',
+      'early trunk',
+      'early seed 2',
+    ]);
+    const rgbModel = jobs.filter((j) => j.label === 'smax3 seed 1');
+    expect(withAncestors(jobs, rgbModel).map((j) => j.label)).toEqual([
+      'rgb trunk',
+      'smax3 seed 1',
+    ]);
   });
 
   it('names one trunk file for every seed of a profile', () => {
@@ -37,6 +60,17 @@ describe('stepJobs', () => {
     } as SynthBench;
     expect(trunkPath(other, 'rgb')).not.toBe(trunkPath(bench(1), 'rgb'));
     expect(trunkPath(other, 'rgb')).toMatch(/\/c\/seed-2\/trunk-rgb\.[0-9a-f]{12}\.safetensors$/);
+    // starting the RGB ⊕ flow trunk from the flow trunk renames that trunk only
+    const scratch = {
+      ...bench(1),
+      profile: {
+        ...PROFILES.smoke,
+        pretrain: { ...PROFILES.smoke.pretrain, earlyFromFlow: undefined },
+      },
+    } as SynthBench;
+    expect(trunkPath(scratch, 'rgb')).toBe(trunkPath(bench(1), 'rgb'));
+    expect(trunkPath(scratch, 'flow')).toBe(trunkPath(bench(1), 'flow'));
+    expect(trunkPath(scratch, 'early')).not.toBe(trunkPath(bench(1), 'early'));
   });
 });
 

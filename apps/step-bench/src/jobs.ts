@@ -55,11 +55,8 @@ export function stepJobs(
   const seeds = profile.seeds.length;
   const trunks = new Map<StepModality, QueueJob<TrunkJobConfig>>();
   for (const model of models)
-    if (!trunks.has(model.modality))
-      trunks.set(
-        model.modality,
-        stepTrunkJob(profile, model.modality, `${model.modality} trunk`, convolutions),
-      );
+    for (const job of stepTrunkJobs(profile, model.modality, convolutions))
+      if (!trunks.has(job.config.modality)) trunks.set(job.config.modality, job);
   const jobs: Array<QueueJob<TrunkJobConfig | ModelJobConfig>> = [...trunks.values()];
   for (const seed of profile.seeds) {
     const seeded = seedProfile(profile, seed);
@@ -81,8 +78,28 @@ export function stepJobs(
 }
 
 /**
+ * `jobs` with every job of `all` that they need, their parents' parents included (the flow trunk
+ * that an RGB ⊕ flow trunk starts from), those first in `all`'s order: the graph of a run of some
+ * of `all`'s jobs.
+ */
+export function withAncestors<J extends QueueJob>(all: readonly J[], jobs: readonly J[]): J[] {
+  const byId = new Map(all.map((j) => [j.id, j]));
+  const own = new Set(jobs.map((j) => j.id));
+  const needed = new Set<string>();
+  const need = (id: string) => {
+    if (needed.has(id)) return;
+    needed.add(id);
+    for (const p of byId.get(id)?.parents ?? []) need(p);
+  };
+  for (const job of jobs) for (const p of job.parents) need(p);
+  return [...all.filter((j) => needed.has(j.id) && !own.has(j.id)), ...jobs];
+}
+
+/**
  * The `step-trunk` job of a stream: its configuration holds `trunkProfile(profile)`, so every
- * seed's profile (and every bench on the step profile) names the same job.
+ * seed's profile (and every bench on the step profile) names the same job. The RGB ⊕ flow
+ * trunk's job is a child of the flow trunk's when it starts from it (`pretrain.earlyFromFlow`):
+ * {@link stepTrunkJobs} gives both.
  */
 export function stepTrunkJob(
   profile: StepProfile,
@@ -91,11 +108,41 @@ export function stepTrunkJob(
   convolutions: Convolutions = DEFAULT_CONVOLUTIONS,
 ): QueueJob<TrunkJobConfig> {
   const trunk = trunkProfile(profile);
+  const from = warmStartModality(trunk, modality);
   return queueJob<TrunkJobConfig>(
     'step-trunk',
     { profile: trunk, modality, ...jobConvolutionsField(convolutions) },
-    { label, environment: stepEnvironment(trunk) },
+    {
+      label,
+      parents: from ? [stepTrunkJob(profile, from, `${from} trunk`, convolutions).id] : [],
+      environment: stepEnvironment(trunk),
+    },
   );
+}
+
+/** The stream whose trunk `modality`'s trunk starts from (`pretrain.earlyFromFlow`), if any. */
+export function warmStartModality(
+  profile: Pick<StepProfile, 'pretrain'>,
+  modality: StepModality,
+): StepModality | undefined {
+  return modality === 'early' && profile.pretrain.earlyFromFlow ? 'flow' : undefined;
+}
+
+/**
+ * The `step-trunk` jobs a stream's trunk needs, parents first, the stream's own last: the flow
+ * trunk's job before the RGB ⊕ flow trunk's when that starts from it, otherwise only
+ * {@link stepTrunkJob}.
+ */
+export function stepTrunkJobs(
+  profile: StepProfile,
+  modality: StepModality,
+  convolutions: Convolutions = DEFAULT_CONVOLUTIONS,
+): Array<QueueJob<TrunkJobConfig>> {
+  const from = warmStartModality(profile, modality);
+  return [
+    ...(from ? stepTrunkJobs(profile, from, convolutions) : []),
+    stepTrunkJob(profile, modality, `${modality} trunk`, convolutions),
+  ];
 }
 
 /**
@@ -113,36 +160,39 @@ export interface SharedTrunkJobConfig {
 }
 
 /**
- * The job that another bench's models of a stream wait on for their pretrained step trunk (one
- * per stream, shared by every seed: `trunkProfile`). A local run (`stepOutDir` given) gets a
- * `step-shared-trunk` job that pretrains it into that folder's cache, where the models read the
- * file; a queued run gets step-bench's own `step-trunk` job ({@link stepTrunkJob}), the very job
- * a `--paper step --queue` run queues, so a queue that ran STEP hands its stored trunk over
- * ({@link fetchSharedTrunk}).
+ * The jobs that another bench's models of a stream wait on for their pretrained step trunk (one
+ * per stream, shared by every seed: `trunkProfile`), parents first; the models' parent is the
+ * last. A local run (`stepOutDir` given) gets one `step-shared-trunk` job that pretrains it into
+ * that folder's cache, where the models read the file (a trunk that starts from another stream's
+ * pretrains that one there first); a queued run gets step-bench's own `step-trunk` jobs
+ * ({@link stepTrunkJobs}), the very jobs a `--paper step --queue` run queues, so a queue that ran
+ * STEP hands its stored trunk over ({@link fetchSharedTrunk}).
  */
-export function sharedTrunkJob(
+export function sharedTrunkJobs(
   profile: StepProfileName,
   modality: StepModality,
-  options: { label: string; stepOutDir?: string; convolutions?: Convolutions },
-): QueueJob<SharedTrunkJobConfig | TrunkJobConfig> {
+  options: { stepOutDir?: string; convolutions?: Convolutions },
+): Array<QueueJob<SharedTrunkJobConfig | TrunkJobConfig>> {
   const convolutions = options.convolutions ?? DEFAULT_CONVOLUTIONS;
   if (options.stepOutDir === undefined)
-    return stepTrunkJob(PROFILES[profile], modality, options.label, convolutions);
-  return queueJob<SharedTrunkJobConfig>(
-    'step-shared-trunk',
-    {
-      profile,
-      modality,
-      stepOutDir: options.stepOutDir,
-      ...jobConvolutionsField(convolutions),
-    },
-    { label: options.label },
-  );
+    return stepTrunkJobs(PROFILES[profile], modality, convolutions);
+  return [
+    queueJob<SharedTrunkJobConfig>(
+      'step-shared-trunk',
+      {
+        profile,
+        modality,
+        stepOutDir: options.stepOutDir,
+        ...jobConvolutionsField(convolutions),
+      },
+      { label: `${modality} trunk` },
+    ),
+  ];
 }
 
 /**
  * In a queued model job of another bench: fetches the trunk that its parent `step-trunk` job
- * ({@link sharedTrunkJob} without a folder) stored into `path` and returns `path`; throws naming
+ * ({@link sharedTrunkJobs} without a folder) stored into `path` and returns `path`; throws naming
  * the job when that parent's result is missing.
  */
 export async function fetchSharedTrunk(

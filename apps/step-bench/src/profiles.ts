@@ -50,6 +50,16 @@ export interface StepProfile {
     actornessClips: number;
     learningRate: number;
     cropSize: number;
+    /**
+     * Early fusion's RGB ⊕ flow trunk starts from the pretrained flow trunk (`Trunk.load` with
+     * `inputChannels` [3, 4, 5]: every flow weight, the stem's RGB weights at zero, so it starts
+     * as the flow trunk) and pretrains `iterations` more, instead of {@link iterations} from
+     * scratch, as a pretrained network is extended to a new input by its first layer (TSN's
+     * cross-modality initialisation). Absent: the RGB ⊕ flow trunk pretrains from scratch. The
+     * paper's early fusion starts from ImageNet weights, so the RGB ⊕ flow network starts
+     * pretrained too (README, "Early fusion starts from the flow trunk").
+     */
+    earlyFromFlow?: { iterations: number };
   };
   /**
    * Classifier pretraining per stream (`storedClassifier`, `pretrainClassifier` of
@@ -114,6 +124,7 @@ export const PROFILES: Record<StepProfileName, StepProfile> = {
       actornessClips: 1,
       learningRate: 2e-3,
       cropSize: 16,
+      earlyFromFlow: { iterations: 2 },
     },
     classifier: { iterations: 3, batchClips: 2, learningRate: 2e-3 },
     seed: 1,
@@ -145,6 +156,7 @@ export const PROFILES: Record<StepProfileName, StepProfile> = {
       actornessClips: 2,
       learningRate: 2e-3,
       cropSize: 32,
+      earlyFromFlow: { iterations: 300 },
     },
     classifier: { iterations: 600, batchClips: 16, learningRate: 2e-3 },
     seed: 1,
@@ -174,6 +186,7 @@ export const PROFILES: Record<StepProfileName, StepProfile> = {
       actornessClips: 2,
       learningRate: 2e-3,
       cropSize: 48,
+      earlyFromFlow: { iterations: 1000 },
     },
     classifier: { iterations: 1500, batchClips: 16, learningRate: 2e-3 },
     seed: 1,

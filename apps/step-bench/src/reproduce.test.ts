@@ -164,6 +164,11 @@ describe('pnpm reproduce --paper step --profile smoke (end to end)', () => {
       expect(finals.filter((f) => f.includes('.classifier-'))).toHaveLength(3);
       expect(finals).toHaveLength(6);
       expect(trunkFiles.filter((f) => f.endsWith('.partial'))).toEqual([]);
+      // The RGB ⊕ flow trunk started from the flow trunk (pretrain.earlyFromFlow), once it existed.
+      const flowTrunk = finals.find((f) => /^trunk-flow\.[0-9a-f]+\.safetensors$/.test(f));
+      expect(r.stderr).toContain(
+        `pretraining the early trunk (2 iterations on 6 videos, starting from ${flowTrunk})`,
+      );
       expect(existsSync(join(out, '.reproduce.lock'))).toBe(false);
     },
     FULL_RUN_MS,

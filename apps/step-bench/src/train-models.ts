@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { PRETRAIN_OBJECTIVE_VERSION, type Trunk } from '@tubekit/backbones';
 import { createSynthTubes, type SynthTubes, type VideoAnnotation } from '@tubekit/datasets';
 import type { ClipTubelet } from '@tubekit/heads/progressive';
@@ -168,7 +168,13 @@ function encodeTubelets(videos: Array<[string, ClipTubelet[]]>): Array<[string, 
  */
 export function trunkPath(bench: SynthBench, modality: StepModality): string {
   const profile = bench.profile;
-  const { seed, ...pretrain } = profile.pretrain;
+  const { seed, earlyFromFlow, ...pretrain } = profile.pretrain;
+  // the RGB ⊕ flow trunk started from the flow trunk is named after that trunk too; the others'
+  // names stay what they were before `earlyFromFlow`
+  const warmStart =
+    modality === 'early' && earlyFromFlow
+      ? [{ from: basename(trunkPath(bench, 'flow')), iterations: earlyFromFlow.iterations }]
+      : [];
   const trunkKey = createHash('sha256')
     .update(
       JSON.stringify([
@@ -181,6 +187,7 @@ export function trunkPath(bench: SynthBench, modality: StepModality): string {
         seed,
         bench.train.length,
         ...convolutionsCacheKey(),
+        ...warmStart,
       ]),
     )
     .digest('hex')
@@ -188,8 +195,13 @@ export function trunkPath(bench: SynthBench, modality: StepModality): string {
   return join(seedCacheDir(bench.cacheDir, seed), `trunk-${modality}.${trunkKey}.safetensors`);
 }
 
-/** The stream's pretrained trunk, shared by every configuration and seed (pretrained once, cached). */
+/**
+ * The stream's pretrained trunk, shared by every configuration and seed (pretrained once, cached).
+ * With `pretrain.earlyFromFlow`, the RGB ⊕ flow trunk starts from the flow trunk (pretrained first
+ * if it is not there yet).
+ */
 export function loadTrunk(bench: SynthBench, modality: StepModality): Promise<Trunk> {
+  const { earlyFromFlow } = bench.profile.pretrain;
   return pretrainedTrunk({
     profile: bench.profile,
     modality,
@@ -198,6 +210,17 @@ export function loadTrunk(bench: SynthBench, modality: StepModality): Promise<Tr
     read: bench.frames.reader(modality),
     actors: synthActors(bench.synth, bench.profile.frameSize),
     path: trunkPath(bench, modality),
+    ...(modality === 'early' &&
+      earlyFromFlow && {
+        warmStart: {
+          trunk: async () => {
+            (await loadTrunk(bench, 'flow')).dispose();
+            return trunkPath(bench, 'flow');
+          },
+          inputChannels: [3, 4, 5],
+          iterations: earlyFromFlow.iterations,
+        },
+      }),
     log: (line) => process.stderr.write(`${line}\n`),
   });
 }

@@ -5,7 +5,7 @@ import { type JobOutcome, type QueueJob, runLocalPool, runOnQueue } from '@tubek
 import { type MultiProgress, type ProgressEvent, writeFileAtomic } from '@tubekit/report';
 import type { StepModelConfig } from './configurations';
 import type { Convolutions } from './convolutions';
-import { type ModelJobConfig, STEP_JOB_KINDS, stepJobs } from './jobs';
+import { type ModelJobConfig, STEP_JOB_KINDS, stepJobs, withAncestors } from './jobs';
 import type { ModelJobResult } from './model-job';
 import type { StepProfile } from './profiles';
 import {
@@ -60,8 +60,7 @@ export async function trainStepJobs(options: TrainStepJobsOptions): Promise<Miss
     const c = j.config as ModelJobConfig;
     return wanted.has(`${c.profile.seed}\u0000${c.model.id}`);
   });
-  const parents = new Set(models.flatMap((j) => j.parents));
-  const jobs = [...all.filter((j) => parents.has(j.id)), ...models];
+  const jobs = withAncestors(all, models);
   const missing: MissingModel[] = [];
   const seeds = profile.seeds.length;
   const { where } = options;

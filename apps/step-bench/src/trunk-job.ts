@@ -2,17 +2,19 @@
  * The `step-trunk` job kind (run by `tubekit worker` in a child process per job): renders the
  * profile's SynthTubes data in the worker's folder (deterministic from the seed), pretrains one
  * stream's trunk, shared by every model seed (its pretraining checkpoint is stored as it goes, so
- * a retry elsewhere resumes from it), and stores the trunk for the models trained on it; with a frozen backbone it also
+ * a retry elsewhere resumes from it; the RGB ⊕ flow trunk starts from its parent job's flow trunk
+ * when `pretrain.earlyFromFlow` says so), and stores the trunk for the models trained on it; with a frozen backbone it also
  * stores the trunk's backbone features of every video beside it in the worker's folder, where
  * the models of that stream on this worker read them, and pretrains the stream's classifier
  * (`storedClassifier`) there.
  */
 
+import { existsSync } from 'node:fs';
 import { initBackend } from '@tubekit/nn';
 import type { BlobRef, JobKind } from '@tubekit/queue';
 import { jobConvolutions, selectConvolutions } from './convolutions';
 import { streamFeatures } from './feature-banks';
-import { stepEnvironment, type TrunkJobConfig } from './jobs';
+import { stepEnvironment, stepTrunkJob, type TrunkJobConfig, warmStartModality } from './jobs';
 import { benchClassifier, benchFeaturesOptions, loadTrunk, trunkPath } from './train-models';
 import { workerBench } from './worker-bench';
 
@@ -27,6 +29,14 @@ export const jobKind: JobKind<TrunkJobConfig, TrunkJobResult> = {
     await initBackend({ log: () => undefined });
     await selectConvolutions(jobConvolutions(config));
     const bench = await workerBench(config.profile, context.workDir, context.log);
+    const from = warmStartModality(config.profile, config.modality);
+    if (from) {
+      // the trunk this one starts from: its parent job's, fetched unless this folder has it
+      const fromPath = trunkPath(bench, from);
+      const { id } = stepTrunkJob(config.profile, from, '', jobConvolutions(config));
+      const parent = context.parents[id] as TrunkJobResult | undefined;
+      if (!existsSync(fromPath) && parent?.trunk) await context.get(parent.trunk, fromPath);
+    }
     const path = trunkPath(bench, config.modality);
     await context.keepCheckpoint(`${path}.partial`);
     const trunk = await loadTrunk(bench, config.modality);

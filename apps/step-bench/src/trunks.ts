@@ -1,6 +1,6 @@
 import { closeSync, existsSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { basename, dirname } from 'node:path';
 import {
   type PretrainActor,
   type PretrainClip,
@@ -136,6 +136,17 @@ export interface TrunkSource {
   actors: WindowActors;
   /** Final checkpoint of the pretrained trunk (the resumable one is `<path>.partial`). */
   path: string;
+  /**
+   * Start from another stream's pretrained trunk instead of from scratch (`Trunk.load` with
+   * `inputChannels`) and pretrain `iterations` instead of the profile's: early fusion's RGB ⊕ flow
+   * trunk from the flow trunk (`pretrain.earlyFromFlow`). `trunk` resolves to that trunk's file,
+   * pretraining it first if needed; it is called only when this trunk is pretrained.
+   */
+  warmStart?: {
+    trunk: () => Promise<string>;
+    inputChannels: readonly number[];
+    iterations: number;
+  };
   log: (line: string) => void;
 }
 
@@ -284,15 +295,23 @@ async function pretrainOnce(trunk: Trunk, source: TrunkSource): Promise<void> {
   const heldOutRng = createRng(p.seed * 7919 + 31);
   const heldOutClips = Array.from({ length: 4 * held }, () => drawHeldOut(heldOutRng));
   let heldOut: PretrainHeldOutResult | undefined;
+  const { warmStart } = source;
+  const iterations = warmStart?.iterations ?? p.iterations;
+  let startedFrom: string | undefined;
+  if (warmStart) {
+    const path = await warmStart.trunk();
+    trunk.load(await readCheckpoint(path), path, { inputChannels: warmStart.inputChannels });
+    startedFrom = basename(path);
+  }
   source.log(
-    `step-bench: pretraining the ${modality} trunk (${p.iterations} iterations on ${split} videos${held ? `, ${held} held out` : ''})`,
+    `step-bench: pretraining the ${modality} trunk (${iterations} iterations on ${split} videos${held ? `, ${held} held out` : ''}${startedFrom ? `, starting from ${startedFrom}` : ''})`,
   );
   const summary = await pretrainTrunk(trunk, {
     numClasses: source.numClasses,
     clipLength: T,
     frameWidth: S,
     frameHeight: S,
-    iterations: p.iterations,
+    iterations,
     batchClips: p.batchClips,
     actornessClips: p.actornessClips,
     learningRate: p.learningRate,
@@ -301,13 +320,13 @@ async function pretrainOnce(trunk: Trunk, source: TrunkSource): Promise<void> {
     sampleClip,
     checkpoint: {
       path: `${source.path}.partial`,
-      every: Math.max(10, Math.round(p.iterations / 10)),
+      every: Math.max(10, Math.round(iterations / 10)),
     },
     progress: `  pretrain ${modality} trunk`,
     heldOut: held
       ? {
           clips: heldOutClips,
-          every: Math.max(1, Math.round(p.iterations / 6)),
+          every: Math.max(1, Math.round(iterations / 6)),
           onAccuracy: (i, r) => {
             heldOut = r;
             source.log(
@@ -330,6 +349,7 @@ async function pretrainOnce(trunk: Trunk, source: TrunkSource): Promise<void> {
       format: 'tubekit-trunk',
       modality,
       profile: profile.name,
+      ...(startedFrom && { startedFrom }),
       ...(heldOut && {
         heldOutAccuracy: heldOut.accuracy.toFixed(4),
         heldOutAllIdle: heldOut.idle.toFixed(4),

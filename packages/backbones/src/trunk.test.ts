@@ -298,6 +298,45 @@ describe('pretrainTrunk', () => {
     expect(recognition).not.toEqual(await weights('none'));
   });
 
+  it('loads a trunk of fewer input channels onto chosen channels: it computes what that trunk computes on them', () => {
+    const flow = new Trunk({ ...tiny, seed: 3 });
+    const contents = {
+      tensors: flow.weights().map((w) => ({
+        name: `param/trunk/${w.name}`,
+        shape: w.variable.shape,
+        data: w.variable.dataSync() as Float32Array,
+      })),
+      metadata: {},
+    };
+    const early = new Trunk({ ...tiny, channels: 6, seed: 4 });
+    early.load(contents, 'flow.safetensors', { inputChannels: [3, 4, 5] });
+    const flowFrames = frames(4, 5);
+    const rgbFrames = frames(4, 6);
+    const [expected, actual] = tf.tidy(() => {
+      const both = tf.concat([rgbFrames, flowFrames], 3) as tf.Tensor4D;
+      return [
+        flow.neck(flow.backbone(flowFrames, 2), 2).dataSync(),
+        early.neck(early.backbone(both, 2), 2).dataSync(),
+      ];
+    });
+    expect(Array.from(actual)).toEqual(Array.from(expected));
+    const stem = early.backboneWeights()[0].variable;
+    const [kh, kw, cin, cout] = stem.shape;
+    const w = stem.dataSync();
+    for (let k = 0; k < kh * kw; k++)
+      for (let c = 0; c < cin; c++)
+        if (c % 6 < 3) for (let o = 0; o < cout; o++) expect(w[(k * cin + c) * cout + o]).toBe(0);
+    expect(() => early.load(contents, 'flow.safetensors', { inputChannels: [3, 4] })).toThrow(
+      'flow.safetensors: "param/trunk/backbone/stem.weight" has shape [3,3,9,4], a trunk of 2 input channels has [3,3,6,4]',
+    );
+    expect(() => early.load(contents, 'flow.safetensors', { inputChannels: [3, 3, 6] })).toThrow(
+      'Trunk.load: inputChannels must be distinct channels in 0…5, got [3,3,6]',
+    );
+    for (const t of [flowFrames, rgbFrames]) t.dispose();
+    flow.dispose();
+    early.dispose();
+  });
+
   it('names the checkpoint and the tensor when a trunk weight is missing', () => {
     const trunk = new Trunk({ ...tiny, seed: 1 });
     expect(() => trunk.load({ tensors: [], metadata: {} }, 'x.safetensors')).toThrow(

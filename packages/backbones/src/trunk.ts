@@ -281,15 +281,59 @@ export class Trunk {
   /**
    * Loads the trunk's weights from a checkpoint written by {@link pretrainTrunk} (or any
    * `Trainer` checkpoint holding `param/<name>` tensors for every trunk weight).
+   *
+   * With `inputChannels`, the checkpoint is a trunk of another stream with fewer input channels
+   * (cross-modality initialisation, as TSN initialises its flow network from RGB weights: Wang et
+   * al., "Temporal Segment Networks", ECCV 2016, §3.2): channel `i` of the checkpoint's input goes
+   * to channel `inputChannels[i]` of this trunk, in each of the stem's 3 temporal taps, and the
+   * stem's weights of every other input channel start at zero. Every other weight is copied, so
+   * the loaded trunk computes exactly what the checkpoint's trunk computes on those channels,
+   * whatever the others hold; training then learns the new channels. Early fusion's RGB ⊕ flow
+   * trunk starts so from the flow trunk (`inputChannels: [3, 4, 5]`).
    */
-  load(contents: CheckpointContents, source = 'checkpoint'): void {
+  load(
+    contents: CheckpointContents,
+    source = 'checkpoint',
+    options: { inputChannels?: readonly number[] } = {},
+  ): void {
     const byName = new Map(contents.tensors.map((t) => [t.name, t]));
+    const { inputChannels } = options;
+    const ch = this.options.channels;
+    if (inputChannels) {
+      const bad = inputChannels.find(
+        (c, i) => !(Number.isInteger(c) && c >= 0 && c < ch) || inputChannels.indexOf(c) !== i,
+      );
+      if (bad !== undefined || inputChannels.length === 0)
+        throw new Error(
+          `Trunk.load: inputChannels must be distinct channels in 0…${ch - 1}, got [${inputChannels}]`,
+        );
+    }
     for (const w of this.weights()) {
       const t = byName.get(`param/trunk/${w.name}`);
       if (!t) throw new Error(`${source}: has no tensor "param/trunk/${w.name}"`);
-      if (!tf.util.arraysEqual(t.shape, w.variable.shape))
+      const shape = w.variable.shape;
+      if (inputChannels && w === this.stem.w) {
+        const [kh, kw, cin, cout] = shape as [number, number, number, number];
+        const from = inputChannels.length;
+        const expected = [kh, kw, 3 * from, cout];
+        if (!tf.util.arraysEqual(t.shape, expected))
+          throw new Error(
+            `${source}: "param/trunk/${w.name}" has shape [${t.shape}], a trunk of ${from} input channels has [${expected}]`,
+          );
+        const data = new Float32Array(kh * kw * cin * cout);
+        for (let k = 0; k < kh * kw; k++)
+          for (let tap = 0; tap < 3; tap++)
+            inputChannels.forEach((c, i) => {
+              const src = (k * 3 * from + tap * from + i) * cout;
+              const dst = (k * cin + tap * ch + c) * cout;
+              data.set(t.data.subarray(src, src + cout), dst);
+            });
+        tf.tidy(() => w.variable.assign(tf.tensor(data, shape)));
+        continue;
+      }
+      if (!tf.util.arraysEqual(t.shape, shape))
         throw new Error(
-          `${source}: "param/trunk/${w.name}" has shape [${t.shape}], the trunk expects [${w.variable.shape}]`,
+          `${source}: "param/trunk/${w.name}" has shape [${t.shape}], the trunk expects [${shape}]`,
         );
       tf.tidy(() => w.variable.assign(tf.tensor(t.data, t.shape)));
     }

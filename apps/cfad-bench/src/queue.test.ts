@@ -44,9 +44,13 @@ describeRedis('pnpm reproduce --paper cfad --profile smoke --queue (local redis-
         log: (l) => lines.push(l),
       });
       stop.abort();
-      expect((await worker).done).toBe(2 + 6); // the rgb and early trunks, 6 models
+      // the rgb, flow and early trunks (early starts from the flow trunk), 6 models
+      expect((await worker).done).toBe(3 + 6);
       expect(lines).toContain('cfad-bench: training 6 of 6 models on the queue');
       expect(workerLines.join('\n')).toMatch(/: early trunk \(attempt 1, pid \d+\)/);
+      expect(workerLines.join('\n')).toMatch(
+        /pretraining the early trunk \(2 iterations .*starting from trunk-flow\./,
+      );
       expect(readdirSync(join(dir, 'cfad', 'cache', 'smoke', 'seed-1'))).toHaveLength(6);
       const local = await reproduce({
         profile: 'smoke',

@@ -71,7 +71,9 @@ async function main() {
   if (fromFlow !== undefined) {
     if (modality !== 'early')
       throw new Error('--from-flow starts an early trunk: add --modality early');
-    trunk.load(await readCheckpoint(fromFlow), fromFlow, { inputChannels: [3, 4, 5] });
+    trunk.load(await readCheckpoint(fromFlow), fromFlow, {
+      inputChannels: FrameCache.streamChannels(modality, 'flow'),
+    });
   }
   const window: number[][] = [];
   t = performance.now();

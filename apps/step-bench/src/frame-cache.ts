@@ -123,6 +123,12 @@ export class FrameCache {
     return modality === 'early' ? 6 : 3;
   }
 
+  /** Where a stream's 3 channels sit in a modality's frames (`early` = RGB ⊕ flow). */
+  static streamChannels(modality: StepModality, stream: 'rgb' | 'flow'): number[] {
+    const first = modality === 'early' && stream === 'flow' ? 3 : 0;
+    return [first, first + 1, first + 2];
+  }
+
   /** A reader of preloaded frames (throws naming the video when it was not preloaded). */
   reader(modality: StepModality): FrameReader {
     const S = this.size;

@@ -9,6 +9,7 @@ import {
   seedProfile,
   synthConfigOf,
   trunkProfile,
+  trunkWarmStart,
 } from './profiles';
 // a type only: this module stays light for `tubekit worker`, which loads the job kinds' map
 import type { TrunkJobResult } from './trunk-job';
@@ -108,7 +109,7 @@ export function stepTrunkJob(
   convolutions: Convolutions = DEFAULT_CONVOLUTIONS,
 ): QueueJob<TrunkJobConfig> {
   const trunk = trunkProfile(profile);
-  const from = warmStartModality(trunk, modality);
+  const from = trunkWarmStart(trunk, modality)?.from;
   return queueJob<TrunkJobConfig>(
     'step-trunk',
     { profile: trunk, modality, ...jobConvolutionsField(convolutions) },
@@ -118,14 +119,6 @@ export function stepTrunkJob(
       environment: stepEnvironment(trunk),
     },
   );
-}
-
-/** The stream whose trunk `modality`'s trunk starts from (`pretrain.earlyFromFlow`), if any. */
-export function warmStartModality(
-  profile: Pick<StepProfile, 'pretrain'>,
-  modality: StepModality,
-): StepModality | undefined {
-  return modality === 'early' && profile.pretrain.earlyFromFlow ? 'flow' : undefined;
 }
 
 /**
@@ -138,7 +131,7 @@ export function stepTrunkJobs(
   modality: StepModality,
   convolutions: Convolutions = DEFAULT_CONVOLUTIONS,
 ): Array<QueueJob<TrunkJobConfig>> {
-  const from = warmStartModality(profile, modality);
+  const from = trunkWarmStart(profile, modality)?.from;
   return [
     ...(from ? stepTrunkJobs(profile, from, convolutions) : []),
     stepTrunkJob(profile, modality, `${modality} trunk`, convolutions),

@@ -4,7 +4,7 @@ import {
   type SynthVariant,
   synthPresetConfig,
 } from '@tubekit/datasets';
-import type { StepStream } from './configurations';
+import type { StepModality, StepStream } from './configurations';
 
 /** The benchmark profiles of `pnpm reproduce --profile …`. */
 export type StepProfileName = 'smoke' | 'quick' | 'full';
@@ -109,6 +109,21 @@ export interface StepProfile {
   testStride: number;
   /** Clips timed per configuration for the runtime figure. */
   timingClips: number;
+}
+
+/**
+ * The stream whose pretrained trunk `modality`'s trunk starts from, and how many iterations it
+ * pretrains from there (`pretrain.earlyFromFlow`: the RGB ⊕ flow trunk from the flow trunk), or
+ * `undefined` when it pretrains from scratch.
+ */
+export function trunkWarmStart(
+  profile: Pick<StepProfile, 'pretrain'>,
+  modality: StepModality,
+): { from: StepStream; iterations: number } | undefined {
+  const { earlyFromFlow } = profile.pretrain;
+  return modality === 'early' && earlyFromFlow
+    ? { from: 'flow', iterations: earlyFromFlow.iterations }
+    : undefined;
 }
 
 /** The three profiles. `quick` is the default of `pnpm reproduce`. */

@@ -22,7 +22,7 @@ import { calibrationVideos, frameMapOf } from './evaluate';
 import { type StreamFeatures, type StreamFeaturesOptions, streamFeatures } from './feature-banks';
 import { FrameCache } from './frame-cache';
 import { storedClassifier } from './pretrained-classifier';
-import { type StepProfile, seedProfile, synthConfigOf } from './profiles';
+import { type StepProfile, seedProfile, synthConfigOf, trunkWarmStart } from './profiles';
 import { runModel } from './run-model';
 import { pretrainedTrunk, synthActors } from './trunks';
 
@@ -168,13 +168,13 @@ function encodeTubelets(videos: Array<[string, ClipTubelet[]]>): Array<[string, 
  */
 export function trunkPath(bench: SynthBench, modality: StepModality): string {
   const profile = bench.profile;
-  const { seed, earlyFromFlow, ...pretrain } = profile.pretrain;
-  // the RGB ⊕ flow trunk started from the flow trunk is named after that trunk too; the others'
-  // names stay what they were before `earlyFromFlow`
-  const warmStart =
-    modality === 'early' && earlyFromFlow
-      ? [{ from: basename(trunkPath(bench, 'flow')), iterations: earlyFromFlow.iterations }]
-      : [];
+  const { seed, earlyFromFlow: _, ...pretrain } = profile.pretrain;
+  // a trunk started from another stream's is named after that trunk too; the others' names stay
+  // what they were before `earlyFromFlow`
+  const start = trunkWarmStart(profile, modality);
+  const warmStart = start
+    ? [{ from: basename(trunkPath(bench, start.from)), iterations: start.iterations }]
+    : [];
   const trunkKey = createHash('sha256')
     .update(
       JSON.stringify([
@@ -201,7 +201,7 @@ export function trunkPath(bench: SynthBench, modality: StepModality): string {
  * if it is not there yet).
  */
 export function loadTrunk(bench: SynthBench, modality: StepModality): Promise<Trunk> {
-  const { earlyFromFlow } = bench.profile.pretrain;
+  const start = trunkWarmStart(bench.profile, modality);
   return pretrainedTrunk({
     profile: bench.profile,
     modality,
@@ -210,17 +210,16 @@ export function loadTrunk(bench: SynthBench, modality: StepModality): Promise<Tr
     read: bench.frames.reader(modality),
     actors: synthActors(bench.synth, bench.profile.frameSize),
     path: trunkPath(bench, modality),
-    ...(modality === 'early' &&
-      earlyFromFlow && {
-        warmStart: {
-          trunk: async () => {
-            (await loadTrunk(bench, 'flow')).dispose();
-            return trunkPath(bench, 'flow');
-          },
-          inputChannels: [3, 4, 5],
-          iterations: earlyFromFlow.iterations,
+    ...(start && {
+      warmStart: {
+        trunk: async () => {
+          (await loadTrunk(bench, start.from)).dispose();
+          return trunkPath(bench, start.from);
         },
-      }),
+        inputChannels: FrameCache.streamChannels(modality, start.from),
+        iterations: start.iterations,
+      },
+    }),
     log: (line) => process.stderr.write(`${line}\n`),
   });
 }

@@ -14,7 +14,8 @@ import { initBackend } from '@tubekit/nn';
 import type { BlobRef, JobKind } from '@tubekit/queue';
 import { jobConvolutions, selectConvolutions } from './convolutions';
 import { streamFeatures } from './feature-banks';
-import { stepEnvironment, stepTrunkJob, type TrunkJobConfig, warmStartModality } from './jobs';
+import { stepEnvironment, stepTrunkJob, type TrunkJobConfig } from './jobs';
+import { trunkWarmStart } from './profiles';
 import { benchClassifier, benchFeaturesOptions, loadTrunk, trunkPath } from './train-models';
 import { workerBench } from './worker-bench';
 
@@ -29,7 +30,7 @@ export const jobKind: JobKind<TrunkJobConfig, TrunkJobResult> = {
     await initBackend({ log: () => undefined });
     await selectConvolutions(jobConvolutions(config));
     const bench = await workerBench(config.profile, context.workDir, context.log);
-    const from = warmStartModality(config.profile, config.modality);
+    const from = trunkWarmStart(config.profile, config.modality)?.from;
     if (from) {
       // the trunk this one starts from: its parent job's, fetched unless this folder has it
       const fromPath = trunkPath(bench, from);

@@ -59,6 +59,8 @@ describe('storedClassifier', () => {
     const more = { ...profile, classifier: { ...profile.classifier, iterations: 4 } };
     expect(classifierPath(source(dir, { profile: more }))).not.toBe(path);
     expect(classifierPath(source(dir, { train: videos.slice(0, 1) }))).not.toBe(path);
+    const plain = { ...profile, classifier: { ...profile.classifier, boxRegression: false } };
+    expect(classifierPath(source(dir, { profile: plain }))).not.toBe(path);
     a.trunk.dispose();
   });
 
@@ -75,6 +77,13 @@ describe('storedClassifier', () => {
     const names = (await readCheckpoint(path as string)).tensors.map((t) => t.name);
     expect(names).toContain('param/classifier/0');
     expect(names).toContain('param/classifier/9');
+    // the smoke profile pretrains the box regression too: the local branch's fc and regressor
+    expect(names.filter((n) => n.startsWith('param/local/')).sort()).toEqual([
+      'param/local/0',
+      'param/local/1',
+      'param/local/2',
+      'param/local/3',
+    ]);
     const written = statSync(path as string).mtimeMs;
     first.trunk.dispose();
     const again = source(dir, { log: (line) => lines.push(line) });

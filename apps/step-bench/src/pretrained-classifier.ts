@@ -139,6 +139,7 @@ async function pretrainOnce(source: ClassifierSource, path: string): Promise<voi
       seed: profile.pretrain.seed,
       sampleClip: classifierClipSampler(source),
       input: source.features ? 'backbone' : 'frames',
+      boxRegression: settings.boxRegression,
       checkpoint: { path: partial, every: Math.max(10, Math.round(settings.iterations / 10)) },
       progress: `  pretrain ${modality} classifier`,
       onIteration: (i, _loss, batchAccuracy) => {

@@ -71,7 +71,18 @@ export interface StepProfile {
    * every step's head of every model of the stream starts from it (README, "A pretrained
    * classifier": on `quick`, `smax3`'s frame-mAP rose on each of 3 seeds).
    */
-  classifier: { iterations: number; batchClips: number; learningRate: number };
+  classifier: {
+    iterations: number;
+    batchClips: number;
+    learningRate: number;
+    /**
+     * Also pretrain the heads' local branch, the class-specific box regression (`boxRegression`
+     * of `pretrainClassifier`: STEP's Eq. 3 on the classifier's actor tubelets and on loosely
+     * placed ones, mean IoU ≥ 0.3), which every step's local branch then starts from (README,
+     * "Pretrained box regression"; `full`'s is not measured).
+     */
+    boxRegression?: boolean;
+  };
   /** Seed of every model's weights and of the training samplers (of one seed's run: see `seeds`). */
   seed: number;
   /**
@@ -143,7 +154,7 @@ export const PROFILES: Record<StepProfileName, StepProfile> = {
       cropSize: 16,
       earlyFromFlow: { iterations: 2 },
     },
-    classifier: { iterations: 3, batchClips: 2, learningRate: 2e-3 },
+    classifier: { iterations: 3, batchClips: 2, learningRate: 2e-3, boxRegression: true },
     seed: 1,
     seeds: [1],
     frameSize: 32,
@@ -175,7 +186,7 @@ export const PROFILES: Record<StepProfileName, StepProfile> = {
       cropSize: 32,
       earlyFromFlow: { iterations: 300 },
     },
-    classifier: { iterations: 600, batchClips: 16, learningRate: 2e-3 },
+    classifier: { iterations: 600, batchClips: 16, learningRate: 2e-3, boxRegression: true },
     seed: 1,
     seeds: [1],
     frameSize: 112,
@@ -205,7 +216,7 @@ export const PROFILES: Record<StepProfileName, StepProfile> = {
       cropSize: 48,
       earlyFromFlow: { iterations: 1000 },
     },
-    classifier: { iterations: 1500, batchClips: 16, learningRate: 2e-3 },
+    classifier: { iterations: 1500, batchClips: 16, learningRate: 2e-3, boxRegression: true },
     seed: 1,
     seeds: [1, 2, 3],
     frameSize: 160,

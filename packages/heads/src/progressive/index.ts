@@ -18,7 +18,13 @@ export type {
   ClassifierClip,
   PretrainClassifierOptions,
 } from './pretrain-classifier';
-export { classifierTubelets, pretrainClassifier, TUBELETS_PER_CLIP } from './pretrain-classifier';
+export {
+  classifierTubelets,
+  pretrainClassifier,
+  REGRESSION_TUBELETS_PER_CLIP,
+  regressionTubelets,
+  TUBELETS_PER_CLIP,
+} from './pretrain-classifier';
 export type {
   ClipGroundTruth,
   DetectorInput,

@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import { Trunk } from '@tubekit/backbones';
 import { boxIoUAt } from '@tubekit/geometry';
 import { createRng, initBackend, readCheckpoint, tf } from '@tubekit/nn';
-import { classifierTubelets, pretrainClassifier, TUBELETS_PER_CLIP } from './pretrain-classifier';
+import {
+  classifierTubelets,
+  pretrainClassifier,
+  REGRESSION_TUBELETS_PER_CLIP,
+  regressionTubelets,
+  TUBELETS_PER_CLIP,
+} from './pretrain-classifier';
 import { ProgressiveDetector } from './progressive-detector';
 
 beforeAll(async () => {
@@ -83,6 +89,56 @@ describe('classifierTubelets', () => {
       expect(y2).toBeLessThanOrEqual(S);
       expect(x2 - x1).toBeGreaterThan(0);
     }
+  });
+});
+
+describe('regressionTubelets', () => {
+  const actor = { boxes: still([4, 2, 12, 20]), target: 2 };
+  const idle = { boxes: still([14, 4, 22, 22]), target: 0 };
+  const mean = (boxes: Float32Array, n: number, gt: Float64Array) => {
+    let sum = 0;
+    for (let t = 0; t < K; t++) sum += boxIoUAt(boxes, n * K + t, gt, t);
+    return sum / K;
+  };
+
+  it('places tubelets loosely on the acting actor (mean IoU 0.3–1) and writes its boxes beside them', () => {
+    const clip = { frames: new Float32Array(0), actors: [idle, actor] };
+    const rng = createRng(4);
+    const ious: number[] = [];
+    for (let draw = 0; draw < 50; draw++) {
+      const boxes = new Float32Array((1 + REGRESSION_TUBELETS_PER_CLIP) * K * 4);
+      const actorBoxes = new Float32Array(boxes.length);
+      const target = regressionTubelets(
+        clip,
+        K,
+        { width: S, height: S },
+        rng,
+        boxes,
+        actorBoxes,
+        1,
+      );
+      expect(target).toBe(2);
+      expect(Array.from(boxes.subarray(0, K * 4))).toEqual(new Array(K * 4).fill(0));
+      for (let n = 1; n <= REGRESSION_TUBELETS_PER_CLIP; n++) {
+        expect(Array.from(actorBoxes.subarray(n * K * 4, (n + 1) * K * 4))).toEqual(
+          Array.from(actor.boxes),
+        );
+        ious.push(mean(boxes, n, actor.boxes));
+      }
+    }
+    expect(Math.min(...ious)).toBeGreaterThanOrEqual(0.3);
+    // loose, not jittered: most are far from the ±10% copies of the classifier
+    expect(ious.filter((v) => v < 0.67).length).toBeGreaterThan(ious.length / 3);
+  });
+
+  it('writes nothing and returns 0 when no actor acts', () => {
+    const boxes = new Float32Array(REGRESSION_TUBELETS_PER_CLIP * K * 4);
+    const actorBoxes = new Float32Array(boxes.length);
+    const clip = { frames: new Float32Array(0), actors: [idle] };
+    expect(
+      regressionTubelets(clip, K, { width: S, height: S }, createRng(1), boxes, actorBoxes, 0),
+    ).toBe(0);
+    expect(boxes.every((v) => v === 0) && actorBoxes.every((v) => v === 0)).toBe(true);
   });
 });
 
@@ -170,6 +226,72 @@ describe('pretrainClassifier', () => {
     }
   });
 
+  it('with box regression trains the local branch too, deterministically; every step loads it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'classifier-'));
+    const before = tf.memory().numTensors;
+    try {
+      const run = async (path: string) => {
+        const det = detector({ steps: 1 });
+        const neck = det.trunk.neckWeights().map((w) => w.variable.dataSync().slice());
+        const local0 = det.heads[0].localVariables().map((v) => v.dataSync().slice());
+        const losses: number[] = [];
+        await pretrainClassifier(det, {
+          iterations: 60,
+          batchClips: 4,
+          learningRate: 1e-2,
+          seed: 5,
+          sampleClip: toyClip,
+          boxRegression: true,
+          progress: false,
+          checkpoint: { path, every: 60 },
+          onIteration: (_i, loss) => losses.push(loss),
+        });
+        det.trunk.neckWeights().forEach((w, i) => {
+          expect(Array.from(w.variable.dataSync())).toEqual(Array.from(neck[i]));
+        });
+        const local = det.heads[0].localVariables().map((v) => Array.from(v.dataSync()));
+        local.forEach((v, i) => {
+          expect(v).not.toEqual(Array.from(local0[i]));
+        });
+        det.dispose();
+        det.trunk.dispose();
+        return { losses, local };
+      };
+      const a = await run(join(dir, 'a.safetensors'));
+      const avg = (x: number[]) => x.reduce((s, v) => s + v, 0) / x.length;
+      // cross-entropy + smooth-ℓ1 (a 3 × 3 neck map leaves the toy's boxes hard to regress)
+      expect(avg(a.losses.slice(-10))).toBeLessThan(0.9 * avg(a.losses.slice(0, 10)));
+      const b = await run(join(dir, 'b.safetensors'));
+      expect(b.local).toEqual(a.local);
+      const contents = await readCheckpoint(join(dir, 'a.safetensors'));
+      expect(contents.tensors.filter((t) => t.name.startsWith('param/local/')).length).toBe(4);
+      const target = detector({ steps: 3, seed: 77 });
+      target.loadClassifier(contents, 'a.safetensors');
+      for (const head of target.heads)
+        head.localVariables().forEach((v, i) => {
+          expect(Array.from(v.dataSync())).toEqual(a.local[i]);
+        });
+      // a classifier-only checkpoint leaves the local branches as initialised
+      const plain = detector({ steps: 2, seed: 77 });
+      const initial = plain.heads[1].localVariables().map((v) => Array.from(v.dataSync()));
+      plain.loadClassifier(
+        {
+          tensors: contents.tensors.filter((t) => !t.name.startsWith('param/local/')),
+          metadata: {},
+        },
+        'classifier-only',
+      );
+      expect(plain.heads[1].localVariables().map((v) => Array.from(v.dataSync()))).toEqual(initial);
+      for (const d of [target, plain]) {
+        d.dispose();
+        d.trunk.dispose();
+      }
+      expect(tf.memory().numTensors).toBe(before);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('refuses iterations or clips per batch that are not positive integers', async () => {
     const det = detector({ steps: 1 });
     const base = { learningRate: 1e-2, seed: 1, sampleClip: toyClip, progress: false as const };
@@ -195,6 +317,25 @@ describe('pretrainClassifier', () => {
     }));
     expect(() => det.loadClassifier({ tensors, metadata: {} }, 'c.safetensors')).toThrow(
       /c\.safetensors: TwoBranchHead\.setClassifier: tensor 0 has shape \[7,7\], the head expects \[\d+,128\]/,
+    );
+    const global = det.heads[0].classifierVariables().map((v, i) => ({
+      name: `param/classifier/${i}`,
+      shape: [...v.shape],
+      data: new Float32Array(v.size),
+    }));
+    const local = { name: 'param/local/0', shape: [3], data: new Float32Array(3) };
+    expect(() =>
+      det.loadClassifier({ tensors: [...global, local], metadata: {} }, 'c.safetensors'),
+    ).toThrow('c.safetensors: has no tensor "param/local/1"');
+    const locals = det.heads[0].localVariables().map((v, i) => ({
+      name: `param/local/${i}`,
+      shape: i === 1 ? [5] : [...v.shape],
+      data: new Float32Array(i === 1 ? 5 : v.size),
+    }));
+    expect(() =>
+      det.loadClassifier({ tensors: [...global, ...locals], metadata: {} }, 'c.safetensors'),
+    ).toThrow(
+      /c\.safetensors: TwoBranchHead\.setLocal: tensor 1 has shape \[5\], the head expects \[16\]/,
     );
     det.dispose();
     det.trunk.dispose();

@@ -16,6 +16,7 @@ import {
   STEP_GRID_11,
 } from './initial-proposals';
 import { extrapolateTubelets, FAST_RCNN_DELTA_STD } from './tubelet-ops';
+import { tubeletSmoothL1 } from './tubelet-regression-loss';
 import { TwoBranchHead } from './two-branch-head';
 
 /** Largest |dw|, |dh| before `exp` when decoding (detectron2's log(1000/16)). */
@@ -257,20 +258,38 @@ export class ProgressiveDetector {
   }
 
   /**
+   * The step-1 head's local branch (fully connected layer, class-specific box regressor), named
+   * `local/<i>`: what {@link pretrainClassifier} trains besides with `boxRegression`.
+   */
+  localParameters(): TrainableParameter[] {
+    return this.heads[0].localVariables().map((variable, i) => ({ name: `local/${i}`, variable }));
+  }
+
+  /**
    * Starts every step's global branch from a pretrained classifier: a checkpoint of
    * {@link pretrainClassifier} (`param/classifier/<i>` tensors), as a two-stage detector starts its
-   * RoI head from pretrained fully connected layers. `source` names the file in errors.
+   * RoI head from pretrained fully connected layers; and every step's local branch too where the
+   * checkpoint has one (`param/local/<i>`, pretrained with `boxRegression`). The anticipation
+   * regressors start untrained. `source` names the file in errors.
    */
   loadClassifier(contents: CheckpointContents, source = 'checkpoint'): void {
     const byName = new Map(contents.tensors.map((t) => [t.name, t]));
-    const count = this.heads[0].classifierVariables().length;
-    const values = Array.from({ length: count }, (_, i) => {
-      const t = byName.get(`param/classifier/${i}`);
-      if (!t) throw new Error(`${source}: has no tensor "param/classifier/${i}"`);
-      return tf.tensor(t.data, t.shape);
-    });
+    const read = (prefix: string, count: number) =>
+      Array.from({ length: count }, (_, i) => {
+        const t = byName.get(`param/${prefix}/${i}`);
+        if (!t) throw new Error(`${source}: has no tensor "param/${prefix}/${i}"`);
+        return t;
+      });
+    const global = read('classifier', this.heads[0].classifierVariables().length);
+    const local = byName.has('param/local/0')
+      ? read('local', this.heads[0].localVariables().length)
+      : [];
+    const values = [...global, ...local].map((t) => tf.tensor(t.data, t.shape));
     try {
-      for (const head of this.heads) head.setClassifier(values);
+      for (const head of this.heads) {
+        head.setClassifier(values.slice(0, global.length));
+        if (local.length > 0) head.setLocal(values.slice(global.length));
+      }
     } catch (error) {
       throw new Error(`${source}: ${error instanceof Error ? error.message : error}`);
     } finally {
@@ -631,21 +650,8 @@ export class ProgressiveDetector {
       const lcls = tf.div(tf.sum(tf.mul(ce, tf.tensor1d(clsWeight))), Math.max(1, nSamples));
       const cm = tf.tensor4d(classMask, [N, 1, C, 1]);
       const pick = (x: tf.Tensor4D) => tf.sum(tf.mul(x, cm), 2); // [N, T, 4]
-      const smoothL1 = (pred: tf.Tensor, target: Float32Array, mask: Float32Array) => {
-        const d = tf.sub(pred, tf.tensor3d(target, [N, T, 4]));
-        const a = tf.abs(d);
-        const q = tf.minimum(a, 1); // smooth-ℓ1 = ½·min(|d|,1)² + (|d| − min(|d|,1))
-        const l = tf.add(tf.mul(0.5, tf.square(q)), tf.sub(a, q));
-        const perFrame = tf.mul(tf.sum(l, 2), tf.tensor2d(mask, [N, T])); // [N, T]
-        // Eq. 3: average over the frames with a target, then over positives.
-        const frames = new Float32Array(N);
-        for (let n = 0; n < N; n++) {
-          let f = 0;
-          for (let t = 0; t < T; t++) f += mask[n * T + t];
-          frames[n] = f > 0 ? 1 / f : 0;
-        }
-        return tf.div(tf.sum(tf.mul(tf.sum(perFrame, 1), tf.tensor1d(frames))), Math.max(1, nPos));
-      };
+      const smoothL1 = (pred: tf.Tensor, target: Float32Array, mask: Float32Array) =>
+        tubeletSmoothL1(pred, target, mask, nPos);
       const pickedDeltas = pick(out.deltas);
       let loss = tf.add(lcls, tf.mul(lambda, smoothL1(pickedDeltas, locTarget, locMask)));
       if (out.anticipatePrev && out.anticipateNext) {

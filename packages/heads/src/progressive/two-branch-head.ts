@@ -123,31 +123,52 @@ export class TwoBranchHead {
   }
 
   /**
+   * The local branch's weights, in a fixed order: its fully connected layer and the
+   * class-specific box regressor (weight, bias each); not the anticipation regressors. What
+   * {@link pretrainClassifier} trains with `boxRegression`.
+   */
+  localVariables(): tf.Variable[] {
+    return [this.lfc, this.reg].flatMap((c) => [c.w, c.b]);
+  }
+
+  /**
    * Sets the global branch from pretrained values, in {@link classifierVariables}' order. A head
    * without scene context takes a with-scene head's first temporal layer without its scene rows
    * (each tap's input is the regional feature, then the scene feature). Throws naming the
    * mismatch when the shapes do not fit.
    */
   setClassifier(values: readonly tf.Tensor[]): void {
-    const targets = this.classifierVariables();
+    this.assign('setClassifier', this.classifierVariables(), values, (value, i) => {
+      // the first temporal layer's weight: [3 · (region ⊕ scene), 96] → [3 · region, 96]
+      if (i === 2 && !this.options.sceneContext && value.shape[0] === 6 * ENC_FEATURE) {
+        const taps = tf.reshape(value, [3, 2 * ENC_FEATURE, value.shape[1] as number]);
+        return tf.reshape(tf.slice(taps, [0, 0, 0], [3, ENC_FEATURE, -1]), [3 * ENC_FEATURE, -1]);
+      }
+      return value;
+    });
+  }
+
+  /** Sets the local branch from pretrained values, in {@link localVariables}' order. */
+  setLocal(values: readonly tf.Tensor[]): void {
+    this.assign('setLocal', this.localVariables(), values, (value) => value);
+  }
+
+  private assign(
+    what: string,
+    targets: tf.Variable[],
+    values: readonly tf.Tensor[],
+    adapt: (value: tf.Tensor, i: number) => tf.Tensor,
+  ): void {
     if (values.length !== targets.length)
       throw new Error(
-        `TwoBranchHead.setClassifier: ${values.length} tensors, expected ${targets.length}`,
+        `TwoBranchHead.${what}: ${values.length} tensors, expected ${targets.length}`,
       );
     tf.tidy(() => {
       targets.forEach((v, i) => {
-        let value = values[i];
-        // the first temporal layer's weight: [3 · (region ⊕ scene), 96] → [3 · region, 96]
-        if (i === 2 && !this.options.sceneContext && value.shape[0] === 6 * ENC_FEATURE) {
-          const taps = tf.reshape(value, [3, 2 * ENC_FEATURE, value.shape[1] as number]);
-          value = tf.reshape(tf.slice(taps, [0, 0, 0], [3, ENC_FEATURE, -1]), [
-            3 * ENC_FEATURE,
-            -1,
-          ]);
-        }
+        const value = adapt(values[i], i);
         if (!tf.util.arraysEqual(value.shape, v.shape))
           throw new Error(
-            `TwoBranchHead.setClassifier: tensor ${i} has shape [${value.shape}], the head expects [${v.shape}]`,
+            `TwoBranchHead.${what}: tensor ${i} has shape [${value.shape}], the head expects [${v.shape}]`,
           );
         v.assign(value);
       });

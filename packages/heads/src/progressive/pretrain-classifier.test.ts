@@ -143,6 +143,16 @@ describe('regressionTubelets', () => {
 });
 
 describe('pretrainClassifier', () => {
+  /** 60 iterations on the toy clips. */
+  const toyTraining = {
+    iterations: 60,
+    batchClips: 4,
+    learningRate: 1e-2,
+    seed: 5,
+    sampleClip: toyClip,
+    progress: false as const,
+  };
+
   it('learns the toy classes, trains only the global branch, is deterministic and leaks no tensors', async () => {
     const before = tf.memory().numTensors;
     const run = async () => {
@@ -153,12 +163,7 @@ describe('pretrainClassifier', () => {
       ].map((v) => v.dataSync().slice());
       const losses: number[] = [];
       await pretrainClassifier(det, {
-        iterations: 60,
-        batchClips: 4,
-        learningRate: 1e-2,
-        seed: 5,
-        sampleClip: toyClip,
-        progress: false,
+        ...toyTraining,
         onIteration: (_i, loss) => losses.push(loss),
       });
       const after = [
@@ -236,13 +241,8 @@ describe('pretrainClassifier', () => {
         const local0 = det.heads[0].localVariables().map((v) => v.dataSync().slice());
         const losses: number[] = [];
         await pretrainClassifier(det, {
-          iterations: 60,
-          batchClips: 4,
-          learningRate: 1e-2,
-          seed: 5,
-          sampleClip: toyClip,
+          ...toyTraining,
           boxRegression: true,
-          progress: false,
           checkpoint: { path, every: 60 },
           onIteration: (_i, loss) => losses.push(loss),
         });

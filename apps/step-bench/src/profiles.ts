@@ -69,9 +69,9 @@ export interface StepProfile {
    * trunk, the heads' global branch learns to classify actor tubelets from many cheap samples,
    * once per stream (seeded by `pretrain.seed`, shared by every model seed as the trunk is), and
    * every step's head of every model of the stream starts from it (README, "A pretrained
-   * classifier": on `quick`, `smax3`'s frame-mAP rose on each of 3 seeds). `quick` runs 1 200
-   * iterations with `boxRegression` (README, "Pretrained box regression": on seed 1, 600 → 1 200
-   * lifted `smax3` 12.1 → 15.1% and flow 25.5 → 32.9%).
+   * classifier": on `quick`, `smax3`'s frame-mAP rose on each of 3 seeds). With
+   * `boxRegression`, 1 200 iterations instead of `quick`'s 600 lifted `smax3` 12.1 → 15.1% and
+   * flow 25.5 → 32.9% on seed 1, not yet measured on three (README, "Pretrained box regression").
    */
   classifier: {
     iterations: number;
@@ -188,7 +188,7 @@ export const PROFILES: Record<StepProfileName, StepProfile> = {
       cropSize: 32,
       earlyFromFlow: { iterations: 300 },
     },
-    classifier: { iterations: 1200, batchClips: 16, learningRate: 2e-3, boxRegression: true },
+    classifier: { iterations: 600, batchClips: 16, learningRate: 2e-3, boxRegression: true },
     seed: 1,
     seeds: [1],
     frameSize: 112,

@@ -276,14 +276,13 @@ export async function pretrainClassifier(
         });
         const boxes = new Float32Array(N * K * 4);
         const targets = new Int32Array(N);
-        // the actor each tubelet regresses (box regression only)
+        // the actor each tubelet regresses (box regression only); a loose tubelet's target is
+        // its actor's, which its zero cross-entropy weight leaves out of the classification
         const actorBoxes = regression ? new Float32Array(N * K * 4) : undefined;
-        const regressed = new Int32Array(N);
         const frame = { width: W, height: H };
         clips.forEach((c, b) => {
           classifierTubelets(c, K, frame, rng, boxes, targets, b * P, actorBoxes);
           if (!actorBoxes) return;
-          for (let i = 0; i < TUBELETS_PER_CLIP; i++) regressed[b * P + i] = targets[b * P + i];
           const target = regressionTubelets(
             c,
             K,
@@ -293,7 +292,7 @@ export async function pretrainClassifier(
             actorBoxes,
             b * P + TUBELETS_PER_CLIP,
           );
-          for (let i = TUBELETS_PER_CLIP; i < P; i++) regressed[b * P + i] = target;
+          targets.fill(target, b * P + TUBELETS_PER_CLIP, (b + 1) * P);
         });
         // the trunk stays frozen: no trunk weight is trained, so its ops leave no gradient work
         const features = detector.neckFeatures(tf.tensor4d(data, [B * K, h, w, ch]), K, input);
@@ -320,9 +319,9 @@ export async function pretrainClassifier(
           const classMask = new Float32Array(N * C);
           let positives = 0;
           for (let n = 0; n < N; n++) {
-            if (regressed[n] <= 0) continue;
+            if (targets[n] <= 0) continue;
             positives++;
-            classMask[n * C + regressed[n] - 1] = 1;
+            classMask[n * C + targets[n] - 1] = 1;
             for (let t = 0; t < K; t++) {
               const r = (n * K + t) * 4;
               encodeBoxDeltas(

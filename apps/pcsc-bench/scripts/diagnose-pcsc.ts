@@ -11,8 +11,10 @@
  *   regression adds).
  * Nothing is cached: each count trains afresh.
  *
- *   nice -n 10 npx tsx apps/pcsc-bench/scripts/diagnose-pcsc.ts [profile] [model] [--seed 1] [--iterations 300,900] [--train-every 10] [--step-out dir] [--conv onnxruntime|wasm]
+ *   nice -n 10 npx tsx apps/pcsc-bench/scripts/diagnose-pcsc.ts [profile] [model] [--seed 1] [--iterations 300,900] [--train-every 10] [--stack 6:1] [--step-out dir] [--conv onnxruntime|wasm]
  *
+ * `--stack frames:segments` replaces the profile's key-centred stack (its length, and the consecutive
+ * parts averaged separately).
  * `--step-out` is step-bench's output folder whose cache holds the pretrained trunks (default
  * `results/step`, as `pnpm reproduce` arranges); they are pretrained there first if missing.
  */
@@ -38,7 +40,7 @@ import { type PcscProfile, type PcscProfileName, PROFILES, stepProfileOf } from 
 import { createDetector, MODELS, type PcscModel, trainDetector } from '../src/train-detector';
 import { disposeTrainingData, trainingDataOf } from '../src/training-data';
 import { benchStreamTrunks } from '../src/trunks';
-import type { StreamTrunks } from '../src/video-features';
+import type { KeyStack, StreamTrunks } from '../src/video-features';
 
 function positiveIntegers(option: string, text: string): number[] {
   return text.split(',').map((v) => {
@@ -67,7 +69,7 @@ function passRuns(
   det: CrossStreamDetector,
   trunks: StreamTrunks,
   data: BenchData,
-  k: number,
+  stack: KeyStack,
 ): Map<string, VideoRun[]> {
   const runs = new Map<string, VideoRun[]>();
   for (const video of data.test) {
@@ -76,7 +78,7 @@ function passRuns(
       if (!outputs.has(name)) outputs.set(name, []);
       outputs.get(name)!.push(unionFrameOutput(heads));
     };
-    runVideo(det, trunks, video, k, {
+    runVideo(det, trunks, video, stack, {
       onStages: (stages) => {
         for (let b = 0; b < stages[0]!.detections.length; b++) {
           const regressed = stages.map((s) => s.detections[b]!);
@@ -107,6 +109,7 @@ async function main() {
       iterations: { type: 'string' },
       seed: { type: 'string' },
       'train-every': { type: 'string' },
+      stack: { type: 'string' },
     },
     allowPositionals: true,
   });
@@ -126,7 +129,16 @@ async function main() {
     'train-every',
     values['train-every'] ?? String(base.trainEvery),
   )[0]!;
-  const profile: PcscProfile = { ...base, trainEvery };
+  const stack = values.stack?.split(':').map(Number) ?? [base.stack.frames, base.stack.segments];
+  if (stack.length !== 2 || !stack.every((n) => Number.isInteger(n) && n > 0))
+    throw new Error(
+      `--stack expects frames:segments, two positive integers, got "${values.stack}"`,
+    );
+  const profile: PcscProfile = {
+    ...base,
+    trainEvery,
+    stack: { frames: stack[0]!, segments: stack[1]! },
+  };
   const log = (line: string) => console.log(line);
   const step = stepProfileOf(profile);
   const bench = await prepareSynthBench(
@@ -137,7 +149,7 @@ async function main() {
   const data = await loadBenchData(profile);
   const training = trainingDataOf(profile, data, await benchStreamTrunks(bench));
   log(
-    `${model} seed ${seed}: ${training.frames.items.length} training key frames (every ${trainEvery}th annotated frame), ${data.test.length} test videos, convolutions ${convolutions}`,
+    `${model} seed ${seed}: ${training.frames.items.length} training key frames (every ${trainEvery}th annotated frame), stacks of ${profile.stack.frames} frames in ${profile.stack.segments} parts, ${data.test.length} test videos, convolutions ${convolutions}`,
   );
   const pct = (r: Record<string, number>) =>
     ['0.2', '0.5', '0.75'].map((iou) => r[iou]!.toFixed(1).padStart(5)).join(' /');
@@ -156,7 +168,7 @@ async function main() {
           `${iterations} iterations: training ${((Date.now() - started) / 1000).toFixed(0)} s, final loss ${loss.toFixed(3)}`,
         );
         log(`  ${'pass'.padEnd(24)} frame-mAP@0.2/0.5/0.75   class-agnostic AP@0.2/0.5/0.75`);
-        for (const [pass, runs] of passRuns(det, training.trunks, data, step.clipLength))
+        for (const [pass, runs] of passRuns(det, training.trunks, data, profile.stack))
           log(
             `  ${pass.padEnd(24)} ${pct(frameMaps(data.labels, runs, 0))}      ${pct(classAgnosticFrameAps(runs, 0))}`,
           );

@@ -16,7 +16,13 @@ import {
 import { actProtocol, frameMeanAP, videoMeanAP } from '@tubekit/metrics';
 import { tf, tidyValues } from '@tubekit/nn';
 import { type BenchVideo, frameGroundTruth } from './bench-data';
-import { disposeInput, type StreamTrunks, sliceInput, videoInput } from './video-features';
+import {
+  disposeInput,
+  type KeyStack,
+  type StreamTrunks,
+  sliceInput,
+  videoInput,
+} from './video-features';
 
 /** IoU thresholds of Tables 1–4 (spec §4). */
 export const TABLE_IOUS = [0.2, 0.5, 0.75, '0.5:0.95'] as const;
@@ -73,7 +79,7 @@ export function runVideo(
   det: CrossStreamDetector,
   trunks: StreamTrunks,
   video: BenchVideo,
-  k: number,
+  stack: KeyStack,
   hooks: RunVideoHooks = {},
 ): VideoRun {
   const T = video.annotation.nframes;
@@ -81,7 +87,7 @@ export function runVideo(
     trunks,
     video,
     Array.from({ length: T }, (_, i) => i + 1),
-    k,
+    stack,
   );
   const stagesCount = det.options.stages + 1;
   const run: VideoRun = {
@@ -250,12 +256,12 @@ export function actionnessSamples(
   det: CrossStreamDetector,
   trunks: StreamTrunks,
   video: BenchVideo,
-  k: number,
+  stack: KeyStack,
   into: ActionnessSamples,
 ): void {
   let features: Float32Array[] = [];
   let tubes: DetectedTube[] = [];
-  runVideo(det, trunks, video, k, {
+  runVideo(det, trunks, video, stack, {
     keep: (input, run) => {
       tubes = linkRun(run);
       features = tubeBoxFeatures(det, input, tubes);

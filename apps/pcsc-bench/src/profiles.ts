@@ -13,8 +13,7 @@ export interface PcscProfile {
   /**
    * The step-bench profile whose SynthTubes preset, actor heights, frame size, clip length and
    * **pretrained trunks** (RGB and flow) PCSC shares: the trunks are read from step-bench's
-   * cache, or pretrained there once (tubekit's stand-in for PCSC's Kinetics-pretrained I3D). The
-   * key-centred stacks have the trunk's clip length as their `k` (spec S1: ACT's K = 6 on CPU).
+   * cache, or pretrained there once (tubekit's stand-in for PCSC's Kinetics-pretrained I3D).
    */
   step: StepProfileName;
   /**
@@ -23,6 +22,12 @@ export interface PcscProfile {
    * under a camera pan, which flow misses) — so each stream fails on different actors (spec §5).
    */
   videos: { train: number; test: number };
+  /**
+   * Each key frame's stack (spec S1, `k` NS): `frames` consecutive frames centred on it, reduced
+   * to 2-D maps as the means of `segments` equal consecutive parts, concatenated in time order
+   * (`stackFeatures`; 1 part = the plain temporal average, spec S2's *our choice*).
+   */
+  stack: { frames: number; segments: number };
   /** FPN channels d, RoIAlign side P and the heads' fc width (spec S2/S5 CPU values 64, 7, 128). */
   fpnChannels: number;
   roiSize: number;
@@ -58,6 +63,7 @@ export const PROFILES: Record<PcscProfileName, PcscProfile> = {
     name: 'smoke',
     step: 'smoke',
     videos: { train: 2, test: 1 },
+    stack: { frames: 6, segments: 1 },
     fpnChannels: 8,
     roiSize: 3,
     hidden: 16,
@@ -77,6 +83,7 @@ export const PROFILES: Record<PcscProfileName, PcscProfile> = {
     name: 'quick',
     step: 'quick',
     videos: { train: 40, test: 12 },
+    stack: { frames: 6, segments: 1 },
     fpnChannels: 32,
     roiSize: 5,
     hidden: 128,
@@ -96,6 +103,7 @@ export const PROFILES: Record<PcscProfileName, PcscProfile> = {
     name: 'full',
     step: 'full',
     videos: { train: 128, test: 48 },
+    stack: { frames: 6, segments: 1 },
     fpnChannels: 64,
     roiSize: 7,
     hidden: 128,

@@ -4,7 +4,7 @@ import { createProgress } from '@tubekit/report';
 import { BENCH_VARIANTS, type BenchData, type BenchVariant, type BenchVideo } from './bench-data';
 import { trimVideo } from './crop-video';
 import { frameMaps, linkRun, refineTubes, runVideo, type VideoRun, videoMaps } from './evaluate';
-import { type PcscProfile, stepProfileOf } from './profiles';
+import type { PcscProfile } from './profiles';
 import { trainActionness } from './train-actionness';
 import {
   createDetector,
@@ -13,7 +13,7 @@ import {
   type TrainingFrames,
   trainDetector,
 } from './train-detector';
-import type { StreamTrunks } from './video-features';
+import type { KeyStack, StreamTrunks } from './video-features';
 
 /** Video-mAP rows of Table 6 (and its trimmed control). */
 export type VideoRow = PcscModel | 'pcsc+tr-split' | 'pcsc+tr-ends';
@@ -50,7 +50,7 @@ export function testVideos(
   det: CrossStreamDetector,
   trunks: StreamTrunks,
   videos: readonly BenchVideo[],
-  k: number,
+  stack: KeyStack,
   model: PcscModel,
   classifiers?: ActionnessClassifiers,
 ): TestOutcome {
@@ -62,7 +62,7 @@ export function testVideos(
   }
   for (const video of videos)
     runs.push(
-      runVideo(det, trunks, video, k, {
+      runVideo(det, trunks, video, stack, {
         keep: (input, run) => {
           const linked = linkRun(run).map((t) => ({ ...t, video: video.annotation.name }));
           tubes[model]!.push(...linked);
@@ -120,7 +120,6 @@ export function runModel(
   frames: TrainingFrames,
   log: (line: string) => void,
 ): ModelResults {
-  const k = stepProfileOf(profile).clipLength;
   const det = createDetector(profile, model, seed, data.labels.length);
   let classifiers: ActionnessClassifiers | undefined;
   try {
@@ -150,7 +149,7 @@ export function runModel(
       classifiers = tr.classifiers;
       out.actionness = { samples: tr.samples, positives: tr.positives };
     }
-    const test = testVideos(det, trunks, data.test, k, model, classifiers);
+    const test = testVideos(det, trunks, data.test, profile.stack, model, classifiers);
     const stages = det.options.stages;
     if (model !== 'fpn')
       out.table5 = Array.from(
@@ -164,7 +163,7 @@ export function runModel(
       out.video[row as VideoRow] = videoMaps(data.labels, annotations, tubes);
     if (model !== 'pcsc-no-fc') {
       const trimmedTest = data.test.map(trimVideo);
-      const trimmed = testVideos(det, trunks, trimmedTest, k, model, classifiers);
+      const trimmed = testVideos(det, trunks, trimmedTest, profile.stack, model, classifiers);
       const trimmedAnnotations = trimmedTest.map((v) => v.annotation);
       for (const [row, tubes] of Object.entries(trimmed.tubes))
         out.trimmed[row as VideoRow] = videoMaps(data.labels, trimmedAnnotations, tubes);

@@ -186,7 +186,6 @@ export async function reproduceOnDataset(
     videos.map((v) => userBenchVideo(v, S, rgbFrames, flowFrames));
   const train = bench(user.train);
   const test = bench(user.test);
-  const k = step.clipLength;
   const det = createDetector(profile, 'pcsc', seed, labels.length);
   let trainLoss: number;
   let classifiers: ActionnessClassifiers | undefined;
@@ -210,7 +209,7 @@ export async function reproduceOnDataset(
       classifiers = tr.classifiers;
       actionness = { samples: tr.samples, positives: tr.positives };
     }
-    outcome = testVideos(det, trunks, test, k, 'pcsc', classifiers);
+    outcome = testVideos(det, trunks, test, profile.stack, 'pcsc', classifiers);
   } finally {
     classifiers?.dispose();
     det.dispose();
@@ -261,7 +260,7 @@ export async function reproduceOnDataset(
             ],
             [
               'profile',
-              `${profile.name} (k = ${k}, ${profile.iterations} iterations × ${profile.batchFrames} key frames, every ${profile.trainEvery}th annotated frame)`,
+              `${profile.name} (stacks of ${profile.stack.frames} frames in ${profile.stack.segments} part${profile.stack.segments === 1 ? '' : 's'}, ${profile.iterations} iterations × ${profile.batchFrames} key frames, every ${profile.trainEvery}th annotated frame)`,
             ],
             ['seed', String(seed)],
             ['backend', backendName],

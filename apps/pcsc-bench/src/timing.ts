@@ -1,5 +1,5 @@
 import type { BenchVideo } from './bench-data';
-import { type PcscProfile, stepProfileOf } from './profiles';
+import type { PcscProfile } from './profiles';
 import { createDetector } from './train-detector';
 import { disposeInput, type StreamTrunks, videoInput } from './video-features';
 
@@ -19,7 +19,7 @@ export function detectionFps(
   const keys = Array.from({ length: n }, (_, i) => i + 1);
   const det = createDetector({ ...profile, stages }, 'pcsc', 1, numClasses);
   const started = performance.now();
-  const input = videoInput(trunks, video, keys, stepProfileOf(profile).clipLength);
+  const input = videoInput(trunks, video, keys, profile.stack);
   det.detect(input);
   disposeInput(input);
   const fps = (1000 * n) / (performance.now() - started);

@@ -2,7 +2,7 @@ import { ActionnessClassifiers, type CrossStreamDetector } from '@tubekit/heads/
 import { createRng, tf } from '@tubekit/nn';
 import type { BenchVideo } from './bench-data';
 import { type ActionnessSamples, actionnessSamples } from './evaluate';
-import { type PcscProfile, stepProfileOf } from './profiles';
+import type { PcscProfile } from './profiles';
 import type { StreamTrunks } from './video-features';
 
 /**
@@ -19,7 +19,7 @@ export function trainActionness(
 ): { classifiers: ActionnessClassifiers; samples: number; positives: number } {
   const samples: ActionnessSamples = { features: [], classes: [], labels: [] };
   for (const video of train.slice(0, profile.actionness.videos))
-    actionnessSamples(det, trunks, video, stepProfileOf(profile).clipLength, samples);
+    actionnessSamples(det, trunks, video, profile.stack, samples);
   const classifiers = new ActionnessClassifiers({
     numClasses: det.options.numClasses,
     inChannels: det.boxFeatureWidth,

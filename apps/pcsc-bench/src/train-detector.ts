@@ -40,10 +40,11 @@ export function createDetector(
   const m = MODELS[model];
   const step = stepProfileOf(profile);
   const [, w4, w8] = step.trunk.widths;
+  const parts = profile.stack.segments;
   return new CrossStreamDetector({
     numClasses,
     frameSize: step.frameSize,
-    trunkLevels: { channels: [w4, w8], strides: [4, 8] },
+    trunkLevels: { channels: [w4 * parts, w8 * parts], strides: [4, 8] },
     fpnChannels: profile.fpnChannels,
     roiSize: profile.roiSize,
     hidden: profile.hidden,
@@ -82,7 +83,7 @@ export function trainingFrames(
   for (const video of videos) {
     const keys = trainingKeyFrames(video.annotation, profile.trainEvery);
     if (keys.length === 0) continue;
-    const input = videoInput(trunks, video, keys, stepProfileOf(profile).clipLength);
+    const input = videoInput(trunks, video, keys, profile.stack);
     out.inputs.push(input);
     keys.forEach((f, row) => {
       out.items.push({ input, row, gt: frameGroundTruth(video.annotation, f) });

@@ -17,8 +17,19 @@ export interface StreamTrunks {
 }
 
 /**
+ * The key-centred stack of every key frame (PCSC spec S1, `k` NS): its length, and the equal
+ * consecutive parts whose means are concatenated along the channels (`stackFeatures`; 1 = the
+ * plain temporal average).
+ */
+export interface KeyStack {
+  frames: number;
+  segments: number;
+}
+
+/**
  * Key-frame trunk maps of one video for the detector: both trunks run once over the video's
- * frames; each key frame's maps are the mean over its key-centred stack (`stackFeatures`). When
+ * frames; each key frame's maps are the means over its key-centred stack's parts
+ * (`stackFeatures`). When
  * the flow trunk is the RGB one (RGB only) the RGB maps serve both streams, computed once. The
  * tensors are kept (outside any tidy); dispose them with {@link disposeInput}.
  *
@@ -28,14 +39,18 @@ export function videoInput(
   trunks: StreamTrunks,
   video: BenchVideo,
   keys: readonly number[],
-  k: number,
+  stack: KeyStack,
 ): CrossStreamInput {
   const S = video.annotation.width;
   const T = video.annotation.nframes;
-  const stacks = keys.map((key) => Array.from(keyCentredFrames(key, T, k), (f) => f - 1));
+  const stacks = keys.map((key) =>
+    Array.from(keyCentredFrames(key, T, stack.frames), (f) => f - 1),
+  );
   const levels = (trunk: Trunk, frames: Float32Array) =>
     tf.tidy(() =>
-      stackFeatures(trunk, tf.tensor4d(frames, [T, S, S, 3]), stacks).map((t) => tf.keep(t)),
+      stackFeatures(trunk, tf.tensor4d(frames, [T, S, S, 3]), stacks, stack.segments).map((t) =>
+        tf.keep(t),
+      ),
     );
   const rgb = levels(trunks.rgb, video.rgb);
   return { rgb, flow: trunks.flow === trunks.rgb ? rgb : levels(trunks.flow, video.flow) };

@@ -140,6 +140,38 @@ describe('stackFeatures', () => {
     tf.dispose([...out, ...full, mean, repeated, frames]);
     trunk.dispose();
   });
+
+  it('with segments, concatenates the means of consecutive parts in time order', () => {
+    const trunk = new Trunk({ channels: 3, widths: [4, 4, 6], neckChannels: 4, seed: 1 });
+    const frames = tf.randomUniform([6, 16, 16, 3], 0, 1, 'float32', 7) as tf.Tensor4D;
+    tf.tidy(() => trunk.backbone(frames).levels.map((l) => l.tensor)); // warms the trunk up
+    const before = tf.memory().numTensors;
+    const [out, full] = tf.tidy(() => {
+      const o = stackFeatures(trunk, frames, [[5, 4, 3, 2, 1, 0]], 3);
+      const f = trunk.backbone(frames).levels.map((l) => l.tensor);
+      return [o.map((t) => tf.keep(t)), f.map((t) => tf.keep(t))];
+    });
+    expect(out.map((t) => t.shape)).toEqual([
+      [1, 4, 4, 12],
+      [1, 2, 2, 18],
+    ]);
+    // part 2 of the stride-8 level (channels 6…11) is the mean of rows 3 and 2; part 1 of the
+    // stride-4 level (channels 0…3) the mean of rows 5 and 4
+    const gap = (level: number, from: number, rows: number[]) =>
+      tf.tidy(() => {
+        const [, h, w, c] = full[level]!.shape;
+        const part = tf.slice(out[level]!, [0, 0, 0, from], [1, h, w, c]);
+        const mean = tf.mean(tf.gather(full[level]!, rows), 0, true);
+        return tf.max(tf.abs(tf.sub(part, mean))).dataSync()[0]!;
+      });
+    expect(gap(1, 6, [3, 2])).toBeLessThan(1e-5);
+    expect(gap(0, 0, [5, 4])).toBeLessThan(1e-5);
+    expect(() => stackFeatures(trunk, frames, [[0, 1, 2, 3]], 3)).toThrow(/3 segments/);
+    tf.dispose([...out, ...full]);
+    expect(tf.memory().numTensors).toBe(before);
+    frames.dispose();
+    trunk.dispose();
+  });
 });
 
 describe('CrossStreamDetector (PCSC)', () => {

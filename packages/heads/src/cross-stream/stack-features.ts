@@ -3,15 +3,20 @@ import { tf } from '@tubekit/nn';
 
 /**
  * Key-frame bottom-up maps from a trunk (PCSC spec S1–S2, *our choice* for the 3-D → 2-D reduction:
- * the temporal average of each level over the key-centred stack). The trunk runs once over a
- * contiguous frame sequence (`Trunk.backbone` of @tubekit/backbones: features of a frame depend
- * on it and its neighbours), then each key frame's level is the mean of its stack's frames.
+ * the temporal average of each level over the key-centred stack, or over each of its `segments`
+ * consecutive equal parts, concatenated in time order along the channels). The trunk runs once
+ * over a contiguous frame sequence (`Trunk.backbone` of @tubekit/backbones: features of a frame
+ * depend on it and its neighbours), then each key frame's level is the mean of its stack's frames
+ * (`segments` 1), or the `segments` means of its parts, first part first (`c · segments`
+ * channels: the order of what happens within the stack survives the reduction).
  *
  * @param trunk - the stream's pretrained trunk.
  * @param frames - `[T, H, W, channels]` consecutive frames of one video (values in [0, 1]).
  * @param stacks - per key frame, the 0-based rows of `frames` of its stack (e.g.
  *   `keyCentredFrames(key, T, k)` minus 1); all stacks have one length.
- * @returns per trunk level (finest first) `[K, h, w, c]`. Call inside `tf.tidy`.
+ * @param segments - equal consecutive parts of each stack averaged separately (default 1; must
+ *   divide the stack length).
+ * @returns per trunk level (finest first) `[K, h, w, c · segments]`. Call inside `tf.tidy`.
  * @example
  * ```ts
  * const levels = stackFeatures(trunk, frames, [keyCentredFrames(5, T, 6).map((f) => f - 1)]);
@@ -21,10 +26,15 @@ export function stackFeatures(
   trunk: Trunk,
   frames: tf.Tensor4D,
   stacks: readonly ArrayLike<number>[],
+  segments = 1,
 ): tf.Tensor4D[] {
   const K = stacks.length;
   const k = K > 0 ? stacks[0]!.length : 0;
   if (K === 0 || k === 0) throw new RangeError('stackFeatures: no key frames or empty stacks');
+  if (!(Number.isInteger(segments) && segments >= 1 && k % segments === 0))
+    throw new RangeError(
+      `stackFeatures: ${segments} segments; expected a positive integer dividing the stack length ${k}`,
+    );
   const rows = new Int32Array(K * k);
   stacks.forEach((s, i) => {
     if (s.length !== k)
@@ -41,6 +51,11 @@ export function stackFeatures(
   const { levels } = trunk.backbone(frames);
   return levels.map(({ tensor }) => {
     const [, h, w, c] = tensor.shape;
-    return tf.mean(tf.reshape(tf.gather(tensor, rows), [K, k, h, w, c]), 1) as tf.Tensor4D;
+    const parts = tf.mean(
+      tf.reshape(tf.gather(tensor, rows), [K, segments, k / segments, h, w, c]),
+      2,
+    );
+    // [K, segments, h, w, c] → [K, h, w, segments · c], the first part's channels first
+    return tf.reshape(tf.transpose(parts, [0, 2, 3, 1, 4]), [K, h, w, segments * c]) as tf.Tensor4D;
   });
 }

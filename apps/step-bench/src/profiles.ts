@@ -72,7 +72,8 @@ export interface StepProfile {
    * classifier": on `quick`, `smax3`'s frame-mAP rose on each of 3 seeds). With
    * `boxRegression`, on 3 seeds of `quick`, 600 → 1 200 → 2 400 iterations (`quick` now) lifted
    * hybrid fusion 34.4 ± 0.6 → 40.1 ± 0.8 → 46.5 ± 0.5% and flow 26.4 → 31.8 → 39.2%, but not RGB
-   * (10.9 → 13.0 → 13.3%); each doubling adds minutes of pretraining per stream (README,
+   * (10.9 → 13.0 → 13.3%), all with the anticipation loss at γ = 1 (γ = 0.1 since:
+   * `ANTICIPATION_WEIGHT`); each doubling adds minutes of pretraining per stream (README,
    * "Pretrained box regression").
    */
   classifier: {

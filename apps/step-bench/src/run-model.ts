@@ -161,6 +161,7 @@ export async function runModel(options: RunModelOptions): Promise<ModelRun> {
     iouThresholds: config.iouThresholds,
     positivesPerClip: profile.positivesPerClip,
     hardAware: config.hardAware,
+    gamma: config.anticipationWeight,
     sampleClip,
     input,
     progress: `  train ${config.id}`,

@@ -1,5 +1,5 @@
 import { Trunk } from '@tubekit/backbones';
-import { initBackend, tf } from '@tubekit/nn';
+import { createRng, initBackend, tf } from '@tubekit/nn';
 import { toyVideos } from '../../test/toy-videos';
 import { clipWindow } from './clip-window';
 import { detectVideo } from './detect-video';
@@ -44,6 +44,37 @@ describe('ProgressiveDetector', () => {
       det.dispose();
       det.trunk.dispose();
     }
+  });
+
+  it('weights the anticipation loss by γ: the loss is linear in γ and grows with it', () => {
+    const { videos, read } = toyVideos(2, 1);
+    const det = makeDetector('anticipation');
+    const clip = clipWindow(videos[0]!, read, {
+      start: 8,
+      clipLength: 4,
+      windowLength: det.windowLength,
+      frameWidth: 32,
+      frameHeight: 32,
+      channels: 3,
+    });
+    const before = tf.memory().numTensors;
+    const lossAt = (gamma: number | undefined) =>
+      tf.tidy(() => {
+        const x = tf.tensor4d(clip.frames, [det.windowLength, 32, 32, 3]);
+        const features = det.neckFeatures(x);
+        const rows = Int32Array.from({ length: det.windowLength }, (_, i) => i);
+        const options = { iouThresholds: [0.3, 0.5], positivesPerClip: 2, hardAware: true };
+        return det
+          .loss({ features, rows }, [clip.gt], { ...options, gamma, rng: createRng(7) })
+          .dataSync()[0]!;
+      });
+    const [l0, lHalf, l1, lDefault] = [0, 0.5, 1, undefined].map(lossAt);
+    expect(l1).toBeGreaterThan(l0);
+    expect(lHalf).toBeCloseTo((l0 + l1) / 2, 4);
+    expect(lDefault).toBeCloseTo(l1, 5); // γ defaults to 1
+    expect(tf.memory().numTensors).toBe(before);
+    det.dispose();
+    det.trunk.dispose();
   });
 
   it('fits a toy clip: the loss falls and detections are well-formed', async () => {

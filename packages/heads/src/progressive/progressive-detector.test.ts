@@ -24,6 +24,22 @@ function makeDetector(extension: 'none' | 'extrapolation' | 'anticipation', step
   });
 }
 
+/** The window of frames 8… of a toy video for `det` (K = 4, 32 px). */
+function toyClip(
+  det: ProgressiveDetector,
+  video: Parameters<typeof clipWindow>[0],
+  read: Parameters<typeof clipWindow>[1],
+) {
+  return clipWindow(video, read, {
+    start: 8,
+    clipLength: 4,
+    windowLength: det.windowLength,
+    frameWidth: 32,
+    frameHeight: 32,
+    channels: 3,
+  });
+}
+
 describe('ProgressiveDetector', () => {
   it('runs Algorithm 1 with temporal extension 4 → 12 and leaks no tensors', () => {
     for (const ext of ['extrapolation', 'anticipation'] as const) {
@@ -49,14 +65,7 @@ describe('ProgressiveDetector', () => {
   it('weights the anticipation loss by γ: the loss is linear in γ and grows with it', () => {
     const { videos, read } = toyVideos(2, 1);
     const det = makeDetector('anticipation');
-    const clip = clipWindow(videos[0]!, read, {
-      start: 8,
-      clipLength: 4,
-      windowLength: det.windowLength,
-      frameWidth: 32,
-      frameHeight: 32,
-      channels: 3,
-    });
+    const clip = toyClip(det, videos[0]!, read);
     const before = tf.memory().numTensors;
     const lossAt = (gamma: number | undefined) =>
       tf.tidy(() => {
@@ -82,14 +91,7 @@ describe('ProgressiveDetector', () => {
     // reach the weights (the sampled toy task needs many more iterations to show a trend).
     const { videos, read } = toyVideos(2, 1);
     const det = makeDetector('anticipation');
-    const clip = clipWindow(videos[0]!, read, {
-      start: 8,
-      clipLength: 4,
-      windowLength: det.windowLength,
-      frameWidth: 32,
-      frameHeight: 32,
-      channels: 3,
-    });
+    const clip = toyClip(det, videos[0]!, read);
     const losses: number[] = [];
     await trainProgressive(det, {
       iterations: 12,

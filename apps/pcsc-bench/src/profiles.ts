@@ -3,6 +3,7 @@ import {
   type StepProfile,
   type StepProfileName,
 } from '@tubekit/step-bench/profiles';
+import type { KeyStack } from './video-features';
 
 /** The benchmark profiles of `pnpm reproduce --paper pcsc --profile …`. */
 export type PcscProfileName = 'smoke' | 'quick' | 'full';
@@ -27,7 +28,7 @@ export interface PcscProfile {
    * to 2-D maps as the means of `segments` equal consecutive parts, concatenated in time order
    * (`stackFeatures`; 1 part = the plain temporal average, spec S2's *our choice*).
    */
-  stack: { frames: number; segments: number };
+  stack: KeyStack;
   /** FPN channels d, RoIAlign side P and the heads' fc width (spec S2/S5 CPU values 64, 7, 128). */
   fpnChannels: number;
   roiSize: number;

@@ -29,9 +29,9 @@ export interface KeyStack {
 /**
  * Key-frame trunk maps of one video for the detector: both trunks run once over the video's
  * frames; each key frame's maps are the means over its key-centred stack's parts
- * (`stackFeatures`). When
- * the flow trunk is the RGB one (RGB only) the RGB maps serve both streams, computed once. The
- * tensors are kept (outside any tidy); dispose them with {@link disposeInput}.
+ * (`stackFeatures`). When the flow trunk is the RGB one (RGB only) the RGB maps serve both
+ * streams, computed once. The tensors are kept (outside any tidy); dispose them with
+ * {@link disposeInput}.
  *
  * @param keys - 1-based key frames.
  */

@@ -89,6 +89,11 @@ export function stepModels(base: StepStream): StepModelConfig[] {
     ...over,
     id,
   });
+  // the anticipation models (Table 1(b), Figure 5) and their loss weight γ
+  const anticipating = {
+    extension: 'anticipation',
+    anticipationWeight: ANTICIPATION_WEIGHT,
+  } as const;
   return [
     make('smax1', { steps: 1 }),
     make('smax2', { steps: 2 }),
@@ -96,17 +101,9 @@ export function stepModels(base: StepStream): StepModelConfig[] {
     make('smax4', { steps: 4 }),
     make('k30-direct', { directContextClips: 2 }),
     make('extrapolation', { extension: 'extrapolation' }),
-    make('anticipation', { extension: 'anticipation', anticipationWeight: ANTICIPATION_WEIGHT }),
-    make(streamModelId(other, base), {
-      extension: 'anticipation',
-      anticipationWeight: ANTICIPATION_WEIGHT,
-      modality: other,
-    }),
-    make('early', {
-      extension: 'anticipation',
-      anticipationWeight: ANTICIPATION_WEIGHT,
-      modality: 'early',
-    }),
+    make('anticipation', anticipating),
+    make(streamModelId(other, base), { ...anticipating, modality: other }),
+    make('early', { ...anticipating, modality: 'early' }),
     make('no-scene-context', { sceneContext: false }),
     make('uniform-sampling', { hardAware: false }),
     make('constant-iou', { iouThresholds: CONSTANT_IOU }),

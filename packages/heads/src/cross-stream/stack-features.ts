@@ -55,7 +55,9 @@ export function stackFeatures(
       tf.reshape(tf.gather(tensor, rows), [K, segments, k / segments, h, w, c]),
       2,
     );
-    // [K, segments, h, w, c] → [K, h, w, segments · c], the first part's channels first
-    return tf.reshape(tf.transpose(parts, [0, 2, 3, 1, 4]), [K, h, w, segments * c]) as tf.Tensor4D;
+    // [K, segments, h, w, c] → [K, h, w, segments · c], the first part's channels first (one
+    // part needs no reordering)
+    const ordered = segments === 1 ? parts : tf.transpose(parts, [0, 2, 3, 1, 4]);
+    return tf.reshape(ordered, [K, h, w, segments * c]) as tf.Tensor4D;
   });
 }

@@ -38,7 +38,9 @@ export interface StepProfile {
    * each is a clip-recognition sample), how many of them also run the whole-frame actorness task,
    * Adam rate, side of the actor crops of clip recognition. Iterations are what limits held-out
    * recognition (README, "Pretraining v5": with the ×0.1 decay at 2/3, 600 → 0.47, 900 → 0.51,
-   * 1 200 → 0.52 on 724 held-out actors), so `quick` runs 900. `seed` seeds the pretraining: one
+   * 1 200 → 0.52 on 724 held-out actors; 1 800 → 0.55 RGB, 0.70 flow). `quick` runs 1 800 (900
+   * until 2026-12-05): the RGB models' naming is limited by their trunk, not by their heads
+   * (README, "RGB's lever is its trunk's pretraining"). `seed` seeds the pretraining: one
    * trunk per stream serves every model seed of `seeds`, as every run of the paper starts from one
    * ImageNet-pretrained VGG16, so the seeds vary the detectors, not the pretraining
    * ({@link trunkProfile}).
@@ -184,7 +186,7 @@ export const PROFILES: Record<StepProfileName, StepProfile> = {
     frozenBackbone: true,
     pretrain: {
       seed: 1,
-      iterations: 900,
+      iterations: 1800,
       batchClips: 16,
       actornessClips: 2,
       learningRate: 2e-3,

@@ -11,8 +11,10 @@
  *   regression adds).
  * Nothing is cached: each count trains afresh.
  *
- *   nice -n 10 npx tsx apps/pcsc-bench/scripts/diagnose-pcsc.ts [profile] [model] [--seed 1] [--iterations 300,900] [--train-every 10] [--stack 6:1] [--step-out dir] [--conv onnxruntime|wasm]
+ *   nice -n 10 npx tsx apps/pcsc-bench/scripts/diagnose-pcsc.ts [profile] [model] [--seed 1] [--iterations 300,900] [--train-every 10] [--train-videos 40] [--stack 6:1] [--step-out dir] [--conv onnxruntime|wasm]
  *
+ * `--train-videos n` replaces the profile's training videos per variant (`videos.train`; the test
+ * videos stay the profile's).
  * `--stack frames:segments` replaces the profile's key-centred stack (its length, and the consecutive
  * parts averaged separately).
  * `--step-out` is step-bench's output folder whose cache holds the pretrained trunks (default
@@ -109,6 +111,7 @@ async function main() {
       iterations: { type: 'string' },
       seed: { type: 'string' },
       'train-every': { type: 'string' },
+      'train-videos': { type: 'string' },
       stack: { type: 'string' },
     },
     allowPositionals: true,
@@ -129,6 +132,10 @@ async function main() {
     'train-every',
     values['train-every'] ?? String(base.trainEvery),
   )[0]!;
+  const trainVideos = positiveIntegers(
+    'train-videos',
+    values['train-videos'] ?? String(base.videos.train),
+  )[0]!;
   const stack = values.stack?.split(':').map(Number) ?? [base.stack.frames, base.stack.segments];
   if (stack.length !== 2 || !stack.every((n) => Number.isInteger(n) && n > 0))
     throw new Error(
@@ -137,6 +144,7 @@ async function main() {
   const profile: PcscProfile = {
     ...base,
     trainEvery,
+    videos: { ...base.videos, train: trainVideos },
     stack: { frames: stack[0]!, segments: stack[1]! },
   };
   const log = (line: string) => console.log(line);

@@ -37,10 +37,27 @@ export function benchConfigs(profile: PcscProfile): SynthTubesConfig[] {
   );
 }
 
-/** The bench's videos and labels. */
+/**
+ * A video whose frames are drawn when asked for and not kept: the training videos, read once per
+ * process for their key frames' maps (quick's 600 would hold 9 GB of frames).
+ */
+export interface BenchVideoSource {
+  variant: BenchVariant;
+  /** As {@link BenchVideo}'s. */
+  annotation: VideoAnnotation;
+  /** The video with its frames (SynthTubes renders it again on each call: about 0.1 s at 112 px). */
+  load(): BenchVideo;
+}
+
+/** A video already in memory as a {@link BenchVideoSource}. */
+export function keptVideo(video: BenchVideo): BenchVideoSource {
+  return { variant: video.variant, annotation: video.annotation, load: () => video };
+}
+
+/** The bench's videos and labels: training videos drawn on demand, test videos kept. */
 export interface BenchData {
   labels: string[];
-  train: BenchVideo[];
+  train: BenchVideoSource[];
   test: BenchVideo[];
 }
 
@@ -61,9 +78,10 @@ export function scaledAnnotation(video: VideoAnnotation, S: number, name: string
 }
 
 /**
- * Renders the profile's SynthTubes videos at the step profile's frame size, as its trunks saw
+ * The profile's SynthTubes videos at the step profile's frame size, rendered as its trunks saw
  * their training frames (8-bit values, `SynthTubes.renderVideo`): the first `videos.train` /
- * `videos.test` of each split of each variant ({@link BENCH_VARIANTS}).
+ * `videos.test` of each split of each variant ({@link BENCH_VARIANTS}). Test videos are rendered
+ * now and kept; training videos are rendered whenever they are loaded ({@link BenchVideoSource}).
  */
 export async function loadBenchData(
   profile: PcscProfile,
@@ -83,17 +101,25 @@ export async function loadBenchData(
     ] as const) {
       for (const name of (dataset.splits[split] ?? []).slice(0, count)) {
         const video = byName.get(name)!;
-        const bytes = {
-          rgb: new Uint8Array(video.nframes * S * S * 3),
-          flow: new Uint8Array(video.nframes * S * S * 3),
+        const annotation = scaledAnnotation(video, S, `${variant}/${video.name}`);
+        const load = (): BenchVideo => {
+          const bytes = {
+            rgb: new Uint8Array(video.nframes * S * S * 3),
+            flow: new Uint8Array(video.nframes * S * S * 3),
+          };
+          synth.renderVideo(name, bytes, [S, S]);
+          return {
+            variant,
+            annotation,
+            rgb: dequantizeFrame(bytes.rgb, 0, bytes.rgb.length),
+            flow: dequantizeFrame(bytes.flow, 0, bytes.flow.length),
+          };
         };
-        synth.renderVideo(name, bytes, [S, S]);
-        out[split].push({
-          variant,
-          annotation: scaledAnnotation(video, S, `${variant}/${video.name}`),
-          rgb: dequantizeFrame(bytes.rgb, 0, bytes.rgb.length),
-          flow: dequantizeFrame(bytes.flow, 0, bytes.flow.length),
-        });
+        if (split === 'train') {
+          out.train.push({ variant, annotation, load });
+          continue;
+        }
+        out.test.push(load());
         onVideo?.();
         // let progress bars and signals run between videos
         await new Promise((resolve) => setImmediate(resolve));

@@ -16,7 +16,7 @@ import {
   userSetupRows,
   userTrunk,
 } from '@tubekit/step-bench/user-dataset';
-import { BENCH_VARIANTS, type BenchVideo, scaledAnnotation } from './bench-data';
+import { BENCH_VARIANTS, type BenchVideo, keptVideo, scaledAnnotation } from './bench-data';
 import { frameMaps, TABLE_IOUS, videoMaps } from './evaluate';
 import { type PcscProfile, type PcscProfileName, PROFILES, stepProfileOf } from './profiles';
 import { PUBLISHED } from './published';
@@ -184,7 +184,7 @@ export async function reproduceOnDataset(
   };
   const bench = (videos: readonly VideoAnnotation[]) =>
     videos.map((v) => userBenchVideo(v, S, rgbFrames, flowFrames));
-  const train = bench(user.train);
+  const train = bench(user.train).map(keptVideo);
   const test = bench(user.test);
   const det = createDetector(profile, 'pcsc', seed, labels.length);
   let trainLoss: number;

@@ -1,6 +1,6 @@
 import { ActionnessClassifiers, type CrossStreamDetector } from '@tubekit/heads/cross-stream';
 import { createRng, tf } from '@tubekit/nn';
-import type { BenchVideo } from './bench-data';
+import type { BenchVideoSource } from './bench-data';
 import { type ActionnessSamples, actionnessSamples } from './evaluate';
 import type { PcscProfile } from './profiles';
 import type { StreamTrunks } from './video-features';
@@ -14,12 +14,12 @@ export function trainActionness(
   profile: PcscProfile,
   det: CrossStreamDetector,
   trunks: StreamTrunks,
-  train: readonly BenchVideo[],
+  train: readonly BenchVideoSource[],
   seed: number,
 ): { classifiers: ActionnessClassifiers; samples: number; positives: number } {
   const samples: ActionnessSamples = { features: [], classes: [], labels: [] };
   for (const video of train.slice(0, profile.actionness.videos))
-    actionnessSamples(det, trunks, video, profile.stack, samples);
+    actionnessSamples(det, trunks, video.load(), profile.stack, samples);
   const classifiers = new ActionnessClassifiers({
     numClasses: det.options.numClasses,
     inChannels: det.boxFeatureWidth,

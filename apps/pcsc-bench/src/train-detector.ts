@@ -5,7 +5,8 @@ import {
   type FrameGroundTruth,
 } from '@tubekit/heads/cross-stream';
 import { createRng, tf } from '@tubekit/nn';
-import { type BenchVideo, frameGroundTruth } from './bench-data';
+import { createProgress } from '@tubekit/report';
+import { type BenchVideoSource, frameGroundTruth } from './bench-data';
 import { type PcscProfile, stepProfileOf } from './profiles';
 import { disposeInput, gatherInput, type StreamTrunks, videoInput } from './video-features';
 
@@ -73,22 +74,28 @@ export function trainingKeyFrames(video: VideoAnnotation, every: number): number
   return annotated.filter((_, i) => i % every === 0);
 }
 
-/** Computes (once per seed's trunks) the key-frame maps of every `trainEvery`-th annotated frame. */
+/**
+ * Computes (once per process's trunks) the key-frame maps of every `trainEvery`-th annotated frame,
+ * loading one video's frames at a time (only the maps are kept).
+ */
 export function trainingFrames(
   profile: PcscProfile,
   trunks: StreamTrunks,
-  videos: readonly BenchVideo[],
+  videos: readonly BenchVideoSource[],
 ): TrainingFrames {
   const out: TrainingFrames = { items: [], inputs: [] };
+  const bar = createProgress({ label: '  training key-frame maps', total: videos.length });
   for (const video of videos) {
+    bar.tick();
     const keys = trainingKeyFrames(video.annotation, profile.trainEvery);
     if (keys.length === 0) continue;
-    const input = videoInput(trunks, video, keys, profile.stack);
+    const input = videoInput(trunks, video.load(), keys, profile.stack);
     out.inputs.push(input);
     keys.forEach((f, row) => {
       out.items.push({ input, row, gt: frameGroundTruth(video.annotation, f) });
     });
   }
+  bar.done();
   return out;
 }
 

@@ -10,6 +10,12 @@ import type { PcscModel } from './train-detector';
 import { disposeTrainingData, trainingDataOf } from './training-data';
 import { benchStreamTrunks } from './trunks';
 
+/**
+ * The models by the time one takes (quick, one core: PCSC about 290 s with its actionness
+ * classifiers and refined tubes, PCSC w/o feature cooperation 190 s, FPN 155 s).
+ */
+const LONGEST_FIRST: readonly PcscModel[] = ['pcsc', 'pcsc-no-fc', 'fpn'];
+
 /** A model and seed without cached results, and where its results go. */
 export interface PendingModel {
   model: PcscModel;
@@ -52,8 +58,8 @@ export interface TrainModelsOptions {
  * (`runOnQueue`; each answered result is cached here), else in this process when `workers` ≤ 1
  * (or one model is left), the trunks (from step-bench's cache, pretrained there when missing)
  * and training frames loaded once for every model; else in a pool of `workers` child processes
- * (`runLocalPool` over {@link pcscJobs}: missing trunks first, the two streams side by side) that
- * write the same cache files. Each worker process
+ * (`runLocalPool` over {@link pcscJobs}: missing trunks first, the two streams side by side, then
+ * the models longest first) that write the same cache files. Each worker process
  * renders the videos once. A failed job fails the run once the others have ended, naming it;
  * finished models stay cached.
  */
@@ -78,6 +84,10 @@ export async function trainModels(options: TrainModelsOptions): Promise<void> {
     return;
   }
   const pathOf = new Map(pending.map((m) => [`${m.seed} ${m.model}`, m.path]));
+  // the pool takes the first ready job: longest first, so the workers end close together
+  const models = [...pending].sort(
+    (a, b) => LONGEST_FIRST.indexOf(a.model) - LONGEST_FIRST.indexOf(b.model) || a.seed - b.seed,
+  );
   const failed: string[] = [];
   const handlers = {
     log,
@@ -97,12 +107,12 @@ export async function trainModels(options: TrainModelsOptions): Promise<void> {
   };
   let jobs: QueueJob[];
   if (options.queue) {
-    jobs = pcscJobs(profile.name, pending, undefined, options.convolutions);
+    jobs = pcscJobs(profile.name, models, undefined, options.convolutions);
     await runOnQueue({ url: options.queue, jobs, ...handlers });
   } else {
     jobs = pcscJobs(
       profile.name,
-      pending,
+      models,
       {
         outDir: options.outDir,
         stepOutDir: options.stepOutDir,

@@ -27,8 +27,9 @@ export interface KeyStack {
 }
 
 /**
- * Key-frame trunk maps of one video for the detector: both trunks run once over the video's
- * frames; each key frame's maps are the means over its key-centred stack's parts
+ * Key-frame trunk maps of one video for the detector: both frozen trunks run once over the
+ * video's frames (`Trunk.frozenLevels`: one onnxruntime graph per stream with onnxruntime
+ * convolutions on); each key frame's maps are the means over its key-centred stack's parts
  * (`stackFeatures`). When the flow trunk is the RGB one (RGB only) the RGB maps serve both
  * streams, computed once. The tensors are kept (outside any tidy); dispose them with
  * {@link disposeInput}.
@@ -46,12 +47,17 @@ export function videoInput(
   const stacks = keys.map((key) =>
     Array.from(keyCentredFrames(key, T, stack.frames), (f) => f - 1),
   );
-  const levels = (trunk: Trunk, frames: Float32Array) =>
-    tf.tidy(() =>
-      stackFeatures(trunk, tf.tensor4d(frames, [T, S, S, 3]), stacks, stack.segments).map((t) =>
-        tf.keep(t),
-      ),
+  const levels = (trunk: Trunk, frames: Float32Array) => {
+    const [c4, c8] = trunk.options.widths.slice(1) as [number, number];
+    const [level4, level8] = trunk.frozenLevels(frames, { height: S, width: S }, [4, 8]);
+    return tf.tidy(() =>
+      stackFeatures(
+        [tf.tensor4d(level4!, [T, S / 4, S / 4, c4]), tf.tensor4d(level8!, [T, S / 8, S / 8, c8])],
+        stacks,
+        stack.segments,
+      ).map((t) => tf.keep(t)),
     );
+  };
   const rgb = levels(trunks.rgb, video.rgb);
   return { rgb, flow: trunks.flow === trunks.rgb ? rgb : levels(trunks.flow, video.flow) };
 }

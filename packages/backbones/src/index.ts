@@ -50,7 +50,7 @@ export type {
 export { PRETRAIN_OBJECTIVE_VERSION, pretrainTrunk } from './pretrain-trunk';
 export type { TrunkFeatures, TrunkLevel, TrunkOptions } from './trunk';
 export { Trunk } from './trunk';
-export type { TrunkBackboneGraphShape } from './trunk-backbone-graph';
+export type { TrunkBackboneGraphShape, TrunkLevelStride } from './trunk-backbone-graph';
 export { trunkBackboneGraph } from './trunk-backbone-graph';
 export type { WeightFileFormat } from './weight-file';
 export { detectWeightFormat, loadWeights, readWeightFile, saveWeights } from './weight-file';

@@ -77,6 +77,29 @@ describe('Trunk.frozenBackbone as one onnxruntime graph', () => {
     t.dispose();
   });
 
+  it('gives both levels of Trunk.backbone in the order asked (frozenLevels)', async () => {
+    const t = trunk(3);
+    const n = 4;
+    const x = frames(n, 3, 5);
+    const reference = tf.tidy(() =>
+      t.backbone(tf.tensor4d(x, [n, H, W, 3]), 2).levels.map((l) => l.tensor),
+    );
+    const [ref4, ref8] = reference.map((r) => r.dataSync() as Float32Array);
+    tf.dispose(reference);
+    // tfjs's own ops
+    expect(t.frozenLevels(x, { height: H, width: W }, [8, 4], 2)).toEqual([ref8, ref4]);
+    await useOnnxConvolutions({ threads: 1 });
+    const tensors = tf.memory().numTensors;
+    const [level4, level8] = t.frozenLevels(x, { height: H, width: W }, [4, 8], 2);
+    expect(tf.memory().numTensors).toBe(tensors);
+    expect(level4!.length).toBe(n * (H / 4) * (W / 4) * 8);
+    expect(maxDifference(level4!, ref4!)).toBeLessThan(1e-5);
+    expect(maxDifference(level8!, ref8!)).toBeLessThan(1e-5);
+    // the stride-8 graph and the two-level one agree on stride 8
+    expect(maxDifference(t.frozenBackbone(x, { height: H, width: W }, 2), level8!)).toBe(0);
+    t.dispose();
+  });
+
   it('names frames that do not fit', () => {
     const t = trunk(3);
     expect(() => t.frozenBackbone(new Float32Array(10), { height: H, width: W })).toThrow(
@@ -84,6 +107,9 @@ describe('Trunk.frozenBackbone as one onnxruntime graph', () => {
     );
     expect(() => t.frozenBackbone(frames(3, 3, 1), { height: H, width: W }, 2)).toThrow(
       'Trunk.frozenBackbone: 3 frames are not a whole number of sequences of 2 frames',
+    );
+    expect(() => t.frozenLevels(frames(1, 3, 1), { height: H, width: W }, [4, 4])).toThrow(
+      'Trunk.frozenLevels: strides [4,4]; expected distinct 4 and/or 8',
     );
     t.dispose();
   });

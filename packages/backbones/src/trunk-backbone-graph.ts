@@ -7,6 +7,9 @@ import {
   tf,
 } from '@tubekit/nn';
 
+/** The strides of the backbone's levels (`Trunk.backbone`'s `levels`, finest first). */
+export type TrunkLevelStride = 4 | 8;
+
 /** The sizes a {@link trunkBackboneGraph} is built for (any number of sequences and frames). */
 export interface TrunkBackboneGraphShape {
   /** Frame height and width (multiples of 8). */
@@ -47,10 +50,11 @@ export function trunkBackboneConvs(
 const ints = (v: readonly number[]) => ({ ints: v });
 
 /**
- * The trunk's backbone (`Trunk.backbone`, to the stride-8 level) as one ONNX graph, for
- * inference on onnxruntime: input `x` `[S, T, H, W, C]` (S sequences of T frames, channels last,
- * values in [0, 1]; S and T symbolic), each convolution's filter `<name>.w` in tfjs's layout
- * `[KH, KW, Cin, Cout]` and bias `<name>.b`; output `y` `[S·T, H/8, W/8, widths[2]]`.
+ * The trunk's backbone (`Trunk.backbone`) as one ONNX graph, for inference on onnxruntime: input
+ * `x` `[S, T, H, W, C]` (S sequences of T frames, channels last, values in [0, 1]; S and T
+ * symbolic), each convolution's filter `<name>.w` in tfjs's layout `[KH, KW, Cin, Cout]` and bias
+ * `<name>.b`; one output `y<stride>` per entry of `strides`, in their order: `y4`
+ * `[S·T, H/4, W/4, widths[1]]` (the stride-4 level) and `y8` `[S·T, H/8, W/8, widths[2]]`.
  *
  * Inside, the frames are centred and moved to channels-first once, each 3-tap temporal stack is a
  * `Slice` / `Concat` along the frame axis (replicated at each sequence's ends, as the trunk's), and
@@ -58,8 +62,15 @@ const ints = (v: readonly number[]) => ({ ints: v });
  * (`computeConv2DInfo`; asymmetric at stride 2), so the numbers are the trunk's up to float
  * rounding.
  */
-export function trunkBackboneGraph(shape: TrunkBackboneGraphShape): Uint8Array {
+export function trunkBackboneGraph(
+  shape: TrunkBackboneGraphShape,
+  strides: readonly TrunkLevelStride[] = [8],
+): Uint8Array {
   const { height: H, width: W, channels: C } = shape;
+  if (strides.length === 0 || new Set(strides).size !== strides.length)
+    throw new RangeError(
+      `trunkBackboneGraph: strides ${JSON.stringify(strides)}; expected distinct 4 and/or 8`,
+    );
   const convs = trunkBackboneConvs(shape);
   const nodes: OnnxNodeSpec[] = [];
   const initializers: RawTensor[] = [
@@ -138,7 +149,12 @@ export function trunkBackboneGraph(shape: TrunkBackboneGraphShape): Uint8Array {
     w8,
   ]);
   node('Add', [s8.out, temporal.out], 'level8');
-  node('Transpose', ['level8'], 'y', { perm: ints([0, 2, 3, 1]) });
+  const levels = {
+    4: { name: s4.out, size: s4.size, channels: s4.channels },
+    8: { name: 'level8', size: s8.size, channels: s8.channels },
+  };
+  for (const stride of strides)
+    node('Transpose', [levels[stride].name], `y${stride}`, { perm: ints([0, 2, 3, 1]) });
   return encodeOnnxModel({
     nodes,
     initializers,
@@ -149,7 +165,10 @@ export function trunkBackboneGraph(shape: TrunkBackboneGraphShape): Uint8Array {
         { name: `${c.name}.b`, shape: [c.filterShape[3]] },
       ]),
     ],
-    outputs: [{ name: 'y', shape: ['sequence_frames', h8, w8, shape.widths[2]] }],
+    outputs: strides.map((stride) => ({
+      name: `y${stride}`,
+      shape: ['sequence_frames', ...levels[stride].size, levels[stride].channels],
+    })),
     opsetVersion: 17,
   });
 }

@@ -10,11 +10,11 @@ import {
   type Rng,
   runOnnxGraph,
   tf,
-  tidyValues,
   variableScope,
 } from '@tubekit/nn';
 import {
   type TrunkBackboneConv,
+  type TrunkLevelStride,
   trunkBackboneConvs,
   trunkBackboneGraph,
 } from './trunk-backbone-graph';
@@ -213,32 +213,78 @@ export class Trunk {
   /**
    * The stride-8 backbone features of `frames`, `[S·T, H, W, channels]` row-major (S contiguous
    * sequences of `sequenceLength` T frames, default all; values in [0, 1]), as values
-   * `[S·T, H/8, W/8, widths[2]]`, for a frozen backbone: no gradient, no tensor left behind. With
-   * onnxruntime convolutions on (`useOnnxConvolutions` of @tubekit/nn) the whole backbone runs as
-   * one onnxruntime graph ({@link trunkBackboneGraph} through nn's `runOnnxGraph`: a quick 112 px
-   * frame stored by `BackboneFeatureBank` in 1.2 ms instead of 3.5 ms layer by layer); otherwise
-   * {@link backbone} on tfjs. The two agree up to float rounding.
+   * `[S·T, H/8, W/8, widths[2]]`, for a frozen backbone: {@link frozenLevels} at stride 8 (a quick
+   * 112 px frame stored by `BackboneFeatureBank` in 1.2 ms on onnxruntime instead of 3.5 ms layer
+   * by layer).
    */
   frozenBackbone(
     frames: Float32Array,
     size: { height: number; width: number },
     sequenceLength?: number,
   ): Float32Array {
+    return this.levelValues('Trunk.frozenBackbone', frames, size, [8], sequenceLength)[0]!;
+  }
+
+  /**
+   * The backbone's levels at `strides` (in that order) of `frames`, `[S·T, H, W, channels]`
+   * row-major (S contiguous sequences of `sequenceLength` T frames, default all; values in
+   * [0, 1]), as values `[S·T, H/s, W/s, c_s]` (`c_4 = widths[1]`, `c_8 = widths[2]`), for a frozen
+   * backbone: no gradient, no tensor left behind. With onnxruntime convolutions on
+   * (`useOnnxConvolutions` of @tubekit/nn) the whole backbone runs as one onnxruntime graph
+   * ({@link trunkBackboneGraph} through nn's `runOnnxGraph`); otherwise {@link backbone} on tfjs.
+   * The two agree up to float rounding.
+   */
+  frozenLevels(
+    frames: Float32Array,
+    size: { height: number; width: number },
+    strides: readonly TrunkLevelStride[],
+    sequenceLength?: number,
+  ): Float32Array[] {
+    return this.levelValues('Trunk.frozenLevels', frames, size, strides, sequenceLength);
+  }
+
+  /** {@link frozenLevels}, its errors naming `caller`. */
+  private levelValues(
+    caller: string,
+    frames: Float32Array,
+    size: { height: number; width: number },
+    strides: readonly TrunkLevelStride[],
+    sequenceLength?: number,
+  ): Float32Array[] {
     const { height: H, width: W } = size;
     const ch = this.options.channels;
     const N = frames.length / (H * W * ch);
     if (!(Number.isInteger(N) && N >= 1))
-      throw new Error(
-        `Trunk.frozenBackbone: ${frames.length} values are not whole frames of ${W}×${H}×${ch}`,
-      );
+      throw new Error(`${caller}: ${frames.length} values are not whole frames of ${W}×${H}×${ch}`);
     if (H % 8 !== 0 || W % 8 !== 0)
-      throw new Error(`Trunk.frozenBackbone: frame size ${W}×${H} must be a multiple of 8`);
-    const T = sequenceLengthOf(N, sequenceLength, 'Trunk.frozenBackbone');
-    if (!convKernelProviderInstalled())
-      return tidyValues(() => {
-        const level = this.backbone(tf.tensor4d(frames, [N, H, W, ch]), T).levels[1];
-        return level?.tensor as tf.Tensor4D;
-      }) as Float32Array;
+      throw new Error(`${caller}: frame size ${W}×${H} must be a multiple of 8`);
+    if (
+      strides.length === 0 ||
+      strides.some((s) => s !== 4 && s !== 8) ||
+      new Set(strides).size !== strides.length
+    )
+      throw new RangeError(
+        `${caller}: strides ${JSON.stringify(strides)}; expected distinct 4 and/or 8`,
+      );
+    const T = sequenceLengthOf(N, sequenceLength, caller);
+    const [, w4, w8] = this.options.widths;
+    const levelShape = (stride: TrunkLevelStride) => [
+      N,
+      H / stride,
+      W / stride,
+      stride === 4 ? w4 : w8,
+    ];
+    if (!convKernelProviderInstalled()) {
+      const tensors = tf.tidy(() => {
+        const { levels } = this.backbone(tf.tensor4d(frames, [N, H, W, ch]), T);
+        return strides.map((stride) => levels.find((l) => l.stride === stride)!.tensor);
+      });
+      try {
+        return tensors.map((t) => t.dataSync() as Float32Array);
+      } finally {
+        tf.dispose(tensors);
+      }
+    }
     const shape = { height: H, width: W, channels: ch, widths: this.options.widths };
     const convs: Record<TrunkBackboneConv['name'], Conv> = {
       stem: this.stem,
@@ -252,9 +298,9 @@ export class Trunk {
       shape,
       write: (target) => target.set(w.variable.dataSync() as Float32Array),
     });
-    const [features] = runOnnxGraph(
-      `tubekit trunk backbone ${H}x${W}x${ch} widths ${this.options.widths}`,
-      () => trunkBackboneGraph(shape),
+    return runOnnxGraph(
+      `tubekit trunk backbone ${H}x${W}x${ch} widths ${this.options.widths} strides ${strides}`,
+      () => trunkBackboneGraph(shape, strides),
       [
         { name: 'x', shape: [N / T, T, H, W, ch], write: (target) => target.set(frames) },
         ...trunkBackboneConvs(shape).flatMap((c) => [
@@ -262,9 +308,8 @@ export class Trunk {
           weight(`${c.name}.b`, [c.filterShape[3]], convs[c.name].b),
         ]),
       ],
-      [{ name: 'y', shape: [N, H / 8, W / 8, this.options.widths[2]] }],
+      strides.map((stride) => ({ name: `y${stride}`, shape: levelShape(stride) })),
     );
-    return features as Float32Array;
   }
 
   /**

@@ -115,11 +115,14 @@ describe('BoxHead', () => {
 });
 
 describe('stackFeatures', () => {
+  const perFrame = (trunk: Trunk, frames: tf.Tensor4D) =>
+    trunk.backbone(frames).levels.map((l) => l.tensor);
+
   it('averages the trunk levels over each key frame’s stack', () => {
     const trunk = new Trunk({ channels: 3, widths: [4, 4, 6], neckChannels: 4, seed: 1 });
     const frames = tf.randomUniform([4, 16, 16, 3], 0, 1, 'float32', 5) as tf.Tensor4D;
     const [out, full] = tf.tidy(() => {
-      const o = stackFeatures(trunk, frames, [
+      const o = stackFeatures(perFrame(trunk, frames), [
         [0, 1, 2],
         [2, 2, 2],
       ]);
@@ -136,7 +139,9 @@ describe('stackFeatures', () => {
     expect(tf.max(tf.abs(tf.sub(tf.slice(out[0]!, 1, 1), repeated))).dataSync()[0]).toBeLessThan(
       1e-5,
     );
-    expect(() => stackFeatures(trunk, frames, [[0, 9]])).toThrow(/frame row 9/);
+    expect(() => tf.tidy(() => stackFeatures(perFrame(trunk, frames), [[0, 9]]))).toThrow(
+      /frame row 9/,
+    );
     tf.dispose([...out, ...full, mean, repeated, frames]);
     trunk.dispose();
   });
@@ -147,7 +152,7 @@ describe('stackFeatures', () => {
     tf.tidy(() => trunk.backbone(frames).levels.map((l) => l.tensor)); // warms the trunk up
     const before = tf.memory().numTensors;
     const [out, full] = tf.tidy(() => {
-      const o = stackFeatures(trunk, frames, [[5, 4, 3, 2, 1, 0]], 3);
+      const o = stackFeatures(perFrame(trunk, frames), [[5, 4, 3, 2, 1, 0]], 3);
       const f = trunk.backbone(frames).levels.map((l) => l.tensor);
       return [o.map((t) => tf.keep(t)), f.map((t) => tf.keep(t))];
     });
@@ -166,7 +171,9 @@ describe('stackFeatures', () => {
       });
     expect(gap(1, 6, [3, 2])).toBeLessThan(1e-5);
     expect(gap(0, 0, [5, 4])).toBeLessThan(1e-5);
-    expect(() => stackFeatures(trunk, frames, [[0, 1, 2, 3]], 3)).toThrow(/3 segments/);
+    expect(() => tf.tidy(() => stackFeatures(perFrame(trunk, frames), [[0, 1, 2, 3]], 3))).toThrow(
+      /3 segments/,
+    );
     tf.dispose([...out, ...full]);
     expect(tf.memory().numTensors).toBe(before);
     frames.dispose();

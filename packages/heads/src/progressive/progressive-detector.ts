@@ -248,6 +248,30 @@ export class ProgressiveDetector {
   }
 
   /**
+   * Sets every {@link parameters} entry from a training checkpoint (`param/<name>` tensors, as
+   * nn's `Trainer` writes them): the trained detector, for inference (its neck goes into the
+   * trunk it was built on). `source` names the file in errors, which list what is missing or
+   * mis-shaped; nothing is set then.
+   */
+  loadParameters(contents: CheckpointContents, source = 'checkpoint'): void {
+    const byName = new Map(contents.tensors.map((t) => [t.name, t]));
+    const params = this.parameters();
+    const problems: string[] = [];
+    for (const p of params) {
+      const t = byName.get(`param/${p.name}`);
+      if (!t) problems.push(`missing "param/${p.name}"`);
+      else if (!tf.util.arraysEqual(t.shape, p.variable.shape))
+        problems.push(`"param/${p.name}" [${t.shape}] ≠ [${p.variable.shape}]`);
+    }
+    if (problems.length > 0)
+      throw new Error(`${source}: not this detector's checkpoint (${problems.join('; ')})`);
+    for (const p of params) {
+      const t = byName.get(`param/${p.name}`)!;
+      tf.tidy(() => p.variable.assign(tf.tensor(t.data, t.shape, p.variable.dtype)));
+    }
+  }
+
+  /**
    * The step-1 head's global branch (region encoder, temporal layers, global fc, classifier),
    * named `classifier/<i>`: what {@link pretrainClassifier} trains on the frozen neck.
    */

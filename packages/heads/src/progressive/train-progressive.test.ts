@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BackboneFeatureBank, Trunk } from '@tubekit/backbones';
-import { initBackend, type Rng, tf } from '@tubekit/nn';
+import { initBackend, type Rng, readCheckpoint, tf } from '@tubekit/nn';
 import { toyVideos } from '../../test/toy-videos';
 import { clipWindow } from './clip-window';
 import { ProgressiveDetector } from './progressive-detector';
@@ -75,7 +75,18 @@ describe('trainProgressive checkpoints', () => {
     const a = straight.variables().map((v) => Array.from(v.dataSync()));
     const b = second.variables().map((v) => Array.from(v.dataSync()));
     expect(b).toEqual(a);
-    for (const d of [straight, second]) {
+    // the last checkpoint holds the trained detector: loadParameters sets a fresh one to it
+    const contents = await readCheckpoint(path);
+    const loaded = make();
+    expect(loaded.variables().map((v) => Array.from(v.dataSync()))).not.toEqual(a);
+    loaded.loadParameters(contents, path);
+    expect(loaded.variables().map((v) => Array.from(v.dataSync()))).toEqual(a);
+    const other = new ProgressiveDetector({ ...loaded.options, steps: 3, trunk: loaded.trunk });
+    expect(() => other.loadParameters(contents, path)).toThrow(
+      `${path}: not this detector's checkpoint (missing "param/step3/0"`,
+    );
+    other.dispose();
+    for (const d of [straight, second, loaded]) {
       d.dispose();
       d.trunk.dispose();
     }

@@ -148,6 +148,16 @@ describe('pnpm reproduce --paper step --profile smoke (end to end)', () => {
         expect(md).toMatch(/Calibration: a = -?\d+\.\d\d, b = -?\d+\.\d\d, fit on \d+ tube frames/);
       }
       expect(readFileSync(join(out, 'figure6a.svg'), 'utf8')).toMatch(/^<svg/);
+      // Figure 6 is timed again once the models are trained, by the parent alone
+      expect(md).toContain(
+        'Timed after training, in this process alone: median of 3 alternating rounds.',
+      );
+      for (const fps of [
+        ...json.results.figure6a.fpsNoExtension,
+        ...json.results.figure6a.fpsExtension,
+        ...json.results.figure6b.map((b: { fps: number }) => b.fps),
+      ])
+        expect(fps).toBeGreaterThan(0);
       expect(r.stdout).toMatch(/STEP claims: 0 hold, 0 do not, \d+ undecided .* report: /);
       // Rendered once, by the parent: the frames file exists and no worker drew a render bar.
       expect(readdirSync(join(out, 'cache', 'smoke')).some((f) => /^frames-.*\.bin$/.test(f))).toBe(
@@ -245,8 +255,14 @@ describe('pnpm reproduce --paper step --profile smoke (end to end)', () => {
       expect(ckpt).toBeDefined();
       truncateSync(join(cache, ckpt), Math.floor(statSync(join(cache, ckpt)).size / 2));
       unlinkSync(join(cache, 'smax2.json'));
+      // a timed model's checkpoint cut, its results kept: Figure 6 keeps the training job's timing
+      const timed = readdirSync(cache).find((f) => /^proposals-34\..*\.safetensors$/.test(f));
+      truncateSync(join(cache, timed as string), 100);
       const r = await reproduceCli(out);
       expect(r.code).toBe(0);
+      expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain(
+        'Timed after training, in this process alone, except seed 1: in the training jobs (',
+      );
       expect(r.stderr).toContain(`damaged cache file ${join(cache, 'smax1.json')}`);
       expect(r.stderr).toContain(`cannot resume from ${join(cache, ckpt)}`);
       expect(r.stderr.length).toBeLessThan(20_000); // no dump of minified library source

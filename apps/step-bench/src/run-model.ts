@@ -79,21 +79,19 @@ export interface RunModelOptions {
   classifier?: string;
 }
 
-/**
- * Trains one STEP configuration on the SynthTubes training videos (seeded, resumable) and runs it
- * on the test videos, returning tubelets per step and the measured inference fps.
- */
-export async function runModel(options: RunModelOptions): Promise<ModelRun> {
-  const { profile, config, frames } = options;
-  const S = profile.frameSize;
-  const K = profile.clipLength;
-  const channels = FrameCache.channels(config.modality);
-  const detector = new ProgressiveDetector({
-    numClasses: options.numClasses,
-    trunk: options.trunk,
-    frameWidth: S,
-    frameHeight: S,
-    clipLength: K,
+/** The detector of a configuration at the profile's sizes, on a stream's trunk (seeded). */
+export function createStepDetector(
+  profile: StepProfile,
+  config: StepModelConfig,
+  numClasses: number,
+  trunk: Trunk,
+): ProgressiveDetector {
+  return new ProgressiveDetector({
+    numClasses,
+    trunk,
+    frameWidth: profile.frameSize,
+    frameHeight: profile.frameSize,
+    clipLength: profile.clipLength,
     steps: config.steps,
     extension: config.extension,
     directContextClips: config.directContextClips,
@@ -103,6 +101,47 @@ export async function runModel(options: RunModelOptions): Promise<ModelRun> {
     sceneContext: config.sceneContext,
     seed: profile.seed,
   });
+}
+
+/** The test videos Figure 6 times: the first ⌈timingClips / 8⌉ (at least one). */
+export function timingVideos(
+  profile: StepProfile,
+  test: readonly VideoAnnotation[],
+): readonly VideoAnnotation[] {
+  return test.slice(0, Math.max(1, Math.ceil(profile.timingClips / 8)));
+}
+
+/**
+ * Figure 6's runtime: frames per second of a detector running steps 1…`upToStep` on `videos`
+ * (frames read from memory, backbone included, non-overlapping clips), after one warm-up pass.
+ */
+export function detectionFps(
+  detector: ProgressiveDetector,
+  videos: readonly VideoAnnotation[],
+  read: Parameters<typeof detectVideo>[2],
+  upToStep: number,
+): number {
+  const K = detector.options.clipLength;
+  detectVideo(detector, videos[0]!, read, { upToStep }); // warm-up
+  let framesDone = 0;
+  const t = performance.now();
+  for (const video of videos) {
+    detectVideo(detector, video, read, { upToStep, stride: K });
+    framesDone += video.nframes;
+  }
+  return framesDone / ((performance.now() - t) / 1000);
+}
+
+/**
+ * Trains one STEP configuration on the SynthTubes training videos (seeded, resumable) and runs it
+ * on the test videos, returning tubelets per step and the measured inference fps.
+ */
+export async function runModel(options: RunModelOptions): Promise<ModelRun> {
+  const { profile, config, frames } = options;
+  const S = profile.frameSize;
+  const K = profile.clipLength;
+  const channels = FrameCache.channels(config.modality);
+  const detector = createStepDetector(profile, config, options.numClasses, options.trunk);
   if (options.classifier)
     detector.loadClassifier(await readCheckpoint(options.classifier), options.classifier);
   const read = frames.reader(config.modality);
@@ -223,27 +262,12 @@ export async function runModel(options: RunModelOptions): Promise<ModelRun> {
     bar.done();
   }
   // Runtime (Figure 6): frames per second of the detector on cached frames, non-overlapping clips.
-  const fpsByStep: number[] = [];
-  const timed = options.test.slice(0, Math.max(1, Math.ceil(profile.timingClips / 8)));
-  const timeSteps = options.timeAllSteps
-    ? steps.length === config.steps
-      ? steps
-      : Array.from({ length: config.steps }, (_, i) => i + 1)
-    : [config.steps];
-  for (let s = 1; s <= config.steps; s++) {
-    if (!timeSteps.includes(s)) {
-      fpsByStep.push(Number.NaN);
-      continue;
-    }
-    detectVideo(detector, timed[0], read, { upToStep: s }); // warm-up
-    let framesDone = 0;
-    const t = performance.now();
-    for (const video of timed) {
-      detectVideo(detector, video, read, { upToStep: s, stride: K });
-      framesDone += video.nframes;
-    }
-    fpsByStep.push(framesDone / ((performance.now() - t) / 1000));
-  }
+  const timed = timingVideos(profile, options.test);
+  const fpsByStep = Array.from({ length: config.steps }, (_, i) =>
+    options.timeAllSteps || i + 1 === config.steps
+      ? detectionFps(detector, timed, read, i + 1)
+      : Number.NaN,
+  );
   detector.dispose();
   return {
     id: config.id,

@@ -6,13 +6,15 @@ import { convolutionsCacheKey } from '@tubekit/step-bench/convolutions';
 import type { BenchData } from './bench-data';
 import { type PcscProfile, stepProfileOf } from './profiles';
 import { type ModelResults, runModel } from './run-seed';
+import { ACTIONNESS_VIDEO_CHOICE } from './train-actionness';
 import type { PcscModel } from './train-detector';
 import type { TrainingData } from './training-data';
 
 /**
  * `<cacheDir>/seed-<seed>/<model>.<hash>.json`: where a model's results are cached, named by a
- * hash of the profile, the step profile whose data and trunks it shares, model, seed and where
- * the convolutions run (`convolutionsCacheKey`).
+ * hash of the profile, the step profile whose data and trunks it shares, model, seed, where
+ * the convolutions run (`convolutionsCacheKey`) and, for PCSC, how its actionness classifiers
+ * choose their videos ({@link ACTIONNESS_VIDEO_CHOICE}).
  */
 export function modelResultsPath(
   profile: PcscProfile,
@@ -22,7 +24,14 @@ export function modelResultsPath(
 ): string {
   const key = createHash('sha256')
     .update(
-      JSON.stringify([profile, stepProfileOf(profile), model, seed, ...convolutionsCacheKey()]),
+      JSON.stringify([
+        profile,
+        stepProfileOf(profile),
+        model,
+        seed,
+        ...convolutionsCacheKey(),
+        ...(model === 'pcsc' ? [ACTIONNESS_VIDEO_CHOICE] : []),
+      ]),
     )
     .digest('hex')
     .slice(0, 12);

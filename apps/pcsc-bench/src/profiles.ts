@@ -50,7 +50,10 @@ export interface PcscProfile {
   /** RPN proposals per frame (train / test) and samples per frame (RPN anchors / head RoIs). */
   rpnTopN: { train: number; test: number };
   sampling: { rpnBatch: number; headBatch: number };
-  /** Actionness classifiers: training videos whose linked tubes give samples, iterations, rate. */
+  /**
+   * Actionness classifiers: training videos whose linked tubes give samples (spread over the
+   * training list, so every variant's: `spreadVideos`), iterations, rate.
+   */
   actionness: { videos: number; iterations: number; learningRate: number };
   /** Model seeds; claims are decided on ≥ 3 (`@tubekit/report`'s rule). */
   seeds: number[];

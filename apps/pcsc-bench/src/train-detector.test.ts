@@ -1,4 +1,5 @@
 import type { VideoAnnotation } from '@tubekit/datasets';
+import { spreadVideos } from './train-actionness';
 import { trainingKeyFrames } from './train-detector';
 
 const box = [10, 10, 30, 50];
@@ -23,5 +24,15 @@ describe('trainingKeyFrames', () => {
     expect(trainingKeyFrames(video, 5)).toEqual([3, 8, 17]);
     expect(trainingKeyFrames(video, 10)).toEqual([3, 17]);
     expect(trainingKeyFrames({ ...video, tubes: [] }, 10)).toEqual([]);
+  });
+});
+
+describe('spreadVideos', () => {
+  it('takes videos evenly over the list, every variant’s, and all of a shorter list', () => {
+    const list = [...'abcdefghijkl']; // 3 variants of 4 videos, variant by variant
+    expect(spreadVideos(list, 3)).toEqual(['a', 'e', 'i']);
+    expect(spreadVideos(list, 6)).toEqual(['a', 'c', 'e', 'g', 'i', 'k']);
+    expect(spreadVideos(list.slice(0, 2), 5)).toEqual(['a', 'b']);
+    expect(spreadVideos([], 5)).toEqual([]);
   });
 });

@@ -1,6 +1,10 @@
 import type { VideoAnnotation } from '@tubekit/datasets';
+import { initBackend, tf } from '@tubekit/nn';
+import type { BenchVideoSource } from './bench-data';
+import { PROFILES, stepProfileOf } from './profiles';
 import { spreadVideos } from './train-actionness';
-import { trainingKeyFrames } from './train-detector';
+import { disposeTrainingFrames, trainingFrames, trainingKeyFrames } from './train-detector';
+import { freshStreamTrunks } from './trunks';
 
 const box = [10, 10, 30, 50];
 
@@ -34,5 +38,41 @@ describe('spreadVideos', () => {
     expect(spreadVideos(list, 6)).toEqual(['a', 'c', 'e', 'g', 'i', 'k']);
     expect(spreadVideos(list.slice(0, 2), 5)).toEqual(['a', 'b']);
     expect(spreadVideos([], 5)).toEqual([]);
+  });
+});
+
+describe('trainingFrames', () => {
+  beforeAll(async () => {
+    await initBackend({ log: () => undefined });
+  });
+
+  it('keeps only the maps, and frees them when a video fails', () => {
+    const profile = PROFILES.smoke;
+    const S = stepProfileOf(profile).frameSize;
+    const trunks = freshStreamTrunks(profile);
+    const annotation: VideoAnnotation = { ...video, width: S, height: S };
+    const frames = () => new Float32Array(annotation.nframes * S * S * 3).fill(0.5);
+    let loads = 0;
+    const source = (fail: boolean): BenchVideoSource => ({
+      variant: 'plain',
+      annotation,
+      load: () => {
+        loads++;
+        if (fail) throw new Error('render failed');
+        return { variant: 'plain', annotation, rgb: frames(), flow: frames() };
+      },
+    });
+    const before = tf.memory().numTensors;
+    const out = trainingFrames(profile, trunks, [source(false), source(false)]);
+    expect(loads).toBe(2);
+    expect(out.items.map((i) => i.row)).toEqual([0, 1, 0, 1]); // key frames 3 and 17 of each
+    disposeTrainingFrames(out);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(() => trainingFrames(profile, trunks, [source(false), source(true)])).toThrow(
+      'render failed',
+    );
+    expect(tf.memory().numTensors).toBe(before);
+    trunks.rgb.dispose();
+    trunks.flow.dispose();
   });
 });

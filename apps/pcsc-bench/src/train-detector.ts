@@ -76,7 +76,8 @@ export function trainingKeyFrames(video: VideoAnnotation, every: number): number
 
 /**
  * Computes (once per process's trunks) the key-frame maps of every `trainEvery`-th annotated frame,
- * loading one video's frames at a time (only the maps are kept).
+ * loading one video's frames at a time (only the maps are kept). On an error the maps computed so
+ * far are freed.
  */
 export function trainingFrames(
   profile: PcscProfile,
@@ -85,17 +86,24 @@ export function trainingFrames(
 ): TrainingFrames {
   const out: TrainingFrames = { items: [], inputs: [] };
   const bar = createProgress({ label: '  training key-frame maps', total: videos.length });
-  for (const video of videos) {
-    bar.tick();
-    const keys = trainingKeyFrames(video.annotation, profile.trainEvery);
-    if (keys.length === 0) continue;
-    const input = videoInput(trunks, video.load(), keys, profile.stack);
-    out.inputs.push(input);
-    keys.forEach((f, row) => {
-      out.items.push({ input, row, gt: frameGroundTruth(video.annotation, f) });
-    });
+  try {
+    for (const video of videos) {
+      bar.tick();
+      const keys = trainingKeyFrames(video.annotation, profile.trainEvery);
+      if (keys.length === 0) continue;
+      const input = videoInput(trunks, video.load(), keys, profile.stack);
+      out.inputs.push(input);
+      keys.forEach((f, row) => {
+        out.items.push({ input, row, gt: frameGroundTruth(video.annotation, f) });
+      });
+    }
+  } catch (error) {
+    // the maps of the videos done so far are freed; the error is the video's
+    disposeTrainingFrames(out);
+    throw error;
+  } finally {
+    bar.done();
   }
-  bar.done();
   return out;
 }
 

@@ -83,10 +83,7 @@ export function scaledAnnotation(video: VideoAnnotation, S: number, name: string
  * `videos.test` of each split of each variant ({@link BENCH_VARIANTS}). Test videos are rendered
  * now and kept; training videos are rendered whenever they are loaded ({@link BenchVideoSource}).
  */
-export async function loadBenchData(
-  profile: PcscProfile,
-  onVideo?: () => void,
-): Promise<BenchData> {
+export async function loadBenchData(profile: PcscProfile): Promise<BenchData> {
   const S = stepProfileOf(profile).frameSize;
   const out: BenchData = { labels: [], train: [], test: [] };
   const configs = benchConfigs(profile);
@@ -120,7 +117,6 @@ export async function loadBenchData(
           continue;
         }
         out.test.push(load());
-        onVideo?.();
         // let progress bars and signals run between videos
         await new Promise((resolve) => setImmediate(resolve));
       }

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import type { ProgressiveDetector } from '@tubekit/heads/progressive';
+import type { FrameReader, ProgressiveDetector } from '@tubekit/heads/progressive';
 import { readCheckpoint } from '@tubekit/nn';
 import type { StepModelConfig } from './configurations';
 import { firstLine } from './damaged-cache';
@@ -45,6 +45,7 @@ export async function timeFigure6(
     config: StepModelConfig;
     steps: readonly number[];
     detector: ProgressiveDetector;
+    read: FrameReader;
   }> = [];
   try {
     for (const { id, steps } of FIGURE6_TIMINGS) {
@@ -58,7 +59,7 @@ export async function timeFigure6(
         numClasses,
         await loadTrunk(bench, config.modality),
       );
-      models.push({ config, steps, detector });
+      models.push({ config, steps, detector, read: bench.frames.reader(config.modality) });
       try {
         detector.loadParameters(await readCheckpoint(path), path);
       } catch (error) {
@@ -72,8 +73,7 @@ export async function timeFigure6(
       for (let i = 0; i < pairs.length; i++) {
         const at = (i + round) % pairs.length;
         const { model, step } = pairs[at]!;
-        const read = bench.frames.reader(model.config.modality);
-        times[at]!.push(detectionFps(model.detector, videos, read, step));
+        times[at]!.push(detectionFps(model.detector, videos, model.read, step));
       }
     const fps = new Map<string, number[]>();
     for (const m of models)

@@ -7,6 +7,7 @@ import {
   type DetectVideoOptions,
   detectVideo,
   detectVideoByStep,
+  type FrameReader,
   ProgressiveDetector,
   type StepResult,
   trainProgressive,
@@ -118,7 +119,7 @@ export function timingVideos(
 export function detectionFps(
   detector: ProgressiveDetector,
   videos: readonly VideoAnnotation[],
-  read: Parameters<typeof detectVideo>[2],
+  read: FrameReader,
   upToStep: number,
 ): number {
   const K = detector.options.clipLength;

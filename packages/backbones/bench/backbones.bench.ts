@@ -1,12 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import { defineBenchSuite } from '@tubekit/benchmarks';
-import { initBackend, tf } from '@tubekit/nn';
+import { initBackend, stopOnnxConvolutions, tf, useOnnxConvolutions } from '@tubekit/nn';
 import {
   type Backbone,
   createI3D,
   createSmallBackbone2d,
   createSmallBackbone3d,
   onnxExtractorFromBackbone,
+  Trunk,
 } from '../src/index';
 
 /** Seconds-scale timing of `f` (tensors freed per call), after one warm-up call. */
@@ -169,6 +170,52 @@ async function onnxCase(net: Backbone, shape: number[], threads: number, reps: n
   };
 }
 
+/**
+ * A frozen quick-size trunk's two levels (strides 4 and 8) over one 50-frame 112 px sequence, with
+ * onnxruntime convolutions on (1 thread): `Trunk.backbone` layer by layer (each convolution an
+ * onnxruntime call) against `Trunk.frozenLevels` (one onnxruntime graph), alternating, `rounds`
+ * each.
+ */
+async function frozenLevelsCase(rounds: number) {
+  await initBackend({ log: () => undefined });
+  await useOnnxConvolutions({ threads: 1 });
+  const T = 50;
+  const S = 112;
+  const trunk = new Trunk({ channels: 3, widths: [16, 32, 64], seed: 1 });
+  const frames = new Float32Array(T * S * S * 3).map((_, i) => 0.5 + 0.5 * Math.sin(i));
+  const layerByLayer = () =>
+    tf.tidy(() => {
+      const { levels } = trunk.backbone(tf.tensor4d(frames, [T, S, S, 3]));
+      for (const l of levels) l.tensor.dataSync();
+    });
+  const oneGraph = () => trunk.frozenLevels(frames, { height: S, width: S }, [4, 8]);
+  layerByLayer();
+  oneGraph();
+  const ms = { layerByLayer: 0, oneGraph: 0 };
+  for (let r = 0; r < rounds; r++)
+    for (const [name, f] of r % 2 === 0
+      ? ([
+          ['layerByLayer', layerByLayer],
+          ['oneGraph', oneGraph],
+        ] as const)
+      : ([
+          ['oneGraph', oneGraph],
+          ['layerByLayer', layerByLayer],
+        ] as const)) {
+      const t0 = performance.now();
+      f();
+      ms[name] += performance.now() - t0;
+    }
+  trunk.dispose();
+  await stopOnnxConvolutions();
+  return {
+    frames: T,
+    msLayerByLayer: round(ms.layerByLayer / rounds),
+    msOneGraph: round(ms.oneGraph / rounds),
+    speedup: round(ms.layerByLayer / ms.oneGraph),
+  };
+}
+
 export default defineBenchSuite({
   name: 'backbones: small CPU backbones (wasm vs PyTorch) and ONNX extractor',
   cases: [
@@ -191,6 +238,11 @@ export default defineBenchSuite({
       kind: 'measure',
       name: 'ONNX extractor I3D to Mixed_4f, clip 16×112×112',
       run: () => onnxCase(createI3D({ seed: 0, init: 'zeros' }), [1, 16, 112, 112, 3], 2, 3),
+    },
+    {
+      kind: 'measure',
+      name: 'Trunk frozen levels 4 + 8, 50 frames 112×112: layer by layer vs one graph',
+      run: () => frozenLevelsCase(6),
     },
   ],
 });

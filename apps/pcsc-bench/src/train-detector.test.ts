@@ -3,7 +3,13 @@ import { initBackend, tf } from '@tubekit/nn';
 import type { BenchVideoSource } from './bench-data';
 import { PROFILES, stepProfileOf } from './profiles';
 import { spreadVideos } from './train-actionness';
-import { disposeTrainingFrames, trainingFrames, trainingKeyFrames } from './train-detector';
+import {
+  createDetector,
+  disposeTrainingFrames,
+  trainDetector,
+  trainingFrames,
+  trainingKeyFrames,
+} from './train-detector';
 import { freshStreamTrunks } from './trunks';
 
 const box = [10, 10, 30, 50];
@@ -72,6 +78,44 @@ describe('trainingFrames', () => {
       'render failed',
     );
     expect(tf.memory().numTensors).toBe(before);
+    trunks.rgb.dispose();
+    trunks.flow.dispose();
+  });
+});
+
+describe('trainDetector', () => {
+  beforeAll(async () => {
+    await initBackend({ log: () => undefined });
+  });
+
+  it('applies the profile’s step decay (a gamma of 0 stops learning at the milestone) and leaks nothing', () => {
+    const S = stepProfileOf(PROFILES.smoke).frameSize;
+    const trunks = freshStreamTrunks(PROFILES.smoke);
+    const annotation: VideoAnnotation = { ...video, width: S, height: S };
+    const source: BenchVideoSource = {
+      variant: 'plain',
+      annotation,
+      load: () => {
+        const rgb = new Float32Array(annotation.nframes * S * S * 3).map((_, i) => (i % 7) / 7);
+        return { variant: 'plain', annotation, rgb, flow: rgb.slice() };
+      },
+    };
+    const frames = trainingFrames(PROFILES.smoke, trunks, [source]);
+    const weightsAfter = (iterations: number, at: number) => {
+      const profile = { ...PROFILES.smoke, iterations, decay: { at, gamma: 0 } };
+      const det = createDetector(profile, 'pcsc', 1, 2);
+      const before = tf.memory().numTensors;
+      const loss = trainDetector(profile, det, frames, 1);
+      expect(Number.isFinite(loss)).toBe(true);
+      expect(tf.memory().numTensors).toBe(before);
+      const values = det.trainableVariables.map((v) => Array.from(v.dataSync()));
+      det.dispose();
+      return values;
+    };
+    // the rate is 0 from step 2 on: 4 iterations end where 2 do; without the drop they do not
+    expect(weightsAfter(4, 0.5)).toEqual(weightsAfter(2, 1));
+    expect(weightsAfter(4, 1)).not.toEqual(weightsAfter(2, 1));
+    disposeTrainingFrames(frames);
     trunks.rgb.dispose();
     trunks.flow.dispose();
   });

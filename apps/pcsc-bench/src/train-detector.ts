@@ -4,7 +4,7 @@ import {
   type CrossStreamInput,
   type FrameGroundTruth,
 } from '@tubekit/heads/cross-stream';
-import { createRng, tf } from '@tubekit/nn';
+import { createRng, Trainer } from '@tubekit/nn';
 import { createProgress } from '@tubekit/report';
 import { type BenchVideoSource, frameGroundTruth } from './bench-data';
 import { type PcscProfile, stepProfileOf } from './profiles';
@@ -114,8 +114,10 @@ export function disposeTrainingFrames(frames: TrainingFrames): void {
 
 /**
  * Trains a detector end to end on the training key frames (spec §2: the sum of every stage's and
- * both RPNs' losses). Optimiser: Adam (the paper's SGD schedule, 6 epochs at lr 0.01 on three
- * GPUs, does not fit the CPU budget; *our choice*). Returns the mean loss of the last tenth.
+ * both RPNs' losses), with @tubekit/nn's `Trainer`. Optimiser: Adam with the profile's step decay
+ * (the paper's SGD schedule, 6 epochs at lr 0.01 on three GPUs, does not fit the CPU budget; *our
+ * choice*). A non-finite loss stops training with an error naming the step. Returns the mean loss
+ * of the last tenth.
  */
 export function trainDetector(
   profile: PcscProfile,
@@ -126,32 +128,42 @@ export function trainDetector(
 ): number {
   if (frames.items.length === 0) throw new Error('pcsc-bench: no annotated training frames');
   const rng = createRng(seed * 7 + 3);
-  const optimizer = tf.train.adam(profile.learningRate);
-  const vars = det.trainableVariables;
+  const trainer = new Trainer({
+    parameters: det.trainableVariables.map((variable) => ({ name: variable.name, variable })),
+    optimizer: { kind: 'adam', learningRate: profile.learningRate },
+    schedule: {
+      kind: 'step',
+      milestones: [Math.round(profile.iterations * profile.decay.at)],
+      gamma: profile.decay.gamma,
+    },
+    seed,
+  });
   const losses: number[] = [];
-  for (let i = 0; i < profile.iterations; i++) {
-    const batch = Array.from(
-      { length: profile.batchFrames },
-      () => frames.items[rng.int(frames.items.length)]!,
-    );
-    const input = gatherInput(batch);
-    const loss = optimizer.minimize(
-      () =>
-        det.run(
-          input,
-          batch.map((b) => b.gt),
-          rng,
-        ).loss!,
-      true,
-      vars,
-    );
-    const value = loss!.dataSync()[0]!;
-    loss!.dispose();
-    disposeInput(input);
-    losses.push(value);
-    onIteration?.(i, value);
+  try {
+    for (let i = 0; i < profile.iterations; i++) {
+      const batch = Array.from(
+        { length: profile.batchFrames },
+        () => frames.items[rng.int(frames.items.length)]!,
+      );
+      const input = gatherInput(batch);
+      try {
+        const { loss } = trainer.step(
+          () =>
+            det.run(
+              input,
+              batch.map((b) => b.gt),
+              rng,
+            ).loss!,
+        );
+        losses.push(loss);
+        onIteration?.(i, loss);
+      } finally {
+        disposeInput(input);
+      }
+    }
+  } finally {
+    trainer.dispose();
   }
-  optimizer.dispose();
   const tail = losses.slice(-Math.max(1, Math.round(losses.length / 10)));
   return tail.reduce((a, b) => a + b, 0) / tail.length;
 }

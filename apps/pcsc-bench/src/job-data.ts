@@ -1,6 +1,7 @@
 import { type BenchData, loadBenchData } from './bench-data';
 import { type PcscProfileName, PROFILES } from './profiles';
 import { type TrainingData, trainingDataOf } from './training-data';
+import { readTrainingMaps } from './training-maps-file';
 import type { TrunkFiles } from './trunk-files';
 import { readStreamTrunks } from './trunks';
 
@@ -20,18 +21,28 @@ export function jobBenchData(profile: PcscProfileName): Promise<BenchData> {
 
 /**
  * The trunks (read from their files) and training frames in a job process, loaded once per
- * process and kept for its later jobs (freed when the process ends).
+ * process and kept for its later jobs (freed when the process ends): the frames read from the
+ * stored `maps` parts (`pcsc-training-maps` jobs) when given, else computed here.
  */
 export function jobTrainingData(
   profile: PcscProfileName,
   files: TrunkFiles,
+  maps?: readonly string[],
 ): Promise<TrainingData> {
-  const key = JSON.stringify([profile, files]);
+  const key = JSON.stringify([profile, files, maps]);
   let data = trainings.get(key);
   if (!data) {
-    data = jobBenchData(profile).then(async (bench) =>
-      trainingDataOf(PROFILES[profile], bench, await readStreamTrunks(PROFILES[profile], files)),
-    );
+    data = jobBenchData(profile).then(async (bench) => {
+      const trunks = await readStreamTrunks(PROFILES[profile], files);
+      if (!maps) return trainingDataOf(PROFILES[profile], bench, trunks);
+      try {
+        return { trunks, frames: await readTrainingMaps(maps, bench.train) };
+      } catch (error) {
+        trunks.rgb.dispose();
+        trunks.flow.dispose();
+        throw error;
+      }
+    });
     trainings.set(key, data);
     data.catch(() => trainings.delete(key));
   }

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type QueueJob, queueJob } from '@tubekit/queue';
 import {
@@ -11,6 +12,7 @@ import { benchConfigs } from './bench-data';
 import { type PcscProfileName, PROFILES } from './profiles';
 import type { ModelResults } from './run-seed';
 import type { PcscModel } from './train-detector';
+import { trainingMapsFile } from './training-maps-parts';
 // a module of constants and types only: this one stays light for `tubekit worker`
 import { STREAMS, type Stream, type TrunkFiles } from './trunk-files';
 
@@ -28,6 +30,24 @@ export interface PcscModelJobConfig {
   /** PCSC's results folder on this machine: the model's results are cached below it. */
   outDir?: string;
   /** Where the convolutions run (absent: `wasm`). */
+  convolutions?: Convolutions;
+  /**
+   * The stored training maps, every part (`pcsc-training-maps` jobs of a local pool): read
+   * instead of computed. Absent: the job computes them (once per worker process).
+   */
+  maps?: string[];
+}
+
+/**
+ * Configuration of a `pcsc-training-maps` job (local pools only): the maps of the training
+ * videos whose index is `part` modulo `parts`, stored at `path`.
+ */
+export interface PcscMapsJobConfig {
+  profile: PcscProfileName;
+  part: number;
+  parts: number;
+  trunks: TrunkFiles;
+  path: string;
   convolutions?: Convolutions;
 }
 
@@ -53,6 +73,12 @@ export interface PcscLocalRun {
   stepOutDir: string;
   /** A stream's step trunk file (`trunkPath` of step-bench); a missing one gets a job. */
   trunkFile: (stream: Stream) => string;
+  /**
+   * Split the training maps into this many parts, each a `pcsc-training-maps` job whose file
+   * every model reads (a pool's workers: each computes one part at once). A part already stored
+   * gets no job. Absent: every worker process computes all the maps itself.
+   */
+  mapsParts?: number;
 }
 
 /**
@@ -77,9 +103,39 @@ export function pcscJobs(
     sharedTrunkJobs(step, stream, { stepOutDir: local?.stepOutDir, convolutions }),
   );
   const trunks = chains.flat().filter((j, i, all) => all.findIndex((k) => k.id === j.id) === i);
-  const parents = chains.map((chain) => chain[chain.length - 1].id);
+  const trunkParents = chains.map((chain) => chain[chain.length - 1].id);
+  const mapsParts = (local && files && local.mapsParts) || 0;
+  const cacheDir = local && join(local.outDir, 'cache', profile);
+  const maps = Array.from({ length: mapsParts }, (_, part) => ({
+    part,
+    path: trainingMapsFile(
+      PROFILES[profile],
+      files as TrunkFiles,
+      { part, parts: mapsParts },
+      cacheDir as string,
+      convolutions,
+    ),
+  }));
+  const mapsJobs = maps
+    .filter(({ path }) => !existsSync(path))
+    .map(({ part, path }) =>
+      queueJob<PcscMapsJobConfig>(
+        'pcsc-training-maps',
+        {
+          profile,
+          part,
+          parts: mapsParts,
+          trunks: files as TrunkFiles,
+          path,
+          ...jobConvolutionsField(convolutions),
+        },
+        { label: `training maps ${part + 1}/${mapsParts}`, parents: trunkParents, environment },
+      ),
+    );
+  const parents = [...trunkParents, ...mapsJobs.map((j) => j.id)];
   return [
     ...trunks,
+    ...mapsJobs,
     ...models.map(({ model, seed }) =>
       queueJob<PcscModelJobConfig>(
         'pcsc-model',
@@ -88,6 +144,7 @@ export function pcscJobs(
           model,
           seed,
           ...(local && { trunks: files, outDir: local.outDir }),
+          ...(mapsParts > 0 && { maps: maps.map((m) => m.path) }),
           ...jobConvolutionsField(convolutions),
         },
         { label: `${model} seed ${seed}`, parents, environment },
@@ -100,4 +157,5 @@ export function pcscJobs(
 export const PCSC_JOB_KINDS: Record<string, string> = {
   'step-shared-trunk': STEP_JOB_KINDS['step-shared-trunk']!,
   'pcsc-model': fileURLToPath(new URL('./model-job.ts', import.meta.url)),
+  'pcsc-training-maps': fileURLToPath(new URL('./maps-job.ts', import.meta.url)),
 };

@@ -41,7 +41,7 @@ export const jobKind: JobKind<PcscModelJobConfig, PcscModelJobResult> = {
       files = fetched as TrunkFiles;
     }
     const data = await jobBenchData(config.profile);
-    const training = await jobTrainingData(config.profile, files);
+    const training = await jobTrainingData(config.profile, files, config.maps);
     const path = modelResultsPath(profile, model, seed, cacheDir);
     const results = await trainModelResults(
       profile,

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { JobContext } from '@tubekit/queue';
 import type { PcscModelJobResult } from './jobs';
+import { jobKind as mapsJob } from './maps-job';
 import { jobKind as modelJob } from './model-job';
 import { readModelResults } from './model-results';
 import { reproduce } from './reproduce';
@@ -65,8 +66,19 @@ describe('pcsc-bench smoke profile', () => {
         ) as string,
       );
     expect(existsSync(trunkFile('rgb')) && existsSync(trunkFile('flow'))).toBe(true);
-    // a worker's pcsc-model job (run here) writes the cache file this run made, with the same
-    // numbers; a rerun makes the same seed results from the cache
+    // a pool's pcsc-training-maps jobs (run here) store the training maps in two parts; a
+    // worker's pcsc-model job (run here) reads them and writes the cache file this run made,
+    // with the same numbers; a rerun makes the same seed results from the cache
+    const trunks = { rgb: trunkFile('rgb'), flow: trunkFile('flow') };
+    const context = (log: (l: string) => void) => ({ log }) as Partial<JobContext> as JobContext;
+    const maps = [0, 1].map((part) => join(outDir, 'cache', 'smoke', `maps-${part}.safetensors`));
+    for (const [part, path] of maps.entries()) {
+      const stored = (await mapsJob.run(
+        { profile: 'smoke', part, parts: 2, trunks, path, convolutions: 'onnxruntime' },
+        context(() => {}),
+      )) as { path: string; videos: number };
+      expect(stored).toEqual({ path, videos: 3 }); // smoke: 2 training videos of 3 variants
+    }
     const seedDir = join(outDir, 'cache', 'smoke', 'seed-1');
     const fpn = readdirSync(seedDir).find((f) => f.startsWith('fpn.')) as string;
     rmSync(join(seedDir, fpn));
@@ -76,13 +88,12 @@ describe('pcsc-bench smoke profile', () => {
         profile: 'smoke',
         model: 'fpn',
         seed: 1,
-        trunks: { rgb: trunkFile('rgb'), flow: trunkFile('flow') },
+        trunks,
         outDir,
         convolutions: 'onnxruntime',
+        maps,
       },
-      {
-        log: (l: string) => jobLines.push(l),
-      } as Partial<JobContext> as JobContext,
+      context((l) => jobLines.push(l)),
     )) as PcscModelJobResult;
     expect(job.results.model).toBe('fpn');
     expect(existsSync(join(seedDir, fpn))).toBe(true);

@@ -57,10 +57,20 @@ export function createDetector(
   });
 }
 
+/** A training video's key-frame maps: its index in the training list, name and key frames. */
+export interface TrainingVideo {
+  index: number;
+  name: string;
+  /** 1-based key frames, one row of `input` each. */
+  keys: number[];
+  input: CrossStreamInput;
+}
+
 /** Training key frames of the videos (mini-UCF-101-24 style): every n-th annotated frame. */
 export interface TrainingFrames {
   items: { input: CrossStreamInput; row: number; gt: FrameGroundTruth }[];
-  inputs: CrossStreamInput[];
+  /** The videos with key frames, in the training list's order. */
+  videos: TrainingVideo[];
 }
 
 /**
@@ -75,41 +85,59 @@ export function trainingKeyFrames(video: VideoAnnotation, every: number): number
 }
 
 /**
- * Computes (once per process's trunks) the key-frame maps of every `trainEvery`-th annotated frame,
- * loading one video's frames at a time (only the maps are kept). On an error the maps computed so
- * far are freed.
+ * The training frames of per-video maps (computed here or read from files, in any order): the
+ * videos sorted by their index in `train`, and one item per key frame with its GT boxes.
+ */
+export function assembleTrainingFrames(
+  videos: readonly TrainingVideo[],
+  train: readonly BenchVideoSource[],
+): TrainingFrames {
+  const sorted = [...videos].sort((a, b) => a.index - b.index);
+  const items: TrainingFrames['items'] = [];
+  for (const v of sorted) {
+    const annotation = train[v.index]!.annotation;
+    v.keys.forEach((f, row) => {
+      items.push({ input: v.input, row, gt: frameGroundTruth(annotation, f) });
+    });
+  }
+  return { items, videos: sorted };
+}
+
+/**
+ * Computes (once per process's trunks) the key-frame maps of every `trainEvery`-th annotated frame
+ * of the training videos (or of those at `indices` of the list), loading one video's frames at a
+ * time (only the maps are kept). On an error the maps computed so far are freed.
  */
 export function trainingFrames(
   profile: PcscProfile,
   trunks: StreamTrunks,
   videos: readonly BenchVideoSource[],
+  indices: readonly number[] = videos.map((_, i) => i),
 ): TrainingFrames {
-  const out: TrainingFrames = { items: [], inputs: [] };
-  const bar = createProgress({ label: '  training key-frame maps', total: videos.length });
+  const done: TrainingVideo[] = [];
+  const bar = createProgress({ label: '  training key-frame maps', total: indices.length });
   try {
-    for (const video of videos) {
+    for (const index of indices) {
       bar.tick();
+      const video = videos[index]!;
       const keys = trainingKeyFrames(video.annotation, profile.trainEvery);
       if (keys.length === 0) continue;
       const input = videoInput(trunks, video.load(), keys, profile.stack);
-      out.inputs.push(input);
-      keys.forEach((f, row) => {
-        out.items.push({ input, row, gt: frameGroundTruth(video.annotation, f) });
-      });
+      done.push({ index, name: video.annotation.name, keys, input });
     }
   } catch (error) {
     // the maps of the videos done so far are freed; the error is the video's
-    disposeTrainingFrames(out);
+    for (const v of done) disposeInput(v.input);
     throw error;
   } finally {
     bar.done();
   }
-  return out;
+  return assembleTrainingFrames(done, videos);
 }
 
 /** Frees the training frames' tensors. */
 export function disposeTrainingFrames(frames: TrainingFrames): void {
-  for (const input of frames.inputs) disposeInput(input);
+  for (const v of frames.videos) disposeInput(v.input);
 }
 
 /**

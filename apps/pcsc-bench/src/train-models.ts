@@ -59,8 +59,9 @@ export interface TrainModelsOptions {
  * (or one model is left), the trunks (from step-bench's cache, pretrained there when missing)
  * and training frames loaded once for every model; else in a pool of `workers` child processes
  * (`runLocalPool` over {@link pcscJobs}: missing trunks first, the two streams side by side, then
- * the models longest first) that write the same cache files. Each worker process
- * renders the videos once. A failed job fails the run once the others have ended, naming it;
+ * the training maps in `workers` parts, one per worker, stored under the cache's `training-maps/`
+ * and read by every model, then the models longest first) that write the same cache files. Each
+ * worker process renders the videos once. A failed job fails the run once the others have ended, naming it;
  * finished models stay cached.
  */
 export async function trainModels(options: TrainModelsOptions): Promise<void> {
@@ -102,6 +103,9 @@ export async function trainModels(options: TrainModelsOptions): Promise<void> {
         await writeModelResults(pathOf.get(`${seed} ${model}`) as string, results);
         log(`[${outcome.worker}] ${line}`);
         ui.jobDone(outcome.worker, job.label);
+      } else if (job.kind === 'pcsc-training-maps') {
+        const { path, videos } = outcome.result as { path: string; videos: number };
+        log(`[${outcome.worker}] ${job.label}: ${videos} videos' maps stored in ${path}`);
       }
     },
   };
@@ -117,6 +121,7 @@ export async function trainModels(options: TrainModelsOptions): Promise<void> {
         outDir: options.outDir,
         stepOutDir: options.stepOutDir,
         trunkFile: (stream) => trunkPath(options.stepBench, stream),
+        mapsParts: options.workers,
       },
       options.convolutions,
     );

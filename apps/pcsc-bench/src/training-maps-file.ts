@@ -1,0 +1,97 @@
+import {
+  float32RawTensor,
+  type RawTensor,
+  rawTensorToFloat32,
+  readSafetensors,
+  tf,
+  writeSafetensors,
+} from '@tubekit/nn';
+import type { BenchVideoSource } from './bench-data';
+import { assembleTrainingFrames, type TrainingFrames, type TrainingVideo } from './train-detector';
+
+const STREAM_NAMES = ['rgb', 'flow'] as const;
+
+/**
+ * Writes the maps of a part's training videos (`trainingFrames` of them) to `path` atomically:
+ * each video's levels per stream as float32 tensors `<index>/<stream>/<level>`, and in the
+ * metadata the videos' names, indices in the training list and key frames, which
+ * {@link readTrainingMaps} checks against the training list it is given.
+ */
+export async function writeTrainingMaps(
+  path: string,
+  videos: readonly TrainingVideo[],
+): Promise<void> {
+  const tensors: RawTensor[] = [];
+  for (const v of videos)
+    for (const stream of STREAM_NAMES)
+      v.input[stream].forEach((t, l) => {
+        tensors.push(
+          float32RawTensor(`${v.index}/${stream}/${l}`, t.shape, t.dataSync() as Float32Array),
+        );
+      });
+  await writeSafetensors(path, tensors, {
+    format: 'tubekit-pcsc-training-maps',
+    videos: JSON.stringify(videos.map((v) => ({ name: v.name, index: v.index, keys: v.keys }))),
+  });
+}
+
+/**
+ * The training frames of every part file (`paths`, each written by {@link writeTrainingMaps}),
+ * in the training list's order, so that training draws the same batches as from maps computed in
+ * one process (`trainingFrames`). Errors name the file: not a maps file, a video that is not the
+ * training list's at its index, a missing tensor, or a video in two parts.
+ */
+export async function readTrainingMaps(
+  paths: readonly string[],
+  train: readonly BenchVideoSource[],
+): Promise<TrainingFrames> {
+  const videos: TrainingVideo[] = [];
+  const seen = new Set<number>();
+  try {
+    for (const path of paths) {
+      const file = await readSafetensors(path);
+      if (file.metadata.format !== 'tubekit-pcsc-training-maps')
+        throw new Error(
+          `${path}: not a PCSC training-maps file (format "${file.metadata.format}")`,
+        );
+      const byName = new Map(file.tensors.map((t) => [t.name, t]));
+      const entries = JSON.parse(file.metadata.videos ?? '[]') as {
+        name: string;
+        index: number;
+        keys: number[];
+      }[];
+      for (const { name, index, keys } of entries) {
+        const source = train[index];
+        if (source?.annotation.name !== name)
+          throw new Error(
+            `${path}: video ${index} is "${name}", the training list's is "${source?.annotation.name ?? 'absent'}" (maps of other videos?)`,
+          );
+        if (seen.has(index)) throw new Error(`${path}: video ${index} ("${name}") is in two parts`);
+        seen.add(index);
+        const level = (stream: string, l: number) => {
+          const t = byName.get(`${index}/${stream}/${l}`);
+          if (!t) throw new Error(`${path}: no tensor "${index}/${stream}/${l}"`);
+          const [B, H, W, C] = t.shape as [number, number, number, number];
+          return tf.tensor4d(rawTensorToFloat32(t), [B, H, W, C]);
+        };
+        const levels = (stream: string) => {
+          const out: tf.Tensor4D[] = [];
+          for (let l = 0; byName.has(`${index}/${stream}/${l}`); l++) out.push(level(stream, l));
+          if (out.length === 0) throw new Error(`${path}: no tensor "${index}/${stream}/0"`);
+          return out;
+        };
+        const rgb = levels('rgb');
+        try {
+          videos.push({ index, name, keys, input: { rgb, flow: levels('flow') } });
+        } catch (error) {
+          tf.dispose(rgb);
+          throw error;
+        }
+      }
+    }
+  } catch (error) {
+    for (const v of videos) tf.dispose([...v.input.rgb, ...v.input.flow]);
+    throw error;
+  }
+  return assembleTrainingFrames(videos, train);
+}

@@ -42,7 +42,9 @@ export interface PcscProfile {
   /**
    * Detector training: iterations, key frames per batch, Adam rate. On quick's data, seed 1:
    * frame-mAP@0.5 of FPN 7.5 → 12.7% and of PCSC 11.3 → 15.5% from 300 to 900 iterations; a rate
-   * of 3e-3 instead of 1e-3 gave FPN 7.4% at 900 (README, "Status").
+   * of 3e-3 instead of 1e-3 gave FPN 7.4% at 900 (README, "Status", on 40 videos per variant).
+   * With 200 videos and the decay, 1 100 iterations gave PCSC 25.0 ± 0.6% against 24.3 ± 0.8% at
+   * 900 on 3 seeds, within the noise, for 3.4 more minutes (README, "A decaying rate").
    */
   iterations: number;
   batchFrames: number;

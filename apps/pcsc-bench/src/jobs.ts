@@ -104,33 +104,32 @@ export function pcscJobs(
   );
   const trunks = chains.flat().filter((j, i, all) => all.findIndex((k) => k.id === j.id) === i);
   const trunkParents = chains.map((chain) => chain[chain.length - 1].id);
-  const mapsParts = (local && files && local.mapsParts) || 0;
-  const cacheDir = local && join(local.outDir, 'cache', profile);
-  const maps = Array.from({ length: mapsParts }, (_, part) => ({
-    part,
-    path: trainingMapsFile(
-      PROFILES[profile],
-      files as TrunkFiles,
-      { part, parts: mapsParts },
-      cacheDir as string,
-      convolutions,
-    ),
-  }));
+  // a local pool's training maps: one part per worker, stored once, read by every model
+  const mapsParts = local?.mapsParts ?? 0;
+  const maps =
+    local && files
+      ? Array.from({ length: mapsParts }, (_, part) => {
+          const cacheDir = join(local.outDir, 'cache', profile);
+          const where = { part, parts: mapsParts };
+          const path = trainingMapsFile(PROFILES[profile], files, where, cacheDir, convolutions);
+          const config: PcscMapsJobConfig = {
+            profile,
+            ...where,
+            trunks: files,
+            path,
+            ...jobConvolutionsField(convolutions),
+          };
+          return { path, config };
+        })
+      : [];
   const mapsJobs = maps
     .filter(({ path }) => !existsSync(path))
-    .map(({ part, path }) =>
-      queueJob<PcscMapsJobConfig>(
-        'pcsc-training-maps',
-        {
-          profile,
-          part,
-          parts: mapsParts,
-          trunks: files as TrunkFiles,
-          path,
-          ...jobConvolutionsField(convolutions),
-        },
-        { label: `training maps ${part + 1}/${mapsParts}`, parents: trunkParents, environment },
-      ),
+    .map(({ config }) =>
+      queueJob<PcscMapsJobConfig>('pcsc-training-maps', config, {
+        label: `training maps ${config.part + 1}/${mapsParts}`,
+        parents: trunkParents,
+        environment,
+      }),
     );
   const parents = [...trunkParents, ...mapsJobs.map((j) => j.id)];
   return [
@@ -144,7 +143,7 @@ export function pcscJobs(
           model,
           seed,
           ...(local && { trunks: files, outDir: local.outDir }),
-          ...(mapsParts > 0 && { maps: maps.map((m) => m.path) }),
+          ...(maps.length > 0 && { maps: maps.map((m) => m.path) }),
           ...jobConvolutionsField(convolutions),
         },
         { label: `${model} seed ${seed}`, parents, environment },

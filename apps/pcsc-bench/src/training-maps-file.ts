@@ -68,15 +68,14 @@ export async function readTrainingMaps(
           );
         if (seen.has(index)) throw new Error(`${path}: video ${index} ("${name}") is in two parts`);
         seen.add(index);
-        const level = (stream: string, l: number) => {
-          const t = byName.get(`${index}/${stream}/${l}`);
-          if (!t) throw new Error(`${path}: no tensor "${index}/${stream}/${l}"`);
-          const [B, H, W, C] = t.shape as [number, number, number, number];
-          return tf.tensor4d(rawTensorToFloat32(t), [B, H, W, C]);
-        };
         const levels = (stream: string) => {
           const out: tf.Tensor4D[] = [];
-          for (let l = 0; byName.has(`${index}/${stream}/${l}`); l++) out.push(level(stream, l));
+          let t = byName.get(`${index}/${stream}/0`);
+          while (t) {
+            const [B, H, W, C] = t.shape as [number, number, number, number];
+            out.push(tf.tensor4d(rawTensorToFloat32(t), [B, H, W, C]));
+            t = byName.get(`${index}/${stream}/${out.length}`);
+          }
           if (out.length === 0) throw new Error(`${path}: no tensor "${index}/${stream}/0"`);
           return out;
         };

@@ -11,7 +11,7 @@
  *   regression adds).
  * Nothing is cached: each count trains afresh.
  *
- *   nice -n 10 npx tsx apps/pcsc-bench/scripts/diagnose-pcsc.ts [profile] [model] [--seed 1] [--iterations 300,900] [--train-every 10] [--train-videos 40] [--stack 6:1] [--step-out dir] [--conv onnxruntime|wasm]
+ *   nice -n 10 npx tsx apps/pcsc-bench/scripts/diagnose-pcsc.ts [profile] [model] [--seed 1] [--iterations 300,900] [--train-every 10] [--train-videos 40] [--stack 6:1] [--pretrain iterations:batchFrames:rate] [--step-out dir] [--conv onnxruntime|wasm]
  *
  * `--train-videos n` replaces the profile's training videos per variant (`videos.train`; the test
  * videos stay the profile's).
@@ -113,6 +113,7 @@ async function main() {
       'train-every': { type: 'string' },
       'train-videos': { type: 'string' },
       stack: { type: 'string' },
+      pretrain: { type: 'string' },
     },
     allowPositionals: true,
   });
@@ -141,8 +142,16 @@ async function main() {
     throw new Error(
       `--stack expects frames:segments, two positive integers, got "${values.stack}"`,
     );
+  const pretrain = values.pretrain?.split(':').map(Number);
+  if (pretrain && (pretrain.length !== 3 || !pretrain.every((n) => Number.isFinite(n) && n >= 0)))
+    throw new Error(
+      `--pretrain expects iterations:batchFrames:learningRate, got "${values.pretrain}"`,
+    );
   const profile: PcscProfile = {
     ...base,
+    headPretraining: pretrain
+      ? { iterations: pretrain[0]!, batchFrames: pretrain[1]!, learningRate: pretrain[2]! }
+      : base.headPretraining,
     trainEvery,
     videos: { ...base.videos, train: trainVideos },
     stack: { frames: stack[0]!, segments: stack[1]! },
@@ -167,13 +176,16 @@ async function main() {
       const det = createDetector(trained, model, seed, data.labels.length);
       try {
         const started = Date.now();
-        const bar = createProgress({ label: `  ${model} ${iterations}`, total: iterations });
-        const loss = trainDetector(trained, det, training.frames, seed, (_, l) =>
-          bar.tick(1, `loss ${l.toFixed(3)}`),
+        const bar = createProgress({
+          label: `  ${model} ${iterations}`,
+          total: trained.headPretraining.iterations + iterations,
+        });
+        const loss = trainDetector(trained, det, training.frames, seed, (_, l, phase) =>
+          bar.tick(1, `${phase} loss ${l.toFixed(3)}`),
         );
         bar.done();
         log(
-          `${iterations} iterations: training ${((Date.now() - started) / 1000).toFixed(0)} s, final loss ${loss.toFixed(3)}`,
+          `${trained.headPretraining.iterations} head-pretraining and ${iterations} end-to-end iterations: training ${((Date.now() - started) / 1000).toFixed(0)} s, final loss ${loss.toFixed(3)}`,
         );
         log(`  ${'pass'.padEnd(24)} frame-mAP@0.2/0.5/0.75   class-agnostic AP@0.2/0.5/0.75`);
         for (const [pass, runs] of passRuns(det, training.trunks, data, profile.stack))

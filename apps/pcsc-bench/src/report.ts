@@ -13,7 +13,7 @@ import { type PcscProfile, stepProfileOf } from './profiles';
 import { PUBLISHED } from './published';
 import type { SeedResults, VideoRow } from './run-seed';
 import { TIER2_TRIMMERS, type Tier2Dataset } from './tier2-trimmers';
-import { MODELS } from './train-detector';
+import { MODELS, trainingSummary } from './train-detector';
 
 /** Run facts printed in the report. */
 export interface PcscRunInfo {
@@ -143,7 +143,7 @@ export function pcscReport(
   const blocks: ReportBlock[] = [
     {
       kind: 'paragraph',
-      text: `Profile **${profile.name}**, seeds ${profile.seeds.join(', ')}; SynthTubes \`${step.synth.preset}\` (seed ${step.synth.seed}, step-bench's \`${step.name}\` data) mixing the plain, \`appearance-hard\` and \`motion-hard\` variants (${profile.videos.train} training and ${profile.videos.test} test videos each); frames ${step.frameSize} px; RGB and flow trunks: step-bench's pretrained \`${step.name}\` trunks (${step.pretrain.iterations} iterations), frozen; key-centred stacks of ${profile.stack.frames} frames${profile.stack.segments > 1 ? ` (the means of ${profile.stack.segments} consecutive parts, in time order)` : ''}; ${info.trainFrames} training key frames (every ${profile.trainEvery}th annotated frame, the paper's mini-UCF protocol), ${info.testFrames} test frames. Wall time ${(info.wallSeconds / 60).toFixed(1)} min (load: ${info.load}), convolutions ${info.convolutions}. Metrics under the \`act\` protocol.`,
+      text: `Profile **${profile.name}**, seeds ${profile.seeds.join(', ')}; SynthTubes \`${step.synth.preset}\` (seed ${step.synth.seed}, step-bench's \`${step.name}\` data) mixing the plain, \`appearance-hard\` and \`motion-hard\` variants (${profile.videos.train} training and ${profile.videos.test} test videos each); frames ${step.frameSize} px; RGB and flow trunks: step-bench's pretrained \`${step.name}\` trunks (${step.pretrain.iterations} iterations), frozen; each detector trains ${trainingSummary(profile)}; key-centred stacks of ${profile.stack.frames} frames${profile.stack.segments > 1 ? ` (the means of ${profile.stack.segments} consecutive parts, in time order)` : ''}; ${info.trainFrames} training key frames (every ${profile.trainEvery}th annotated frame, the paper's mini-UCF protocol), ${info.testFrames} test frames. Wall time ${(info.wallSeconds / 60).toFixed(1)} min (load: ${info.load}), convolutions ${info.convolutions}. Metrics under the \`act\` protocol.`,
     },
     {
       kind: 'heading',

@@ -12,6 +12,8 @@ import {
   type PcscModel,
   type TrainingFrames,
   trainDetector,
+  trainingIterations,
+  trainingSummary,
 } from './train-detector';
 import type { KeyStack, StreamTrunks } from './video-features';
 
@@ -126,14 +128,14 @@ export function runModel(
     const started = Date.now();
     const bar = createProgress({
       label: `  pcsc ${model} seed ${seed}`,
-      total: profile.iterations,
+      total: trainingIterations(profile),
     });
-    const trainLoss = trainDetector(profile, det, frames, seed, (_, loss) =>
-      bar.tick(1, `loss ${loss.toFixed(3)}`),
+    const trainLoss = trainDetector(profile, det, frames, seed, (_, loss, phase) =>
+      bar.tick(1, `${phase} loss ${loss.toFixed(3)}`),
     );
     bar.done();
     log(
-      `pcsc-bench: seed ${seed} ${model} trained (${profile.iterations} iterations, ${((Date.now() - started) / 1000).toFixed(0)} s, final loss ${trainLoss.toFixed(3)})`,
+      `pcsc-bench: seed ${seed} ${model} trained (${trainingSummary(profile)}, ${((Date.now() - started) / 1000).toFixed(0)} s, final loss ${trainLoss.toFixed(3)})`,
     );
     const out: ModelResults = {
       model,

@@ -27,6 +27,8 @@ import {
   disposeTrainingFrames,
   trainDetector,
   trainingFrames,
+  trainingIterations,
+  trainingSummary,
 } from './train-detector';
 import type { StreamTrunks } from './video-features';
 
@@ -195,14 +197,14 @@ export async function reproduceOnDataset(
   try {
     const frames = trainingFrames(profile, trunks, train);
     try {
-      const bar = createProgress({ label: '  train pcsc', total: profile.iterations });
+      const bar = createProgress({ label: '  train pcsc', total: trainingIterations(profile) });
       trainLoss = trainDetector(profile, det, frames, seed, () => bar.tick());
       bar.done();
     } finally {
       disposeTrainingFrames(frames);
     }
     log(
-      `pcsc-bench tier 3: PCSC trained (${profile.iterations} iterations, ${((Date.now() - started) / 1000).toFixed(0)} s, final loss ${trainLoss.toFixed(3)})`,
+      `pcsc-bench tier 3: PCSC trained (${trainingSummary(profile)}, ${((Date.now() - started) / 1000).toFixed(0)} s, final loss ${trainLoss.toFixed(3)})`,
     );
     if (options.temporalRefinement ?? true) {
       const tr = trainActionness(profile, det, trunks, train, seed);
@@ -260,7 +262,7 @@ export async function reproduceOnDataset(
             ],
             [
               'profile',
-              `${profile.name} (stacks of ${profile.stack.frames} frames in ${profile.stack.segments} part${profile.stack.segments === 1 ? '' : 's'}, ${profile.iterations} iterations × ${profile.batchFrames} key frames, every ${profile.trainEvery}th annotated frame)`,
+              `${profile.name} (stacks of ${profile.stack.frames} frames in ${profile.stack.segments} part${profile.stack.segments === 1 ? '' : 's'}, ${trainingSummary(profile)}, every ${profile.trainEvery}th annotated frame)`,
             ],
             ['seed', String(seed)],
             ['backend', backendName],

@@ -102,7 +102,12 @@ describe('trainDetector', () => {
     };
     const frames = trainingFrames(PROFILES.smoke, trunks, [source]);
     const weightsAfter = (iterations: number, at: number) => {
-      const profile = { ...PROFILES.smoke, iterations, decay: { at, gamma: 0 } };
+      const profile = {
+        ...PROFILES.smoke,
+        iterations,
+        decay: { at, gamma: 0 },
+        headPretraining: { ...PROFILES.smoke.headPretraining, iterations: 0 },
+      };
       const det = createDetector(profile, 'pcsc', 1, 2);
       const before = tf.memory().numTensors;
       const loss = trainDetector(profile, det, frames, 1);
@@ -115,6 +120,60 @@ describe('trainDetector', () => {
     // the rate is 0 from step 2 on: 4 iterations end where 2 do; without the drop they do not
     expect(weightsAfter(4, 0.5)).toEqual(weightsAfter(2, 1));
     expect(weightsAfter(4, 1)).not.toEqual(weightsAfter(2, 1));
+    disposeTrainingFrames(frames);
+    trunks.rgb.dispose();
+    trunks.flow.dispose();
+  });
+
+  it('pretrains the heads first, on draws of its own, and leaks nothing', () => {
+    const S = stepProfileOf(PROFILES.smoke).frameSize;
+    const trunks = freshStreamTrunks(PROFILES.smoke);
+    const annotation: VideoAnnotation = { ...video, width: S, height: S };
+    const source: BenchVideoSource = {
+      variant: 'plain',
+      annotation,
+      load: () => {
+        const rgb = new Float32Array(annotation.nframes * S * S * 3).map((_, i) => (i % 5) / 5);
+        return { variant: 'plain', annotation, rgb, flow: rgb.slice() };
+      },
+    };
+    const frames = trainingFrames(PROFILES.smoke, trunks, [source]);
+    const train = (
+      model: 'fpn' | 'pcsc',
+      headPretraining: { iterations: number; learningRate: number },
+    ) => {
+      const profile = {
+        ...PROFILES.smoke,
+        headPretraining: { ...PROFILES.smoke.headPretraining, ...headPretraining },
+      };
+      const det = createDetector(profile, model, 1, 2);
+      const before = tf.memory().numTensors;
+      const phases: string[] = [];
+      trainDetector(profile, det, frames, 1, (_, loss, phase) => {
+        expect(Number.isFinite(loss)).toBe(true);
+        phases.push(phase);
+      });
+      expect(tf.memory().numTensors).toBe(before);
+      const values = det.trainableVariables.map((v) => Array.from(v.dataSync()));
+      det.dispose();
+      return { phases, values };
+    };
+    const plain = train('fpn', { iterations: 0, learningRate: 1e-3 });
+    expect(plain.phases).toEqual(Array(PROFILES.smoke.iterations).fill('end to end'));
+    // pretraining at rate 0 changes nothing (FPN has no later stage to start from stage 0), so the
+    // end-to-end phase draws the batches and RoIs it draws without pretraining
+    const still = train('fpn', { iterations: 2, learningRate: 0 });
+    expect(still.phases).toEqual([
+      'head pretraining',
+      'head pretraining',
+      ...Array(PROFILES.smoke.iterations).fill('end to end'),
+    ]);
+    expect(still.values).toEqual(plain.values);
+    expect(train('fpn', { iterations: 2, learningRate: 1e-2 }).values).not.toEqual(plain.values);
+    // PCSC's later stages start from their stream's pretrained head
+    expect(train('pcsc', { iterations: 2, learningRate: 1e-2 }).phases.length).toBe(
+      2 + PROFILES.smoke.iterations,
+    );
     disposeTrainingFrames(frames);
     trunks.rgb.dispose();
     trunks.flow.dispose();

@@ -4,7 +4,7 @@ import {
   type CrossStreamInput,
   type FrameGroundTruth,
 } from '@tubekit/heads/cross-stream';
-import { createRng, Trainer } from '@tubekit/nn';
+import { createRng, type Rng, Trainer, type tf } from '@tubekit/nn';
 import { createProgress } from '@tubekit/report';
 import { type BenchVideoSource, frameGroundTruth } from './bench-data';
 import { type PcscProfile, stepProfileOf } from './profiles';
@@ -140,48 +140,68 @@ export function disposeTrainingFrames(frames: TrainingFrames): void {
   for (const v of frames.videos) disposeInput(v.input);
 }
 
+/** Iterations of both phases of {@link trainDetector} (for a progress bar). */
+export function trainingIterations(profile: PcscProfile): number {
+  return profile.headPretraining.iterations + profile.iterations;
+}
+
 /**
- * Trains a detector end to end on the training key frames (spec §2: the sum of every stage's and
- * both RPNs' losses), with @tubekit/nn's `Trainer`. Optimiser: Adam with the profile's step decay
- * (the paper's SGD schedule, 6 epochs at lr 0.01 on three GPUs, does not fit the CPU budget; *our
- * choice*). A non-finite loss stops training with an error naming the step. Returns the mean loss
- * of the last tenth.
+ * What {@link trainDetector} runs, in words: "300 head-pretraining iterations × 16 key frames, then
+ * 900 end-to-end iterations × 4 key frames" (or "900 iterations × 4 key frames").
  */
-export function trainDetector(
+export function trainingSummary(profile: PcscProfile): string {
+  const h = profile.headPretraining;
+  const endToEnd = `iterations × ${profile.batchFrames} key frames`;
+  return h.iterations > 0
+    ? `${h.iterations} head-pretraining iterations × ${h.batchFrames} key frames, then ${profile.iterations} end-to-end ${endToEnd}`
+    : `${profile.iterations} ${endToEnd}`;
+}
+
+/** The two phases of {@link trainDetector}. */
+export type TrainingPhase = 'head pretraining' | 'end to end';
+
+/**
+ * One optimisation over the training key frames: `iterations` batches of `batchFrames` frames
+ * drawn with `rng`, Adam at `learningRate` with the profile's step decay, `lossOf` each batch.
+ * Returns the losses.
+ */
+function optimise(
   profile: PcscProfile,
-  det: CrossStreamDetector,
   frames: TrainingFrames,
+  parameters: readonly tf.Variable[],
+  schedule: { iterations: number; batchFrames: number; learningRate: number },
   seed: number,
+  rng: Rng,
+  lossOf: (input: CrossStreamInput, gt: FrameGroundTruth[]) => tf.Scalar,
   onIteration?: (i: number, loss: number) => void,
-): number {
-  if (frames.items.length === 0) throw new Error('pcsc-bench: no annotated training frames');
-  const rng = createRng(seed * 7 + 3);
+  unusedParameters?: 'skip',
+): number[] {
+  const { iterations, batchFrames, learningRate } = schedule;
   const trainer = new Trainer({
-    parameters: det.trainableVariables.map((variable) => ({ name: variable.name, variable })),
-    optimizer: { kind: 'adam', learningRate: profile.learningRate },
+    parameters: parameters.map((variable) => ({ name: variable.name, variable })),
+    optimizer: { kind: 'adam', learningRate },
     schedule: {
       kind: 'step',
-      milestones: [Math.round(profile.iterations * profile.decay.at)],
+      milestones: [Math.round(iterations * profile.decay.at)],
       gamma: profile.decay.gamma,
     },
     seed,
+    unusedParameters,
   });
   const losses: number[] = [];
   try {
-    for (let i = 0; i < profile.iterations; i++) {
+    for (let i = 0; i < iterations; i++) {
       const batch = Array.from(
-        { length: profile.batchFrames },
+        { length: batchFrames },
         () => frames.items[rng.int(frames.items.length)]!,
       );
       const input = gatherInput(batch);
       try {
-        const { loss } = trainer.step(
-          () =>
-            det.run(
-              input,
-              batch.map((b) => b.gt),
-              rng,
-            ).loss!,
+        const { loss } = trainer.step(() =>
+          lossOf(
+            input,
+            batch.map((b) => b.gt),
+          ),
         );
         losses.push(loss);
         onIteration?.(i, loss);
@@ -192,6 +212,58 @@ export function trainDetector(
   } finally {
     trainer.dispose();
   }
+  return losses;
+}
+
+/**
+ * Trains a detector in up to two phases, with @tubekit/nn's `Trainer` (Adam with the profile's
+ * step decay: the paper's SGD schedule, 6 epochs at lr 0.01 on three GPUs, does not fit the CPU
+ * budget; *our choice*):
+ * 1. **head pretraining**, when the profile asks for it (`headPretraining.iterations > 0`): the
+ *    pyramids and stage-0 heads on labelled boxes of the training key frames
+ *    (`CrossStreamDetector.pretrainingLoss`: jittered ground-truth boxes and background boxes,
+ *    no RPN), then every later stage's head starts from its stream's (`shareStageZeroHeads`).
+ *    Its own seeded draws, so the second phase draws the batches it would draw without it;
+ * 2. **end to end** on the training key frames (spec §2: the sum of every stage's and both RPNs'
+ *    losses).
+ * A non-finite loss stops training with an error naming the step. `onIteration` hears every
+ * iteration of both phases. Returns the mean end-to-end loss of the last tenth.
+ */
+export function trainDetector(
+  profile: PcscProfile,
+  det: CrossStreamDetector,
+  frames: TrainingFrames,
+  seed: number,
+  onIteration?: (i: number, loss: number, phase: TrainingPhase) => void,
+): number {
+  if (frames.items.length === 0) throw new Error('pcsc-bench: no annotated training frames');
+  if (profile.headPretraining.iterations > 0) {
+    const rng = createRng(seed * 7 + 5);
+    optimise(
+      profile,
+      frames,
+      det.pretrainingWeights.map((w) => w.variable),
+      profile.headPretraining,
+      seed,
+      rng,
+      (input, gt) => det.pretrainingLoss(input, gt, rng),
+      (i, loss) => onIteration?.(i, loss, 'head pretraining'),
+      // a batch's RoIs pool from the pyramid levels their sizes pick, not always from every level
+      'skip',
+    );
+    det.shareStageZeroHeads();
+  }
+  const rng = createRng(seed * 7 + 3);
+  const losses = optimise(
+    profile,
+    frames,
+    det.trainableVariables,
+    profile,
+    seed,
+    rng,
+    (input, gt) => det.run(input, gt, rng).loss!,
+    (i, loss) => onIteration?.(i, loss, 'end to end'),
+  );
   const tail = losses.slice(-Math.max(1, Math.round(losses.length / 10)));
   return tail.reduce((a, b) => a + b, 0) / tail.length;
 }

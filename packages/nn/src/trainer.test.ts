@@ -324,6 +324,38 @@ describe('Trainer and train', () => {
     tf.dispose([a, b]);
   });
 
+  test('a parameter the loss does not reach: an error by default; with skip, it and its moments stay', () => {
+    const a = tf.variable(tf.scalar(1), true);
+    const b = tf.variable(tf.scalar(2), true);
+    const make = (unusedParameters?: 'skip') =>
+      new Trainer({
+        parameters: [
+          { name: 'a', variable: a },
+          { name: 'b', variable: b },
+        ],
+        optimizer: { kind: 'adam', learningRate: 0.1 },
+        seed: 0,
+        unusedParameters,
+      });
+    const strict = make();
+    expect(() => strict.step(() => tf.square(a) as tf.Scalar)).toThrow(
+      'Trainer: parameter "b" received no gradient (is it used by the loss?)',
+    );
+    strict.dispose();
+    const t = make('skip');
+    const before = tf.memory().numTensors;
+    t.step(() => tf.square(a) as tf.Scalar);
+    expect(b.dataSync()[0]).toBe(2);
+    expect(a.dataSync()[0]).toBeCloseTo(0.9, 6);
+    // b's moments were never touched: its first moments are (1 − β)·g and (1 − β₂)·g², bias-corrected
+    // at the trainer's step 2: b − lr · (0.1 / 0.19) / sqrt(0.001 / 0.001999)
+    t.step(() => tf.add(tf.square(a), tf.square(b)) as tf.Scalar);
+    expect(b.dataSync()[0]).toBeCloseTo(2 - (0.1 * (0.1 / 0.19)) / Math.sqrt(0.001 / 0.001999), 5);
+    expect(tf.memory().numTensors).toBe(before + 4); // the two moments of a, then of b
+    t.dispose();
+    tf.dispose([a, b]);
+  });
+
   test('the progress bar reports step counts, rate and ETA on the given stream', async () => {
     const w = tf.variable(tf.scalar(1), true);
     const lines: string[] = [];

@@ -32,6 +32,13 @@ export interface TrainerOptions {
   clipGradNorm?: number;
   /** Seed of {@link Trainer.rng} (batch sampling, augmentation); its state is checkpointed. */
   seed: number;
+  /**
+   * A trainable parameter that a step's loss does not reach: `'error'` (default) stops with an
+   * error naming it; `'skip'` leaves it and its optimizer state unchanged for that step, as
+   * PyTorch's optimizers skip a parameter whose gradient is `None` (for losses that use a
+   * varying part of the model, e.g. RoIs pooled from whichever pyramid levels their sizes pick).
+   */
+  unusedParameters?: 'error' | 'skip';
 }
 
 /**
@@ -154,23 +161,31 @@ export class Trainer {
           tf.dispose(Object.values(grads));
         }
       });
-      const gs = this.trainable.map((p, i) => {
-        const g = sums[i];
-        if (!g)
+      const skip = this.options.unusedParameters === 'skip';
+      this.trainable.forEach((p, i) => {
+        if (!sums[i] && !skip)
           throw new Error(
             `Trainer: parameter "${p.name}" received no gradient (is it used by the loss?)`,
           );
-        return g;
       });
+      const gs = sums.filter((g): g is tf.Tensor => g !== undefined);
       const gradNorm = tf.tidy(() =>
         Math.sqrt(tf.addN(gs.map((g) => tf.sum(tf.square(g)))).dataSync()[0]),
       );
       const clip = this.options.clipGradNorm;
       const scale = clip !== undefined && gradNorm > clip ? clip / (gradNorm + 1e-6) : 1;
       this.trainable.forEach((p, i) => {
+        const g = sums[i];
+        if (!g) return;
         tf.tidy(() => {
-          const g = scale === 1 ? gs[i] : tf.mul(gs[i], scale);
-          applyUpdate(this.options.optimizer, p.variable, g, this.slotsOf(p), lr, t);
+          applyUpdate(
+            this.options.optimizer,
+            p.variable,
+            scale === 1 ? g : tf.mul(g, scale),
+            this.slotsOf(p),
+            lr,
+            t,
+          );
         });
       });
       const result = { step: this.stepCount, loss: lossValue, gradNorm, learningRate: lr };

@@ -26,6 +26,7 @@ import { BoxHead } from './box-head';
 import { cooperateProposals, type ProposalCooperationOptions } from './cooperate-proposals';
 import { cooperationSchedule, type Stream } from './cooperation-schedule';
 import { FeaturePyramid, type PyramidLevel } from './feature-pyramid';
+import { type PretrainingRoiOptions, pretrainingRois } from './pretraining-rois';
 import { pyramidRoiAlign } from './pyramid-roi-align';
 import { type HeadDetections, proposalsOf, type ScoredBoxes } from './scored-boxes';
 
@@ -321,6 +322,94 @@ export class CrossStreamDetector {
   }
 
   /**
+   * The loss that pretrains both streams' stage-0 heads (tubekit's head pretraining, *our
+   * choice*: the papers' fc layers start from ImageNet/Kinetics weights, tubekit's from scratch).
+   * On B key frames: the pyramids as in {@link run} (image-level message passing included), then
+   * each stream's stage-0 head on {@link pretrainingRois} of every frame (jittered ground-truth
+   * boxes and background boxes, one draw shared by both streams), Fast R-CNN's loss per stream,
+   * summed. No RPN and no proposals: the heads see many labelled actors for little compute. It
+   * trains {@link pretrainingWeights}; {@link shareStageZeroHeads} then starts every later stage
+   * from its stream's head. Call inside an optimizer's step.
+   */
+  pretrainingLoss(
+    input: CrossStreamInput,
+    groundTruth: readonly FrameGroundTruth[],
+    rng: Rng,
+    options?: PretrainingRoiOptions,
+  ): tf.Scalar {
+    const B = input.rgb[0]!.shape[0];
+    if (groundTruth.length !== B)
+      throw new RangeError(
+        `CrossStreamDetector.pretrainingLoss: ${groundTruth.length} ground truths for ${B} frames`,
+      );
+    const C = this.options.numClasses;
+    const S = this.options.frameSize;
+    const rows: number[] = [];
+    const image: number[] = [];
+    const labels: number[] = [];
+    const posRows: number[] = [];
+    const targets: number[] = [];
+    groundTruth.forEach((g, b) => {
+      const rois = pretrainingRois(g, S, rng, options);
+      for (let i = 0; i < rois.labels.length; i++) {
+        const r = image.length;
+        const box = rois.boxes.subarray(4 * i, 4 * i + 4);
+        rows.push(...box);
+        image.push(b);
+        labels.push(rois.labels[i]!);
+        const gt = rois.matched[i]!;
+        if (gt < 0) continue;
+        posRows.push(r * C + rois.labels[i]! - 1);
+        targets.push(...encodeBoxDeltas(g.boxes.subarray(4 * gt, 4 * gt + 4), box, HEAD_DELTAS));
+      }
+    });
+    const boxes = Float64Array.from(rows);
+    const I = this.pyramids(input);
+    const opts = { outputSize: this.options.roiSize, canonicalSize: S };
+    const weights = new Float32Array(image.length).fill(1);
+    const losses = (['rgb', 'flow'] as const).map((stream, h) => {
+      const out = this.heads[h]!.forward(pyramidRoiAlign(I[stream], boxes, image, opts));
+      return this.roiLoss(
+        out.logits,
+        out.deltas,
+        Int32Array.from(labels),
+        weights,
+        posRows,
+        targets,
+      );
+    });
+    return tf.add(losses[0]!, losses[1]!) as tf.Scalar;
+  }
+
+  /**
+   * What {@link pretrainingLoss} trains: both pyramids, the image-level message passing and both
+   * stage-0 heads (not the RPNs, the later stages' heads or the RoI-level message passing).
+   */
+  get pretrainingWeights(): NamedWeight[] {
+    return [
+      ...this.fpn.rgb.weights,
+      ...this.fpn.flow.weights,
+      ...this.imageMessages.flatMap((m) => m.weights),
+      ...this.heads[0]!.weights,
+      ...this.heads[1]!.weights,
+    ];
+  }
+
+  /**
+   * Starts every refinement stage's head from its target stream's stage-0 head (a copy of the
+   * weights), after {@link pretrainingLoss} has trained them: each stage's head is a detection
+   * head of that stream, so it starts where the stream's pretrained head is.
+   */
+  shareStageZeroHeads(): void {
+    cooperationSchedule(this.options.stages).forEach((s, i) => {
+      const from = this.heads[s.target === 'rgb' ? 0 : 1]!.weights;
+      this.heads[2 + i]!.weights.forEach((w, k) => {
+        w.variable.assign(from[k]!.variable);
+      });
+    });
+  }
+
+  /**
    * RoI features of boxes for the actionness classifiers (spec S9, *our choice*): per stream the
    * RoIAlign of its pyramid, improved by the last stage's RoI message passing into that stream
    * when there is one, global-average-pooled; RGB ⊕ Flow → `[N, 2d]`. Call inside `tf.tidy`.
@@ -471,6 +560,23 @@ export class CrossStreamDetector {
       }
     });
     if (start !== N) throw new Error('CrossStreamDetector: RoI rows do not match their images');
+    return this.roiLoss(logits, deltas, labels, weights, posRows, targets);
+  }
+
+  /**
+   * Fast R-CNN's loss over RoI rows: weighted softmax cross-entropy, plus the smooth-L1 of the
+   * class deltas at `posRows` (`row · C + class − 1`) against `targets` (4 per positive),
+   * summed and divided by the weighted rows.
+   */
+  private roiLoss(
+    logits: tf.Tensor2D,
+    deltas: tf.Tensor3D,
+    labels: Int32Array,
+    weights: Float32Array,
+    posRows: readonly number[],
+    targets: readonly number[],
+  ): tf.Scalar {
+    const [N, C] = [deltas.shape[0], deltas.shape[1]];
     const sampled = Math.max(
       1,
       weights.reduce((s, w) => s + w, 0),
@@ -479,7 +585,10 @@ export class CrossStreamDetector {
     if (posRows.length === 0) return cls;
     const picked = tf.gather(tf.reshape(deltas, [N * C, 4]), Int32Array.from(posRows));
     const reg = tf.div(
-      smoothL1(picked, tf.tensor2d(targets, [posRows.length, 4]), { beta: 1, reduction: 'sum' }),
+      smoothL1(picked, tf.tensor2d(targets as number[], [posRows.length, 4]), {
+        beta: 1,
+        reduction: 'sum',
+      }),
       sampled,
     );
     return tf.add(cls, reg) as tf.Scalar;

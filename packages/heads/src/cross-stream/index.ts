@@ -23,6 +23,8 @@ export { CrossStreamDetector } from './cross-stream-detector';
 export type { FeaturePyramidOptions, PyramidLevel } from './feature-pyramid';
 export { FeaturePyramid } from './feature-pyramid';
 export { keyCentredFrames } from './key-centred-frames';
+export type { PretrainingRoiOptions, PretrainingRois } from './pretraining-rois';
+export { pretrainingRois } from './pretraining-rois';
 export type { PyramidRoiAlignOptions } from './pyramid-roi-align';
 export { pyramidRoiAlign } from './pyramid-roi-align';
 export type { HeadDetections, ScoredBoxes } from './scored-boxes';

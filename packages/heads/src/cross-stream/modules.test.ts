@@ -1,10 +1,12 @@
 import { Trunk } from '@tubekit/backbones';
+import { pairwiseIoU } from '@tubekit/geometry';
 import { createRng, gradientCheck, initBackend, roiAlign, tf } from '@tubekit/nn';
 import { ActionnessClassifiers } from './actionness-classifiers';
 import { BoxHead } from './box-head';
 import { cooperateProposals } from './cooperate-proposals';
 import { CrossStreamDetector, type CrossStreamDetectorOptions } from './cross-stream-detector';
 import { FeaturePyramid } from './feature-pyramid';
+import { pretrainingRois } from './pretraining-rois';
 import { pyramidRoiAlign } from './pyramid-roi-align';
 import { proposalsOf } from './scored-boxes';
 import { stackFeatures } from './stack-features';
@@ -235,6 +237,79 @@ describe('CrossStreamDetector (PCSC)', () => {
     );
     expect(f.shape).toEqual([2, det.boxFeatureWidth]);
     tf.dispose([f, ...x.rgb, ...x.flow]);
+    det.dispose();
+  });
+});
+
+describe('head pretraining (pretrainingRois, pretrainingLoss, shareStageZeroHeads)', () => {
+  it('labels jittered ground-truth copies by IoU ≥ 0.5 and places background boxes off the actors', () => {
+    const frame = {
+      boxes: Float64Array.from([10, 20, 40, 90, 60, 10, 90, 100]),
+      labels: Int32Array.from([3, 1]),
+    };
+    const rois = pretrainingRois(frame, 112, createRng(4), { perBox: 40, background: 30 });
+    expect(rois.labels.length).toBe(2 * 40 + 30);
+    const ious = pairwiseIoU(rois.boxes, frame.boxes);
+    let positives = 0;
+    for (let i = 0; i < rois.labels.length; i++) {
+      const best = ious[2 * i]! >= ious[2 * i + 1]! ? 0 : 1;
+      const iou = ious[2 * i + best]!;
+      if (iou >= 0.5) {
+        positives++;
+        expect([rois.labels[i], rois.matched[i]]).toEqual([frame.labels[best], best]);
+      } else expect([rois.labels[i], rois.matched[i]]).toEqual([0, -1]);
+      for (const v of rois.boxes.subarray(4 * i, 4 * i + 4)) {
+        expect(v).toBeGreaterThanOrEqual(0);
+        expect(v).toBeLessThanOrEqual(112);
+      }
+    }
+    // most jittered copies stay positives (shift ≤ 0.25 of a side, scale ≤ 1.3×); background never is
+    expect(positives).toBeGreaterThan(0.5 * 80);
+    for (let i = 80; i < rois.labels.length; i++)
+      expect(Math.max(ious[2 * i]!, ious[2 * i + 1]!)).toBeLessThan(0.3);
+    // seeded: the same draws again
+    expect(pretrainingRois(frame, 112, createRng(4), { perBox: 40, background: 30 })).toEqual(rois);
+  });
+
+  it('trains exactly the pyramids, image messages and stage-0 heads; no tensor leaks', () => {
+    const det = new CrossStreamDetector(options(true));
+    const x = input(5);
+    const before = tf.memory().numTensors;
+    const trained = new Set(det.pretrainingWeights.map((w) => w.variable.name));
+    const { value, grads } = tf.variableGrads(
+      () => det.pretrainingLoss(x, gt, createRng(2)),
+      det.trainableVariables.filter((v) => trained.has(v.name)),
+    );
+    expect(Number.isFinite(value.dataSync()[0])).toBe(true);
+    const silent = det.pretrainingWeights.filter(
+      (w) => !(tf.tidy(() => tf.sum(tf.abs(grads[w.variable.name]!)).dataSync()[0]!) > 0),
+    );
+    expect(silent.map((w) => w.name)).toEqual([]);
+    // neither RPN nor a later stage's head nor RoI-level message passing is part of it
+    expect(det.pretrainingWeights.length).toBeLessThan(det.weights.length);
+    tf.dispose([value, ...Object.values(grads)]);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([...x.rgb, ...x.flow]);
+    det.dispose();
+  });
+
+  it('starts each later stage from its target stream’s stage-0 head', () => {
+    const det = new CrossStreamDetector(options(false, 2));
+    // heads in order: stage-0 RGB, stage-0 Flow, stage 1 (RGB), stage 2 (Flow); 8 weights each
+    const heads = () => {
+      const w = det.weights.filter((x) => x.variable.name.includes('box-head'));
+      return [0, 1, 2, 3].map((h) =>
+        w.slice(8 * h, 8 * h + 8).map((x) => Array.from(x.variable.dataSync())),
+      );
+    };
+    const before = heads();
+    expect(before[2]).not.toEqual(before[0]);
+    det.shareStageZeroHeads();
+    const after = heads();
+    expect(after[0]).toEqual(before[0]);
+    expect(after[1]).toEqual(before[1]);
+    expect(after[2]).toEqual(before[0]);
+    expect(after[3]).toEqual(before[1]);
     det.dispose();
   });
 });

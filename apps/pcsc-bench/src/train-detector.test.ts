@@ -84,23 +84,30 @@ describe('trainingFrames', () => {
 });
 
 describe('trainDetector', () => {
+  const S = stepProfileOf(PROFILES.smoke).frameSize;
+  const annotation: VideoAnnotation = { ...video, width: S, height: S };
+  const source: BenchVideoSource = {
+    variant: 'plain',
+    annotation,
+    load: () => {
+      const rgb = new Float32Array(annotation.nframes * S * S * 3).map((_, i) => (i % 7) / 7);
+      return { variant: 'plain', annotation, rgb, flow: rgb.slice() };
+    },
+  };
+  let trunks: ReturnType<typeof freshStreamTrunks>;
+  let frames: ReturnType<typeof trainingFrames>;
   beforeAll(async () => {
     await initBackend({ log: () => undefined });
+    trunks = freshStreamTrunks(PROFILES.smoke);
+    frames = trainingFrames(PROFILES.smoke, trunks, [source]);
+  });
+  afterAll(() => {
+    disposeTrainingFrames(frames);
+    trunks.rgb.dispose();
+    trunks.flow.dispose();
   });
 
   it('applies the profile’s step decay (a gamma of 0 stops learning at the milestone) and leaks nothing', () => {
-    const S = stepProfileOf(PROFILES.smoke).frameSize;
-    const trunks = freshStreamTrunks(PROFILES.smoke);
-    const annotation: VideoAnnotation = { ...video, width: S, height: S };
-    const source: BenchVideoSource = {
-      variant: 'plain',
-      annotation,
-      load: () => {
-        const rgb = new Float32Array(annotation.nframes * S * S * 3).map((_, i) => (i % 7) / 7);
-        return { variant: 'plain', annotation, rgb, flow: rgb.slice() };
-      },
-    };
-    const frames = trainingFrames(PROFILES.smoke, trunks, [source]);
     const weightsAfter = (iterations: number, at: number) => {
       const profile = {
         ...PROFILES.smoke,
@@ -120,24 +127,9 @@ describe('trainDetector', () => {
     // the rate is 0 from step 2 on: 4 iterations end where 2 do; without the drop they do not
     expect(weightsAfter(4, 0.5)).toEqual(weightsAfter(2, 1));
     expect(weightsAfter(4, 1)).not.toEqual(weightsAfter(2, 1));
-    disposeTrainingFrames(frames);
-    trunks.rgb.dispose();
-    trunks.flow.dispose();
   });
 
   it('pretrains the heads first, on draws of its own, and leaks nothing', () => {
-    const S = stepProfileOf(PROFILES.smoke).frameSize;
-    const trunks = freshStreamTrunks(PROFILES.smoke);
-    const annotation: VideoAnnotation = { ...video, width: S, height: S };
-    const source: BenchVideoSource = {
-      variant: 'plain',
-      annotation,
-      load: () => {
-        const rgb = new Float32Array(annotation.nframes * S * S * 3).map((_, i) => (i % 5) / 5);
-        return { variant: 'plain', annotation, rgb, flow: rgb.slice() };
-      },
-    };
-    const frames = trainingFrames(PROFILES.smoke, trunks, [source]);
     const train = (
       model: 'fpn' | 'pcsc',
       headPretraining: { iterations: number; learningRate: number },
@@ -174,8 +166,5 @@ describe('trainDetector', () => {
     expect(train('pcsc', { iterations: 2, learningRate: 1e-2 }).phases.length).toBe(
       2 + PROFILES.smoke.iterations,
     );
-    disposeTrainingFrames(frames);
-    trunks.rgb.dispose();
-    trunks.flow.dispose();
   });
 });

@@ -9,6 +9,7 @@ import {
   trainDetector,
   trainingFrames,
   trainingKeyFrames,
+  trainingMapsBytes,
 } from './train-detector';
 import { freshStreamTrunks } from './trunks';
 
@@ -127,6 +128,36 @@ describe('trainDetector', () => {
     // the rate is 0 from step 2 on: 4 iterations end where 2 do; without the drop they do not
     expect(weightsAfter(4, 0.5)).toEqual(weightsAfter(2, 1));
     expect(weightsAfter(4, 1)).not.toEqual(weightsAfter(2, 1));
+  });
+
+  it('says when the backend’s memory runs out during training, and how much the maps take', () => {
+    const det = createDetector(PROFILES.smoke, 'fpn', 1, 2);
+    const run = jest.spyOn(det, 'run').mockImplementation(() => {
+      // what the wasm backend throws when its heap is full (a WebAssembly.RuntimeError)
+      throw new Error('memory access out of bounds');
+    });
+    const profile = {
+      ...PROFILES.smoke,
+      headPretraining: { ...PROFILES.smoke.headPretraining, iterations: 0 },
+    };
+    // both streams' two levels of every key frame, float32
+    const bytes = trainingMapsBytes(frames);
+    expect(bytes).toBe(
+      frames.videos.reduce(
+        (sum, v) => sum + 4 * [...v.input.rgb, ...v.input.flow].reduce((n, t) => n + t.size, 0),
+        0,
+      ),
+    );
+    const gb = (bytes / 2 ** 30).toFixed(2);
+    expect(() => trainDetector(profile, det, frames, 1)).toThrow(
+      `pcsc-bench: the ML backend's memory ran out at training step 0 ("memory access out of bounds"). The ${frames.items.length} training key frames' maps hold ${gb} GB of it; fewer training videos (videos.train) or stack segments (stack.segments) fit.`,
+    );
+    run.mockImplementation(() => {
+      throw new RangeError('something else');
+    });
+    expect(() => trainDetector(profile, det, frames, 1)).toThrow(/^something else$/);
+    run.mockRestore();
+    det.dispose();
   });
 
   it('pretrains the heads first, on draws of its own, and leaks nothing', () => {

@@ -160,6 +160,28 @@ export function trainingSummary(profile: PcscProfile): string {
 /** The two phases of {@link trainDetector}. */
 export type TrainingPhase = 'head pretraining' | 'end to end';
 
+/** Bytes of the training key frames' maps (both streams, float32), which live in the backend's memory. */
+export function trainingMapsBytes(frames: TrainingFrames): number {
+  let bytes = 0;
+  for (const v of frames.videos)
+    for (const t of new Set([...v.input.rgb, ...v.input.flow])) bytes += 4 * t.size;
+  return bytes;
+}
+
+/**
+ * A WebAssembly heap that ran out during training, as an error that says so and what fills it
+ * (the training maps: fewer training videos or stack segments fit); any other error as it is.
+ */
+function heapExhausted(error: unknown, frames: TrainingFrames, step: number): unknown {
+  if (!(error instanceof Error && /memory access out of bounds|out of memory/i.test(error.message)))
+    return error;
+  const gb = (trainingMapsBytes(frames) / 2 ** 30).toFixed(2);
+  return new Error(
+    `pcsc-bench: the ML backend's memory ran out at training step ${step} ("${error.message}"). The ${frames.items.length} training key frames' maps hold ${gb} GB of it; fewer training videos (videos.train) or stack segments (stack.segments) fit.`,
+    { cause: error },
+  );
+}
+
 /**
  * One optimisation over the training key frames: `iterations` batches of `batchFrames` frames
  * drawn with `rng`, Adam at `learningRate` with the profile's step decay, `lossOf` each batch.
@@ -195,18 +217,22 @@ function optimise(
         { length: batchFrames },
         () => frames.items[rng.int(frames.items.length)]!,
       );
-      const input = gatherInput(batch);
+      let input: CrossStreamInput | undefined;
       try {
+        input = gatherInput(batch);
+        const batchInput = input;
         const { loss } = trainer.step(() =>
           lossOf(
-            input,
+            batchInput,
             batch.map((b) => b.gt),
           ),
         );
         losses.push(loss);
         onIteration?.(i, loss);
+      } catch (error) {
+        throw heapExhausted(error, frames, i);
       } finally {
-        disposeInput(input);
+        if (input) disposeInput(input);
       }
     }
   } finally {

@@ -11,10 +11,12 @@
  *   regression adds).
  * Nothing is cached: each count trains afresh.
  *
- *   nice -n 10 npx tsx apps/pcsc-bench/scripts/diagnose-pcsc.ts [profile] [model] [--seed 1] [--iterations 300,900] [--train-every 10] [--train-videos 40] [--stack 6:1] [--pretrain iterations:batchFrames:rate] [--step-out dir] [--conv onnxruntime|wasm]
+ *   nice -n 10 npx tsx apps/pcsc-bench/scripts/diagnose-pcsc.ts [profile] [model] [--seed 1] [--iterations 300,900] [--train-every 10] [--train-videos 40] [--stack 6:1] [--pretrain iterations:batchFrames:rate] [--rate 1e-3] [--step-out dir] [--conv onnxruntime|wasm]
  *
  * `--train-videos n` replaces the profile's training videos per variant (`videos.train`; the test
  * videos stay the profile's).
+ * `--pretrain iterations:batchFrames:rate` replaces the profile's head pretraining (0 iterations:
+ * none); `--rate` the end-to-end training's Adam rate.
  * `--stack frames:segments` replaces the profile's key-centred stack (its length, and the consecutive
  * parts averaged separately).
  * `--step-out` is step-bench's output folder whose cache holds the pretrained trunks (default
@@ -114,6 +116,7 @@ async function main() {
       'train-videos': { type: 'string' },
       stack: { type: 'string' },
       pretrain: { type: 'string' },
+      rate: { type: 'string' },
     },
     allowPositionals: true,
   });
@@ -147,8 +150,11 @@ async function main() {
     throw new Error(
       `--pretrain expects iterations:batchFrames:learningRate, got "${values.pretrain}"`,
     );
+  const rate = values.rate === undefined ? base.learningRate : Number(values.rate);
+  if (!(rate > 0)) throw new Error(`--rate expects a positive number, got "${values.rate}"`);
   const profile: PcscProfile = {
     ...base,
+    learningRate: rate,
     headPretraining: pretrain
       ? { iterations: pretrain[0]!, batchFrames: pretrain[1]!, learningRate: pretrain[2]! }
       : base.headPretraining,

@@ -64,6 +64,8 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<Queue
     onError: (m) => log(`worker ${name}: Redis: ${m}`),
   });
   const queue = new Queue(QUEUE_NAME, { connection });
+  // BullMQ re-emits its connections' errors on the queue; unheard, an 'error' event would throw
+  queue.on('error', (error) => log(`worker ${name}: Redis: ${redactIn(error.message, url)}`));
   const summary: QueueWorkerSummary = { done: 0, failed: 0 };
   const workDir = options.workDir ?? mkdtempSync(join(tmpdir(), 'tubekit-worker-'));
   let stop: () => void = () => undefined;

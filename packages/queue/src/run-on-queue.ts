@@ -55,6 +55,8 @@ export async function runOnQueue(options: RunOnQueueOptions): Promise<Map<string
     onError: (m) => log(`coordinator: Redis: ${m}`),
   });
   const queue = new Queue<QueueJobData, QueueJobReturn>(QUEUE_NAME, { connection });
+  // BullMQ re-emits its connections' errors on the queue; unheard, an 'error' event would throw
+  queue.on('error', (error) => log(`coordinator: Redis: ${redactIn(error.message, url)}`));
   const outcomes = new Map<string, JobOutcome>();
   const submitted = new Set<string>();
   const stallTimeoutMs = options.stallTimeoutMs ?? 30 * 60_000;

@@ -8,7 +8,9 @@
  * - class-agnostic frame-AP at the same IoUs (does it find and localise the acting actors,
  *   whatever it names them?);
  * - both again with each detection's box replaced by its proposal (what the heads' box
- *   regression adds).
+ *   regression adds);
+ * - per class, how the final output names the GT boxes it finds at IoU 0.5 (its best-scoring
+ *   box there), and which class it names most often instead.
  * Nothing is cached: each count trains afresh.
  *
  *   nice -n 10 npx tsx apps/pcsc-bench/scripts/diagnose-pcsc.ts [profile] [model] [--seed 1] [--iterations 300,900] [--train-every 10] [--train-videos 40] [--stack 6:1] [--pretrain iterations:batchFrames:rate] [--rate 1e-3] [--step-out dir] [--conv onnxruntime|wasm]
@@ -24,6 +26,7 @@
  */
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { boxIoU } from '@tubekit/geometry';
 import {
   type CrossStreamDetector,
   type HeadDetections,
@@ -38,7 +41,7 @@ import {
   selectConvolutions,
 } from '@tubekit/step-bench/convolutions';
 import { prepareSynthBench } from '@tubekit/step-bench/train-models';
-import { type BenchData, loadBenchData } from '../src/bench-data';
+import { type BenchData, frameGroundTruth, loadBenchData } from '../src/bench-data';
 import { classAgnosticFrameAps, frameMaps, runVideo, type VideoRun } from '../src/evaluate';
 import { type PcscProfile, type PcscProfileName, PROFILES, stepProfileOf } from '../src/profiles';
 import { createDetector, MODELS, type PcscModel, trainDetector } from '../src/train-detector';
@@ -102,6 +105,44 @@ function passRuns(
     }
   }
   return runs;
+}
+
+/**
+ * How the final output names the acting actors it finds: for every GT box of the test videos, the
+ * highest-scoring detection at IoU ≥ 0.5 (any class) names it, or nothing does. Per GT class: its
+ * boxes, how many are found, how many named right, and the class most often named instead.
+ */
+function namingTable(runs: readonly VideoRun[], labels: readonly string[]): string[] {
+  const C = labels.length;
+  const confusion = Array.from({ length: C }, () => new Array<number>(C).fill(0));
+  const gtCount = new Array<number>(C).fill(0);
+  for (const run of runs)
+    run.frameOutputs[0]!.forEach((out, i) => {
+      const gt = frameGroundTruth(run.video.annotation, i + 1);
+      for (let g = 0; g < gt.labels.length; g++) {
+        const c = gt.labels[g]! - 1;
+        gtCount[c]!++;
+        let best = -1;
+        let bestScore = -Infinity;
+        for (let j = 0; j < out.scores.length; j++)
+          if (
+            out.scores[j]! > bestScore &&
+            boxIoU(gt.boxes.subarray(4 * g, 4 * g + 4), out.boxes.subarray(4 * j, 4 * j + 4)) >= 0.5
+          ) {
+            best = out.labels[j]! - 1;
+            bestScore = out.scores[j]!;
+          }
+        if (best >= 0) confusion[c]![best]!++;
+      }
+    });
+  return labels.map((name, c) => {
+    const row = confusion[c]!;
+    const found = row.reduce((a, b) => a + b, 0);
+    let other = -1;
+    for (let k = 0; k < C; k++) if (k !== c && (other < 0 || row[k]! > row[other]!)) other = k;
+    const instead = other >= 0 && row[other]! > 0 ? `${labels[other]} ${row[other]}` : '–';
+    return `  ${name.padEnd(18)} ${String(gtCount[c]).padStart(5)} ${String(found).padStart(6)} ${String(row[c]).padStart(6)}   ${instead}`;
+  });
 }
 
 async function main() {
@@ -194,10 +235,16 @@ async function main() {
           `${trained.headPretraining.iterations} head-pretraining and ${iterations} end-to-end iterations: training ${((Date.now() - started) / 1000).toFixed(0)} s, final loss ${loss.toFixed(3)}`,
         );
         log(`  ${'pass'.padEnd(24)} frame-mAP@0.2/0.5/0.75   class-agnostic AP@0.2/0.5/0.75`);
-        for (const [pass, runs] of passRuns(det, training.trunks, data, profile.stack))
+        const passes = passRuns(det, training.trunks, data, profile.stack);
+        for (const [pass, runs] of passes)
           log(
             `  ${pass.padEnd(24)} ${pct(frameMaps(data.labels, runs, 0))}      ${pct(classAgnosticFrameAps(runs, 0))}`,
           );
+        log('  naming by the final output (its best-scoring box at IoU ≥ 0.5 on each GT box):');
+        log(
+          `  ${'class'.padEnd(18)} ${'GT'.padStart(5)} ${'found'.padStart(6)} ${'named'.padStart(6)}   named instead most often`,
+        );
+        for (const line of namingTable(passes.get('all')!, data.labels)) log(line);
       } finally {
         det.dispose();
       }

@@ -182,6 +182,18 @@ function heapExhausted(error: unknown, frames: TrainingFrames, step: number): un
   );
 }
 
+/** What {@link optimise} trains, how, and on which loss. */
+interface Optimisation {
+  parameters: readonly tf.Variable[];
+  schedule: { iterations: number; batchFrames: number; learningRate: number };
+  /** Draws the batches (and whatever `lossOf` samples). */
+  rng: Rng;
+  lossOf: (input: CrossStreamInput, gt: FrameGroundTruth[]) => tf.Scalar;
+  onIteration?: (i: number, loss: number) => void;
+  /** `Trainer`'s option: a parameter a step's loss does not reach is skipped, not an error. */
+  unusedParameters?: 'skip';
+}
+
 /**
  * One optimisation over the training key frames: `iterations` batches of `batchFrames` frames
  * drawn with `rng`, Adam at `learningRate` with the profile's step decay, `lossOf` each batch.
@@ -190,13 +202,8 @@ function heapExhausted(error: unknown, frames: TrainingFrames, step: number): un
 function optimise(
   profile: PcscProfile,
   frames: TrainingFrames,
-  parameters: readonly tf.Variable[],
-  schedule: { iterations: number; batchFrames: number; learningRate: number },
   seed: number,
-  rng: Rng,
-  lossOf: (input: CrossStreamInput, gt: FrameGroundTruth[]) => tf.Scalar,
-  onIteration?: (i: number, loss: number) => void,
-  unusedParameters?: 'skip',
+  { parameters, schedule, rng, lossOf, onIteration, unusedParameters }: Optimisation,
 ): number[] {
   const { iterations, batchFrames, learningRate } = schedule;
   const trainer = new Trainer({
@@ -265,31 +272,25 @@ export function trainDetector(
   if (frames.items.length === 0) throw new Error('pcsc-bench: no annotated training frames');
   if (profile.headPretraining.iterations > 0) {
     const rng = createRng(seed * 7 + 5);
-    optimise(
-      profile,
-      frames,
-      det.pretrainingWeights.map((w) => w.variable),
-      profile.headPretraining,
-      seed,
+    optimise(profile, frames, seed, {
+      parameters: det.pretrainingWeights.map((w) => w.variable),
+      schedule: profile.headPretraining,
       rng,
-      (input, gt) => det.pretrainingLoss(input, gt, rng),
-      (i, loss) => onIteration?.(i, loss, 'head pretraining'),
+      lossOf: (input, gt) => det.pretrainingLoss(input, gt, rng),
+      onIteration: (i, loss) => onIteration?.(i, loss, 'head pretraining'),
       // a batch's RoIs pool from the pyramid levels their sizes pick, not always from every level
-      'skip',
-    );
+      unusedParameters: 'skip',
+    });
     det.shareStageZeroHeads();
   }
   const rng = createRng(seed * 7 + 3);
-  const losses = optimise(
-    profile,
-    frames,
-    det.trainableVariables,
-    profile,
-    seed,
+  const losses = optimise(profile, frames, seed, {
+    parameters: det.trainableVariables,
+    schedule: profile,
     rng,
-    (input, gt) => det.run(input, gt, rng).loss!,
-    (i, loss) => onIteration?.(i, loss, 'end to end'),
-  );
+    lossOf: (input, gt) => det.run(input, gt, rng).loss!,
+    onIteration: (i, loss) => onIteration?.(i, loss, 'end to end'),
+  });
   const tail = losses.slice(-Math.max(1, Math.round(losses.length / 10)));
   return tail.reduce((a, b) => a + b, 0) / tail.length;
 }

@@ -1,5 +1,7 @@
 export type { AnchorClusteringOptions, AnchorClusters } from './anchor-clustering';
 export { anchorBoxesAt, clusterAnchors } from './anchor-clustering';
+export type { BackgroundBoxOptions } from './background-box';
+export { drawBackgroundBox } from './background-box';
 export type { BoxArray, BoxOptions } from './box-area';
 export { boxArea, boxAreaAt, boxAreas, boxCount, boxIntersection } from './box-area';
 export type { ClipBoxesOptions, ImageSize } from './box-clip';

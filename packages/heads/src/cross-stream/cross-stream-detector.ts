@@ -367,16 +367,10 @@ export class CrossStreamDetector {
     const I = this.pyramids(input);
     const opts = { outputSize: this.options.roiSize, canonicalSize: S };
     const weights = new Float32Array(image.length).fill(1);
+    const classes = Int32Array.from(labels);
     const losses = (['rgb', 'flow'] as const).map((stream, h) => {
       const out = this.heads[h]!.forward(pyramidRoiAlign(I[stream], boxes, image, opts));
-      return this.roiLoss(
-        out.logits,
-        out.deltas,
-        Int32Array.from(labels),
-        weights,
-        posRows,
-        targets,
-      );
+      return this.roiLoss(out.logits, out.deltas, classes, weights, posRows, targets);
     });
     return tf.add(losses[0]!, losses[1]!) as tf.Scalar;
   }
@@ -574,7 +568,7 @@ export class CrossStreamDetector {
     labels: Int32Array,
     weights: Float32Array,
     posRows: readonly number[],
-    targets: readonly number[],
+    targets: number[],
   ): tf.Scalar {
     const [N, C] = [deltas.shape[0], deltas.shape[1]];
     const sampled = Math.max(
@@ -585,7 +579,7 @@ export class CrossStreamDetector {
     if (posRows.length === 0) return cls;
     const picked = tf.gather(tf.reshape(deltas, [N * C, 4]), Int32Array.from(posRows));
     const reg = tf.div(
-      smoothL1(picked, tf.tensor2d(targets as number[], [posRows.length, 4]), {
+      smoothL1(picked, tf.tensor2d(targets, [posRows.length, 4]), {
         beta: 1,
         reduction: 'sum',
       }),

@@ -1,4 +1,4 @@
-import { clipBoxes, pairwiseIoU } from '@tubekit/geometry';
+import { clipBoxes, drawBackgroundBox, pairwiseIoU } from '@tubekit/geometry';
 import type { Rng } from '@tubekit/nn';
 import type { FrameGroundTruth } from './cross-stream-detector';
 
@@ -33,7 +33,7 @@ export interface PretrainingRois {
  * weights): `perBox` jittered copies of every ground-truth box, labelled with its class where
  * they keep IoU ≥ 0.5 (Fast R-CNN's positive rule, spec §3.5) and background otherwise, and
  * `background` boxes of actor-like size that overlap every ground-truth box at IoU < 0.3 where
- * 20 draws find one. Every box is labelled by the same IoU rule, a background box included.
+ * 20 draws find one (geometry's `drawBackgroundBox`, as STEP's classifier pretraining draws them). Every box is labelled by the same IoU rule, a background box included.
  *
  * @example
  * ```ts
@@ -59,7 +59,7 @@ export function pretrainingRois(
   const uniform = () => 2 * rng.next() - 1;
   let r = 0;
   for (let g = 0; g < G; g++) {
-    const [x1, y1, x2, y2] = gt.boxes.subarray(4 * g, 4 * g + 4) as unknown as number[];
+    const [x1, y1, x2, y2] = gt.boxes.subarray(4 * g, 4 * g + 4);
     const w = x2! - x1!;
     const h = y2! - y1!;
     for (let k = 0; k < perBox; k++, r++) {
@@ -71,18 +71,9 @@ export function pretrainingRois(
     }
   }
   clipBoxes(boxes.subarray(0, 4 * r), frame, {}, boxes.subarray(0, 4 * r));
-  const candidate = new Float64Array(4);
-  for (let b = 0; b < nBackground; b++, r++) {
-    for (let attempt = 0; attempt < 20; attempt++) {
-      const w = frameSize * (0.15 + 0.3 * rng.next());
-      const h = frameSize * (0.3 + 0.5 * rng.next());
-      const x = rng.next() * (frameSize - w);
-      const y = rng.next() * (frameSize - h);
-      candidate.set([x, y, x + w, y + h]);
-      if (G === 0 || pairwiseIoU(candidate, gt.boxes).every((v) => v < 0.3)) break;
-    }
-    boxes.set(candidate, 4 * r);
-  }
+  const actors = Array.from({ length: G }, (_, g) => gt.boxes.subarray(4 * g, 4 * g + 4));
+  for (let b = 0; b < nBackground; b++, r++)
+    boxes.set(drawBackgroundBox(new Float64Array(4), frame, actors, rng), 4 * r);
   if (G > 0) {
     const ious = pairwiseIoU(boxes, gt.boxes);
     for (let i = 0; i < n; i++) {

@@ -1,4 +1,4 @@
-import { boxIoUAt, clipBoxes, encodeBoxDeltas } from '@tubekit/geometry';
+import { boxIoUAt, clipBoxes, drawBackgroundBox, encodeBoxDeltas } from '@tubekit/geometry';
 import { type Rng, roiAlign, Trainer, type TrainSummary, tf, train } from '@tubekit/nn';
 import type { DetectorInput, ProgressiveDetector } from './progressive-detector';
 import { tubeletSmoothL1 } from './tubelet-regression-loss';
@@ -79,7 +79,6 @@ export function classifierTubelets(
   first: number,
   actorBoxes?: Float32Array,
 ): void {
-  const { width: W, height: H } = frame;
   const actors = clip.actors;
   const acting = actors.filter((a) => a.target > 0);
   const pool = acting.length > 0 ? acting : actors;
@@ -113,23 +112,8 @@ export function classifierTubelets(
     }
     return clipBoxes(out, frame, undefined, out);
   };
-  const background = () => {
-    const box = new Float32Array(K * 4);
-    for (let attempt = 0; attempt < 20; attempt++) {
-      const w = W * (0.15 + 0.3 * rng.next());
-      const h = H * (0.3 + 0.5 * rng.next());
-      const x = rng.next() * (W - w);
-      const y = rng.next() * (H - h);
-      for (let t = 0; t < K; t++) box.set([x, y, x + w, y + h], t * 4);
-      const overlaps = actors.some((a) => {
-        let sum = 0;
-        for (let t = 0; t < K; t++) sum += boxIoUAt(box, t, a.boxes, t);
-        return sum / K >= 0.3;
-      });
-      if (!overlaps) break;
-    }
-    return box;
-  };
+  const actorTubelets = actors.map((a) => a.boxes);
+  const background = () => drawBackgroundBox(new Float32Array(K * 4), frame, actorTubelets, rng);
   if (main) {
     put(0, jittered(main), main.target, main);
     put(1, jittered(main), main.target, main);

@@ -167,6 +167,10 @@ export async function runModel(
   trunk: Trunk,
   config: CfadModelConfig,
   seed: number,
+  options: {
+    /** Looks at the trained detector before it is evaluated (diagnostics; it must not train it). */
+    afterTraining?: (det: CoarseToFineDetector) => void;
+  } = {},
 ): Promise<CfadModelResult> {
   const T = profile.clipLength;
   const S = data.frames.size;
@@ -224,6 +228,7 @@ export async function runModel(
       },
       progress: { label: `  cfad ${config.id} seed ${seed}` },
     });
+    options.afterTraining?.(det);
     const tail = Array.from(
       summary.losses.slice(-Math.max(1, Math.round(summary.losses.length / 10))),
     );

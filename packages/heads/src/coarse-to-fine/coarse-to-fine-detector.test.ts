@@ -56,6 +56,28 @@ describe('CoarseToFineDetector (CFAD end to end on the shared trunk)', () => {
     det.trunk.dispose();
   });
 
+  test('anchorKnots: θ = 0 is the anchor box at every sample; a constant dx shifts it', () => {
+    const det = detector();
+    const M = det.anchors.length / 4;
+    const theta = new Float32Array(M * 3 * 4);
+    const a = 5;
+    const anchor = Array.from(det.anchors.subarray(4 * a, 4 * a + 4), (v) =>
+      Math.min(32, Math.max(0, v)),
+    );
+    const knots = det.anchorKnots(theta, a);
+    expect(knots).toHaveLength(4 * 4);
+    for (let i = 0; i < 4; i++)
+      for (let j = 0; j < 4; j++) expect(knots[4 * i + j]).toBeCloseTo(anchor[j]!, 5);
+    // θ's constant term of dx = 0.1: every knot moves right by 0.1 of the anchor's width
+    theta[(a * 3 + 0) * 4] = 0.1;
+    const moved = det.anchorKnots(theta, a);
+    const w = det.anchors[4 * a + 2]! - det.anchors[4 * a]!;
+    const shifted = det.anchors[4 * a + 2]! + 0.1 * w;
+    expect(moved[2]).toBeCloseTo(Math.min(32, shifted), 5);
+    det.dispose();
+    det.trunk.dispose();
+  });
+
   test('detect: ≤ 3 tubes inside the video, refinement options, no leaked tensors', () => {
     const det = detector();
     const v = video();

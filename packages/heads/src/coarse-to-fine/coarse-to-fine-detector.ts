@@ -192,8 +192,12 @@ export class CoarseToFineDetector {
 
   /** The trainable weights: the trunk's neck and the four CFAD modules. */
   trainableWeights(): NamedWeight[] {
+    return [...this.trunk.neckWeights(), ...this.headWeights()];
+  }
+
+  /** The weights of CFAD's four modules (TPN, coarse, selector, RPN): the head, not the trunk. */
+  headWeights(): NamedWeight[] {
     return [
-      ...this.trunk.neckWeights(),
       ...this.tpn.weights,
       ...this.coarse.weights,
       ...this.selector.weights,
@@ -203,12 +207,7 @@ export class CoarseToFineDetector {
 
   /** Parameters of the head (CFAD's modules, not the trunk). */
   headParameters(): number {
-    return [
-      ...this.tpn.weights,
-      ...this.coarse.weights,
-      ...this.selector.weights,
-      ...this.rpn.weights,
-    ].reduce((n, w) => n + w.variable.size, 0);
+    return this.headWeights().reduce((n, w) => n + w.variable.size, 0);
   }
 
   /**
@@ -232,7 +231,12 @@ export class CoarseToFineDetector {
     return T <= 1 ? 1 : 1 + (row * (L - 1)) / (T - 1);
   }
 
-  private sampleSpan(neck: tf.Tensor4D, start: number, end: number, L: number): tf.Tensor4D {
+  /**
+   * The N feature maps `[N, h, w, C]` sampled in the span `[start, end]` (original frames of a
+   * video of `L` frames) from its clip's {@link features}: what the coarse module sees of a
+   * proposal (§3.1). Call inside `tf.tidy`.
+   */
+  sampleSpan(neck: tf.Tensor4D, start: number, end: number, L: number): tf.Tensor4D {
     const times = sampleTimes(start, end, this.options.samples);
     return sampleFeatures(
       neck,
@@ -335,6 +339,26 @@ export class CoarseToFineDetector {
   }
 
   /**
+   * Anchor `a`'s coarse tube as N knots `N × 4` (Eq. 6: its polynomial θ evaluated at the N
+   * sample times of the span, decoded against the anchor, clipped to the frame), from the θ values
+   * of a proposal's anchors (`[M, k+1, 4]` flat, {@link CoarseModule.forward}'s layout).
+   */
+  anchorKnots(theta: Float32Array, a: number): Float64Array {
+    const { samples: N, order: k, frameSize: S } = this.options;
+    const th = theta.subarray(a * (k + 1) * 4, (a + 1) * (k + 1) * 4);
+    const deltas = evaluatePolynomialTube(
+      th,
+      Float64Array.from({ length: N }, (_, i) => i / (N - 1)),
+    );
+    return clipBoxes(
+      decodeBoxDeltas(deltas, this.anchors.subarray(4 * a, 4 * a + 4), {
+        maxLogRatio: Math.log(1000 / 16),
+      }),
+      { width: S, height: S },
+    ) as Float64Array;
+  }
+
+  /**
    * CFAD's inference on one video (§3, §4.1; spec §3): ≤ `maxTubes` tubes, boxes in pixels of S,
    * one per original frame of the span. Leaks no tensors.
    */
@@ -363,11 +387,10 @@ export class CoarseToFineDetector {
       return { probs: tf.softmax(out.logits), theta: out.theta };
     });
     const P = probs.dataSync();
-    const TH = theta.dataSync();
+    const TH = theta.dataSync() as Float32Array;
     tf.dispose([probs, theta]);
     const M = this.anchors.length / 4;
     const C1 = numClasses + 1;
-    const s = Float64Array.from({ length: N }, (_, i) => i / (N - 1));
     type Candidate = {
       proposal: number;
       knots: Float64Array;
@@ -386,14 +409,7 @@ export class CoarseToFineDetector {
       }
       best.sort((x, y) => y.score - x.score || x.a - y.a);
       for (const { a, label, score } of best.slice(0, perProposal)) {
-        const th = TH.subarray((b * M + a) * (k + 1) * 4, (b * M + a + 1) * (k + 1) * 4);
-        const deltas = evaluatePolynomialTube(th, s);
-        const knots = clipBoxes(
-          decodeBoxDeltas(deltas, this.anchors.subarray(4 * a, 4 * a + 4), {
-            maxLogRatio: Math.log(1000 / 16),
-          }),
-          { width: S, height: S },
-        ) as Float64Array;
+        const knots = this.anchorKnots(TH.subarray(b * M * (k + 1) * 4), a);
         candidates.push({ proposal: b, knots, times: sampleTimes(start, end, N), label, score });
       }
     });

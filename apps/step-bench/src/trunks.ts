@@ -306,6 +306,7 @@ async function pretrainOnce(trunk: Trunk, source: TrunkSource): Promise<void> {
   source.log(
     `step-bench: pretraining the ${modality} trunk (${iterations} iterations on ${split} videos${held ? `, ${held} held out` : ''}${startedFrom ? `, starting from ${startedFrom}` : ''})`,
   );
+  const terms = { actorness: 0, recognition: 0, steps: 0, recognitionSteps: 0 };
   const summary = await pretrainTrunk(trunk, {
     numClasses: source.numClasses,
     clipLength: T,
@@ -323,15 +324,29 @@ async function pretrainOnce(trunk: Trunk, source: TrunkSource): Promise<void> {
       every: Math.max(10, Math.round(iterations / 10)),
     },
     progress: `  pretrain ${modality} trunk`,
+    // the loss terms' means since the last held-out report go into its log line
+    onLossTerms: held
+      ? (_, t) => {
+          terms.actorness += t.actorness;
+          terms.steps++;
+          // a batch without actors has no recognition term
+          if (!Number.isNaN(t.recognition)) {
+            terms.recognition += t.recognition;
+            terms.recognitionSteps++;
+          }
+        }
+      : undefined,
     heldOut: held
       ? {
           clips: heldOutClips,
           every: Math.max(1, Math.round(iterations / 6)),
           onAccuracy: (i, r) => {
             heldOut = r;
+            const mean = (v: number, n: number) => (v / Math.max(1, n)).toFixed(3);
             source.log(
-              `step-bench: ${modality} trunk, iteration ${i + 1}: recognition accuracy ${r.accuracy.toFixed(3)} on ${r.actors} actors of ${held} held-out videos (all-idle ${r.idle.toFixed(3)})`,
+              `step-bench: ${modality} trunk, iteration ${i + 1}: recognition accuracy ${r.accuracy.toFixed(3)} on ${r.actors} actors of ${held} held-out videos (all-idle ${r.idle.toFixed(3)}); mean loss terms since the last report: actorness ${mean(terms.actorness, terms.steps)}, recognition ${mean(terms.recognition, terms.recognitionSteps)}`,
             );
+            Object.assign(terms, { actorness: 0, recognition: 0, steps: 0, recognitionSteps: 0 });
           },
         }
       : undefined,

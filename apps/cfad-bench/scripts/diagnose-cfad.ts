@@ -24,7 +24,7 @@
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { VideoAnnotation } from '@tubekit/datasets';
-import { boxIoU, interpolateBoxes, segmentIoUs, tubeLength } from '@tubekit/geometry';
+import { boxIoU, clipBoxes, interpolateBoxes, segmentIoUs, tubeLength } from '@tubekit/geometry';
 import { type CoarseToFineDetector, sampleTimes } from '@tubekit/heads/coarse-to-fine';
 import { initBackend, tf } from '@tubekit/nn';
 import {
@@ -148,6 +148,7 @@ function anchorReport(
   const rows: AnchorRow[] = [];
   const M = det.anchors.length / 4;
   const C1 = det.options.numClasses + 1;
+  const frame = { width: det.options.frameSize, height: det.options.frameSize };
   for (const video of videos) {
     const clip = trainingVideo(data, modality, video, T);
     const neck = tf.tidy(() => det.features(clip.frames));
@@ -171,14 +172,16 @@ function anchorReport(
       const times = sampleTimes(tube.start, end, det.options.samples);
       const frames = Array.from({ length: n }, (_, i) => tube.start + i);
       const gt = interpolateBoxes(frames, tube.boxes, times, { method: 'linear' });
-      const still = new Float32Array(TH.length);
-      const tubeIoU = (a: number, theta = TH) => {
-        const knots = det.anchorKnots(theta, a);
+      // mean IoU with the GT boxes at the sample times of N boxes, or of one box held still
+      const meanIoU = (boxes: Float32Array | Float64Array) => {
         let sum = 0;
-        for (let i = 0; i < times.length; i++)
-          sum += boxIoU(knots.subarray(4 * i, 4 * i + 4), gt.subarray(4 * i, 4 * i + 4));
+        for (let i = 0; i < times.length; i++) {
+          const o = boxes.length === 4 ? 0 : 4 * i;
+          sum += boxIoU(boxes.subarray(o, o + 4), gt.subarray(4 * i, 4 * i + 4));
+        }
         return sum / times.length;
       };
+      const tubeIoU = (a: number) => meanIoU(det.anchorKnots(TH, a));
       const foreground = (a: number) => 1 - P[a * C1]!;
       const topClass = (a: number) => {
         let c = 1;
@@ -199,7 +202,8 @@ function anchorReport(
         matchedClassRight: topClass(matched) === tube.label,
         matchedBackground: P[matched * C1]!,
         matchedTubeIoU: tubeIoU(matched),
-        matchedStillIoU: tubeIoU(matched, still),
+        // θ = 0 decodes to the anchor box itself, clipped to the frame as the knots are
+        matchedStillIoU: meanIoU(clipBoxes(det.anchors.slice(4 * matched, 4 * matched + 4), frame)),
         topIoU: first[top]!,
         topClassRight: topClass(top) === tube.label,
         topTubeIoU: tubeIoU(top),

@@ -138,6 +138,8 @@ export class CoarseToFineDetector {
   readonly rpn: RpnHead;
   /** `(h·w·A) × 4` anchors of the coarse module and the RPN, in pixels of S. */
   readonly anchors: Float64Array;
+  /** The N sample times of a span normalised to [0, 1] (Eq. 4's `s_i`), where θ is evaluated. */
+  private readonly unitTimes: Float64Array;
 
   constructor(options: CoarseToFineOptions) {
     this.options = { diffBlock: true, featurePool: 1, ...options };
@@ -188,6 +190,7 @@ export class CoarseToFineDetector {
       stride,
       sizes: anchorSizes,
     });
+    this.unitTimes = Float64Array.from({ length: samples }, (_, i) => i / (samples - 1));
   }
 
   /** The trainable weights: the trunk's neck and the four CFAD modules. */
@@ -344,12 +347,9 @@ export class CoarseToFineDetector {
    * of a proposal's anchors (`[M, k+1, 4]` flat, {@link CoarseModule.forward}'s layout).
    */
   anchorKnots(theta: Float32Array, a: number): Float64Array {
-    const { samples: N, order: k, frameSize: S } = this.options;
+    const { order: k, frameSize: S } = this.options;
     const th = theta.subarray(a * (k + 1) * 4, (a + 1) * (k + 1) * 4);
-    const deltas = evaluatePolynomialTube(
-      th,
-      Float64Array.from({ length: N }, (_, i) => i / (N - 1)),
-    );
+    const deltas = evaluatePolynomialTube(th, this.unitTimes);
     return clipBoxes(
       decodeBoxDeltas(deltas, this.anchors.subarray(4 * a, 4 * a + 4), {
         maxLogRatio: Math.log(1000 / 16),

@@ -33,7 +33,8 @@ export interface PretrainingRois {
  * weights): `perBox` jittered copies of every ground-truth box, labelled with its class where
  * they keep IoU ≥ 0.5 (Fast R-CNN's positive rule, spec §3.5) and background otherwise, and
  * `background` boxes of actor-like size that overlap every ground-truth box at IoU < 0.3 where
- * 20 draws find one (geometry's `drawBackgroundBox`, as STEP's classifier pretraining draws them). Every box is labelled by the same IoU rule, a background box included.
+ * 20 draws find one (geometry's `drawBackgroundBox`, as STEP's classifier pretraining draws
+ * them). Every box is labelled by the same IoU rule, a background box included.
  *
  * @example
  * ```ts

@@ -41,7 +41,7 @@ import {
   selectConvolutions,
 } from '@tubekit/step-bench/convolutions';
 import { prepareSynthBench } from '@tubekit/step-bench/train-models';
-import { type BenchData, frameGroundTruth, loadBenchData } from '../src/bench-data';
+import { BENCH_VARIANTS, type BenchData, frameGroundTruth, loadBenchData } from '../src/bench-data';
 import { classAgnosticFrameAps, frameMaps, runVideo, type VideoRun } from '../src/evaluate';
 import { type PcscProfile, type PcscProfileName, PROFILES, stepProfileOf } from '../src/profiles';
 import { createDetector, MODELS, type PcscModel, trainDetector } from '../src/train-detector';
@@ -56,6 +56,11 @@ function positiveIntegers(option: string, text: string): number[] {
       throw new Error(`--${option} expects positive integers separated by commas, got "${v}"`);
     return n;
   });
+}
+
+/** AP or mAP (%) at IoU 0.2 / 0.5 / 0.75, as the printout's columns. */
+function pct(r: Record<string, number>): string {
+  return ['0.2', '0.5', '0.75'].map((iou) => r[iou]!.toFixed(1).padStart(5)).join(' /');
 }
 
 /** A head's detections with every class's box replaced by the proposal it was regressed from. */
@@ -108,12 +113,14 @@ function passRuns(
 }
 
 /**
- * How the final output names the acting actors it finds: for every GT box of the test videos, the
- * highest-scoring detection at IoU ≥ 0.5 (any class) names it, or nothing does. Per GT class: its
- * boxes, how many are found, how many named right, and the class most often named instead.
+ * How the final output names the acting actors it finds: for every GT box of the runs' videos, the
+ * highest-scoring detection at IoU ≥ 0.5 (any class) names it, or nothing does. Returns the
+ * confusion (GT class by named class, 0-based) and the GT boxes per class.
  */
-function namingTable(runs: readonly VideoRun[], labels: readonly string[]): string[] {
-  const C = labels.length;
+function namingCounts(
+  runs: readonly VideoRun[],
+  C: number,
+): { confusion: number[][]; gtCount: number[] } {
   const confusion = Array.from({ length: C }, () => new Array<number>(C).fill(0));
   const gtCount = new Array<number>(C).fill(0);
   for (const run of runs)
@@ -135,6 +142,16 @@ function namingTable(runs: readonly VideoRun[], labels: readonly string[]): stri
         if (best >= 0) confusion[c]![best]!++;
       }
     });
+  return { confusion, gtCount };
+}
+
+/**
+ * {@link namingCounts} per GT class: its boxes, how many are found, how many named right, and the
+ * class most often named instead.
+ */
+function namingTable(runs: readonly VideoRun[], labels: readonly string[]): string[] {
+  const C = labels.length;
+  const { confusion, gtCount } = namingCounts(runs, C);
   return labels.map((name, c) => {
     const row = confusion[c]!;
     const found = row.reduce((a, b) => a + b, 0);
@@ -142,6 +159,26 @@ function namingTable(runs: readonly VideoRun[], labels: readonly string[]): stri
     for (let k = 0; k < C; k++) if (k !== c && (other < 0 || row[k]! > row[other]!)) other = k;
     const instead = other >= 0 && row[other]! > 0 ? `${labels[other]} ${row[other]}` : '–';
     return `  ${name.padEnd(18)} ${String(gtCount[c]).padStart(5)} ${String(found).padStart(6)} ${String(row[c]).padStart(6)}   ${instead}`;
+  });
+}
+
+/**
+ * The final output per variant of the test videos (plain, appearance-hard, motion-hard): GT
+ * boxes, found (IoU ≥ 0.5), named right, and class-agnostic AP (a per-variant frame-mAP would
+ * count the classes a variant's few test videos lack as 0 under the `act` protocol).
+ */
+function variantLines(runs: readonly VideoRun[], C: number): string[] {
+  return BENCH_VARIANTS.flatMap((variant) => {
+    const mine = runs.filter((r) => r.video.variant === variant);
+    if (mine.length === 0) return [];
+    const { confusion, gtCount } = namingCounts(mine, C);
+    const boxes = gtCount.reduce((a, b) => a + b, 0);
+    const found = confusion.reduce((a, row) => a + row.reduce((x, y) => x + y, 0), 0);
+    const named = confusion.reduce((a, row, c) => a + row[c]!, 0);
+    const share = found > 0 ? `${((100 * named) / found).toFixed(0)}%` : '–';
+    return [
+      `  ${variant.padEnd(18)} ${String(boxes).padStart(5)} ${String(found).padStart(6)} ${String(named).padStart(6)} ${share.padStart(6)}   ${pct(classAgnosticFrameAps(mine, 0))}`,
+    ];
   });
 }
 
@@ -215,8 +252,6 @@ async function main() {
   log(
     `${model} seed ${seed}: ${training.frames.items.length} training key frames (every ${trainEvery}th annotated frame), stacks of ${profile.stack.frames} frames in ${profile.stack.segments} parts, ${data.test.length} test videos, convolutions ${convolutions}`,
   );
-  const pct = (r: Record<string, number>) =>
-    ['0.2', '0.5', '0.75'].map((iou) => r[iou]!.toFixed(1).padStart(5)).join(' /');
   try {
     for (const iterations of counts) {
       const trained = { ...profile, iterations };
@@ -245,6 +280,13 @@ async function main() {
           `  ${'class'.padEnd(18)} ${'GT'.padStart(5)} ${'found'.padStart(6)} ${'named'.padStart(6)}   named instead most often`,
         );
         for (const line of namingTable(passes.get('all')!, data.labels)) log(line);
+        log(
+          '  the final output by variant (named: of the found boxes; class-agnostic AP@0.2/0.5/0.75):',
+        );
+        log(
+          `  ${'variant'.padEnd(18)} ${'GT'.padStart(5)} ${'found'.padStart(6)} ${'named'.padStart(6)} ${'share'.padStart(6)}   class-agnostic AP`,
+        );
+        for (const line of variantLines(passes.get('all')!, data.labels.length)) log(line);
       } finally {
         det.dispose();
       }

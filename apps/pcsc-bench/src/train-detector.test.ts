@@ -1,5 +1,5 @@
 import type { VideoAnnotation } from '@tubekit/datasets';
-import { initBackend, tf } from '@tubekit/nn';
+import { initBackend, Trainer, tf } from '@tubekit/nn';
 import type { BenchVideoSource } from './bench-data';
 import { PROFILES, stepProfileOf } from './profiles';
 import { spreadVideos } from './train-actionness';
@@ -149,9 +149,15 @@ describe('trainDetector', () => {
       ),
     );
     const gb = (bytes / 2 ** 30).toFixed(2);
-    expect(() => trainDetector(profile, det, frames, 1)).toThrow(
-      `pcsc-bench: the ML backend's memory ran out at training step 0 ("memory access out of bounds"). The ${frames.items.length} training key frames' maps hold ${gb} GB of it; fewer training videos (videos.train) or stack segments (stack.segments) fit.`,
-    );
+    const says = `pcsc-bench: the ML backend's memory ran out at training step 0 ("memory access out of bounds"). The ${frames.items.length} training key frames' maps hold ${gb} GB of it; fewer training videos (videos.train) or stack segments (stack.segments) fit.`;
+    expect(() => trainDetector(profile, det, frames, 1)).toThrow(says);
+    // the heap's end breaks the backend: freeing the trainer afterwards fails as well, and that
+    // failure does not hide the message
+    const dispose = jest.spyOn(Trainer.prototype, 'dispose').mockImplementation(() => {
+      throw new Error('memory access out of bounds');
+    });
+    expect(() => trainDetector(profile, det, frames, 1)).toThrow(says);
+    dispose.mockRestore();
     run.mockImplementation(() => {
       throw new RangeError('something else');
     });

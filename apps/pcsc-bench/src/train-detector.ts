@@ -218,33 +218,36 @@ function optimise(
     unusedParameters,
   });
   const losses: number[] = [];
+  let i = 0;
   try {
-    for (let i = 0; i < iterations; i++) {
+    for (; i < iterations; i++) {
       const batch = Array.from(
         { length: batchFrames },
         () => frames.items[rng.int(frames.items.length)]!,
       );
-      let input: CrossStreamInput | undefined;
+      const input = gatherInput(batch);
       try {
-        input = gatherInput(batch);
-        const batchInput = input;
         const { loss } = trainer.step(() =>
           lossOf(
-            batchInput,
+            input,
             batch.map((b) => b.gt),
           ),
         );
         losses.push(loss);
         onIteration?.(i, loss);
-      } catch (error) {
-        throw heapExhausted(error, frames, i);
       } finally {
-        if (input) disposeInput(input);
+        disposeInput(input);
       }
     }
-  } finally {
-    trainer.dispose();
+  } catch (error) {
+    // A wasm heap that ran out leaves the backend unusable: freeing the trainer then fails too,
+    // and that failure must not hide the one that says why.
+    try {
+      trainer.dispose();
+    } catch {}
+    throw heapExhausted(error, frames, i);
   }
+  trainer.dispose();
   return losses;
 }
 

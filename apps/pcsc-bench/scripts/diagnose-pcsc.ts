@@ -163,11 +163,11 @@ function namingTable(runs: readonly VideoRun[], labels: readonly string[]): stri
 }
 
 /**
- * The final output per variant of the test videos (plain, appearance-hard, motion-hard): GT
+ * A pass's output per variant of the test videos (plain, appearance-hard, motion-hard): GT
  * boxes, found (IoU ≥ 0.5), named right, and class-agnostic AP (a per-variant frame-mAP would
  * count the classes a variant's few test videos lack as 0 under the `act` protocol).
  */
-function variantLines(runs: readonly VideoRun[], C: number): string[] {
+function variantLines(pass: string, runs: readonly VideoRun[], C: number): string[] {
   return BENCH_VARIANTS.flatMap((variant) => {
     const mine = runs.filter((r) => r.video.variant === variant);
     if (mine.length === 0) return [];
@@ -177,7 +177,7 @@ function variantLines(runs: readonly VideoRun[], C: number): string[] {
     const named = confusion.reduce((a, row, c) => a + row[c]!, 0);
     const share = found > 0 ? `${((100 * named) / found).toFixed(0)}%` : '–';
     return [
-      `  ${variant.padEnd(18)} ${String(boxes).padStart(5)} ${String(found).padStart(6)} ${String(named).padStart(6)} ${share.padStart(6)}   ${pct(classAgnosticFrameAps(mine, 0))}`,
+      `  ${pass.padEnd(8)} ${variant.padEnd(16)} ${String(boxes).padStart(5)} ${String(found).padStart(6)} ${String(named).padStart(6)} ${share.padStart(6)}   ${pct(classAgnosticFrameAps(mine, 0))}`,
     ];
   });
 }
@@ -281,12 +281,13 @@ async function main() {
         );
         for (const line of namingTable(passes.get('all')!, data.labels)) log(line);
         log(
-          '  the final output by variant (named: of the found boxes; class-agnostic AP@0.2/0.5/0.75):',
+          '  by variant, the final output and each stream at stage 0 (named: of the found boxes; class-agnostic AP@0.2/0.5/0.75):',
         );
         log(
-          `  ${'variant'.padEnd(18)} ${'GT'.padStart(5)} ${'found'.padStart(6)} ${'named'.padStart(6)} ${'share'.padStart(6)}   class-agnostic AP`,
+          `  ${'pass'.padEnd(8)} ${'variant'.padEnd(16)} ${'GT'.padStart(5)} ${'found'.padStart(6)} ${'named'.padStart(6)} ${'share'.padStart(6)}   class-agnostic AP`,
         );
-        for (const line of variantLines(passes.get('all')!, data.labels.length)) log(line);
+        for (const pass of ['all', '0/rgb', '0/flow'])
+          for (const line of variantLines(pass, passes.get(pass)!, data.labels.length)) log(line);
       } finally {
         det.dispose();
       }

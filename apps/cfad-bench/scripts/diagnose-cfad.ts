@@ -25,7 +25,11 @@ import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { VideoAnnotation } from '@tubekit/datasets';
 import { boxIoU, clipBoxes, interpolateBoxes, segmentIoUs, tubeLength } from '@tubekit/geometry';
-import { type CoarseToFineDetector, sampleTimes } from '@tubekit/heads/coarse-to-fine';
+import {
+  type CoarseToFineDetector,
+  SEGMENT_LENGTH,
+  sampleTimes,
+} from '@tubekit/heads/coarse-to-fine';
 import { initBackend, tf } from '@tubekit/nn';
 import {
   DEFAULT_CONVOLUTIONS,
@@ -167,8 +171,8 @@ function anchorReport(
           TH: out.theta.dataSync() as Float32Array,
         };
       });
-      // the matcher's first segment: coarseTargets' default K = 6 (§4.1)
-      const first = segmentIoUs(det.anchors, [tube], 6).first;
+      // the matcher's first segment (coarseTargets' default K)
+      const first = segmentIoUs(det.anchors, [tube], SEGMENT_LENGTH).first;
       const times = sampleTimes(tube.start, end, det.options.samples);
       const frames = Array.from({ length: n }, (_, i) => tube.start + i);
       const gt = interpolateBoxes(frames, tube.boxes, times, { method: 'linear' });

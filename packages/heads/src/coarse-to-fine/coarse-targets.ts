@@ -17,7 +17,7 @@ export interface LabelledTube extends Tube {
 
 /** Options of {@link coarseTargets}. */
 export interface CoarseTargetOptions {
-  /** Segment length K of the segment-wise matching (§4.1: 6 frames). */
+  /** Segment length K of the segment-wise matching (default {@link SEGMENT_LENGTH}). */
   segmentLength?: number;
   /** Positive when the first segment's mean IoU exceeds this (NS; spec 0.5). */
   positiveOverlap?: number;
@@ -27,6 +27,9 @@ export interface CoarseTargetOptions {
   negativesPerPositive?: number;
   rng: Rng;
 }
+
+/** Segment length K of CFAD's segment-wise matching (§4.1: 6 frames), {@link coarseTargets}' default. */
+export const SEGMENT_LENGTH = 6;
 
 /** The labelled anchors of one proposal for the coarse loss (Eqs. 2–4). */
 export interface CoarseTargets {
@@ -79,7 +82,7 @@ export function coarseTargets(
   const seg = segmentIoUs(
     anchors,
     inside.map((g) => g.tube),
-    options.segmentLength ?? 6,
+    options.segmentLength ?? SEGMENT_LENGTH,
   );
   const a = assignProposals(
     seg.first,

@@ -6,7 +6,7 @@ export { chooseTimestamps } from './choose-timestamps';
 export type { CoarseModuleOptions, CoarseOutput } from './coarse-module';
 export { CoarseModule } from './coarse-module';
 export type { CoarseTargetOptions, CoarseTargets, LabelledTube } from './coarse-targets';
-export { coarseLoss, coarseTargets } from './coarse-targets';
+export { coarseLoss, coarseTargets, SEGMENT_LENGTH } from './coarse-targets';
 export type {
   CoarseToFineClip,
   CoarseToFineDetectOptions,

@@ -13,7 +13,7 @@
  *   box there), and which class it names most often instead.
  * Nothing is cached: each count trains afresh.
  *
- *   nice -n 10 npx tsx apps/pcsc-bench/scripts/diagnose-pcsc.ts [profile] [model] [--seed 1] [--iterations 300,900] [--train-every 10] [--train-videos 40] [--stack 6:1] [--pretrain iterations:batchFrames:rate] [--rate 1e-3] [--step-out dir] [--conv onnxruntime|wasm]
+ *   nice -n 10 npx tsx apps/pcsc-bench/scripts/diagnose-pcsc.ts [profile] [model] [--seed 1] [--iterations 300,900] [--train-every 10] [--train-videos 40] [--stack 6:1] [--pretrain iterations:batchFrames:rate] [--rate 1e-3] [--stress v1|v2] [--step-out dir] [--conv onnxruntime|wasm]
  *
  * `--train-videos n` replaces the profile's training videos per variant (`videos.train`; the test
  * videos stay the profile's).
@@ -21,6 +21,8 @@
  * none); `--rate` the end-to-end training's Adam rate.
  * `--stack frames:segments` replaces the profile's key-centred stack (its length, and the consecutive
  * parts averaged separately).
+ * `--stress v1|v2` picks the SynthTubes variants of the two stress roles (`STRESS_VARIANTS`;
+ * default the profile's).
  * `--step-out` is step-bench's output folder whose cache holds the pretrained trunks (default
  * `results/step`, as `pnpm reproduce` arranges); they are pretrained there first if missing.
  */
@@ -43,7 +45,13 @@ import {
 import { prepareSynthBench } from '@tubekit/step-bench/train-models';
 import { BENCH_VARIANTS, type BenchData, frameGroundTruth, loadBenchData } from '../src/bench-data';
 import { classAgnosticFrameAps, frameMaps, runVideo, type VideoRun } from '../src/evaluate';
-import { type PcscProfile, type PcscProfileName, PROFILES, stepProfileOf } from '../src/profiles';
+import {
+  type PcscProfile,
+  type PcscProfileName,
+  PROFILES,
+  STRESS_VARIANTS,
+  stepProfileOf,
+} from '../src/profiles';
 import { createDetector, MODELS, type PcscModel, trainDetector } from '../src/train-detector';
 import { disposeTrainingData, trainingDataOf } from '../src/training-data';
 import { benchStreamTrunks } from '../src/trunks';
@@ -195,6 +203,7 @@ async function main() {
       stack: { type: 'string' },
       pretrain: { type: 'string' },
       rate: { type: 'string' },
+      stress: { type: 'string' },
     },
     allowPositionals: true,
   });
@@ -230,8 +239,16 @@ async function main() {
     );
   const rate = values.rate === undefined ? base.learningRate : Number(values.rate);
   if (!(rate > 0)) throw new Error(`--rate expects a positive number, got "${values.rate}"`);
+  if (values.stress !== undefined && !Object.hasOwn(STRESS_VARIANTS, values.stress))
+    throw new Error(
+      `--stress expects ${Object.keys(STRESS_VARIANTS).join(' or ')}, got "${values.stress}"`,
+    );
   const profile: PcscProfile = {
     ...base,
+    stress:
+      values.stress === undefined
+        ? base.stress
+        : STRESS_VARIANTS[values.stress as keyof typeof STRESS_VARIANTS],
     learningRate: rate,
     headPretraining: pretrain
       ? { iterations: pretrain[0]!, batchFrames: pretrain[1]!, learningRate: pretrain[2]! }

@@ -26,15 +26,22 @@ export interface BenchVideo {
 }
 
 /**
- * The SynthTubes configurations of the profile's variants ({@link BENCH_VARIANTS}) of the step
- * profile's preset, at its actor heights (`synthConfigOf` of step-bench): what
+ * The SynthTubes configurations of the profile's variants ({@link BENCH_VARIANTS}, rendered by
+ * the SynthTubes variants its `stress` names) of the step profile's preset, at its actor heights (`synthConfigOf` of step-bench): what
  * {@link loadBenchData} renders, compared between a queue's coordinator and its workers.
  */
 export function benchConfigs(profile: PcscProfile): SynthTubesConfig[] {
   const step = stepProfileOf(profile);
-  return BENCH_VARIANTS.map((variant) =>
-    synthConfigOf(step, variant === 'plain' ? undefined : variant),
-  );
+  return BENCH_VARIANTS.map((variant) => synthConfigOf(step, synthVariantOf(profile, variant)));
+}
+
+/** The SynthTubes variant that renders a bench variant under the profile's `stress` calibration. */
+export function synthVariantOf(
+  profile: PcscProfile,
+  variant: BenchVariant,
+): SynthVariant | undefined {
+  if (variant === 'plain') return undefined;
+  return variant === 'appearance-hard' ? profile.stress.appearance : profile.stress.motion;
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { SynthVariant } from '@tubekit/datasets';
 import {
   PROFILES as STEP_PROFILES,
   type StepProfile,
@@ -19,12 +20,21 @@ export interface PcscProfile {
   step: StepProfileName;
   /**
    * Videos taken from each split of each variant of the step profile's preset: the plain preset,
-   * `appearance-hard` (low-contrast actors RGB misses) and `motion-hard` (nearly still actors
-   * under a camera pan, which flow misses) — so each stream fails on different actors (spec §5).
+   * `appearance-hard` (low-light actors RGB misses) and `motion-hard` (actors held in place
+   * under a camera pan, whose flow fails) — so each stream fails on different actors (spec §5;
+   * which SynthTubes variants: {@link stress}).
    * quick's 200 training videos per variant (40 until 2026-12-05) lifted PCSC from 13.0 ± 0.4 to
    * 20.7 ± 0.7% frame-mAP@0.5 on 3 seeds (README, "200 training videos per variant").
    */
   videos: { train: number; test: number };
+  /**
+   * Which SynthTubes variant renders each stress role (`BenchVariant`): `-v1` (`appearance-hard`,
+   * `motion-hard`, every profile until 2026-12-05) or the `-v2` ones, where each stream fails on
+   * different actors as spec §5 asks. On quick, 3 seeds: PCSC 27.1 ± 1.1 → 28.9 ± 1.6%
+   * frame-mAP@0.5, video-mAP@0.5 2.8 → 12.9 ± 2.2% (README, "Each stream fails on different
+   * actors"). Old runs stay reproducible with {@link STRESS_VARIANTS}`.v1`.
+   */
+  stress: StressVariants;
   /**
    * Each key frame's stack (spec S1, `k` NS): `frames` consecutive frames centred on it, reduced
    * to 2-D maps as the means of `segments` equal consecutive parts, concatenated in time order
@@ -82,12 +92,27 @@ export interface PcscProfile {
   tier2Videos: number;
 }
 
+/** The SynthTubes variant of each stress role of the bench's videos. */
+export interface StressVariants {
+  /** Videos the RGB stream should miss: `appearance-hard` or `appearance-hard-v2`. */
+  appearance: Extract<SynthVariant, 'appearance-hard' | 'appearance-hard-v2'>;
+  /** Videos the flow stream should miss: `motion-hard` or `motion-hard-v2`. */
+  motion: Extract<SynthVariant, 'motion-hard' | 'motion-hard-v2'>;
+}
+
+/** The two calibrations of the stress variants (`@tubekit/datasets`' `SynthVariant`). */
+export const STRESS_VARIANTS = {
+  v1: { appearance: 'appearance-hard', motion: 'motion-hard' },
+  v2: { appearance: 'appearance-hard-v2', motion: 'motion-hard-v2' },
+} as const satisfies Record<string, StressVariants>;
+
 /** The three profiles; `quick` is the default of `pnpm reproduce`. */
 export const PROFILES: Record<PcscProfileName, PcscProfile> = {
   smoke: {
     name: 'smoke',
     step: 'smoke',
     videos: { train: 2, test: 1 },
+    stress: STRESS_VARIANTS.v2,
     stack: { frames: 6, segments: 1 },
     fpnChannels: 8,
     roiSize: 3,
@@ -110,6 +135,7 @@ export const PROFILES: Record<PcscProfileName, PcscProfile> = {
     name: 'quick',
     step: 'quick',
     videos: { train: 200, test: 12 },
+    stress: STRESS_VARIANTS.v2,
     stack: { frames: 6, segments: 1 },
     fpnChannels: 32,
     roiSize: 5,
@@ -132,6 +158,7 @@ export const PROFILES: Record<PcscProfileName, PcscProfile> = {
     name: 'full',
     step: 'full',
     videos: { train: 128, test: 48 },
+    stress: STRESS_VARIANTS.v2,
     stack: { frames: 6, segments: 1 },
     fpnChannels: 64,
     roiSize: 7,

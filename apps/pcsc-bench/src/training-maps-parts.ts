@@ -22,7 +22,7 @@ export function partVideos<T>(videos: readonly T[], { part, parts }: MapsPart): 
 /**
  * Where a part of the training key frames' maps is stored:
  * `<cacheDir>/training-maps/<hash>.part-<p>-of-<n>.safetensors`, the hash over what the maps
- * depend on: the profile's training videos, key frames and stacks, the step profile (the rendered
+ * depend on: the profile's training videos and their stress variants, key frames and stacks, the step profile (the rendered
  * data), the trunk files' names (step-bench names each by a hash of its configuration) and where
  * the convolutions run (their float rounding differs).
  */
@@ -37,6 +37,7 @@ export function trainingMapsFile(
     .update(
       JSON.stringify([
         profile.videos.train,
+        profile.stress,
         profile.trainEvery,
         profile.stack,
         stepProfileOf(profile),

@@ -76,6 +76,19 @@ const GOLDEN: Record<string, { rgb: string; flow: string; exact: string; owner: 
     exact: 'afd25ec9eb31a723e73f02d4085e23e4dfb22e589fb4dbcfcd362fb082282ec9',
     owner: 'd8d98785480af9e324ac1d9910df04357d28885efd7a38c451b7a6e18220e713',
   },
+  // the flow of appearance-hard-v2 is appearance-hard's (and the plain preset's): only RGB changes
+  'quick-v2-appearance-hard-v2': {
+    rgb: '71444a2c30626b07f67afa9e527fc458e232c352e607efdeeeb5b36eb0e9538b',
+    flow: '892c4870335916856cb5497e4aa63e234c2f219171c9cac8564989c808dfa4dc',
+    exact: '7b0dc2b31152ace6a1c39c0c18003d76da01646cd72832e37db275422be36e3f',
+    owner: '5e2a0f3ae577eb1c535c6123cf98c9b88e3a62e4426fa96aa36d290c7d82b622',
+  },
+  'quick-v2-motion-hard-v2': {
+    rgb: 'e9ab1a5f7b40dbf4c40571277b44d5b7ccff7974bd43db64bfc0243f240a5d88',
+    flow: '799fd2d8f830f55e4eabd01221620d9fb655e8dd24d8407628318849fc242885',
+    exact: 'bfc57f8b88de39e0f7b73f4b606d098c9454324c2b59b316bd673a906ad928f8',
+    owner: '541542d83ee4ab67266d12ab9d1bacccdf34f57725cf91223ad32b3411af0fd9',
+  },
 };
 
 function framesHash(preset: SynthPreset, videos: number, variant?: SynthVariant) {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { formatDatasetJson } from '../dataset-json';
 import { validateDataset } from '../validate-dataset';
 import { ORDER_MIN_SEGMENT, SYNTH_CLASSES_V2 } from './classes';
-import { type SynthTubesConfig, synthPresetConfig } from './config';
+import { type SynthTubesConfig, type SynthVariant, synthPresetConfig } from './config';
 import { OWNER_BACKGROUND, OWNER_DISTRACTOR_BASE, OWNER_PROP_BASE } from './renderer';
 import { type ActorTrack, poseInputAt } from './scene';
 import { blendedPose, POSE_ANGLES, type PoseInput } from './skeleton';
@@ -201,8 +201,11 @@ describe('SynthTubes flow errors', () => {
   const degraded = new Float32Array(2 * N);
   const owner = new Uint8Array(N);
 
-  it('keeps the end-point error on moving actors near half their motion, small on the background', () => {
-    const s = scripts(4, { seed: 5 });
+  /**
+   * Mean end-point error of the degraded flow on actor pixels that move relative to the camera,
+   * over their mean motion, and its mean on the background (every 4th frame of each video).
+   */
+  const flowErrors = (s: ReturnType<typeof scripts>) => {
     let actorError = 0;
     let actorMotion = 0;
     let actorCount = 0;
@@ -234,12 +237,33 @@ describe('SynthTubes flow errors', () => {
         }
       }
     }
+    return {
+      actorCount,
+      relative: actorError / actorMotion,
+      background: backgroundError / backgroundCount,
+    };
+  };
+
+  it('keeps the end-point error on moving actors near half their motion, small on the background', () => {
+    const { actorCount, relative, background } = flowErrors(scripts(4, { seed: 5 }));
     expect(actorCount).toBeGreaterThan(1000);
-    const relative = actorError / actorMotion;
     expect(relative).toBeGreaterThan(0.25);
     expect(relative).toBeLessThan(0.6);
-    expect(backgroundError / backgroundCount).toBeLessThan(0.35);
-    expect(backgroundError / backgroundCount).toBeGreaterThan(0.05);
+    expect(background).toBeLessThan(0.35);
+    expect(background).toBeGreaterThan(0.05);
+  });
+
+  it('loses more of the moving actors motion on motion-hard-v2', () => {
+    const plain = flowErrors(scripts(4, { seed: 5 }));
+    const hard = flowErrors(
+      scripts(4, {
+        ...synthPresetConfig('smoke-v2', 5, 'motion-hard-v2'),
+        videos: { train: 4, test: 0 },
+      }),
+    );
+    // measured: 0.69 of the actors' motion against 0.45 on the plain preset
+    expect(hard.actorCount).toBeGreaterThan(500);
+    expect(hard.relative).toBeGreaterThan(1.4 * plain.relative);
   });
 
   it('gives the exact field on request or without errors, and each error term changes it', () => {
@@ -277,21 +301,23 @@ describe('SynthTubes flow errors', () => {
 });
 
 describe('SynthTubes variants', () => {
-  const travel = (s: ReturnType<typeof scripts>) => {
+  /** Mean per-frame actor displacement on screen (or in the scene, without the camera's). */
+  const travel = (s: ReturnType<typeof scripts>, camera = true) => {
     let sum = 0;
     let count = 0;
     for (const video of s.dataset.videos) {
       const scene = s.scene(video.name);
       for (const a of scene.actors)
         for (let f = 1; f < video.nframes; f++) {
-          const dx = a.x[f + 1]! - a.x[f]! - (scene.cameraX[f + 1]! - scene.cameraX[f]!);
+          const pan = camera ? scene.cameraX[f + 1]! - scene.cameraX[f]! : 0;
+          const dx = a.x[f + 1]! - a.x[f]! - pan;
           sum += Math.abs(dx) / a.height;
           count++;
         }
     }
     return sum / count;
   };
-  const of = (variant?: 'dynamic' | 'static' | 'appearance-hard' | 'motion-hard') => {
+  const of = (variant?: SynthVariant) => {
     const c = synthPresetConfig('smoke-v2', 6, variant);
     return createSynthTubes({ ...c, videos: { train: 48, test: 0 } });
   };
@@ -317,6 +343,28 @@ describe('SynthTubes variants', () => {
       return sum;
     };
     expect(spread(of('appearance-hard'))).toBeLessThan(0.4 * spread(plain));
+    expect(spread(of('appearance-hard-v2'))).toBeLessThan(0.2 * spread(plain));
+    expect(of('appearance-hard-v2').config.noise).toBe(0.1);
+  });
+
+  it('motion-hard-v2 keeps the full poses, holds the actors in place and degrades the flow more', () => {
+    const plain = of();
+    const hard = of('motion-hard-v2');
+    expect(hard.config.name).toBe('synthtubes-smoke-v2-motion-hard-v2');
+    let peak = 0;
+    for (const video of hard.dataset.videos)
+      for (const a of hard.scene(video.name).actors) peak = Math.max(peak, ...a.weight);
+    expect(peak).toBe(1);
+    // only the walkers' own gait moves an actor across the scene
+    expect(travel(hard, false)).toBeLessThan(0.8 * travel(plain, false));
+    expect(hard.config.camera.maxPan).toBe(2.5 * plain.config.camera.maxPan);
+    const e = plain.config.flowErrors!;
+    expect(hard.config.flowErrors).toEqual({
+      ...e,
+      boundary: 2 * e.boundary,
+      smoothing: e.smoothing + 1,
+      noise: 3 * e.noise,
+    });
   });
 
   it('names a bad new option', () => {

@@ -13,7 +13,7 @@
  *   box there), and which class it names most often instead.
  * Nothing is cached: each count trains afresh.
  *
- *   nice -n 10 npx tsx apps/pcsc-bench/scripts/diagnose-pcsc.ts [profile] [model] [--seed 1] [--iterations 300,900] [--train-every 10] [--train-videos 40] [--stack 6:1] [--pretrain iterations:batchFrames:rate] [--rate 1e-3] [--stress v1|v2] [--step-out dir] [--conv onnxruntime|wasm]
+ *   nice -n 10 npx tsx apps/pcsc-bench/scripts/diagnose-pcsc.ts [profile] [model] [--seed 1] [--iterations 300,900] [--train-every 10] [--train-videos 40] [--stack 6:1] [--pretrain iterations:batchFrames:rate] [--rate 1e-3] [--stress v1|v2] [--actionness] [--step-out dir] [--conv onnxruntime|wasm]
  *
  * `--train-videos n` replaces the profile's training videos per variant (`videos.train`; the test
  * videos stay the profile's).
@@ -21,6 +21,9 @@
  * none); `--rate` the end-to-end training's Adam rate.
  * `--stack frames:segments` replaces the profile's key-centred stack (its length, and the consecutive
  * parts averaged separately).
+ * `--actionness` also trains PCSC's actionness classifiers (temporal refinement) as the bench does
+ * and prints how they score the boxes of tubes linked on their own training videos and on the test
+ * videos.
  * `--stress v1|v2` picks the SynthTubes variants of the two stress roles (`STRESS_VARIANTS`;
  * default the profile's).
  * `--step-out` is step-bench's output folder whose cache holds the pretrained trunks (default
@@ -30,12 +33,13 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { boxIoU } from '@tubekit/geometry';
 import {
+  type ActionnessClassifiers,
   type CrossStreamDetector,
   type HeadDetections,
   type ScoredBoxes,
   unionFrameOutput,
 } from '@tubekit/heads/cross-stream';
-import { initBackend } from '@tubekit/nn';
+import { initBackend, tf } from '@tubekit/nn';
 import { createProgress } from '@tubekit/report';
 import {
   DEFAULT_CONVOLUTIONS,
@@ -43,8 +47,21 @@ import {
   selectConvolutions,
 } from '@tubekit/step-bench/convolutions';
 import { prepareSynthBench } from '@tubekit/step-bench/train-models';
-import { BENCH_VARIANTS, type BenchData, frameGroundTruth, loadBenchData } from '../src/bench-data';
-import { classAgnosticFrameAps, frameMaps, runVideo, type VideoRun } from '../src/evaluate';
+import {
+  BENCH_VARIANTS,
+  type BenchData,
+  type BenchVideo,
+  frameGroundTruth,
+  loadBenchData,
+} from '../src/bench-data';
+import {
+  type ActionnessSamples,
+  actionnessSamples,
+  classAgnosticFrameAps,
+  frameMaps,
+  runVideo,
+  type VideoRun,
+} from '../src/evaluate';
 import {
   type PcscProfile,
   type PcscProfileName,
@@ -52,6 +69,7 @@ import {
   STRESS_VARIANTS,
   stepProfileOf,
 } from '../src/profiles';
+import { spreadVideos, trainActionness } from '../src/train-actionness';
 import { createDetector, MODELS, type PcscModel, trainDetector } from '../src/train-detector';
 import { disposeTrainingData, trainingDataOf } from '../src/training-data';
 import { benchStreamTrunks } from '../src/trunks';
@@ -204,6 +222,7 @@ async function main() {
       pretrain: { type: 'string' },
       rate: { type: 'string' },
       stress: { type: 'string' },
+      actionness: { type: 'boolean' },
     },
     allowPositionals: true,
   });
@@ -315,6 +334,27 @@ async function main() {
             `  without ${left.padEnd(16)} ${pct(frameMaps(data.labels, runs, 0))}   (${classes.size} of ${data.labels.length} classes have GT there)`,
           );
         }
+        if (values.actionness) {
+          const { classifiers } = trainActionness(profile, det, training.trunks, data.train, seed);
+          try {
+            log(
+              "  actionness (temporal refinement) on the boxes of linked tubes, positive = IoU > 0.5 with a GT box of the tube's class:",
+            );
+            log(
+              `  ${'videos'.padEnd(30)} ${'boxes'.padStart(7)} ${'pos'.padStart(6)}   mean p pos / neg   p > 0.5: pos / neg   AUC`,
+            );
+            const trainVideos = spreadVideos(data.train, profile.actionness.videos).map((v) =>
+              v.load(),
+            );
+            for (const [label, videos] of [
+              [`its training (${trainVideos.length})`, trainVideos],
+              [`test (${data.test.length})`, data.test],
+            ] as const)
+              log(actionnessLine(label, det, classifiers, training.trunks, videos, profile.stack));
+          } finally {
+            classifiers.dispose();
+          }
+        }
       } finally {
         det.dispose();
       }
@@ -322,6 +362,58 @@ async function main() {
   } finally {
     disposeTrainingData(training);
   }
+}
+
+/**
+ * How the actionness classifiers score the boxes of tubes linked on `videos`, labelled as their
+ * training samples are (`actionnessSamples`): mean probability and share above the trimmer's 0.5
+ * for positive and negative boxes, and the area under the ROC curve.
+ */
+function actionnessLine(
+  label: string,
+  det: CrossStreamDetector,
+  classifiers: ActionnessClassifiers,
+  trunks: StreamTrunks,
+  videos: readonly BenchVideo[],
+  stack: KeyStack,
+): string {
+  const samples: ActionnessSamples = { features: [], classes: [], labels: [] };
+  for (const video of videos) actionnessSamples(det, trunks, video, stack, samples);
+  const N = samples.labels.length;
+  if (N === 0) return `  ${label.padEnd(30)} no linked boxes`;
+  const D = det.boxFeatureWidth;
+  const flat = new Float32Array(N * D);
+  for (const [i, f] of samples.features.entries()) flat.set(f, i * D);
+  const x = tf.tensor2d(flat, [N, D]);
+  const p = classifiers.probabilities(x, samples.classes);
+  x.dispose();
+  const side = (l: number) => {
+    const ps = [...p].filter((_, i) => samples.labels[i] === l);
+    return {
+      ps,
+      mean: ps.reduce((a, b) => a + b, 0) / Math.max(1, ps.length),
+      above: ps.filter((v) => v > 0.5).length / Math.max(1, ps.length),
+    };
+  };
+  const pos = side(1);
+  const neg = side(0);
+  // AUC: the chance that a positive box scores above a negative one (ties count half)
+  const sortedNeg = Float64Array.from(neg.ps).sort();
+  let wins = 0;
+  for (const v of pos.ps) {
+    let lo = 0;
+    let hi = sortedNeg.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (sortedNeg[mid]! < v) lo = mid + 1;
+      else hi = mid;
+    }
+    let ties = lo;
+    while (ties < sortedNeg.length && sortedNeg[ties] === v) ties++;
+    wins += lo + (ties - lo) / 2;
+  }
+  const auc = pos.ps.length && neg.ps.length ? wins / (pos.ps.length * neg.ps.length) : Number.NaN;
+  return `  ${label.padEnd(30)} ${String(N).padStart(7)} ${String(pos.ps.length).padStart(6)}   ${pos.mean.toFixed(2)} / ${neg.mean.toFixed(2)}          ${(100 * pos.above).toFixed(0).padStart(3)}% / ${(100 * neg.above).toFixed(0).padStart(3)}%       ${auc.toFixed(3)}`;
 }
 
 main().catch((error: unknown) => {

@@ -8,7 +8,10 @@ import { dequantizeFrame } from '@tubekit/step-bench/frame-bytes';
 import { synthConfigOf } from '@tubekit/step-bench/profiles';
 import { type PcscProfile, stepProfileOf } from './profiles';
 
-/** Where a bench video comes from: the plain preset or one of PCSC's stress variants. */
+/**
+ * Where a bench video comes from: the plain preset or one of PCSC's two stress roles, each
+ * rendered by the SynthTubes variant the profile's `stress` names ({@link synthVariantOf}).
+ */
 export type BenchVariant = 'plain' | Extract<SynthVariant, 'appearance-hard' | 'motion-hard'>;
 
 /** The variants mixed into every split (spec §5: each stream fails on different actors). */
@@ -27,8 +30,9 @@ export interface BenchVideo {
 
 /**
  * The SynthTubes configurations of the profile's variants ({@link BENCH_VARIANTS}, rendered by
- * the SynthTubes variants its `stress` names) of the step profile's preset, at its actor heights (`synthConfigOf` of step-bench): what
- * {@link loadBenchData} renders, compared between a queue's coordinator and its workers.
+ * the SynthTubes variants its `stress` names) of the step profile's preset, at its actor heights
+ * (`synthConfigOf` of step-bench): what {@link loadBenchData} renders, compared between a
+ * queue's coordinator and its workers.
  */
 export function benchConfigs(profile: PcscProfile): SynthTubesConfig[] {
   const step = stepProfileOf(profile);

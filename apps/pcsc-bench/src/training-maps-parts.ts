@@ -22,9 +22,9 @@ export function partVideos<T>(videos: readonly T[], { part, parts }: MapsPart): 
 /**
  * Where a part of the training key frames' maps is stored:
  * `<cacheDir>/training-maps/<hash>.part-<p>-of-<n>.safetensors`, the hash over what the maps
- * depend on: the profile's training videos and their stress variants, key frames and stacks, the step profile (the rendered
- * data), the trunk files' names (step-bench names each by a hash of its configuration) and where
- * the convolutions run (their float rounding differs).
+ * depend on: the profile's training videos and their stress variants, key frames and stacks, the
+ * step profile (the rendered data), the trunk files' names (step-bench names each by a hash of its
+ * configuration) and where the convolutions run (their float rounding differs).
  */
 export function trainingMapsFile(
   profile: PcscProfile,

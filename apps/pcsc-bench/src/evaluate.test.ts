@@ -1,6 +1,6 @@
 import type { FrameBoxes } from '@tubekit/heads/cross-stream';
 import type { BenchVideo } from './bench-data';
-import { classAgnosticFrameAps, frameMaps, type VideoRun } from './evaluate';
+import { classAgnosticFrameAps, frameMaps, streamFrameAps, type VideoRun } from './evaluate';
 
 const GT = [10, 10, 40, 60];
 
@@ -49,5 +49,26 @@ describe('classAgnosticFrameAps', () => {
     expect(aps['0.75']).toBeCloseTo(100, 6);
     const far = run([frame([70, 70, 100, 100], 1, 0.9), frame([70, 70, 100, 100], 1, 0.9)]);
     expect(classAgnosticFrameAps([far], 0)['0.2']).toBe(0);
+  });
+});
+
+describe('streamFrameAps', () => {
+  it("scores each stream's stage-0 detections alone, not the frame output", () => {
+    const far = frame([70, 70, 100, 100], 1, 0.9);
+    const onActor = frame(GT, 2, 0.9);
+    // the union frame output finds the actor; only the RGB head did
+    const r: VideoRun = {
+      ...run([onActor, onActor]),
+      streamOutputs: { rgb: [onActor, onActor], flow: [far, far] },
+    };
+    expect(classAgnosticFrameAps([r], 0)['0.5']).toBeCloseTo(100, 6);
+    expect(streamFrameAps([r], 'rgb')['0.5']).toBeCloseTo(100, 6);
+    expect(streamFrameAps([r], 'flow')['0.5']).toBe(0);
+  });
+
+  it('names the run that kept no stream outputs', () => {
+    expect(() => streamFrameAps([run([])], 'rgb')).toThrow(
+      /the run of plain\/v1 kept no stream outputs/,
+    );
   });
 });

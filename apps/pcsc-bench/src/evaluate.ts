@@ -5,6 +5,7 @@ import {
   type CrossStreamDetector,
   type FrameBoxes,
   type StageResult,
+  type Stream,
   unionFrameOutput,
 } from '@tubekit/heads/cross-stream';
 import {
@@ -38,6 +39,11 @@ export interface VideoRun {
   recall: { hit: number; total: number }[];
   /** The head passes' names, `t/stream`. */
   passes: string[];
+  /**
+   * Per stream, per frame: its stage-0 head's detections alone (what each stream finds without
+   * the other; {@link streamFrameAps}). Absent in runs assembled from other runs' outputs.
+   */
+  streamOutputs?: Record<Stream, FrameBoxes[]>;
 }
 
 function proposalHits(
@@ -95,6 +101,7 @@ export function runVideo(
     frameOutputs: Array.from({ length: stagesCount }, () => []),
     recall: [],
     passes: [],
+    streamOutputs: { rgb: [], flow: [] },
   };
   try {
     for (let from = 0; from < T; from += CHUNK) {
@@ -112,11 +119,15 @@ export function runVideo(
         run.recall[i]!.hit += r.hit;
         run.recall[i]!.total += r.total;
       });
-      for (let b = 0; b < n; b++)
+      for (let b = 0; b < n; b++) {
         for (let t = 0; t < stagesCount; t++)
           run.frameOutputs[t]!.push(
             unionFrameOutput(stages.filter((s) => s.stage <= t).map((s) => s.detections[b]!)),
           );
+        for (const s of stages)
+          if (s.stage === 0)
+            run.streamOutputs![s.stream].push(unionFrameOutput([s.detections[b]!]));
+      }
     }
     hooks.keep?.(input, run);
   } finally {
@@ -204,6 +215,23 @@ export function classAgnosticFrameAps(
     tubes: r.video.annotation.tubes.map((tube) => ({ ...tube, label: 0 })),
   }));
   return frameAps(['actor'], videos, dets);
+}
+
+/**
+ * Class-agnostic frame-AP (%) of one stream's stage-0 head alone, at every IoU of Tables 1–4:
+ * how well the stream finds the acting actors without the other stream's help.
+ */
+export function streamFrameAps(runs: readonly VideoRun[], stream: Stream): Record<string, number> {
+  return classAgnosticFrameAps(
+    runs.map((r) => {
+      if (!r.streamOutputs)
+        throw new Error(
+          `streamFrameAps: the run of ${r.video.annotation.name} kept no stream outputs`,
+        );
+      return { ...r, frameOutputs: [r.streamOutputs[stream]] };
+    }),
+    0,
+  );
 }
 
 /** Video-mAP (%) at each of {@link TABLE_IOUS}, `act` protocol. */

@@ -271,6 +271,30 @@ export function pcscReport(
     {
       kind: 'heading',
       level: 2,
+      text: 'Each stream alone, by variant (stage-0 heads, class-agnostic frame-AP@0.5)',
+    },
+    {
+      kind: 'paragraph',
+      text: "Does each stream fail on different actors (spec §5)? Every detection and GT box counts as one class: how well each stream's stage-0 head finds the acting actors of each variant's test videos, whatever it names them. RGB should lose on appearance-hard videos, flow on motion-hard ones.",
+    },
+    {
+      kind: 'table',
+      table: {
+        header: ['model', 'variant', 'RGB', 'flow'],
+        rows: (['fpn', 'pcsc-no-fc', 'pcsc'] as const).flatMap((m) =>
+          BENCH_VARIANTS.map((variant) => [
+            MODELS[m].title,
+            variant,
+            ...(['rgb', 'flow'] as const).map((stream) =>
+              cell(seeds, (s) => s.streams[m]?.[variant]?.[stream]),
+            ),
+          ]),
+        ),
+      },
+    },
+    {
+      kind: 'heading',
+      level: 2,
       text: 'Tier 2 — which trimmer helps where (video-mAP@0.5, simulated detections on real annotations)',
     },
     {

@@ -1,9 +1,21 @@
 import type { DetectedTube } from '@tubekit/geometry';
-import type { ActionnessClassifiers, CrossStreamDetector } from '@tubekit/heads/cross-stream';
+import type {
+  ActionnessClassifiers,
+  CrossStreamDetector,
+  Stream,
+} from '@tubekit/heads/cross-stream';
 import { createProgress } from '@tubekit/report';
 import { BENCH_VARIANTS, type BenchData, type BenchVariant, type BenchVideo } from './bench-data';
 import { trimVideo } from './crop-video';
-import { frameMaps, linkRun, refineTubes, runVideo, type VideoRun, videoMaps } from './evaluate';
+import {
+  frameMaps,
+  linkRun,
+  refineTubes,
+  runVideo,
+  streamFrameAps,
+  type VideoRun,
+  videoMaps,
+} from './evaluate';
 import type { PcscProfile } from './profiles';
 import { trainActionness } from './train-actionness';
 import {
@@ -34,6 +46,8 @@ export interface SeedResults {
   trimmed: Partial<Record<VideoRow, Record<string, number>>>;
   /** Proposal recall (% of GT boxes with a proposal at IoU ≥ 0.5) per head pass `t/stream`, per variant. */
   recall: Record<PcscModel, Record<BenchVariant, Record<string, number>>>;
+  /** Per model, per variant: each stream's stage-0 frame-AP ({@link ModelResults.streams}). */
+  streams: Partial<Record<PcscModel, StreamFindings>>;
   /** Actionness training samples and positives. */
   actionness: { samples: number; positives: number };
 }
@@ -77,6 +91,21 @@ export function testVideos(
   return { runs, tubes: tubes as Record<VideoRow, DetectedTube[]> };
 }
 
+/** Per variant, per stream: class-agnostic frame-AP@0.5 (%) of the stream's stage-0 head alone. */
+export type StreamFindings = Record<BenchVariant, Record<Stream, number>>;
+
+function streamsByVariant(runs: readonly VideoRun[]): StreamFindings {
+  const out = {} as StreamFindings;
+  for (const variant of BENCH_VARIANTS) {
+    const mine = runs.filter((r) => r.video.variant === variant);
+    out[variant] = {
+      rgb: streamFrameAps(mine, 'rgb')['0.5']!,
+      flow: streamFrameAps(mine, 'flow')['0.5']!,
+    };
+  }
+  return out;
+}
+
 function recallByVariant(runs: readonly VideoRun[]): Record<BenchVariant, Record<string, number>> {
   const out = {} as Record<BenchVariant, Record<string, number>>;
   for (const variant of BENCH_VARIANTS) {
@@ -104,6 +133,11 @@ export interface ModelResults {
   video: Partial<Record<VideoRow, Record<string, number>>>;
   trimmed: Partial<Record<VideoRow, Record<string, number>>>;
   recall: Record<BenchVariant, Record<string, number>>;
+  /**
+   * Per variant, each stream's stage-0 head alone: class-agnostic frame-AP@0.5 (%). Does each
+   * stream fail on different actors (spec §5)? Absent in results cached before it was measured.
+   */
+  streams?: StreamFindings;
   /** PCSC's actionness training samples and positives. */
   actionness?: { samples: number; positives: number };
 }
@@ -160,6 +194,7 @@ export function runModel(
       );
     out.frame = frameMaps(data.labels, test.runs, stages);
     out.recall = recallByVariant(test.runs);
+    out.streams = streamsByVariant(test.runs);
     const annotations = data.test.map((v) => v.annotation);
     for (const [row, tubes] of Object.entries(test.tubes))
       out.video[row as VideoRow] = videoMaps(data.labels, annotations, tubes);
@@ -190,6 +225,7 @@ export function seedResultsOf(seed: number, models: Record<PcscModel, ModelResul
     video: {},
     trimmed: {},
     recall: {} as SeedResults['recall'],
+    streams: {},
     actionness: { samples: 0, positives: 0 },
   };
   for (const model of Object.keys(MODELS) as PcscModel[]) {
@@ -198,6 +234,7 @@ export function seedResultsOf(seed: number, models: Record<PcscModel, ModelResul
     if (model !== 'fpn') out.table5[model] = m.table5 ?? [];
     out.frame[model] = m.frame;
     out.recall[model] = m.recall;
+    if (m.streams) out.streams[model] = m.streams;
     Object.assign(out.video, m.video);
     Object.assign(out.trimmed, m.trimmed);
     if (m.actionness) out.actionness = m.actionness;

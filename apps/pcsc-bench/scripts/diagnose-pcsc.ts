@@ -39,7 +39,7 @@ import {
   type ScoredBoxes,
   unionFrameOutput,
 } from '@tubekit/heads/cross-stream';
-import { initBackend, tf } from '@tubekit/nn';
+import { initBackend } from '@tubekit/nn';
 import { createProgress } from '@tubekit/report';
 import {
   DEFAULT_CONVOLUTIONS,
@@ -56,6 +56,7 @@ import {
 } from '../src/bench-data';
 import {
   type ActionnessSamples,
+  actionnessOf,
   actionnessSamples,
   classAgnosticFrameAps,
   frameMaps,
@@ -381,12 +382,7 @@ function actionnessLine(
   for (const video of videos) actionnessSamples(det, trunks, video, stack, samples);
   const N = samples.labels.length;
   if (N === 0) return `  ${label.padEnd(30)} no linked boxes`;
-  const D = det.boxFeatureWidth;
-  const flat = new Float32Array(N * D);
-  for (const [i, f] of samples.features.entries()) flat.set(f, i * D);
-  const x = tf.tensor2d(flat, [N, D]);
-  const p = classifiers.probabilities(x, samples.classes);
-  x.dispose();
+  const p = actionnessOf(classifiers, samples.features, samples.classes);
   const side = (l: number) => {
     const ps = [...p].filter((_, i) => samples.labels[i] === l);
     return {

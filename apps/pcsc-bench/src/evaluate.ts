@@ -276,6 +276,28 @@ export function tubeBoxFeatures(
   return frames.map((_, i) => data.slice(i * D, (i + 1) * D) as Float32Array);
 }
 
+/** Box features (`boxFeatures` rows of equal width) stacked into one `[N, D]` tensor. */
+export function boxFeatureMatrix(features: readonly Float32Array[]): tf.Tensor2D {
+  const D = features[0]?.length ?? 0;
+  const flat = new Float32Array(features.length * D);
+  for (const [i, f] of features.entries()) flat.set(f, i * D);
+  return tf.tensor2d(flat, [features.length, D]);
+}
+
+/** Each box's actionness under its 1-based class's classifier (`classes[i]` for `features[i]`). */
+export function actionnessOf(
+  classifiers: ActionnessClassifiers,
+  features: readonly Float32Array[],
+  classes: readonly number[],
+): Float64Array {
+  const x = boxFeatureMatrix(features);
+  try {
+    return classifiers.probabilities(x, classes);
+  } finally {
+    x.dispose();
+  }
+}
+
 /**
  * Training samples of the actionness classifiers (spec S9): boxes of tubes linked on a training
  * video, labelled 1 when they overlap a GT box of the tube's class on that frame by IoU > 0.5.
@@ -325,15 +347,9 @@ export function refineTubes(
   cut: 'split' | 'ends',
 ): DetectedTube[] {
   if (tubes.length === 0) return [];
-  const features = tubeBoxFeatures(det, input, tubes);
-  const D = det.boxFeatureWidth;
-  const flat = new Float32Array(features.length * D);
-  for (const [i, f] of features.entries()) flat.set(f, i * D);
   const classes: number[] = [];
   for (const t of tubes) for (let i = 0; i < t.boxes.length / 4; i++) classes.push(t.label + 1);
-  const x = tf.tensor2d(flat, [features.length, D]);
-  const p = classifiers.probabilities(x, classes);
-  x.dispose();
+  const p = actionnessOf(classifiers, tubeBoxFeatures(det, input, tubes), classes);
   let o = 0;
   const actionness = tubes.map((t) => {
     const n = t.boxes.length / 4;

@@ -1,7 +1,7 @@
 import { ActionnessClassifiers, type CrossStreamDetector } from '@tubekit/heads/cross-stream';
 import { createRng, tf } from '@tubekit/nn';
 import type { BenchVideoSource } from './bench-data';
-import { type ActionnessSamples, actionnessSamples } from './evaluate';
+import { type ActionnessSamples, actionnessSamples, boxFeatureMatrix } from './evaluate';
 import type { PcscProfile } from './profiles';
 import type { StreamTrunks } from './video-features';
 
@@ -44,10 +44,7 @@ export function trainActionness(
   const N = samples.labels.length;
   const positives = samples.labels.reduce((a, b) => a + b, 0);
   if (N > 0) {
-    const D = det.boxFeatureWidth;
-    const flat = new Float32Array(N * D);
-    for (const [i, f] of samples.features.entries()) flat.set(f, i * D);
-    const x = tf.tensor2d(flat, [N, D]);
+    const x = boxFeatureMatrix(samples.features);
     const optimizer = tf.train.adam(profile.actionness.learningRate);
     for (let i = 0; i < profile.actionness.iterations; i++)
       optimizer.minimize(() => classifiers.loss(x, samples.classes, samples.labels), false, [

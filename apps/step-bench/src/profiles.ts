@@ -36,10 +36,11 @@ export interface StepProfile {
   /**
    * Trunk pretraining per stream (`pretrainTrunk`): iterations, clips per batch (every actor of
    * each is a clip-recognition sample), how many of them also run the whole-frame actorness task,
-   * Adam rate, side of the actor crops of clip recognition. Iterations are what limits held-out
-   * recognition (README, "Pretraining v5": with the ×0.1 decay at 2/3, 600 → 0.47, 900 → 0.51,
-   * 1 200 → 0.52 on 724 held-out actors; 1 800 → 0.55 RGB, 0.70 flow). `quick` runs 1 800 (900
-   * until 2026-12-05): the RGB models' naming is limited by their trunk, not by their heads
+   * Adam rate, side of the actor crops of clip recognition. Iterations and the crops' scale are
+   * what limit held-out recognition (README, "Pretraining v5": with the ×0.1 decay at 2/3, 600 →
+   * 0.47, 900 → 0.51, 1 200 → 0.52 on 724 held-out actors; 1 800 → 0.55 RGB, 0.70 flow on 32 px
+   * crops, 0.61 and 0.71 on 48 px: {@link cropSize}). `quick` runs 1 800 (900 until
+   * 2026-12-05): the RGB models' naming is limited by their trunk, not by their heads
    * (README, "RGB's lever is its trunk's pretraining"). `seed` seeds the pretraining: one
    * trunk per stream serves every model seed of `seeds`, as every run of the paper starts from one
    * ImageNet-pretrained VGG16, so the seeds vary the detectors, not the pretraining

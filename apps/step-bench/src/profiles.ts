@@ -57,8 +57,8 @@ export interface StepProfile {
      * actor's extent over the clip, so 32 px shows `quick`'s actors (45–74 px tall) at 0.4–0.6 of
      * the size the detectors' neck sees them at in whole frames; 48 px at 0.6–0.9. `quick` runs 48
      * since 2026-12-06 (32 before; README, "Actor crops at the detector's scale"): RGB
-     * `anticipation` 25.1 ± 0.9 → 37.5 ± 0.6% frame-mAP@0.5 over 3 seeds, for about 1.2× the
-     * pretraining time.
+     * `anticipation` 25.1 ± 0.9 → 37.5 ± 0.6% frame-mAP@0.5 over 3 seeds, for 1.2–1.5× the
+     * pretraining time (740 s against 484 s per trunk in a cold run, two side by side).
      */
     cropSize: number;
     /**

@@ -122,11 +122,16 @@ export function runVideo(
       for (let b = 0; b < n; b++) {
         for (let t = 0; t < stagesCount; t++)
           run.frameOutputs[t]!.push(
-            unionFrameOutput(stages.filter((s) => s.stage <= t).map((s) => s.detections[b]!)),
+            unionFrameOutput(
+              stages.filter((s) => s.stage <= t).map((s) => s.detections[b]!),
+              det.options.frameOutput,
+            ),
           );
         for (const s of stages)
           if (s.stage === 0)
-            run.streamOutputs![s.stream].push(unionFrameOutput([s.detections[b]!]));
+            run.streamOutputs![s.stream].push(
+              unionFrameOutput([s.detections[b]!], det.options.frameOutput),
+            );
       }
     }
     hooks.keep?.(input, run);

@@ -53,6 +53,7 @@ export function createDetector(
     featureCooperation: m.featureCooperation,
     rpnTopN: profile.rpnTopN,
     sampling: profile.sampling,
+    frameOutput: profile.frameOutput,
     seed,
   });
 }

@@ -29,6 +29,7 @@ import { FeaturePyramid, type PyramidLevel } from './feature-pyramid';
 import { type PretrainingRoiOptions, pretrainingRois } from './pretraining-rois';
 import { pyramidRoiAlign } from './pyramid-roi-align';
 import { type HeadDetections, proposalsOf, type ScoredBoxes } from './scored-boxes';
+import type { UnionFrameOutputOptions } from './union-frame-output';
 
 /** Load-time options of a {@link CrossStreamDetector}. */
 export interface CrossStreamDetectorOptions {
@@ -59,6 +60,11 @@ export interface CrossStreamDetectorOptions {
   sampling: { rpnBatch: number; headBatch: number; headPositiveFraction?: number };
   /** Proposal cooperation thresholds (spec S6.1). */
   cooperation?: ProposalCooperationOptions;
+  /**
+   * How the frame output of a stage combines the heads of stages 0…t (`unionFrameOutput`'s
+   * options: per-class NMS threshold, box voting). Default: per-class NMS 0.5, no voting.
+   */
+  frameOutput?: UnionFrameOutputOptions;
   /** Seed of every weight's initialisation. */
   seed: number;
 }
@@ -110,7 +116,8 @@ const HEAD_DELTAS: BoxDeltaOptions = {
  * - training: all losses summed (§3.1); head labels IoU > 0.5 positive, < 0.5 negative (§3.5),
  *   ground-truth boxes appended to every stage's proposals, no gradient through proposals.
  *
- * Frame output per stage: `unionFrameOutput` of the heads of stages 0…t.
+ * Frame output per stage: `unionFrameOutput` of the heads of stages 0…t, with the
+ * detector's `frameOutput` options.
  *
  * @example
  * ```ts

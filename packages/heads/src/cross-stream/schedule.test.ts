@@ -97,4 +97,45 @@ describe('unionFrameOutput (PCSC §4.3)', () => {
     expect(unionFrameOutput([a]).scores.length).toBe(2);
     expect(() => unionFrameOutput([])).toThrow(/no head detections/);
   });
+
+  it('box voting replaces each kept box by the score-weighted mean of its class’s overlapping boxes', () => {
+    // class 1: 0.6 at x 0 and b's 0.2 at x 2 (IoU 0.67) vote; 0.2 at x 40 overlaps nothing.
+    // Class 2: one box (the others under the 0.01 floor).
+    const a = {
+      numClasses: 2,
+      probs: Float64Array.from([0.2, 0.6, 0.2, 0.795, 0.2, 0.005]),
+      boxes: Float64Array.from([
+        ...box(0, 0, 10, 10),
+        ...box(50, 50, 10, 10),
+        ...box(40, 0, 10, 10),
+        ...box(40, 0, 10, 10),
+      ]),
+    };
+    const b = {
+      numClasses: 2,
+      probs: Float64Array.from([0.8, 0.2, 0]),
+      boxes: Float64Array.from([...box(2, 0, 10, 10), ...box(2, 0, 10, 10)]),
+    };
+    const plain = unionFrameOutput([a, b]);
+    const voted = unionFrameOutput([a, b], { boxVoting: 0.5 });
+    // the same boxes are kept, with the same scores and labels
+    expect(Array.from(voted.labels)).toEqual(Array.from(plain.labels));
+    expect(Array.from(voted.scores)).toEqual(Array.from(plain.scores));
+    expect(Array.from(voted.labels)).toEqual([1, 1, 2]);
+    expect(Array.from(plain.boxes.subarray(0, 4))).toEqual(box(0, 0, 10, 10));
+    // (0.6·0 + 0.2·2) / 0.8 = 0.5 on x; the lone boxes stay as they are
+    const expected = [...box(0.5, 0, 10, 10), ...box(40, 0, 10, 10), ...box(50, 50, 10, 10)];
+    expect(voted.boxes.length).toBe(expected.length);
+    expected.forEach((v, i) => {
+      expect(voted.boxes[i]).toBeCloseTo(v, 12);
+    });
+    // at a threshold above their overlap the two class-1 boxes do not vote
+    expect(Array.from(unionFrameOutput([a, b], { boxVoting: 0.9 }).boxes)).toEqual(
+      Array.from(plain.boxes),
+    );
+    expect(() => unionFrameOutput([a], { boxVoting: 0 })).toThrow(
+      /boxVoting = 0; expected an IoU in \(0, 1\]/,
+    );
+    expect(() => unionFrameOutput([a], { boxVoting: 1.5 })).toThrow(/boxVoting = 1.5/);
+  });
 });

@@ -1,4 +1,4 @@
-import { boxNMS } from '@tubekit/geometry';
+import { boxIoUAt, boxNMS } from '@tubekit/geometry';
 import type { HeadDetections } from './scored-boxes';
 
 /** Detections of one frame: one box per row, 1-based class `label`. */
@@ -18,17 +18,29 @@ export interface UnionFrameOutputOptions {
   minScore?: number;
   /** Detections kept per class. Default 20. */
   topKPerClass?: number;
+  /**
+   * Box voting (Gidaris & Komodakis, ICCV 2015, "bounding box voting"): each box that NMS keeps
+   * is replaced by the score-weighted mean of the pooled boxes of its class (every head's
+   * candidates at or above `minScore`) that overlap it at IoU ≥ this threshold, itself included;
+   * its score is unchanged. Absent (default): the kept boxes as they are, the paper's plain NMS.
+   * A tubekit choice for the NS "combining" of S7: the stages' heads regress the same actor
+   * slightly differently, and their mean is tighter than the best-scoring box (pcsc-bench
+   * README, "Box voting in the frame output").
+   */
+  boxVoting?: number;
 }
 
 /**
  * PCSC's frame-level output at stage t (Su et al. CVPR 2019, §4.3; spec S7): the class-specific
  * boxes of every head of stages 0…t (both streams at stage 0) are pooled and per-class NMS keeps
- * the best. Scores of different heads are merged uncalibrated, as in the paper.
+ * the best, each optionally replaced by the score-weighted mean of its class's boxes that overlap
+ * it (`boxVoting`). Scores of different heads are merged uncalibrated, as in the paper.
  *
  * @param heads - the detections of every head to combine (one frame).
  * @example
  * ```ts
  * const stage2 = unionFrameOutput([rgb0, flow0, rgb1, flow2]);
+ * const voted = unionFrameOutput([rgb0, flow0, rgb1, flow2], { boxVoting: 0.5 });
  * ```
  */
 export function unionFrameOutput(
@@ -38,6 +50,9 @@ export function unionFrameOutput(
   const iou = options.iouThreshold ?? 0.5;
   const minScore = options.minScore ?? 0.01;
   const topK = options.topKPerClass ?? 20;
+  const voting = options.boxVoting;
+  if (voting !== undefined && !(voting > 0 && voting <= 1))
+    throw new RangeError(`unionFrameOutput: boxVoting = ${voting}; expected an IoU in (0, 1]`);
   if (heads.length === 0) throw new RangeError('unionFrameOutput: no head detections to combine');
   const C = heads[0]!.numClasses;
   if (heads.some((h) => h.numClasses !== C))
@@ -58,9 +73,12 @@ export function unionFrameOutput(
         cs.push(p);
       }
     }
-    const r = boxNMS(Float64Array.from(cb), cs, { iouThreshold: iou, topK });
+    const pooled = Float64Array.from(cb);
+    const r = boxNMS(pooled, cs, { iouThreshold: iou, topK });
     for (const k of r.keep) {
-      boxes.push(cb[4 * k]!, cb[4 * k + 1]!, cb[4 * k + 2]!, cb[4 * k + 3]!);
+      if (voting === undefined)
+        boxes.push(cb[4 * k]!, cb[4 * k + 1]!, cb[4 * k + 2]!, cb[4 * k + 3]!);
+      else boxes.push(...votedBox(pooled, cs, k, voting));
       scores.push(cs[k]!);
       labels.push(c);
     }
@@ -70,4 +88,23 @@ export function unionFrameOutput(
     scores: Float64Array.from(scores),
     labels: Int32Array.from(labels),
   };
+}
+
+/** The score-weighted mean of the `boxes` overlapping box `k` at IoU ≥ `threshold` (`k` included). */
+function votedBox(
+  boxes: Float64Array,
+  scores: readonly number[],
+  k: number,
+  threshold: number,
+): number[] {
+  const sum = [0, 0, 0, 0];
+  let weight = 0;
+  for (let i = 0; i < scores.length; i++) {
+    if (i !== k && boxIoUAt(boxes, i, boxes, k) < threshold) continue;
+    const w = scores[i]!;
+    weight += w;
+    for (let j = 0; j < 4; j++) sum[j] = sum[j]! + w * boxes[4 * i + j]!;
+  }
+  // all voters at score 0 (minScore 0): the kept box as it is
+  return weight > 0 ? sum.map((v) => v / weight) : Array.from(boxes.subarray(4 * k, 4 * k + 4));
 }

@@ -10,9 +10,16 @@ import type { CfadProfile } from './profiles';
 import { type CfadModelConfig, type CfadModelResult, runModel } from './run-model';
 
 /**
+ * The version of how a model is evaluated, part of every cached result's name: bumped when the
+ * evaluation changes, so that older results are not read as new ones (2, 2026-12-06: the whole
+ * video is a TPN proposal on trimmed data only, spec S3).
+ */
+const EVALUATION_VERSION = 2;
+
+/**
  * `<cacheDir>/seed-<seed>/<model>.<hash>.json`: where a model's result is cached, named by a hash
  * of everything it depends on (profile, step data and trunk, configuration, seed, where the
- * convolutions run: `convolutionsCacheKey`).
+ * convolutions run: `convolutionsCacheKey`, and {@link EVALUATION_VERSION}).
  */
 export function modelResultPath(
   profile: CfadProfile,
@@ -23,7 +30,15 @@ export function modelResultPath(
   const step = STEP_PROFILES[profile.step];
   const key = createHash('sha256')
     .update(
-      JSON.stringify([profile, step.synth, step.trunk, config, seed, ...convolutionsCacheKey()]),
+      JSON.stringify([
+        EVALUATION_VERSION,
+        profile,
+        step.synth,
+        step.trunk,
+        config,
+        seed,
+        ...convolutionsCacheKey(),
+      ]),
     )
     .digest('hex')
     .slice(0, 12);

@@ -17,6 +17,7 @@ import {
 import { createRng, Trainer, tf, train } from '@tubekit/nn';
 import { type CfadModality, type CfadVideos, clipTensor, trainingVideo } from './data';
 import type { CfadProfile } from './profiles';
+import { isTrimmed } from './trimmed-videos';
 
 /** One trained configuration of the detector (tier 1 adds the SynthTubes variant: `CfadBenchModel`). */
 export interface CfadModelConfig {
@@ -232,17 +233,18 @@ export async function runModel(
     const tail = Array.from(
       summary.losses.slice(-Math.max(1, Math.round(summary.losses.length / 10))),
     );
+    // the whole video is a TPN proposal on trimmed data only (spec S3)
+    const wholeVideo = isTrimmed(data.train);
+    const test = (options: CoarseToFineDetectOptions) =>
+      evaluate(det, data, config.modality, T, { wholeVideo, ...options });
     const refine: Record<string, CfadEvaluation> = {
-      none: evaluate(det, data, config.modality, T, { timestamps: { kind: 'none' } }),
+      none: test({ timestamps: { kind: 'none' } }),
     };
-    for (const sigma of profile.sigmas)
-      refine[`σ=${sigma}`] = evaluate(det, data, config.modality, T, { sigma });
+    for (const sigma of profile.sigmas) refine[`σ=${sigma}`] = test({ sigma });
     const selection: CfadModelResult['selection'] = [];
     if (config.selectionSweep)
       for (const alpha of profile.alphas) {
-        const learned = evaluate(det, data, config.modality, T, {
-          timestamps: { kind: 'learned', alpha },
-        });
+        const learned = test({ timestamps: { kind: 'learned', alpha } });
         selection.push({ kind: 'learned', alpha, evaluation: learned });
         const count = Math.round(learned.selected);
         const rng = createRng(seed);
@@ -253,7 +255,7 @@ export async function runModel(
           selection.push({
             kind: choice.kind as 'uniform' | 'random',
             alpha,
-            evaluation: evaluate(det, data, config.modality, T, { timestamps: choice }),
+            evaluation: test({ timestamps: choice }),
           });
       }
     return {

@@ -76,9 +76,11 @@ export function unionFrameOutput(
     const pooled = Float64Array.from(cb);
     const r = boxNMS(pooled, cs, { iouThreshold: iou, topK });
     for (const k of r.keep) {
-      if (voting === undefined)
-        boxes.push(cb[4 * k]!, cb[4 * k + 1]!, cb[4 * k + 2]!, cb[4 * k + 3]!);
-      else boxes.push(...votedBox(pooled, cs, k, voting));
+      boxes.push(
+        ...(voting === undefined
+          ? pooled.subarray(4 * k, 4 * k + 4)
+          : votedBox(pooled, cs, k, voting)),
+      );
       scores.push(cs[k]!);
       labels.push(c);
     }
@@ -96,7 +98,7 @@ function votedBox(
   scores: readonly number[],
   k: number,
   threshold: number,
-): number[] {
+): Iterable<number> {
   const sum = [0, 0, 0, 0];
   let weight = 0;
   for (let i = 0; i < scores.length; i++) {
@@ -106,5 +108,5 @@ function votedBox(
     for (let j = 0; j < 4; j++) sum[j] = sum[j]! + w * boxes[4 * i + j]!;
   }
   // all voters at score 0 (minScore 0): the kept box as it is
-  return weight > 0 ? sum.map((v) => v / weight) : Array.from(boxes.subarray(4 * k, 4 * k + 4));
+  return weight > 0 ? sum.map((v) => v / weight) : boxes.subarray(4 * k, 4 * k + 4);
 }

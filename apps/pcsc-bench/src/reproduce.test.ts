@@ -29,6 +29,9 @@ describe('pcsc-bench smoke profile', () => {
     expect(md).toContain('Table 5');
     expect(md).toContain('Table 6');
     expect(md).toContain('Proposal recall per stage');
+    expect(md).toContain(
+      'PCSC, boxes rescored along their linked tubes (ours, ±8 frames; not in the paper)',
+    );
     expect(md).toMatch(/convolutions onnxruntime \(onnxruntime-node [\d.]+, 1 thread\)/);
     expect(readFileSync(r.htmlPath, 'utf8')).toContain('<html');
     const json = JSON.parse(readFileSync(r.jsonPath, 'utf8'));
@@ -36,6 +39,8 @@ describe('pcsc-bench smoke profile', () => {
     // stages 0…2 of both Table 5 rows, Table 6 rows untrimmed and trimmed, recall per head pass
     expect(seed.table5.pcsc).toHaveLength(3);
     expect(seed.table5['pcsc-no-fc']).toHaveLength(3);
+    expect(Object.keys(seed.frameAlongTubes).sort()).toEqual(['fpn', 'pcsc', 'pcsc-no-fc']);
+    expect(Object.keys(seed.frameAlongTubes.pcsc!)).toEqual(Object.keys(seed.frame.pcsc));
     expect(Object.keys(seed.video).sort()).toEqual([
       'fpn',
       'pcsc',

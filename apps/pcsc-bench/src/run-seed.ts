@@ -9,6 +9,7 @@ import { BENCH_VARIANTS, type BenchData, type BenchVariant, type BenchVideo } fr
 import { trimVideo } from './crop-video';
 import {
   frameMaps,
+  frameMapsAlongTubes,
   linkRun,
   refineTubes,
   runVideo,
@@ -41,6 +42,8 @@ export interface SeedResults {
   table5: Record<'pcsc-no-fc' | 'pcsc', number[]>;
   /** Frame-mAP (%) at every IoU of Tables 1/3, of each model's final stage. */
   frame: Record<PcscModel, Record<string, number>>;
+  /** The same, rescored along the linked tubes ({@link ModelResults.frameAlongTubes}), per model that has it. */
+  frameAlongTubes: Partial<Record<PcscModel, Record<string, number>>>;
   /** Video-mAP (%) at every IoU: untrimmed test videos, and the same videos trimmed to their actions. */
   video: Partial<Record<VideoRow, Record<string, number>>>;
   trimmed: Partial<Record<VideoRow, Record<string, number>>>;
@@ -130,6 +133,12 @@ export interface ModelResults {
   /** Table 5 row (models with stages only). */
   table5?: number[];
   frame: Record<string, number>;
+  /**
+   * Frame-mAP (%) at every IoU of Tables 1/3 of the final stage's boxes rescored along their
+   * linked tubes (the profile's `tubeRescoring`; an analysis, not PCSC). Absent in results cached
+   * before it was measured.
+   */
+  frameAlongTubes?: Record<string, number>;
   video: Partial<Record<VideoRow, Record<string, number>>>;
   trimmed: Partial<Record<VideoRow, Record<string, number>>>;
   recall: Record<BenchVariant, Record<string, number>>;
@@ -193,6 +202,13 @@ export function runModel(
         (_, t) => frameMaps(data.labels, test.runs, t)['0.5']!,
       );
     out.frame = frameMaps(data.labels, test.runs, stages);
+    out.frameAlongTubes = frameMapsAlongTubes(
+      data.labels,
+      test.runs,
+      stages,
+      test.tubes[model],
+      profile.tubeRescoring,
+    );
     out.recall = recallByVariant(test.runs);
     out.streams = streamsByVariant(test.runs);
     const annotations = data.test.map((v) => v.annotation);
@@ -222,6 +238,7 @@ export function seedResultsOf(seed: number, models: Record<PcscModel, ModelResul
     trainLoss: {} as SeedResults['trainLoss'],
     table5: { 'pcsc-no-fc': [], pcsc: [] },
     frame: {} as SeedResults['frame'],
+    frameAlongTubes: {},
     video: {},
     trimmed: {},
     recall: {} as SeedResults['recall'],
@@ -233,6 +250,7 @@ export function seedResultsOf(seed: number, models: Record<PcscModel, ModelResul
     out.trainLoss[model] = m.trainLoss;
     if (model !== 'fpn') out.table5[model] = m.table5 ?? [];
     out.frame[model] = m.frame;
+    if (m.frameAlongTubes) out.frameAlongTubes[model] = m.frameAlongTubes;
     out.recall[model] = m.recall;
     if (m.streams) out.streams[model] = m.streams;
     Object.assign(out.video, m.video);

@@ -33,6 +33,8 @@ export {
   VITERBI_PIPELINE,
   YOWO_PIPELINE,
 } from './presets';
+export type { TubeRescoringOptions } from './rescore-along-tubes';
+export { rescoreAlongTubes } from './rescore-along-tubes';
 export type { FrameNMSOptions } from './row-nms';
 export { nmsRows } from './row-nms';
 export type { FitPlattScalingOptions, PlattScaling } from './score-calibration';

@@ -11,7 +11,7 @@ import { jobConvolutions, selectConvolutions } from '@tubekit/step-bench/convolu
 import { jobBenchData } from './job-data';
 import { type PcscMapsJobConfig, pcscEnvironment } from './jobs';
 import { PROFILES } from './profiles';
-import { disposeTrainingFrames, trainingFrames } from './train-detector';
+import { trainingFrames } from './train-detector';
 import { writeTrainingMaps } from './training-maps-file';
 import { partVideos } from './training-maps-parts';
 import { readStreamTrunks } from './trunks';
@@ -26,12 +26,8 @@ export const jobKind: JobKind<PcscMapsJobConfig, { path: string; videos: number 
     const trunks = await readStreamTrunks(profile, config.trunks);
     try {
       const frames = trainingFrames(profile, trunks, data.train, partVideos(data.train, config));
-      try {
-        await writeTrainingMaps(config.path, frames.videos);
-        return { path: config.path, videos: frames.videos.length };
-      } finally {
-        disposeTrainingFrames(frames);
-      }
+      await writeTrainingMaps(config.path, frames.videos);
+      return { path: config.path, videos: frames.videos.length };
     } finally {
       trunks.rgb.dispose();
       trunks.flow.dispose();

@@ -24,7 +24,6 @@ import { testVideos, type VideoRow } from './run-seed';
 import { trainActionness } from './train-actionness';
 import {
   createDetector,
-  disposeTrainingFrames,
   trainDetector,
   trainingFrames,
   trainingIterations,
@@ -196,13 +195,9 @@ export async function reproduceOnDataset(
   const started = Date.now();
   try {
     const frames = trainingFrames(profile, trunks, train);
-    try {
-      const bar = createProgress({ label: '  train pcsc', total: trainingIterations(profile) });
-      trainLoss = trainDetector(profile, det, frames, seed, () => bar.tick());
-      bar.done();
-    } finally {
-      disposeTrainingFrames(frames);
-    }
+    const bar = createProgress({ label: '  train pcsc', total: trainingIterations(profile) });
+    trainLoss = trainDetector(profile, det, frames, seed, () => bar.tick());
+    bar.done();
     log(
       `pcsc-bench tier 3: PCSC trained (${trainingSummary(profile)}, ${((Date.now() - started) / 1000).toFixed(0)} s, final loss ${trainLoss.toFixed(3)})`,
     );

@@ -3,15 +3,9 @@ import { initBackend, Trainer, tf } from '@tubekit/nn';
 import type { BenchVideoSource } from './bench-data';
 import { PROFILES, stepProfileOf } from './profiles';
 import { spreadVideos } from './train-actionness';
-import {
-  createDetector,
-  disposeTrainingFrames,
-  trainDetector,
-  trainingFrames,
-  trainingKeyFrames,
-  trainingMapsBytes,
-} from './train-detector';
+import { createDetector, trainDetector, trainingFrames, trainingKeyFrames } from './train-detector';
 import { freshStreamTrunks } from './trunks';
+import { gatherInput, hostInput, videoInput } from './video-features';
 
 const box = [10, 10, 30, 50];
 
@@ -53,7 +47,7 @@ describe('trainingFrames', () => {
     await initBackend({ log: () => undefined });
   });
 
-  it('keeps only the maps, and frees them when a video fails', () => {
+  it('keeps only the maps, in this process’s memory, and leaves no tensor when a video fails', () => {
     const profile = PROFILES.smoke;
     const S = stepProfileOf(profile).frameSize;
     const trunks = freshStreamTrunks(profile);
@@ -73,7 +67,26 @@ describe('trainingFrames', () => {
     const out = trainingFrames(profile, trunks, [source(false), source(false)]);
     expect(loads).toBe(2);
     expect(out.items.map((i) => i.row)).toEqual([0, 1, 0, 1]); // key frames 3 and 17 of each
-    disposeTrainingFrames(out);
+    expect(tf.memory().numTensors).toBe(before);
+    // the maps are the key frames' rows of the video's maps, and a batch gathers them back
+    const maps = videoInput(trunks, source(false).load(), [3, 17], profile.stack);
+    const host = hostInput(maps);
+    expect(out.videos[0]!.input).toEqual(host);
+    const batch = gatherInput([
+      { input: out.videos[1]!.input, row: 1 },
+      { input: out.videos[0]!.input, row: 0 },
+    ]);
+    for (const stream of ['rgb', 'flow'] as const)
+      batch[stream].forEach((t, l) => {
+        const [, H, W, C] = maps[stream][l]!.shape;
+        expect(t.shape).toEqual([2, H, W, C]);
+        const expected = tf.tidy(() =>
+          tf.concat([tf.slice(maps[stream][l]!, 1, 1), tf.slice(maps[stream][l]!, 0, 1)]),
+        );
+        expect(t.dataSync()).toEqual(expected.dataSync());
+        expected.dispose();
+      });
+    tf.dispose([...maps.rgb, ...maps.flow, ...batch.rgb, ...batch.flow]);
     expect(tf.memory().numTensors).toBe(before);
     expect(() => trainingFrames(profile, trunks, [source(false), source(true)])).toThrow(
       'render failed',
@@ -103,7 +116,6 @@ describe('trainDetector', () => {
     frames = trainingFrames(PROFILES.smoke, trunks, [source]);
   });
   afterAll(() => {
-    disposeTrainingFrames(frames);
     trunks.rgb.dispose();
     trunks.flow.dispose();
   });
@@ -130,7 +142,7 @@ describe('trainDetector', () => {
     expect(weightsAfter(4, 1)).not.toEqual(weightsAfter(2, 1));
   });
 
-  it('says when the backend’s memory runs out during training, and how much the maps take', () => {
+  it('says when the backend’s memory runs out during training, and what fills it', () => {
     const det = createDetector(PROFILES.smoke, 'fpn', 1, 2);
     const run = jest.spyOn(det, 'run').mockImplementation(() => {
       // what the wasm backend throws when its heap is full (a WebAssembly.RuntimeError)
@@ -140,16 +152,7 @@ describe('trainDetector', () => {
       ...PROFILES.smoke,
       headPretraining: { ...PROFILES.smoke.headPretraining, iterations: 0 },
     };
-    // both streams' two levels of every key frame, float32
-    const bytes = trainingMapsBytes(frames);
-    expect(bytes).toBe(
-      frames.videos.reduce(
-        (sum, v) => sum + 4 * [...v.input.rgb, ...v.input.flow].reduce((n, t) => n + t.size, 0),
-        0,
-      ),
-    );
-    const gb = (bytes / 2 ** 30).toFixed(2);
-    const says = `pcsc-bench: the ML backend's memory ran out at training step 0 ("memory access out of bounds"). The ${frames.items.length} training key frames' maps hold ${gb} GB of it; fewer training videos (videos.train) or stack segments (stack.segments) fit.`;
+    const says = `pcsc-bench: the ML backend's memory ran out at training step 0 ("memory access out of bounds"). It holds the detector and its batches of ${profile.batchFrames} key frames (the training maps are kept outside it); fewer key frames a batch or a narrower detector (fpnChannels, hidden) fit.`;
     expect(() => trainDetector(profile, det, frames, 1)).toThrow(says);
     // the heap's end breaks the backend: freeing the trainer afterwards fails as well, and that
     // failure does not hide the message

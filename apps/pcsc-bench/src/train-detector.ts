@@ -8,7 +8,14 @@ import { createRng, type Rng, Trainer, type tf } from '@tubekit/nn';
 import { createProgress } from '@tubekit/report';
 import { type BenchVideoSource, frameGroundTruth } from './bench-data';
 import { type PcscProfile, stepProfileOf } from './profiles';
-import { disposeInput, gatherInput, type StreamTrunks, videoInput } from './video-features';
+import {
+  disposeInput,
+  gatherInput,
+  type HostInput,
+  hostInput,
+  type StreamTrunks,
+  videoInput,
+} from './video-features';
 
 /** The three detectors the bench trains (spec §4: Tables 5 and 6). */
 export type PcscModel = 'fpn' | 'pcsc-no-fc' | 'pcsc';
@@ -64,12 +71,13 @@ export interface TrainingVideo {
   name: string;
   /** 1-based key frames, one row of `input` each. */
   keys: number[];
-  input: CrossStreamInput;
+  /** The key frames' maps, in this process's memory (each batch becomes tensors when drawn). */
+  input: HostInput;
 }
 
 /** Training key frames of the videos (mini-UCF-101-24 style): every n-th annotated frame. */
 export interface TrainingFrames {
-  items: { input: CrossStreamInput; row: number; gt: FrameGroundTruth }[];
+  items: { input: HostInput; row: number; gt: FrameGroundTruth }[];
   /** The videos with key frames, in the training list's order. */
   videos: TrainingVideo[];
 }
@@ -107,7 +115,7 @@ export function assembleTrainingFrames(
 /**
  * Computes (once per process's trunks) the key-frame maps of every `trainEvery`-th annotated frame
  * of the training videos (or of those at `indices` of the list), loading one video's frames at a
- * time (only the maps are kept). On an error the maps computed so far are freed.
+ * time; only the maps are kept, in this process's memory, not the ML backend's.
  */
 export function trainingFrames(
   profile: PcscProfile,
@@ -117,28 +125,20 @@ export function trainingFrames(
 ): TrainingFrames {
   const done: TrainingVideo[] = [];
   const bar = createProgress({ label: '  training key-frame maps', total: indices.length });
-  try {
-    for (const index of indices) {
-      bar.tick();
-      const video = videos[index]!;
-      const keys = trainingKeyFrames(video.annotation, profile.trainEvery);
-      if (keys.length === 0) continue;
-      const input = videoInput(trunks, video.load(), keys, profile.stack);
-      done.push({ index, name: video.annotation.name, keys, input });
+  for (const index of indices) {
+    bar.tick();
+    const video = videos[index]!;
+    const keys = trainingKeyFrames(video.annotation, profile.trainEvery);
+    if (keys.length === 0) continue;
+    const maps = videoInput(trunks, video.load(), keys, profile.stack);
+    try {
+      done.push({ index, name: video.annotation.name, keys, input: hostInput(maps) });
+    } finally {
+      disposeInput(maps);
     }
-  } catch (error) {
-    // the maps of the videos done so far are freed; the error is the video's
-    for (const v of done) disposeInput(v.input);
-    throw error;
-  } finally {
-    bar.done();
   }
+  bar.done();
   return assembleTrainingFrames(done, videos);
-}
-
-/** Frees the training frames' tensors. */
-export function disposeTrainingFrames(frames: TrainingFrames): void {
-  for (const v of frames.videos) disposeInput(v.input);
 }
 
 /** Iterations of both phases of {@link trainDetector} (for a progress bar). */
@@ -161,24 +161,16 @@ export function trainingSummary(profile: PcscProfile): string {
 /** The two phases of {@link trainDetector}. */
 export type TrainingPhase = 'head pretraining' | 'end to end';
 
-/** Bytes of the training key frames' maps (both streams, float32), which live in the backend's memory. */
-export function trainingMapsBytes(frames: TrainingFrames): number {
-  let bytes = 0;
-  for (const v of frames.videos)
-    for (const t of new Set([...v.input.rgb, ...v.input.flow])) bytes += 4 * t.size;
-  return bytes;
-}
-
 /**
  * A WebAssembly heap that ran out during training, as an error that says so and what fills it
- * (the training maps: fewer training videos or stack segments fit); any other error as it is.
+ * (the detector and its batches: the training maps are kept outside it); any other error as it
+ * is.
  */
-function heapExhausted(error: unknown, frames: TrainingFrames, step: number): unknown {
+function heapExhausted(error: unknown, batchFrames: number, step: number): unknown {
   if (!(error instanceof Error && /memory access out of bounds|out of memory/i.test(error.message)))
     return error;
-  const gb = (trainingMapsBytes(frames) / 2 ** 30).toFixed(2);
   return new Error(
-    `pcsc-bench: the ML backend's memory ran out at training step ${step} ("${error.message}"). The ${frames.items.length} training key frames' maps hold ${gb} GB of it; fewer training videos (videos.train) or stack segments (stack.segments) fit.`,
+    `pcsc-bench: the ML backend's memory ran out at training step ${step} ("${error.message}"). It holds the detector and its batches of ${batchFrames} key frames (the training maps are kept outside it); fewer key frames a batch or a narrower detector (fpnChannels, hidden) fit.`,
     { cause: error },
   );
 }
@@ -246,7 +238,7 @@ function optimise(
     try {
       trainer.dispose();
     } catch {}
-    throw heapExhausted(error, frames, i);
+    throw heapExhausted(error, batchFrames, i);
   }
   trainer.dispose();
   return losses;

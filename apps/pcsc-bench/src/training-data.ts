@@ -1,6 +1,6 @@
 import type { BenchData } from './bench-data';
 import type { PcscProfile } from './profiles';
-import { disposeTrainingFrames, type TrainingFrames, trainingFrames } from './train-detector';
+import { type TrainingFrames, trainingFrames } from './train-detector';
 import type { StreamTrunks } from './video-features';
 
 /**
@@ -14,7 +14,7 @@ export interface TrainingData {
 
 /**
  * The training data of the pretrained trunks (`readStreamTrunks` or `benchStreamTrunks`, which it
- * takes over): the training key frames' maps computed once; free both with
+ * takes over): the training key frames' maps computed once; free the trunks with
  * {@link disposeTrainingData}.
  */
 export function trainingDataOf(
@@ -31,9 +31,8 @@ export function trainingDataOf(
   }
 }
 
-/** Frees the trunks and training frames. */
+/** Frees the trunks (the training frames' maps are in this process's memory, not the backend's). */
 export function disposeTrainingData(training: TrainingData): void {
-  disposeTrainingFrames(training.frames);
   training.trunks.rgb.dispose();
   training.trunks.flow.dispose();
 }

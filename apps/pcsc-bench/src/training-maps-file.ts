@@ -3,11 +3,11 @@ import {
   type RawTensor,
   rawTensorToFloat32,
   readSafetensors,
-  tf,
   writeSafetensors,
 } from '@tubekit/nn';
 import type { BenchVideoSource } from './bench-data';
 import { assembleTrainingFrames, type TrainingFrames, type TrainingVideo } from './train-detector';
+import type { HostMaps } from './video-features';
 
 const STREAM_NAMES = ['rgb', 'flow'] as const;
 
@@ -24,10 +24,8 @@ export async function writeTrainingMaps(
   const tensors: RawTensor[] = [];
   for (const v of videos)
     for (const stream of STREAM_NAMES)
-      v.input[stream].forEach((t, l) => {
-        tensors.push(
-          float32RawTensor(`${v.index}/${stream}/${l}`, t.shape, t.dataSync() as Float32Array),
-        );
+      v.input[stream].forEach((maps, l) => {
+        tensors.push(float32RawTensor(`${v.index}/${stream}/${l}`, maps.shape, maps.data));
       });
   await writeSafetensors(path, tensors, {
     format: 'tubekit-pcsc-training-maps',
@@ -47,50 +45,40 @@ export async function readTrainingMaps(
 ): Promise<TrainingFrames> {
   const videos: TrainingVideo[] = [];
   const seen = new Set<number>();
-  try {
-    for (const path of paths) {
-      const file = await readSafetensors(path);
-      if (file.metadata.format !== 'tubekit-pcsc-training-maps')
+  for (const path of paths) {
+    const file = await readSafetensors(path);
+    if (file.metadata.format !== 'tubekit-pcsc-training-maps')
+      throw new Error(`${path}: not a PCSC training-maps file (format "${file.metadata.format}")`);
+    const byName = new Map(file.tensors.map((t) => [t.name, t]));
+    const entries = JSON.parse(file.metadata.videos ?? '[]') as {
+      name: string;
+      index: number;
+      keys: number[];
+    }[];
+    for (const { name, index, keys } of entries) {
+      const source = train[index];
+      if (source?.annotation.name !== name)
         throw new Error(
-          `${path}: not a PCSC training-maps file (format "${file.metadata.format}")`,
+          `${path}: video ${index} is "${name}", the training list's is "${source?.annotation.name ?? 'absent'}" (maps of other videos?)`,
         );
-      const byName = new Map(file.tensors.map((t) => [t.name, t]));
-      const entries = JSON.parse(file.metadata.videos ?? '[]') as {
-        name: string;
-        index: number;
-        keys: number[];
-      }[];
-      for (const { name, index, keys } of entries) {
-        const source = train[index];
-        if (source?.annotation.name !== name)
-          throw new Error(
-            `${path}: video ${index} is "${name}", the training list's is "${source?.annotation.name ?? 'absent'}" (maps of other videos?)`,
-          );
-        if (seen.has(index)) throw new Error(`${path}: video ${index} ("${name}") is in two parts`);
-        seen.add(index);
-        const levels = (stream: string) => {
-          const out: tf.Tensor4D[] = [];
-          let t = byName.get(`${index}/${stream}/0`);
-          while (t) {
-            const [B, H, W, C] = t.shape as [number, number, number, number];
-            out.push(tf.tensor4d(rawTensorToFloat32(t), [B, H, W, C]));
-            t = byName.get(`${index}/${stream}/${out.length}`);
-          }
-          if (out.length === 0) throw new Error(`${path}: no tensor "${index}/${stream}/0"`);
-          return out;
-        };
-        const rgb = levels('rgb');
-        try {
-          videos.push({ index, name, keys, input: { rgb, flow: levels('flow') } });
-        } catch (error) {
-          tf.dispose(rgb);
-          throw error;
+      if (seen.has(index)) throw new Error(`${path}: video ${index} ("${name}") is in two parts`);
+      seen.add(index);
+      const levels = (stream: string) => {
+        const out: HostMaps[] = [];
+        let t = byName.get(`${index}/${stream}/0`);
+        while (t) {
+          if (t.shape.length !== 4 || t.shape[0] !== keys.length)
+            throw new Error(
+              `${path}: tensor "${t.name}" has shape [${t.shape.join(', ')}], expected [${keys.length} key frames, height, width, channels]`,
+            );
+          out.push({ data: rawTensorToFloat32(t), shape: [...t.shape] as HostMaps['shape'] });
+          t = byName.get(`${index}/${stream}/${out.length}`);
         }
-      }
+        if (out.length === 0) throw new Error(`${path}: no tensor "${index}/${stream}/0"`);
+        return out;
+      };
+      videos.push({ index, name, keys, input: { rgb: levels('rgb'), flow: levels('flow') } });
     }
-  } catch (error) {
-    for (const v of videos) tf.dispose([...v.input.rgb, ...v.input.flow]);
-    throw error;
   }
   return assembleTrainingFrames(videos, train);
 }

@@ -68,19 +68,48 @@ export function sliceInput(input: CrossStreamInput, from: number, count: number)
   return { rgb: cut(input.rgb), flow: cut(input.flow) };
 }
 
-/** Rows of several inputs gathered into one batch (new tensors). */
-export function gatherInput(
-  parts: readonly { input: CrossStreamInput; row: number }[],
-): CrossStreamInput {
+/**
+ * One level of key-frame maps kept in this process's memory rather than the ML backend's (whose
+ * WebAssembly heap cannot hold 2 424 training key frames' maps of a stack in several parts):
+ * `[B, H, W, C]` float32 rows, one per key frame.
+ */
+export interface HostMaps {
+  data: Float32Array;
+  shape: [number, number, number, number];
+}
+
+/** A {@link CrossStreamInput} kept in this process's memory ({@link hostInput}). */
+export interface HostInput {
+  rgb: HostMaps[];
+  flow: HostMaps[];
+}
+
+/**
+ * An input's maps copied into this process's memory (the tensors are left to the caller). Maps
+ * shared by both streams (RGB only) stay shared.
+ */
+export function hostInput(input: CrossStreamInput): HostInput {
+  const host = (ts: readonly tf.Tensor4D[]) =>
+    ts.map((t) => ({
+      data: t.dataSync() as Float32Array,
+      shape: [...t.shape] as HostMaps['shape'],
+    }));
+  const rgb = host(input.rgb);
+  return { rgb, flow: input.flow === input.rgb ? rgb : host(input.flow) };
+}
+
+/** Rows of several host inputs gathered into one batch of new tensors (free with {@link disposeInput}). */
+export function gatherInput(parts: readonly { input: HostInput; row: number }[]): CrossStreamInput {
   const pick = (stream: 'rgb' | 'flow') =>
-    parts[0]!.input[stream].map((_, l) =>
-      tf.tidy(() =>
-        tf.concat(
-          parts.map((p) => tf.slice(p.input[stream][l]!, p.row, 1)),
-          0,
-        ),
-      ),
-    );
+    parts[0]!.input[stream].map((first, l) => {
+      const [, H, W, C] = first.shape;
+      const size = H * W * C;
+      const data = new Float32Array(parts.length * size);
+      parts.forEach((p, b) => {
+        data.set(p.input[stream][l]!.data.subarray(p.row * size, (p.row + 1) * size), b * size);
+      });
+      return tf.tensor4d(data, [parts.length, H, W, C]);
+    });
   return { rgb: pick('rgb'), flow: pick('flow') };
 }
 

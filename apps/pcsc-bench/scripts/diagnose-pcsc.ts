@@ -63,7 +63,6 @@ import {
   actionnessSamples,
   classAgnosticFrameAps,
   frameMaps,
-  frameMapsAlongTubes,
   linkRun,
   runVideo,
   type VideoRun,
@@ -347,7 +346,7 @@ async function main() {
         );
         for (const window of [2, 4, 8, 16])
           log(
-            `  ±${String(window).padEnd(23)} ${pct(frameMapsAlongTubes(data.labels, allRuns, 0, tubes, { window }))}`,
+            `  ±${String(window).padEnd(23)} ${pct(frameMaps(data.labels, allRuns, 0, { tubes, rescoring: { window } }))}`,
           );
         if (values.actionness) {
           const { classifiers } = trainActionness(profile, det, training.trunks, data.train, seed);

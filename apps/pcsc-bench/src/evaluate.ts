@@ -179,38 +179,27 @@ export function frameDetectionsAt(runs: readonly VideoRun[], t: number): FrameDe
   return dets;
 }
 
-/** Frame-mAP (%) at each of {@link TABLE_IOUS}, `act` protocol. */
+/**
+ * Frame-mAP (%) at each of {@link TABLE_IOUS} of the stage-t frame output, `act` protocol.
+ * With `alongTubes`, the output is first rescored along the tubes linked from it
+ * (`rescoreAlongTubes`: each box the linker took gets the mean of its tube's per-frame scores
+ * within the window): an analysis of how much temporal context adds to the per-frame naming,
+ * not part of PCSC.
+ *
+ * @param alongTubes - the tubes of every run's video, linked from the same stage's output
+ *   ({@link linkRun}), and the rescoring's window.
+ */
 export function frameMaps(
   labels: string[],
   runs: readonly VideoRun[],
   t: number,
+  alongTubes?: { tubes: readonly DetectedTube[]; rescoring: TubeRescoringOptions },
 ): Record<string, number> {
+  const detections = frameDetectionsAt(runs, t);
   return frameAps(
     labels,
     runs.map((x) => x.video.annotation),
-    frameDetectionsAt(runs, t),
-  );
-}
-
-/**
- * Frame-mAP (%) at each of {@link TABLE_IOUS} of the stage-t frame output rescored along the
- * tubes linked from it (`rescoreAlongTubes`: each box the linker took gets the mean of its tube's
- * per-frame scores within the window), `act` protocol. An analysis of how much temporal context
- * adds to the per-frame naming, not part of PCSC.
- *
- * @param tubes - the tubes of every run's video, linked from the same stage's output ({@link linkRun}).
- */
-export function frameMapsAlongTubes(
-  labels: string[],
-  runs: readonly VideoRun[],
-  t: number,
-  tubes: readonly DetectedTube[],
-  options: TubeRescoringOptions,
-): Record<string, number> {
-  return frameAps(
-    labels,
-    runs.map((x) => x.video.annotation),
-    rescoreAlongTubes(frameDetectionsAt(runs, t), tubes, options),
+    alongTubes ? rescoreAlongTubes(detections, alongTubes.tubes, alongTubes.rescoring) : detections,
   );
 }
 

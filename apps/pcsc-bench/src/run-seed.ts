@@ -9,7 +9,6 @@ import { BENCH_VARIANTS, type BenchData, type BenchVariant, type BenchVideo } fr
 import { trimVideo } from './crop-video';
 import {
   frameMaps,
-  frameMapsAlongTubes,
   linkRun,
   refineTubes,
   runVideo,
@@ -202,13 +201,10 @@ export function runModel(
         (_, t) => frameMaps(data.labels, test.runs, t)['0.5']!,
       );
     out.frame = frameMaps(data.labels, test.runs, stages);
-    out.frameAlongTubes = frameMapsAlongTubes(
-      data.labels,
-      test.runs,
-      stages,
-      test.tubes[model],
-      profile.tubeRescoring,
-    );
+    out.frameAlongTubes = frameMaps(data.labels, test.runs, stages, {
+      tubes: test.tubes[model],
+      rescoring: profile.tubeRescoring,
+    });
     out.recall = recallByVariant(test.runs);
     out.streams = streamsByVariant(test.runs);
     const annotations = data.test.map((v) => v.annotation);

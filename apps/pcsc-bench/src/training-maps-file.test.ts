@@ -92,6 +92,14 @@ describe('training maps files', () => {
     await expect(readTrainingMaps([paths[0]!, paths[0]!], train)).rejects.toThrow(
       'video 0 ("plain/v0") is in two parts',
     );
+    // a tensor whose rows are not the video's key frames is refused, naming it
+    const tampered = join(dir, 'tampered.safetensors');
+    const v0 = whole.videos[0]!;
+    await writeTrainingMaps(tampered, [{ ...v0, keys: [...v0.keys, 20] }]);
+    const [rows, H, W, C] = v0.input.rgb[0]!.shape;
+    await expect(readTrainingMaps([tampered], train)).rejects.toThrow(
+      `${tampered}: tensor "0/rgb/0" has shape [${rows}, ${H}, ${W}, ${C}], expected [${rows + 1} key frames, height, width, channels]`,
+    );
     expect(tf.memory().numTensors).toBe(before);
     trunks.rgb.dispose();
     trunks.flow.dispose();

@@ -1,6 +1,12 @@
 import type { FrameBoxes } from '@tubekit/heads/cross-stream';
 import type { BenchVideo } from './bench-data';
-import { classAgnosticFrameAps, frameMaps, streamFrameAps, type VideoRun } from './evaluate';
+import {
+  classAgnosticFrameAps,
+  frameClassAps,
+  frameMaps,
+  streamFrameAps,
+  type VideoRun,
+} from './evaluate';
 
 const GT = [10, 10, 40, 60];
 
@@ -49,6 +55,20 @@ describe('classAgnosticFrameAps', () => {
     expect(aps['0.75']).toBeCloseTo(100, 6);
     const far = run([frame([70, 70, 100, 100], 1, 0.9), frame([70, 70, 100, 100], 1, 0.9)]);
     expect(classAgnosticFrameAps([far], 0)['0.2']).toBe(0);
+  });
+});
+
+describe('frameClassAps', () => {
+  it("gives each class's AP@0.5, and their mean is the frame-mAP", () => {
+    // the actor named right in frame 1, wrong in frame 2: "jump" finds half its boxes at
+    // precision 1; "run" has no GT box, so its one detection is a false positive (the `act`
+    // protocol averages over every label, one without GT at 0)
+    const half = run([frame(GT, 1, 0.9), frame(GT, 2, 0.8)]);
+    const aps = frameClassAps(['jump', 'run'], [half], 0);
+    expect(Object.keys(aps)).toEqual(['jump', 'run']);
+    expect(aps.jump).toBeCloseTo(50, 6);
+    expect(aps.run).toBe(0);
+    expect(frameMaps(['jump', 'run'], [half], 0)['0.5']).toBeCloseTo(25, 6);
   });
 });
 

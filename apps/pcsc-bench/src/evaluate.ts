@@ -203,6 +203,26 @@ export function frameMaps(
   );
 }
 
+/**
+ * Frame-AP (%) of each class at IoU 0.5 of the stage-t frame output, `act` protocol, keyed by
+ * label in label order: which classes the frame-mAP@0.5 ({@link frameMaps}, their mean: the
+ * protocol averages over every label, one without GT box in `runs` at 0) loses.
+ */
+export function frameClassAps(
+  labels: string[],
+  runs: readonly VideoRun[],
+  t: number,
+): Record<string, number> {
+  const r = frameMeanAP(
+    { labels, videos: runs.map((x) => x.video.annotation) },
+    frameDetectionsAt(runs, t),
+    { protocol: actProtocol, iou: [0.5] },
+  );
+  return Object.fromEntries(
+    r.results[0]!.classes.map((c) => [c.label, 100 * (c.ap ?? Number.NaN)]),
+  );
+}
+
 /** Frame-mAP (%) of detections at each of {@link TABLE_IOUS}, `act` protocol. */
 function frameAps(
   labels: string[],

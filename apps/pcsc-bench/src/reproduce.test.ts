@@ -41,6 +41,23 @@ describe('pcsc-bench smoke profile', () => {
     expect(seed.table5['pcsc-no-fc']).toHaveLength(3);
     expect(Object.keys(seed.frameAlongTubes).sort()).toEqual(['fpn', 'pcsc', 'pcsc-no-fc']);
     expect(Object.keys(seed.frameAlongTubes.pcsc!)).toEqual(Object.keys(seed.frame.pcsc));
+    // frame-AP@0.5 by class of every model, each in [0, 100]
+    expect(Object.keys(seed.frameByClass).sort()).toEqual(['fpn', 'pcsc', 'pcsc-no-fc']);
+    expect(Object.keys(seed.frameByClass.pcsc)).toEqual([
+      'walk',
+      'run',
+      'wave',
+      'clap',
+      'hop',
+      'jump',
+      'circle-forward',
+      'circle-backward',
+    ]);
+    for (const ap of Object.values(seed.frameByClass.pcsc) as (number | null)[])
+      if (ap !== null) expect(ap >= 0 && ap <= 100).toBe(true);
+    // the smoke preset has no order classes: the table has no row without them
+    expect(md).toContain('Frame-AP@0.5 by class (final stage)');
+    expect(md).not.toContain('classes that are not order classes');
     expect(Object.keys(seed.video).sort()).toEqual([
       'fpn',
       'pcsc',

@@ -8,6 +8,7 @@ import { createProgress } from '@tubekit/report';
 import { BENCH_VARIANTS, type BenchData, type BenchVariant, type BenchVideo } from './bench-data';
 import { trimVideo } from './crop-video';
 import {
+  frameClassAps,
   frameMaps,
   linkRun,
   refineTubes,
@@ -43,6 +44,8 @@ export interface SeedResults {
   frame: Record<PcscModel, Record<string, number>>;
   /** The same, rescored along the linked tubes ({@link ModelResults.frameAlongTubes}), per model that has it. */
   frameAlongTubes: Partial<Record<PcscModel, Record<string, number>>>;
+  /** Frame-AP@0.5 (%) of each class of each model's final stage ({@link ModelResults.frameByClass}), per model that has it. */
+  frameByClass: Partial<Record<PcscModel, Record<string, number>>>;
   /** Video-mAP (%) at every IoU: untrimmed test videos, and the same videos trimmed to their actions. */
   video: Partial<Record<VideoRow, Record<string, number>>>;
   trimmed: Partial<Record<VideoRow, Record<string, number>>>;
@@ -138,6 +141,11 @@ export interface ModelResults {
    * before it was measured.
    */
   frameAlongTubes?: Record<string, number>;
+  /**
+   * Frame-AP@0.5 (%) of each class of the final stage's output, keyed by label
+   * (`frameClassAps`). Absent in results cached before it was measured.
+   */
+  frameByClass?: Record<string, number>;
   video: Partial<Record<VideoRow, Record<string, number>>>;
   trimmed: Partial<Record<VideoRow, Record<string, number>>>;
   recall: Record<BenchVariant, Record<string, number>>;
@@ -205,6 +213,7 @@ export function runModel(
       tubes: test.tubes[model],
       rescoring: profile.tubeRescoring,
     });
+    out.frameByClass = frameClassAps(data.labels, test.runs, stages);
     out.recall = recallByVariant(test.runs);
     out.streams = streamsByVariant(test.runs);
     const annotations = data.test.map((v) => v.annotation);
@@ -235,6 +244,7 @@ export function seedResultsOf(seed: number, models: Record<PcscModel, ModelResul
     table5: { 'pcsc-no-fc': [], pcsc: [] },
     frame: {} as SeedResults['frame'],
     frameAlongTubes: {},
+    frameByClass: {},
     video: {},
     trimmed: {},
     recall: {} as SeedResults['recall'],
@@ -247,6 +257,7 @@ export function seedResultsOf(seed: number, models: Record<PcscModel, ModelResul
     if (model !== 'fpn') out.table5[model] = m.table5 ?? [];
     out.frame[model] = m.frame;
     if (m.frameAlongTubes) out.frameAlongTubes[model] = m.frameAlongTubes;
+    if (m.frameByClass) out.frameByClass[model] = m.frameByClass;
     out.recall[model] = m.recall;
     if (m.streams) out.streams[model] = m.streams;
     Object.assign(out.video, m.video);

@@ -75,6 +75,7 @@ function report(missing: string[]): string {
     dataset: 'one video',
     classifierIterations: profile.classifier.iterations,
     baseStream: { stream: 'rgb' },
+    orderClasses: [],
     resumed: [],
     missing: missing.map((id) => ({
       id,

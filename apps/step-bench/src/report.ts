@@ -1,9 +1,11 @@
+import { ORDER_MIN_SEGMENT } from '@tubekit/datasets';
 import {
   allClaims,
   CLAIM_MIN_SEEDS,
   CLAIM_RULE,
   type ClaimResult,
   checkClaim,
+  classApTable,
   formatMeanStd,
   type ReportBlock,
   type ReportDocument,
@@ -13,7 +15,7 @@ import {
 import { TRIMMING_TARGET_IOU } from './evaluate';
 import { CLAIMS, PUBLISHED, type StepClaimId } from './published';
 import { meanOverSeeds } from './seed-mean';
-import type { StepResults } from './step-results';
+import type { ByClassColumn, StepResults } from './step-results';
 import type { DisplacementRow } from './tier2-displacement';
 
 type Pick = (r: StepResults) => number;
@@ -197,6 +199,11 @@ export interface StepRunInfo {
   classifierIterations: number;
   /** Stream of the single-stream experiments (STEP: RGB) and why, when it is not RGB. */
   baseStream: { stream: 'rgb' | 'flow'; note?: string };
+  /**
+   * The dataset's classes that differ from their pair only in the order of two sub-actions
+   * (`orderClassesOf`; none before SynthTubes' `-v2` presets): set apart in the per-class table.
+   */
+  orderClasses: string[];
   resumed: string[];
   /**
    * Models without a result (a queued job that failed twice): their cells read `–`, and the
@@ -232,6 +239,60 @@ function noiseWarning(r: StepResults): ReportBlock[] {
     {
       kind: 'note',
       text: `⚠ Every frame-mAP of this run is below ${NOISE_FLOOR_MAP}% (best ${best.toFixed(2)}%): within this profile's training budget the models learned little, so the comparisons below are between numbers near zero. Use a longer profile (\`full\`).`,
+    },
+  ];
+}
+
+/** Column titles of the per-class table, in its order. */
+const BY_CLASS_TITLES: Record<ByClassColumn, (stream: string) => string> = {
+  k6: (s) => `${s}, K = 6`,
+  k30: (s) => `${s}, K = 30 input`,
+  extrapolation: (s) => `${s}, extrapolation`,
+  anticipation: (s) => `${s}, anticipation`,
+  flow: () => 'flow',
+  hybrid: () => 'hybrid fusion',
+};
+
+/**
+ * "Frame-AP@0.5 by class": Figure 5's variants, flow and hybrid fusion class by class, the
+ * order classes set apart. Nothing when no seed measured it.
+ */
+function byClassBlocks(
+  runs: readonly StepResults[],
+  info: StepRunInfo,
+  stream: string,
+): ReportBlock[] {
+  const columns = Object.keys(BY_CLASS_TITLES) as ByClassColumn[];
+  const classes = Object.keys(
+    runs.flatMap((r) => columns.map((c) => r.byClass[c])).find((x) => Object.keys(x).length) ?? {},
+  );
+  if (classes.length === 0) return [];
+  const order = info.orderClasses;
+  return [
+    { kind: 'heading', level: 2, text: 'Frame-AP@0.5 by class' },
+    {
+      kind: 'paragraph',
+      text:
+        order.length > 0
+          ? `Where each model's frame-mAP is lost, and whether temporal extension helps the classes that need it. The ${order.length} order classes (${order.join(', ')}) differ from their pair only in which of two sub-actions comes first, each lasting at least ${ORDER_MIN_SEGMENT} frames: a clip of K = 6 inside one sub-action cannot tell the pair apart, a tube extended to 30 frames can. A cell reads – where a model's cached result predates this table and kept no tubelets.`
+          : "Where each model's frame-mAP is lost, class by class. A cell reads – where a model's cached result predates this table and kept no tubelets.",
+    },
+    {
+      kind: 'table',
+      table: classApTable(
+        columns.map((c) => ({
+          title: BY_CLASS_TITLES[c](stream),
+          seeds: runs.map((r) => (Object.keys(r.byClass[c]).length ? r.byClass[c] : undefined)),
+        })),
+        {
+          classes,
+          apart: {
+            classes: order,
+            mark: ' (order)',
+            meanTitle: `mean over the ${classes.length - order.length} classes that are not order classes`,
+          },
+        },
+      ),
     },
   ];
 }
@@ -375,6 +436,7 @@ export function stepReport(
       },
     },
     ...figure('figure5.svg', 'Figure 5: frame-mAP per temporal-extension variant (seed mean)'),
+    ...byClassBlocks(runs, info, stream),
     h2(`Ablations (§4.2 "Miscellaneous") — one technique removed from the 3-step ${stream} model`),
     {
       kind: 'table',

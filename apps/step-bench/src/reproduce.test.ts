@@ -99,6 +99,7 @@ describe('pnpm reproduce --paper step --profile smoke (end to end)', () => {
         'Figure 6',
         'Table 2',
         'Tier 2',
+        'Frame-AP@0.5 by class',
       ]) {
         expect(md).toContain(heading);
         expect(html).toContain(heading);
@@ -130,6 +131,21 @@ describe('pnpm reproduce --paper step --profile smoke (end to end)', () => {
         expect(v).toBeGreaterThanOrEqual(0);
         expect(v).toBeLessThanOrEqual(100);
       }
+      // frame-AP@0.5 of every class for Figure 5's variants, flow and hybrid fusion; their mean
+      // over the classes is the model's frame-mAP
+      const { byClass, figure5 } = json.resultsBySeed[0];
+      expect(Object.keys(byClass)).toEqual([
+        'k6',
+        'k30',
+        'extrapolation',
+        'anticipation',
+        'flow',
+        'hybrid',
+      ]);
+      const k6 = Object.values(byClass.k6) as number[];
+      expect(k6).toHaveLength(8);
+      expect(k6.reduce((a, b) => a + b, 0) / k6.length).toBeCloseTo(figure5.k6, 6);
+      expect(md).not.toContain('(order)'); // the smoke preset has none
       expect(Object.keys(json.results.table2.videoMap)).toEqual(['0.05', '0.1', '0.2', '0.5']);
       // Table 2 trims calibrated scores, fit on training videos, beside the raw scores' trimming
       expect(Object.keys(json.results.table2.videoMapUncalibrated)).toEqual([

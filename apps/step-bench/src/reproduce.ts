@@ -11,6 +11,7 @@ import {
 import { type Convolutions, selectConvolutions } from './convolutions';
 import { figure4Of, figure4Svg } from './figure4';
 import { FIGURE6_ROUNDS, timeFigure6 } from './figure6-timing';
+import { orderClassesOf } from './order-classes';
 import { PROFILES, type StepProfileName, seedProfile, withSeeds } from './profiles';
 import { checkStepClaims, type StepRunInfo, stepReport } from './report';
 import { acquireRunLock } from './run-lock';
@@ -253,6 +254,7 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Reprodu
       startedAt: new Date(t0).toISOString(),
       dataset: `SynthTubes preset "${profile.synth.preset}" (${synth.dataset.labels.length} classes; ${train.length} train / ${test.length} test videos, frames resized to ${profile.frameSize}×${profile.frameSize})`,
       classifierIterations: profile.classifier.iterations,
+      orderClasses: orderClassesOf(profile.synth.preset),
       baseStream: {
         stream: profile.baseStream,
         note:

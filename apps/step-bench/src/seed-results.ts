@@ -4,6 +4,7 @@ import { hybridFusionModelIds, streamModelId } from './configurations';
 import {
   calibrationVideos,
   fitTrimmingCalibration,
+  frameClassApsOf,
   frameMapOf,
   linkTubes,
   type VideoTubelets,
@@ -79,6 +80,12 @@ export function seedResults(
   const late = fuse([rgb, flow]);
   const hybrid = fuse([early, rgb, flow]);
   const hybridMap = frameMapOf(synth.dataset, test, hybrid, K);
+  // per-class APs of a model: its summary's, else from its stored tubelets, else none
+  const classAps = (id: string): Record<string, number> => {
+    const s = get(id);
+    if (s.frameClassAps) return s.frameClassAps;
+    return s.tubelets ? frameClassApsOf(synth.dataset, test, decodeTubelets(s.tubelets), K) : {};
+  };
   // Table 2's trimmer reads probabilities: a Platt scaling fit on the hybrid fusion's tubes of
   // training videos (never the test videos)
   const calibrationSet = calibrationVideos(bench);
@@ -114,6 +121,14 @@ export function seedResults(
       k30: final('k30-direct'),
       extrapolation: final('extrapolation'),
       anticipation: final('anticipation'),
+    },
+    byClass: {
+      k6: classAps('smax3'),
+      k30: classAps('k30-direct'),
+      extrapolation: classAps('extrapolation'),
+      anticipation: classAps('anticipation'),
+      flow: classAps(streamModelId('flow', profile.baseStream)),
+      hybrid: hybridFusable ? frameClassApsOf(synth.dataset, test, hybrid, K) : {},
     },
     ablations: {
       full: final('smax3'),

@@ -1,5 +1,8 @@
 import type { DisplacementRow } from './tier2-displacement';
 
+/** The models of {@link StepResults.byClass}: Figure 5's variants, flow and hybrid fusion. */
+export type ByClassColumn = keyof StepResults['figure5'] | 'flow' | 'hybrid';
+
 /** Every number of the tubekit side of the STEP report (the JSON report's `results`). */
 export interface StepResults {
   /** Table 1(a): frame-mAP (%) at step s (index s−1) of the model trained with Smax steps. */
@@ -8,6 +11,12 @@ export interface StepResults {
   table1b: { rgb: number; flow: number; late: number; early: number; hybrid: number };
   /** Figure 5: frame-mAP (%) per temporal-extension variant. */
   figure5: { k6: number; k30: number; extrapolation: number; anticipation: number };
+  /**
+   * Frame-AP@0.5 (%) of each class, keyed by label: Figure 5's variants, the flow model and hybrid
+   * fusion. Does temporal extension help the classes that need it? Empty for a model whose
+   * summary predates it and stored no tubelets, or that is missing.
+   */
+  byClass: Record<ByClassColumn, Record<string, number>>;
   /** Ablations: frame-mAP (%) of the full (3-step, RGB) model and with one technique removed. */
   ablations: { full: number; noSceneContext: number; uniformSampling: number; constantIoU: number };
   /** Figure 6(a): fps running steps 1…s, without and with temporal extension (anticipation). */

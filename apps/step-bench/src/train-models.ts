@@ -18,7 +18,7 @@ import {
 } from './configurations';
 import { convolutionsCacheKey, convolutionsInUse } from './convolutions';
 import { firstLine, readCacheJson, setAsideDamaged } from './damaged-cache';
-import { calibrationVideos, frameMapOf } from './evaluate';
+import { calibrationVideos, frameClassApsOf, frameMapOf } from './evaluate';
 import { type StreamFeatures, type StreamFeaturesOptions, streamFeatures } from './feature-banks';
 import { FrameCache } from './frame-cache';
 import { storedClassifier } from './pretrained-classifier';
@@ -33,6 +33,11 @@ export interface ModelSummary {
   /** The profile it was trained and tested with (a cached result is reused only for the same one). */
   profile: StepProfile;
   frameMapByStep: number[];
+  /**
+   * Frame-AP@0.5 (%) of each class at the last step, keyed by label (`frameClassApsOf`). Absent
+   * in summaries cached before it was measured.
+   */
+  frameClassAps?: Record<string, number>;
   fpsByStep: number[];
   /** STEP Fig. 4: proposal–GT IoU at each step's input (models evaluated at every step). */
   inputIoUByStep?: number[][];
@@ -347,6 +352,12 @@ export async function trainAndSummarize(
     profile,
     frameMapByStep: run.stepTubelets.map((s) =>
       frameMapOf(synth.dataset, test, new Map(s.videos), profile.clipLength),
+    ),
+    frameClassAps: frameClassApsOf(
+      synth.dataset,
+      test,
+      new Map(run.stepTubelets[run.stepTubelets.length - 1].videos),
+      profile.clipLength,
     ),
     fpsByStep: run.fpsByStep,
     inputIoUByStep: run.inputIoUByStep,

@@ -20,6 +20,8 @@ export {
   formatMeanStd,
   meanAndStd,
 } from './claim';
+export type { ClassApColumn, ClassApTableOptions } from './class-ap-table';
+export { classApTable } from './class-ap-table';
 export type { ColumnAlign, MarkdownTableOptions } from './markdown-table';
 export { formatCell, markdownTable } from './markdown-table';
 export type { MultiProgress, MultiProgressOptions } from './multi-progress';

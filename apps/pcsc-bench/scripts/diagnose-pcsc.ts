@@ -16,13 +16,14 @@
  * Every output is combined as the bench combines it (the profile's `frameOutput`).
  * Nothing is cached: each count trains afresh.
  *
- *   nice -n 10 npx tsx apps/pcsc-bench/scripts/diagnose-pcsc.ts [profile] [model] [--seed 1] [--iterations 300,900] [--train-every 10] [--train-videos 40] [--stack 6:1] [--pretrain iterations:batchFrames:rate] [--rate 1e-3] [--stress v1|v2] [--actionness] [--step-out dir] [--conv onnxruntime|wasm]
+ *   nice -n 10 npx tsx apps/pcsc-bench/scripts/diagnose-pcsc.ts [profile] [model] [--seed 1] [--iterations 300,900] [--train-every 10] [--train-videos 40] [--stack 6:1,18:3] [--pretrain iterations:batchFrames:rate] [--rate 1e-3] [--stress v1|v2] [--actionness] [--step-out dir] [--conv onnxruntime|wasm]
  *
  * `--train-videos n` replaces the profile's training videos per variant (`videos.train`; the test
  * videos stay the profile's).
  * `--pretrain iterations:batchFrames:rate` replaces the profile's head pretraining (0 iterations:
  * none); `--rate` the end-to-end training's Adam rate.
- * `--stack frames:segments` replaces the profile's key-centred stack (its length, and the consecutive
+ * `--stack frames:segments[,frames:segments]` replaces the profile's key-centred stacks: one for
+ * both trunk levels, or the stride-4 level's then the stride-8 level's (each its length, and the consecutive
  * parts averaged separately).
  * `--actionness` also trains PCSC's actionness classifiers (temporal refinement) as the bench does
  * and prints how they score the boxes of tubes linked on their own training videos and on the test
@@ -78,7 +79,7 @@ import { spreadVideos, trainActionness } from '../src/train-actionness';
 import { createDetector, MODELS, type PcscModel, trainDetector } from '../src/train-detector';
 import { disposeTrainingData, trainingDataOf } from '../src/training-data';
 import { benchStreamTrunks } from '../src/trunks';
-import type { KeyStack, StreamTrunks } from '../src/video-features';
+import { describeStacks, type LevelStacks, type StreamTrunks } from '../src/video-features';
 
 function positiveIntegers(option: string, text: string): number[] {
   return text.split(',').map((v) => {
@@ -112,7 +113,7 @@ function passRuns(
   det: CrossStreamDetector,
   trunks: StreamTrunks,
   data: BenchData,
-  stack: KeyStack,
+  stacks: LevelStacks,
 ): Map<string, VideoRun[]> {
   const runs = new Map<string, VideoRun[]>();
   for (const video of data.test) {
@@ -121,7 +122,7 @@ function passRuns(
       if (!outputs.has(name)) outputs.set(name, []);
       outputs.get(name)!.push(unionFrameOutput(heads, det.options.frameOutput));
     };
-    runVideo(det, trunks, video, stack, {
+    runVideo(det, trunks, video, stacks, {
       onStages: (stages) => {
         for (let b = 0; b < stages[0]!.detections.length; b++) {
           const regressed = stages.map((s) => s.detections[b]!);
@@ -213,6 +214,23 @@ function variantLines(pass: string, runs: readonly VideoRun[], C: number): strin
   });
 }
 
+/** `6:1` (both levels) or `6:1,18:3` (stride 4, then stride 8) as {@link LevelStacks}. */
+function parseStacks(text: string): LevelStacks {
+  const parts = text.split(',').map((p) => p.split(':').map(Number));
+  if (
+    (parts.length !== 1 && parts.length !== 2) ||
+    !parts.every((p) => p.length === 2 && p.every((n) => Number.isInteger(n) && n > 0))
+  )
+    throw new Error(
+      `--stack expects frames:segments for both levels, or two of them separated by a comma (stride 4, then stride 8), with positive integers, got "${text}"`,
+    );
+  const [fine, coarse = fine] = parts.map(([frames, segments]) => ({
+    frames: frames!,
+    segments: segments!,
+  }));
+  return [fine!, coarse!];
+}
+
 async function main() {
   await initBackend({ log: () => undefined });
   const { values, positionals } = parseArgs({
@@ -251,11 +269,7 @@ async function main() {
     'train-videos',
     values['train-videos'] ?? String(base.videos.train),
   )[0]!;
-  const stack = values.stack?.split(':').map(Number) ?? [base.stack.frames, base.stack.segments];
-  if (stack.length !== 2 || !stack.every((n) => Number.isInteger(n) && n > 0))
-    throw new Error(
-      `--stack expects frames:segments, two positive integers, got "${values.stack}"`,
-    );
+  const stacks = values.stack === undefined ? base.stacks : parseStacks(values.stack);
   const pretrain = values.pretrain?.split(':').map(Number);
   if (pretrain && (pretrain.length !== 3 || !pretrain.every((n) => Number.isFinite(n) && n >= 0)))
     throw new Error(
@@ -279,7 +293,7 @@ async function main() {
       : base.headPretraining,
     trainEvery,
     videos: { ...base.videos, train: trainVideos },
-    stack: { frames: stack[0]!, segments: stack[1]! },
+    stacks,
   };
   const log = (line: string) => console.log(line);
   const step = stepProfileOf(profile);
@@ -291,7 +305,7 @@ async function main() {
   const data = await loadBenchData(profile);
   const training = trainingDataOf(profile, data, await benchStreamTrunks(bench));
   log(
-    `${model} seed ${seed}: ${training.frames.items.length} training key frames (every ${trainEvery}th annotated frame), stacks of ${profile.stack.frames} frames in ${profile.stack.segments} parts, ${data.test.length} test videos, convolutions ${convolutions}`,
+    `${model} seed ${seed}: ${training.frames.items.length} training key frames (every ${trainEvery}th annotated frame), key-centred stacks of ${describeStacks(profile.stacks)}, ${data.test.length} test videos, convolutions ${convolutions}`,
   );
   try {
     for (const iterations of counts) {
@@ -311,7 +325,7 @@ async function main() {
           `${trained.headPretraining.iterations} head-pretraining and ${iterations} end-to-end iterations: training ${((Date.now() - started) / 1000).toFixed(0)} s, final loss ${loss.toFixed(3)}`,
         );
         log(`  ${'pass'.padEnd(24)} frame-mAP@0.2/0.5/0.75   class-agnostic AP@0.2/0.5/0.75`);
-        const passes = passRuns(det, training.trunks, data, profile.stack);
+        const passes = passRuns(det, training.trunks, data, profile.stacks);
         for (const [pass, runs] of passes)
           log(
             `  ${pass.padEnd(24)} ${pct(frameMaps(data.labels, runs, 0))}      ${pct(classAgnosticFrameAps(runs, 0))}`,
@@ -364,7 +378,7 @@ async function main() {
               [`its training (${trainVideos.length})`, trainVideos],
               [`test (${data.test.length})`, data.test],
             ] as const)
-              log(actionnessLine(label, det, classifiers, training.trunks, videos, profile.stack));
+              log(actionnessLine(label, det, classifiers, training.trunks, videos, profile.stacks));
           } finally {
             classifiers.dispose();
           }
@@ -389,10 +403,10 @@ function actionnessLine(
   classifiers: ActionnessClassifiers,
   trunks: StreamTrunks,
   videos: readonly BenchVideo[],
-  stack: KeyStack,
+  stacks: LevelStacks,
 ): string {
   const samples: ActionnessSamples = { features: [], classes: [], labels: [] };
-  for (const video of videos) actionnessSamples(det, trunks, video, stack, samples);
+  for (const video of videos) actionnessSamples(det, trunks, video, stacks, samples);
   const N = samples.labels.length;
   if (N === 0) return `  ${label.padEnd(30)} no linked boxes`;
   const p = actionnessOf(classifiers, samples.features, samples.classes);

@@ -21,7 +21,7 @@ import { tf, tidyValues } from '@tubekit/nn';
 import { type BenchVideo, frameGroundTruth } from './bench-data';
 import {
   disposeInput,
-  type KeyStack,
+  type LevelStacks,
   type StreamTrunks,
   sliceInput,
   videoInput,
@@ -87,7 +87,7 @@ export function runVideo(
   det: CrossStreamDetector,
   trunks: StreamTrunks,
   video: BenchVideo,
-  stack: KeyStack,
+  stacks: LevelStacks,
   hooks: RunVideoHooks = {},
 ): VideoRun {
   const T = video.annotation.nframes;
@@ -95,7 +95,7 @@ export function runVideo(
     trunks,
     video,
     Array.from({ length: T }, (_, i) => i + 1),
-    stack,
+    stacks,
   );
   const stagesCount = det.options.stages + 1;
   const run: VideoRun = {
@@ -344,12 +344,12 @@ export function actionnessSamples(
   det: CrossStreamDetector,
   trunks: StreamTrunks,
   video: BenchVideo,
-  stack: KeyStack,
+  stacks: LevelStacks,
   into: ActionnessSamples,
 ): void {
   let features: Float32Array[] = [];
   let tubes: DetectedTube[] = [];
-  runVideo(det, trunks, video, stack, {
+  runVideo(det, trunks, video, stacks, {
     keep: (input, run) => {
       tubes = linkRun(run);
       features = tubeBoxFeatures(det, input, tubes);

@@ -6,7 +6,7 @@ import {
   type StepProfile,
   type StepProfileName,
 } from '@tubekit/step-bench/profiles';
-import type { KeyStack } from './video-features';
+import type { LevelStacks } from './video-features';
 
 /** The benchmark profiles of `pnpm reproduce --paper pcsc --profile …`. */
 export type PcscProfileName = 'smoke' | 'quick' | 'full';
@@ -38,11 +38,14 @@ export interface PcscProfile {
    */
   stress: StressVariants;
   /**
-   * Each key frame's stack (spec S1, `k` NS): `frames` consecutive frames centred on it, reduced
-   * to 2-D maps as the means of `segments` equal consecutive parts, concatenated in time order
-   * (`stackFeatures`; 1 part = the plain temporal average, spec S2's *our choice*).
+   * Each key frame's stack per trunk level, stride 4 then stride 8 (spec S1, `k` NS): `frames`
+   * consecutive frames centred on it, reduced to 2-D maps as the means of `segments` equal
+   * consecutive parts, concatenated in time order (`stackFeatures`; 1 part = the plain temporal
+   * average, spec S2's *our choice*). `quick` and `full`: 6 plain frames at stride 4, 18 frames in
+   * 3 ordered parts at stride 8, since 2026-12-06 (6 plain frames at both before; README, "A
+   * longer, ordered stack at stride 8").
    */
-  stack: KeyStack;
+  stacks: LevelStacks;
   /** FPN channels d, RoIAlign side P and the heads' fc width (spec S2/S5 CPU values 64, 7, 128). */
   fpnChannels: number;
   roiSize: number;
@@ -132,7 +135,10 @@ export const PROFILES: Record<PcscProfileName, PcscProfile> = {
     step: 'smoke',
     videos: { train: 2, test: 1 },
     stress: STRESS_VARIANTS.v2,
-    stack: { frames: 6, segments: 1 },
+    stacks: [
+      { frames: 6, segments: 1 },
+      { frames: 18, segments: 3 },
+    ],
     fpnChannels: 8,
     roiSize: 3,
     hidden: 16,
@@ -157,7 +163,10 @@ export const PROFILES: Record<PcscProfileName, PcscProfile> = {
     step: 'quick',
     videos: { train: 200, test: 12 },
     stress: STRESS_VARIANTS.v2,
-    stack: { frames: 6, segments: 1 },
+    stacks: [
+      { frames: 6, segments: 1 },
+      { frames: 18, segments: 3 },
+    ],
     fpnChannels: 32,
     roiSize: 5,
     hidden: 128,
@@ -182,7 +191,10 @@ export const PROFILES: Record<PcscProfileName, PcscProfile> = {
     step: 'full',
     videos: { train: 128, test: 48 },
     stress: STRESS_VARIANTS.v2,
-    stack: { frames: 6, segments: 1 },
+    stacks: [
+      { frames: 6, segments: 1 },
+      { frames: 18, segments: 3 },
+    ],
     fpnChannels: 64,
     roiSize: 7,
     hidden: 128,

@@ -17,6 +17,7 @@ import { PUBLISHED } from './published';
 import type { SeedResults, VideoRow } from './run-seed';
 import { TIER2_TRIMMERS, type Tier2Dataset } from './tier2-trimmers';
 import { MODELS, trainingSummary } from './train-detector';
+import { describeStacks } from './video-features';
 
 /** Run facts printed in the report. */
 export interface PcscRunInfo {
@@ -184,7 +185,7 @@ export function pcscReport(
   const blocks: ReportBlock[] = [
     {
       kind: 'paragraph',
-      text: `Profile **${profile.name}**, seeds ${profile.seeds.join(', ')}; SynthTubes \`${step.synth.preset}\` (seed ${step.synth.seed}, step-bench's \`${step.name}\` data) mixing the plain videos with \`appearance-hard\` ones (SynthTubes' \`${profile.stress.appearance}\`) and \`motion-hard\` ones (\`${profile.stress.motion}\`) (${profile.videos.train} training and ${profile.videos.test} test videos each); frames ${step.frameSize} px; RGB and flow trunks: step-bench's pretrained \`${step.name}\` trunks (${step.pretrain.iterations} iterations), frozen; each detector trains ${trainingSummary(profile)}; key-centred stacks of ${profile.stack.frames} frames${profile.stack.segments > 1 ? ` (the means of ${profile.stack.segments} consecutive parts, in time order)` : ''}; ${info.trainFrames} training key frames (every ${profile.trainEvery}th annotated frame, the paper's mini-UCF protocol), ${info.testFrames} test frames. Wall time ${(info.wallSeconds / 60).toFixed(1)} min (load: ${info.load}), convolutions ${info.convolutions}. Metrics under the \`act\` protocol.`,
+      text: `Profile **${profile.name}**, seeds ${profile.seeds.join(', ')}; SynthTubes \`${step.synth.preset}\` (seed ${step.synth.seed}, step-bench's \`${step.name}\` data) mixing the plain videos with \`appearance-hard\` ones (SynthTubes' \`${profile.stress.appearance}\`) and \`motion-hard\` ones (\`${profile.stress.motion}\`) (${profile.videos.train} training and ${profile.videos.test} test videos each); frames ${step.frameSize} px; RGB and flow trunks: step-bench's pretrained \`${step.name}\` trunks (${step.pretrain.iterations} iterations), frozen; each detector trains ${trainingSummary(profile)}; key-centred stacks of ${describeStacks(profile.stacks)}; ${info.trainFrames} training key frames (every ${profile.trainEvery}th annotated frame, the paper's mini-UCF protocol), ${info.testFrames} test frames. Wall time ${(info.wallSeconds / 60).toFixed(1)} min (load: ${info.load}), convolutions ${info.convolutions}. Metrics under the \`act\` protocol.`,
     },
     {
       kind: 'heading',

@@ -28,7 +28,7 @@ import {
   trainingIterations,
   trainingSummary,
 } from './train-detector';
-import type { KeyStack, StreamTrunks } from './video-features';
+import type { LevelStacks, StreamTrunks } from './video-features';
 
 /** Video-mAP rows of Table 6 (and its trimmed control). */
 export type VideoRow = PcscModel | 'pcsc+tr-split' | 'pcsc+tr-ends';
@@ -71,7 +71,7 @@ export function testVideos(
   det: CrossStreamDetector,
   trunks: StreamTrunks,
   videos: readonly BenchVideo[],
-  stack: KeyStack,
+  stacks: LevelStacks,
   model: PcscModel,
   classifiers?: ActionnessClassifiers,
 ): TestOutcome {
@@ -83,7 +83,7 @@ export function testVideos(
   }
   for (const video of videos)
     runs.push(
-      runVideo(det, trunks, video, stack, {
+      runVideo(det, trunks, video, stacks, {
         keep: (input, run) => {
           const linked = linkRun(run).map((t) => ({ ...t, video: video.annotation.name }));
           tubes[model]!.push(...linked);
@@ -201,7 +201,7 @@ export function runModel(
       classifiers = tr.classifiers;
       out.actionness = { samples: tr.samples, positives: tr.positives };
     }
-    const test = testVideos(det, trunks, data.test, profile.stack, model, classifiers);
+    const test = testVideos(det, trunks, data.test, profile.stacks, model, classifiers);
     const stages = det.options.stages;
     if (model !== 'fpn')
       out.table5 = Array.from(
@@ -221,7 +221,7 @@ export function runModel(
       out.video[row as VideoRow] = videoMaps(data.labels, annotations, tubes);
     if (model !== 'pcsc-no-fc') {
       const trimmedTest = data.test.map(trimVideo);
-      const trimmed = testVideos(det, trunks, trimmedTest, profile.stack, model, classifiers);
+      const trimmed = testVideos(det, trunks, trimmedTest, profile.stacks, model, classifiers);
       const trimmedAnnotations = trimmedTest.map((v) => v.annotation);
       for (const [row, tubes] of Object.entries(trimmed.tubes))
         out.trimmed[row as VideoRow] = videoMaps(data.labels, trimmedAnnotations, tubes);

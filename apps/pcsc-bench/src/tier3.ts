@@ -29,7 +29,7 @@ import {
   trainingIterations,
   trainingSummary,
 } from './train-detector';
-import type { StreamTrunks } from './video-features';
+import { describeStacks, type StreamTrunks } from './video-features';
 
 /** Options of {@link reproduceOnDataset}: your data ({@link UserDatasetOptions}) and profile. */
 export interface PcscOnDatasetOptions extends UserDatasetOptions {
@@ -206,7 +206,7 @@ export async function reproduceOnDataset(
       classifiers = tr.classifiers;
       actionness = { samples: tr.samples, positives: tr.positives };
     }
-    outcome = testVideos(det, trunks, test, profile.stack, 'pcsc', classifiers);
+    outcome = testVideos(det, trunks, test, profile.stacks, 'pcsc', classifiers);
   } finally {
     classifiers?.dispose();
     det.dispose();
@@ -257,7 +257,7 @@ export async function reproduceOnDataset(
             ],
             [
               'profile',
-              `${profile.name} (stacks of ${profile.stack.frames} frames in ${profile.stack.segments} part${profile.stack.segments === 1 ? '' : 's'}, ${trainingSummary(profile)}, every ${profile.trainEvery}th annotated frame)`,
+              `${profile.name} (key-centred stacks of ${describeStacks(profile.stacks)}, ${trainingSummary(profile)}, every ${profile.trainEvery}th annotated frame)`,
             ],
             ['seed', String(seed)],
             ['backend', backendName],

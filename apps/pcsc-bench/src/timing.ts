@@ -19,7 +19,7 @@ export function detectionFps(
   const keys = Array.from({ length: n }, (_, i) => i + 1);
   const det = createDetector({ ...profile, stages }, 'pcsc', 1, numClasses);
   const started = performance.now();
-  const input = videoInput(trunks, video, keys, profile.stack);
+  const input = videoInput(trunks, video, keys, profile.stacks);
   det.detect(input);
   disposeInput(input);
   const fps = (1000 * n) / (performance.now() - started);

@@ -35,7 +35,7 @@ export function trainActionness(
 ): { classifiers: ActionnessClassifiers; samples: number; positives: number } {
   const samples: ActionnessSamples = { features: [], classes: [], labels: [] };
   for (const video of spreadVideos(train, profile.actionness.videos))
-    actionnessSamples(det, trunks, video.load(), profile.stack, samples);
+    actionnessSamples(det, trunks, video.load(), profile.stacks, samples);
   const classifiers = new ActionnessClassifiers({
     numClasses: det.options.numClasses,
     inChannels: det.boxFeatureWidth,

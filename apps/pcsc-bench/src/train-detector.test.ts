@@ -5,7 +5,7 @@ import { PROFILES, stepProfileOf } from './profiles';
 import { spreadVideos } from './train-actionness';
 import { createDetector, trainDetector, trainingFrames, trainingKeyFrames } from './train-detector';
 import { freshStreamTrunks } from './trunks';
-import { gatherInput, hostInput, videoInput } from './video-features';
+import { describeStacks, gatherInput, hostInput, videoInput } from './video-features';
 
 const box = [10, 10, 30, 50];
 
@@ -69,7 +69,7 @@ describe('trainingFrames', () => {
     expect(out.items.map((i) => i.row)).toEqual([0, 1, 0, 1]); // key frames 3 and 17 of each
     expect(tf.memory().numTensors).toBe(before);
     // the maps are the key frames' rows of the video's maps, and a batch gathers them back
-    const maps = videoInput(trunks, source(false).load(), [3, 17], profile.stack);
+    const maps = videoInput(trunks, source(false).load(), [3, 17], profile.stacks);
     const host = hostInput(maps);
     expect(out.videos[0]!.input).toEqual(host);
     const batch = gatherInput([
@@ -94,6 +94,67 @@ describe('trainingFrames', () => {
     expect(tf.memory().numTensors).toBe(before);
     trunks.rgb.dispose();
     trunks.flow.dispose();
+  });
+});
+
+describe('videoInput', () => {
+  beforeAll(async () => {
+    await initBackend({ log: () => undefined });
+  });
+
+  it("reduces each trunk level over its own stack: stride 4's plain, stride 8's in ordered parts", () => {
+    const profile = PROFILES.smoke;
+    const S = stepProfileOf(profile).frameSize;
+    const trunks = freshStreamTrunks(profile);
+    const annotation: VideoAnnotation = { ...video, width: S, height: S };
+    // frames that differ over time, so that stacks of different lengths give different maps
+    const rgb = new Float32Array(annotation.nframes * S * S * 3).map(
+      (_, i) => (Math.floor(i / (S * S * 3)) % 5) / 5 + (i % 3) / 9,
+    );
+    const clip = { variant: 'plain' as const, annotation, rgb, flow: rgb.slice() };
+    const before = tf.memory().numTensors;
+    const [c4, c8] = trunks.rgb.options.widths.slice(1) as [number, number];
+    const plain = videoInput(
+      trunks,
+      clip,
+      [10],
+      [
+        { frames: 6, segments: 1 },
+        { frames: 6, segments: 1 },
+      ],
+    );
+    const mixed = videoInput(
+      trunks,
+      clip,
+      [10],
+      [
+        { frames: 6, segments: 1 },
+        { frames: 18, segments: 3 },
+      ],
+    );
+    expect(mixed.rgb.map((t) => t.shape)).toEqual([
+      [1, S / 4, S / 4, c4],
+      [1, S / 8, S / 8, 3 * c8],
+    ]);
+    // the stride-4 level is the same 6-frame mean; stride 8 reads 18 frames in 3 parts, whose
+    // middle part is the key frame's own 6 frames (frames 7–12, the same as the plain stack's)
+    expect(mixed.rgb[0]!.dataSync()).toEqual(plain.rgb[0]!.dataSync());
+    const middle = tf.tidy(() => tf.slice(mixed.rgb[1]!, [0, 0, 0, c8], [1, S / 8, S / 8, c8]));
+    const first = tf.tidy(() => tf.slice(mixed.rgb[1]!, [0, 0, 0, 0], [1, S / 8, S / 8, c8]));
+    const near = (a: tf.Tensor, b: tf.Tensor) =>
+      tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]!);
+    expect(near(middle, plain.rgb[1]!)).toBeLessThan(1e-5);
+    expect(near(first, plain.rgb[1]!)).toBeGreaterThan(1e-3);
+    tf.dispose([...plain.rgb, ...plain.flow, ...mixed.rgb, ...mixed.flow, middle, first]);
+    expect(tf.memory().numTensors).toBe(before);
+    trunks.rgb.dispose();
+    trunks.flow.dispose();
+  });
+
+  it('describes the stacks of both levels', () => {
+    expect(describeStacks(PROFILES.quick.stacks)).toBe(
+      '6 frames at stride 4, 18 frames in 3 ordered parts at stride 8',
+    );
   });
 });
 

@@ -48,11 +48,11 @@ export function createDetector(
   const m = MODELS[model];
   const step = stepProfileOf(profile);
   const [, w4, w8] = step.trunk.widths;
-  const parts = profile.stack.segments;
+  const [fine, coarse] = profile.stacks;
   return new CrossStreamDetector({
     numClasses,
     frameSize: step.frameSize,
-    trunkLevels: { channels: [w4 * parts, w8 * parts], strides: [4, 8] },
+    trunkLevels: { channels: [w4 * fine.segments, w8 * coarse.segments], strides: [4, 8] },
     fpnChannels: profile.fpnChannels,
     roiSize: profile.roiSize,
     hidden: profile.hidden,
@@ -130,7 +130,7 @@ export function trainingFrames(
     const video = videos[index]!;
     const keys = trainingKeyFrames(video.annotation, profile.trainEvery);
     if (keys.length === 0) continue;
-    const maps = videoInput(trunks, video.load(), keys, profile.stack);
+    const maps = videoInput(trunks, video.load(), keys, profile.stacks);
     try {
       done.push({ index, name: video.annotation.name, keys, input: hostInput(maps) });
     } finally {

@@ -39,7 +39,7 @@ export function trainingMapsFile(
         profile.videos.train,
         profile.stress,
         profile.trainEvery,
-        profile.stack,
+        profile.stacks,
         stepProfileOf(profile),
         basename(trunks.rgb),
         basename(trunks.flow),

@@ -27,12 +27,28 @@ export interface KeyStack {
 }
 
 /**
+ * The key-centred stacks of the two trunk levels the detector reads, finest first: stride 4, then
+ * stride 8 ({@link videoInput}). A level's stack may be longer, and in more parts, than the
+ * other's: `quick` keeps the fine level's 6 frames plain, for sharp boxes, and gives the coarse
+ * level 18 frames in 3 ordered parts, for what happens around the key frame and in which order
+ * (README, "A longer, ordered stack at stride 8").
+ */
+export type LevelStacks = readonly [fine: KeyStack, coarse: KeyStack];
+
+/** `6 frames at stride 4, 18 frames in 3 ordered parts at stride 8`. */
+export function describeStacks([fine, coarse]: LevelStacks): string {
+  const one = (s: KeyStack, stride: number) =>
+    `${s.frames} frames${s.segments > 1 ? ` in ${s.segments} ordered parts` : ''} at stride ${stride}`;
+  return `${one(fine, 4)}, ${one(coarse, 8)}`;
+}
+
+/**
  * Key-frame trunk maps of one video for the detector: both frozen trunks run once over the
  * video's frames (`Trunk.frozenLevels`: one onnxruntime graph per stream with onnxruntime
- * convolutions on); each key frame's maps are the means over its key-centred stack's parts
- * (`stackFeatures`). When the flow trunk is the RGB one (RGB only) the RGB maps serve both
- * streams, computed once. The tensors are kept (outside any tidy); dispose them with
- * {@link disposeInput}.
+ * convolutions on); each key frame's stride-4 and stride-8 maps are the means over the parts of
+ * that level's key-centred stack (`stackFeatures`, {@link LevelStacks}). When the flow trunk is
+ * the RGB one (RGB only) the RGB maps serve both streams, computed once. The tensors are kept
+ * (outside any tidy); dispose them with {@link disposeInput}.
  *
  * @param keys - 1-based key frames.
  */
@@ -40,22 +56,21 @@ export function videoInput(
   trunks: StreamTrunks,
   video: BenchVideo,
   keys: readonly number[],
-  stack: KeyStack,
+  stacks: LevelStacks,
 ): CrossStreamInput {
   const S = video.annotation.width;
   const T = video.annotation.nframes;
-  const stacks = keys.map((key) =>
-    Array.from(keyCentredFrames(key, T, stack.frames), (f) => f - 1),
+  const rows = stacks.map((stack) =>
+    keys.map((key) => Array.from(keyCentredFrames(key, T, stack.frames), (f) => f - 1)),
   );
   const levels = (trunk: Trunk, frames: Float32Array) => {
     const [c4, c8] = trunk.options.widths.slice(1) as [number, number];
     const [level4, level8] = trunk.frozenLevels(frames, { height: S, width: S }, [4, 8]);
     return tf.tidy(() =>
-      stackFeatures(
-        [tf.tensor4d(level4!, [T, S / 4, S / 4, c4]), tf.tensor4d(level8!, [T, S / 8, S / 8, c8])],
-        stacks,
-        stack.segments,
-      ).map((t) => tf.keep(t)),
+      [
+        tf.tensor4d(level4!, [T, S / 4, S / 4, c4]),
+        tf.tensor4d(level8!, [T, S / 8, S / 8, c8]),
+      ].map((level, i) => tf.keep(stackFeatures([level], rows[i]!, stacks[i]!.segments)[0]!)),
     );
   };
   const rgb = levels(trunks.rgb, video.rgb);

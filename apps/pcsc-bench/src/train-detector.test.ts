@@ -42,16 +42,21 @@ describe('spreadVideos', () => {
   });
 });
 
-describe('trainingFrames', () => {
-  beforeAll(async () => {
-    await initBackend({ log: () => undefined });
-  });
+/** The smoke profile, its frame size S, fresh trunks and the test video at that size. */
+function smokeSetup() {
+  const profile = PROFILES.smoke;
+  const S = stepProfileOf(profile).frameSize;
+  const annotation: VideoAnnotation = { ...video, width: S, height: S };
+  return { profile, S, trunks: freshStreamTrunks(profile), annotation };
+}
 
+beforeAll(async () => {
+  await initBackend({ log: () => undefined });
+});
+
+describe('trainingFrames', () => {
   it('keeps only the maps, in this process’s memory, and leaves no tensor when a video fails', () => {
-    const profile = PROFILES.smoke;
-    const S = stepProfileOf(profile).frameSize;
-    const trunks = freshStreamTrunks(profile);
-    const annotation: VideoAnnotation = { ...video, width: S, height: S };
+    const { profile, S, trunks, annotation } = smokeSetup();
     const frames = () => new Float32Array(annotation.nframes * S * S * 3).fill(0.5);
     let loads = 0;
     const source = (fail: boolean): BenchVideoSource => ({
@@ -98,15 +103,8 @@ describe('trainingFrames', () => {
 });
 
 describe('videoInput', () => {
-  beforeAll(async () => {
-    await initBackend({ log: () => undefined });
-  });
-
   it("reduces each trunk level over its own stack: stride 4's plain, stride 8's in ordered parts", () => {
-    const profile = PROFILES.smoke;
-    const S = stepProfileOf(profile).frameSize;
-    const trunks = freshStreamTrunks(profile);
-    const annotation: VideoAnnotation = { ...video, width: S, height: S };
+    const { S, trunks, annotation } = smokeSetup();
     // frames that differ over time, so that stacks of different lengths give different maps
     const rgb = new Float32Array(annotation.nframes * S * S * 3).map(
       (_, i) => (Math.floor(i / (S * S * 3)) % 5) / 5 + (i % 3) / 9,
@@ -114,24 +112,9 @@ describe('videoInput', () => {
     const clip = { variant: 'plain' as const, annotation, rgb, flow: rgb.slice() };
     const before = tf.memory().numTensors;
     const [c4, c8] = trunks.rgb.options.widths.slice(1) as [number, number];
-    const plain = videoInput(
-      trunks,
-      clip,
-      [10],
-      [
-        { frames: 6, segments: 1 },
-        { frames: 6, segments: 1 },
-      ],
-    );
-    const mixed = videoInput(
-      trunks,
-      clip,
-      [10],
-      [
-        { frames: 6, segments: 1 },
-        { frames: 18, segments: 3 },
-      ],
-    );
+    const six = { frames: 6, segments: 1 };
+    const plain = videoInput(trunks, clip, [10], [six, six]);
+    const mixed = videoInput(trunks, clip, [10], [six, { frames: 18, segments: 3 }]);
     expect(mixed.rgb.map((t) => t.shape)).toEqual([
       [1, S / 4, S / 4, c4],
       [1, S / 8, S / 8, 3 * c8],
@@ -171,8 +154,7 @@ describe('trainDetector', () => {
   };
   let trunks: ReturnType<typeof freshStreamTrunks>;
   let frames: ReturnType<typeof trainingFrames>;
-  beforeAll(async () => {
-    await initBackend({ log: () => undefined });
+  beforeAll(() => {
     trunks = freshStreamTrunks(PROFILES.smoke);
     frames = trainingFrames(PROFILES.smoke, trunks, [source]);
   });

@@ -2,7 +2,7 @@ import type { VideoAnnotation } from '@tubekit/datasets';
 import type { ClipTubelet } from '@tubekit/heads/progressive';
 import {
   fitTrimmingCalibration,
-  frameClassApsOf,
+  frameAPsOf,
   frameMapOf,
   linkTubes,
   trimmingOutcomes,
@@ -37,14 +37,14 @@ function tubelets(v: VideoAnnotation, action: number, idle: number): VideoTubele
   return new Map([[v.name, list]]);
 }
 
-describe('frameClassApsOf', () => {
+describe('frameAPsOf', () => {
   it("gives each class's frame-AP@0.5, whose mean over the labels is frameMapOf's frame-mAP", () => {
     // class 0 scores highest on its 40 acting frames (AP 1: the idle frames' boxes rank below);
     // class 1 has no GT, so its boxes are all false positives (AP 0)
     const v = video('v');
     const t = tubelets(v, 0.9, 0.2);
     const dataset = { labels: ['a', 'b'] };
-    const aps = frameClassApsOf(dataset, [v], t, K);
+    const aps = frameAPsOf(dataset, [v], t, K).byClass;
     expect(Object.keys(aps)).toEqual(['a', 'b']);
     expect(aps.a).toBeCloseTo(100, 6);
     expect(aps.b).toBe(0);

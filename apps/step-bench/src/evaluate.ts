@@ -9,12 +9,7 @@ import {
   runLinkingPipeline,
   SAHA_TRIMMING,
 } from '@tubekit/linking';
-import {
-  actProtocol,
-  FrameMeanAPEvaluator,
-  type ThresholdResult,
-  videoMeanAP,
-} from '@tubekit/metrics';
+import { actProtocol, FrameMeanAPEvaluator, videoMeanAP } from '@tubekit/metrics';
 
 /** Tubelets of every test video (video name → per-clip tubelets, sorted by start). */
 export type VideoTubelets = Map<string, ClipTubelet[]>;
@@ -33,34 +28,20 @@ export function frameMapOf(
   tubelets: VideoTubelets,
   K: number,
 ): number {
-  return 100 * tubeletFrameAP(dataset, videos, tubelets, K).mAP;
+  return frameAPsOf(dataset, videos, tubelets, K).mAP;
 }
 
 /**
- * Frame-AP@0.5 (%) of each class, keyed by label in label order, of the frame boxes
- * {@link frameMapOf} scores (whose mean, over every label, is its frame-mAP).
+ * One evaluation of the frame boxes {@link frameMapOf} scores, read two ways: the frame-mAP@0.5
+ * (%) and each class's frame-AP@0.5 (%), keyed by label in label order (their mean, over every
+ * label, is the frame-mAP).
  */
-export function frameClassApsOf(
+export function frameAPsOf(
   dataset: Pick<ActionDataset, 'labels'>,
   videos: readonly VideoAnnotation[],
   tubelets: VideoTubelets,
   K: number,
-): Record<string, number> {
-  return Object.fromEntries(
-    tubeletFrameAP(dataset, videos, tubelets, K).classes.map((c) => [
-      c.label,
-      100 * (c.ap ?? Number.NaN),
-    ]),
-  );
-}
-
-/** The frame-AP@0.5 result ({@link frameMapOf}'s boxes, the ACT protocol) of clip tubelets. */
-function tubeletFrameAP(
-  dataset: Pick<ActionDataset, 'labels'>,
-  videos: readonly VideoAnnotation[],
-  tubelets: VideoTubelets,
-  K: number,
-): ThresholdResult {
+): { mAP: number; byClass: Record<string, number> } {
   const evaluator = new FrameMeanAPEvaluator(
     { labels: dataset.labels, videos },
     { protocol: actProtocol, iou: [0.5], videos: videos.map((v) => v.name) },
@@ -102,7 +83,11 @@ function tubeletFrameAP(
     for (const [j, i] of order.entries()) sorted.boxes.set(boxes.subarray(i * 4, i * 4 + 4), j * 4);
     evaluator.addVideo(video.name, sorted);
   }
-  return evaluator.result().results[0]!;
+  const r = evaluator.result().results[0]!;
+  return {
+    mAP: 100 * r.mAP,
+    byClass: Object.fromEntries(r.classes.map((c) => [c.label, 100 * (c.ap ?? Number.NaN)])),
+  };
 }
 
 /**

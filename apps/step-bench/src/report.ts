@@ -282,7 +282,7 @@ function byClassBlocks(
       table: classApTable(
         columns.map((c) => ({
           title: BY_CLASS_TITLES[c](stream),
-          seeds: runs.map((r) => (Object.keys(r.byClass[c]).length ? r.byClass[c] : undefined)),
+          seeds: runs.map((r) => r.byClass[c]),
         })),
         {
           classes,

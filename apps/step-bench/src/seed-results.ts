@@ -4,7 +4,7 @@ import { hybridFusionModelIds, streamModelId } from './configurations';
 import {
   calibrationVideos,
   fitTrimmingCalibration,
-  frameClassApsOf,
+  frameAPsOf,
   frameMapOf,
   linkTubes,
   type VideoTubelets,
@@ -79,12 +79,13 @@ export function seedResults(
   const fuse = (streams: VideoTubelets[]) => fuseVideoTubelets(test, streams, K);
   const late = fuse([rgb, flow]);
   const hybrid = fuse([early, rgb, flow]);
-  const hybridMap = frameMapOf(synth.dataset, test, hybrid, K);
+  const hybridAPs = frameAPsOf(synth.dataset, test, hybrid, K);
+  const hybridMap = hybridAPs.mAP;
   // per-class APs of a model: its summary's, else from its stored tubelets, else none
   const classAps = (id: string): Record<string, number> => {
     const s = get(id);
     if (s.frameClassAps) return s.frameClassAps;
-    return s.tubelets ? frameClassApsOf(synth.dataset, test, decodeTubelets(s.tubelets), K) : {};
+    return s.tubelets ? frameAPsOf(synth.dataset, test, decodeTubelets(s.tubelets), K).byClass : {};
   };
   // Table 2's trimmer reads probabilities: a Platt scaling fit on the hybrid fusion's tubes of
   // training videos (never the test videos)
@@ -128,7 +129,7 @@ export function seedResults(
       extrapolation: classAps('extrapolation'),
       anticipation: classAps('anticipation'),
       flow: classAps(streamModelId('flow', profile.baseStream)),
-      hybrid: hybridFusable ? frameClassApsOf(synth.dataset, test, hybrid, K) : {},
+      hybrid: hybridFusable ? hybridAPs.byClass : {},
     },
     ablations: {
       full: final('smax3'),

@@ -18,7 +18,7 @@ import {
 } from './configurations';
 import { convolutionsCacheKey, convolutionsInUse } from './convolutions';
 import { firstLine, readCacheJson, setAsideDamaged } from './damaged-cache';
-import { calibrationVideos, frameClassApsOf, frameMapOf } from './evaluate';
+import { calibrationVideos, frameAPsOf } from './evaluate';
 import { type StreamFeatures, type StreamFeaturesOptions, streamFeatures } from './feature-banks';
 import { FrameCache } from './frame-cache';
 import { storedClassifier } from './pretrained-classifier';
@@ -34,7 +34,7 @@ export interface ModelSummary {
   profile: StepProfile;
   frameMapByStep: number[];
   /**
-   * Frame-AP@0.5 (%) of each class at the last step, keyed by label (`frameClassApsOf`). Absent
+   * Frame-AP@0.5 (%) of each class at the last step, keyed by label (`frameAPsOf`). Absent
    * in summaries cached before it was measured.
    */
   frameClassAps?: Record<string, number>;
@@ -346,19 +346,15 @@ export async function trainAndSummarize(
     run = await train();
   }
   trunk.dispose();
+  const byStep = run.stepTubelets.map((s) =>
+    frameAPsOf(synth.dataset, test, new Map(s.videos), profile.clipLength),
+  );
   const summary: ModelSummary = {
     id: config.id,
     config,
     profile,
-    frameMapByStep: run.stepTubelets.map((s) =>
-      frameMapOf(synth.dataset, test, new Map(s.videos), profile.clipLength),
-    ),
-    frameClassAps: frameClassApsOf(
-      synth.dataset,
-      test,
-      new Map(run.stepTubelets[run.stepTubelets.length - 1].videos),
-      profile.clipLength,
-    ),
+    frameMapByStep: byStep.map((r) => r.mAP),
+    frameClassAps: byStep[byStep.length - 1].byClass,
     fpsByStep: run.fpsByStep,
     inputIoUByStep: run.inputIoUByStep,
     train: run.train,

@@ -9,7 +9,7 @@ import {
   type ReportBlock,
   type ReportDocument,
 } from '@tubekit/report';
-import { orderClassesOf } from '@tubekit/step-bench/order-classes';
+import { orderClassesApart, orderClassesOf } from '@tubekit/step-bench/order-classes';
 import { BENCH_VARIANTS } from './bench-data';
 import { TABLE_IOUS } from './evaluate';
 import { type PcscProfile, stepProfileOf } from './profiles';
@@ -68,14 +68,7 @@ function classBlocks(
       title: MODELS[m].title,
       seeds: seeds.map((s) => s.frameByClass[m]),
     })),
-    {
-      classes,
-      apart: {
-        classes: orderClasses,
-        mark: ' (order)',
-        meanTitle: `mean over the ${classes.length - orderClasses.length} classes that are not order classes`,
-      },
-    },
+    { classes, apart: orderClassesApart(classes, orderClasses) },
   );
   return [
     { kind: 'heading', level: 2, text: 'Frame-AP@0.5 by class (final stage)' },

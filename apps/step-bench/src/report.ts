@@ -13,6 +13,7 @@ import {
   svgLinePlot,
 } from '@tubekit/report';
 import { TRIMMING_TARGET_IOU } from './evaluate';
+import { orderClassesApart } from './order-classes';
 import { CLAIMS, PUBLISHED, type StepClaimId } from './published';
 import { meanOverSeeds } from './seed-mean';
 import type { ByClassColumn, StepResults } from './step-results';
@@ -284,14 +285,7 @@ function byClassBlocks(
           title: BY_CLASS_TITLES[c](stream),
           seeds: runs.map((r) => r.byClass[c]),
         })),
-        {
-          classes,
-          apart: {
-            classes: order,
-            mark: ' (order)',
-            meanTitle: `mean over the ${classes.length - order.length} classes that are not order classes`,
-          },
-        },
+        { classes, apart: orderClassesApart(classes, order) },
       ),
     },
   ];

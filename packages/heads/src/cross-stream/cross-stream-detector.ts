@@ -583,7 +583,9 @@ export class CrossStreamDetector {
       weights.reduce((s, w) => s + w, 0),
     );
     const cls = softmaxCrossEntropy(logits, labels, { weights }) as tf.Scalar;
-    if (posRows.length === 0) return cls;
+    // no positive RoI (key frames without a GT box): the deltas still join the loss, at weight 0,
+    // so that the regression weights get a (zero) gradient rather than none
+    if (posRows.length === 0) return tf.add(cls, tf.mul(tf.sum(deltas), 0)) as tf.Scalar;
     const picked = tf.gather(tf.reshape(deltas, [N * C, 4]), Int32Array.from(posRows));
     const reg = tf.div(
       smoothL1(picked, tf.tensor2d(targets, [posRows.length, 4]), {

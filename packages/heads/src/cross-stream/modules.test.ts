@@ -1,6 +1,6 @@
 import { Trunk } from '@tubekit/backbones';
 import { pairwiseIoU } from '@tubekit/geometry';
-import { createRng, gradientCheck, initBackend, roiAlign, tf } from '@tubekit/nn';
+import { createRng, gradientCheck, initBackend, type Rng, roiAlign, tf } from '@tubekit/nn';
 import { ActionnessClassifiers } from './actionness-classifiers';
 import { BoxHead } from './box-head';
 import { cooperateProposals } from './cooperate-proposals';
@@ -202,6 +202,32 @@ describe('CrossStreamDetector (PCSC)', () => {
     );
     expect(silent.map((w) => w.name)).toEqual([]);
     tf.dispose([value, ...Object.values(grads)]);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([...x.rgb, ...x.flow]);
+    det.dispose();
+  });
+
+  it('trains on key frames without a GT box: a finite loss, and a (zero) gradient for the deltas', () => {
+    const det = new CrossStreamDetector(options(true));
+    const x = input(1);
+    const none = { boxes: new Float64Array(0), labels: new Int32Array(0) };
+    const before = tf.memory().numTensors;
+    for (const [loss, weights] of [
+      [(rng: Rng) => det.run(x, [none, none], rng).loss!, det.weights],
+      [(rng: Rng) => det.pretrainingLoss(x, [none, none], rng), det.pretrainingWeights],
+    ] as const) {
+      const variables = weights.map((w) => w.variable);
+      const { value, grads } = tf.variableGrads(() => loss(createRng(1)), variables);
+      expect(Number.isFinite(value.dataSync()[0])).toBe(true);
+      expect(variables.filter((v) => !grads[v.name]).map((v) => v.name)).toEqual([]);
+      const deltaGradients = weights
+        .filter((w) => /reg\.(weight|bias)$/.test(w.name))
+        .map((w) => tf.tidy(() => tf.sum(tf.abs(grads[w.variable.name]!)).dataSync()[0]!));
+      // no positive RoI: the deltas join the loss at weight 0
+      expect(deltaGradients.length).toBeGreaterThan(0);
+      expect(deltaGradients.every((g) => g === 0)).toBe(true);
+      tf.dispose([value, ...Object.values(grads)]);
+    }
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose([...x.rgb, ...x.flow]);
     det.dispose();

@@ -26,22 +26,60 @@ function transposeLastTwo(scope: WasmKernelScope, x: tf.TensorInfo): tf.TensorIn
 }
 
 /**
+ * The product when an operand is empty (a side of 0): zeros of the output shape, as the
+ * mathematics gives (a sum over no terms is 0). tfjs-wasm's kernel fails there (XNNPACK refuses
+ * the operator, says so on stderr, and the output keeps whatever the heap held): a dense layer on
+ * no rows has the weight gradient `Xᵀ·dY` with an inner side of 0, e.g. a detection head on a
+ * training batch without RoIs. `undefined` when both operands have elements.
+ */
+function emptyProduct(
+  { inputs, backend }: WasmKernelArgs,
+  transposeA: boolean,
+  transposeB: boolean,
+): tf.TensorInfo | undefined {
+  const { a, b } = inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
+  const size = (t: tf.TensorInfo) => t.shape.reduce((p, d) => p * d, 1);
+  if (size(a) > 0 && size(b) > 0) return undefined;
+  const ra = a.shape.length;
+  const rb = b.shape.length;
+  const M = a.shape[transposeA ? ra - 1 : ra - 2]!;
+  const N = b.shape[transposeB ? rb - 2 : rb - 1]!;
+  const batch = broadcastShapes(a.shape.slice(0, -2), b.shape.slice(0, -2));
+  const out = backend.makeOutput([...batch, M, N], a.dtype);
+  backend.typedArrayFromHeap(out).fill(0);
+  return out;
+}
+
+/** NumPy broadcasting of two batch shapes (tfjs checked them when it built the op). */
+function broadcastShapes(x: readonly number[], y: readonly number[]): number[] {
+  const r = Math.max(x.length, y.length);
+  return Array.from({ length: r }, (_, i) => {
+    const dx = x[x.length - r + i] ?? 1;
+    const dy = y[y.length - r + i] ?? 1;
+    return dx === 1 ? dy : dx;
+  });
+}
+
+/**
  * `BatchMatMul` on tfjs-wasm with transposed operands: tfjs-wasm multiplies `Aᵀ·B` and `A·Bᵀ`
  * several times slower than `A·B` (measured 24 ms against 3 ms for `[768, 264]·[264, 128]`), and
  * those are exactly the products of every dense layer's gradient (`dW = Xᵀ·dY`, `dX = dY·Wᵀ`). This
  * kernel materialises the transposes (a copy, linear in the operand) and calls tfjs-wasm's own
- * kernel on plain operands; without transposes it is tfjs-wasm's kernel unchanged.
+ * kernel on plain operands; without transposes it is tfjs-wasm's kernel unchanged. A product with
+ * an empty operand is zeros of its shape ({@link emptyProduct}).
  */
 export function batchMatMulTransposedWasm(args: WasmKernelArgs): tf.TensorInfo {
   const original = tfjsKernel;
   if (!original)
     throw new Error('@tubekit/nn BatchMatMul (wasm): tfjs-wasm has no BatchMatMul kernel');
-  const elsewhere = provider?.(args);
-  if (elsewhere) return elsewhere;
   const { transposeA, transposeB } = (args.attrs ?? {}) as {
     transposeA?: boolean;
     transposeB?: boolean;
   };
+  const empty = emptyProduct(args, !!transposeA, !!transposeB);
+  if (empty) return empty;
+  const elsewhere = provider?.(args);
+  if (elsewhere) return elsewhere;
   if (!transposeA && !transposeB) return original(args as never) as tf.TensorInfo;
   const scope = new WasmKernelScope(args.backend);
   try {

@@ -453,6 +453,25 @@ describe('wasm gap kernels', () => {
     },
   );
 
+  test('BatchMatMul with an empty operand gives zeros of its shape, and a dense layer on no rows a zero weight gradient', async () => {
+    const { cpu, wasm } = await onBoth(() => {
+      const w = randomTensor([4, 3], 25);
+      const x = tf.zeros([0, 4]);
+      const [dw] = tf
+        .grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.matMul(a, b)) as tf.Scalar)([x, w])
+        .slice(1);
+      return [
+        dw!,
+        tf.matMul(tf.zeros([2, 0]), tf.zeros([0, 3])),
+        tf.matMul(tf.zeros([0, 5]), tf.zeros([0, 2]), true, false),
+        tf.matMul(tf.zeros([2, 0, 3]), randomTensor([1, 4, 3], 27), false, true),
+      ];
+    });
+    expect(wasm.map((t) => t.length)).toEqual([12, 6, 10, 0]);
+    expect(wasm.slice(0, 3).every((t) => t.every((v) => v === 0))).toBe(true);
+    expectClose(cpu, wasm);
+  });
+
   test('dense-layer gradients through the fast BatchMatMul match numerical gradients', async () => {
     await initBackend({ backend: 'wasm', ...quiet });
     const x = randomTensor([6, 4], 23);

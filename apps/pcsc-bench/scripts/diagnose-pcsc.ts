@@ -16,8 +16,10 @@
  * Every output is combined as the bench combines it (the profile's `frameOutput`).
  * Nothing is cached: each count trains afresh.
  *
- *   nice -n 10 npx tsx apps/pcsc-bench/scripts/diagnose-pcsc.ts [profile] [model] [--seed 1] [--iterations 300,900] [--train-every 10] [--train-videos 40] [--stack 6:1,18:3] [--pretrain iterations:batchFrames:rate] [--rate 1e-3] [--stress v1|v2] [--actionness] [--step-out dir] [--conv onnxruntime|wasm]
+ *   nice -n 10 npx tsx apps/pcsc-bench/scripts/diagnose-pcsc.ts [profile] [model] [--seed 1] [--iterations 300,900] [--train-every 10] [--train-of annotated|all] [--train-videos 40] [--stack 6:1,18:3] [--pretrain iterations:batchFrames:rate] [--rate 1e-3] [--stress v1|v2] [--actionness] [--step-out dir] [--conv onnxruntime|wasm]
  *
+ * `--train-every n` and `--train-of annotated|all` replace the profile's training key frames
+ * (`keyFrames`: every n-th annotated frame, or every n-th frame of the video).
  * `--train-videos n` replaces the profile's training videos per variant (`videos.train`; the test
  * videos stay the profile's).
  * `--pretrain iterations:batchFrames:rate` replaces the profile's head pretraining (0 iterations:
@@ -68,6 +70,7 @@ import {
   runVideo,
   type VideoRun,
 } from '../src/evaluate';
+import { describeKeyFrames } from '../src/key-frames';
 import {
   type PcscProfile,
   type PcscProfileName,
@@ -240,6 +243,7 @@ async function main() {
       iterations: { type: 'string' },
       seed: { type: 'string' },
       'train-every': { type: 'string' },
+      'train-of': { type: 'string' },
       'train-videos': { type: 'string' },
       stack: { type: 'string' },
       pretrain: { type: 'string' },
@@ -263,8 +267,11 @@ async function main() {
   const counts = positiveIntegers('iterations', values.iterations ?? String(base.iterations));
   const trainEvery = positiveIntegers(
     'train-every',
-    values['train-every'] ?? String(base.trainEvery),
+    values['train-every'] ?? String(base.keyFrames.every),
   )[0]!;
+  const trainOf = values['train-of'] ?? base.keyFrames.of;
+  if (trainOf !== 'annotated' && trainOf !== 'all')
+    throw new Error(`--train-of expects annotated or all, got "${trainOf}"`);
   const trainVideos = positiveIntegers(
     'train-videos',
     values['train-videos'] ?? String(base.videos.train),
@@ -291,7 +298,7 @@ async function main() {
     headPretraining: pretrain
       ? { iterations: pretrain[0]!, batchFrames: pretrain[1]!, learningRate: pretrain[2]! }
       : base.headPretraining,
-    trainEvery,
+    keyFrames: { every: trainEvery, of: trainOf },
     videos: { ...base.videos, train: trainVideos },
     stacks,
   };
@@ -305,7 +312,7 @@ async function main() {
   const data = await loadBenchData(profile);
   const training = trainingDataOf(profile, data, await benchStreamTrunks(bench));
   log(
-    `${model} seed ${seed}: ${training.frames.items.length} training key frames (every ${trainEvery}th annotated frame), key-centred stacks of ${describeStacks(profile.stacks)}, ${data.test.length} test videos, convolutions ${convolutions}`,
+    `${model} seed ${seed}: ${training.frames.items.length} training key frames (${describeKeyFrames(profile.keyFrames)}), key-centred stacks of ${describeStacks(profile.stacks)}, ${data.test.length} test videos, convolutions ${convolutions}`,
   );
   try {
     for (const iterations of counts) {

@@ -6,6 +6,7 @@ import {
   type StepProfile,
   type StepProfileName,
 } from '@tubekit/step-bench/profiles';
+import type { TrainingKeyFrames } from './key-frames';
 import type { LevelStacks } from './video-features';
 
 /** The benchmark profiles of `pnpm reproduce --paper pcsc --profile …`. */
@@ -52,8 +53,11 @@ export interface PcscProfile {
   hidden: number;
   /** Refinement stages (the paper's 4). */
   stages: number;
-  /** Every n-th annotated frame of a training video is a key frame (mini-UCF-101-24: 10). */
-  trainEvery: number;
+  /**
+   * The training key frames ({@link TrainingKeyFrames}): every 10th frame of the paper's
+   * mini-UCF-101-24 (spec §4.3, "sampled every 10 frames").
+   */
+  keyFrames: TrainingKeyFrames;
   /**
    * Detector training: iterations, key frames per batch, Adam rate. On quick's data, seed 1:
    * frame-mAP@0.5 of FPN 7.5 → 12.7% and of PCSC 11.3 → 15.5% from 300 to 900 iterations; a rate
@@ -143,7 +147,7 @@ export const PROFILES: Record<PcscProfileName, PcscProfile> = {
     roiSize: 3,
     hidden: 16,
     stages: 2,
-    trainEvery: 10,
+    keyFrames: { every: 10, of: 'annotated' },
     iterations: 3,
     batchFrames: 2,
     learningRate: 1e-3,
@@ -171,7 +175,7 @@ export const PROFILES: Record<PcscProfileName, PcscProfile> = {
     roiSize: 5,
     hidden: 128,
     stages: 4,
-    trainEvery: 10,
+    keyFrames: { every: 10, of: 'annotated' },
     iterations: 900,
     batchFrames: 4,
     learningRate: 1e-3,
@@ -199,7 +203,7 @@ export const PROFILES: Record<PcscProfileName, PcscProfile> = {
     roiSize: 7,
     hidden: 128,
     stages: 4,
-    trainEvery: 10,
+    keyFrames: { every: 10, of: 'annotated' },
     iterations: 2000,
     batchFrames: 4,
     learningRate: 1e-3,

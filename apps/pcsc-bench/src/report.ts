@@ -12,6 +12,7 @@ import {
 import { orderClassesApart, orderClassesOf } from '@tubekit/step-bench/order-classes';
 import { BENCH_VARIANTS } from './bench-data';
 import { TABLE_IOUS } from './evaluate';
+import { describeKeyFrames } from './key-frames';
 import { type PcscProfile, stepProfileOf } from './profiles';
 import { PUBLISHED } from './published';
 import type { SeedResults, VideoRow } from './run-seed';
@@ -178,7 +179,7 @@ export function pcscReport(
   const blocks: ReportBlock[] = [
     {
       kind: 'paragraph',
-      text: `Profile **${profile.name}**, seeds ${profile.seeds.join(', ')}; SynthTubes \`${step.synth.preset}\` (seed ${step.synth.seed}, step-bench's \`${step.name}\` data) mixing the plain videos with \`appearance-hard\` ones (SynthTubes' \`${profile.stress.appearance}\`) and \`motion-hard\` ones (\`${profile.stress.motion}\`) (${profile.videos.train} training and ${profile.videos.test} test videos each); frames ${step.frameSize} px; RGB and flow trunks: step-bench's pretrained \`${step.name}\` trunks (${step.pretrain.iterations} iterations), frozen; each detector trains ${trainingSummary(profile)}; key-centred stacks of ${describeStacks(profile.stacks)}; ${info.trainFrames} training key frames (every ${profile.trainEvery}th annotated frame, the paper's mini-UCF protocol), ${info.testFrames} test frames. Wall time ${(info.wallSeconds / 60).toFixed(1)} min (load: ${info.load}), convolutions ${info.convolutions}. Metrics under the \`act\` protocol.`,
+      text: `Profile **${profile.name}**, seeds ${profile.seeds.join(', ')}; SynthTubes \`${step.synth.preset}\` (seed ${step.synth.seed}, step-bench's \`${step.name}\` data) mixing the plain videos with \`appearance-hard\` ones (SynthTubes' \`${profile.stress.appearance}\`) and \`motion-hard\` ones (\`${profile.stress.motion}\`) (${profile.videos.train} training and ${profile.videos.test} test videos each); frames ${step.frameSize} px; RGB and flow trunks: step-bench's pretrained \`${step.name}\` trunks (${step.pretrain.iterations} iterations), frozen; each detector trains ${trainingSummary(profile)}; key-centred stacks of ${describeStacks(profile.stacks)}; ${info.trainFrames} training key frames (${describeKeyFrames(profile.keyFrames)}, the paper's mini-UCF protocol), ${info.testFrames} test frames. Wall time ${(info.wallSeconds / 60).toFixed(1)} min (load: ${info.load}), convolutions ${info.convolutions}. Metrics under the \`act\` protocol.`,
     },
     {
       kind: 'heading',

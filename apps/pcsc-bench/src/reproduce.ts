@@ -7,13 +7,14 @@ import { planRuns, trainPending } from '@tubekit/step-bench/cached-runs';
 import { type Convolutions, selectConvolutions } from '@tubekit/step-bench/convolutions';
 import { prepareSynthBench } from '@tubekit/step-bench/train-models';
 import { loadBenchData } from './bench-data';
+import { trainingKeyFrames } from './key-frames';
 import { modelResultsPath, readModelResults } from './model-results';
 import { type PcscProfileName, PROFILES, stepProfileOf } from './profiles';
 import { pcscClaims, pcscReport } from './report';
 import { type ModelResults, type SeedResults, seedResultsOf } from './run-seed';
 import { tier2Trimmers } from './tier2-trimmers';
 import { fpsByStages } from './timing';
-import { MODELS, type PcscModel, trainingKeyFrames } from './train-detector';
+import { MODELS, type PcscModel } from './train-detector';
 import { trainModels } from './train-models';
 import { freshStreamTrunks } from './trunks';
 
@@ -159,7 +160,7 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Reprodu
       .map((l) => l.toFixed(2))
       .join(' '),
     trainFrames: data.train.reduce(
-      (s, v) => s + trainingKeyFrames(v.annotation, profile.trainEvery).length,
+      (s, v) => s + trainingKeyFrames(v.annotation, profile.keyFrames).length,
       0,
     ),
     testFrames: data.test.reduce((s, v) => s + v.annotation.nframes, 0),

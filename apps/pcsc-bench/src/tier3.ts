@@ -18,6 +18,7 @@ import {
 } from '@tubekit/step-bench/user-dataset';
 import { BENCH_VARIANTS, type BenchVideo, keptVideo, scaledAnnotation } from './bench-data';
 import { frameMaps, TABLE_IOUS, videoMaps } from './evaluate';
+import { describeKeyFrames } from './key-frames';
 import { type PcscProfile, type PcscProfileName, PROFILES, stepProfileOf } from './profiles';
 import { PUBLISHED } from './published';
 import { testVideos, type VideoRow } from './run-seed';
@@ -109,8 +110,8 @@ function userBenchVideo(
  * PCSC's streams then read the RGB trunk's maps, so cross-stream cooperation runs between two
  * heads on appearance alone (no motion cue). Each stream's trunk is pretrained on the training
  * videos with their GT tubes as the actors (`userTrunk`, cached under `<outDir>/cache/`); PCSC
- * with feature cooperation and the profile's stages trains on every `trainEvery`-th annotated
- * frame (mini-UCF protocol, Adam; `trainDetector`), the actionness classifiers on tubes linked on
+ * with feature cooperation and the profile's stages trains on the profile's `keyFrames`
+ * (mini-UCF protocol, Adam; `trainDetector`), the actionness classifiers on tubes linked on
  * training videos (`trainActionness`, unless `temporalRefinement: false`). On the test videos
  * (every frame a key frame): frame-mAP@0.5 of each stage's frame output (Table 5 layout), the
  * final stage's frame-mAP and video-mAP at 0.2 / 0.5 / 0.75 / 0.5:0.95 after Singh's online
@@ -257,7 +258,7 @@ export async function reproduceOnDataset(
             ],
             [
               'profile',
-              `${profile.name} (key-centred stacks of ${describeStacks(profile.stacks)}, ${trainingSummary(profile)}, every ${profile.trainEvery}th annotated frame)`,
+              `${profile.name} (key-centred stacks of ${describeStacks(profile.stacks)}, ${trainingSummary(profile)}, ${describeKeyFrames(profile.keyFrames)})`,
             ],
             ['seed', String(seed)],
             ['backend', backendName],

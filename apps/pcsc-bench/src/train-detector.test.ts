@@ -1,9 +1,10 @@
 import type { VideoAnnotation } from '@tubekit/datasets';
 import { initBackend, Trainer, tf } from '@tubekit/nn';
 import type { BenchVideoSource } from './bench-data';
+import { describeKeyFrames, trainingKeyFrames } from './key-frames';
 import { PROFILES, stepProfileOf } from './profiles';
 import { spreadVideos } from './train-actionness';
-import { createDetector, trainDetector, trainingFrames, trainingKeyFrames } from './train-detector';
+import { createDetector, trainDetector, trainingFrames } from './train-detector';
 import { freshStreamTrunks } from './trunks';
 import { describeStacks, gatherInput, hostInput, videoInput } from './video-features';
 
@@ -25,10 +26,23 @@ const video: VideoAnnotation = {
 describe('trainingKeyFrames', () => {
   it('keeps every n-th frame that has a GT box, counting frames once however many actors', () => {
     // annotated frames: 3…12, 17, 18 (12 frames; 15 boxes)
-    expect(trainingKeyFrames(video, 1)).toEqual([3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 17, 18]);
-    expect(trainingKeyFrames(video, 5)).toEqual([3, 8, 17]);
-    expect(trainingKeyFrames(video, 10)).toEqual([3, 17]);
-    expect(trainingKeyFrames({ ...video, tubes: [] }, 10)).toEqual([]);
+    const annotated = (every: number) => ({ every, of: 'annotated' as const });
+    expect(trainingKeyFrames(video, annotated(1))).toEqual([
+      3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 17, 18,
+    ]);
+    expect(trainingKeyFrames(video, annotated(5))).toEqual([3, 8, 17]);
+    expect(trainingKeyFrames(video, annotated(10))).toEqual([3, 17]);
+    expect(trainingKeyFrames({ ...video, tubes: [] }, annotated(10))).toEqual([]);
+    expect(describeKeyFrames(annotated(10))).toBe('every 10th annotated frame');
+  });
+  it('or every n-th frame of the video, frames without a GT box included', () => {
+    const all = (every: number) => ({ every, of: 'all' as const });
+    expect(trainingKeyFrames(video, all(5))).toEqual([1, 6, 11, 16]);
+    expect(trainingKeyFrames(video, all(10))).toEqual([1, 11]);
+    expect(trainingKeyFrames({ ...video, tubes: [] }, all(10))).toEqual([1, 11]);
+    expect(describeKeyFrames(all(10))).toBe('every 10th frame');
+    expect(describeKeyFrames(all(1))).toBe('every frame');
+    expect(describeKeyFrames(all(2))).toBe('every 2nd frame');
   });
 });
 

@@ -1,4 +1,3 @@
-import type { VideoAnnotation } from '@tubekit/datasets';
 import {
   CrossStreamDetector,
   type CrossStreamInput,
@@ -7,6 +6,7 @@ import {
 import { createRng, type Rng, Trainer, type tf } from '@tubekit/nn';
 import { createProgress } from '@tubekit/report';
 import { type BenchVideoSource, frameGroundTruth } from './bench-data';
+import { trainingKeyFrames } from './key-frames';
 import { type PcscProfile, stepProfileOf } from './profiles';
 import {
   disposeInput,
@@ -83,17 +83,6 @@ export interface TrainingFrames {
 }
 
 /**
- * A training video's key frames (1-based): every `every`-th of its frames with at least one GT box,
- * the first of them included (mini-UCF-101-24 keeps every 10th annotated frame).
- */
-export function trainingKeyFrames(video: VideoAnnotation, every: number): number[] {
-  const annotated: number[] = [];
-  for (let f = 1; f <= video.nframes; f++)
-    if (frameGroundTruth(video, f).labels.length > 0) annotated.push(f);
-  return annotated.filter((_, i) => i % every === 0);
-}
-
-/**
  * The training frames of per-video maps (computed here or read from files, in any order): the
  * videos sorted by their index in `train`, and one item per key frame with its GT boxes.
  */
@@ -128,7 +117,7 @@ export function trainingFrames(
   for (const index of indices) {
     bar.tick();
     const video = videos[index]!;
-    const keys = trainingKeyFrames(video.annotation, profile.trainEvery);
+    const keys = trainingKeyFrames(video.annotation, profile.keyFrames);
     if (keys.length === 0) continue;
     const maps = videoInput(trunks, video.load(), keys, profile.stacks);
     try {

@@ -38,7 +38,7 @@ export function trainingMapsFile(
       JSON.stringify([
         profile.videos.train,
         profile.stress,
-        profile.trainEvery,
+        profile.keyFrames.of === 'annotated' ? profile.keyFrames.every : profile.keyFrames,
         profile.stacks,
         stepProfileOf(profile),
         basename(trunks.rgb),

@@ -466,6 +466,23 @@ export class CrossStreamDetector {
         for (let i = 0; i < g.labels.length; i++) image.push(b);
       });
     const boxes = Float64Array.from(rows);
+    if (image.length === 0) {
+      // No RoI in the whole batch (a later stage on key frames without a GT box whose earlier
+      // stages kept no box): no head runs (tfjs-wasm's kernels give heap garbage, not zeros, for
+      // empty operands and their gradients); the head's and the message's weights join the loss
+      // at weight 0, so that they get a zero gradient rather than none.
+      const detections = proposals.map(() => ({
+        boxes: new Float64Array(0),
+        probs: new Float64Array(0),
+        numClasses: C,
+      }));
+      if (!groundTruth || !rng) return { detections };
+      const weights = [...this.heads[h]!.weights, ...(message?.mp.weights ?? [])];
+      return {
+        detections,
+        loss: tf.mul(tf.addN(weights.map((w) => tf.sum(w.variable))), 0) as tf.Scalar,
+      };
+    }
     const opts = { outputSize: this.options.roiSize, canonicalSize: S };
     let feats = pyramidRoiAlign(levels, boxes, image, opts);
     if (message)

@@ -207,31 +207,44 @@ describe('CrossStreamDetector (PCSC)', () => {
     det.dispose();
   });
 
-  it('trains on key frames without a GT box: a finite loss, and a (zero) gradient for the deltas', () => {
-    const det = new CrossStreamDetector(options(true));
-    const x = input(1);
-    const none = { boxes: new Float64Array(0), labels: new Int32Array(0) };
-    const before = tf.memory().numTensors;
-    for (const [loss, weights] of [
-      [(rng: Rng) => det.run(x, [none, none], rng).loss!, det.weights],
-      [(rng: Rng) => det.pretrainingLoss(x, [none, none], rng), det.pretrainingWeights],
-    ] as const) {
-      const variables = weights.map((w) => w.variable);
-      const { value, grads } = tf.variableGrads(() => loss(createRng(1)), variables);
-      expect(Number.isFinite(value.dataSync()[0])).toBe(true);
-      expect(variables.filter((v) => !grads[v.name]).map((v) => v.name)).toEqual([]);
-      const deltaGradients = weights
-        .filter((w) => /reg\.(weight|bias)$/.test(w.name))
-        .map((w) => tf.tidy(() => tf.sum(tf.abs(grads[w.variable.name]!)).dataSync()[0]!));
-      // no positive RoI: the deltas join the loss at weight 0
-      expect(deltaGradients.length).toBeGreaterThan(0);
-      expect(deltaGradients.every((g) => g === 0)).toBe(true);
-      tf.dispose([value, ...Object.values(grads)]);
-    }
-    expect(tf.memory().numTensors).toBe(before);
-    tf.dispose([...x.rgb, ...x.flow]);
-    det.dispose();
-  });
+  it.each([
+    ['', {}],
+    [' (no box passes the cooperation floor: later stages get no RoI)', { minScore: 2 }],
+  ])(
+    'trains on key frames without a GT box%s: a finite loss, and zero gradients where nothing is learned',
+    (_, cooperation) => {
+      const det = new CrossStreamDetector({ ...options(true), cooperation });
+      const x = input(1);
+      const none = { boxes: new Float64Array(0), labels: new Int32Array(0) };
+      const before = tf.memory().numTensors;
+      for (const [loss, weights] of [
+        [(rng: Rng) => det.run(x, [none, none], rng).loss!, det.weights],
+        [(rng: Rng) => det.pretrainingLoss(x, [none, none], rng), det.pretrainingWeights],
+      ] as const) {
+        const variables = weights.map((w) => w.variable);
+        const { value, grads } = tf.variableGrads(() => loss(createRng(1)), variables);
+        expect(Number.isFinite(value.dataSync()[0])).toBe(true);
+        expect(variables.filter((v) => !grads[v.name]).map((v) => v.name)).toEqual([]);
+        const size = (w: { variable: tf.Variable }) =>
+          tf.tidy(() => tf.sum(tf.abs(grads[w.variable.name]!)).dataSync()[0]!);
+        expect(weights.filter((w) => !Number.isFinite(size(w))).map((w) => w.name)).toEqual([]);
+        // no positive RoI: the deltas join the loss at weight 0
+        const deltas = weights.filter((w) => /reg\.(weight|bias)$/.test(w.name));
+        expect(deltas.length).toBeGreaterThan(0);
+        expect(deltas.map(size).every((g) => g === 0)).toBe(true);
+        tf.dispose([value, ...Object.values(grads)]);
+      }
+      if (cooperation.minScore !== undefined) {
+        const stages = det.detect(x);
+        expect(stages.slice(2).every((s) => s.detections.every((d) => d.boxes.length === 0))).toBe(
+          true,
+        );
+      }
+      expect(tf.memory().numTensors).toBe(before);
+      tf.dispose([...x.rgb, ...x.flow]);
+      det.dispose();
+    },
+  );
 
   it('wires message passing Flow → RGB and proposal cooperation between the stages', () => {
     for (const featureCooperation of [true, false]) {

@@ -207,7 +207,7 @@ describe('CrossStreamDetector (PCSC)', () => {
     det.dispose();
   });
 
-  it.each([
+  it.each<[string, { minScore?: number }]>([
     ['', {}],
     [' (no box passes the cooperation floor: later stages get no RoI)', { minScore: 2 }],
   ])(

@@ -6,6 +6,7 @@ import { registerConcatInPlaceWasm } from './kernels/concat-in-place';
 import { conv2dBackpropFilterWasmConfigs } from './kernels/conv2d-backprop-filter';
 import { registerConv2dBackpropInputWasm } from './kernels/conv2d-backprop-input';
 import { depthwiseBackpropWasmConfigs } from './kernels/depthwise-backprop';
+import { registerEmptyReductionsWasm } from './kernels/empty-reductions';
 import { registerEqualBroadcastWasm } from './kernels/equal-broadcast';
 import { registerGatherInPlaceWasm } from './kernels/gather-in-place';
 import { registerIdentityAliasWasm } from './kernels/identity-alias';
@@ -47,5 +48,8 @@ export function registerTubekitKernels(): string[] {
   if (registerTileInPlaceWasm()) added.push('Tile@wasm (runs copied in place)');
   if (registerGatherInPlaceWasm()) added.push('GatherV2@wasm (slices copied in place)');
   if (registerEqualBroadcastWasm()) added.push('Equal@wasm (broadcasts in place)');
+  // A gap: tfjs-wasm's reductions over no values give heap garbage.
+  const reductions = registerEmptyReductionsWasm();
+  if (reductions.length > 0) added.push(`${reductions.join(', ')}@wasm (over no values)`);
   return added;
 }

@@ -472,6 +472,44 @@ describe('wasm gap kernels', () => {
     expectClose(cpu, wasm);
   });
 
+  test('reductions over no values give what cpu gives (0, 1, NaN, NaN, 0), not heap garbage', async () => {
+    const { cpu, wasm } = await onBoth(() => {
+      const empty = tf.zeros([0, 5]);
+      return [
+        tf.sum(empty, 0),
+        tf.sum(empty),
+        tf.sum(empty, 0, true),
+        tf.prod(empty, 0),
+        tf.max(empty, 0),
+        tf.min(empty, 0),
+        tf.mean(empty, 0),
+        tf.sum(tf.zeros([2, 0, 3], 'int32'), 1),
+        tf.sum(tf.zeros([3, 0]), 0), // an empty output: nothing to fill
+        tf.sum(tf.ones([2, 3]), 0), // not empty: tfjs-wasm's kernel
+      ];
+    });
+    expect(wasm.map((t) => t.length)).toEqual([5, 1, 5, 5, 5, 5, 5, 6, 0, 3]);
+    expect(Array.from(wasm[0]!)).toEqual([0, 0, 0, 0, 0]);
+    expect(wasm[4]!.every(Number.isNaN)).toBe(true);
+    expect(Array.from(wasm[6]!)).toEqual([0, 0, 0, 0, 0]);
+    expect(Array.from(wasm[9]!)).toEqual([2, 2, 2]);
+    cpu.forEach((c, i) => {
+      expect(Array.from(wasm[i]!)).toEqual(Array.from(c));
+    });
+    // the bias gradient of a 1×1 convolution on a batch of 0 RoIs (a Sum over no values)
+    const w = tf.variable(randomTensor([1, 1, 4, 3], 28));
+    const b = tf.variable(tf.zeros([3]));
+    const { grads } = tf.variableGrads(
+      () =>
+        tf.sum(
+          tf.add(tf.conv2d(tf.zeros([0, 5, 5, 4]) as tf.Tensor4D, w as tf.Tensor4D, 1, 'same'), b),
+        ) as tf.Scalar,
+      [w, b],
+    );
+    expect(Array.from(grads[b.name]!.dataSync())).toEqual([0, 0, 0]);
+    tf.dispose([w, b, ...Object.values(grads)]);
+  });
+
   test('dense-layer gradients through the fast BatchMatMul match numerical gradients', async () => {
     await initBackend({ backend: 'wasm', ...quiet });
     const x = randomTensor([6, 4], 23);

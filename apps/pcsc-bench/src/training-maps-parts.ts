@@ -38,6 +38,8 @@ export function trainingMapsFile(
       JSON.stringify([
         profile.videos.train,
         profile.stress,
+        // annotated key frames hash as the count alone (the old `trainEvery`): their files keep
+        // the names they had
         profile.keyFrames.of === 'annotated' ? profile.keyFrames.every : profile.keyFrames,
         profile.stacks,
         stepProfileOf(profile),

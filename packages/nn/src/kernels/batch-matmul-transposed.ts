@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 import { replaceWasmKernel, type WasmKernelArgs, WasmKernelScope } from './wasm-kernel-scope';
 
 let tfjsKernel: tf.KernelFunc | undefined;
@@ -38,26 +38,18 @@ function emptyProduct(
   transposeB: boolean,
 ): tf.TensorInfo | undefined {
   const { a, b } = inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
-  const size = (t: tf.TensorInfo) => t.shape.reduce((p, d) => p * d, 1);
-  if (size(a) > 0 && size(b) > 0) return undefined;
+  if (tf.util.sizeFromShape(a.shape) > 0 && tf.util.sizeFromShape(b.shape) > 0) return undefined;
   const ra = a.shape.length;
   const rb = b.shape.length;
   const M = a.shape[transposeA ? ra - 1 : ra - 2]!;
   const N = b.shape[transposeB ? rb - 2 : rb - 1]!;
-  const batch = broadcastShapes(a.shape.slice(0, -2), b.shape.slice(0, -2));
+  const batch = tf.broadcast_util.assertAndGetBroadcastShape(
+    a.shape.slice(0, -2),
+    b.shape.slice(0, -2),
+  );
   const out = backend.makeOutput([...batch, M, N], a.dtype);
   backend.typedArrayFromHeap(out).fill(0);
   return out;
-}
-
-/** NumPy broadcasting of two batch shapes (tfjs checked them when it built the op). */
-function broadcastShapes(x: readonly number[], y: readonly number[]): number[] {
-  const r = Math.max(x.length, y.length);
-  return Array.from({ length: r }, (_, i) => {
-    const dx = x[x.length - r + i] ?? 1;
-    const dy = y[y.length - r + i] ?? 1;
-    return dx === 1 ? dy : dx;
-  });
 }
 
 /**

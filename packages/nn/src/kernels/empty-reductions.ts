@@ -17,7 +17,6 @@ const EMPTY_REDUCTION_VALUES = {
 export type GuardedReduction = keyof typeof EMPTY_REDUCTION_VALUES;
 
 const tfjsKernels = new Map<GuardedReduction, tf.KernelFunc>();
-const guards = new Map<GuardedReduction, (args: WasmKernelArgs) => tf.TensorInfo>();
 
 /**
  * A reduction on tfjs-wasm that reduces over no values (an input with a side of 0) gives what
@@ -29,7 +28,7 @@ const guards = new Map<GuardedReduction, (args: WasmKernelArgs) => tf.TensorInfo
 function emptyReductionWasm(name: GuardedReduction): (args: WasmKernelArgs) => tf.TensorInfo {
   return (args) => {
     const { x } = args.inputs as { x: tf.TensorInfo };
-    if (x.shape.some((d) => d === 0)) {
+    if (tf.util.sizeFromShape(x.shape) === 0) {
       const { axis, reductionIndices, keepDims } = (args.attrs ?? {}) as {
         axis?: number | number[];
         reductionIndices?: number | number[]; // Max's name for the axes
@@ -39,7 +38,8 @@ function emptyReductionWasm(name: GuardedReduction): (args: WasmKernelArgs) => t
         axis ?? reductionIndices ?? x.shape.map((_, i) => i),
         x.shape,
       );
-      const shape = x.shape.flatMap((d, i) => (axes.includes(i) ? (keepDims ? [1] : []) : [d]));
+      const [reduced] = tf.backend_util.computeOutAndReduceShapes(x.shape, axes);
+      const shape = keepDims ? tf.backend_util.expandShapeToKeepDim(reduced, axes) : reduced;
       const dtype: tf.DataType =
         name === 'Mean' ? 'float32' : x.dtype === 'bool' ? 'int32' : x.dtype;
       const out = args.backend.makeOutput(shape, dtype);
@@ -52,16 +52,23 @@ function emptyReductionWasm(name: GuardedReduction): (args: WasmKernelArgs) => t
   };
 }
 
+/** One guard per reduction, made once (a replacement is recognised by its function). */
+const GUARDS = Object.fromEntries(
+  (Object.keys(EMPTY_REDUCTION_VALUES) as GuardedReduction[]).map((n) => [
+    n,
+    emptyReductionWasm(n),
+  ]),
+) as Record<GuardedReduction, (args: WasmKernelArgs) => tf.TensorInfo>;
+
 /**
  * Replaces tfjs-wasm's `Sum`, `Prod`, `Max`, `Min` and `Mean` with kernels that give cpu's values
- * over no values and call tfjs-wasm's own otherwise. Idempotent; returns
- * the names replaced by this call.
+ * over no values and call tfjs-wasm's own otherwise. Idempotent; returns the names replaced by
+ * this call.
  */
 export function registerEmptyReductionsWasm(): GuardedReduction[] {
   const replaced: GuardedReduction[] = [];
-  for (const name of Object.keys(EMPTY_REDUCTION_VALUES) as GuardedReduction[]) {
-    if (!guards.has(name)) guards.set(name, emptyReductionWasm(name));
-    const r = replaceWasmKernel(name, guards.get(name)!);
+  for (const name of Object.keys(GUARDS) as GuardedReduction[]) {
+    const r = replaceWasmKernel(name, GUARDS[name]);
     if (!r.replaced) continue;
     if (r.original) tfjsKernels.set(name, r.original);
     replaced.push(name);

@@ -9,6 +9,7 @@ import {
   unionFrameOutput,
 } from '@tubekit/heads/cross-stream';
 import {
+  type ActionnessTrimmingOptions,
   actionnessTrimming,
   linkOnline,
   PCSC_TRIMMING,
@@ -372,19 +373,26 @@ export function actionnessSamples(
     }
 }
 
+/** The ways TR cuts a tube (`actionnessTrimming`'s `cut`): at interior drops too, or its ends only. */
+export type TrimCut = NonNullable<ActionnessTrimmingOptions['cut']>;
+
 /**
- * Temporal refinement of a video's tubes (spec S9): each box scored by its class's actionness
- * classifier, then `actionnessTrimming` (window 5, threshold 0.5) splitting at interior drops or
- * cutting the ends only.
+ * Temporal refinement of a video's tubes (spec S9): each box scored once by its class's
+ * actionness classifier, then `actionnessTrimming` (window 5, threshold 0.5) for each of `cuts`:
+ * splitting at interior drops, or cutting the ends only.
  */
-export function refineTubes(
+export function refineTubes<C extends TrimCut>(
   det: CrossStreamDetector,
   classifiers: ActionnessClassifiers,
   input: ReturnType<typeof videoInput>,
   tubes: readonly DetectedTube[],
-  cut: 'split' | 'ends',
-): DetectedTube[] {
-  if (tubes.length === 0) return [];
+  cuts: readonly C[],
+): Record<C, DetectedTube[]> {
+  const refined = {} as Record<C, DetectedTube[]>;
+  if (tubes.length === 0) {
+    for (const cut of cuts) refined[cut] = [];
+    return refined;
+  }
   const classes: number[] = [];
   for (const t of tubes) for (let i = 0; i < t.boxes.length / 4; i++) classes.push(t.label + 1);
   const p = actionnessOf(classifiers, tubeBoxFeatures(det, input, tubes), classes);
@@ -395,5 +403,7 @@ export function refineTubes(
     o += n;
     return a;
   });
-  return actionnessTrimming(tubes, { ...PCSC_TRIMMING, cut }, actionness);
+  for (const cut of cuts)
+    refined[cut] = actionnessTrimming(tubes, { ...PCSC_TRIMMING, cut }, actionness);
+  return refined;
 }

@@ -87,9 +87,11 @@ export function testVideos(
         keep: (input, run) => {
           const linked = linkRun(run).map((t) => ({ ...t, video: video.annotation.name }));
           tubes[model]!.push(...linked);
-          if (classifiers)
-            for (const cut of ['split', 'ends'] as const)
-              tubes[`pcsc+tr-${cut}`]!.push(...refineTubes(det, classifiers, input, linked, cut));
+          if (classifiers) {
+            const refined = refineTubes(det, classifiers, input, linked, ['split', 'ends']);
+            tubes['pcsc+tr-split']!.push(...refined.split);
+            tubes['pcsc+tr-ends']!.push(...refined.ends);
+          }
         },
       }),
     );

@@ -1,6 +1,9 @@
 import type { VideoAnnotation } from '@tubekit/datasets';
+import { ActionnessClassifiers } from '@tubekit/heads/cross-stream';
+import { actionnessTrimming, PCSC_TRIMMING } from '@tubekit/linking';
 import { initBackend, Trainer, tf } from '@tubekit/nn';
 import type { BenchVideoSource } from './bench-data';
+import { actionnessOf, refineTubes, tubeBoxFeatures } from './evaluate';
 import { describeKeyFrames, trainingKeyFrames } from './key-frames';
 import { PROFILES, stepProfileOf } from './profiles';
 import { spreadVideos } from './train-actionness';
@@ -263,5 +266,55 @@ describe('trainDetector', () => {
     expect(train('pcsc', { iterations: 2, learningRate: 1e-2 }).phases.length).toBe(
       2 + PROFILES.smoke.iterations,
     );
+  });
+});
+
+describe('refineTubes', () => {
+  it('scores every box once and trims the tubes each way as actionnessTrimming does', () => {
+    const { profile, S, trunks, annotation } = smokeSetup();
+    const rgb = new Float32Array(annotation.nframes * S * S * 3).map((_, i) => (i % 11) / 11);
+    const input = videoInput(
+      trunks,
+      { variant: 'plain', annotation, rgb, flow: rgb.slice() },
+      Array.from({ length: annotation.nframes }, (_, i) => i + 1),
+      profile.stacks,
+    );
+    const det = createDetector(profile, 'pcsc', 1, 2);
+    const classifiers = new ActionnessClassifiers({
+      numClasses: 2,
+      inChannels: det.boxFeatureWidth,
+      seed: 3,
+    });
+    // two tubes of 12 and 5 frames, boxes drifting so that their features differ
+    const tube = (label: number, start: number, n: number) => ({
+      video: 'plain/v1',
+      label,
+      score: 0.9,
+      start,
+      boxes: Float64Array.from({ length: 4 * n }, (_, i) => [2, 3, 14, 20][i % 4]! + (i >> 2)),
+    });
+    const tubes = [tube(0, 2, 12), tube(1, 9, 5)];
+    const before = tf.memory().numTensors;
+    const features = jest.spyOn(det, 'boxFeatures');
+    const refined = refineTubes(det, classifiers, input, tubes, ['split', 'ends']);
+    expect(features).toHaveBeenCalledTimes(1);
+    features.mockRestore();
+    expect(tf.memory().numTensors).toBe(before);
+    const p = actionnessOf(classifiers, tubeBoxFeatures(det, input, tubes), [
+      ...Array(12).fill(1),
+      ...Array(5).fill(2),
+    ]);
+    const actionness = [p.subarray(0, 12), p.subarray(12)];
+    for (const cut of ['split', 'ends'] as const)
+      expect(refined[cut]).toEqual(
+        actionnessTrimming(tubes, { ...PCSC_TRIMMING, cut }, actionness),
+      );
+    // no tubes: nothing to score, and no tube either way
+    expect(refineTubes(det, classifiers, input, [], ['ends'])).toEqual({ ends: [] });
+    tf.dispose([...input.rgb, ...input.flow]);
+    det.dispose();
+    classifiers.dispose();
+    trunks.rgb.dispose();
+    trunks.flow.dispose();
   });
 });

@@ -16,14 +16,15 @@
  * Every output is combined as the bench combines it (the profile's `frameOutput`).
  * Nothing is cached: each count trains afresh.
  *
- *   nice -n 10 npx tsx apps/pcsc-bench/scripts/diagnose-pcsc.ts [profile] [model] [--seed 1] [--iterations 300,900] [--train-every 10] [--train-of annotated|all] [--train-videos 40] [--stack 6:1,18:3] [--pretrain iterations:batchFrames:rate] [--rate 1e-3] [--stress v1|v2] [--actionness] [--step-out dir] [--conv onnxruntime|wasm]
+ *   nice -n 10 npx tsx apps/pcsc-bench/scripts/diagnose-pcsc.ts [profile] [model] [--seed 1] [--iterations 300,900] [--train-every 10] [--train-of annotated|all] [--train-videos 40] [--stack 6:1,18:3] [--pretrain iterations:batchFrames:rate] [--rate 1e-3] [--decay 0.667:0.1] [--batch-frames 4] [--stress v1|v2] [--actionness] [--step-out dir] [--conv onnxruntime|wasm]
  *
  * `--train-every n` and `--train-of annotated|all` replace the profile's training key frames
  * (`keyFrames`: every n-th annotated frame, or every n-th frame of the video).
  * `--train-videos n` replaces the profile's training videos per variant (`videos.train`; the test
  * videos stay the profile's).
  * `--pretrain iterations:batchFrames:rate` replaces the profile's head pretraining (0 iterations:
- * none); `--rate` the end-to-end training's Adam rate.
+ * none); `--rate` the end-to-end training's Adam rate, `--decay at:gamma` its step decay (×gamma
+ * once that fraction of the iterations is done), `--batch-frames` its key frames per batch.
  * `--stack frames:segments[,frames:segments]` replaces the profile's key-centred stacks: one for
  * both trunk levels, or the stride-4 level's then the stride-8 level's (each its length, and the consecutive
  * parts averaged separately).
@@ -248,6 +249,8 @@ async function main() {
       stack: { type: 'string' },
       pretrain: { type: 'string' },
       rate: { type: 'string' },
+      'batch-frames': { type: 'string' },
+      decay: { type: 'string' },
       stress: { type: 'string' },
       actionness: { type: 'boolean' },
     },
@@ -284,6 +287,15 @@ async function main() {
     );
   const rate = values.rate === undefined ? base.learningRate : Number(values.rate);
   if (!(rate > 0)) throw new Error(`--rate expects a positive number, got "${values.rate}"`);
+  const decay = values.decay?.split(':').map(Number);
+  if (decay && !(decay.length === 2 && decay[0]! > 0 && decay[0]! <= 1 && decay[1]! >= 0))
+    throw new Error(
+      `--decay expects at:gamma, a fraction in (0, 1] and a factor ≥ 0, got "${values.decay}"`,
+    );
+  const batchFrames = positiveIntegers(
+    'batch-frames',
+    values['batch-frames'] ?? String(base.batchFrames),
+  )[0]!;
   if (values.stress !== undefined && !Object.hasOwn(STRESS_VARIANTS, values.stress))
     throw new Error(
       `--stress expects ${Object.keys(STRESS_VARIANTS).join(' or ')}, got "${values.stress}"`,
@@ -295,6 +307,8 @@ async function main() {
         ? base.stress
         : STRESS_VARIANTS[values.stress as keyof typeof STRESS_VARIANTS],
     learningRate: rate,
+    batchFrames,
+    decay: decay ? { at: decay[0]!, gamma: decay[1]! } : base.decay,
     headPretraining: pretrain
       ? { iterations: pretrain[0]!, batchFrames: pretrain[1]!, learningRate: pretrain[2]! }
       : base.headPretraining,

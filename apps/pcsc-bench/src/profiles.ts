@@ -64,6 +64,9 @@ export interface PcscProfile {
    * of 3e-3 instead of 1e-3 gave FPN 7.4% at 900 (README, "Status", on 40 videos per variant).
    * With 200 videos and the decay, 1 100 iterations gave PCSC 25.0 ± 0.6% against 24.3 ± 0.8% at
    * 900 on 3 seeds, within the noise, for 3.4 more minutes (README, "A decaying rate").
+   * On the 18-frame stacks, 2 700 iterations reach PCSC 41.8 ± 2.3% (every seed ≥ 40) against
+   * 36.4 ± 1.6% at 900, but the quick run takes 45.1 min instead of 19.9 (README, "The 40% costs
+   * three times the updates"); quick keeps 900 for the 20-minute budget.
    */
   iterations: number;
   batchFrames: number;

@@ -373,6 +373,25 @@ export function actionnessSamples(
     }
 }
 
+/** Each box's actionness under its tube's class's classifier, one array per tube. */
+function tubeActionness(
+  det: CrossStreamDetector,
+  classifiers: ActionnessClassifiers,
+  input: ReturnType<typeof videoInput>,
+  tubes: readonly DetectedTube[],
+): Float64Array[] {
+  const classes: number[] = [];
+  for (const t of tubes) for (let i = 0; i < t.boxes.length / 4; i++) classes.push(t.label + 1);
+  const p = actionnessOf(classifiers, tubeBoxFeatures(det, input, tubes), classes);
+  let o = 0;
+  return tubes.map((t) => {
+    const n = t.boxes.length / 4;
+    const a = p.subarray(o, o + n);
+    o += n;
+    return a;
+  });
+}
+
 /** The ways TR cuts a tube (`actionnessTrimming`'s `cut`): at interior drops too, or its ends only. */
 export type TrimCut = NonNullable<ActionnessTrimmingOptions['cut']>;
 
@@ -388,21 +407,8 @@ export function refineTubes<C extends TrimCut>(
   tubes: readonly DetectedTube[],
   cuts: readonly C[],
 ): Record<C, DetectedTube[]> {
+  const actionness = tubes.length === 0 ? [] : tubeActionness(det, classifiers, input, tubes);
   const refined = {} as Record<C, DetectedTube[]>;
-  if (tubes.length === 0) {
-    for (const cut of cuts) refined[cut] = [];
-    return refined;
-  }
-  const classes: number[] = [];
-  for (const t of tubes) for (let i = 0; i < t.boxes.length / 4; i++) classes.push(t.label + 1);
-  const p = actionnessOf(classifiers, tubeBoxFeatures(det, input, tubes), classes);
-  let o = 0;
-  const actionness = tubes.map((t) => {
-    const n = t.boxes.length / 4;
-    const a = p.subarray(o, o + n);
-    o += n;
-    return a;
-  });
   for (const cut of cuts)
     refined[cut] = actionnessTrimming(tubes, { ...PCSC_TRIMMING, cut }, actionness);
   return refined;

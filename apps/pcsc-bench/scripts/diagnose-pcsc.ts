@@ -16,7 +16,7 @@
  * Every output is combined as the bench combines it (the profile's `frameOutput`).
  * Nothing is cached: each count trains afresh.
  *
- *   nice -n 10 npx tsx apps/pcsc-bench/scripts/diagnose-pcsc.ts [profile] [model] [--seed 1] [--iterations 300,900] [--train-every 10] [--train-of annotated|all] [--train-videos 40] [--stack 6:1,18:3] [--pretrain iterations:batchFrames:rate] [--rate 1e-3] [--decay 0.667:0.1] [--batch-frames 4] [--stress v1|v2] [--actionness] [--step-out dir] [--conv onnxruntime|wasm]
+ *   nice -n 10 npx tsx apps/pcsc-bench/scripts/diagnose-pcsc.ts [profile] [model] [--seed 1] [--iterations 300,900] [--train-every 10] [--train-of annotated|all] [--train-videos 40] [--stack 6:1,18:3] [--pretrain iterations:batchFrames:rate] [--rate 1e-3] [--decay 0.667:0.1] [--batch-frames 4] [--sampling 128:64:0.25] [--stress v1|v2] [--actionness] [--step-out dir] [--conv onnxruntime|wasm]
  *
  * `--train-every n` and `--train-of annotated|all` replace the profile's training key frames
  * (`keyFrames`: every n-th annotated frame, or every n-th frame of the video).
@@ -24,7 +24,9 @@
  * videos stay the profile's).
  * `--pretrain iterations:batchFrames:rate` replaces the profile's head pretraining (0 iterations:
  * none); `--rate` the end-to-end training's Adam rate, `--decay at:gamma` its step decay (×gamma
- * once that fraction of the iterations is done), `--batch-frames` its key frames per batch.
+ * once that fraction of the iterations is done), `--batch-frames` its key frames per batch,
+ * `--sampling rpnBatch:headBatch[:positiveFraction]` the anchors and RoIs per frame that reach
+ * the losses (and the heads' largest fraction of positives).
  * `--stack frames:segments[,frames:segments]` replaces the profile's key-centred stacks: one for
  * both trunk levels, or the stride-4 level's then the stride-8 level's (each its length, and the consecutive
  * parts averaged separately).
@@ -251,6 +253,7 @@ async function main() {
       rate: { type: 'string' },
       'batch-frames': { type: 'string' },
       decay: { type: 'string' },
+      sampling: { type: 'string' },
       stress: { type: 'string' },
       actionness: { type: 'boolean' },
     },
@@ -296,6 +299,18 @@ async function main() {
     'batch-frames',
     values['batch-frames'] ?? String(base.batchFrames),
   )[0]!;
+  const sampling = values.sampling?.split(':').map(Number);
+  if (
+    sampling &&
+    !(
+      (sampling.length === 2 || sampling.length === 3) &&
+      sampling.slice(0, 2).every((n) => Number.isInteger(n) && n > 0) &&
+      (sampling[2] === undefined || (sampling[2] > 0 && sampling[2] <= 1))
+    )
+  )
+    throw new Error(
+      `--sampling expects rpnBatch:headBatch[:positiveFraction], positive integers and a fraction in (0, 1], got "${values.sampling}"`,
+    );
   if (values.stress !== undefined && !Object.hasOwn(STRESS_VARIANTS, values.stress))
     throw new Error(
       `--stress expects ${Object.keys(STRESS_VARIANTS).join(' or ')}, got "${values.stress}"`,
@@ -308,6 +323,13 @@ async function main() {
         : STRESS_VARIANTS[values.stress as keyof typeof STRESS_VARIANTS],
     learningRate: rate,
     batchFrames,
+    sampling: sampling
+      ? {
+          rpnBatch: sampling[0]!,
+          headBatch: sampling[1]!,
+          ...(sampling[2] === undefined ? {} : { headPositiveFraction: sampling[2] }),
+        }
+      : base.sampling,
     decay: decay ? { at: decay[0]!, gamma: decay[1]! } : base.decay,
     headPretraining: pretrain
       ? { iterations: pretrain[0]!, batchFrames: pretrain[1]!, learningRate: pretrain[2]! }

@@ -105,9 +105,13 @@ export interface PcscProfile {
    * tubes").
    */
   tubeRescoring: TubeRescoringOptions;
-  /** RPN proposals per frame (train / test) and samples per frame (RPN anchors / head RoIs). */
+  /**
+   * RPN proposals per frame (train / test) and samples per frame (RPN anchors / head RoIs, and the
+   * heads' largest fraction of positives, 0.25 when absent). More samples did not help `quick`
+   * (README, "The 40% costs three times the updates").
+   */
   rpnTopN: { train: number; test: number };
-  sampling: { rpnBatch: number; headBatch: number };
+  sampling: { rpnBatch: number; headBatch: number; headPositiveFraction?: number };
   /**
    * Actionness classifiers: training videos whose linked tubes give samples (spread over the
    * training list, so every variant's: `spreadVideos`), iterations, rate.

@@ -16,7 +16,7 @@
  * Every output is combined as the bench combines it (the profile's `frameOutput`).
  * Nothing is cached: each count trains afresh.
  *
- *   nice -n 10 npx tsx apps/pcsc-bench/scripts/diagnose-pcsc.ts [profile] [model] [--seed 1] [--iterations 300,900] [--train-every 10] [--train-of annotated|all] [--train-videos 40] [--stack 6:1,18:3] [--pretrain iterations:batchFrames:rate] [--rate 1e-3] [--decay 0.667:0.1] [--batch-frames 4] [--sampling 128:64:0.25] [--stress v1|v2] [--actionness] [--step-out dir] [--conv onnxruntime|wasm]
+ *   nice -n 10 npx tsx apps/pcsc-bench/scripts/diagnose-pcsc.ts [profile] [model] [--seed 1] [--iterations 300,900] [--train-every 10] [--train-of annotated|all] [--train-videos 40] [--stack 6:1,18:3] [--pretrain iterations:batchFrames:rate] [--rate 1e-3] [--decay 0.667:0.1] [--batch-frames 4] [--sampling 128:64:0.25] [--proposals 100:50] [--stress v1|v2] [--actionness] [--step-out dir] [--conv onnxruntime|wasm]
  *
  * `--train-every n` and `--train-of annotated|all` replace the profile's training key frames
  * (`keyFrames`: every n-th annotated frame, or every n-th frame of the video).
@@ -26,7 +26,8 @@
  * none); `--rate` the end-to-end training's Adam rate, `--decay at:gamma` its step decay (×gamma
  * once that fraction of the iterations is done), `--batch-frames` its key frames per batch,
  * `--sampling rpnBatch:headBatch[:positiveFraction]` the anchors and RoIs per frame that reach
- * the losses (and the heads' largest fraction of positives).
+ * the losses (and the heads' largest fraction of positives), `--proposals train:test` the RPN's
+ * proposals per frame in training and testing.
  * `--stack frames:segments[,frames:segments]` replaces the profile's key-centred stacks: one for
  * both trunk levels, or the stride-4 level's then the stride-8 level's (each its length, and the consecutive
  * parts averaged separately).
@@ -254,6 +255,7 @@ async function main() {
       'batch-frames': { type: 'string' },
       decay: { type: 'string' },
       sampling: { type: 'string' },
+      proposals: { type: 'string' },
       stress: { type: 'string' },
       actionness: { type: 'boolean' },
     },
@@ -311,6 +313,14 @@ async function main() {
     throw new Error(
       `--sampling expects rpnBatch:headBatch[:positiveFraction], positive integers and a fraction in (0, 1], got "${values.sampling}"`,
     );
+  const proposals = values.proposals?.split(':').map(Number);
+  if (
+    proposals &&
+    !(proposals.length === 2 && proposals.every((n) => Number.isInteger(n) && n > 0))
+  )
+    throw new Error(
+      `--proposals expects train:test, two positive integers, got "${values.proposals}"`,
+    );
   if (values.stress !== undefined && !Object.hasOwn(STRESS_VARIANTS, values.stress))
     throw new Error(
       `--stress expects ${Object.keys(STRESS_VARIANTS).join(' or ')}, got "${values.stress}"`,
@@ -330,6 +340,7 @@ async function main() {
           ...(sampling[2] === undefined ? {} : { headPositiveFraction: sampling[2] }),
         }
       : base.sampling,
+    rpnTopN: proposals ? { train: proposals[0]!, test: proposals[1]! } : base.rpnTopN,
     decay: decay ? { at: decay[0]!, gamma: decay[1]! } : base.decay,
     headPretraining: pretrain
       ? { iterations: pretrain[0]!, batchFrames: pretrain[1]!, learningRate: pretrain[2]! }

@@ -1,5 +1,10 @@
 import type { VideoAnnotation } from '@tubekit/datasets';
-import { createRandom, type FrameDetections, type SeededRandom } from '@tubekit/geometry';
+import {
+  createRandom,
+  emptyFrameDetections,
+  type FrameDetections,
+  type SeededRandom,
+} from '@tubekit/geometry';
 
 /** Error rates of {@link simulateDetections}. */
 export interface SimulatorOptions {
@@ -96,15 +101,10 @@ export function simulateDetections(
     });
   });
   const n = rows.length;
-  const dets: FrameDetections = {
-    videos: videos.map((v) => v.name),
-    videoIndex: new Int32Array(n),
-    frame: new Int32Array(n),
-    label: new Int32Array(n),
-    score: new Float64Array(n),
-    boxes: new Float64Array(4 * n),
-    length: n,
-  };
+  const dets = emptyFrameDetections(
+    videos.map((v) => v.name),
+    n,
+  );
   const classScores = new Float64Array(n * C);
   rows.forEach((r, i) => {
     dets.videoIndex[i] = r.v;

@@ -1,5 +1,10 @@
 import type { VideoAnnotation } from '@tubekit/datasets';
-import { boxIoU, type DetectedTube, type FrameDetections } from '@tubekit/geometry';
+import {
+  boxIoU,
+  type DetectedTube,
+  emptyFrameDetections,
+  type FrameDetections,
+} from '@tubekit/geometry';
 import {
   type ActionnessClassifiers,
   type CrossStreamDetector,
@@ -161,15 +166,7 @@ export function frameDetectionsAt(runs: readonly VideoRun[], t: number): FrameDe
     });
   });
   const n = rows.length;
-  const dets: FrameDetections = {
-    videos,
-    videoIndex: new Int32Array(n),
-    frame: new Int32Array(n),
-    label: new Int32Array(n),
-    score: new Float64Array(n),
-    boxes: new Float64Array(4 * n),
-    length: n,
-  };
+  const dets = emptyFrameDetections(videos, n);
   rows.forEach((r, i) => {
     dets.videoIndex[i] = r.v;
     dets.frame[i] = r.f;

@@ -1,5 +1,5 @@
 import type { ActionDataset, VideoAnnotation } from '@tubekit/datasets';
-import { boxIoU, type DetectedTube, type TubeletDetections } from '@tubekit/geometry';
+import { boxIoU, type DetectedTube, emptyTubeletDetections } from '@tubekit/geometry';
 import type { ClipTubelet } from '@tubekit/heads/progressive';
 import {
   ACT_LINKING,
@@ -126,16 +126,7 @@ export function linkTubes(
   const names = videos.map((v) => v.name);
   let n = 0;
   for (const v of names) n += tubelets.get(v)?.length ?? 0;
-  const dets: TubeletDetections = {
-    videos: names,
-    K,
-    videoIndex: new Int32Array(n),
-    start: new Int32Array(n),
-    label: new Int32Array(n),
-    score: new Float64Array(n),
-    boxes: new Float64Array(n * K * 4),
-    length: n,
-  };
+  const dets = emptyTubeletDetections(names, K, n);
   let r = 0;
   names.forEach((name, vi) => {
     const list = [...(tubelets.get(name) ?? [])].sort((a, b) => a.start - b.start);

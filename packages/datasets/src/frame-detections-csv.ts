@@ -1,4 +1,4 @@
-import type { FrameDetections } from '@tubekit/geometry';
+import { emptyFrameDetections, type FrameDetections } from '@tubekit/geometry';
 import { BOX_COLUMNS, type CsvHeader, checkBoxOrder, csvColumns, writeCsvTable } from './csv-table';
 import { TubekitFormatError } from './format-error';
 import {
@@ -166,15 +166,7 @@ export async function readFrameDetectionsCsv(
   path: string,
   options: ReadFrameDetectionsOptions = {},
 ): Promise<FrameDetections> {
-  let out: FrameDetections = {
-    videos: [],
-    videoIndex: new Int32Array(0),
-    frame: new Int32Array(0),
-    label: new Int32Array(0),
-    score: new Float64Array(0),
-    boxes: new Float64Array(0),
-    length: 0,
-  };
+  let out = emptyFrameDetections([], 0);
   await readFrameDetectionGroups(path, { ...options, grouping: 'file' }, (rows) => {
     const { line: _line, ...dets } = rows;
     out = dets;

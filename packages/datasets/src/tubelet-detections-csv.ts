@@ -1,4 +1,4 @@
-import type { TubeletDetections } from '@tubekit/geometry';
+import { emptyTubeletDetections, type TubeletDetections } from '@tubekit/geometry';
 import { shortList } from './csv-number';
 import { type CsvHeader, checkBoxOrder, writeCsvTable } from './csv-table';
 import { TubekitFormatError } from './format-error';
@@ -91,18 +91,7 @@ export async function readTubeletDetectionsCsv(path: string): Promise<TubeletDet
       out = dets;
     },
   );
-  return (
-    out ?? {
-      videos: [],
-      K,
-      videoIndex: new Int32Array(0),
-      start: new Int32Array(0),
-      label: new Int32Array(0),
-      score: new Float64Array(0),
-      boxes: new Float64Array(0),
-      length: 0,
-    }
-  );
+  return out ?? emptyTubeletDetections([], K, 0);
 }
 
 /**

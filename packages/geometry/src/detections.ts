@@ -17,6 +17,27 @@ export interface FrameDetections {
 }
 
 /**
+ * Frame detections of `videos` with `length` rows, every column zero-filled, for the caller to
+ * fill row by row.
+ *
+ * @example
+ * const dets = emptyFrameDetections(['v1'], 1);
+ * dets.frame[0] = 1; dets.score[0] = 0.9; dets.boxes.set([0, 0, 10, 10], 0);
+ */
+export function emptyFrameDetections(videos: string[], length: number): FrameDetections {
+  checkLength('emptyFrameDetections', length);
+  return {
+    videos,
+    videoIndex: new Int32Array(length),
+    frame: new Int32Array(length),
+    label: new Int32Array(length),
+    score: new Float64Array(length),
+    boxes: new Float64Array(4 * length),
+    length,
+  };
+}
+
+/**
  * Clip-level tubelet detections (the in-memory form of the canonical tubelet CSV
  * `video,start,label,score,x1_1,y1_1,x2_1,y2_1,…`): row `i` covers frames `start[i] … start[i]+K−1`
  * of video `videos[videoIndex[i]]` with boxes `boxes[4Ki … 4K(i+1)−1]`.
@@ -32,6 +53,35 @@ export interface TubeletDetections {
   /** `length × K × 4` packed boxes. */
   boxes: Float64Array;
   length: number;
+}
+
+/**
+ * Tubelet detections of `videos`, `K` frames each, with `length` rows, every column zero-filled,
+ * for the caller to fill row by row.
+ */
+export function emptyTubeletDetections(
+  videos: string[],
+  K: number,
+  length: number,
+): TubeletDetections {
+  checkLength('emptyTubeletDetections', length);
+  if (!(Number.isInteger(K) && K >= 1))
+    throw new RangeError(`emptyTubeletDetections: K must be an integer ≥ 1, got ${K}`);
+  return {
+    videos,
+    K,
+    videoIndex: new Int32Array(length),
+    start: new Int32Array(length),
+    label: new Int32Array(length),
+    score: new Float64Array(length),
+    boxes: new Float64Array(4 * K * length),
+    length,
+  };
+}
+
+function checkLength(caller: string, length: number): void {
+  if (!(Number.isInteger(length) && length >= 0))
+    throw new RangeError(`${caller}: length must be an integer ≥ 0, got ${length}`);
 }
 
 /** A detected action tube: a {@link Tube} with its video, class and tube-level score. */

@@ -15,7 +15,13 @@ export { boxNMS } from './box-nms';
 export { scaleBoxes } from './box-scale';
 export type { CubicSpline, OutsidePolicy, SplineBoundary } from './cubic-spline';
 export { evaluateCubicSpline, fitCubicSpline } from './cubic-spline';
-export type { DetectedTube, FrameDetections, TubeletDetections } from './detections';
+export {
+  type DetectedTube,
+  emptyFrameDetections,
+  emptyTubeletDetections,
+  type FrameDetections,
+  type TubeletDetections,
+} from './detections';
 export type { ExtrapolateOptions } from './extrapolation';
 export { extrapolateTubelet } from './extrapolation';
 export type { GridAnchorOptions } from './grid-anchors';

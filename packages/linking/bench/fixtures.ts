@@ -1,4 +1,4 @@
-import type { DetectedTube, FrameDetections } from '@tubekit/geometry';
+import { type DetectedTube, emptyFrameDetections, type FrameDetections } from '@tubekit/geometry';
 import { mulberry32 as prng } from '../test/fixtures';
 
 /**
@@ -14,15 +14,7 @@ export function syntheticVideo(
 ): FrameDetections {
   const rand = prng(seed);
   const n = frames * perFrame * classes;
-  const dets: FrameDetections = {
-    videos: ['synthetic/video'],
-    videoIndex: new Int32Array(n),
-    frame: new Int32Array(n),
-    label: new Int32Array(n),
-    score: new Float64Array(n),
-    boxes: new Float64Array(4 * n),
-    length: n,
-  };
+  const dets = emptyFrameDetections(['synthetic/video'], n);
   const spacing = 1280 / perFrame;
   let i = 0;
   for (let f = 1; f <= frames; f++)

@@ -1,4 +1,4 @@
-import type { TubeletDetections } from '@tubekit/geometry';
+import { emptyTubeletDetections } from '@tubekit/geometry';
 import { frameDets } from '../test/fixtures';
 import { frameNMS, linkVideos, runLinkingPipeline } from './pipeline';
 import { MULTISPORTS_PIPELINE, ONLINE_PIPELINE, SAHA_TRIMMER, VITERBI_PIPELINE } from './presets';
@@ -64,16 +64,7 @@ describe('runLinkingPipeline', () => {
   });
 
   it('refuses tubelets for frame linkers', () => {
-    const tubelets: TubeletDetections = {
-      videos: ['v'],
-      K: 2,
-      videoIndex: new Int32Array(0),
-      start: new Int32Array(0),
-      label: new Int32Array(0),
-      score: new Float64Array(0),
-      boxes: new Float64Array(0),
-      length: 0,
-    };
+    const tubelets = emptyTubeletDetections(['v'], 2, 0);
     expect(() => runLinkingPipeline(tubelets, VITERBI_PIPELINE, { source: 't.csv' })).toThrow(
       /t\.csv: the viterbi linker needs frame detections/,
     );

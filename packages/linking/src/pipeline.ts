@@ -1,4 +1,9 @@
-import type { DetectedTube, FrameDetections, TubeletDetections } from '@tubekit/geometry';
+import {
+  type DetectedTube,
+  emptyFrameDetections,
+  type FrameDetections,
+  type TubeletDetections,
+} from '@tubekit/geometry';
 import { type ActionnessTrimmingOptions, actionnessTrimming } from './actionness-trimming';
 import { LinkingInputError } from './errors';
 import { type MultiClassTrimmingOptions, multiClassTrimming } from './multi-class-trimming';
@@ -192,15 +197,7 @@ export function frameNMS(
   }
   let m = 0;
   for (let i = 0; i < dets.length; i++) m += keep[i]!;
-  const out: FrameDetections = {
-    videos: dets.videos,
-    videoIndex: new Int32Array(m),
-    frame: new Int32Array(m),
-    label: new Int32Array(m),
-    score: new Float64Array(m),
-    boxes: new Float64Array(4 * m),
-    length: m,
-  };
+  const out = emptyFrameDetections(dets.videos, m);
   const C = extra.classScores ? (extra.classes ?? 0) : 0;
   const classScores = C > 0 ? new Float64Array(m * C) : undefined;
   let w = 0;

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { FrameDetections, TubeletDetections } from '@tubekit/geometry';
-import { createRandom } from '@tubekit/geometry';
+import { createRandom, emptyFrameDetections, emptyTubeletDetections } from '@tubekit/geometry';
 
 /**
  * Test helper: the shared data folder (`$TUBEKIT_DATA`, else `../shared/data` beside the repo),
@@ -30,15 +30,7 @@ export function readFrameCsv(path: string): FrameDetections {
     throw new Error(`${path}: unexpected header ${lines[0]}`);
   const n = lines.length - 1;
   const videos: string[] = [];
-  const dets: FrameDetections = {
-    videos,
-    videoIndex: new Int32Array(n),
-    frame: new Int32Array(n),
-    label: new Int32Array(n),
-    score: new Float64Array(n),
-    boxes: new Float64Array(4 * n),
-    length: n,
-  };
+  const dets = emptyFrameDetections(videos, n);
   for (let i = 0; i < n; i++) {
     const f = lines[i + 1]!.split(',');
     let v = videos.indexOf(f[0]!);
@@ -58,15 +50,7 @@ export function frameDets(
 ): FrameDetections {
   const videos: string[] = [];
   const n = rows.length;
-  const dets: FrameDetections = {
-    videos,
-    videoIndex: new Int32Array(n),
-    frame: new Int32Array(n),
-    label: new Int32Array(n),
-    score: new Float64Array(n),
-    boxes: new Float64Array(4 * n),
-    length: n,
-  };
+  const dets = emptyFrameDetections(videos, n);
   rows.forEach(([video, frame, label, score, x1, y1, x2, y2], i) => {
     let v = videos.indexOf(video);
     if (v < 0) v = videos.push(video) - 1;
@@ -180,16 +164,7 @@ export function syntheticFrames(frames: number, seed: number): FrameDetections {
 /** K-frame tubelets of one video from `[start, label, score, ...K boxes]` rows. */
 export function tubelets(K: number, rows: number[][], video = 'v'): TubeletDetections {
   const n = rows.length;
-  const d: TubeletDetections = {
-    videos: [video],
-    K,
-    videoIndex: new Int32Array(n),
-    start: new Int32Array(n),
-    label: new Int32Array(n),
-    score: new Float64Array(n),
-    boxes: new Float64Array(4 * K * n),
-    length: n,
-  };
+  const d = emptyTubeletDetections([video], K, n);
   rows.forEach(([start, label, score, ...boxes], i) => {
     d.start[i] = start!;
     d.label[i] = label!;

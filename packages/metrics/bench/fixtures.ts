@@ -1,4 +1,9 @@
-import { createRandom, type DetectedTube, type FrameDetections } from '@tubekit/geometry';
+import {
+  createRandom,
+  type DetectedTube,
+  emptyFrameDetections,
+  type FrameDetections,
+} from '@tubekit/geometry';
 import type { GroundTruthInput } from '../src/ground-truth';
 
 /** A seeded uniform [0, 1) source (geometry's mulberry32): benchmarks must be reproducible. */
@@ -50,15 +55,10 @@ export function syntheticFrameDetections(
   const rnd = seededRandom(seed);
   const L = gt.labels.length;
   const V = gt.videos.length;
-  const d: FrameDetections = {
-    videos: gt.videos.map((v) => v.name),
-    videoIndex: new Int32Array(n),
-    frame: new Int32Array(n),
-    label: new Int32Array(n),
-    score: new Float64Array(n),
-    boxes: new Float64Array(4 * n),
-    length: n,
-  };
+  const d = emptyFrameDetections(
+    gt.videos.map((v) => v.name),
+    n,
+  );
   for (let i = 0; i < n; i++) {
     const vi = Math.floor(rnd() * V);
     const video = gt.videos[vi]!;

@@ -16,7 +16,7 @@ import {
   type SynthPreset,
   type VideoAnnotation,
 } from '@tubekit/datasets';
-import type { DetectedTube, FrameDetections } from '@tubekit/geometry';
+import { type DetectedTube, emptyFrameDetections, type FrameDetections } from '@tubekit/geometry';
 import {
   type DetectionOutcomes,
   frameDetectionOutcomes,
@@ -115,15 +115,7 @@ function subsetRows(
   read: (k: number) => { frame: number; label: number; score: number; box: ArrayLike<number> },
 ): FrameDetections {
   const n = rows.length;
-  const out: FrameDetections = {
-    videos: [video],
-    videoIndex: new Int32Array(n),
-    frame: new Int32Array(n),
-    label: new Int32Array(n),
-    score: new Float64Array(n),
-    boxes: new Float64Array(4 * n),
-    length: n,
-  };
+  const out = emptyFrameDetections([video], n);
   for (let k = 0; k < n; k++) {
     const d = read(k);
     out.frame[k] = d.frame;

@@ -10,11 +10,12 @@ import {
   type UserDatasetOptions,
   userCacheKey,
   userFramesText,
+  userRunStart,
   userSetup,
   userSetupRows,
   userTrunk,
 } from '@tubekit/step-bench/user-dataset';
-import { type CfadProfile, type CfadProfileName, PROFILES } from './profiles';
+import { type CfadProfileName, PROFILES } from './profiles';
 import { PAPER_TABLE2, PAPER_TABLE3 } from './published';
 import { mainOrder } from './results';
 import { type CfadEvaluation, type CfadModelConfig, runModel, VIDEO_IOUS } from './run-model';
@@ -76,13 +77,7 @@ export async function reproduceOnDataset(
   options: CfadOnDatasetOptions,
 ): Promise<CfadOnDatasetResult> {
   const t0 = Date.now();
-  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const summary = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const profile: CfadProfile | undefined = PROFILES[options.profile ?? 'quick'];
-  if (!profile)
-    throw new Error(
-      `reproduceOnDataset: unknown profile "${options.profile}"; expected ${Object.keys(PROFILES).join(', ')}`,
-    );
+  const { log, summary, profile } = userRunStart(options, PROFILES);
   const order = options.order ?? mainOrder(profile);
   if (!(Number.isInteger(order) && order >= 1))
     throw new RangeError(`reproduceOnDataset: order must be an integer ≥ 1, got ${order}`);

@@ -12,6 +12,7 @@ import {
   type UserDatasetOptions,
   userCacheKey,
   userFramesText,
+  userRunStart,
   userSetup,
   userSetupRows,
   userTrunk,
@@ -19,7 +20,7 @@ import {
 import { BENCH_VARIANTS, type BenchVideo, keptVideo, scaledAnnotation } from './bench-data';
 import { frameMaps, TABLE_IOUS, videoMaps } from './evaluate';
 import { describeKeyFrames } from './key-frames';
-import { type PcscProfile, type PcscProfileName, PROFILES, stepProfileOf } from './profiles';
+import { type PcscProfileName, PROFILES, stepProfileOf } from './profiles';
 import { PUBLISHED } from './published';
 import { testVideos, type VideoRow } from './run-seed';
 import { trainActionness } from './train-actionness';
@@ -129,13 +130,7 @@ export async function reproduceOnDataset(
   options: PcscOnDatasetOptions,
 ): Promise<PcscOnDatasetResult> {
   const t0 = Date.now();
-  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const summary = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const profile: PcscProfile | undefined = PROFILES[options.profile ?? 'quick'];
-  if (!profile)
-    throw new Error(
-      `reproduceOnDataset: unknown profile "${options.profile}"; expected ${Object.keys(PROFILES).join(', ')}`,
-    );
+  const { log, summary, profile } = userRunStart(options, PROFILES);
   const seed = profile.seeds[0]!;
   const step = stepProfileOf(profile);
   const S = step.frameSize;

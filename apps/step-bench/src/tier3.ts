@@ -13,7 +13,7 @@ import {
   videoMapOf,
 } from './evaluate';
 import { storedClassifier } from './pretrained-classifier';
-import { PROFILES, type StepProfile, type StepProfileName } from './profiles';
+import { PROFILES, type StepProfileName } from './profiles';
 import { PUBLISHED } from './published';
 import { runModel } from './run-model';
 import { tubeActors } from './trunks';
@@ -24,6 +24,7 @@ import {
   type UserDatasetOptions,
   userCacheKey,
   userFramesText,
+  userRunStart,
   userSetup,
   userSetupRows,
   userTrunk,
@@ -89,13 +90,7 @@ export async function reproduceOnDataset(
   options: ReproduceOnDatasetOptions,
 ): Promise<ReproduceOnDatasetResult> {
   const t0 = Date.now();
-  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const summary = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const profile: StepProfile | undefined = PROFILES[options.profile ?? 'quick'];
-  if (!profile)
-    throw new Error(
-      `reproduceOnDataset: unknown profile "${options.profile}"; expected ${Object.keys(PROFILES).join(', ')}`,
-    );
+  const { log, summary, profile } = userRunStart(options, PROFILES);
   const modelId: Tier3Model = options.model ?? 'anticipation';
   const config: StepModelConfig | undefined =
     modelId === 'smax3' || modelId === 'anticipation'

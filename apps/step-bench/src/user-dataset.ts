@@ -42,6 +42,30 @@ export interface UserDatasetOptions {
   log?: (line: string) => void;
 }
 
+/**
+ * What every app's `reproduceOnDataset` starts from: its progress lines (`options.log`, else
+ * stderr), its summary line (`options.log`, else stdout) and the profile `options.profile` names
+ * (default `quick`), or an error that lists the profiles there are.
+ *
+ * @example
+ * const { log, summary, profile } = userRunStart(options, PROFILES);
+ */
+export function userRunStart<P>(
+  options: { profile?: string; log?: (line: string) => void },
+  profiles: Readonly<Record<string, P>>,
+): { log: (line: string) => void; summary: (line: string) => void; profile: P } {
+  const name = options.profile ?? 'quick';
+  if (!Object.hasOwn(profiles, name))
+    throw new Error(
+      `reproduceOnDataset: unknown profile "${name}"; expected ${Object.keys(profiles).join(', ')}`,
+    );
+  return {
+    log: options.log ?? ((line: string) => process.stderr.write(`${line}\n`)),
+    summary: options.log ?? ((line: string) => process.stdout.write(`${line}\n`)),
+    profile: profiles[name]!,
+  };
+}
+
 /** How much of a split a run used. */
 export interface SplitUse {
   name: string;

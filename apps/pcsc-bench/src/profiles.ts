@@ -27,14 +27,14 @@ export interface PcscProfile {
    * under a camera pan, whose flow fails) — so each stream fails on different actors (spec §5;
    * which SynthTubes variants: {@link stress}).
    * quick's 200 training videos per variant (40 until 2026-12-05) lifted PCSC from 13.0 ± 0.4 to
-   * 20.7 ± 0.7% frame-mAP@0.5 on 3 seeds (README, "200 training videos per variant").
+   * 20.7 ± 0.7% frame-mAP@0.5 on 3 seeds (FINDINGS.md, "200 training videos per variant").
    */
   videos: { train: number; test: number };
   /**
    * Which SynthTubes variant renders each stress role (`BenchVariant`): `-v1` (`appearance-hard`,
    * `motion-hard`, every profile until 2026-12-05) or the `-v2` ones, where each stream fails on
    * different actors as spec §5 asks. On quick, 3 seeds: PCSC 27.1 ± 1.1 → 28.9 ± 1.6%
-   * frame-mAP@0.5, video-mAP@0.5 2.8 → 12.9 ± 2.2% (README, "Each stream fails on different
+   * frame-mAP@0.5, video-mAP@0.5 2.8 → 12.9 ± 2.2% (FINDINGS.md, "Each stream fails on different
    * actors"). Old runs stay reproducible with {@link STRESS_VARIANTS}`.v1`.
    */
   stress: StressVariants;
@@ -43,7 +43,7 @@ export interface PcscProfile {
    * consecutive frames centred on it, reduced to 2-D maps as the means of `segments` equal
    * consecutive parts, concatenated in time order (`stackFeatures`; 1 part = the plain temporal
    * average, spec S2's *our choice*). `quick` and `full`: 6 plain frames at stride 4, 18 frames in
-   * 3 ordered parts at stride 8, since 2026-12-06 (6 plain frames at both before; README, "A
+   * 3 ordered parts at stride 8, since 2026-12-06 (6 plain frames at both before; FINDINGS.md, "A
    * longer, ordered stack at stride 8").
    */
   stacks: LevelStacks;
@@ -61,11 +61,11 @@ export interface PcscProfile {
   /**
    * Detector training: iterations, key frames per batch, Adam rate. On quick's data, seed 1:
    * frame-mAP@0.5 of FPN 7.5 → 12.7% and of PCSC 11.3 → 15.5% from 300 to 900 iterations; a rate
-   * of 3e-3 instead of 1e-3 gave FPN 7.4% at 900 (README, "Status", on 40 videos per variant).
-   * With 200 videos and the decay, 1 100 iterations gave PCSC 25.0 ± 0.6% against 24.3 ± 0.8% at
-   * 900 on 3 seeds, within the noise, for 3.4 more minutes (README, "A decaying rate").
+   * of 3e-3 instead of 1e-3 gave FPN 7.4% at 900 (FINDINGS.md, "Earlier status", on 40 videos
+   * per variant). With 200 videos and the decay, 1 100 iterations gave PCSC 25.0 ± 0.6% against
+   * 24.3 ± 0.8% at 900 on 3 seeds, within the noise, for 3.4 more minutes (FINDINGS.md, "A decaying rate").
    * On the 18-frame stacks, 2 700 iterations reach PCSC 41.8 ± 2.3% (every seed ≥ 40) against
-   * 36.4 ± 1.6% at 900, but the quick run takes 45.1 min instead of 19.9 (README, "The 40% costs
+   * 36.4 ± 1.6% at 900, but the quick run takes 45.1 min instead of 19.9 (FINDINGS.md, "The 40% costs
    * three times the updates"); quick keeps 900 for the 20-minute budget.
    */
   iterations: number;
@@ -75,7 +75,7 @@ export interface PcscProfile {
    * Step decay of the rate (`MultiStepLR`): ×`gamma` once `at` of the iterations are done (a
    * fraction; the papers' step schedules, and CFAD-bench's ×0.1 at 2/3). On quick's data, seed 1,
    * 900 iterations: PCSC 20.2% frame-mAP@0.5 at a constant rate, 23.8% with ×0.1 at 2/3, 22.1%
-   * at 1/2, 22.7% at 2/3 from a rate of 2e-3 (README, "A decaying rate").
+   * at 1/2, 22.7% at 2/3 from a rate of 2e-3 (FINDINGS.md, "A decaying rate").
    */
   decay: { at: number; gamma: number };
   /**
@@ -85,7 +85,7 @@ export interface PcscProfile {
    * later stage's head starts from its stream's. Iterations (0 skips it), key frames per batch,
    * Adam rate (decayed as `decay` says). quick's 250 × 16 lifted PCSC from 24.3 ± 0.8 to
    * 27.1 ± 1.1% frame-mAP@0.5 on 3 seeds and FPN from 15.0 ± 2.9 to 19.1 ± 1.0%, for 3.5 more
-   * minutes of the quick run; 600 × 16 gave no more on seeds 1–2 (README, "Head pretraining").
+   * minutes of the quick run; 600 × 16 gave no more on seeds 1–2 (FINDINGS.md, "Head pretraining").
    */
   headPretraining: { iterations: number; batchFrames: number; learningRate: number };
   /**
@@ -93,7 +93,7 @@ export interface PcscProfile {
    * of @tubekit/heads): per-class NMS 0.5, then **box voting** at IoU 0.5 (*our choice*; the paper
    * says "combining … and then NMS", how is NS). On quick, seeds 1–3, the same trained models:
    * frame-mAP@0.5 30.1 / 28.7 / 28.8 without voting, 31.5 / 29.6 / 29.9 with it, @0.75 4.6 /
-   * 2.8 / 5.4 → 7.2 / 6.6 / 7.4 (README, "Box voting in the frame output").
+   * 2.8 / 5.4 → 7.2 / 6.6 / 7.4 (FINDINGS.md, "Box voting in the frame output").
    */
   frameOutput: UnionFrameOutputOptions;
   /**
@@ -101,14 +101,14 @@ export interface PcscProfile {
    * along the tubes Singh's linker made of them (`rescoreAlongTubes` of @tubekit/linking, the
    * window of a Seq-NMS rescoring), reported as a row of its own. How much does temporal context
    * add to PCSC's per-frame naming? The window, ±8 frames, was chosen on seeds 1–2's test
-   * videos among 2 / 4 / 8 / 16 and the whole tube (README, "Temporal context along the linked
+   * videos among 2 / 4 / 8 / 16 and the whole tube (FINDINGS.md, "Temporal context along the linked
    * tubes").
    */
   tubeRescoring: TubeRescoringOptions;
   /**
    * RPN proposals per frame (train / test) and samples per frame (RPN anchors / head RoIs, and the
    * heads' largest fraction of positives, 0.25 when absent). More samples did not help `quick`
-   * (README, "The 40% costs three times the updates").
+   * (FINDINGS.md, "The 40% costs three times the updates").
    */
   rpnTopN: { train: number; test: number };
   sampling: { rpnBatch: number; headBatch: number; headPositiveFraction?: number };

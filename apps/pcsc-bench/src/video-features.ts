@@ -31,7 +31,7 @@ export interface KeyStack {
  * stride 8 ({@link videoInput}). A level's stack may be longer, and in more parts, than the
  * other's: `quick` keeps the fine level's 6 frames plain, for sharp boxes, and gives the coarse
  * level 18 frames in 3 ordered parts, for what happens around the key frame and in which order
- * (README, "A longer, ordered stack at stride 8").
+ * (FINDINGS.md, "A longer, ordered stack at stride 8").
  */
 export type LevelStacks = readonly [fine: KeyStack, coarse: KeyStack];
 

@@ -37,7 +37,7 @@ export const CONSTANT_IOU = [0.4, 0.4, 0.4, 0.4];
  * frame-AP@0.5 33.9 against 46.3%). Stopping its gradient into the shared features did not help
  * (35.8%); γ = 0.1 did (37.6%, frame-mAP@0.5 16.8 against 12.6%). On three seeds: RGB 13.3 →
  * 16.3 ± 2.7% (within the noise), early fusion 41.5 → 43.5 ± 1.2%, hybrid 46.5 → 47.2 ± 1.5%.
- * step-bench README, "The anticipation loss's weight".
+ * step-bench FINDINGS.md, "The anticipation loss's weight".
  */
 export const ANTICIPATION_WEIGHT = 0.1;
 

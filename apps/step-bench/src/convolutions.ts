@@ -10,7 +10,7 @@ import {
  * input-gradient and filter + bias-gradient convolutions, and the heads' large dense layers, on
  * onnxruntime-node's CPU kernels (`useOnnxConvolutions({ denseLayers: true })` of @tubekit/nn); or
  * `wasm`, the tfjs backend's own kernels. Both compute the
- * same model; the numbers differ by float rounding, which training amplifies (README, "Where the
+ * same model; the numbers differ by float rounding, which training amplifies (FINDINGS.md, "Where the
  * convolutions run"), so cached results name the choice ({@link convolutionsCacheKey}).
  */
 export const CONVOLUTIONS = ['wasm', 'onnxruntime'] as const;

@@ -37,11 +37,11 @@ export interface StepProfile {
    * Trunk pretraining per stream (`pretrainTrunk`): iterations, clips per batch (every actor of
    * each is a clip-recognition sample), how many of them also run the whole-frame actorness task,
    * Adam rate, side of the actor crops of clip recognition. Iterations and the crops' scale are
-   * what limit held-out recognition (README, "Pretraining v5": with the ×0.1 decay at 2/3, 600 →
+   * what limit held-out recognition (FINDINGS.md, "Pretraining v5": with the ×0.1 decay at 2/3, 600 →
    * 0.47, 900 → 0.51, 1 200 → 0.52 on 724 held-out actors; 1 800 → 0.55 RGB, 0.70 flow on 32 px
    * crops, 0.61 and 0.71 on 48 px: {@link cropSize}). `quick` runs 1 800 (900 until
    * 2026-12-05): the RGB models' naming is limited by their trunk, not by their heads
-   * (README, "RGB's lever is its trunk's pretraining"). `seed` seeds the pretraining: one
+   * (FINDINGS.md, "RGB's lever is its trunk's pretraining"). `seed` seeds the pretraining: one
    * trunk per stream serves every model seed of `seeds`, as every run of the paper starts from one
    * ImageNet-pretrained VGG16, so the seeds vary the detectors, not the pretraining
    * ({@link trunkProfile}).
@@ -56,7 +56,7 @@ export interface StepProfile {
      * Side of the actor crops of clip recognition, in pixels. A crop is a square of 1.15× the
      * actor's extent over the clip, so 32 px shows `quick`'s actors (45–74 px tall) at 0.4–0.6 of
      * the size the detectors' neck sees them at in whole frames; 48 px at 0.6–0.9. `quick` runs 48
-     * since 2026-12-06 (32 before; README, "Actor crops at the detector's scale"): RGB
+     * since 2026-12-06 (32 before; FINDINGS.md, "Actor crops at the detector's scale"): RGB
      * `anticipation` 25.1 ± 0.9 → 37.5 ± 0.6% frame-mAP@0.5 over 3 seeds, for 1.2–1.5× the
      * pretraining time (740 s against 484 s per trunk in a cold run, two side by side).
      */
@@ -68,7 +68,7 @@ export interface StepProfile {
      * scratch, as a pretrained network is extended to a new input by its first layer (TSN's
      * cross-modality initialisation). Absent: the RGB ⊕ flow trunk pretrains from scratch. The
      * paper's early fusion starts from ImageNet weights, so the RGB ⊕ flow network starts
-     * pretrained too (README, "Early fusion starts from the flow trunk": on `quick`, 300
+     * pretrained too (FINDINGS.md, "Early fusion starts from the flow trunk": on `quick`, 300
      * iterations from the flow trunk recognise held-out clips about as well as 900 from scratch;
      * `full`'s 1 000, a third of its 3 000 as on `quick`, is not measured).
      */
@@ -79,12 +79,12 @@ export interface StepProfile {
    * @tubekit/heads): iterations (0: none), clips per batch, Adam rate. On the frozen pretrained
    * trunk, the heads' global branch learns to classify actor tubelets from many cheap samples,
    * once per stream (seeded by `pretrain.seed`, shared by every model seed as the trunk is), and
-   * every step's head of every model of the stream starts from it (README, "A pretrained
+   * every step's head of every model of the stream starts from it (FINDINGS.md, "A pretrained
    * classifier": on `quick`, `smax3`'s frame-mAP rose on each of 3 seeds). With
    * `boxRegression`, on 3 seeds of `quick`, 600 → 1 200 → 2 400 iterations (`quick` now) lifted
    * hybrid fusion 34.4 ± 0.6 → 40.1 ± 0.8 → 46.5 ± 0.5% and flow 26.4 → 31.8 → 39.2%, but not RGB
    * (10.9 → 13.0 → 13.3%), all with the anticipation loss at γ = 1 (γ = 0.1 since:
-   * `ANTICIPATION_WEIGHT`); each doubling adds minutes of pretraining per stream (README,
+   * `ANTICIPATION_WEIGHT`); each doubling adds minutes of pretraining per stream (FINDINGS.md,
    * "Pretrained box regression").
    */
   classifier: {
@@ -94,7 +94,7 @@ export interface StepProfile {
     /**
      * Also pretrain the heads' local branch, the class-specific box regression (`boxRegression`
      * of `pretrainClassifier`: STEP's Eq. 3 on the classifier's actor tubelets and on loosely
-     * placed ones, mean IoU ≥ 0.3), which every step's local branch then starts from (README,
+     * placed ones, mean IoU ≥ 0.3), which every step's local branch then starts from (FINDINGS.md,
      * "Pretrained box regression"; `full`'s is not measured).
      */
     boxRegression?: boolean;
@@ -123,7 +123,7 @@ export interface StepProfile {
    * of max(1, ⌊microBatchFrames / Tw⌋) windows whose gradients one Adam step sums, so a pass holds
    * one micro-batch's activations. K = 6 windows (Tw = 6) stay one pass; K = 30 windows (Tw = 30,
    * 120 frames a batch) train 2 + 2, which keeps a pass at 0.5–0.8 GB of the wasm backend's heap
-   * (112–160 px) and is no slower than one pass (README, "Making it learn within budget").
+   * (112–160 px) and is no slower than one pass (FINDINGS.md, "Making it learn within budget").
    */
   microBatchFrames: number;
   learningRate: number;

@@ -143,7 +143,7 @@ export const SYNTH_PRESETS: readonly SynthPreset[] = [
  *   camera pan (2.5× `maxPan`) and frequent shake.
  *
  * The `-v2` stress variants (PCSC, issue 14) are recalibrated so that each stream fails on
- * different actors, as the spec's preset asks. Measured on `-v1` (pcsc-bench README, "Each stream
+ * different actors, as the spec's preset asks. Measured on `-v1` (pcsc-bench FINDINGS.md, "Each stream
  * fails on different actors"): at amplitude 0.3 a motion-hard actor looks idle to both streams
  * (both name about a quarter of those they find, against half elsewhere), and at contrast 0.3 an
  * appearance-hard actor is as plain to the RGB stream as any other.

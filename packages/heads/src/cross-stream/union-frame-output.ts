@@ -25,7 +25,7 @@ export interface UnionFrameOutputOptions {
    * its score is unchanged. Absent (default): the kept boxes as they are, the paper's plain NMS.
    * A tubekit choice for the NS "combining" of S7: the stages' heads regress the same actor
    * slightly differently, and their mean is tighter than the best-scoring box (pcsc-bench
-   * README, "Box voting in the frame output").
+   * FINDINGS.md, "Box voting in the frame output").
    */
   boxVoting?: number;
 }

@@ -16,14 +16,15 @@
  * Every output is combined as the bench combines it (the profile's `frameOutput`).
  * Nothing is cached: each count trains afresh.
  *
- *   nice -n 10 npx tsx apps/pcsc-bench/scripts/diagnose-pcsc.ts [profile] [model] [--seed 1] [--iterations 300,900] [--train-every 10] [--train-of annotated|all] [--train-videos 40] [--stack 6:1,18:3] [--pretrain iterations:batchFrames:rate] [--rate 1e-3] [--decay 0.667:0.1] [--batch-frames 4] [--sampling 128:64:0.25] [--proposals 100:50] [--stress v1|v2] [--actionness] [--step-out dir] [--conv onnxruntime|wasm]
+ *   nice -n 10 npx tsx apps/pcsc-bench/scripts/diagnose-pcsc.ts [profile] [model] [--seed 1] [--iterations 300,900] [--train-every 10] [--train-of annotated|all] [--train-videos 40] [--stack 6:1,18:3] [--pretrain iterations:batchFrames:rate[:stage-0|every-stage]] [--rate 1e-3] [--decay 0.667:0.1] [--batch-frames 4] [--sampling 128:64:0.25] [--proposals 100:50] [--stress v1|v2] [--actionness] [--step-out dir] [--conv onnxruntime|wasm]
  *
  * `--train-every n` and `--train-of annotated|all` replace the profile's training key frames
  * (`keyFrames`: every n-th annotated frame, or every n-th frame of the video).
  * `--train-videos n` replaces the profile's training videos per variant (`videos.train`; the test
  * videos stay the profile's).
- * `--pretrain iterations:batchFrames:rate` replaces the profile's head pretraining (0 iterations:
- * none); `--rate` the end-to-end training's Adam rate, `--decay at:gamma` its step decay (×gamma
+ * `--pretrain iterations:batchFrames:rate[:stage-0|every-stage]` replaces the profile's head
+ * pretraining (0 iterations: none; `stage-0`: the refinement stages start as copies of stage 0's
+ * heads, `every-stage`: they pretrain too, default the profile's `refinementStages`); `--rate` the end-to-end training's Adam rate, `--decay at:gamma` its step decay (×gamma
  * once that fraction of the iterations is done), `--batch-frames` its key frames per batch,
  * `--sampling rpnBatch:headBatch[:positiveFraction]` the anchors and RoIs per frame that reach
  * the losses (and the heads' largest fraction of positives), `--proposals train:test` the RPN's
@@ -285,10 +286,20 @@ async function main() {
     values['train-videos'] ?? String(base.videos.train),
   )[0]!;
   const stacks = values.stack === undefined ? base.stacks : parseStacks(values.stack);
-  const pretrain = values.pretrain?.split(':').map(Number);
-  if (pretrain && (pretrain.length !== 3 || !pretrain.every((n) => Number.isFinite(n) && n >= 0)))
+  const pretrainParts = values.pretrain?.split(':');
+  const pretrain = pretrainParts?.slice(0, 3).map(Number);
+  const pretrainScope = pretrainParts?.[3];
+  if (
+    pretrainParts &&
+    (pretrainParts.length < 3 ||
+      pretrainParts.length > 4 ||
+      !pretrain!.every((n) => Number.isFinite(n) && n >= 0) ||
+      (pretrainScope !== undefined &&
+        pretrainScope !== 'stage-0' &&
+        pretrainScope !== 'every-stage'))
+  )
     throw new Error(
-      `--pretrain expects iterations:batchFrames:learningRate, got "${values.pretrain}"`,
+      `--pretrain expects iterations:batchFrames:learningRate[:stage-0|every-stage], got "${values.pretrain}"`,
     );
   const rate = values.rate === undefined ? base.learningRate : Number(values.rate);
   if (!(rate > 0)) throw new Error(`--rate expects a positive number, got "${values.rate}"`);
@@ -343,7 +354,15 @@ async function main() {
     rpnTopN: proposals ? { train: proposals[0]!, test: proposals[1]! } : base.rpnTopN,
     decay: decay ? { at: decay[0]!, gamma: decay[1]! } : base.decay,
     headPretraining: pretrain
-      ? { iterations: pretrain[0]!, batchFrames: pretrain[1]!, learningRate: pretrain[2]! }
+      ? {
+          iterations: pretrain[0]!,
+          batchFrames: pretrain[1]!,
+          learningRate: pretrain[2]!,
+          refinementStages:
+            pretrainScope === undefined
+              ? base.headPretraining.refinementStages
+              : pretrainScope === 'every-stage',
+        }
       : base.headPretraining,
     keyFrames: { every: trainEvery, of: trainOf },
     videos: { ...base.videos, train: trainVideos },

@@ -86,8 +86,17 @@ export interface PcscProfile {
    * Adam rate (decayed as `decay` says). quick's 250 × 16 lifted PCSC from 24.3 ± 0.8 to
    * 27.1 ± 1.1% frame-mAP@0.5 on 3 seeds and FPN from 15.0 ± 2.9 to 19.1 ± 1.0%, for 3.5 more
    * minutes of the quick run; 600 × 16 gave no more on seeds 1–2 (FINDINGS.md, "Head pretraining").
+   * `refinementStages`: with feature cooperation, each refinement stage's head and its RoI-level
+   * message passing learn on the same boxes (`pretrainRefinementStages` of `CrossStreamDetector`)
+   * instead of starting as a copy of stage 0's head and from a random message (FINDINGS.md,
+   * "Pretraining the cooperating stages").
    */
-  headPretraining: { iterations: number; batchFrames: number; learningRate: number };
+  headPretraining: {
+    iterations: number;
+    batchFrames: number;
+    learningRate: number;
+    refinementStages: boolean;
+  };
   /**
    * How each stage's frame output combines the boxes of stages 0…t (spec S7; `unionFrameOutput`
    * of @tubekit/heads): per-class NMS 0.5, then **box voting** at IoU 0.5 (*our choice*; the paper
@@ -159,7 +168,7 @@ export const PROFILES: Record<PcscProfileName, PcscProfile> = {
     batchFrames: 2,
     learningRate: 1e-3,
     decay: { at: 2 / 3, gamma: 0.1 },
-    headPretraining: { iterations: 2, batchFrames: 2, learningRate: 1e-3 },
+    headPretraining: { iterations: 2, batchFrames: 2, learningRate: 1e-3, refinementStages: true },
     rpnTopN: { train: 20, test: 10 },
     sampling: { rpnBatch: 32, headBatch: 16 },
     frameOutput: { iouThreshold: 0.5, boxVoting: 0.5 },
@@ -187,7 +196,12 @@ export const PROFILES: Record<PcscProfileName, PcscProfile> = {
     batchFrames: 4,
     learningRate: 1e-3,
     decay: { at: 2 / 3, gamma: 0.1 },
-    headPretraining: { iterations: 250, batchFrames: 16, learningRate: 2e-3 },
+    headPretraining: {
+      iterations: 250,
+      batchFrames: 16,
+      learningRate: 2e-3,
+      refinementStages: true,
+    },
     rpnTopN: { train: 100, test: 50 },
     sampling: { rpnBatch: 128, headBatch: 64 },
     frameOutput: { iouThreshold: 0.5, boxVoting: 0.5 },
@@ -215,7 +229,12 @@ export const PROFILES: Record<PcscProfileName, PcscProfile> = {
     batchFrames: 4,
     learningRate: 1e-3,
     decay: { at: 2 / 3, gamma: 0.1 },
-    headPretraining: { iterations: 250, batchFrames: 16, learningRate: 2e-3 },
+    headPretraining: {
+      iterations: 250,
+      batchFrames: 16,
+      learningRate: 2e-3,
+      refinementStages: true,
+    },
     rpnTopN: { train: 300, test: 100 },
     sampling: { rpnBatch: 256, headBatch: 128 },
     frameOutput: { iouThreshold: 0.5, boxVoting: 0.5 },

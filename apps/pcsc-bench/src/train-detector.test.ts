@@ -232,7 +232,7 @@ describe('trainDetector', () => {
   it('pretrains the heads first, on draws of its own, and leaks nothing', () => {
     const train = (
       model: 'fpn' | 'pcsc',
-      headPretraining: { iterations: number; learningRate: number },
+      headPretraining: { iterations: number; learningRate: number; refinementStages?: boolean },
     ) => {
       const profile = {
         ...PROFILES.smoke,
@@ -262,10 +262,22 @@ describe('trainDetector', () => {
     ]);
     expect(still.values).toEqual(plain.values);
     expect(train('fpn', { iterations: 2, learningRate: 1e-2 }).values).not.toEqual(plain.values);
-    // PCSC's later stages start from their stream's pretrained head
-    expect(train('pcsc', { iterations: 2, learningRate: 1e-2 }).phases.length).toBe(
-      2 + PROFILES.smoke.iterations,
-    );
+    // PCSC's later stages start from their stream's pretrained head, or pretrain themselves
+    // with their RoI-level message passing (the profile's `refinementStages`)
+    const pretrained = [false, true].map((refinementStages) => {
+      const profile = {
+        ...PROFILES.smoke,
+        headPretraining: { ...PROFILES.smoke.headPretraining, refinementStages },
+      };
+      const det = createDetector(profile, 'pcsc', 1, 2);
+      expect(det.options.pretrainRefinementStages).toBe(refinementStages);
+      const count = det.pretrainingWeights.length;
+      det.dispose();
+      const run = train('pcsc', { iterations: 2, learningRate: 1e-2, refinementStages });
+      expect(run.phases.length).toBe(2 + PROFILES.smoke.iterations);
+      return count;
+    });
+    expect(pretrained[1]).toBeGreaterThan(pretrained[0]!);
   });
 });
 

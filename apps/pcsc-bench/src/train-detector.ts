@@ -58,6 +58,7 @@ export function createDetector(
     hidden: profile.hidden,
     stages: m.stages(profile),
     featureCooperation: m.featureCooperation,
+    pretrainRefinementStages: profile.headPretraining.refinementStages,
     rpnTopN: profile.rpnTopN,
     sampling: profile.sampling,
     frameOutput: profile.frameOutput,
@@ -136,14 +137,16 @@ export function trainingIterations(profile: PcscProfile): number {
 }
 
 /**
- * What {@link trainDetector} runs, in words: "300 head-pretraining iterations × 16 key frames, then
- * 900 end-to-end iterations × 4 key frames" (or "900 iterations × 4 key frames").
+ * What {@link trainDetector} runs, in words: "300 head-pretraining iterations × 16 key frames
+ * (PCSC's cooperating stages included), then 900 end-to-end iterations × 4 key frames" (or "900
+ * iterations × 4 key frames").
  */
 export function trainingSummary(profile: PcscProfile): string {
   const h = profile.headPretraining;
   const endToEnd = `iterations × ${profile.batchFrames} key frames`;
+  const stages = h.refinementStages ? " (PCSC's cooperating stages included)" : '';
   return h.iterations > 0
-    ? `${h.iterations} head-pretraining iterations × ${h.batchFrames} key frames, then ${profile.iterations} end-to-end ${endToEnd}`
+    ? `${h.iterations} head-pretraining iterations × ${h.batchFrames} key frames${stages}, then ${profile.iterations} end-to-end ${endToEnd}`
     : `${profile.iterations} ${endToEnd}`;
 }
 
@@ -240,7 +243,9 @@ function optimise(
  * 1. **head pretraining**, when the profile asks for it (`headPretraining.iterations > 0`): the
  *    pyramids and stage-0 heads on labelled boxes of the training key frames
  *    (`CrossStreamDetector.pretrainingLoss`: jittered ground-truth boxes and background boxes,
- *    no RPN), then every later stage's head starts from its stream's (`shareStageZeroHeads`).
+ *    no RPN); with `headPretraining.refinementStages` and feature cooperation, every later
+ *    stage's head and RoI-level message passing on the same boxes; otherwise every later stage's
+ *    head starts from its stream's (`shareStageZeroHeads`).
  *    Its own seeded draws, so the second phase draws the batches it would draw without it;
  * 2. **end to end** on the training key frames (spec §2: the sum of every stage's and both RPNs'
  *    losses).

@@ -54,6 +54,16 @@ export interface CrossStreamDetectorOptions {
    * baseline).
    */
   featureCooperation: boolean;
+  /**
+   * With feature cooperation, {@link CrossStreamDetector.pretrainingLoss} also trains every
+   * refinement stage's RoI-level message passing and head, on the same labelled RoIs as the
+   * stage-0 heads: stage t's head reads its target stream's RoI features plus the message from the
+   * other stream, as in {@link CrossStreamDetector.run}. Otherwise (default) those heads start as
+   * copies of their stream's stage-0 head ({@link CrossStreamDetector.shareStageZeroHeads}) and the
+   * messages from their random initialisation. *Our choice* (head pretraining is tubekit's; the
+   * paper starts its fc layers from ImageNet weights). No effect without feature cooperation.
+   */
+  pretrainRefinementStages?: boolean;
   /** RPN proposals kept per image: training and test (spec S4 CPU: 300 / 100). */
   rpnTopN: { train: number; test: number };
   /** Anchors and RoIs sampled per image (spec §2: 256 / 512; positive fractions 0.5 / 0.25). */
@@ -334,9 +344,12 @@ export class CrossStreamDetector {
    * On B key frames: the pyramids as in {@link run} (image-level message passing included), then
    * each stream's stage-0 head on {@link pretrainingRois} of every frame (jittered ground-truth
    * boxes and background boxes, one draw shared by both streams), Fast R-CNN's loss per stream,
-   * summed. No RPN and no proposals: the heads see many labelled actors for little compute. It
-   * trains {@link pretrainingWeights}; {@link shareStageZeroHeads} then starts every later stage
-   * from its stream's head. Call inside an optimizer's step.
+   * summed. No RPN and no proposals: the heads see many labelled actors for little compute. With
+   * `pretrainRefinementStages` (and feature cooperation) each refinement stage's head adds its
+   * loss on the same RoIs, reading its target stream's features plus the RoI-level message from
+   * the other stream. It trains {@link pretrainingWeights}; {@link shareStageZeroHeads} then starts
+   * every later stage that it did not train from its stream's head. Call inside an optimizer's
+   * step.
    */
   pretrainingLoss(
     input: CrossStreamInput,
@@ -375,33 +388,56 @@ export class CrossStreamDetector {
     const opts = { outputSize: this.options.roiSize, canonicalSize: S };
     const weights = new Float32Array(image.length).fill(1);
     const classes = Int32Array.from(labels);
-    const losses = (['rgb', 'flow'] as const).map((stream, h) => {
-      const out = this.heads[h]!.forward(pyramidRoiAlign(I[stream], boxes, image, opts));
+    const feats = {
+      rgb: pyramidRoiAlign(I.rgb, boxes, image, opts),
+      flow: pyramidRoiAlign(I.flow, boxes, image, opts),
+    };
+    const loss = (h: number, x: tf.Tensor4D) => {
+      const out = this.heads[h]!.forward(x);
       return this.roiLoss(out.logits, out.deltas, classes, weights, posRows, targets);
-    });
-    return tf.add(losses[0]!, losses[1]!) as tf.Scalar;
+    };
+    const losses = [loss(0, feats.rgb), loss(1, feats.flow)];
+    if (this.pretrainsRefinementStages)
+      cooperationSchedule(this.options.stages).forEach((s, i) => {
+        const messaged = this.roiMessages[i]!.forward(feats[s.source], feats[s.target]);
+        losses.push(loss(2 + i, messaged as tf.Tensor4D));
+      });
+    return tf.addN(losses) as tf.Scalar;
+  }
+
+  /** Whether {@link pretrainingLoss} trains the refinement stages too (`pretrainRefinementStages`). */
+  private get pretrainsRefinementStages(): boolean {
+    return (
+      this.options.featureCooperation &&
+      this.options.pretrainRefinementStages === true &&
+      this.options.stages > 0
+    );
   }
 
   /**
    * What {@link pretrainingLoss} trains: both pyramids, the image-level message passing and both
-   * stage-0 heads (not the RPNs, the later stages' heads or the RoI-level message passing).
+   * stage-0 heads, and with `pretrainRefinementStages` every later stage's head and RoI-level
+   * message passing (never the RPNs).
    */
   get pretrainingWeights(): NamedWeight[] {
+    const heads = this.pretrainsRefinementStages ? this.heads : this.heads.slice(0, 2);
     return [
       ...this.fpn.rgb.weights,
       ...this.fpn.flow.weights,
       ...this.imageMessages.flatMap((m) => m.weights),
-      ...this.heads[0]!.weights,
-      ...this.heads[1]!.weights,
+      ...heads.flatMap((h) => h.weights),
+      ...(this.pretrainsRefinementStages ? this.roiMessages.flatMap((m) => m.weights) : []),
     ];
   }
 
   /**
    * Starts every refinement stage's head from its target stream's stage-0 head (a copy of the
    * weights), after {@link pretrainingLoss} has trained them: each stage's head is a detection
-   * head of that stream, so it starts where the stream's pretrained head is.
+   * head of that stream, so it starts where the stream's pretrained head is. Does nothing when
+   * the pretraining trained those heads themselves (`pretrainRefinementStages`).
    */
   shareStageZeroHeads(): void {
+    if (this.pretrainsRefinementStages) return;
     cooperationSchedule(this.options.stages).forEach((s, i) => {
       const from = this.heads[s.target === 'rgb' ? 0 : 1]!.weights;
       this.heads[2 + i]!.weights.forEach((w, k) => {

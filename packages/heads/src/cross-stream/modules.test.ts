@@ -332,6 +332,48 @@ describe('head pretraining (pretrainingRois, pretrainingLoss, shareStageZeroHead
     det.dispose();
   });
 
+  it('with pretrainRefinementStages also trains every refinement stage’s head and RoI message (feature cooperation only)', () => {
+    const plain = new CrossStreamDetector(options(true));
+    const det = new CrossStreamDetector({ ...options(true), pretrainRefinementStages: true });
+    const x = input(5);
+    const before = tf.memory().numTensors;
+    const names = (ws: readonly { variable: tf.Variable }[]) => ws.map((w) => w.variable.name);
+    // everything but the RPNs: both pyramids, both message passings, every stage's head
+    const expected = det.weights.filter((w) => !/rpn/i.test(w.variable.name));
+    expect(expected.length).toBeLessThan(det.weights.length);
+    expect(names(det.pretrainingWeights).sort()).toEqual(names(expected).sort());
+    const { value, grads } = tf.variableGrads(
+      () => det.pretrainingLoss(x, gt, createRng(2)),
+      det.pretrainingWeights.map((w) => w.variable),
+    );
+    const silent = det.pretrainingWeights.filter(
+      (w) => !(tf.tidy(() => tf.sum(tf.abs(grads[w.variable.name]!)).dataSync()[0]!) > 0),
+    );
+    expect(silent.map((w) => w.name)).toEqual([]);
+    // the same initial weights (same seed) and RoIs: the stage-0 losses are the plain detector's,
+    // and the refinement stages' losses come on top
+    const base = tf.tidy(() => plain.pretrainingLoss(x, gt, createRng(2)).dataSync()[0]!);
+    expect(value.dataSync()[0]!).toBeGreaterThan(base + 0.1);
+    tf.dispose([value, ...Object.values(grads)]);
+    expect(tf.memory().numTensors).toBe(before);
+    // the pretrained refinement heads are kept, not overwritten by stage 0's
+    const heads = () =>
+      det.weights
+        .filter((w) => w.variable.name.includes('box-head'))
+        .map((w) => Array.from(w.variable.dataSync()));
+    const pretrained = heads();
+    det.shareStageZeroHeads();
+    expect(heads()).toEqual(pretrained);
+    // without feature cooperation there is no message, and the option changes nothing
+    const noFc = new CrossStreamDetector({ ...options(false), pretrainRefinementStages: true });
+    const noFcPlain = new CrossStreamDetector(options(false));
+    expect(noFc.pretrainingWeights.map((w) => w.name)).toEqual(
+      noFcPlain.pretrainingWeights.map((w) => w.name),
+    );
+    for (const d of [plain, det, noFc, noFcPlain]) d.dispose();
+    tf.dispose([...x.rgb, ...x.flow]);
+  });
+
   it('starts each later stage from its target stream’s stage-0 head', () => {
     const det = new CrossStreamDetector(options(false, 2));
     // heads in order: stage-0 RGB, stage-0 Flow, stage 1 (RGB), stage 2 (Flow); 8 weights each

@@ -407,11 +407,7 @@ export class CrossStreamDetector {
 
   /** Whether {@link pretrainingLoss} trains the refinement stages too (`pretrainRefinementStages`). */
   private get pretrainsRefinementStages(): boolean {
-    return (
-      this.options.featureCooperation &&
-      this.options.pretrainRefinementStages === true &&
-      this.options.stages > 0
-    );
+    return this.options.featureCooperation && this.options.pretrainRefinementStages === true;
   }
 
   /**
